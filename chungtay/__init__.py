@@ -1,0 +1,1 @@
+"""Chung Tay: emulation movements and housing support for Vietnam Fatherland Front committees."""

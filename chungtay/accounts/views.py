@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from chungtay.core.access import scope_q
+from chungtay.core.errors import DomainError
+from chungtay.core.text import fold
+from chungtay.orgunits.models import Membership
+from chungtay.orgunits.selectors import units_for
+
+from . import services
+from .forms import MembershipForm, UserCreateForm
+from .models import User
+
+
+def _managed_users(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Users with at least one membership inside the units the current user manages."""
+    q = scope_q(request.user, "users.manage", "memberships__unit__path")  # type: ignore[arg-type]
+    qs = User.objects.all() if q is None else User.objects.filter(q)
+    return qs.distinct()
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    memberships = request.user.memberships.select_related("unit").order_by("unit__path")  # type: ignore[union-attr]
+    return render(request, "accounts/profile.html", {"memberships": memberships})
+
+
+def user_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    qs = _managed_users(request).prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("unit").order_by("unit__path"))
+    )
+    if query:
+        folded = fold(query)
+        qs = qs.filter(Q(full_name_folded__contains=folded) | Q(username__icontains=query))
+    page = Paginator(qs.order_by("username"), 50).get_page(request.GET.get("trang"))
+    template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"page": page, "q": query})
+
+
+def user_create(request: HttpRequest) -> HttpResponse:
+    units = units_for(request.user, "users.manage").order_by("path")  # type: ignore[arg-type]
+    roles = services.grantable_roles(request.user)  # type: ignore[arg-type]
+    form = UserCreateForm(request.POST or None, units=units, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Đã tạo tài khoản {user.username}.")
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(_managed_users(request), pk=pk)
+    units = units_for(request.user, "users.manage").order_by("path")  # type: ignore[arg-type]
+    form = MembershipForm(units=units, roles=services.grantable_roles(request.user))  # type: ignore[arg-type]
+    memberships = user.memberships.select_related("unit").order_by("unit__path")  # type: ignore[attr-defined]
+    return render(
+        request, "accounts/user_detail.html", {"subject": user, "memberships": memberships, "form": form}
+    )
+
+
+@require_POST
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(_managed_users(request), pk=pk)
+    units = units_for(request.user, "users.manage")  # type: ignore[arg-type]
+    form = MembershipForm(request.POST, units=units, roles=services.grantable_roles(request.user))  # type: ignore[arg-type]
+    if form.is_valid():
+        try:
+            services.membership_add(actor=request.user, user=user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Đã thêm vai trò.")
+    else:
+        messages.error(request, "Chọn đơn vị và vai trò hợp lệ.")
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@require_POST
+def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = units_for(request.user, "users.manage")  # type: ignore[arg-type]
+    membership = get_object_or_404(Membership.objects.select_related("unit", "user"), pk=pk, unit__in=scope)
+    try:
+        services.membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã gỡ vai trò.")
+    return redirect("accounts:user_detail", pk=membership.user_id)

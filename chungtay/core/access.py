@@ -1,0 +1,242 @@
+"""Access control in one place.
+
+1. ROLE_PERMISSIONS says what each role may do.
+2. URL_RULES maps every URL name to the rule that guards it. AccessMiddleware refuses any view
+   whose name is not mapped (fail closed), and tests/test_url_rules.py walks the URLconf.
+3. `visible_to` scopes a queryset to the subtrees of the user's memberships that grant a
+   permission: a membership covers its unit and everything below it.
+
+Views still fetch objects through `visible_to` (404 outside scope); the URL rule is the coarse
+gate, the scope is the fine one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from chungtay.accounts.models import User
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=Model)
+
+# --- What each role may do --------------------------------------------------------------------
+# Names are "<area>.<action>"; a ".view" permission never allows a change (inspectors hold only those).
+VIEW_ALL = {
+    "units.view",
+    "audit.view",
+}
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    "admin": VIEW_ALL | {"units.manage", "users.manage"},
+    "office": VIEW_ALL | {"units.manage", "users.manage"},
+    "board": VIEW_ALL,
+    "unit_staff": {"units.view", "units.edit_own"},
+    "area_board": {"units.view"},
+    "inspector": VIEW_ALL,
+}
+
+
+def role_permissions(role: str) -> set[str]:
+    return ROLE_PERMISSIONS.get(role, set())
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a URL is guarded: `public`, `login` (any signed-in user), `perm` (a permission somewhere)."""
+
+    kind: str
+    perm: str | None = None
+
+    def check(self, request: HttpRequest) -> HttpResponse | None:
+        if self.kind == "public":
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if self.kind == "login":
+            return None
+        if self.kind == "staff":
+            if not user.is_staff:
+                raise PermissionDenied
+            return None
+        if self.kind == "perm" and self.perm and has_perm(user, self.perm):  # type: ignore[arg-type]
+            return None
+        raise PermissionDenied
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.perm}" if self.perm else self.kind
+
+
+PUBLIC = Rule("public")
+LOGIN = Rule("login")
+STAFF = Rule("staff")
+
+
+def needs(perm: str) -> Rule:
+    return Rule("perm", perm)
+
+
+# --- Every URL name → its rule --------------------------------------------------------------
+# A name ending in ":*" covers a whole namespace (Django's admin guards itself on top of this).
+URL_RULES: dict[str, Rule] = {
+    "admin:*": STAFF,
+    "set_language": PUBLIC,
+    "home": PUBLIC,
+    "healthz": PUBLIC,
+    "dashboard": LOGIN,
+    # accounts
+    "accounts:login": PUBLIC,
+    "accounts:logout": PUBLIC,
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": PUBLIC,
+    "accounts:password_reset_complete": PUBLIC,
+    "accounts:password_change": LOGIN,
+    "accounts:password_change_done": LOGIN,
+    "accounts:profile": LOGIN,
+    "accounts:user_list": needs("users.manage"),
+    "accounts:user_create": needs("users.manage"),
+    "accounts:user_detail": needs("users.manage"),
+    "accounts:membership_add": needs("users.manage"),
+    "accounts:membership_remove": needs("users.manage"),
+    # org units
+    "orgunits:tree": needs("units.view"),
+    "orgunits:detail": needs("units.view"),
+    "orgunits:children": needs("units.view"),
+    "orgunits:search": needs("units.view"),
+    "orgunits:create_child": needs("units.manage"),
+    "orgunits:edit": needs("units.manage"),
+    "orgunits:succession_add": needs("units.manage"),
+    "orgunits:memberorg_add": needs("units.manage"),
+    "orgunits:memberorg_delete": needs("units.manage"),
+    "orgunits:import": needs("units.manage"),
+    "orgunits:import_confirm": needs("units.manage"),
+    "orgunits:import_template": needs("units.manage"),
+    # audit
+    "core:audit_recent": needs("audit.view"),
+    "core:audit_object": needs("audit.view"),
+}
+
+
+def rule_for(view_name: str | None) -> Rule | None:
+    if not view_name:
+        return None
+    if view_name in URL_RULES:
+        return URL_RULES[view_name]
+    namespace = view_name.rsplit(":", 1)[0] if ":" in view_name else None
+    while namespace:
+        rule = URL_RULES.get(namespace + ":*")
+        if rule:
+            return rule
+        namespace = namespace.rsplit(":", 1)[0] if ":" in namespace else None
+    return None
+
+
+class AccessMiddleware:
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> Any:
+        match = request.resolver_match
+        rule = rule_for(match.view_name if match else None)
+        if rule is None:
+            log.error("URL %s (%s) has no access rule: refused", request.path, match and match.view_name)
+            raise PermissionDenied("Đường dẫn chưa được gán quyền truy cập.")
+        return rule.check(request)
+
+
+# --- Permissions and scope from memberships --------------------------------------------------
+def _memberships(user: User) -> list[tuple[str, str, int]]:
+    """(role, unit path, unit id) of the user's memberships, cached on the user object per request."""
+    cached = getattr(user, "_ct_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.values_list("role", "unit__path", "unit_id"))  # type: ignore[attr-defined]
+        user._ct_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def has_perm(user: User, perm: str, unit: Any = None) -> bool:
+    """Does the user hold `perm` at all (unit=None), or over this unit (its path is inside a scope)?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    for role, path, _unit_id in _memberships(user):
+        if perm in role_permissions(role) and (unit is None or unit.path.startswith(path)):
+            return True
+    return False
+
+
+def scope_paths(user: User, perm: str) -> list[str]:
+    """The unit paths under which `perm` holds, without paths nested in others."""
+    paths = sorted({path for role, path, _ in _memberships(user) if perm in role_permissions(role)})
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def scope_q(user: User, perm: str, path_field: str = "path") -> Q | None:
+    """A Q for "inside the user's scope"; None means everything (superuser)."""
+    if user.is_superuser:
+        return None
+    paths = scope_paths(user, perm)
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{path_field}__startswith": path})
+    return q
+
+
+def visible_to(user: User, qs: QuerySet[M], perm: str, path_field: str = "path") -> QuerySet[M]:
+    """Scope any queryset of unit-owned rows; `path_field` is the unit's path, e.g. "area__path"."""
+    if not user.is_authenticated:
+        return qs.none()
+    q = scope_q(user, perm, path_field)
+    return qs if q is None else qs.filter(q)
+
+
+def get_visible_or_404(user: User, qs: QuerySet[M], perm: str, path_field: str = "path", **lookup: Any) -> M:
+    try:
+        return visible_to(user, qs, perm, path_field).get(**lookup)
+    except qs.model.DoesNotExist as exc:  # type: ignore[attr-defined]
+        raise Http404 from exc
+
+
+def require_perm(user: User, perm: str, unit: Any) -> None:
+    if not has_perm(user, perm, unit):
+        raise PermissionDenied
+
+
+def user_roles(user: User) -> set[str]:
+    return {role for role, _, _ in _memberships(user)} if user.is_authenticated else set()
+
+
+def user_permissions(user: User) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set().union(*ROLE_PERMISSIONS.values())
+    perms: set[str] = set()
+    for role in user_roles(user):
+        perms |= role_permissions(role)
+    return perms
+
+
+def root_units_for(user: User) -> Iterable[int]:
+    """Ids of the top units the user works from (their memberships' units)."""
+    return [unit_id for _, _, unit_id in _memberships(user)]

@@ -1,0 +1,76 @@
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from chungtay.orgunits.services import member_org_add, unit_update
+
+
+def test_a_change_records_who_when_and_what(people, tree):
+    unit_update(
+        actor=people.town_office,
+        unit=tree.commune_a,
+        name="Vĩnh Điện 2",
+        kind="phuong",
+        code="",
+        valid_from=tree.commune_a.valid_from,
+        valid_to=None,
+    )
+    entry = (
+        LogEntry.objects.get_for_object(tree.commune_a)
+        .filter(action=LogEntry.Action.UPDATE)
+        .latest("timestamp")
+    )
+    assert entry.actor == people.town_office
+    assert entry.timestamp is not None
+    assert entry.changes_dict["name"] == ["Vĩnh Điện", "Vĩnh Điện 2"]
+
+
+def test_changes_made_through_a_page_are_attributed_to_the_signed_in_user(client, people, tree):
+    client.force_login(people.town_office)
+    client.post(
+        reverse("orgunits:edit", args=[tree.commune_b.pk]),
+        {"kind": "xa", "name": "Điện Hồng Mới", "valid_from": "01/01/2000"},
+    )
+    entry = LogEntry.objects.get_for_object(tree.commune_b).latest("timestamp")
+    assert entry.actor == people.town_office and "Điện Hồng Mới" in entry.changes_dict["name"]
+
+
+def test_an_inspector_reads_the_history_of_an_object_in_their_subtree(client, people, tree):
+    member_org_add(actor=people.town_office, unit=tree.commune_a, kind="phu_nu", name="Hội Phụ nữ")
+    unit_update(
+        actor=people.town_office,
+        unit=tree.commune_a,
+        name="Vĩnh Điện Sửa",
+        kind="phuong",
+        code="",
+        valid_from=tree.commune_a.valid_from,
+        valid_to=None,
+    )
+    client.force_login(people.inspector)
+    body = client.get(
+        reverse("core:audit_object", args=["orgunits.orgunit", tree.commune_a.pk])
+    ).content.decode()
+    assert "Vĩnh Điện Sửa" in body and people.town_office.display_name in body
+    recent = client.get(reverse("core:audit_recent")).content.decode()
+    assert "Hội Phụ nữ" in recent
+
+
+def test_history_outside_the_subtree_is_not_found(client, people, tree):
+    client.force_login(people.inspector)
+    url = reverse("core:audit_object", args=["orgunits.orgunit", tree.other_district.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_unit_staff_cannot_read_the_audit_log(client, people, tree):
+    client.force_login(people.commune_a_staff)
+    assert client.get(reverse("core:audit_recent")).status_code == 403
+
+
+def test_inspectors_cannot_change_anything(client, people, tree):
+    client.force_login(people.inspector)
+    for name, args in [
+        ("orgunits:edit", [tree.town.pk]),
+        ("orgunits:create_child", [tree.town.pk]),
+        ("orgunits:import", []),
+        ("accounts:user_create", []),
+    ]:
+        assert client.post(reverse(name, args=args), {}).status_code == 403, name

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
+
+from chungtay.core.access import has_perm, user_permissions, visible_to
+
+# How to find the unit of an audited object, so an inspector sees only the history of their subtree.
+# Later apps add their models here.
+AUDIT_SCOPE: dict[str, str] = {
+    "orgunits.orgunit": "path",
+    "orgunits.memberorganisation": "unit__path",
+    "orgunits.membership": "unit__path",
+    "orgunits.unitsuccession": "successor__path",
+    "accounts.user": "memberships__unit__path",
+    "core.importbatch": "unit__path",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "core/home.html")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+set_language = django_set_language
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from chungtay.orgunits.selectors import level_counts, top_units_for
+
+    units = [(unit, level_counts(unit)) for unit in top_units_for(request.user)]  # type: ignore[arg-type]
+    memberships = request.user.memberships.select_related("unit").order_by("unit__path")  # type: ignore[union-attr]
+    recent = None
+    if has_perm(request.user, "audit.view"):  # type: ignore[arg-type]
+        recent = _scoped_entries(request)[:8]
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "units": units,
+            "memberships": memberships,
+            "recent": recent,
+            "perms": user_permissions(request.user),
+        },  # type: ignore[arg-type]
+    )
+
+
+def _scoped_entries(request: HttpRequest) -> QuerySet[LogEntry]:
+    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    if request.user.is_superuser:
+        return qs
+    q = Q()
+    for label, path_field in AUDIT_SCOPE.items():
+        model = apps.get_model(label)
+        visible = visible_to(request.user, model.objects.all(), "audit.view", path_field)  # type: ignore[arg-type]
+        q |= Q(content_type__app_label=model._meta.app_label, content_type__model=model._meta.model_name) & Q(
+            object_id__in=visible.values("pk")
+        )
+    return qs.filter(q)
+
+
+def audit_recent(request: HttpRequest) -> HttpResponse:
+    page = Paginator(_scoped_entries(request), 50).get_page(request.GET.get("trang"))
+    return render(request, "core/audit_list.html", {"page": page, "title": "Nhật ký thay đổi"})
+
+
+def audit_object(request: HttpRequest, model: str, pk: int) -> HttpResponse:
+    label = model.lower()
+    if label not in AUDIT_SCOPE:
+        raise Http404
+    model_cls = apps.get_model(label)
+    qs = model_cls.objects.all()
+    if not request.user.is_superuser:
+        qs = visible_to(request.user, qs, "audit.view", AUDIT_SCOPE[label])  # type: ignore[arg-type]
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    entries = (
+        LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")  # type: ignore[attr-defined]
+    )
+    return render(
+        request,
+        "core/audit_object.html",
+        {"object": obj, "entries": entries, "model_name": model_cls._meta.verbose_name},
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def forbid_unless(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied

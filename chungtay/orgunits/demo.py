@@ -1,0 +1,159 @@
+"""The Điện Bàn 2024 demo: the units of shared/data/dien-ban-2024-units.csv, 7 placeholder
+residential areas per commune-level unit, member organisations, and one fictional user per role.
+
+Idempotent: it goes through the same import and services a person would use, and every step
+first looks for what is already there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from chungtay.accounts.models import User
+from chungtay.accounts.services import membership_add, user_create
+from chungtay.core.errors import DomainError
+
+from .imports import commit_unit_import, plan_unit_import
+from .models import Level, MemberOrganisation, MemberOrgKind, Membership, OrgUnit, Role
+from .services import member_org_add
+
+UNITS_CSV = Path(__file__).parent / "data" / "dien-ban-2024-units.csv"
+AREAS_PER_UNIT = 7
+DEMO_PASSWORD = "ChungTay@2024"  # noqa: S105 - printed by `make run`; demo only
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    position: str
+    role: str
+    unit_name: str  # folded lookup below
+    unit_level: int
+
+
+# Fictional people; none of these names belongs to a real official or household.
+DEMO_USERS = [
+    DemoUser("quantri", "Quản trị hệ thống", "Quản trị viên", Role.ADMIN, "Điện Bàn", Level.DISTRICT),
+    DemoUser(
+        "vanphong", "Trần Thị Minh Hạnh", "Chuyên viên Văn phòng", Role.OFFICE, "Điện Bàn", Level.DISTRICT
+    ),
+    DemoUser(
+        "chutich", "Lê Văn Khánh", "Chủ tịch Ủy ban MTTQ thị xã", Role.BOARD, "Điện Bàn", Level.DISTRICT
+    ),
+    DemoUser(
+        "vinhdien",
+        "Nguyễn Thị Thu Trang",
+        "Phó Chủ tịch MTTQ phường",
+        Role.UNIT_STAFF,
+        "Vĩnh Điện",
+        Level.COMMUNE,
+    ),
+    DemoUser("dienhong", "Phạm Văn Lộc", "Phó Chủ tịch MTTQ xã", Role.UNIT_STAFF, "Điện Hồng", Level.COMMUNE),
+    DemoUser(
+        "khoipho1", "Võ Thị Lan", "Trưởng Ban Công tác Mặt trận", Role.AREA_BOARD, "Khối phố 1", Level.AREA
+    ),
+    DemoUser(
+        "thanhtra",
+        "Đặng Quốc Bảo",
+        "Ủy viên Ban Thanh tra nhân dân",
+        Role.INSPECTOR,
+        "Điện Bàn",
+        Level.DISTRICT,
+    ),
+]
+
+MEMBER_ORGS = [
+    (MemberOrgKind.WOMEN, "Hội Liên hiệp Phụ nữ"),
+    (MemberOrgKind.FARMERS, "Hội Nông dân"),
+    (MemberOrgKind.VETERANS, "Hội Cựu chiến binh"),
+    (MemberOrgKind.YOUTH, "Đoàn Thanh niên Cộng sản Hồ Chí Minh"),
+    (MemberOrgKind.LABOUR, "Liên đoàn Lao động"),
+]
+
+
+def demo_units_csv() -> str:
+    """The shared CSV plus the placeholder areas, as one file in the same format."""
+    source = UNITS_CSV.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(source)))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["level", "kind", "name", "parent"])
+    for row in rows:
+        writer.writerow([row["level"], row["kind"], row["name"], row["parent"]])
+    for row in rows:
+        if row["level"] != "commune":
+            continue
+        area_kind, prefix = ("khối phố", "Khối phố") if row["kind"] == "phường" else ("thôn", "Thôn")
+        for i in range(1, AREAS_PER_UNIT + 1):
+            writer.writerow(["area", area_kind, f"{prefix} {i}", row["name"]])
+    return out.getvalue()
+
+
+def _find(name: str, level: int, parent: OrgUnit | None = None) -> OrgUnit:
+    qs = OrgUnit.objects.filter(name=name, level=level)
+    if parent is not None:
+        qs = qs.filter(path__startswith=parent.path)
+    return qs.order_by("path").first() or OrgUnit.objects.get(name=name, level=level)
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    admin = User.objects.filter(username="quantri").first()
+    if admin is None:
+        admin = user_create(
+            actor=None, username="quantri", full_name="Quản trị hệ thống", password=DEMO_PASSWORD
+        )
+    if not admin.is_superuser:
+        admin.is_superuser = admin.is_staff = True
+        admin.save(update_fields=["is_superuser", "is_staff"])
+
+    from django.core.files.base import ContentFile
+
+    from chungtay.core.models import ImportBatch, ImportStatus
+
+    data = demo_units_csv().encode("utf-8")
+    plan = plan_unit_import(data=data, filename="dien-ban-2024-units-demo.csv", user=admin)
+    if not plan.ok:
+        raise DomainError(
+            "Demo units do not import: " + "; ".join(str(e["message"]) for e in plan.errors[:5])
+        )
+    created = plan.counts()["create"]
+    if created:
+        import hashlib
+
+        batch = ImportBatch(
+            kind="orgunits", file_name="dien-ban-2024-units-demo.csv", sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data), status=ImportStatus.DRY_RUN, created_by=admin,
+        )  # fmt: skip
+        batch.file.save(batch.file_name, ContentFile(data), save=False)
+        batch.save()
+        commit_unit_import(actor=admin, batch=batch)
+
+    town = _find("Điện Bàn", Level.DISTRICT)
+    for unit in [town, *OrgUnit.objects.filter(parent=town)]:
+        for kind, name in MEMBER_ORGS:
+            if not MemberOrganisation.objects.filter(unit=unit, name=name).exists():
+                member_org_add(actor=admin, unit=unit, kind=kind, name=name)
+
+    for spec in DEMO_USERS:
+        unit = _find(spec.unit_name, spec.unit_level)
+        if spec.unit_level == Level.AREA:
+            unit = _find(spec.unit_name, spec.unit_level, parent=_find("Vĩnh Điện", Level.COMMUNE))
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = user_create(
+                actor=admin, username=spec.username, full_name=spec.full_name, password=DEMO_PASSWORD,
+                position=spec.position,
+            )  # fmt: skip
+        elif user.full_name != spec.full_name:
+            user.full_name, user.position = spec.full_name, spec.position
+            user.save()
+        if not Membership.objects.filter(user=user, unit=unit, role=spec.role).exists():
+            membership_add(actor=admin, user=user, unit=unit, role=spec.role)
+    return {"units_created": created, "units": OrgUnit.objects.filter(path__startswith=town.path).count()}

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from chungtay.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("bang-dieu-khien/", core_views.dashboard, name="dashboard"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("tai-khoan/", include("chungtay.accounts.urls")),
+    path("don-vi/", include("chungtay.orgunits.urls")),
+    path("nhat-ky/", include("chungtay.core.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler403 = "chungtay.core.views.permission_denied"
+handler404 = "chungtay.core.views.page_not_found"
