@@ -63,9 +63,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     units = units_for(request.user, "users.manage").order_by("path")  # type: ignore[arg-type]
     form = MembershipForm(units=units, roles=services.grantable_roles(request.user))  # type: ignore[arg-type]
     memberships = user.memberships.select_related("unit").order_by("unit__path")  # type: ignore[attr-defined]
-    return render(
-        request, "accounts/user_detail.html", {"subject": user, "memberships": memberships, "form": form}
-    )
+    return render(request, "accounts/user_detail.html", {"subject": user, "memberships": memberships, "form": form})
 
 
 @require_POST

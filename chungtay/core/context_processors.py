@@ -26,9 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for name, label, perm in candidates:
         if perm is None or perm in perms:
             assert rule_for(name) is not None, name
-            items.append(
-                {"url": reverse(name), "label": label, "active": current.split(":")[0] == name.split(":")[0]}
-            )
+            items.append({"url": reverse(name), "label": label, "active": current.split(":")[0] == name.split(":")[0]})
     from chungtay.orgunits.models import Role
 
     roles = sorted({str(Role(r).label) for r in user_roles(user) if r in Role.values})  # type: ignore[arg-type]

@@ -506,9 +506,7 @@ def _grid_from_worksheet(ws: Any) -> _Grid:
         value = _clean_excel_value(cell.value, cell.number_format)
         if value is not None:
             values[(cell.row, cell.column - 1)] = value
-    merges = [
-        _Merge(rng.min_row, rng.min_col - 1, rng.max_row, rng.max_col - 1) for rng in ws.merged_cells.ranges
-    ]
+    merges = [_Merge(rng.min_row, rng.min_col - 1, rng.max_row, rng.max_col - 1) for rng in ws.merged_cells.ranges]
     last_row = max((r for r, _ in values), default=0)
     width = max((c for _, c in values), default=-1) + 1
     _check_size(last_row, width)
@@ -546,9 +544,7 @@ def _decode_text(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
-                raise TabularError(
-                    f"Không đọc được tệp: nội dung không đúng mã {encoding.upper()}."
-                ) from None
+                raise TabularError(f"Không đọc được tệp: nội dung không đúng mã {encoding.upper()}.") from None
     # Excel's "Unicode text" without a BOM: every other byte of ASCII text is zero.
     if len(data) >= 4:
         half = len(data) // 2
@@ -654,8 +650,7 @@ def _load(data: bytes, filename: str) -> tuple[list[_Grid], str, str | None, str
         if _zip_kind(data) == "xlsx":
             return _load_xlsx(data), "xlsx", None, None
         raise TabularError(
-            _REFUSED_EXTENSIONS.get(extension)
-            or "Không đọc được tệp: tệp nén này không phải bảng tính Excel (.xlsx)."
+            _REFUSED_EXTENSIONS.get(extension) or "Không đọc được tệp: tệp nén này không phải bảng tính Excel (.xlsx)."
         )
     if data.startswith(_OLE_MAGIC):
         # Both .xls and password-protected .xlsx are OLE compound files.
@@ -746,11 +741,7 @@ class _HeaderFinder:
             for merge in self.grid.merges:
                 if merge.min_row <= number <= merge.max_row:
                     top = self.index_of.get(merge.min_row)
-                    value = (
-                        self.grid.rows[top][merge.min_col]
-                        if top is not None and merge.min_col < len(row)
-                        else None
-                    )
+                    value = self.grid.rows[top][merge.min_col] if top is not None and merge.min_col < len(row) else None
                     for c in range(merge.min_col, min(merge.max_col, len(row) - 1) + 1):
                         row[c] = value
             self._filled[i] = row
@@ -785,9 +776,7 @@ class _HeaderFinder:
             if labels > best_labels and self._data_follows(i):
                 best, best_labels = i, labels
         if best is None:
-            best = next(
-                (i for i in range(limit) if sum(1 for v in self.grid.rows[i] if _is_label(v)) >= 2), None
-            )
+            best = next((i for i in range(limit) if sum(1 for v in self.grid.rows[i] if _is_label(v)) >= 2), None)
         if best is None:
             best = next((i for i, row in enumerate(self.grid.rows) if any(v is not None for v in row)), None)
         return best
@@ -796,11 +785,7 @@ class _HeaderFinder:
         for j in range(i + 1, min(i + 6, len(self.grid.rows))):
             row = self.grid.rows[j]
             present = [v for v in row if v is not None]
-            if (
-                len(present) >= 2
-                and any(_is_numberish(v) or _is_mark(v) for v in present)
-                and not _is_numbering(row)
-            ):
+            if len(present) >= 2 and any(_is_numberish(v) or _is_mark(v) for v in present) and not _is_numbering(row):
                 return True
         return False
 
@@ -837,11 +822,7 @@ class _HeaderFinder:
 
     def depth_from(self, top: int, bottom: int) -> int:
         depth = bottom - top + 1
-        while (
-            depth < 3
-            and top + depth < len(self.grid.rows)
-            and self.is_subheader(top, top + depth - 1, top + depth)
-        ):
+        while depth < 3 and top + depth < len(self.grid.rows) and self.is_subheader(top, top + depth - 1, top + depth):
             depth += 1
         return depth
 
@@ -867,18 +848,29 @@ class _HeaderFinder:
         labels = [(c, v) for c, v in own if _is_label(v)]
         if not labels or len(labels) < math.ceil(0.6 * len(own)):
             return False
-        # A parent merged across several columns of the last header row, with labels under it.
-        for merge in self.merges_at(bottom_number):
-            if (
-                merge.max_row == bottom_number
-                and merge.max_col > merge.min_col
-                and any(merge.min_col <= c <= merge.max_col for c, _ in labels)
-            ):
-                return True
-        # Unmerged parent ("Loại hộ" typed once, the cells to its right left empty): labels under
-        # empty header cells, to the right of a non-empty one.
+        # The row must sit entirely under parent groups of the last header row: a parent merged
+        # across several columns ("Loại hộ" over G:I), or a parent typed once with the cells to its
+        # right left empty. A data row always has something under a single column (STT, name), so
+        # an all-text data row is not mistaken for sub-labels.
+        groups = [
+            (m.min_col, m.max_col)
+            for m in self.merges_at(bottom_number)
+            if m.max_row == bottom_number and m.max_col > m.min_col
+        ]
         above = self.filled(bottom)
-        return any(above[c] is None and any(above[k] is not None for k in range(c)) for c, _ in labels)
+        c = 0
+        while c < len(above):
+            end = c
+            while above[c] is not None and end + 1 < len(above) and above[end + 1] is None:
+                end += 1
+            if end > c:
+                groups.append((c, end))
+            c = end + 1
+
+        def grouped(column: int) -> bool:
+            return any(lo <= column <= hi for lo, hi in groups)
+
+        return all(grouped(c) for c, _ in own) and any(grouped(c) for c, _ in labels)
 
     # -- labels -------------------------------------------------------------------------------
 
@@ -992,9 +984,7 @@ def _is_numbering(cells: list[Any]) -> bool:
     return len(numbers) >= 3 and numbers[0] <= 5
 
 
-_NUMBERING_TOKEN = re.compile(
-    r"\(?\s*(\d{1,3}|[A-Z])\s*\)?(?:\s*[=+\-x*/:]\s*\(?\s*(?:\d{1,3}|[A-Z])\s*\)?)*"
-)
+_NUMBERING_TOKEN = re.compile(r"\(?\s*(\d{1,3}|[A-Z])\s*\)?(?:\s*[=+\-x*/:]\s*\(?\s*(?:\d{1,3}|[A-Z])\s*\)?)*")
 
 
 def _unit_name(text: str) -> bool:
@@ -1064,8 +1054,8 @@ class _Classifier:
             return "numbering"
         total = _total_kind(leading) or self._summary_cell(cells)
         if total:
-            if total == "total":
-                # A grand total closes the last section.
+            if total == "total" and not self._opening_balance(cells):
+                # A grand total closes the last section; an opening balance opens the statement.
                 self.seen_total, self.section = True, None
             return total
         section = _section_name(cells, self.first_col)
@@ -1083,6 +1073,10 @@ class _Classifier:
             if isinstance(value, str) and _key(value) in _SUMMARY_CELLS:
                 return "total"
         return None
+
+    @staticmethod
+    def _opening_balance(cells: list[Any]) -> bool:
+        return any(isinstance(v, str) and _key(v).startswith(("so du dau ky", "du dau ky")) for v in cells)
 
     @staticmethod
     def _dateline(cells: list[Any]) -> bool:

@@ -40,12 +40,8 @@ class DemoUser:
 # Fictional people; none of these names belongs to a real official or household.
 DEMO_USERS = [
     DemoUser("quantri", "Quản trị hệ thống", "Quản trị viên", Role.ADMIN, "Điện Bàn", Level.DISTRICT),
-    DemoUser(
-        "vanphong", "Trần Thị Minh Hạnh", "Chuyên viên Văn phòng", Role.OFFICE, "Điện Bàn", Level.DISTRICT
-    ),
-    DemoUser(
-        "chutich", "Lê Văn Khánh", "Chủ tịch Ủy ban MTTQ thị xã", Role.BOARD, "Điện Bàn", Level.DISTRICT
-    ),
+    DemoUser("vanphong", "Trần Thị Minh Hạnh", "Chuyên viên Văn phòng", Role.OFFICE, "Điện Bàn", Level.DISTRICT),
+    DemoUser("chutich", "Lê Văn Khánh", "Chủ tịch Ủy ban MTTQ thị xã", Role.BOARD, "Điện Bàn", Level.DISTRICT),
     DemoUser(
         "vinhdien",
         "Nguyễn Thị Thu Trang",
@@ -55,9 +51,7 @@ DEMO_USERS = [
         Level.COMMUNE,
     ),
     DemoUser("dienhong", "Phạm Văn Lộc", "Phó Chủ tịch MTTQ xã", Role.UNIT_STAFF, "Điện Hồng", Level.COMMUNE),
-    DemoUser(
-        "khoipho1", "Võ Thị Lan", "Trưởng Ban Công tác Mặt trận", Role.AREA_BOARD, "Khối phố 1", Level.AREA
-    ),
+    DemoUser("khoipho1", "Võ Thị Lan", "Trưởng Ban Công tác Mặt trận", Role.AREA_BOARD, "Khối phố 1", Level.AREA),
     DemoUser(
         "thanhtra",
         "Đặng Quốc Bảo",
@@ -106,9 +100,7 @@ def _find(name: str, level: int, parent: OrgUnit | None = None) -> OrgUnit:
 def load_demo() -> dict[str, int]:
     admin = User.objects.filter(username="quantri").first()
     if admin is None:
-        admin = user_create(
-            actor=None, username="quantri", full_name="Quản trị hệ thống", password=DEMO_PASSWORD
-        )
+        admin = user_create(actor=None, username="quantri", full_name="Quản trị hệ thống", password=DEMO_PASSWORD)
     if not admin.is_superuser:
         admin.is_superuser = admin.is_staff = True
         admin.save(update_fields=["is_superuser", "is_staff"])
@@ -120,9 +112,7 @@ def load_demo() -> dict[str, int]:
     data = demo_units_csv().encode("utf-8")
     plan = plan_unit_import(data=data, filename="dien-ban-2024-units-demo.csv", user=admin)
     if not plan.ok:
-        raise DomainError(
-            "Demo units do not import: " + "; ".join(str(e["message"]) for e in plan.errors[:5])
-        )
+        raise DomainError("Demo units do not import: " + "; ".join(str(e["message"]) for e in plan.errors[:5]))
     created = plan.counts()["create"]
     if created:
         import hashlib

@@ -113,9 +113,7 @@ def plan_unit_import(*, data: bytes, filename: str, user: User) -> UnitImportPla
         errors.append({"row": row, "field": FIELD_LABELS.get(field_key or "", ""), "message": message})
 
     try:
-        table = read_table(
-            data, filename, header_keywords=["level", "kind", "name", "parent", "cap", "loai", "ten"]
-        )
+        table = read_table(data, filename, header_keywords=["level", "kind", "name", "parent", "cap", "loai", "ten"])
     except TabularError as exc:
         error(None, None, str(exc))
         return UnitImportPlan(rows=[], errors=errors)
@@ -128,9 +126,7 @@ def plan_unit_import(*, data: bytes, filename: str, user: User) -> UnitImportPla
             None,
             "Thiếu cột bắt buộc: " + ", ".join(missing) + " (dòng tiêu đề: level, kind, name, parent).",
         )
-        return UnitImportPlan(
-            rows=[], errors=errors, header_row=table.header_rows[-1] if table.header_rows else None
-        )
+        return UnitImportPlan(rows=[], errors=errors, header_row=table.header_rows[-1] if table.header_rows else None)
 
     def cell(row_cells: list[object], key: str) -> object:
         idx = mapping.get(key)
@@ -218,11 +214,7 @@ def plan_unit_import(*, data: bytes, filename: str, user: User) -> UnitImportPla
                 r.parent_row = candidates[0]
             else:
                 db = OrgUnit.objects.filter(valid_to__isnull=True)
-                db = (
-                    db.filter(code=r.parent_code)
-                    if r.parent_code
-                    else db.filter(name_folded=fold(r.parent_name))
-                )
+                db = db.filter(code=r.parent_code) if r.parent_code else db.filter(name_folded=fold(r.parent_name))
                 found = list(db[:3])
                 if len(found) > 1:
                     r.errors.append("ambiguous")
@@ -247,9 +239,7 @@ def plan_unit_import(*, data: bytes, filename: str, user: User) -> UnitImportPla
         if r.errors:
             r.action = "error"
             continue
-        parent_level = (
-            r.parent_row.level if r.parent_row else (r.parent_unit.level if r.parent_unit else None)
-        )
+        parent_level = r.parent_row.level if r.parent_row else (r.parent_unit.level if r.parent_unit else None)
         if parent_level is not None and r.level is not None and r.level <= parent_level:
             parent_label = r.parent_row.label if r.parent_row else str(r.parent_unit)
             r.errors.append("level")
@@ -270,9 +260,7 @@ def plan_unit_import(*, data: bytes, filename: str, user: User) -> UnitImportPla
         if existing:
             if existing.kind != r.kind:
                 r.action = "error"
-                error(
-                    r.number, "kind", f"{existing.title} đã có với loại khác “{existing.get_kind_display()}”."
-                )
+                error(r.number, "kind", f"{existing.title} đã có với loại khác “{existing.get_kind_display()}”.")
                 continue
             r.existing, r.action = existing, "unchanged"
         elif r.code and OrgUnit.objects.filter(code=r.code).exists():

@@ -145,9 +145,7 @@ class UnitSuccession(models.Model):
         verbose_name_plural = _("Kế thừa đơn vị")
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique_pair"),
-            models.CheckConstraint(
-                condition=~Q(predecessor=models.F("successor")), name="succession_not_self"
-            ),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="succession_not_self"),
         ]
 
     def __str__(self) -> str:

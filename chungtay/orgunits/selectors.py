@@ -30,9 +30,7 @@ def top_units_for(user: User) -> list[OrgUnit]:
     """The highest units the user can see: their own membership units, nested ones dropped."""
     if user.is_superuser:
         return list(OrgUnit.objects.filter(depth=1).order_by("name"))
-    units = sorted(
-        {m.unit for m in Membership.objects.filter(user=user).select_related("unit")}, key=lambda u: u.path
-    )
+    units = sorted({m.unit for m in Membership.objects.filter(user=user).select_related("unit")}, key=lambda u: u.path)
     top: list[OrgUnit] = []
     for unit in units:
         if not any(unit.path.startswith(t.path) for t in top):

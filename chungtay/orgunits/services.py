@@ -63,9 +63,7 @@ def unit_create(
         parent=parent, level=level, name_folded=fold(name), valid_from=fields["valid_from"]
     )
     if siblings.exists():
-        raise DomainError(
-            f"Đã có đơn vị “{name}” cùng cấp trong {parent.title if parent else 'gốc'}.", field="name"
-        )
+        raise DomainError(f"Đã có đơn vị “{name}” cùng cấp trong {parent.title if parent else 'gốc'}.", field="name")
     if fields["code"] and OrgUnit.objects.filter(code=fields["code"]).exists():
         raise DomainError(f"Mã hành chính {fields['code']} đã được dùng.", field="code")
     with as_actor(actor):

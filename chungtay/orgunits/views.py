@@ -41,9 +41,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": selectors.children_with_counts(unit),
         "level_counts": [(Level(lvl).label, n) for lvl, n in sorted(selectors.level_counts(unit).items())],
         "member_orgs": unit.member_organisations.all(),
-        "memberships": selectors.memberships_in(unit)
-        if has_perm(request.user, "users.manage", unit)
-        else None,  # type: ignore[arg-type]
+        "memberships": selectors.memberships_in(unit) if has_perm(request.user, "users.manage", unit) else None,  # type: ignore[arg-type]
         "successions_in": unit.successions_in.select_related("predecessor"),
         "successions_out": unit.successions_out.select_related("successor"),
         "can_manage": can_manage,
@@ -56,9 +54,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def children(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx fragment: the children of a unit, for expanding the tree in place."""
     unit = _unit(request, pk)
-    return render(
-        request, "orgunits/_children.html", {"unit": unit, "children": selectors.children_with_counts(unit)}
-    )
+    return render(request, "orgunits/_children.html", {"unit": unit, "children": selectors.children_with_counts(unit)})
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -118,9 +114,7 @@ def succession_add(request: HttpRequest, pk: int) -> HttpResponse:
     successor = _unit(request, pk, "units.manage")
     # Candidates: units of the same level the user manages, other than the successor itself.
     candidates = (
-        selectors.units_for(request.user, "units.manage")
-        .filter(level=successor.level)
-        .exclude(pk=successor.pk)
+        selectors.units_for(request.user, "units.manage").filter(level=successor.level).exclude(pk=successor.pk)
     )  # type: ignore[arg-type]
     form = SuccessionForm(request.POST or None, candidates=candidates.order_by("name"))
     if request.method == "POST" and form.is_valid():
@@ -185,9 +179,7 @@ def import_units(request: HttpRequest) -> HttpResponse:
         )
         batch.file.save(upload.name, ContentFile(data), save=False)
         batch.save()
-        return render(
-            request, "orgunits/import_preview.html", {"plan": plan, "batch": batch, "labels": FIELD_LABELS}
-        )
+        return render(request, "orgunits/import_preview.html", {"plan": plan, "batch": batch, "labels": FIELD_LABELS})
     batches = ImportBatch.objects.filter(kind="orgunits", created_by=request.user)[:10]
     return render(request, "orgunits/import.html", {"form": form, "batches": batches})
 
@@ -202,13 +194,9 @@ def import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
     plan = commit_unit_import(actor=request.user, batch=batch)  # type: ignore[arg-type]
     if not plan.ok:
         messages.error(request, "Dữ liệu đã thay đổi kể từ lần kiểm tra; tệp chưa được nhập.")
-        return render(
-            request, "orgunits/import_preview.html", {"plan": plan, "batch": batch, "labels": FIELD_LABELS}
-        )
+        return render(request, "orgunits/import_preview.html", {"plan": plan, "batch": batch, "labels": FIELD_LABELS})
     counts = plan.counts()
-    messages.success(
-        request, f"Đã nhập {counts['create']} đơn vị mới; {counts['unchanged']} đơn vị đã có, giữ nguyên."
-    )
+    messages.success(request, f"Đã nhập {counts['create']} đơn vị mới; {counts['unchanged']} đơn vị đã có, giữ nguyên.")
     return redirect("orgunits:import")
 
 

@@ -6,9 +6,7 @@ from conftest import PASSWORD
 
 
 def test_a_user_logs_in_with_the_form_and_lands_on_the_dashboard(client, people):
-    response = client.post(
-        reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD}, follow=True
-    )
+    response = client.post(reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("dashboard")
     assert "Xin chào" in response.content.decode()
 

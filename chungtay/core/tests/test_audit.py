@@ -14,11 +14,7 @@ def test_a_change_records_who_when_and_what(people, tree):
         valid_from=tree.commune_a.valid_from,
         valid_to=None,
     )
-    entry = (
-        LogEntry.objects.get_for_object(tree.commune_a)
-        .filter(action=LogEntry.Action.UPDATE)
-        .latest("timestamp")
-    )
+    entry = LogEntry.objects.get_for_object(tree.commune_a).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
     assert entry.actor == people.town_office
     assert entry.timestamp is not None
     assert entry.changes_dict["name"] == ["Vĩnh Điện", "Vĩnh Điện 2"]
@@ -46,9 +42,7 @@ def test_an_inspector_reads_the_history_of_an_object_in_their_subtree(client, pe
         valid_to=None,
     )
     client.force_login(people.inspector)
-    body = client.get(
-        reverse("core:audit_object", args=["orgunits.orgunit", tree.commune_a.pk])
-    ).content.decode()
+    body = client.get(reverse("core:audit_object", args=["orgunits.orgunit", tree.commune_a.pk])).content.decode()
     assert "Vĩnh Điện Sửa" in body and people.town_office.display_name in body
     recent = client.get(reverse("core:audit_recent")).content.decode()
     assert "Hội Phụ nữ" in recent

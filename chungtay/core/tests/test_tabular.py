@@ -196,6 +196,25 @@ def test_all_text_data_rows_are_not_taken_for_a_sub_header() -> None:
     assert [row.kind for row in table.rows] == ["data", "data"]
 
 
+def test_all_text_data_row_under_an_unlabelled_column_is_not_a_sub_header() -> None:
+    text = "Tên đơn vị,Loại,\nPhường Vĩnh Điện,Phường,Ghi chú thêm\nXã Điện Hồng,Xã,\n"
+    table = read_table(text.encode(), "don-vi.csv", header_keywords=["ten don vi", "loai"])
+    assert table.header_rows == [1]
+    assert [row.get(0) for row in table.data_rows()] == ["Phường Vĩnh Điện", "Xã Điện Hồng"]
+
+
+def test_two_row_bank_header_with_amount_parent_is_read() -> None:
+    rows = [
+        ["SAO KÊ TÀI KHOẢN"],
+        ["Ngày", "Số tiền", None, "Nội dung"],
+        [None, "Nợ", "Có", None],
+        [dt.datetime(2023, 12, 1, 8, 15), None, 60_000_000, "UNG HO"],
+    ]
+    table = read_table(xlsx(rows, ("A2:A3", "B2:C2", "D2:D3")), "x.xlsx", header_keywords=["ngay", "so tien"])
+    assert table.header_rows == [2, 3]
+    assert [c.label for c in table.columns] == ["Ngày", "Số tiền / Nợ", "Số tiền / Có", "Nội dung"]
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     title_rows=st.integers(min_value=0, max_value=8),
@@ -345,7 +364,7 @@ def test_sheet_is_chosen_by_header_keywords_when_not_named() -> None:
 
 
 def test_unknown_sheet_name_is_refused_listing_the_sheets() -> None:
-    with pytest.raises(TabularError, match="Không có trang tính.*Danh sách"):
+    with pytest.raises(TabularError, match=r"Không có trang tính.*Danh sách"):
         read_table(household_list(), "x.xlsx", sheet="Trang 2")
 
 
@@ -362,9 +381,24 @@ STATEMENT_ROWS = [
 ]
 
 
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def windows_1258(text: str) -> bytes:
+    """Encode as legacy Windows Vietnamese does: vowels with circumflex/breve/horn are precomposed
+    characters of the code page, tone marks are separate combining characters after them."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(p for p in parts if p in _TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in _TONE_MARKS))
+        out.append(base + tones)
+    return "".join(out).encode("cp1258")
+
+
 def csv_bytes(rows: list[list[str]], delimiter: str, encoding: str) -> bytes:
     text = "\r\n".join(delimiter.join(cells) for cells in rows) + "\r\n"
-    return text.encode(encoding)
+    return windows_1258(text) if encoding == "cp1258" else text.encode(encoding)
 
 
 @pytest.mark.parametrize(
@@ -390,6 +424,17 @@ def test_bank_statement_csv_is_read_in_any_common_encoding_and_delimiter(delimit
     assert parse_datetime(first.get(0)) == dt.datetime(2023, 12, 1, 8, 15, 22)
     assert parse_amount(first.get(3)) == 60_000_000
     assert parse_amount(fee.get(2)) == 11_000
+
+
+def test_opening_balance_row_does_not_end_the_transactions() -> None:
+    text = (
+        "Ngày giao dịch;Có;Số dư;Nội dung\n"
+        ";;500.000.000;Số dư đầu kỳ\n"
+        "01/12/2023;500.000;;UH ngay 1 thang 12 nam 2023\n"
+        "02/12/2023;700.000;501.200.000;UNG HO\n"
+    )
+    table = read_table(text.encode(), "x.csv", header_keywords=BANK_KEYWORDS)
+    assert [row.kind for row in table.rows] == ["total", "data", "data"]
 
 
 def test_csv_nfd_text_is_returned_as_nfc() -> None:
@@ -482,6 +527,38 @@ def test_read_table_raises_nothing_but_tabular_error_on_arbitrary_bytes(
         assert exc.message
     else:
         assert all(row.kind in tabular.ROW_KINDS for row in table.rows)
+
+
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.sampled_from(["x", "I", "II", "Cộng", "Cộng I", "TỔNG CỘNG", "(1)", "(2)", "STT", "Họ và tên", "Số tiền"]),
+    st.sampled_from(["CHỦ TỊCH", "Điện Bàn, ngày 20 tháng 12 năm 2023", "60.000.000 đ", "01/12/2023", "Thôn 1"]),
+    st.text(alphabet="aăâbcdđeêghiklmnoôơuưxyàảãáạỳĐĂ IVX0123456789.,()/:-", max_size=12),
+)
+GRIDS = st.lists(st.lists(CELL_VALUES, max_size=7), min_size=1, max_size=14)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grid=GRIDS, keywords=st.sampled_from([(), ("ho va ten", "so tien")]), as_csv=st.booleans())
+def test_any_grid_reads_into_a_consistent_table_or_a_tabular_error(
+    grid: list[list[Any]], keywords: tuple[str, ...], as_csv: bool
+) -> None:
+    if as_csv:
+        lines = [";".join("" if v is None else str(v).replace(";", " ") for v in row) for row in grid]
+        data, name = ("\n".join(lines) + "\n").encode("utf-8"), "x.csv"
+    else:
+        data, name = xlsx(grid), "x.xlsx"
+    try:
+        table = read_table(data, name, header_keywords=keywords)
+    except TabularError as exc:
+        assert exc.message
+        return
+    numbers = [row.number for row in table.preamble] + table.header_rows + [row.number for row in table.rows]
+    assert numbers == sorted(set(numbers))
+    assert all(len(row.cells) == len(table.columns) for row in table.rows)
+    assert all(row.kind in tabular.ROW_KINDS for row in table.rows)
+    assert all(column.label == tabular.nfc(column.label) for column in table.columns)
 
 
 def test_corrupted_bytes_inside_a_real_workbook_raise_tabular_error() -> None:

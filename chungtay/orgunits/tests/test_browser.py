@@ -11,9 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 README_SHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "don-vi-dien-thoai.png"
 
 
-def test_a_commune_user_logs_in_and_sees_only_their_subtree_on_a_phone(
-    phone_page, people, tree, artifacts_dir
-):
+def test_a_commune_user_logs_in_and_sees_only_their_subtree_on_a_phone(phone_page, people, tree, artifacts_dir):
     page = phone_page
     login(page, "staff_a")
     assert "Xin chào" in page.content()
@@ -50,9 +48,7 @@ def test_an_office_user_imports_units_with_a_dry_run_first(page, people, tree, t
     login(page, "office")
     page.goto(page.base_url + "/don-vi/nhap/")
     bad = tmp_path / "sai.csv"
-    bad.write_text(
-        "level,kind,name,parent\narea,thôn,Thôn 2,Không Có\narea,thôn,Thôn 3,Điện Hồng\n", encoding="utf-8"
-    )
+    bad.write_text("level,kind,name,parent\narea,thôn,Thôn 2,Không Có\narea,thôn,Thôn 3,Điện Hồng\n", encoding="utf-8")
     page.set_input_files("input[type=file]", str(bad))
     page.click("text=Kiểm tra tệp")
     errors = page.inner_text("[data-testid=import-errors]")

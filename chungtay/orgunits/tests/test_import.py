@@ -16,9 +16,7 @@ SHARED_CSV = Path(__file__).resolve().parents[1] / "data" / "dien-ban-2024-units
 
 
 def batch_for(data: bytes, name: str, user) -> ImportBatch:
-    batch = ImportBatch(
-        kind="orgunits", file_name=name, sha256="x", status=ImportStatus.DRY_RUN, created_by=user
-    )
+    batch = ImportBatch(kind="orgunits", file_name=name, sha256="x", status=ImportStatus.DRY_RUN, created_by=user)
     batch.file.save(name, ContentFile(data), save=False)
     batch.save()
     return batch

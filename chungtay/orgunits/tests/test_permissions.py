@@ -49,9 +49,7 @@ def test_role_matrix_for_unit_pages(client, people, tree, persona, unit_attr, ca
     assert view.status_code == (200 if can_view else 404 if persona != "nobody" else 403)
     edit = client.get(reverse(EDIT, args=[unit.pk]))
     assert edit.status_code in ((200,) if can_edit else (403, 404))
-    client.post(
-        reverse(EDIT, args=[unit.pk]), {"kind": unit.kind, "name": "Đổi tên", "valid_from": "01/01/2000"}
-    )
+    client.post(reverse(EDIT, args=[unit.pk]), {"kind": unit.kind, "name": "Đổi tên", "valid_from": "01/01/2000"})
     unit.refresh_from_db()
     assert (unit.name == "Đổi tên") == can_edit
 
@@ -97,9 +95,7 @@ def test_an_office_can_add_a_residential_area_through_the_form(client, people, t
 def test_a_form_error_is_in_vietnamese_and_names_the_field(client, people, tree):
     client.force_login(people.town_office)
     url = reverse("orgunits:create_child", args=[tree.commune_a.pk])
-    body = client.post(
-        url, {"kind": "khoi_pho", "name": "Khối phố 1", "valid_from": "01/01/2000"}
-    ).content.decode()
+    body = client.post(url, {"kind": "khoi_pho", "name": "Khối phố 1", "valid_from": "01/01/2000"}).content.decode()
     assert "Đã có đơn vị “Khối phố 1”" in body
 
 

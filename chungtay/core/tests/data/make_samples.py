@@ -127,9 +127,7 @@ def household_workbook() -> bytes:
         ws.cell(row, 1).font = ws.cell(row, 2).font = bold
         row += 1
         subtotal = 0
-        for number, (name, born, gender, area, kind, support, year, amount, note) in enumerate(
-            households, start=1
-        ):
+        for number, (name, born, gender, area, kind, support, year, amount, note) in enumerate(households, start=1):
             card = fake_card_number(born, gender == "Nữ", row)
             values = [number, name, born, gender, card, area]
             values += ["x" if kind == k else None for k in ("N", "CN", "CS")]

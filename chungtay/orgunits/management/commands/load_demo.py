@@ -19,7 +19,5 @@ class Command(BaseCommand):
         if not options["quiet_logins"]:
             self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
             for spec in DEMO_USERS:
-                self.stdout.write(
-                    f"  {spec.username:<10} {spec.full_name:<28} {spec.role:<11} {spec.unit_name}"
-                )
+                self.stdout.write(f"  {spec.username:<10} {spec.full_name:<28} {spec.role:<11} {spec.unit_name}")
             self.stdout.write("")
