@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "chungtay.core",
     "chungtay.accounts",
     "chungtay.orgunits",
+    "chungtay.campaigns",
+    "chungtay.housing",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,9 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("tai-khoan/", include("chungtay.accounts.urls")),
     path("don-vi/", include("chungtay.orgunits.urls")),
-    path("nhat-ky/", include("chungtay.core.urls")),
+    path("", include("chungtay.core.urls")),
+    path("phong-trao/", include("chungtay.campaigns.urls")),
+    path("nha-o/", include("chungtay.housing.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -34,13 +34,41 @@ M = TypeVar("M", bound=Model)
 VIEW_ALL = {
     "units.view",
     "audit.view",
+    "documents.view",
+    "movement.view",
+    "housing.view",
+    "housing.private",  # citizen ID, phone, exact address, health: staff of the subtree and inspectors
+    "complaints.view",
+}
+# What the Front's own people at a commune or residential area do day to day.
+UNIT_WORK = {
+    "units.view",
+    "units.edit_own",
+    "documents.view",
+    "documents.upload",
+    "movement.view",
+    "movement.participate",  # register, own plan, launch conference, activities, good models
+    "housing.view",
+    "housing.private",
+    "housing.edit",  # households, funding plan, import the approved list
+    "housing.progress",  # stage updates and photos
+    "complaints.view",
+    "complaints.manage",
 }
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    "admin": VIEW_ALL | {"units.manage", "users.manage"},
-    "office": VIEW_ALL | {"units.manage", "users.manage"},
-    "board": VIEW_ALL,
-    "unit_staff": {"units.view", "units.edit_own"},
-    "area_board": {"units.view"},
+    "admin": VIEW_ALL | UNIT_WORK | {"units.manage", "users.manage", "movement.manage", "contest.judge"},
+    "office": VIEW_ALL | UNIT_WORK | {"units.manage", "users.manage", "movement.manage", "contest.judge"},
+    "board": VIEW_ALL | {"movement.approve", "contest.judge"},
+    "unit_staff": UNIT_WORK,
+    "area_board": {
+        "units.view",
+        "documents.view",
+        "documents.upload",
+        "movement.view",
+        "housing.view",
+        "housing.private",
+        "housing.progress",
+    },
     "inspector": VIEW_ALL,
 }
 
@@ -124,6 +152,9 @@ URL_RULES: dict[str, Rule] = {
     # audit
     "core:audit_recent": needs("audit.view"),
     "core:audit_object": needs("audit.view"),
+    "core:document_download": needs("documents.view"),
+    # campaigns (issue 3): add "campaigns:<name>" entries here
+    # housing (issue 4): add "housing:<name>" entries here
 }
 
 

@@ -50,3 +50,79 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.file_name} ({self.get_status_display()})"
+
+
+class DocumentKind(models.TextChoices):
+    PLAN = "plan", _("Kế hoạch")
+    MINUTES = "minutes", _("Biên bản")
+    RESOLUTION = "resolution", _("Nghị quyết")
+    REGULATION = "regulation", _("Quy chế")
+    REPORT = "report", _("Báo cáo")
+    DECISION = "decision", _("Quyết định")
+    PHOTO = "photo", _("Hình ảnh")
+    OTHER = "other", _("Tài liệu khác")
+
+
+def document_path(instance: Document, filename: str) -> str:
+    # The hash in the path keeps two uploads with the same name apart and makes reuse visible.
+    return f"documents/{instance.unit_id}/{instance.sha256[:2]}/{instance.sha256[:16]}-{filename}"
+
+
+class Document(models.Model):
+    """A piece of evidence (minh chứng): an official document or a photo, owned by a unit.
+
+    Linked through DocumentLink to whatever it evidences (an activity, a criterion line, a
+    household, a complaint), so one signed minutes file can back several things.
+    """
+
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, verbose_name=_("Đơn vị"))
+    kind = models.CharField(_("Loại tài liệu"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("Trích yếu"), max_length=300)
+    number = models.CharField(_("Số, ký hiệu"), max_length=60, blank=True)
+    issued_on = models.DateField(_("Ngày ban hành"), null=True, blank=True)
+    issuer = models.CharField(_("Cơ quan ban hành"), max_length=200, blank=True)
+    file = models.FileField(_("Tệp"), upload_to=document_path, max_length=300)
+    original_name = models.CharField(_("Tên tệp gốc"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(_("Thời điểm tải lên"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Tài liệu minh chứng")
+        verbose_name_plural = _("Tài liệu minh chứng")
+        ordering = ["-uploaded_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(size__gt=0), name="document_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in {"image/jpeg", "image/png"}
+
+
+class DocumentLink(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="links")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Liên kết minh chứng")
+        verbose_name_plural = _("Liên kết minh chứng")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "content_type", "object_id"], name="documentlink_unique")
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="documentlink_target")]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.content_type.model}#{self.object_id}"

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
-from chungtay.core.access import has_perm, user_permissions, visible_to
+from chungtay.core.access import get_visible_or_404, has_perm, user_permissions, visible_to
 
 # How to find the unit of an audited object, so an inspector sees only the history of their subtree.
 # Later apps add their models here.
@@ -25,6 +25,7 @@ AUDIT_SCOPE: dict[str, str] = {
     "orgunits.unitsuccession": "successor__path",
     "accounts.user": "memberships__unit__path",
     "core.importbatch": "unit__path",
+    "core.document": "unit__path",
 }
 
 
@@ -103,6 +104,16 @@ def audit_object(request: HttpRequest, model: str, pk: int) -> HttpResponse:
         "core/audit_object.html",
         {"object": obj, "entries": entries, "model_name": model_cls._meta.verbose_name},
     )
+
+
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evidence is served only to users whose scope covers the document's unit."""
+    from chungtay.core.models import Document
+    from chungtay.core.uploads import serve
+
+    document = get_visible_or_404(request.user, Document.objects.all(), "documents.view", "unit__path", pk=pk)  # type: ignore[arg-type]
+    inline = request.GET.get("xem") == "1"
+    return serve(document.file, filename=document.original_name, content_type=document.content_type, inline=inline)
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
