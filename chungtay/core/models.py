@@ -126,3 +126,24 @@ class DocumentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} → {self.content_type.model}#{self.object_id}"
+
+
+class ImportMapping(models.Model):
+    """A column mapping a person confirmed for a kind of file, saved to be reused next time."""
+
+    kind = models.CharField(_("Loại dữ liệu"), max_length=30)
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, verbose_name=_("Đơn vị"))
+    name = models.CharField(_("Tên mẫu"), max_length=120)
+    header_row = models.PositiveIntegerField(_("Dòng tiêu đề"), null=True, blank=True)
+    header_depth = models.PositiveSmallIntegerField(_("Số dòng tiêu đề"), null=True, blank=True)
+    columns = models.JSONField(_("Cột cho từng trường"), default=dict)  # field name → 0-based column index
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Mẫu ánh xạ cột")
+        verbose_name_plural = _("Mẫu ánh xạ cột")
+        constraints = [models.UniqueConstraint(fields=["kind", "unit", "name"], name="importmapping_unique")]
+
+    def __str__(self) -> str:
+        return self.name

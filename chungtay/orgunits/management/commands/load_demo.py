@@ -1,6 +1,16 @@
+"""`manage.py load_demo`: the Điện Bàn 2024 demo, idempotent.
+
+Each app that has demo data exposes `load_demo() -> dict[str, int]` in its `demo` module; they run
+in DEMO_STEPS order (units and people first), each in its own transaction.
+"""
+
+from importlib import import_module
+
 from django.core.management.base import BaseCommand
 
-from chungtay.orgunits.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from chungtay.orgunits.demo import DEMO_PASSWORD, DEMO_USERS
+
+DEMO_STEPS = ["chungtay.orgunits.demo", "chungtay.campaigns.demo", "chungtay.housing.demo"]
 
 
 class Command(BaseCommand):
@@ -10,12 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Không in danh sách tài khoản mẫu.")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        result = load_demo()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Dữ liệu mẫu Điện Bàn 2024: {result['units']} đơn vị ({result['units_created']} mới tạo)."
-            )
-        )
+        for step in DEMO_STEPS:
+            try:
+                module = import_module(step)
+            except ModuleNotFoundError as exc:
+                if exc.name == step:
+                    continue  # that app has no demo yet
+                raise
+            result = module.load_demo()
+            summary = ", ".join(f"{key}: {value}" for key, value in result.items())
+            self.stdout.write(self.style.SUCCESS(f"{step.split('.')[1]}: {summary}"))
         if not options["quiet_logins"]:
             self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
             for spec in DEMO_USERS:
