@@ -97,7 +97,7 @@ def _find(name: str, level: int, parent: OrgUnit | None = None) -> OrgUnit:
 
 
 @transaction.atomic
-def load_demo() -> dict[str, int]:  # noqa: C901 - one linear script
+def load_demo() -> dict[str, int]:
     admin = User.objects.filter(username="quantri").first()
     if admin is None:
         admin = user_create(actor=None, username="quantri", full_name="Quản trị hệ thống", password=DEMO_PASSWORD)
