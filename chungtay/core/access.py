@@ -155,6 +155,26 @@ URL_RULES: dict[str, Rule] = {
     "core:document_download": needs("documents.view"),
     # campaigns (issue 3): add "campaigns:<name>" entries here
     # housing (issue 4): add "housing:<name>" entries here
+    "housing:index": needs("housing.view"),
+    "housing:export": needs("housing.view"),
+    "housing:progress": needs("housing.view"),
+    "housing:norms": needs("housing.view"),
+    "housing:norm_create": needs("units.manage"),
+    "housing:household_create": needs("housing.edit"),
+    "housing:household_detail": needs("housing.view"),
+    "housing:household_edit": needs("housing.edit"),
+    "housing:household_status": needs("housing.edit"),
+    "housing:funding": needs("housing.edit"),
+    "housing:progress_add": needs("housing.progress"),
+    "housing:photo": needs("housing.view"),
+    "housing:import": needs("housing.edit"),
+    "housing:import_mapping": needs("housing.edit"),
+    "housing:import_preview": needs("housing.edit"),
+    "housing:import_confirm": needs("housing.edit"),
+    "housing:complaint_list": needs("complaints.view"),
+    "housing:complaint_create": needs("complaints.manage"),
+    "housing:complaint_detail": needs("complaints.view"),
+    "housing:complaint_document": needs("complaints.manage"),
 }
 
 

@@ -26,6 +26,11 @@ AUDIT_SCOPE: dict[str, str] = {
     "accounts.user": "memberships__unit__path",
     "core.importbatch": "unit__path",
     "core.document": "unit__path",
+    "housing.household": "area__path",
+    "housing.fundingplanline": "household__area__path",
+    "housing.progressupdate": "household__area__path",
+    "housing.photo": "update__household__area__path",
+    "housing.complaint": "origin_unit__path",
 }
 
 

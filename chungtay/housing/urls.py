@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import complaints, households, imports
 
 app_name = "housing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", households.index, name="index"),
+    path("xuat.xlsx", households.export, name="export"),
+    path("tien-do/", households.progress, name="progress"),
+    path("muc-ho-tro/", households.norms, name="norms"),
+    path("muc-ho-tro/them/", households.norm_create, name="norm_create"),
+    path("ho/them/", households.create, name="household_create"),
+    path("ho/<int:pk>/", households.detail, name="household_detail"),
+    path("ho/<int:pk>/sua/", households.edit, name="household_edit"),
+    path("ho/<int:pk>/trang-thai/", households.change_status, name="household_status"),
+    path("ho/<int:pk>/nguon-kinh-phi/", households.funding, name="funding"),
+    path("ho/<int:pk>/cap-nhat-tien-do/", households.progress_add, name="progress_add"),
+    path("anh/<int:pk>/", households.photo, name="photo"),
+    path("nhap/", imports.upload, name="import"),
+    path("nhap/<int:batch_id>/chon-cot/", imports.mapping, name="import_mapping"),
+    path("nhap/<int:batch_id>/kiem-tra/", imports.preview, name="import_preview"),
+    path("nhap/<int:batch_id>/xac-nhan/", imports.confirm, name="import_confirm"),
+    path("khieu-nai/", complaints.complaint_list, name="complaint_list"),
+    path("khieu-nai/them/", complaints.complaint_create, name="complaint_create"),
+    path("khieu-nai/<int:pk>/", complaints.complaint_detail, name="complaint_detail"),
+    path("khieu-nai/<int:pk>/tai-lieu/", complaints.complaint_document, name="complaint_document"),
+]

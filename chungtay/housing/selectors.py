@@ -1,0 +1,205 @@
+"""Reads for housing support. Subtree questions are one `area__path LIKE 'prefix%'` query each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr
+
+from chungtay.accounts.models import User
+from chungtay.core import dates
+from chungtay.core.access import scope_paths, scope_q, visible_to
+from chungtay.core.text import fold
+from chungtay.orgunits.models import OrgUnit
+
+from .models import (
+    DONE_STATUSES,
+    OPEN_COMPLAINT,
+    STARTED_STATUSES,
+    Complaint,
+    ComplaintKind,
+    FundingPlanLine,
+    Household,
+    Status,
+)
+
+
+def households_for(user: User, perm: str = "housing.view") -> QuerySet[Household]:
+    return visible_to(user, Household.objects.all(), perm, "area__path")
+
+
+class PrivacyScope:
+    """Which households' private fields a user may see, decided in Python for a whole list."""
+
+    def __init__(self, user: User) -> None:
+        self.all = user.is_superuser
+        self.paths = scope_paths(user, "housing.private") if user.is_authenticated else []
+
+    def covers(self, unit: OrgUnit) -> bool:
+        return self.all or any(unit.path.startswith(p) for p in self.paths)
+
+
+def search_households(
+    qs: QuerySet[Household],
+    *,
+    unit: OrgUnit | None = None,
+    phase: int | None = None,
+    status: str = "",
+    category: str = "",
+    query: str = "",
+    private: bool = False,
+) -> QuerySet[Household]:
+    """Filters of the list page. The name search is on the folded column; the code always matches,
+    and the citizen ID only for people who may see it."""
+    if unit is not None:
+        qs = qs.filter(area__path__startswith=unit.path)
+    if phase:
+        qs = qs.filter(phase_year=phase)
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    folded = fold(query)
+    if folded:
+        match = Q(head_name_folded__contains=folded) | Q(code__iexact=query.strip())
+        if private and folded.isdigit():
+            match |= Q(citizen_id=folded)
+        qs = qs.filter(match)
+    return qs.select_related("area", "area__parent", "norm")
+
+
+# --- Phase progress --------------------------------------------------------------------------
+@dataclass
+class PhaseRow:
+    year: int
+    planned: int = 0
+    amount: int = 0
+    total_planned_amount: int = 0
+    started: int = 0
+    completed: int = 0
+    handed_over: int = 0
+    withdrawn: int = 0
+
+    @property
+    def done_percent(self) -> int:
+        return round(100 * self.completed / self.planned) if self.planned else 0
+
+    @property
+    def not_done(self) -> int:
+        return self.planned - self.completed
+
+
+@dataclass
+class UnitProgress:
+    unit: OrgUnit
+    phases: dict[int, PhaseRow] = field(default_factory=dict)
+
+    def phase(self, year: int) -> PhaseRow:
+        return self.phases.setdefault(year, PhaseRow(year))
+
+    @property
+    def total(self) -> PhaseRow:
+        total = PhaseRow(0)
+        for row in self.phases.values():
+            for name in (
+                "planned",
+                "amount",
+                "total_planned_amount",
+                "started",
+                "completed",
+                "handed_over",
+                "withdrawn",
+            ):
+                setattr(total, name, getattr(total, name) + getattr(row, name))
+        return total
+
+
+_COUNTS = {
+    "n": Count("id", filter=~Q(status=Status.WITHDRAWN)),
+    "amount": Coalesce(Sum("state_support", filter=~Q(status=Status.WITHDRAWN)), 0),
+    "started": Count("id", filter=Q(status__in=STARTED_STATUSES)),
+    "completed": Count("id", filter=Q(status__in=DONE_STATUSES)),
+    "handed_over": Count("id", filter=Q(status=Status.HANDED_OVER)),
+    "withdrawn": Count("id", filter=Q(status=Status.WITHDRAWN)),
+}
+
+
+def phase_progress(unit: OrgUnit) -> tuple[UnitProgress, list[UnitProgress], list[int]]:
+    """Households and amounts per phase year for a unit's subtree, and the same for each child
+    unit, against started / completed / handed over. Four queries whatever the size of the tree."""
+    children = list(unit.children_set.order_by("kind", "name"))
+    step = len(unit.path) + OrgUnit.steplen
+    base = Household.objects.filter(area__path__startswith=unit.path)
+    rows = base.annotate(prefix=Substr("area__path", 1, step)).values("prefix", "phase_year").annotate(**_COUNTS)
+    lines = (
+        FundingPlanLine.objects.filter(household__area__path__startswith=unit.path)
+        .exclude(household__status=Status.WITHDRAWN)
+        .annotate(prefix=Substr("household__area__path", 1, step))
+        .values("prefix", "household__phase_year")
+        .annotate(total=Sum("amount"))
+    )
+    whole = UnitProgress(unit)
+    by_prefix = {child.path: UnitProgress(child) for child in children}
+    years: set[int] = set()
+    for row in rows:
+        year = row["phase_year"]
+        years.add(year)
+        targets = [whole.phase(year)]
+        if row["prefix"] in by_prefix:
+            targets.append(by_prefix[row["prefix"]].phase(year))
+        for target in targets:
+            target.planned += row["n"]
+            target.amount += row["amount"]
+            target.started += row["started"]
+            target.completed += row["completed"]
+            target.handed_over += row["handed_over"]
+            target.withdrawn += row["withdrawn"]
+    for row in lines:
+        year = row["household__phase_year"]
+        targets = [whole.phase(year)]
+        if row["prefix"] in by_prefix:
+            targets.append(by_prefix[row["prefix"]].phase(year))
+        for target in targets:
+            target.total_planned_amount += row["total"] or 0
+    return whole, list(by_prefix.values()), sorted(years)
+
+
+def behind_schedule(qs: QuerySet[Household], *, today: dt.date | None = None) -> QuerySet[Household]:
+    """Households whose phase year has come (or gone) and that are not completed yet."""
+    year = (today or dates.today()).year
+    return (
+        qs.filter(phase_year__lte=year)
+        .exclude(status__in=[*DONE_STATUSES, Status.WITHDRAWN])
+        .select_related("area", "area__parent")
+        .order_by("phase_year", "area__path", "head_name_folded")
+    )
+
+
+# --- Complaints ------------------------------------------------------------------------------
+def complaints_for(user: User, perm: str = "complaints.view") -> QuerySet[Complaint]:
+    """Complaints that arose in, or are now handled by, a unit in the user's scope."""
+    qs = Complaint.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    origin, handler = scope_q(user, perm, "origin_unit__path"), scope_q(user, perm, "unit__path")
+    if origin is None or handler is None:
+        return qs
+    return qs.filter(origin | handler)
+
+
+def complaint_counts(unit: OrgUnit, *, year: int | None = None, today: dt.date | None = None) -> dict[str, int]:
+    """Complaints that arose in a unit's subtree (criterion 3.2.2a "no complaints"), in one query."""
+    today = today or dates.today()
+    qs = Complaint.objects.filter(origin_unit__path__startswith=unit.path)
+    if year:
+        qs = qs.filter(received_on__year=year)
+    counts = qs.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status__in=OPEN_COMPLAINT)),
+        overdue=Count("id", filter=Q(status__in=OPEN_COMPLAINT, due_on__lt=today)),
+        escalated=Count("id", filter=Q(escalations__gt=0)),
+        **{kind: Count("id", filter=Q(kind=kind)) for kind in ComplaintKind.values},
+    )
+    return {key: value or 0 for key, value in counts.items()}

@@ -1,0 +1,1 @@
+"""Housing views, split by subject: households and progress, the list import, complaints."""

@@ -1,0 +1,128 @@
+"""Complaints, petitions and denunciations: receive, assign, resolve, attach documents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chungtay.accounts.models import User
+from chungtay.core import dates
+from chungtay.core.access import has_perm, visible_to
+from chungtay.core.documents import document_upload, documents_for
+from chungtay.core.errors import DomainError
+from chungtay.core.models import DocumentKind
+from chungtay.orgunits.models import Level, OrgUnit
+
+from .. import selectors, services
+from ..forms import ComplaintDocumentForm, ComplaintForm, ComplaintUpdateForm
+from ..models import OPEN_COMPLAINT, Complaint, ComplaintStatus, Household
+from .households import scope_unit
+
+
+def _complaint(request: HttpRequest, pk: int) -> Complaint:
+    qs = selectors.complaints_for(request.user).select_related(  # type: ignore[arg-type]
+        "unit", "origin_unit", "household", "household__area", "assignee", "escalated_to", "created_by"
+    )
+    complaint = qs.filter(pk=pk).first()
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.complaints_for(request.user).select_related("unit", "origin_unit", "household")  # type: ignore[arg-type]
+    unit = scope_unit(request, "complaints.view")
+    if unit is not None:
+        qs = qs.filter(origin_unit__path__startswith=unit.path) | qs.filter(unit__path__startswith=unit.path)
+    status = request.GET.get("trang_thai", "")
+    if status == "mo":
+        qs = qs.filter(status__in=OPEN_COMPLAINT)
+    elif status in ComplaintStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-received_on", "-id"), 50).get_page(request.GET.get("trang"))
+    context = {
+        "page": page, "unit": unit, "status": status, "today": dates.today(),
+        "can_manage": has_perm(request.user, "complaints.manage"),  # type: ignore[arg-type]
+        "counts": selectors.complaint_counts(unit) if unit else None,
+    }  # fmt: skip
+    return render(request, "housing/complaint_list.html", context)
+
+
+def complaint_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    units = visible_to(user, OrgUnit.objects.filter(level__lte=Level.COMMUNE), "complaints.manage").order_by("path")  # type: ignore[arg-type]
+    households = visible_to(user, Household.objects.select_related("area"), "complaints.manage", "area__path")  # type: ignore[arg-type]
+    form = ComplaintForm(
+        request.POST or None, units=units, households=households.order_by("code"),
+        initial={"received_on": dates.today()},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_create(actor=user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Đã tiếp nhận đơn; hạn giải quyết {complaint.due_on:%d/%m/%Y}.")
+            return redirect("housing:complaint_detail", pk=complaint.pk)
+    return render(request, "housing/complaint_form.html", {"form": form})
+
+
+def _assignees(complaint: Complaint):  # type: ignore[no-untyped-def]
+    paths = [complaint.unit.path[:i] for i in range(OrgUnit.steplen, len(complaint.unit.path) + 1, OrgUnit.steplen)]
+    return User.objects.filter(memberships__unit__path__in=paths, is_active=True).distinct().order_by("full_name")
+
+
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _complaint(request, pk)
+    can_manage = has_perm(request.user, "complaints.manage", complaint.unit)  # type: ignore[arg-type]
+    form = None
+    if can_manage:
+        form = ComplaintUpdateForm(
+            request.POST or None,
+            assignees=_assignees(complaint),
+            initial={
+                "status": complaint.status, "assignee": complaint.assignee_id, "resolution": complaint.resolution,
+                "resolved_on": complaint.resolved_on,
+            },
+        )  # fmt: skip
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.complaint_update(actor=request.user, complaint=complaint, **form.cleaned_data)  # type: ignore[arg-type]
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "Đã cập nhật đơn.")
+                return redirect("housing:complaint_detail", pk=complaint.pk)
+    private = has_perm(request.user, "housing.private", complaint.origin_unit)  # type: ignore[arg-type]
+    context = {
+        "c": complaint, "form": form, "show_private": private, "documents": documents_for(complaint),
+        "document_form": ComplaintDocumentForm() if can_manage else None, "today": dates.today(),
+        "household_private": bool(complaint.household)
+        and has_perm(request.user, "housing.private", complaint.household.area),  # type: ignore[union-attr, arg-type]
+    }  # fmt: skip
+    return render(request, "housing/complaint_detail.html", context)
+
+
+@require_POST
+def complaint_document(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _complaint(request, pk)
+    if not has_perm(request.user, "complaints.manage", complaint.unit):  # type: ignore[arg-type]
+        raise Http404
+    form = ComplaintDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            document_upload(
+                actor=request.user, unit=complaint.origin_unit, upload=upload, name=upload.name,
+                kind=DocumentKind.OTHER, title=form.cleaned_data["title"], attach_to=complaint,
+            )  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Đã đính kèm tài liệu.")
+    else:
+        messages.error(request, "Cần trích yếu và tệp.")
+    return redirect("housing:complaint_detail", pk=complaint.pk)

@@ -1,0 +1,300 @@
+"""Households, funding plan, stage updates with photos, phase progress, norms. Thin views:
+access helper → form → one service → redirect."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chungtay.core import dates
+from chungtay.core.access import get_visible_or_404, has_perm, visible_to
+from chungtay.core.errors import DomainError
+from chungtay.core.uploads import serve
+from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.selectors import top_units_for
+
+from .. import selectors, services
+from ..exports import export_households
+from ..forms import FundingLineForm, HouseholdFilterForm, HouseholdForm, NormForm, ProgressForm, WithdrawForm
+from ..models import STAGE_PERCENT, Household, Photo, Stage, Status, SupportNorm
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def household_or_404(request: HttpRequest, pk: int, perm: str = "housing.view") -> Household:
+    qs = Household.objects.select_related("area", "area__parent", "norm")
+    return get_visible_or_404(request.user, qs, perm, "area__path", pk=pk)  # type: ignore[arg-type]
+
+
+def scope_unit(request: HttpRequest, perm: str = "housing.view") -> OrgUnit | None:
+    """The unit chosen with ?don_vi=, or the user's own top unit when they have only one."""
+    raw = request.GET.get("don_vi")
+    if raw and raw.isdigit():
+        return get_visible_or_404(request.user, OrgUnit.objects.all(), perm, pk=int(raw))  # type: ignore[arg-type]
+    tops = [u for u in top_units_for(request.user) if has_perm(request.user, perm, u)]  # type: ignore[arg-type]
+    return tops[0] if len(tops) == 1 else None
+
+
+def _areas_for(request: HttpRequest, perm: str = "housing.edit") -> Any:
+    qs = OrgUnit.objects.filter(level=Level.AREA, valid_to__isnull=True).select_related("parent")
+    return visible_to(request.user, qs, perm).order_by("path")  # type: ignore[arg-type]
+
+
+def _data_from(cleaned: dict[str, Any]) -> services.HouseholdData:
+    return services.HouseholdData(
+        area=cleaned["area"], head_name=cleaned["head_name"], category=cleaned["category"],
+        support_kind=cleaned["support_kind"], phase_year=cleaned["phase_year"],
+        decision_number=cleaned["decision_number"], decision_date=cleaned["decision_date"],
+        gender=cleaned.get("gender") or "", birth_year=cleaned.get("birth_year"),
+        citizen_id=cleaned.get("citizen_id") or "", phone=cleaned.get("phone") or "",
+        address_detail=cleaned.get("address_detail") or "", health_note=cleaned.get("health_note") or "",
+        state_support=cleaned.get("state_support"), override_reason=cleaned.get("override_reason") or "",
+        note=cleaned.get("note") or "", lat=cleaned.get("lat"), lon=cleaned.get("lon"),
+        photo_consent=bool(cleaned.get("photo_consent")),
+    )  # fmt: skip
+
+
+def _filtered(request: HttpRequest) -> tuple[Any, HouseholdFilterForm, OrgUnit | None, selectors.PrivacyScope]:
+    user = request.user
+    unit = scope_unit(request)
+    base = selectors.households_for(user)  # type: ignore[arg-type]
+    years = sorted(set(base.values_list("phase_year", flat=True).distinct()))
+    form = HouseholdFilterForm(request.GET or None, years=years or [2023, 2024, 2025])
+    privacy = selectors.PrivacyScope(user)  # type: ignore[arg-type]
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.search_households(
+        base, unit=unit, phase=cleaned.get("phase"), status=cleaned.get("status") or "",
+        category=cleaned.get("category") or "", query=cleaned.get("q") or "",
+        private=privacy.all or bool(privacy.paths),
+    )  # fmt: skip
+    return qs, form, unit, privacy
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    qs, form, unit, privacy = _filtered(request)
+    page = Paginator(qs, 50).get_page(request.GET.get("trang"))
+    for household in page.object_list:
+        household.show_private = privacy.covers(household.area)  # type: ignore[attr-defined]
+    query = request.GET.copy()
+    query.pop("trang", None)
+    context = {
+        "page": page, "form": form, "unit": unit, "query": query.urlencode(),
+        "can_edit": has_perm(request.user, "housing.edit", unit),  # type: ignore[arg-type]
+        "can_import": has_perm(request.user, "housing.edit"),  # type: ignore[arg-type]
+    }  # fmt: skip
+    return render(request, "housing/household_list.html", context)
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    qs, _form, unit, _privacy = _filtered(request)
+    qs = qs.exclude(status=Status.WITHDRAWN)
+    top = unit or next(iter(top_units_for(request.user)), None)  # type: ignore[arg-type]
+    if top is None:
+        raise PermissionDenied
+    data = export_households(qs, unit=top, user=request.user)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="danh-sach-ho-ho-tro-{dates.today():%Y%m%d}.xlsx"'
+    return response
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = household_or_404(request, pk)
+    updates = (
+        household.updates.select_related("reporter")
+        .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("id")))
+        .order_by("date", "id")
+    )
+    lines = list(household.funding_lines.order_by("source"))
+    user = request.user
+    context = {
+        "h": household,
+        "updates": updates,
+        "lines": lines,
+        "planned_total": sum(line.amount for line in lines),
+        "show_private": has_perm(user, "housing.private", household.area),  # type: ignore[arg-type]
+        "can_edit": has_perm(user, "housing.edit", household.area),  # type: ignore[arg-type]
+        "can_progress": has_perm(user, "housing.progress", household.area) and household.status != Status.WITHDRAWN,  # type: ignore[arg-type]
+        "can_audit": has_perm(user, "audit.view", household.area),  # type: ignore[arg-type]
+        "complaints": household.complaints.all() if has_perm(user, "complaints.view", household.area) else None,  # type: ignore[arg-type]
+        "withdraw_form": WithdrawForm(),
+        "funding_form": FundingLineForm(),
+    }
+    return render(request, "housing/household_detail.html", context)
+
+
+def create(request: HttpRequest) -> HttpResponse:
+    areas = _areas_for(request)
+    initial = {"phase_year": dates.today().year}
+    area_id = request.GET.get("khu")
+    if area_id and area_id.isdigit():
+        initial["area"] = int(area_id)
+    form = HouseholdForm(request.POST or None, areas=areas, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(actor=request.user, data=_data_from(form.cleaned_data))  # type: ignore[arg-type]
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Đã thêm hộ {household.code}.")
+            return redirect("housing:household_detail", pk=household.pk)
+    return render(request, "housing/household_form.html", {"form": form})
+
+
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = household_or_404(request, pk, "housing.edit")
+    form = HouseholdForm(request.POST or None, areas=_areas_for(request), initial=HouseholdForm.initial_from(household))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(actor=request.user, household=household, data=_data_from(form.cleaned_data))  # type: ignore[arg-type]
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Đã lưu hộ {household.code}.")
+            return redirect("housing:household_detail", pk=household.pk)
+    return render(request, "housing/household_form.html", {"form": form, "h": household})
+
+
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    household = household_or_404(request, pk, "housing.edit")
+    action = request.POST.get("action")
+    try:
+        if action == "surveyed":
+            services.household_mark_surveyed(actor=request.user, household=household)  # type: ignore[arg-type]
+            messages.success(request, "Đã ghi nhận khảo sát.")
+        elif action == "withdraw":
+            form = WithdrawForm(request.POST)
+            reason = form.data.get("reason", "")
+            services.household_withdraw(actor=request.user, household=household, reason=reason)  # type: ignore[arg-type]
+            messages.success(request, "Đã rút hộ khỏi danh sách.")
+        else:
+            messages.error(request, "Thao tác không hợp lệ.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("housing:household_detail", pk=household.pk)
+
+
+@require_POST
+def funding(request: HttpRequest, pk: int) -> HttpResponse:
+    household = household_or_404(request, pk, "housing.edit")
+    form = FundingLineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.funding_line_set(actor=request.user, household=household, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Đã lưu nguồn kinh phí.")
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("housing:household_detail", pk=household.pk)
+
+
+def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Phone-first: a residential-area board takes photos on site and records the stage."""
+    household = household_or_404(request, pk, "housing.progress")
+    latest = household.updates.order_by("-date", "-id").first()
+    next_stage = Stage.START
+    if latest is not None:
+        stages = list(Stage.values)
+        next_stage = stages[min(stages.index(latest.stage) + 1, len(stages) - 1)]  # type: ignore[assignment]
+    form = ProgressForm(
+        request.POST or None, request.FILES or None, initial={"stage": next_stage, "date": dates.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        uploads = [services.UploadedPhoto(f.name, f) for f in form.cleaned_data["photos"]]
+        try:
+            update = services.progress_record(
+                actor=request.user, household=household, stage=form.cleaned_data["stage"],  # type: ignore[arg-type]
+                date=form.cleaned_data["date"], percent=form.cleaned_data["percent"],
+                note=form.cleaned_data["note"], photos=uploads,
+            )  # fmt: skip
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            warnings = [p.warning for p in update.photos.all() if p.warning]
+            messages.success(request, f"Đã ghi “{update.get_stage_display()}” với {len(uploads)} ảnh.")
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("housing:household_detail", pk=household.pk)
+    context = {
+        "h": household,
+        "form": form,
+        "latest": latest,
+        "show_private": has_perm(request.user, "housing.private", household.area),  # type: ignore[arg-type]
+        "stage_percent_json": json.dumps(STAGE_PERCENT),
+    }
+    return render(request, "housing/progress_form.html", context)
+
+
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(
+        request.user,
+        Photo.objects.all(),
+        "housing.view",
+        "update__household__area__path",
+        pk=pk,  # type: ignore[arg-type]
+    )
+    return serve(item.file, filename=f"anh-{item.pk}.jpg", content_type="image/jpeg", inline=True)
+
+
+def progress(request: HttpRequest) -> HttpResponse:
+    """Each unit's progress against its phasing, and the households behind schedule."""
+    unit = scope_unit(request)
+    if unit is None:
+        tops = [u for u in top_units_for(request.user) if has_perm(request.user, "housing.view", u)]  # type: ignore[arg-type]
+        if not tops:
+            raise PermissionDenied
+        unit = tops[0]
+    whole, children, years = selectors.phase_progress(unit)
+    today = dates.today()
+    late = list(
+        selectors.behind_schedule(Household.objects.filter(area__path__startswith=unit.path), today=today)[:300]
+    )
+    privacy = selectors.PrivacyScope(request.user)  # type: ignore[arg-type]
+    for household in late:
+        household.show_private = privacy.covers(household.area)  # type: ignore[attr-defined]
+    context = {
+        "unit": unit,
+        "whole": whole,
+        "phase_rows": [whole.phases[y] for y in years],
+        "children": [(c, [c.phases.get(y) for y in years]) for c in children if c.phases],
+        "years": years,
+        "late": late,
+        "today": today,
+        "complaints": selectors.complaint_counts(unit) if has_perm(request.user, "complaints.view", unit) else None,  # type: ignore[arg-type]
+        "parent": unit.parent if unit.parent and has_perm(request.user, "housing.view", unit.parent) else None,  # type: ignore[arg-type]
+    }
+    return render(request, "housing/progress.html", context)
+
+
+def norms(request: HttpRequest) -> HttpResponse:
+    items = SupportNorm.objects.all()
+    return render(
+        request,
+        "housing/norms.html",
+        {"norms": items, "can_manage": has_perm(request.user, "units.manage")},  # type: ignore[arg-type]
+    )
+
+
+def norm_create(request: HttpRequest) -> HttpResponse:
+    form = NormForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.norm_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Đã thêm mức hỗ trợ.")
+            return redirect("housing:norms")
+    return render(request, "housing/norm_form.html", {"form": form})
