@@ -1,4 +1,44 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "campaigns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.movement_list, name="movement_list"),
+    path("tao/", views.movement_create, name="movement_create"),
+    path("<int:pk>/", views.movement_detail, name="movement_detail"),
+    path("<int:pk>/sua/", views.movement_edit, name="movement_edit"),
+    path("<int:pk>/can-cu/", views.legal_add, name="legal_add"),
+    path("<int:pk>/can-cu/<int:ref_pk>/xoa/", views.legal_remove, name="legal_remove"),
+    path("<int:pk>/trang-thai/", views.movement_transition, name="movement_transition"),
+    path("<int:pk>/sao-chep/", views.movement_copy, name="movement_copy"),
+    path("<int:pk>/tieu-chi/<int:level>/", views.criteria, name="criteria"),
+    path("<int:pk>/tieu-chi/<int:level>/ap-dung/", views.criteria_publish, name="criteria_publish"),
+    path("<int:pk>/tieu-chi/phien-ban/<int:set_pk>/", views.criteria_version, name="criteria_version"),
+    path("<int:pk>/tieu-chi/muc/<int:crit_pk>/sua/", views.criterion_edit, name="criterion_edit"),
+    path("<int:pk>/tieu-chi/muc/<int:crit_pk>/xoa/", views.criterion_delete, name="criterion_delete"),
+    path("<int:pk>/doi-tuong/", views.participants, name="participants"),
+    path("<int:pk>/doi-tuong/<int:part_pk>/xoa/", views.participant_remove, name="participant_remove"),
+    path("<int:pk>/moc/", views.milestones, name="milestones"),
+    path("<int:pk>/moc/<int:ms_pk>/xoa/", views.milestone_remove, name="milestone_remove"),
+    path("<int:pk>/theo-doi/", views.tracking, name="tracking"),
+    path("<int:pk>/don-vi/<int:unit_pk>/", views.workspace, name="workspace"),
+    path("<int:pk>/don-vi/<int:unit_pk>/dang-ky/", views.register, name="register"),
+    path("<int:pk>/don-vi/<int:unit_pk>/ke-hoach/", views.own_plan, name="own_plan"),
+    path("<int:pk>/don-vi/<int:unit_pk>/bao-cao/", views.report_submit, name="report_submit"),
+    path("<int:pk>/don-vi/<int:unit_pk>/hoat-dong/", views.activity_create, name="activity_create"),
+    path("<int:pk>/don-vi/<int:unit_pk>/minh-chung/", views.evidence, name="evidence"),
+    path("<int:pk>/don-vi/<int:unit_pk>/mo-hinh/", views.goodmodel_propose, name="goodmodel_propose"),
+    path("<int:pk>/mo-hinh/", views.goodmodel_list, name="goodmodel_list"),
+    path("<int:pk>/cuoc-thi/tao/", views.contest_create, name="contest_create"),
+    path("hoat-dong/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("viec/<int:pk>/mien/", views.obligation_excuse, name="obligation_excuse"),
+    path("mo-hinh/<int:pk>/", views.goodmodel_detail, name="goodmodel_detail"),
+    path("mo-hinh/<int:pk>/xet/", views.goodmodel_decide, name="goodmodel_decide"),
+    path("mo-hinh/<int:pk>/nhan-rong/", views.goodmodel_replicate, name="goodmodel_replicate"),
+    path("mo-hinh/<int:pk>/anh/<int:doc_pk>/", views.goodmodel_photo, name="goodmodel_photo"),
+    path("cuoc-thi/<int:pk>/", views.contest_detail, name="contest_detail"),
+    path("cuoc-thi/<int:pk>/vong/", views.round_add, name="round_add"),
+    path("cuoc-thi/<int:pk>/thi-sinh/", views.entrant_add, name="entrant_add"),
+    path("cuoc-thi/vong/<int:pk>/cham-diem/", views.round_score, name="round_score"),
+]

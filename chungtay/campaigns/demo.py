@@ -1,0 +1,393 @@
+"""The 2024 movement of the Điện Bàn Front, Plan 199/KH-MTTQ-BTT of 14/03/2024, entered in full,
+with a few communes at different stages. Idempotent: if the plan is already there, nothing is added.
+
+Everything goes through the services a person would use; the evidence files are small PDFs and
+PNGs generated here (they pass the same content checks as real uploads).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from chungtay.accounts.models import User
+from chungtay.core.models import DocumentKind
+from chungtay.orgunits.models import Level, OrgUnit
+
+from . import services
+from .models import (
+    ActivityKind,
+    ActivityLevel,
+    CriterionKind,
+    GoodModelField,
+    LegalKind,
+    MilestoneKind,
+    Movement,
+    MovementStatus,
+    Obligation,
+    Participation,
+    Recurrence,
+    TrainingKind,
+)
+
+SYMBOL = "199/KH-MTTQ-BTT"
+THEME = (
+    "Đổi mới, nâng cao năng lực hoạt động của Ủy ban MTTQ Việt Nam các cấp, phát huy vai trò nòng cốt, "
+    "tích cực tham gia hỗ trợ nhà ở cho hộ nghèo, cận nghèo trên địa bàn thị xã"
+)
+TITLE = "Phong trào thi đua năm 2024"
+
+PURPOSES = """- Tiếp tục đổi mới nội dung, phương thức hoạt động của MTTQ Việt Nam các cấp trên địa bàn thị xã theo tinh thần Nghị quyết Đại hội XIII của Đảng; nâng cao năng lực hoạt động của Ủy ban MTTQ Việt Nam các cấp trên địa bàn thị xã. Trong đó, chú trọng xây dựng, nâng cao chất lượng đội ngũ cán bộ MTTQ Việt Nam các cấp đáp ứng tiêu chuẩn, điều kiện theo quy định; có phẩm chất chính trị, đạo đức tốt; có năng lực lãnh đạo, có uy tín, tâm huyết, trách nhiệm và kinh nghiệm công tác theo tinh thần Nghị quyết số 43-NQ/TW.
+- Phát huy vai trò nòng cốt của Ủy ban MTTQ Việt Nam thị xã và xã, phường, tích cực tham gia hỗ trợ nhà ở cho các hộ nghèo, cận nghèo trên địa bàn thị xã. Kêu gọi, vận động các cấp, các ngành, các cơ quan, tổ chức, cá nhân, các tầng lớp Nhân dân thi đua thực hiện thắng lợi mục tiêu “xóa bỏ hoàn toàn tình trạng nhà tạm, nhà dột nát cho hộ nghèo, hộ cận nghèo, người dân bị ảnh hưởng bởi thiên tai, biến đổi khí hậu” trên địa bàn thị xã theo tinh thần Nghị quyết số 42-NQ/TW, xóa nhà tạm, nhà dột nát trên địa bàn thị xã theo Nghị quyết số 13/2023/NQ-HĐND của HĐND tỉnh; hưởng ứng phong trào thi đua “Quảng Nam chung tay vì người nghèo, không để ai bị bỏ lại phía sau”.
+- Tiếp tục đổi mới, nâng cao chất lượng công tác thi đua, khen thưởng, đảm bảo chính xác, công khai, minh bạch, công bằng, kịp thời. Tăng cường các hình thức học tập, trao đổi kinh nghiệm, các hội thi; định kỳ tổ chức sơ kết, tổng kết, kịp thời phát hiện, biểu dương, tôn vinh, nhân rộng các mô hình mới, cách làm hay, điển hình tiên tiến trong các phong trào thi đua, các cuộc vận động."""  # noqa: E501
+
+REQUIREMENTS = """- Đội ngũ cán bộ, công chức của Ủy ban MTTQ Việt Nam các cấp trên địa bàn thị xã phải nêu cao trách nhiệm, quyết tâm chính trị, tinh thần tự giác, gương mẫu, phát huy tính chủ động, sáng tạo thực hiện để hoạt động của Ủy ban MTTQ Việt Nam các cấp thật sự hiệu quả, chất lượng.
+- Phong trào thi đua phải được phát động, triển khai sâu rộng, tạo sự lan tỏa mạnh mẽ trong đội ngũ cán bộ, công chức, viên chức, các tầng lớp Nhân dân tham gia công tác hỗ trợ nhà ở cho hộ nghèo, cận nghèo trên địa bàn thị xã.
+- Nội dung, hình thức, phương thức, biện pháp phát động, tổ chức thực hiện phong trào thi đua phải thực chất, hiệu quả, phù hợp với tình hình của địa phương; kết hợp chặt chẽ với các phong trào thi đua khác trong hệ thống Mặt trận."""  # noqa: E501
+
+CONTENT = """Đối tượng: tập thể, các cá nhân thuộc Ủy ban MTTQ Việt Nam thị xã; các tập thể, cá nhân thuộc Ủy ban MTTQ Việt Nam các xã, phường; Ban Công tác Mặt trận 140 khu dân cư trên địa bàn thị xã.
+
+- Kiện toàn tổ chức bộ máy của Ủy ban MTTQ Việt Nam thị xã, xã, phường theo quy định của Đảng và Nhà nước, phù hợp với chức năng, nhiệm vụ theo hướng tinh gọn, hoạt động hiệu quả. Tập trung bồi dưỡng, nâng cao năng lực công tác cho đội ngũ cán bộ chuyên trách Mặt trận các cấp và Ban Công tác Mặt trận ở khu dân cư.
+- Xây dựng đội ngũ cán bộ, công chức chuyên trách Mặt trận có bản lĩnh, tâm huyết, sáng tạo, đáp ứng yêu cầu, nhiệm vụ trong giai đoạn mới. Phát huy vai trò, trách nhiệm, tính chủ động, sáng tạo của Ủy viên Ủy ban MTTQ Việt Nam các cấp, các tổ chức thành viên của MTTQ Việt Nam các cấp, góp phần nâng cao năng lực, chất lượng hoạt động của Ủy ban MTTQ Việt Nam các cấp.
+- Đổi mới nội dung, phương thức hoạt động của Mặt trận Tổ quốc Việt Nam theo hướng sát cơ sở, rõ việc, cụ thể, thực chất. Kiện toàn và phát huy vai trò các ban tư vấn; đội ngũ chuyên gia, cộng tác viên nắm bắt dư luận xã hội.
+- Thực hiện nghiêm kỷ cương, kỷ luật hành chính trong sinh hoạt và công tác của đội ngũ cán bộ, công chức chuyên trách Ủy ban MTTQ Việt Nam các cấp. Đẩy mạnh cải cách hành chính, xây dựng cơ quan văn hóa, đạo đức công vụ; thực hiện chuyển đổi số, triển khai rộng rãi ứng dụng công nghệ thông tin trong hệ thống Mặt trận phục vụ công tác chỉ đạo, hướng dẫn, triển khai nhiệm vụ, tổng kết, đánh giá, tổ chức các diễn đàn.
+- Chủ trì và phối hợp thực hiện có hiệu quả trong công tác hỗ trợ, xóa nhà tạm, nhà dột nát cho hộ nghèo, hộ cận nghèo trên địa bàn xã, phường trong năm 2024.
+
+Chỉ tiêu đối với Ủy ban MTTQ Việt Nam thị xã: thực hiện theo Hướng dẫn số 32/HD-MTTQ-BTT ngày 20/02/2024 của Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Quảng Nam.
+
+Tổ chức thực hiện:
+- Ban Thường trực Ủy ban MTTQ Việt Nam thị xã xây dựng kế hoạch và tổ chức Hội nghị phát động phong trào thi đua năm 2024; bộ phận phụ trách công tác Văn phòng giúp Ban Thường trực theo dõi, đôn đốc việc triển khai thực hiện kế hoạch; tổ chức tổng kết và bình xét, khen thưởng trong tháng 12/2024.
+- Ban Thường trực Ủy ban MTTQ Việt Nam các xã, phường xây dựng kế hoạch cụ thể, tổ chức hội nghị phát động thi đua và triển khai thực hiện có hiệu quả; phối hợp với các tổ chức thành viên đẩy mạnh công tác tuyên truyền trong đoàn viên, hội viên; giới thiệu các nhân tố mới, mô hình hay, cách làm hiệu quả để nhân rộng."""  # noqa: E501
+
+# (kind, number, date, issuer, summary) as the plan cites them (preamble and footnotes).
+LEGAL = [
+    (LegalKind.GUIDE, "32/HD-MTTQ-BTT", dt.date(2024, 2, 20), "Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Quảng Nam",
+     "Về công tác thi đua, khen thưởng đối với Ủy ban MTTQ Việt Nam các huyện, thị xã, thành phố năm 2024."),
+    (LegalKind.PROGRAMME, "", None, "Ủy ban MTTQ Việt Nam thị xã Điện Bàn",
+     "Chương trình phối hợp và thống nhất hành động của Ủy ban MTTQ Việt Nam thị xã năm 2024."),
+    (LegalKind.DIRECTIVE, "01/CT-UBND", dt.date(2024, 1, 23), "UBND thị xã Điện Bàn",
+     "Về phát động phong trào thi đua yêu nước năm 2024."),
+    (LegalKind.RESOLUTION, "43-NQ/TW", dt.date(2023, 11, 24), "Ban Chấp hành Trung ương",
+     "Về tiếp tục đổi mới nội dung, phương thức hoạt động của Mặt trận Tổ quốc Việt Nam và các đoàn thể chính "
+     "trị - xã hội."),
+    (LegalKind.RESOLUTION, "42-NQ/TW", dt.date(2023, 11, 24), "Ban Chấp hành Trung ương (Hội nghị lần thứ tám)",
+     "Về tiếp tục đổi mới, nâng cao chất lượng chính sách xã hội, đáp ứng yêu cầu sự nghiệp xây dựng và bảo vệ "
+     "Tổ quốc trong giai đoạn mới."),
+    # The plan gives this one twice with different details: "13/2023/NQ-HĐND ngày 22/9/2023" in the text,
+    # "13/NQ-HĐND ngày 19/10/2023" in footnote 3. Kept as in the text; the note records the discrepancy.
+    (LegalKind.RESOLUTION, "13/2023/NQ-HĐND", dt.date(2023, 9, 22), "HĐND tỉnh Quảng Nam",
+     "Quy định mức hỗ trợ xóa nhà tạm, nhà dột nát trên địa bàn tỉnh Quảng Nam giai đoạn 2023 - 2025 "
+     "(chú thích 3 của kế hoạch ghi “13/NQ-HĐND ngày 19/10/2023”)."),
+    (LegalKind.DECISION, "8584/QĐ-UBND", dt.date(2023, 12, 20), "UBND thị xã Điện Bàn",
+     "Phê duyệt danh sách hộ gia đình được hỗ trợ xóa nhà tạm, nhà dột nát trên địa bàn thị xã Điện Bàn giai "
+     "đoạn 2023 - 2025 theo Nghị quyết số 13/2023/NQ-HĐND của HĐND tỉnh (phân kỳ theo năm)."),
+    (LegalKind.CONCLUSION, "02/KL-MTTW-ĐCT", dt.date(2022, 1, 14), "Đoàn Chủ tịch Ủy ban Trung ương MTTQ Việt Nam",
+     "Về công tác bồi dưỡng cán bộ Mặt trận theo phân cấp quản lý."),
+]  # fmt: skip
+
+R, C, B, G = CriterionKind.REVIEWED, CriterionKind.COMPUTED, CriterionKind.BONUS, CriterionKind.GROUP
+MINUTES, RESOLUTION, REGULATION, PLAN, REPORT, PHOTO = (
+    DocumentKind.MINUTES, DocumentKind.RESOLUTION, DocumentKind.REGULATION, DocumentKind.PLAN, DocumentKind.REPORT,
+    DocumentKind.PHOTO,
+)  # fmt: skip
+
+# Section 3.2 of the plan; the points are the office's choice (the plan gives none): 100 + 5 bonus.
+# (code, parent, kind, points, metric, evidence, title)
+COMMUNE_CRITERIA = [
+    ("3.2.1", "", G, 0, "", [], "Về đổi mới, nâng cao năng lực hoạt động của Ủy ban MTTQ Việt Nam xã, phường"),
+    ("3.2.1.a", "3.2.1", R, 15, "", [MINUTES, RESOLUTION, REGULATION],
+     "Xây dựng quy chế và thực hiện nghiêm quy chế làm việc, hoạt động của Ủy ban MTTQ Việt Nam và Ban Thường trực "
+     "Ủy ban MTTQ Việt Nam xã, phường nhiệm kỳ 2024 - 2029, bảo đảm đúng quy định của Điều lệ MTTQ Việt Nam (thể "
+     "hiện bằng biên bản, nghị quyết...)."),
+    ("3.2.1.b", "3.2.1", R, 15, "", [PLAN, MINUTES, REPORT, PHOTO],
+     "Xây dựng và thực hiện kế hoạch tổ chức bồi dưỡng, tập huấn (bằng nhiều hình thức: hội nghị, tọa đàm, học tập "
+     "kinh nghiệm…) nâng cao năng lực công tác cho đội ngũ cán bộ Mặt trận địa phương theo phân cấp quản lý (theo "
+     "Kết luận số 02/KL-MTTW-ĐCT ngày 14/01/2022 của Đoàn Chủ tịch Ủy ban Trung ương MTTQ Việt Nam)."),
+    ("3.2.1.c", "3.2.1", R, 10, "", [PLAN, REPORT],
+     "Tham gia chất lượng Cuộc thi cán bộ Mặt trận cơ sở giỏi do Ban Thường trực Ủy ban MTTQ Việt Nam thị xã tổ "
+     "chức (có kế hoạch riêng)."),
+    ("3.2.1.d", "3.2.1", C, 10, "obligations_on_time", [REPORT],
+     "Có ứng dụng mạnh mẽ công nghệ thông tin, chuyển đổi số trong hoạt động, trao đổi, xử lý công việc và trong "
+     "triển khai thực hiện nhiệm vụ Mặt trận trong năm."),
+    ("3.2.2", "", G, 0, "", [], "Về hỗ trợ nhà ở cho hộ nghèo, cận nghèo trên địa bàn thị xã"),
+    ("3.2.2.a", "3.2.2", C, 20, "complaints_and_fund_rules", [REPORT, DocumentKind.DECISION],
+     "Chủ trì và phối hợp vận động, quản lý, sử dụng có hiệu quả, đúng quy định của pháp luật đối với nguồn kinh "
+     "phí vận động, hỗ trợ, xóa nhà tạm, nhà dột nát trên địa bàn xã, phường, không để khiếu nại, khiếu kiện trong "
+     "Nhân dân."),
+    ("3.2.2.b", "3.2.2", C, 10, "non_state_share", [REPORT],
+     "Có giải pháp tốt để lồng ghép các nguồn vận động khác do Mặt trận quản lý và nguồn tài trợ vào công tác xóa "
+     "nhà tạm, nhà dột nát hiệu quả nhất."),
+    ("3.2.2.c", "3.2.2", C, 20, "housing_completion_vs_phase", [REPORT, PHOTO],
+     "Hoàn thành tiến độ xóa nhà tạm, nhà dột nát trên địa bàn theo phân kỳ tại Quyết định số 8584/QĐ-UBND ngày "
+     "20/12/2023 của UBND thị xã."),
+    ("3.2.3", "", G, 0, "", [], "Điểm thưởng"),
+    ("3.2.3.a", "3.2.3", B, 5, "", [REPORT, PHOTO],
+     "Địa phương có mô hình hay, cách làm thiết thực, hiệu quả trong đổi mới, nâng cao năng lực hoạt động của Ủy "
+     "ban MTTQ Việt Nam các cấp, phát huy vai trò nòng cốt, tích cực tham gia hỗ trợ nhà ở cho hộ nghèo, cận nghèo "
+     "được ưu tiên, xem xét khen thưởng trong tổng kết phong trào thi đua."),
+]  # fmt: skip
+
+# The plan sets no criteria for residential areas; a short set the office drew from its content.
+AREA_CRITERIA = [
+    ("1", "", R, 30, "", [MINUTES, PHOTO],
+     "Tuyên truyền, vận động Nhân dân khu dân cư hưởng ứng phong trào thi đua; tham gia bồi dưỡng do xã, phường tổ "
+     "chức."),
+    ("2", "", R, 40, "", [REPORT, PHOTO],
+     "Nắm danh sách hộ nghèo, cận nghèo được hỗ trợ nhà ở; vận động ngày công, vật liệu, nguồn lực hỗ trợ xóa nhà "
+     "tạm, nhà dột nát."),
+    ("3", "", CriterionKind.YES_NO, 30, "", [MINUTES],
+     "Giám sát, công khai việc hỗ trợ tại khu dân cư; không để phát sinh khiếu nại, khiếu kiện."),
+    ("4", "", B, 5, "", [PHOTO], "Có cách làm hay, gương điển hình được xã, phường giới thiệu nhân rộng."),
+]  # fmt: skip
+
+D = dt.date
+# (kind, level, due, recurrence, until, title)
+MILESTONES = [
+    (MilestoneKind.REGISTRATION, Level.COMMUNE, D(2024, 3, 29), Recurrence.ONCE, None, ""),
+    (MilestoneKind.REGISTRATION, Level.AREA, D(2024, 4, 5), Recurrence.ONCE, None, ""),
+    (MilestoneKind.REGISTRATION, Level.DISTRICT, D(2024, 3, 29), Recurrence.ONCE, None, ""),
+    (MilestoneKind.OWN_PLAN, Level.COMMUNE, D(2024, 3, 31), Recurrence.ONCE, None, ""),
+    (MilestoneKind.LAUNCH, Level.COMMUNE, D(2024, 4, 15), Recurrence.ONCE, None, ""),
+    (MilestoneKind.LAUNCH, Level.DISTRICT, D(2024, 3, 25), Recurrence.ONCE, None, "Hội nghị phát động cấp thị xã"),
+    (MilestoneKind.PROGRESS_REPORT, Level.COMMUNE, D(2024, 4, 25), Recurrence.MONTHLY, D(2024, 10, 25),
+     "Báo cáo tiến độ hằng tháng"),
+    (MilestoneKind.SELF_ASSESSMENT, Level.COMMUNE, D(2024, 10, 31), Recurrence.ONCE, None, ""),
+    (MilestoneKind.SELF_ASSESSMENT, Level.AREA, D(2024, 10, 31), Recurrence.ONCE, None, ""),
+    (MilestoneKind.FINAL_REVIEW, Level.DISTRICT, D(2024, 12, 20), Recurrence.ONCE, None,
+     "Tổng kết, bình xét, khen thưởng"),
+]  # fmt: skip
+
+
+def demo_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page PDF (an image of the text): enough to pass the upload checks and open in a viewer."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (620, 877), 255)
+    draw = ImageDraw.Draw(image)
+    font_path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    try:
+        big = ImageFont.truetype(str(font_path), 20) if font_path.exists() else ImageFont.load_default(20)
+        small = ImageFont.truetype(str(font_path), 14) if font_path.exists() else ImageFont.load_default(14)
+    except (OSError, TypeError):  # very old Pillow without sized default fonts
+        big = small = ImageFont.load_default()
+    draw.text((40, 40), "ỦY BAN MTTQ VIỆT NAM — DỮ LIỆU MẪU", font=small, fill=0)
+    draw.text((40, 90), title, font=big, fill=0)
+    y = 140
+    for line in lines:
+        draw.text((40, y), line, font=small, fill=0)
+        y += 24
+    buffer = io.BytesIO()
+    image.save(buffer, "PDF", resolution=72)
+    return buffer.getvalue()
+
+
+def demo_png(color: tuple[int, int, int]) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), color)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((150, 150, 330, 280), fill=(245, 235, 215))  # a house
+    draw.polygon([(130, 150), (240, 70), (350, 150)], fill=(160, 40, 40))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+
+
+def _commune(name: str) -> OrgUnit:
+    return OrgUnit.objects.get(name=name, level=Level.COMMUNE)
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    town = OrgUnit.objects.filter(name="Điện Bàn", level=Level.DISTRICT).first()
+    if town is None:
+        return {"phong trào": 0}
+    existing = Movement.objects.filter(issuing_unit=town, symbol=SYMBOL).first()
+    if existing is not None:
+        return _counts(existing, created=0)
+    office = User.objects.get(username="vanphong")
+    board = User.objects.get(username="chutich")
+    movement = services.movement_create(
+        actor=office, issuing_unit=town, symbol=SYMBOL, issued_on=D(2024, 3, 14), title=TITLE, theme=THEME,
+        purposes=PURPOSES, requirements=REQUIREMENTS, content=CONTENT, starts_on=D(2024, 3, 14),
+        ends_on=D(2024, 10, 31), review_month=D(2024, 12, 1), registration_deadline=D(2024, 3, 29),
+        signer="Phan Ngọc Hải, Chủ tịch (TM. Ban Thường trực)",
+    )  # fmt: skip
+    services.movement_attach_plan(
+        actor=office, movement=movement, name="199-KH-MTTQ-BTT.pdf",
+        upload=io.BytesIO(demo_pdf("KẾ HOẠCH số 199/KH-MTTQ-BTT", [
+            "Điện Bàn, ngày 14 tháng 3 năm 2024", "Phát động phong trào thi đua năm 2024",
+            "(bản mẫu của dữ liệu thử — không phải bản chính)",
+        ])),
+    )  # fmt: skip
+    for kind, number, issued_on, issuer, summary in LEGAL:
+        services.legal_reference_add(
+            actor=office, movement=movement, kind=kind, number=number, issued_on=issued_on, issuer=issuer,
+            summary=summary,
+        )  # fmt: skip
+    for level, rows in ((Level.COMMUNE, COMMUNE_CRITERIA), (Level.AREA, AREA_CRITERIA)):
+        for code, parent, kind, points, metric, evidence, title in rows:
+            services.criterion_add(
+                actor=office, movement=movement, level=level, code=code, parent_code=parent, kind=kind,
+                max_points=Decimal(points), metric_key=metric, evidence_kinds=list(evidence), title=title,
+            )  # fmt: skip
+    for level in (Level.DISTRICT, Level.COMMUNE, Level.AREA):
+        services.participants_add_level(actor=office, movement=movement, level=level)
+    for kind, level, due, recurrence, until, title in MILESTONES:
+        services.milestone_add(
+            actor=office, movement=movement, kind=kind, level=level, due_on=due, recurrence=recurrence, until=until,
+            title=title,
+        )  # fmt: skip
+    services.movement_launch(actor=office, movement=movement)
+    movement.refresh_from_db()
+    movement.launched_at = _at(D(2024, 3, 14), 8)
+    movement.save(update_fields=["launched_at"])
+    services.movement_transition(actor=office, movement=movement, to=MovementStatus.UNDER_WAY)
+    _stages(movement, office, board)
+    return _counts(movement, created=1)
+
+
+def _part(movement: Movement, unit: OrgUnit) -> Participation:
+    return Participation.objects.select_related("movement", "unit").get(movement=movement, unit=unit)
+
+
+def _stages(movement: Movement, office: User, board: User) -> None:
+    """Vĩnh Điện has done nearly everything, Điện Hồng is half-way, Điện An only registered, Điện Ngọc late."""
+    vinh_dien_user = User.objects.get(username="vinhdien")
+    dien_hong_user = User.objects.get(username="dienhong")
+    vinh_dien, dien_hong = _commune("Vĩnh Điện"), _commune("Điện Hồng")
+
+    # Vĩnh Điện: registered on time, plan, launch with minutes, training, regulation, IT, reports, a good model.
+    p = _part(movement, vinh_dien)
+    services.participation_register(
+        actor=vinh_dien_user, participation=p, now=_at(D(2024, 3, 22)),
+        commitments="- Ban hành quy chế làm việc nhiệm kỳ 2024 - 2029 trong quý II.\n"
+        "- Tổ chức 02 lớp bồi dưỡng cho Ban Công tác Mặt trận 7 khối phố.\n"
+        "- Hoàn thành 100% nhà theo phân kỳ năm 2024 trước 30/9/2024.\n"
+        "- Cử 01 cán bộ dự thi “Cán bộ Mặt trận cơ sở giỏi”.",
+        individuals="Nguyễn Thị Thu Trang — Phó Chủ tịch\nTrần Văn Bình — Ủy viên Ban Thường trực",
+    )  # fmt: skip
+    services.own_plan_upload(
+        actor=vinh_dien_user, participation=p, name="ke-hoach-vinh-dien.pdf", title="Kế hoạch thực hiện phong trào thi đua năm 2024",
+        number="15/KH-MTTQ", issued_on=D(2024, 3, 25),
+        upload=io.BytesIO(demo_pdf("KẾ HOẠCH số 15/KH-MTTQ", ["Phường Vĩnh Điện, ngày 25/3/2024"])),
+    )  # fmt: skip
+    _backdate(movement, vinh_dien, MilestoneKind.OWN_PLAN, D(2024, 3, 25))
+    services.activity_record(
+        actor=vinh_dien_user, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE,
+        title="Hội nghị phát động phong trào thi đua năm 2024", held_on=D(2024, 4, 8), place="Hội trường UBND phường",
+        attendance=86, participants="Ủy viên Ủy ban MTTQ phường, trưởng các tổ chức thành viên, Ban Công tác Mặt trận 7 khối phố",
+        level=ActivityLevel.COMMUNE, upload=io.BytesIO(demo_pdf("BIÊN BẢN HỘI NGHỊ PHÁT ĐỘNG", ["Ngày 08/4/2024", "86 đại biểu"])),
+        file_name="bien-ban-phat-dong.pdf", document_kind=MINUTES, document_title="Biên bản hội nghị phát động",
+    )  # fmt: skip
+    _backdate(movement, vinh_dien, MilestoneKind.LAUNCH, D(2024, 4, 8))
+    crit = {c.code: c for c in services.latest_set(movement, Level.COMMUNE).criteria.all()}  # type: ignore[union-attr]
+    services.activity_record(
+        actor=vinh_dien_user, participation=p, kind=ActivityKind.TRAINING, training_kind=TrainingKind.SEMINAR,
+        title="Tọa đàm nâng cao kỹ năng vận động Nhân dân cho Ban Công tác Mặt trận", held_on=D(2024, 5, 17),
+        place="Nhà văn hóa khối phố 3", attendance=42, level=ActivityLevel.AREA,
+        upload=io.BytesIO(demo_pdf("BÁO CÁO KẾT QUẢ TỌA ĐÀM", ["Ngày 17/5/2024"])), file_name="bao-cao-toa-dam.pdf",
+        document_kind=REPORT, criteria=[crit["3.2.1.b"]],
+    )  # fmt: skip
+    services.activity_record(
+        actor=vinh_dien_user, participation=p, kind=ActivityKind.REGULATION,
+        title="Quy chế làm việc của Ủy ban MTTQ Việt Nam phường nhiệm kỳ 2024 - 2029", held_on=D(2024, 6, 5),
+        upload=io.BytesIO(demo_pdf("NGHỊ QUYẾT BAN HÀNH QUY CHẾ", ["Nhiệm kỳ 2024 - 2029"])),
+        file_name="nghi-quyet-quy-che.pdf", document_kind=RESOLUTION, criteria=[crit["3.2.1.a"]],
+    )  # fmt: skip
+    services.activity_record(
+        actor=vinh_dien_user, participation=p, kind=ActivityKind.IT_MEASURE,
+        title="Lập nhóm Zalo điều hành với 7 Ban Công tác Mặt trận; nộp báo cáo qua hệ thống", held_on=D(2024, 4, 20),
+        note="Toàn bộ văn bản chỉ đạo gửi qua nhóm; báo cáo tháng nộp trên Chung Tay.",
+    )  # fmt: skip
+    for month in (4, 5, 6):
+        services.report_submit(
+            actor=vinh_dien_user, participation=p, kind=MilestoneKind.PROGRESS_REPORT,
+            name=f"bao-cao-thang-{month}.pdf", title=f"Báo cáo tiến độ tháng {month}/2024",
+            issued_on=D(2024, month, 24), upload=io.BytesIO(demo_pdf(f"BÁO CÁO THÁNG {month}/2024", [])),
+        )  # fmt: skip
+        _backdate(movement, vinh_dien, MilestoneKind.PROGRESS_REPORT, D(2024, month, 24), due=D(2024, month, 25))
+    model = services.good_model_propose(
+        actor=vinh_dien_user, participation=p, field=GoodModelField.HOUSING,
+        title="“Ngày công thiện nguyện” dựng nhà cho hộ nghèo",
+        description="Mỗi khối phố lập tổ thợ thiện nguyện; đoàn viên, hội viên góp ngày công, vật liệu.\n"
+        "- Giảm 15–20% chi phí mỗi căn nhà.\n- 12 căn hoàn thành trước phân kỳ.",
+        photo=io.BytesIO(demo_png((120, 170, 210))), photo_name="ngay-cong.png",
+    )  # fmt: skip
+    services.good_model_decide(actor=board, good_model=model, recognise=True, note="Đề nghị nhân rộng toàn thị xã.")
+    services.good_model_replicate(
+        actor=office, good_model=model, unit=dien_hong, since=D(2024, 8, 1), note="Áp dụng tại 3 thôn"
+    )
+
+    # Điện Hồng: registered, launch held without minutes yet, one report, the rest late.
+    p = _part(movement, dien_hong)
+    services.participation_register(
+        actor=dien_hong_user, participation=p, now=_at(D(2024, 3, 28)),
+        commitments="- Hoàn thành nhà theo phân kỳ.\n- Tổ chức hội nghị phát động trong tháng 4.",
+    )  # fmt: skip
+    services.activity_record(
+        actor=dien_hong_user, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE, title="Hội nghị phát động thi đua",
+        held_on=D(2024, 4, 26), place="Hội trường UBND xã", attendance=54,
+    )  # fmt: skip
+    _backdate(movement, dien_hong, MilestoneKind.LAUNCH, D(2024, 4, 26))
+    services.report_submit(
+        actor=dien_hong_user, participation=p, kind=MilestoneKind.PROGRESS_REPORT, name="bao-cao-thang-4.pdf",
+        title="Báo cáo tiến độ tháng 4/2024", upload=io.BytesIO(demo_pdf("BÁO CÁO THÁNG 4/2024", [])),
+    )  # fmt: skip
+    _backdate(movement, dien_hong, MilestoneKind.PROGRESS_REPORT, D(2024, 5, 2), due=D(2024, 4, 25))
+
+    # Điện An registered on time; Điện Ngọc registered after the deadline (flagged).
+    services.participation_register(
+        actor=office, participation=_part(movement, _commune("Điện An")), now=_at(D(2024, 3, 27)),
+        commitments="Đăng ký thi đua theo các chỉ tiêu của Kế hoạch 199/KH-MTTQ-BTT.",
+    )  # fmt: skip
+    services.participation_register(
+        actor=office, participation=_part(movement, _commune("Điện Ngọc")), now=_at(D(2024, 4, 10)),
+        commitments="Đăng ký thi đua theo các chỉ tiêu của Kế hoạch 199/KH-MTTQ-BTT.",
+    )  # fmt: skip
+
+    contest = services.contest_create(
+        actor=office, movement=movement, title="Cuộc thi “Cán bộ Mặt trận cơ sở giỏi” năm 2024",
+        description="Mỗi xã, phường cử 01 cán bộ dự thi. Vòng sơ khảo: bài viết; vòng chung khảo: thuyết trình, "
+        "xử lý tình huống.",
+    )  # fmt: skip
+    first = services.round_add(actor=office, contest=contest, name="Vòng sơ khảo", held_on=D(2024, 8, 20))
+    services.round_add(actor=office, contest=contest, name="Vòng chung khảo", held_on=D(2024, 9, 27))
+    entrants = [
+        services.entrant_add(actor=office, contest=contest, unit=vinh_dien, person_name="Trần Văn Bình",
+                             position="Ủy viên Ban Thường trực"),
+        services.entrant_add(actor=office, contest=contest, unit=dien_hong, person_name="Lê Thị Mỹ Duyên",
+                             position="Cán bộ Mặt trận xã"),
+        services.entrant_add(actor=office, contest=contest, unit=_commune("Điện An"), person_name="Hồ Văn Tâm",
+                             position="Phó Chủ tịch"),
+    ]  # fmt: skip
+    for judge, scores in ((office, (86, 78, 81)), (board, (90, 75, 84))):
+        services.judge_scores_record(
+            actor=judge, contest_round=first, scores={e.pk: Decimal(s) for e, s in zip(entrants, scores, strict=True)}
+        )
+
+
+def _backdate(movement: Movement, unit: OrgUnit, kind: str, day: dt.date, *, due: dt.date | None = None) -> None:
+    """The demo is entered today but tells 2024's story: put the fulfilment on the day it happened."""
+    qs = Obligation.objects.filter(milestone__movement=movement, unit=unit, milestone__kind=kind)
+    if due:
+        qs = qs.filter(due_on=due)
+    qs.exclude(fulfilled_at__isnull=True).update(fulfilled_at=_at(day, 15))
+
+
+def _counts(movement: Movement, *, created: int) -> dict[str, int]:
+    return {
+        "phong trào mới": created,
+        "đơn vị tham gia": movement.participations.count(),
+        "việc phải làm": Obligation.objects.filter(milestone__movement=movement).count(),
+        "hoạt động": movement.activities.count(),
+    }

@@ -1,0 +1,77 @@
+"""Template helpers for movements: plain text as paragraphs and lists, obligation states as badges."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+
+@register.filter
+def van_ban(text: str | None) -> SafeString:
+    """Text typed by users (purposes, requirements…): escaped; blank lines part paragraphs,
+    lines starting with "-", "+" or "•" become a list. No HTML from users ever reaches the page."""
+    if not text:
+        return mark_safe("")
+    out: list[str] = []
+    items: list[str] = []
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            out.append("<p>" + "<br>".join(para) + "</p>")
+            para.clear()
+        if items:
+            out.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+        elif line[0] in "-+•":
+            if para:
+                flush()
+            items.append(escape(line[1:].strip()))
+        else:
+            if items:
+                flush()
+            para.append(escape(line))
+    flush()
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+STATES = {
+    "done": ("text-bg-success", _("Đã xong")),
+    "done_late": ("text-bg-warning", _("Xong, trễ hạn")),
+    "late": ("text-bg-danger", _("Trễ hạn")),
+    "open": ("text-bg-light border", _("Chưa đến hạn")),
+    "excused": ("text-bg-secondary", _("Được miễn")),
+}
+
+
+@register.simple_tag
+def trang_thai(state: str | None) -> str:
+    if state is None:
+        return format_html('<span class="text-muted">{}</span>', "—")
+    css, label = STATES.get(state, ("text-bg-light", state))
+    return format_html('<span class="badge {}">{}</span>', css, label)
+
+
+@register.filter
+def diem(value: object) -> str:
+    """Points without trailing zeros, Vietnamese decimal comma: 15, 7,5."""
+    if value is None or value == "":
+        return ""
+    text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+@register.filter
+def lookup(mapping: dict, key: object) -> object:
+    return mapping.get(key) if mapping else None
