@@ -27,6 +27,13 @@ PASSWORD = "Mat-khau-thu-2024"  # noqa: S105 - test personas only
 ARTIFACTS = Path(__file__).parent / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Argon2 is deliberately slow; tests use MD5 unless they check the production hasher."""
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Tree:
     province: OrgUnit

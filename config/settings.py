@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "chungtay.orgunits",
     "chungtay.campaigns",
     "chungtay.housing",
+    "chungtay.funds",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +111,12 @@ if os.environ.get("PYTEST_VERSION") and os.environ.get("TEST_DATABASE_URL"):
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout keep the dev server and the task worker from locking each other out.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Take the write lock when a transaction starts, so read-check-write services cannot interleave.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("chungtay.core.urls")),
     path("phong-trao/", include("chungtay.campaigns.urls")),
     path("nha-o/", include("chungtay.housing.urls")),
+    path("quy/", include("chungtay.funds.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

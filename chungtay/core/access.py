@@ -39,6 +39,7 @@ VIEW_ALL = {
     "housing.view",
     "housing.private",  # citizen ID, phone, exact address, health: staff of the subtree and inspectors
     "complaints.view",
+    "funds.view",
 }
 # What the Front's own people at a commune or residential area do day to day.
 UNIT_WORK = {
@@ -54,11 +55,18 @@ UNIT_WORK = {
     "housing.progress",  # stage updates and photos
     "complaints.view",
     "complaints.manage",
+    "funds.view",
+    "funds.record",  # receipts, pledges, transfers, allocations, disbursement vouchers, statements
+    "funds.approve",  # approve disbursements, reverse entries; never one's own voucher (maker-checker)
 }
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    "admin": VIEW_ALL | UNIT_WORK | {"units.manage", "users.manage", "movement.manage", "contest.judge"},
-    "office": VIEW_ALL | UNIT_WORK | {"units.manage", "users.manage", "movement.manage", "contest.judge"},
-    "board": VIEW_ALL | {"movement.approve", "contest.judge"},
+    "admin": VIEW_ALL
+    | UNIT_WORK
+    | {"units.manage", "users.manage", "movement.manage", "contest.judge", "funds.manage"},
+    "office": VIEW_ALL
+    | UNIT_WORK
+    | {"units.manage", "users.manage", "movement.manage", "contest.judge", "funds.manage"},
+    "board": VIEW_ALL | {"movement.approve", "contest.judge", "funds.approve"},
     "unit_staff": UNIT_WORK,
     "area_board": {
         "units.view",
@@ -212,6 +220,31 @@ URL_RULES: dict[str, Rule] = {
     "housing:complaint_create": needs("complaints.manage"),
     "housing:complaint_detail": needs("complaints.view"),
     "housing:complaint_document": needs("complaints.manage"),
+    # funds (issue 5)
+    "funds:overview": needs("funds.view"),
+    "funds:fund_create": needs("funds.manage"),
+    "funds:source_create": needs("funds.manage"),
+    "funds:fund_detail": needs("funds.view"),
+    "funds:receipt_create": needs("funds.record"),
+    "funds:pledge_create": needs("funds.record"),
+    "funds:transfer_create": needs("funds.record"),
+    "funds:statement_import": needs("funds.record"),
+    "funds:statement_confirm": needs("funds.record"),
+    "funds:qr": needs("funds.view"),
+    "funds:poster_pdf": needs("funds.view"),
+    "funds:receipt_list": needs("funds.view"),
+    "funds:receipt_pdf": needs("funds.view"),
+    "funds:pledge_list": needs("funds.view"),
+    "funds:allocation_create": needs("funds.record"),
+    "funds:disbursement_list": needs("funds.view"),
+    "funds:disbursement_create": needs("funds.record"),
+    "funds:disbursement_approve": needs("funds.approve"),
+    "funds:disbursement_reject": needs("funds.approve"),
+    "funds:voucher_pdf": needs("funds.view"),
+    "funds:entry_detail": needs("funds.view"),
+    "funds:household": needs("funds.view"),
+    "funds:reconcile": needs("funds.record"),
+    "funds:reconcile_line": needs("funds.record"),
 }
 
 

@@ -19,3 +19,34 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class MoneyField(forms.CharField):
+    """Whole đồng typed the Vietnamese way: "60.000.000", "60,000,000", "60000000 đ"."""
+
+    def __init__(self, *args: Any, min_value: int = 1, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "60.000.000"}))
+        super().__init__(*args, **kwargs)
+        self.min_value = min_value
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        from chungtay.core.tabular import CellError, parse_amount
+
+        text = super().to_python(value)
+        if text in (None, ""):
+            return None
+        try:
+            amount = parse_amount(text)
+        except CellError as exc:
+            raise forms.ValidationError(f"Số tiền không hợp lệ: “{text}” (ví dụ 60.000.000).") from exc
+        if amount is None or amount < self.min_value:
+            raise forms.ValidationError(f"Số tiền phải từ {self.min_value:,} đồng trở lên.".replace(",", "."))
+        return amount
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}".replace(",", ".")
+        return value
+
+
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})

@@ -25,6 +25,7 @@ def test_repeated_failures_lock_the_account_out(client, people, settings):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.argon2
 def test_passwords_are_hashed_with_argon2(people):
     assert people.town_office.password.startswith("argon2$")
 

@@ -36,3 +36,9 @@ def so(value: int | None) -> str:
     if value in (None, ""):
         return ""
     return f"{int(value):,}".replace(",", ".")  # type: ignore[arg-type]
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    """{{ figures|get_item:fund.pk }}: look up a dict by a variable key."""
+    return mapping.get(key, {}) if mapping else {}

@@ -121,6 +121,7 @@ def test_an_office_cannot_appoint_a_system_admin_or_grant_outside_its_subtree(cl
     assert people.commune_b_staff.memberships.filter(unit=tree.commune_b, role="inspector").exists()
 
 
+@pytest.mark.argon2
 def test_an_office_creates_a_user_with_a_role(client, people, tree):
     client.force_login(people.town_office)
     response = client.post(

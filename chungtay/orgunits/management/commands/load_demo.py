@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 
 from chungtay.orgunits.demo import DEMO_PASSWORD, DEMO_USERS
 
-DEMO_STEPS = ["chungtay.orgunits.demo", "chungtay.campaigns.demo", "chungtay.housing.demo"]
+DEMO_STEPS = ["chungtay.orgunits.demo", "chungtay.campaigns.demo", "chungtay.housing.demo", "chungtay.funds.demo"]
 
 
 class Command(BaseCommand):

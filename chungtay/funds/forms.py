@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chungtay.core.forms import DATE_INPUT, MoneyField, StyledFormMixin
+
+from .models import Channel, Designation, DonorKind, FundKind, SourceKind
+
+
+class FundForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Loại quỹ"), choices=FundKind.choices)
+    name = forms.CharField(label=_("Tên quỹ"), max_length=200)
+    code = forms.SlugField(label=_("Mã quỹ (viết liền, không dấu)"), max_length=30)
+    bank_name = forms.CharField(label=_("Ngân hàng"), max_length=120, required=False)
+    bank_bin = forms.CharField(label=_("Mã BIN ngân hàng (6 số)"), max_length=6, required=False)
+    account_number = forms.CharField(label=_("Số tài khoản"), max_length=30, required=False)
+    account_name = forms.CharField(label=_("Tên tài khoản"), max_length=120, required=False)
+
+
+class SourceForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Loại nguồn"), choices=SourceKind.choices)
+    name = forms.CharField(label=_("Tên nguồn"), max_length=200)
+
+
+class ReceiptForm(StyledFormMixin, forms.Form):
+    donor_name = forms.CharField(label=_("Tên nhà hảo tâm"), max_length=200)
+    donor_kind = forms.ChoiceField(label=_("Loại nhà hảo tâm"), choices=DonorKind.choices)
+    anonymous = forms.BooleanField(label=_("Ẩn danh khi công khai"), required=False)
+    amount = MoneyField(label=_("Số tiền (đồng)"))
+    received_on = forms.DateField(label=_("Ngày nhận"), widget=DATE_INPUT)
+    channel = forms.ChoiceField(label=_("Hình thức"), choices=Channel.choices)
+    receipt_number = forms.CharField(label=_("Số biên lai (tiền mặt)"), max_length=40, required=False)
+    bank_ref = forms.CharField(label=_("Số tham chiếu (chuyển khoản)"), max_length=80, required=False)
+    designation = forms.ChoiceField(label=_("Mục đích ủng hộ"), choices=Designation.choices)
+    designated_unit = forms.IntegerField(label=_("Đơn vị được ủng hộ"), required=False, widget=forms.Select)
+    household_code = forms.CharField(label=_("Mã hộ được ủng hộ"), max_length=40, required=False)
+    memo = forms.CharField(label=_("Nội dung"), max_length=500, required=False)
+
+    def __init__(self, *args, units=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["designated_unit"].widget.choices = [("", "—")] + [(u.pk, u.title) for u in units]
+
+
+class PledgeForm(StyledFormMixin, forms.Form):
+    donor_name = forms.CharField(label=_("Tên nhà hảo tâm"), max_length=200)
+    donor_kind = forms.ChoiceField(label=_("Loại nhà hảo tâm"), choices=DonorKind.choices)
+    amount = MoneyField(label=_("Số tiền cam kết (đồng)"))
+    pledged_on = forms.DateField(label=_("Ngày cam kết"), widget=DATE_INPUT)
+    due_on = forms.DateField(label=_("Hạn thực hiện"), widget=DATE_INPUT, required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+
+class TransferForm(StyledFormMixin, forms.Form):
+    to_fund = forms.IntegerField(label=_("Chuyển đến quỹ"), widget=forms.Select)
+    amount = MoneyField(label=_("Số tiền (đồng)"))
+    date = forms.DateField(label=_("Ngày"), widget=DATE_INPUT)
+    decision = forms.CharField(label=_("Căn cứ (số, ngày quyết định)"), max_length=200, required=False)
+
+    def __init__(self, *args, funds=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["to_fund"].widget.choices = [(f.pk, f"{f.name} — {f.unit.title}") for f in funds]
+
+
+class AllocationForm(StyledFormMixin, forms.Form):
+    origin = forms.CharField(label=_("Nguồn"), widget=forms.Select)
+    household_code = forms.CharField(label=_("Mã hộ"), max_length=40)
+    amount = MoneyField(label=_("Số tiền (đồng)"))
+    date = forms.DateField(label=_("Ngày"), widget=DATE_INPUT)
+    decision = forms.CharField(label=_("Quyết định phân bổ (số, ngày)"), max_length=200)
+
+    def __init__(self, *args, funds=(), sources=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["origin"].widget.choices = [(f"fund:{f.pk}", f"{f.name} — {f.unit.title}") for f in funds] + [
+            (f"source:{s.pk}", f"{s.name} ({s.get_kind_display()})") for s in sources
+        ]
+
+
+class DisbursementForm(AllocationForm):
+    voucher_number = forms.CharField(label=_("Số phiếu chi"), max_length=40)
+    stage = forms.ChoiceField(label=_("Giai đoạn thi công được chi"))
+    requires_verified_stage = forms.BooleanField(label=_("Chỉ duyệt khi giai đoạn đã được xác nhận"), required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+    def __init__(self, *args, stages=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = list(stages)
+        del self.fields["decision"]
+
+
+class ReasonForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StatementUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Tệp sao kê (Excel hoặc CSV, như ngân hàng xuất)"))
+
+
+class ReconcileForm(StyledFormMixin, forms.Form):
+    action = forms.ChoiceField(
+        label=_("Xử lý"),
+        choices=[("receipt", _("Ghi nhận là khoản ủng hộ")), ("ignore", _("Không phải khoản ủng hộ"))],
+    )
+    donor_name = forms.CharField(label=_("Tên nhà hảo tâm"), max_length=200, required=False)
+    designation = forms.ChoiceField(label=_("Mục đích"), choices=Designation.choices)
+    household_code = forms.CharField(label=_("Mã hộ (nếu ủng hộ một hộ)"), max_length=40, required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+
+class QrForm(StyledFormMixin, forms.Form):
+    target = forms.CharField(label=_("Ủng hộ cho (mã đơn vị hoặc mã hộ, để trống nếu ủng hộ chung)"), required=False)
+    amount = MoneyField(label=_("Số tiền gợi ý (không bắt buộc)"), required=False)

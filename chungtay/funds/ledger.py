@@ -1,0 +1,209 @@
+"""The posting core: the only code that writes journal entries and account balances.
+
+`post()` must run inside a transaction. It locks the single LedgerHead row first (so entries get
+consecutive `seq` numbers and each hash covers the previous one), then the accounts it touches, in
+id order, and refuses any entry that would break a balance rule. On PostgreSQL the locks are row
+locks (SELECT … FOR UPDATE); on SQLite the IMMEDIATE transaction mode serialises writers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from chungtay.core.errors import DomainError
+from chungtay.core.money import format_vnd
+
+from .models import NON_NEGATIVE, Account, AccountKind, Fund, JournalEntry, JournalLine, LedgerHead, Source
+
+GENESIS = "0" * 64
+
+# What a person is told when an entry would push an account past its limit.
+LIMIT_MESSAGES = {
+    AccountKind.FUND_CASH: "Quỹ “{owner}” không đủ tiền: còn {available}, cần {needed}.",
+    AccountKind.ALLOCATION: "Số chi vượt số đã phân bổ cho hộ {household}: còn {available}, cần {needed}.",
+    AccountKind.DISBURSED: "Không thể giảm số đã chi của hộ {household} xuống dưới 0.",
+    AccountKind.FEES: "Không thể giảm khoản phí xuống dưới 0.",
+    AccountKind.DONATIONS: "Không thể đảo quá số đã nhận của quỹ “{owner}”.",
+    AccountKind.SOURCE: "Không thể đảo quá số nguồn “{owner}” đã cấp.",
+}
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: Account
+    amount: int  # > 0 debit, < 0 credit
+
+
+def account_key(kind: str, fund: Fund | None = None, source: Source | None = None, household=None) -> str:  # type: ignore[no-untyped-def]
+    return f"{kind}:{fund.pk if fund else ''}:{source.pk if source else ''}:{household.pk if household else ''}"
+
+
+def account_for(kind: str, *, fund: Fund | None = None, source: Source | None = None, household=None) -> Account:  # type: ignore[no-untyped-def]
+    """The account of that kind for a fund/source (and household), created on first use."""
+    key = account_key(kind, fund, source, household)
+    found = Account.objects.filter(key=key).first()
+    if found:
+        return found
+    unit = fund.unit if fund else source.unit  # type: ignore[union-attr]
+    try:
+        with transaction.atomic():
+            return Account.objects.create(key=key, kind=kind, unit=unit, fund=fund, source=source, household=household)
+    except IntegrityError:  # created meanwhile by a concurrent posting
+        return Account.objects.get(key=key)
+
+
+def entry_hash(prev_hash: str, payload: dict) -> str:
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def entry_payload(entry: JournalEntry, lines: list[tuple[int, int, int]]) -> dict:
+    return {
+        "seq": entry.seq,
+        "kind": entry.kind,
+        "unit": entry.unit_id,
+        "date": entry.date.isoformat(),
+        "memo": entry.memo,
+        "maker": entry.maker_id,
+        "checker": entry.checker_id,
+        "posted_at": entry.posted_at.isoformat(timespec="microseconds"),
+        "reverses": entry.reverses_id,
+        "reason": entry.reason,
+        "lines": sorted([list(line) for line in lines]),
+    }
+
+
+def post(
+    *,
+    kind: str,
+    unit,  # type: ignore[no-untyped-def]
+    date,  # type: ignore[no-untyped-def]
+    memo: str,
+    legs: list[Leg],
+    maker=None,  # type: ignore[no-untyped-def]
+    checker=None,  # type: ignore[no-untyped-def]
+    reverses: JournalEntry | None = None,
+    reason: str = "",
+) -> JournalEntry:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ledger.post must run inside transaction.atomic()")
+    if len(legs) < 2:
+        raise DomainError("Bút toán cần ít nhất hai dòng.")
+    for leg in legs:
+        if isinstance(leg.amount, bool) or not isinstance(leg.amount, int) or leg.amount == 0:
+            raise DomainError("Số tiền phải là số nguyên đồng khác 0.")
+    if sum(leg.amount for leg in legs) != 0:
+        raise DomainError("Bút toán không cân: tổng nợ khác tổng có.")
+
+    head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
+    ids = sorted({leg.account.pk for leg in legs})
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    change: dict[int, int] = {}
+    for leg in legs:
+        change[leg.account.pk] = change.get(leg.account.pk, 0) + leg.amount
+    for account_id, delta in change.items():
+        account = locked[account_id]
+        new_balance = account.balance + delta
+        breaks = new_balance < 0 if account.kind in NON_NEGATIVE else new_balance > 0
+        if breaks:
+            owner = account.fund or account.source
+            household = getattr(account.household, "code", "") if account.household_id else ""
+            raise DomainError(
+                LIMIT_MESSAGES[AccountKind(account.kind)].format(
+                    owner=owner,
+                    household=household,
+                    available=format_vnd(abs(account.balance)),
+                    needed=format_vnd(abs(delta)),
+                )
+            )
+
+    entry = JournalEntry(
+        seq=head.last_seq + 1,
+        kind=kind,
+        unit=unit,
+        date=date,
+        memo=memo[:500],
+        maker=maker,
+        checker=checker,
+        posted_at=timezone.now(),
+        reverses=reverses,
+        reason=reason[:500],
+        prev_hash=head.last_hash,
+    )
+    line_tuples = [(leg.account.pk, max(leg.amount, 0), max(-leg.amount, 0)) for leg in legs]
+    entry.hash = entry_hash(head.last_hash, entry_payload(entry, line_tuples))
+    entry.save()
+    JournalLine.objects.bulk_create(
+        [JournalLine(entry=entry, account_id=a, debit=d, credit=c) for a, d, c in line_tuples]
+    )
+    for account_id, delta in change.items():
+        Account.objects.filter(pk=account_id).update(balance=locked[account_id].balance + delta)
+    LedgerHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
+    return entry
+
+
+def reverse(*, entry: JournalEntry, actor, reason: str, date) -> JournalEntry:  # type: ignore[no-untyped-def]
+    """Post the mirror image of `entry`. The original stays as it was."""
+    if not reason.strip():
+        raise DomainError("Cần ghi lý do đảo bút toán.", field="reason")
+    if entry.kind == "reversal":
+        raise DomainError("Không đảo một bút toán đảo; hãy lập bút toán mới.")
+    if JournalEntry.objects.filter(reverses=entry).exists():
+        raise DomainError(f"Bút toán #{entry.seq} đã được đảo trước đó.")
+    legs = [Leg(line.account, line.credit - line.debit) for line in entry.lines.select_related("account")]
+    return post(
+        kind="reversal",
+        unit=entry.unit,
+        date=date,
+        memo=f"Đảo bút toán #{entry.seq}: {entry.memo}",
+        legs=legs,
+        maker=actor,
+        reverses=entry,
+        reason=reason,
+    )
+
+
+@dataclass
+class LedgerProblem:
+    seq: int | None
+    message: str
+
+
+def verify() -> list[LedgerProblem]:
+    """Recompute the hash chain and every balance; an empty list means the ledger is intact."""
+    problems: list[LedgerProblem] = []
+    prev = GENESIS
+    expected_seq = 1
+    lines_by_entry: dict[int, list[tuple[int, int, int]]] = {}
+    sums: dict[int, int] = {}
+    for entry_id, account_id, debit, credit in JournalLine.objects.values_list(
+        "entry_id", "account_id", "debit", "credit"
+    ):
+        lines_by_entry.setdefault(entry_id, []).append((account_id, debit, credit))
+        sums[account_id] = sums.get(account_id, 0) + debit - credit
+    last_seq = 0
+    for entry in JournalEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        lines = lines_by_entry.get(entry.pk, [])
+        if entry.seq != expected_seq:
+            problems.append(LedgerProblem(entry.seq, f"Thiếu bút toán số {expected_seq} (thứ tự bị gián đoạn)."))
+        if entry.prev_hash != prev:
+            problems.append(LedgerProblem(entry.seq, "Mã băm của bút toán trước không khớp (chuỗi bị cắt hoặc sửa)."))
+        if sum(d - c for _, d, c in lines) != 0 or len(lines) < 2:
+            problems.append(LedgerProblem(entry.seq, "Bút toán không cân."))
+        if entry_hash(entry.prev_hash, entry_payload(entry, lines)) != entry.hash:
+            problems.append(LedgerProblem(entry.seq, "Nội dung bút toán đã bị sửa sau khi ghi sổ (mã băm không khớp)."))
+        prev, expected_seq, last_seq = entry.hash, entry.seq + 1, entry.seq
+    head = LedgerHead.objects.filter(pk=1).first()
+    if head and (head.last_seq != last_seq or (last_seq and head.last_hash != prev)):
+        problems.append(LedgerProblem(None, "Đầu sổ không khớp bút toán cuối cùng (bút toán cuối bị xoá?)."))
+    for account in Account.objects.all().iterator(chunk_size=2000):
+        expected = sums.get(account.pk, 0)
+        if account.balance != expected:
+            message = f"Số dư tài khoản {account.key} ({account.balance}) khác tổng các dòng ({expected})."
+            problems.append(LedgerProblem(None, message))
+    return problems

@@ -1,0 +1,501 @@
+"""Mobilised money from donor to household, as a double-entry ledger.
+
+Accounts hold balances in whole đồng. A posted JournalEntry is never edited or deleted: a
+correction is a reversing entry. Entries are chained by hash (`manage.py verify_ledger`). The
+invariants — no fund below zero, allocated ≤ available, disbursed ≤ allocated per household — are
+account balances that may not go negative, checked by the posting service under row locks and by
+CheckConstraints in the database.
+
+Account kinds and what a balance means (every account is debit-normal: balance = debits − credits):
+- fund_cash:   money of a fund not yet allocated (≥ 0)
+- allocation:  money allocated to one household from one fund or source, not yet paid out (≥ 0)
+- disbursed:   paid out to one household (grows; ≥ 0)
+- donations:   counterpart of receipts into a fund (≤ 0: what donors gave)
+- source:      an outside source (state budget, another programme) (≤ 0: what it committed)
+- fees:        bank fees and other non-donation debits of a fund (≥ 0)
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chungtay.core.text import fold, nfc
+
+
+class FundKind(models.TextChoices):
+    FOR_THE_POOR = "vi_nguoi_ngheo", _("Quỹ “Vì người nghèo”")
+    MOVEMENT = "phong_trao", _("Quỹ vận động của phong trào")
+    OTHER = "khac", _("Quỹ khác")
+
+
+class Fund(models.Model):
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="funds", verbose_name=_("Đơn vị")
+    )
+    kind = models.CharField(_("Loại quỹ"), max_length=20, choices=FundKind.choices)
+    name = models.CharField(_("Tên quỹ"), max_length=200)
+    code = models.SlugField(_("Mã quỹ"), max_length=30, unique=True, help_text=_("Dùng trong nội dung chuyển khoản"))
+    bank_name = models.CharField(_("Ngân hàng"), max_length=120, blank=True)
+    bank_bin = models.CharField(_("Mã BIN ngân hàng"), max_length=6, blank=True)
+    account_number = models.CharField(_("Số tài khoản"), max_length=30, blank=True)
+    account_name = models.CharField(_("Tên tài khoản"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Quỹ")
+        verbose_name_plural = _("Quỹ")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="fund_unique_name"),
+            models.UniqueConstraint(
+                fields=["bank_bin", "account_number"], condition=~Q(account_number=""), name="fund_unique_bank_account"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceKind(models.TextChoices):
+    # Same values as housing.FundingSource, so planned and actual money line up by source.
+    STATE_BUDGET = "state", _("Ngân sách nhà nước")
+    PROGRAMME = "other_programme", _("Chương trình, dự án khác (lồng ghép)")
+    SPONSOR = "sponsor", _("Nhà tài trợ trực tiếp")
+    HOUSEHOLD = "own_share", _("Đối ứng của hộ")
+
+
+class Source(models.Model):
+    """Money that reaches households without passing through a Front fund's bank account."""
+
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="sources", verbose_name=_("Đơn vị")
+    )
+    kind = models.CharField(_("Loại nguồn"), max_length=20, choices=SourceKind.choices)
+    name = models.CharField(_("Tên nguồn"), max_length=200)
+
+    class Meta:
+        verbose_name = _("Nguồn ngoài quỹ")
+        verbose_name_plural = _("Nguồn ngoài quỹ")
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="source_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountKind(models.TextChoices):
+    FUND_CASH = "fund_cash", _("Tiền quỹ chưa phân bổ")
+    ALLOCATION = "allocation", _("Đã phân bổ cho hộ, chưa chi")
+    DISBURSED = "disbursed", _("Đã chi cho hộ")
+    DONATIONS = "donations", _("Nguồn ủng hộ")
+    SOURCE = "source", _("Nguồn ngoài quỹ")
+    FEES = "fees", _("Phí ngân hàng, chi khác")
+
+
+NON_NEGATIVE = [AccountKind.FUND_CASH, AccountKind.ALLOCATION, AccountKind.DISBURSED, AccountKind.FEES]
+NON_POSITIVE = [AccountKind.DONATIONS, AccountKind.SOURCE]
+
+
+class Account(models.Model):
+    kind = models.CharField(max_length=20, choices=AccountKind.choices)
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts")
+    household = models.ForeignKey(
+        "housing.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_accounts"
+    )
+    # "kind:fund:source:household" — unique, so each account exists once (NULLs would not be unique).
+    key = models.CharField(max_length=80, unique=True)
+    # Kept by the posting service in the same transaction as the lines; verify_ledger re-adds the lines.
+    balance = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Tài khoản sổ cái")
+        verbose_name_plural = _("Tài khoản sổ cái")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NON_NEGATIVE, balance__gte=0) | Q(kind__in=NON_POSITIVE, balance__lte=0),
+                name="account_balance_sign",
+            ),
+            models.CheckConstraint(
+                condition=Q(fund__isnull=False) | Q(source__isnull=False), name="account_has_fund_or_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.fund or self.source
+        return f"{self.get_kind_display()} — {owner}" + (f" — hộ {self.household.code}" if self.household_id else "")
+
+
+class EntryKind(models.TextChoices):
+    RECEIPT = "receipt", _("Thu ủng hộ")
+    TRANSFER = "transfer", _("Chuyển quỹ")
+    ALLOCATION = "allocation", _("Phân bổ cho hộ")
+    DISBURSEMENT = "disbursement", _("Chi cho hộ")
+    FEE = "fee", _("Phí, chi khác")
+    REVERSAL = "reversal", _("Bút toán đảo")
+
+
+class JournalEntry(models.Model):
+    """Insert-only. `seq` orders the hash chain; `hash` covers this entry, its lines and `prev_hash`."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("Ngày"))
+    memo = models.CharField(_("Diễn giải"), max_length=500)
+    maker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    checker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    posted_at = models.DateTimeField()
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    reason = models.CharField(_("Lý do"), max_length=500, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("Bút toán")
+        verbose_name_plural = _("Bút toán")
+        ordering = ["seq"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="reversal") | Q(reverses__isnull=False), name="entry_reversal_points_back"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise RuntimeError("Bút toán đã ghi sổ không được sửa; hãy lập bút toán đảo.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("Bút toán đã ghi sổ không được xoá; hãy lập bút toán đảo.")
+
+
+class JournalLine(models.Model):
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    debit = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(debit__gt=0) & Q(credit=0)) | (Q(debit=0) & Q(credit__gt=0)), name="line_one_side"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.entry_id}: nợ {self.debit} / có {self.credit}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise RuntimeError("Dòng bút toán không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("Dòng bút toán không được xoá.")
+
+
+class LedgerHead(models.Model):
+    """One row, locked by every posting: it serialises the hash chain (seq and previous hash)."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class DonorKind(models.TextChoices):
+    PERSON = "ca_nhan", _("Cá nhân")
+    ORGANISATION = "to_chuc", _("Cơ quan, tổ chức")
+    BUSINESS = "doanh_nghiep", _("Doanh nghiệp")
+
+
+class Donor(models.Model):
+    name = models.CharField(_("Tên nhà hảo tâm"), max_length=200)
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    kind = models.CharField(_("Loại"), max_length=20, choices=DonorKind.choices, default=DonorKind.PERSON)
+    anonymous = models.BooleanField(_("Ẩn danh khi công khai"), default=False)
+    published_name = models.CharField(_("Tên công khai"), max_length=200, blank=True)
+    contact = models.CharField(_("Liên hệ (không công khai)"), max_length=200, blank=True)
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("Đơn vị"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Nhà hảo tâm")
+        verbose_name_plural = _("Nhà hảo tâm")
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.name = nfc(self.name)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def public_name(self) -> str:
+        if self.anonymous:
+            return "Nhà hảo tâm ẩn danh"
+        return self.published_name or self.name
+
+
+class Designation(models.TextChoices):
+    GENERAL = "chung", _("Ủng hộ chung")
+    MOVEMENT = "phong_trao", _("Phong trào xóa nhà tạm")
+    UNIT = "don_vi", _("Cho một đơn vị")
+    HOUSEHOLD = "ho", _("Cho một hộ")
+
+
+class Channel(models.TextChoices):
+    CASH = "tien_mat", _("Tiền mặt")
+    BANK = "chuyen_khoan", _("Chuyển khoản")
+
+
+class Pledge(models.Model):
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="pledges", verbose_name=_("Nhà hảo tâm"))
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="pledges", verbose_name=_("Quỹ"))
+    amount = models.BigIntegerField(_("Số tiền cam kết"))
+    pledged_on = models.DateField(_("Ngày cam kết"))
+    due_on = models.DateField(_("Hạn thực hiện"), null=True, blank=True)
+    note = models.CharField(_("Ghi chú"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("Cam kết ủng hộ")
+        verbose_name_plural = _("Cam kết ủng hộ")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pledge_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.donor} — {self.amount}"
+
+
+class Receipt(models.Model):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("Quỹ"))
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("Nhà hảo tâm"))
+    amount = models.BigIntegerField(_("Số tiền"))
+    received_on = models.DateField(_("Ngày nhận"))
+    channel = models.CharField(_("Hình thức"), max_length=20, choices=Channel.choices)
+    receipt_number = models.CharField(_("Số biên lai"), max_length=40, blank=True)
+    bank_ref = models.CharField(_("Số tham chiếu ngân hàng"), max_length=80, blank=True)
+    designation = models.CharField(
+        _("Mục đích"), max_length=20, choices=Designation.choices, default=Designation.GENERAL
+    )
+    designated_unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Đơn vị được ủng hộ"),
+    )
+    designated_household = models.ForeignKey(
+        "housing.Household",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Hộ được ủng hộ"),
+    )
+    pledge = models.ForeignKey(Pledge, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts")
+    memo = models.CharField(_("Nội dung"), max_length=500, blank=True)
+    memo_folded = models.CharField(max_length=500, blank=True, editable=False)
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="receipt")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("Khoản ủng hộ")
+        verbose_name_plural = _("Khoản ủng hộ")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_positive"),
+            models.CheckConstraint(
+                condition=~Q(channel="chuyen_khoan") | ~Q(bank_ref=""), name="receipt_bank_needs_ref"
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="tien_mat") | ~Q(receipt_number=""), name="receipt_cash_needs_number"
+            ),
+            models.UniqueConstraint(fields=["fund", "bank_ref"], condition=~Q(bank_ref=""), name="receipt_unique_ref"),
+            models.UniqueConstraint(
+                fields=["fund", "receipt_number"], condition=~Q(receipt_number=""), name="receipt_unique_number"
+            ),
+        ]
+        indexes = [models.Index(fields=["fund", "received_on"], name="receipt_fund_date")]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.memo = nfc(self.memo)
+        self.memo_folded = fold(self.memo)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return f"{self.donor} — {self.amount} ({self.received_on:%d/%m/%Y})"
+
+
+class Transfer(models.Model):
+    from_fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("Từ quỹ")
+    )
+    to_fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="transfers_in", verbose_name=_("Đến quỹ"))
+    amount = models.BigIntegerField(_("Số tiền"))
+    date = models.DateField(_("Ngày"))
+    decision = models.CharField(_("Căn cứ (quyết định)"), max_length=200, blank=True)
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="transfer")
+
+    class Meta:
+        verbose_name = _("Chuyển quỹ")
+        verbose_name_plural = _("Chuyển quỹ")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_positive"),
+            models.CheckConstraint(condition=~Q(from_fund=models.F("to_fund")), name="transfer_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_fund} → {self.to_fund}: {self.amount}"
+
+
+class Allocation(models.Model):
+    household = models.ForeignKey(
+        "housing.Household", on_delete=models.PROTECT, related_name="allocations", verbose_name=_("Hộ")
+    )
+    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.BigIntegerField(_("Số tiền"))
+    date = models.DateField(_("Ngày"))
+    decision = models.CharField(_("Quyết định phân bổ"), max_length=200)
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="allocation")
+
+    class Meta:
+        verbose_name = _("Phân bổ")
+        verbose_name_plural = _("Phân bổ")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_positive"),
+            models.CheckConstraint(
+                condition=Q(fund__isnull=False, source__isnull=True) | Q(fund__isnull=True, source__isnull=False),
+                name="allocation_one_origin",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} ← {self.fund or self.source}: {self.amount}"
+
+
+class DisbursementStatus(models.TextChoices):
+    RECORDED = "recorded", _("Đã lập, chờ duyệt")
+    APPROVED = "approved", _("Đã duyệt chi")
+    REJECTED = "rejected", _("Không duyệt")
+
+
+class Disbursement(models.Model):
+    household = models.ForeignKey(
+        "housing.Household", on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("Hộ")
+    )
+    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.PROTECT, related_name="disbursements")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="disbursements")
+    amount = models.BigIntegerField(_("Số tiền"))
+    date = models.DateField(_("Ngày chi"))
+    voucher_number = models.CharField(_("Số phiếu chi"), max_length=40)
+    stage = models.CharField(_("Giai đoạn thi công"), max_length=20)
+    requires_verified_stage = models.BooleanField(_("Chỉ chi khi giai đoạn đã được xác nhận"), default=False)
+    note = models.CharField(_("Ghi chú"), max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=DisbursementStatus.choices, default=DisbursementStatus.RECORDED)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(max_length=300, blank=True)
+    entry = models.OneToOneField(
+        JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="disbursement"
+    )
+
+    class Meta:
+        verbose_name = _("Chi hỗ trợ")
+        verbose_name_plural = _("Chi hỗ trợ")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive"),
+            # Maker-checker: whoever records a disbursement cannot approve it.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("recorded_by")),
+                name="disbursement_maker_checker",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(entry__isnull=False), name="disbursement_approved_is_posted"
+            ),
+            models.CheckConstraint(
+                condition=Q(fund__isnull=False, source__isnull=True) | Q(fund__isnull=True, source__isnull=False),
+                name="disbursement_one_origin",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher_number}: {self.household} — {self.amount}"
+
+
+class BankStatement(models.Model):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="statements", verbose_name=_("Quỹ"))
+    period_from = models.DateField(_("Từ ngày"))
+    period_to = models.DateField(_("Đến ngày"))
+    total_debit = models.BigIntegerField(_("Tổng ghi nợ"), default=0)
+    total_credit = models.BigIntegerField(_("Tổng ghi có"), default=0)
+    opening_balance = models.BigIntegerField(_("Số dư đầu kỳ"), null=True, blank=True)
+    closing_balance = models.BigIntegerField(_("Số dư cuối kỳ"), null=True, blank=True)
+    batch = models.OneToOneField("core.ImportBatch", on_delete=models.PROTECT, related_name="bank_statement")
+    lines_added = models.PositiveIntegerField(default=0)
+    lines_skipped = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Sao kê ngân hàng")
+        verbose_name_plural = _("Sao kê ngân hàng")
+        ordering = ["-period_to"]
+
+    def __str__(self) -> str:
+        return f"{self.fund}: {self.period_from:%d/%m/%Y}–{self.period_to:%d/%m/%Y}"
+
+
+class MatchStatus(models.TextChoices):
+    MATCHED = "matched", _("Đã khớp")
+    UNMATCHED = "unmatched", _("Chờ đối soát")
+    FEE = "fee", _("Phí, chi khác")
+    IGNORED = "ignored", _("Không phải khoản ủng hộ")
+
+
+class StatementLine(models.Model):
+    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="lines")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="statement_lines")
+    row_number = models.PositiveIntegerField(_("Dòng trong tệp"))
+    txn_at = models.DateTimeField(_("Thời điểm giao dịch"))
+    bank_ref = models.CharField(_("Số tham chiếu"), max_length=80)
+    debit = models.BigIntegerField(_("Ghi nợ"), default=0)
+    credit = models.BigIntegerField(_("Ghi có"), default=0)
+    balance = models.BigIntegerField(_("Số dư"), null=True, blank=True)
+    memo = models.CharField(_("Nội dung"), max_length=500)
+    memo_folded = models.CharField(max_length=500, editable=False)
+    status = models.CharField(max_length=20, choices=MatchStatus.choices, default=MatchStatus.UNMATCHED)
+    suggestion = models.JSONField(default=dict, blank=True)  # what the matcher found, shown to the person
+    receipt = models.OneToOneField(
+        Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="statement_line"
+    )
+    fee_entry = models.OneToOneField(JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("Dòng sao kê")
+        verbose_name_plural = _("Dòng sao kê")
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "bank_ref"], name="statementline_unique_ref"),
+            models.CheckConstraint(
+                condition=(Q(debit__gt=0) & Q(credit=0)) | (Q(debit=0) & Q(credit__gt=0)), name="statementline_one_side"
+            ),
+        ]
+        indexes = [models.Index(fields=["fund", "status"], name="statementline_queue")]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.memo = nfc(self.memo)
+        self.memo_folded = fold(self.memo)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return f"{self.bank_ref}: {self.credit or -self.debit}"

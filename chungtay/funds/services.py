@@ -1,0 +1,445 @@
+"""Every change to money goes through these functions: typed, keyword-only, atomic, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from chungtay.accounts.models import User
+from chungtay.core.access import has_perm
+from chungtay.core.audit import as_actor
+from chungtay.core.errors import DomainError
+from chungtay.core.money import format_vnd
+from chungtay.core.text import fold, nfc
+
+from . import ledger
+from .ledger import Leg, account_for
+from .models import (
+    AccountKind,
+    Allocation,
+    Channel,
+    Designation,
+    Disbursement,
+    DisbursementStatus,
+    Donor,
+    EntryKind,
+    Fund,
+    JournalEntry,
+    Pledge,
+    Receipt,
+    Source,
+    Transfer,
+)
+
+
+def _require(actor: User | None, perm: str, unit, what: str) -> None:  # type: ignore[no-untyped-def]
+    if actor is not None and not has_perm(actor, perm, unit):
+        raise DomainError(f"Bạn không có quyền {what} tại {unit.title}.")
+
+
+def _positive(amount: int, field: str = "amount") -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise DomainError("Số tiền phải là số nguyên đồng.", field=field)
+    if amount <= 0:
+        raise DomainError("Số tiền phải lớn hơn 0.", field=field)
+
+
+def _in_subtree(unit, household) -> bool:  # type: ignore[no-untyped-def]
+    return household.area.path.startswith(unit.path)
+
+
+@transaction.atomic
+def fund_create(
+    *,
+    actor: User | None,
+    unit,
+    kind: str,
+    name: str,
+    code: str,
+    bank_name: str = "",
+    bank_bin: str = "",  # type: ignore[no-untyped-def]
+    account_number: str = "",
+    account_name: str = "",
+) -> Fund:
+    _require(actor, "funds.manage", unit, "lập quỹ")
+    if bank_bin and (not bank_bin.isdigit() or len(bank_bin) != 6):
+        raise DomainError("Mã BIN ngân hàng gồm 6 chữ số (ví dụ Vietcombank 970436).", field="bank_bin")
+    if account_number and not account_number.replace(" ", "").isalnum():
+        raise DomainError("Số tài khoản chỉ gồm chữ số và chữ cái.", field="account_number")
+    with as_actor(actor):
+        try:
+            with transaction.atomic():
+                return Fund.objects.create(
+                    unit=unit,
+                    kind=kind,
+                    name=nfc(name),
+                    code=code.lower(),
+                    bank_name=nfc(bank_name),
+                    bank_bin=bank_bin,
+                    account_number=account_number.replace(" ", ""),
+                    account_name=nfc(account_name).upper(),
+                )
+        except IntegrityError as exc:
+            raise DomainError("Đã có quỹ cùng tên, cùng mã hoặc cùng số tài khoản.", field="code") from exc
+
+
+@transaction.atomic
+def source_create(*, actor: User | None, unit, kind: str, name: str) -> Source:  # type: ignore[no-untyped-def]
+    _require(actor, "funds.manage", unit, "khai báo nguồn")
+    with as_actor(actor):
+        source, _ = Source.objects.get_or_create(unit=unit, name=nfc(name), defaults={"kind": kind})
+    return source
+
+
+def donor_find_or_create(
+    *,
+    unit,
+    name: str,
+    kind: str = "ca_nhan",
+    anonymous: bool = False,  # type: ignore[no-untyped-def]
+    published_name: str = "",
+    contact: str = "",
+) -> Donor:
+    name = nfc(name)
+    if not name:
+        raise DomainError("Cần ghi tên nhà hảo tâm (hoặc “Ẩn danh”).", field="donor_name")
+    existing = Donor.objects.filter(unit=unit, name_folded=fold(name), anonymous=anonymous).first()
+    if existing:
+        return existing
+    return Donor.objects.create(
+        unit=unit, name=name, kind=kind, anonymous=anonymous, published_name=nfc(published_name), contact=contact
+    )
+
+
+@transaction.atomic
+def receipt_record(
+    *,
+    actor: User | None,
+    fund: Fund,
+    donor: Donor,
+    amount: int,
+    received_on: dt.date,
+    channel: str,
+    receipt_number: str = "",
+    bank_ref: str = "",
+    designation: str = Designation.GENERAL,
+    designated_unit=None,  # type: ignore[no-untyped-def]
+    designated_household=None,  # type: ignore[no-untyped-def]
+    pledge: Pledge | None = None,
+    memo: str = "",
+) -> Receipt:
+    _require(actor, "funds.record", fund.unit, "ghi nhận khoản ủng hộ")
+    _positive(amount)
+    if channel == Channel.CASH and not receipt_number.strip():
+        raise DomainError("Tiền mặt cần số biên lai.", field="receipt_number")
+    if channel == Channel.BANK and not bank_ref.strip():
+        raise DomainError("Chuyển khoản cần số tham chiếu ngân hàng.", field="bank_ref")
+    if received_on > timezone.localdate():
+        raise DomainError("Ngày nhận không được sau hôm nay.", field="received_on")
+    if designation == Designation.UNIT and (
+        designated_unit is None or not designated_unit.path.startswith(fund.unit.path)
+    ):
+        raise DomainError("Chọn đơn vị được ủng hộ thuộc phạm vi của quỹ.", field="designated_unit")
+    if designation == Designation.HOUSEHOLD and (
+        designated_household is None or not _in_subtree(fund.unit, designated_household)
+    ):
+        raise DomainError("Chọn hộ được ủng hộ thuộc phạm vi của quỹ.", field="designated_household")
+    if bank_ref and Receipt.objects.filter(fund=fund, bank_ref=bank_ref.strip()).exists():
+        raise DomainError(f"Khoản chuyển khoản có số tham chiếu {bank_ref} đã được ghi nhận.", field="bank_ref")
+    if receipt_number and Receipt.objects.filter(fund=fund, receipt_number=receipt_number.strip()).exists():
+        raise DomainError(f"Biên lai số {receipt_number} đã được dùng.", field="receipt_number")
+    with as_actor(actor):
+        entry = ledger.post(
+            kind=EntryKind.RECEIPT,
+            unit=fund.unit,
+            date=received_on,
+            maker=actor,
+            memo=f"Nhận ủng hộ của {donor.name}: {memo}".strip(": "),
+            legs=[
+                Leg(account_for(AccountKind.FUND_CASH, fund=fund), amount),
+                Leg(account_for(AccountKind.DONATIONS, fund=fund), -amount),
+            ],
+        )
+        return Receipt.objects.create(
+            fund=fund,
+            donor=donor,
+            amount=amount,
+            received_on=received_on,
+            channel=channel,
+            receipt_number=receipt_number.strip(),
+            bank_ref=bank_ref.strip(),
+            designation=designation,
+            designated_unit=designated_unit if designation == Designation.UNIT else None,
+            designated_household=designated_household if designation == Designation.HOUSEHOLD else None,
+            pledge=pledge,
+            memo=memo,
+            entry=entry,
+            created_by=actor,
+        )
+
+
+@transaction.atomic
+def pledge_record(
+    *,
+    actor: User | None,
+    fund: Fund,
+    donor: Donor,
+    amount: int,
+    pledged_on: dt.date,
+    due_on: dt.date | None = None,
+    note: str = "",
+) -> Pledge:
+    _require(actor, "funds.record", fund.unit, "ghi nhận cam kết")
+    _positive(amount)
+    with as_actor(actor):
+        return Pledge.objects.create(
+            fund=fund,
+            donor=donor,
+            amount=amount,
+            pledged_on=pledged_on,
+            due_on=due_on,
+            note=nfc(note),
+            created_by=actor,
+        )
+
+
+@transaction.atomic
+def transfer_record(
+    *, actor: User | None, from_fund: Fund, to_fund: Fund, amount: int, date: dt.date, decision: str = ""
+) -> Transfer:
+    _require(actor, "funds.record", from_fund.unit, "chuyển quỹ")
+    _positive(amount)
+    if from_fund.pk == to_fund.pk:
+        raise DomainError("Quỹ chuyển và quỹ nhận phải khác nhau.", field="to_fund")
+    with as_actor(actor):
+        entry = ledger.post(
+            kind=EntryKind.TRANSFER,
+            unit=from_fund.unit,
+            date=date,
+            maker=actor,
+            memo=f"Chuyển từ {from_fund} sang {to_fund}. {decision}".strip(),
+            legs=[
+                Leg(account_for(AccountKind.FUND_CASH, fund=to_fund), amount),
+                Leg(account_for(AccountKind.FUND_CASH, fund=from_fund), -amount),
+            ],
+        )
+        return Transfer.objects.create(
+            from_fund=from_fund, to_fund=to_fund, amount=amount, date=date, decision=nfc(decision), entry=entry
+        )
+
+
+def _origin_unit(fund: Fund | None, source: Source | None):  # type: ignore[no-untyped-def]
+    if (fund is None) == (source is None):
+        raise DomainError("Chọn đúng một nguồn: một quỹ hoặc một nguồn ngoài quỹ.", field="fund")
+    return fund.unit if fund else source.unit  # type: ignore[union-attr]
+
+
+@transaction.atomic
+def allocation_record(
+    *,
+    actor: User | None,
+    household,
+    amount: int,
+    date: dt.date,
+    decision: str,  # type: ignore[no-untyped-def]
+    fund: Fund | None = None,
+    source: Source | None = None,
+) -> Allocation:
+    unit = _origin_unit(fund, source)
+    _require(actor, "funds.record", unit, "phân bổ")
+    _positive(amount)
+    if not decision.strip():
+        raise DomainError("Cần ghi quyết định phân bổ (số, ngày).", field="decision")
+    if not _in_subtree(unit, household):
+        raise DomainError(f"Hộ {household.code} không thuộc phạm vi của {unit.title}.", field="household")
+    if getattr(household, "status", "") == "withdrawn":
+        raise DomainError(f"Hộ {household.code} đã rút khỏi danh sách hỗ trợ.", field="household")
+    if fund:
+        legs = [
+            Leg(account_for(AccountKind.ALLOCATION, fund=fund, household=household), amount),
+            Leg(account_for(AccountKind.FUND_CASH, fund=fund), -amount),
+        ]
+    else:
+        legs = [
+            Leg(account_for(AccountKind.ALLOCATION, source=source, household=household), amount),
+            Leg(account_for(AccountKind.SOURCE, source=source), -amount),
+        ]
+    with as_actor(actor):
+        entry = ledger.post(
+            kind=EntryKind.ALLOCATION,
+            unit=unit,
+            date=date,
+            maker=actor,
+            legs=legs,
+            memo=f"Phân bổ cho hộ {household.code} theo {decision}",
+        )
+        return Allocation.objects.create(
+            household=household, fund=fund, source=source, amount=amount, date=date, decision=nfc(decision), entry=entry
+        )
+
+
+@transaction.atomic
+def disbursement_record(
+    *,
+    actor: User,
+    household,
+    amount: int,
+    date: dt.date,
+    voucher_number: str,
+    stage: str,  # type: ignore[no-untyped-def]
+    fund: Fund | None = None,
+    source: Source | None = None,
+    requires_verified_stage: bool = False,
+    note: str = "",
+) -> Disbursement:
+    """Step 1 (maker): the voucher is recorded; no money moves until someone else approves it."""
+    unit = _origin_unit(fund, source)
+    _require(actor, "funds.record", unit, "lập phiếu chi")
+    _positive(amount)
+    if not voucher_number.strip():
+        raise DomainError("Cần số phiếu chi.", field="voucher_number")
+    if not _in_subtree(unit, household):
+        raise DomainError(f"Hộ {household.code} không thuộc phạm vi của {unit.title}.", field="household")
+    clash = Disbursement.objects.filter(voucher_number=voucher_number.strip(), fund=fund, source=source)
+    if clash.exclude(status=DisbursementStatus.REJECTED).exists():
+        raise DomainError(f"Phiếu chi số {voucher_number} đã có.", field="voucher_number")
+    allocation = account_for(AccountKind.ALLOCATION, fund=fund, source=source, household=household)
+    if allocation.balance < amount:
+        raise DomainError(
+            f"Số chi {format_vnd(amount)} vượt số đã phân bổ còn lại cho hộ {household.code} "
+            f"({format_vnd(allocation.balance)}).",
+            field="amount",
+        )
+    with as_actor(actor):
+        return Disbursement.objects.create(
+            household=household,
+            fund=fund,
+            source=source,
+            amount=amount,
+            date=date,
+            voucher_number=voucher_number.strip(),
+            stage=stage,
+            requires_verified_stage=requires_verified_stage,
+            note=nfc(note),
+            recorded_by=actor,
+        )
+
+
+def stage_verified(household, stage: str) -> bool:  # type: ignore[no-untyped-def]
+    """A stage counts as verified when a progress update for it, or a later stage, was verified."""
+    from chungtay.housing.models import STAGE_ORDER, ProgressUpdate
+
+    reached = [s for s, order in STAGE_ORDER.items() if order >= STAGE_ORDER.get(stage, 0)]
+    return ProgressUpdate.objects.filter(household=household, stage__in=reached, verified_at__isnull=False).exists()
+
+
+@transaction.atomic
+def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disbursement:
+    """Step 2 (checker): another person approves; the entry is posted under the ledger's locks."""
+    locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    unit = locked.fund.unit if locked.fund else locked.source.unit  # type: ignore[union-attr]
+    _require(actor, "funds.approve", unit, "duyệt chi")
+    if locked.status != DisbursementStatus.RECORDED:
+        raise DomainError("Phiếu chi này đã được xử lý.")
+    if locked.recorded_by_id == actor.pk:
+        raise DomainError("Người lập phiếu chi không được tự duyệt (nguyên tắc hai người).")
+    if locked.requires_verified_stage and not stage_verified(locked.household, locked.stage):
+        raise DomainError(f"Giai đoạn “{locked.stage}” của hộ {locked.household.code} chưa được xác nhận.")
+    origin = {"fund": locked.fund, "source": locked.source}
+    with as_actor(actor):
+        entry = ledger.post(
+            kind=EntryKind.DISBURSEMENT,
+            unit=unit,
+            date=locked.date,
+            maker=locked.recorded_by,
+            checker=actor,
+            memo=f"Chi hỗ trợ hộ {locked.household.code}, phiếu chi {locked.voucher_number}",
+            legs=[
+                Leg(account_for(AccountKind.DISBURSED, household=locked.household, **origin), locked.amount),
+                Leg(account_for(AccountKind.ALLOCATION, household=locked.household, **origin), -locked.amount),
+            ],
+        )
+        locked.status, locked.decided_by, locked.decided_at, locked.entry = (
+            DisbursementStatus.APPROVED,
+            actor,
+            timezone.now(),
+            entry,
+        )
+        locked.save(update_fields=["status", "decided_by", "decided_at", "entry"])
+    return locked
+
+
+@transaction.atomic
+def disbursement_reject(*, actor: User, disbursement: Disbursement, reason: str) -> Disbursement:
+    locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    unit = locked.fund.unit if locked.fund else locked.source.unit  # type: ignore[union-attr]
+    _require(actor, "funds.approve", unit, "duyệt chi")
+    if locked.status != DisbursementStatus.RECORDED:
+        raise DomainError("Phiếu chi này đã được xử lý.")
+    if locked.recorded_by_id == actor.pk:
+        raise DomainError("Người lập phiếu chi không được tự xử lý phiếu của mình.")
+    if not reason.strip():
+        raise DomainError("Cần ghi lý do không duyệt.", field="reason")
+    with as_actor(actor):
+        locked.status, locked.decided_by, locked.decided_at = DisbursementStatus.REJECTED, actor, timezone.now()
+        locked.rejection_reason = nfc(reason)
+        locked.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    return locked
+
+
+@transaction.atomic
+def entry_reverse(*, actor: User, entry: JournalEntry, reason: str, date: dt.date | None = None) -> JournalEntry:
+    """A correction: the mirror entry is posted; the original is never touched."""
+    _require(actor, "funds.approve", entry.unit, "đảo bút toán")
+    with as_actor(actor):
+        return ledger.reverse(entry=entry, actor=actor, reason=nfc(reason), date=date or timezone.localdate())
+
+
+@transaction.atomic
+def statement_line_resolve(
+    *,
+    actor: User,
+    line,
+    action: str,
+    donor_name: str = "",
+    designation: str = Designation.GENERAL,  # type: ignore[no-untyped-def]
+    household=None,
+    note: str = "",
+):  # type: ignore[no-untyped-def]
+    """A person settles a line the matcher could not: a receipt (credit) or "not a donation"."""
+    from .models import MatchStatus, StatementLine
+
+    locked = StatementLine.objects.select_for_update().select_related("fund__unit").get(pk=line.pk)
+    _require(actor, "funds.record", locked.fund.unit, "đối soát sao kê")
+    if locked.status != MatchStatus.UNMATCHED:
+        raise DomainError("Giao dịch này đã được xử lý.")
+    with as_actor(actor):
+        if action == "ignore":
+            if not note.strip():
+                raise DomainError("Ghi chú vì sao đây không phải khoản ủng hộ.", field="note")
+            locked.status = MatchStatus.IGNORED
+            locked.suggestion = {**(locked.suggestion or {}), "note": nfc(note), "by": actor.username}
+            locked.save(update_fields=["status", "suggestion"])
+            return locked
+        if locked.credit <= 0:
+            raise DomainError("Chỉ giao dịch ghi có mới ghi nhận được là khoản ủng hộ.", field="action")
+        donor = donor_find_or_create(
+            unit=locked.fund.unit, name=donor_name or "Nhà hảo tâm ẩn danh", anonymous=not donor_name.strip()
+        )
+        receipt = receipt_record(
+            actor=actor,
+            fund=locked.fund,
+            donor=donor,
+            amount=locked.credit,
+            received_on=locked.txn_at.date(),
+            channel=Channel.BANK,
+            bank_ref=locked.bank_ref,
+            designation=Designation.HOUSEHOLD if household is not None else designation,
+            designated_household=household,
+            memo=locked.memo,
+        )
+        locked.receipt, locked.status = receipt, MatchStatus.MATCHED
+        locked.save(update_fields=["receipt", "status"])
+    return locked

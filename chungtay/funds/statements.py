@@ -1,0 +1,375 @@
+"""Bank statements: read as banks export them, check, then import all-or-nothing and reconcile.
+
+Flow (as for the household list): upload → dry run (every problem by row, the file's own totals
+checked, lines already imported counted as skipped) → confirm, which re-reads the stored file and
+writes it in one transaction. A line is identified by the bank's reference, so the same file twice
+or two overlapping periods add nothing. Credits whose memo names a donor become receipts at once;
+the rest wait in the reconciliation queue. Fee debits are posted as fees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from chungtay.core.audit import as_actor
+from chungtay.core.models import ImportBatch, ImportStatus
+from chungtay.core.tabular import CellError, TabularError, parse_amount, parse_datetime, read_table
+from chungtay.core.text import fold, nfc
+
+from . import ledger
+from .ledger import Leg, account_for
+from .matching import read_memo
+from .models import AccountKind, BankStatement, Designation, EntryKind, Fund, MatchStatus, StatementLine
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "txn_at": ("ngay giao dich", "ngay gd", "ngay hach toan", "ngay", "thoi gian", "transaction date", "date"),
+    "bank_ref": ("so tham chieu", "so but toan", "ma giao dich", "so ct", "so chung tu", "reference", "ref", "ma gd"),
+    "debit": ("ghi no", "no", "so tien ghi no", "phat sinh no", "rut ra", "debit", "tien ra"),
+    "credit": ("ghi co", "co", "so tien ghi co", "phat sinh co", "gui vao", "credit", "tien vao"),
+    "balance": ("so du", "balance"),
+    "memo": ("noi dung", "dien giai", "mo ta", "noi dung giao dich", "description", "chi tiet"),
+}
+LABELS = {
+    "txn_at": "Ngày giao dịch",
+    "bank_ref": "Số tham chiếu",
+    "debit": "Ghi nợ",
+    "credit": "Ghi có",
+    "balance": "Số dư",
+    "memo": "Nội dung",
+}
+REQUIRED = ("txn_at", "bank_ref", "debit", "credit", "memo")
+FEE_WORDS = ("phi", "fee", "vat", "thue", "phi dich vu", "phi chuyen tien", "sms")
+
+
+@dataclass
+class ParsedLine:
+    row: int
+    txn_at: dt.datetime
+    bank_ref: str
+    debit: int
+    credit: int
+    balance: int | None
+    memo: str
+    duplicate: bool = False  # already imported (same fund + bank reference)
+
+
+@dataclass
+class StatementPlan:
+    lines: list[ParsedLine] = field(default_factory=list)
+    errors: list[dict[str, object]] = field(default_factory=list)
+    mapping: dict[str, int | None] = field(default_factory=dict)
+    header_row: int | None = None
+    account_number: str = ""
+    file_total_debit: int | None = None
+    file_total_credit: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def new_lines(self) -> list[ParsedLine]:
+        return [line for line in self.lines if not line.duplicate]
+
+    def counts(self) -> dict[str, int]:
+        new = self.new_lines
+        return {
+            "rows": len(self.lines),
+            "new": len(new),
+            "skipped": len(self.lines) - len(new),
+            "credit": sum(line.credit for line in self.lines),
+            "debit": sum(line.debit for line in self.lines),
+            "errors": len(self.errors),
+        }
+
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        if not self.lines:
+            return None
+        dates = [line.txn_at.date() for line in self.lines]
+        return min(dates), max(dates)
+
+
+def _map(labels: list[str]) -> dict[str, int | None]:
+    folded = [fold(label) for label in labels]
+    mapping: dict[str, int | None] = {}
+    used: set[int] = set()
+    for key, synonyms in FIELDS.items():
+        best = None
+        for synonym in synonyms:  # synonyms are in order of preference; exact match beats containment
+            best = next((i for i, label in enumerate(folded) if i not in used and label == synonym), None)
+            if best is not None:
+                break
+        if best is None:
+            best = next(
+                (i for i, label in enumerate(folded) for s in synonyms if i not in used and len(s) > 3 and s in label),
+                None,
+            )
+        mapping[key] = best
+        if best is not None:
+            used.add(best)
+    return mapping
+
+
+def plan_statement(
+    *, data: bytes, filename: str, fund: Fund, mapping: dict[str, int | None] | None = None
+) -> StatementPlan:
+    plan = StatementPlan()
+
+    def error(row: int | None, key: str | None, message: str) -> None:
+        plan.errors.append({"row": row, "field": LABELS.get(key or "", ""), "message": message})
+
+    try:
+        table = read_table(
+            data,
+            filename,
+            header_keywords=["ngay giao dich", "so tham chieu", "ghi no", "ghi co", "noi dung", "dien giai", "so du"],
+        )
+    except TabularError as exc:
+        error(None, None, exc.message)
+        return plan
+    plan.header_row = table.header_rows[-1] if table.header_rows else None
+    plan.mapping = mapping or _map([c.label for c in table.columns])
+    missing = [LABELS[k] for k in REQUIRED if plan.mapping.get(k) is None]
+    if missing:
+        error(None, None, "Không tìm thấy cột: " + ", ".join(missing) + ". Hãy chọn cột ở bước ánh xạ.")
+        return plan
+
+    for row in table.preamble:
+        text = " ".join(str(c) for c in row.cells if c is not None)
+        if "tai khoan" in fold(text) and (found := re.search(r"\d[\d .-]{5,}\d", text)):
+            plan.account_number = re.sub(r"\D", "", found.group(0))
+    if plan.account_number and fund.account_number and plan.account_number != fund.account_number:
+        error(
+            None,
+            None,
+            f"Sao kê của tài khoản {plan.account_number}, không phải tài khoản của quỹ ({fund.account_number}).",
+        )
+
+    def cell(row, key):  # type: ignore[no-untyped-def]
+        index = plan.mapping.get(key)
+        return row.get(index) if index is not None else None
+
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        if row.kind == "total":
+            label = fold(" ".join(str(c) for c in row.cells if isinstance(c, str)))
+            if "so du" in label:
+                continue  # opening/closing balance rows
+            try:
+                plan.file_total_debit = parse_amount(cell(row, "debit"))
+                plan.file_total_credit = parse_amount(cell(row, "credit"))
+            except CellError as exc:
+                error(row.number, None, f"Dòng tổng: {exc.message}")
+            continue
+        if row.kind != "data":
+            continue
+        try:
+            txn_at = parse_datetime(cell(row, "txn_at"))
+        except CellError as exc:
+            error(row.number, "txn_at", exc.message)
+            continue
+        if txn_at is None:
+            error(row.number, "txn_at", "Thiếu ngày giao dịch.")
+            continue
+        amounts: dict[str, int] = {}
+        bad = False
+        for key in ("debit", "credit", "balance"):
+            try:
+                amounts[key] = parse_amount(cell(row, key)) or 0
+            except CellError as exc:
+                error(row.number, key, exc.message)
+                bad = True
+        if bad:
+            continue
+        if amounts["debit"] < 0 or amounts["credit"] < 0:
+            error(row.number, "debit", "Số tiền ghi nợ/ghi có không được âm.")
+            continue
+        if bool(amounts["debit"]) == bool(amounts["credit"]):
+            error(row.number, "credit", "Mỗi dòng phải có đúng một trong hai: ghi nợ hoặc ghi có.")
+            continue
+        ref = nfc(str(cell(row, "bank_ref") or "")).replace(" ", "")
+        if not ref:
+            error(row.number, "bank_ref", "Thiếu số tham chiếu giao dịch.")
+            continue
+        if ref in seen:
+            error(row.number, "bank_ref", f"Số tham chiếu {ref} trùng với dòng {seen[ref]}.")
+            continue
+        seen[ref] = row.number
+        memo = nfc(str(cell(row, "memo") or ""))
+        balance_value = parse_amount(cell(row, "balance")) if cell(row, "balance") not in (None, "") else None
+        plan.lines.append(ParsedLine(row.number, txn_at, ref, amounts["debit"], amounts["credit"], balance_value, memo))
+
+    if not plan.lines and not plan.errors:
+        error(None, None, "Sao kê không có giao dịch nào.")
+    counts = plan.counts()
+    if plan.file_total_credit is not None and plan.file_total_credit != counts["credit"]:
+        error(
+            None,
+            "credit",
+            f"Tổng ghi có trong tệp ({plan.file_total_credit:,}) khác tổng các dòng đã đọc "
+            f"({counts['credit']:,}).".replace(",", "."),
+        )
+    if plan.file_total_debit is not None and plan.file_total_debit != counts["debit"]:
+        error(
+            None,
+            "debit",
+            f"Tổng ghi nợ trong tệp ({plan.file_total_debit:,}) khác tổng các dòng đã đọc "
+            f"({counts['debit']:,}).".replace(",", "."),
+        )
+    existing = set(
+        StatementLine.objects.filter(fund=fund, bank_ref__in=[line.bank_ref for line in plan.lines]).values_list(
+            "bank_ref", flat=True
+        )
+    )
+    for line in plan.lines:
+        line.duplicate = line.bank_ref in existing
+    return plan
+
+
+def _matcher_context(fund: Fund) -> dict:
+    from chungtay.housing.models import Household
+    from chungtay.orgunits.models import OrgUnit
+
+    households = Household.objects.filter(area__path__startswith=fund.unit.path).values_list("code", flat=True)
+    units = OrgUnit.objects.filter(path__startswith=fund.unit.path, level__lte=3).exclude(pk=fund.unit.pk)
+    return {
+        "household_codes": {fold(code): code for code in households},
+        "unit_names": {u.name_folded: u.pk for u in units},
+        "fund_codes": {fold(fund.code)},
+    }
+
+
+def reconcile_line(*, actor, line: StatementLine, context: dict | None = None) -> bool:  # type: ignore[no-untyped-def]
+    """Try to turn a credit line into a receipt; True when it did. Never raises for an unreadable memo."""
+    from chungtay.housing.models import Household
+
+    from .models import Channel, Receipt
+    from .services import donor_find_or_create
+
+    if line.credit <= 0 or line.receipt_id:
+        return False
+    existing = Receipt.objects.filter(fund=line.fund, bank_ref=line.bank_ref).first()
+    if existing:
+        line.receipt, line.status = existing, MatchStatus.MATCHED
+        line.save(update_fields=["receipt", "status"])
+        return True
+    reading = read_memo(line.memo, **(context or _matcher_context(line.fund)))
+    line.suggestion = reading.as_dict()
+    if not reading.confident:
+        line.save(update_fields=["suggestion"])
+        return False
+    donor = donor_find_or_create(unit=line.fund.unit, name=reading.donor_name)
+    household = Household.objects.filter(code=reading.household_code).first() if reading.household_code else None
+    from .models import Receipt as ReceiptModel
+
+    entry = ledger.post(
+        kind=EntryKind.RECEIPT,
+        unit=line.fund.unit,
+        date=line.txn_at.date(),
+        maker=actor,
+        memo=f"Nhận ủng hộ của {donor.name} (sao kê {line.bank_ref})",
+        legs=[
+            Leg(account_for(AccountKind.FUND_CASH, fund=line.fund), line.credit),
+            Leg(account_for(AccountKind.DONATIONS, fund=line.fund), -line.credit),
+        ],
+    )
+    receipt = ReceiptModel.objects.create(
+        fund=line.fund,
+        donor=donor,
+        amount=line.credit,
+        received_on=line.txn_at.date(),
+        channel=Channel.BANK,
+        bank_ref=line.bank_ref,
+        designation=reading.designation,
+        designated_unit_id=reading.unit_id if reading.designation == Designation.UNIT else None,
+        designated_household=household if reading.designation == Designation.HOUSEHOLD else None,
+        memo=line.memo,
+        entry=entry,
+        created_by=actor,
+    )
+    line.receipt, line.status = receipt, MatchStatus.MATCHED
+    line.save(update_fields=["receipt", "status", "suggestion"])
+    return True
+
+
+def post_fee(*, actor, line: StatementLine) -> bool:  # type: ignore[no-untyped-def]
+    if line.debit <= 0 or line.fee_entry_id:
+        return False
+    cash = account_for(AccountKind.FUND_CASH, fund=line.fund)
+    if cash.balance < line.debit:
+        return False  # leave it in the queue until the credits it depends on are reconciled
+    entry = ledger.post(
+        kind=EntryKind.FEE,
+        unit=line.fund.unit,
+        date=line.txn_at.date(),
+        maker=actor,
+        memo=f"Phí ngân hàng (sao kê {line.bank_ref}): {line.memo}",
+        legs=[Leg(account_for(AccountKind.FEES, fund=line.fund), line.debit), Leg(cash, -line.debit)],
+    )
+    line.fee_entry, line.status = entry, MatchStatus.FEE
+    line.save(update_fields=["fee_entry", "status"])
+    return True
+
+
+def is_fee(memo: str) -> bool:
+    folded = fold(memo)
+    return any(re.search(rf"\b{word}\b", folded) for word in FEE_WORDS)
+
+
+@transaction.atomic
+def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[StatementPlan, BankStatement | None]:  # type: ignore[no-untyped-def]
+    with batch.file.open("rb") as handle:
+        data = handle.read()
+    mapping = {k: v for k, v in (batch.mapping or {}).items()} or None
+    plan = plan_statement(data=data, filename=batch.file_name, fund=fund, mapping=mapping)
+    if not plan.ok:
+        batch.status, batch.errors, batch.counts = ImportStatus.REJECTED, plan.errors, plan.counts()
+        batch.save(update_fields=["status", "errors", "counts"])
+        return plan, None
+    period = plan.period()
+    counts = plan.counts()
+    with as_actor(actor):
+        statement = BankStatement.objects.create(
+            fund=fund,
+            period_from=period[0],
+            period_to=period[1],
+            total_debit=counts["debit"],  # type: ignore[index]
+            total_credit=counts["credit"],
+            batch=batch,
+            lines_added=counts["new"],
+            lines_skipped=counts["skipped"],
+        )
+        tz = timezone.get_current_timezone()
+        created = StatementLine.objects.bulk_create(
+            [
+                StatementLine(
+                    statement=statement,
+                    fund=fund,
+                    row_number=line.row,
+                    bank_ref=line.bank_ref,
+                    txn_at=timezone.make_aware(line.txn_at, tz) if timezone.is_naive(line.txn_at) else line.txn_at,
+                    debit=line.debit,
+                    credit=line.credit,
+                    balance=line.balance,
+                    memo=line.memo,
+                    memo_folded=fold(line.memo),
+                )
+                for line in plan.new_lines
+            ]
+        )
+        context = _matcher_context(fund)
+        for line in sorted(created, key=lambda x: (x.txn_at, x.row_number)):
+            if line.credit:
+                reconcile_line(actor=actor, line=line, context=context)
+        for line in sorted(created, key=lambda x: (x.txn_at, x.row_number)):
+            if line.debit and is_fee(line.memo):
+                post_fee(actor=actor, line=line)
+        batch.status, batch.errors, batch.counts = ImportStatus.COMMITTED, [], counts
+        batch.committed_by, batch.committed_at = actor, timezone.now()
+        batch.save()
+    return plan, statement

@@ -1,0 +1,143 @@
+"""Funds pages: scoping, Vietnamese money input, maker-checker in the browser flow, PDFs."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from chungtay.core.pdf import pdf_available
+from chungtay.funds.models import Disbursement, Receipt
+from chungtay.funds.services import allocation_record, disbursement_record
+
+
+def test_a_receipt_typed_with_dots_is_recorded_in_whole_dong(client, people, town_fund):
+    client.force_login(people.town_office)
+    response = client.post(
+        reverse("funds:receipt_create", args=[town_fund.pk]),
+        {
+            "donor_name": "Công ty TNHH Ánh Dương",
+            "donor_kind": "doanh_nghiep",
+            "amount": "60.000.000",
+            "received_on": "05/06/2024",
+            "channel": "tien_mat",
+            "receipt_number": "BL-001",
+            "designation": "phong_trao",
+        },
+    )
+    assert response.status_code == 302
+    receipt = Receipt.objects.get()
+    assert receipt.amount == 60_000_000 and receipt.received_on == dt.date(2024, 6, 5)
+
+
+@pytest.mark.parametrize(("amount", "message"), [("sáu mươi triệu", "Số tiền không hợp lệ"), ("0", "từ 1 đồng")])
+def test_a_bad_amount_gets_a_vietnamese_error_on_its_field(client, people, town_fund, amount, message):
+    client.force_login(people.town_office)
+    body = client.post(
+        reverse("funds:receipt_create", args=[town_fund.pk]),
+        {
+            "donor_name": "A",
+            "donor_kind": "ca_nhan",
+            "amount": amount,
+            "received_on": "05/06/2024",
+            "channel": "tien_mat",
+            "receipt_number": "BL-2",
+            "designation": "chung",
+        },
+    ).content.decode()
+    assert message in body and Receipt.objects.count() == 0
+
+
+def test_cash_without_a_receipt_number_is_refused(client, people, town_fund):
+    client.force_login(people.town_office)
+    body = client.post(
+        reverse("funds:receipt_create", args=[town_fund.pk]),
+        {
+            "donor_name": "A",
+            "donor_kind": "ca_nhan",
+            "amount": "100.000",
+            "received_on": "05/06/2024",
+            "channel": "tien_mat",
+            "receipt_number": "",
+            "designation": "chung",
+        },
+    ).content.decode()
+    assert "Tiền mặt cần số biên lai." in body and Receipt.objects.count() == 0
+
+
+def test_a_commune_cannot_see_or_use_the_town_fund(client, people, town_fund, commune_fund):
+    client.force_login(people.commune_b_staff)
+    assert client.get(reverse("funds:fund_detail", args=[town_fund.pk])).status_code == 404
+    assert client.get(reverse("funds:fund_detail", args=[commune_fund.pk])).status_code == 404
+    client.force_login(people.commune_a_staff)
+    assert client.get(reverse("funds:fund_detail", args=[commune_fund.pk])).status_code == 200
+    assert client.post(reverse("funds:receipt_create", args=[town_fund.pk]), {}).status_code == 404
+
+
+def test_inspectors_read_but_cannot_record(client, people, town_fund, give):
+    give(town_fund, 1_000_000)
+    client.force_login(people.inspector)
+    assert client.get(reverse("funds:fund_detail", args=[town_fund.pk])).status_code == 200
+    assert client.get(reverse("funds:receipt_list")).status_code == 200
+    assert client.post(reverse("funds:receipt_create", args=[town_fund.pk]), {}).status_code == 403
+    assert client.post(reverse("funds:allocation_create"), {}).status_code == 403
+
+
+def test_the_receipt_list_searches_without_diacritics(client, people, town_fund, give, django_assert_max_num_queries):
+    give(town_fund, 1_000_000, name="Nguyễn Thị Ánh")
+    give(town_fund, 2_000_000, name="Trần Văn Bình")
+    for i in range(10):
+        give(town_fund, 1_000 + i, name=f"Người {i}")
+    client.force_login(people.town_office)
+    with django_assert_max_num_queries(12):
+        body = client.get(reverse("funds:receipt_list"), {"q": "nguyen thi anh"}).content.decode()
+    assert "Nguyễn Thị Ánh" in body and "Trần Văn Bình" not in body
+
+
+def test_disbursement_needs_a_second_person_through_the_pages(client, people, tree, town_fund, give, make_household):
+    give(town_fund, 60_000_000)
+    household = make_household(tree.area_a1)
+    allocation_record(
+        actor=people.town_office,
+        household=household,
+        fund=town_fund,
+        amount=60_000_000,
+        date=dt.date(2024, 6, 1),
+        decision="QĐ 1",
+    )
+    voucher = disbursement_record(
+        actor=people.town_office,
+        household=household,
+        fund=town_fund,
+        amount=20_000_000,
+        date=dt.date(2024, 6, 2),
+        voucher_number="PC-1",
+        stage="start",
+    )
+    client.force_login(people.town_office)
+    client.post(reverse("funds:disbursement_approve", args=[voucher.pk]))
+    assert Disbursement.objects.get().status == "recorded"
+    client.force_login(people.board)
+    client.post(reverse("funds:disbursement_approve", args=[voucher.pk]))
+    assert Disbursement.objects.get().status == "approved"
+
+
+def test_household_money_page_masks_the_name_for_those_without_private_access(client, people, tree, make_household):
+    household = make_household(tree.area_a1, head_name="Nguyễn Văn Bình")
+    client.force_login(people.inspector)
+    assert "Nguyễn Văn Bình" in client.get(reverse("funds:household", args=[household.pk])).content.decode()
+
+
+@pytest.mark.skipif(not pdf_available(), reason="WeasyPrint needs Pango (apt-get install libpango-1.0-0)")
+def test_receipt_and_poster_pdfs_render(client, people, town_fund, give):
+    receipt = give(town_fund, 60_000_000)
+    client.force_login(people.town_office)
+    response = client.get(reverse("funds:receipt_pdf", args=[receipt.pk]))
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    import io
+
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Sáu mươi triệu đồng" in text and "60.000.000 đ" in text
+    poster = client.get(reverse("funds:poster_pdf", args=[town_fund.pk]))
+    assert poster.content.startswith(b"%PDF")

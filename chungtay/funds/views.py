@@ -1,0 +1,628 @@
+"""Funds pages. Thin: scope → form → one service → redirect; DomainError becomes a form error."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from chungtay.core.access import get_visible_or_404, has_perm, scope_q, visible_to
+from chungtay.core.errors import DomainError
+from chungtay.core.models import ImportBatch, ImportStatus
+from chungtay.core.pdf import pdf_response
+from chungtay.core.text import fold
+from chungtay.core.words import amount_in_words
+from chungtay.orgunits.selectors import top_units_for
+
+from . import selectors, services, statements, vietqr
+from .forms import (
+    AllocationForm,
+    DisbursementForm,
+    FundForm,
+    PledgeForm,
+    QrForm,
+    ReasonForm,
+    ReceiptForm,
+    ReconcileForm,
+    SourceForm,
+    StatementUploadForm,
+    TransferForm,
+)
+from .models import (
+    Designation,
+    Disbursement,
+    DisbursementStatus,
+    Fund,
+    JournalEntry,
+    MatchStatus,
+    Pledge,
+    Receipt,
+    Source,
+    StatementLine,
+)
+
+
+def _fund(request: HttpRequest, pk: int, perm: str = "funds.view") -> Fund:
+    return get_visible_or_404(request.user, Fund.objects.select_related("unit"), perm, "unit__path", pk=pk)  # type: ignore[arg-type]
+
+
+def _household(request: HttpRequest, code: str, unit):  # type: ignore[no-untyped-def]
+    from chungtay.housing.models import Household
+
+    qs = visible_to(request.user, Household.objects.select_related("area"), "housing.view", "area__path")  # type: ignore[arg-type]
+    household = qs.filter(code__iexact=code.strip(), area__path__startswith=unit.path).first()
+    if household is None:
+        raise DomainError(f"Không tìm thấy hộ mã “{code}” trong phạm vi của {unit.title}.", field="household_code")
+    return household
+
+
+def _form_error(form, exc: DomainError) -> None:  # type: ignore[no-untyped-def]
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    funds = list(selectors.funds_for(request.user).order_by("unit__path", "name"))  # type: ignore[arg-type]
+    tops = top_units_for(request.user)  # type: ignore[arg-type]
+    unit = tops[0] if tops else None
+    return render(
+        request,
+        "funds/overview.html",
+        {
+            "funds": funds,
+            "figures": selectors.fund_figures(funds),
+            "unit": unit,
+            "summary": selectors.subtree_summary(unit) if unit else None,
+            "series": selectors.monthly_series(unit) if unit else None,
+            "queues": selectors.queue_counts(funds),
+            "can_manage": has_perm(request.user, "funds.manage"),  # type: ignore[arg-type]
+            "sources": selectors.sources_for(request.user),  # type: ignore[arg-type]
+        },
+    )
+
+
+def fund_create(request: HttpRequest) -> HttpResponse:
+    tops = [u for u in top_units_for(request.user) if has_perm(request.user, "funds.manage", u)]  # type: ignore[arg-type]
+    form = FundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and tops:
+        try:
+            fund = services.fund_create(actor=request.user, unit=tops[0], **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Đã lập {fund.name}.")
+            return redirect("funds:fund_detail", pk=fund.pk)
+    return render(request, "funds/form.html", {"form": form, "title": "Lập quỹ mới"})
+
+
+def source_create(request: HttpRequest) -> HttpResponse:
+    tops = [u for u in top_units_for(request.user) if has_perm(request.user, "funds.manage", u)]  # type: ignore[arg-type]
+    form = SourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and tops:
+        services.source_create(actor=request.user, unit=tops[0], **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, "Đã khai báo nguồn.")
+        return redirect("funds:overview")
+    return render(request, "funds/form.html", {"form": form, "title": "Khai báo nguồn ngoài quỹ"})
+
+
+def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    entries = (
+        JournalEntry.objects.filter(lines__account__fund=fund)
+        .distinct()
+        .select_related("maker", "checker")
+        .order_by("-seq")[:30]
+    )
+    return render(
+        request,
+        "funds/fund_detail.html",
+        {
+            "fund": fund,
+            "figures": selectors.fund_figures([fund])[fund.pk],
+            "entries": entries,
+            "statements": fund.statements.select_related("batch")[:10],
+            "can_record": has_perm(request.user, "funds.record", fund.unit),  # type: ignore[arg-type]
+            "qr_payload": vietqr.payload(
+                bin_code=fund.bank_bin, account=fund.account_number, purpose=vietqr.purpose_for(fund.code)
+            )
+            if fund.bank_bin and fund.account_number
+            else None,
+        },
+    )
+
+
+def receipt_list(request: HttpRequest) -> HttpResponse:
+    qs = visible_to(
+        request.user, Receipt.objects.select_related("fund", "donor", "fund__unit"), "funds.view", "fund__unit__path"
+    )  # type: ignore[arg-type]
+    q = request.GET.get("q", "").strip()
+    if q:
+        folded = fold(q)
+        qs = qs.filter(Q(donor__name_folded__contains=folded) | Q(memo_folded__contains=folded) | Q(bank_ref=q))
+    page = Paginator(qs.order_by("-received_on", "-id"), 50).get_page(request.GET.get("trang"))
+    template = "funds/_receipt_rows.html" if request.htmx else "funds/receipt_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"page": page, "q": q})
+
+
+def receipt_create(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk, "funds.record")
+    from chungtay.orgunits.selectors import subtree
+
+    units = subtree(fund.unit).filter(level__lte=3).order_by("path")
+    form = ReceiptForm(request.POST or None, units=units, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = None
+            if data["designation"] == Designation.HOUSEHOLD:
+                household = _household(request, data["household_code"] or "", fund.unit)
+            donor = services.donor_find_or_create(
+                unit=fund.unit, name=data["donor_name"], kind=data["donor_kind"], anonymous=data["anonymous"]
+            )
+            receipt = services.receipt_record(
+                actor=request.user,
+                fund=fund,
+                donor=donor,
+                amount=data["amount"],
+                received_on=data["received_on"],  # type: ignore[arg-type]
+                channel=data["channel"],
+                receipt_number=data["receipt_number"],
+                bank_ref=data["bank_ref"],
+                designation=data["designation"],
+                designated_unit=units.filter(pk=data["designated_unit"]).first() if data["designated_unit"] else None,
+                designated_household=household,
+                memo=data["memo"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Đã ghi nhận {receipt.amount:,} đ của {receipt.donor}.".replace(",", "."))
+            return redirect("funds:fund_detail", pk=fund.pk)
+    return render(request, "funds/form.html", {"form": form, "title": f"Ghi nhận khoản ủng hộ — {fund.name}"})
+
+
+def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    receipt = get_visible_or_404(
+        request.user,
+        Receipt.objects.select_related("fund__unit__parent", "donor"),
+        "funds.view",
+        "fund__unit__path",
+        pk=pk,  # type: ignore[arg-type]
+    )
+    from chungtay.core.dates import vn_long_date
+
+    unit = receipt.fund.unit
+    return pdf_response(
+        "funds/receipt_pdf.html",
+        {
+            "receipt": receipt,
+            "words": amount_in_words(receipt.amount),
+            "unit": unit,
+            "org_parent": f"Ủy ban MTTQ Việt Nam {unit.title}",
+            "org_name": "Ban Thường trực",
+            "dateline": vn_long_date(receipt.received_on, unit.name),
+        },
+        f"bien-nhan-{receipt.pk}.pdf",
+    )
+
+
+def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk, "funds.record")
+    form = PledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        donor = services.donor_find_or_create(unit=fund.unit, name=data["donor_name"], kind=data["donor_kind"])
+        services.pledge_record(
+            actor=request.user,
+            fund=fund,
+            donor=donor,
+            amount=data["amount"],  # type: ignore[arg-type]
+            pledged_on=data["pledged_on"],
+            due_on=data["due_on"],
+            note=data["note"],
+        )
+        messages.success(request, "Đã ghi nhận cam kết.")
+        return redirect("funds:pledge_list")
+    return render(request, "funds/form.html", {"form": form, "title": f"Cam kết ủng hộ — {fund.name}"})
+
+
+def pledge_list(request: HttpRequest) -> HttpResponse:
+    from django.db.models import Sum
+
+    pledges = (
+        visible_to(
+            request.user,
+            Pledge.objects.select_related("donor", "fund"),
+            "funds.view",
+            "fund__unit__path",  # type: ignore[arg-type]
+        )
+        .annotate(fulfilled=Sum("receipts__amount"))
+        .order_by("-pledged_on")
+    )
+    return render(request, "funds/pledge_list.html", {"pledges": pledges[:200]})
+
+
+def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk, "funds.record")
+    targets = selectors.funds_for(request.user).exclude(pk=fund.pk).filter(unit__path__startswith=fund.unit.path)  # type: ignore[arg-type]
+    form = TransferForm(request.POST or None, funds=targets, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            to_fund = targets.get(pk=data["to_fund"])
+            services.transfer_record(
+                actor=request.user,
+                from_fund=fund,
+                to_fund=to_fund,
+                amount=data["amount"],  # type: ignore[arg-type]
+                date=data["date"],
+                decision=data["decision"],
+            )
+        except (DomainError, Fund.DoesNotExist) as exc:
+            _form_error(form, exc if isinstance(exc, DomainError) else DomainError("Chọn quỹ nhận.", field="to_fund"))
+        else:
+            messages.success(request, "Đã chuyển quỹ.")
+            return redirect("funds:fund_detail", pk=fund.pk)
+    return render(request, "funds/form.html", {"form": form, "title": f"Chuyển tiền từ {fund.name}"})
+
+
+def _origin(request: HttpRequest, value: str, perm: str):  # type: ignore[no-untyped-def]
+    kind, _, pk = value.partition(":")
+    if kind == "fund":
+        return {
+            "fund": get_visible_or_404(request.user, Fund.objects.select_related("unit"), perm, "unit__path", pk=pk)
+        }  # type: ignore[arg-type]
+    return {
+        "source": get_visible_or_404(request.user, Source.objects.select_related("unit"), perm, "unit__path", pk=pk)
+    }  # type: ignore[arg-type]
+
+
+def allocation_create(request: HttpRequest) -> HttpResponse:
+    funds = selectors.funds_for(request.user, "funds.record")  # type: ignore[arg-type]
+    sources = selectors.sources_for(request.user, "funds.record")  # type: ignore[arg-type]
+    form = AllocationForm(
+        request.POST or None,
+        funds=funds,
+        sources=sources,
+        initial={"date": timezone.localdate(), "household_code": request.GET.get("ho", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            origin = _origin(request, data["origin"], "funds.record")
+            unit = (origin.get("fund") or origin.get("source")).unit
+            household = _household(request, data["household_code"], unit)
+            services.allocation_record(
+                actor=request.user,
+                household=household,
+                amount=data["amount"],  # type: ignore[arg-type]
+                date=data["date"],
+                decision=data["decision"],
+                **origin,
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Đã phân bổ cho hộ {household.code}.")
+            return redirect("funds:household", pk=household.pk)
+    return render(request, "funds/form.html", {"form": form, "title": "Phân bổ cho hộ"})
+
+
+def disbursement_list(request: HttpRequest) -> HttpResponse:
+    qs = Disbursement.objects.select_related("household", "fund", "source", "recorded_by", "decided_by")
+    by_fund = scope_q(request.user, "funds.view", "fund__unit__path")  # type: ignore[arg-type]
+    by_source = scope_q(request.user, "funds.view", "source__unit__path")  # type: ignore[arg-type]
+    if by_fund is not None and by_source is not None:
+        qs = qs.filter(by_fund | by_source)
+    status = request.GET.get("trang_thai", DisbursementStatus.RECORDED)
+    if status in DisbursementStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-recorded_at"), 50).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "funds/disbursement_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": DisbursementStatus.choices,
+            "can_approve": has_perm(request.user, "funds.approve"),  # type: ignore[arg-type]
+        },
+    )
+
+
+def disbursement_create(request: HttpRequest) -> HttpResponse:
+    from chungtay.housing.models import Stage
+
+    funds = selectors.funds_for(request.user, "funds.record")  # type: ignore[arg-type]
+    sources = selectors.sources_for(request.user, "funds.record")  # type: ignore[arg-type]
+    form = DisbursementForm(
+        request.POST or None,
+        funds=funds,
+        sources=sources,
+        stages=Stage.choices,
+        initial={"date": timezone.localdate(), "household_code": request.GET.get("ho", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            origin = _origin(request, data["origin"], "funds.record")
+            unit = (origin.get("fund") or origin.get("source")).unit
+            household = _household(request, data["household_code"], unit)
+            services.disbursement_record(
+                actor=request.user,
+                household=household,
+                amount=data["amount"],
+                date=data["date"],  # type: ignore[arg-type]
+                voucher_number=data["voucher_number"],
+                stage=data["stage"],
+                requires_verified_stage=data["requires_verified_stage"],
+                note=data["note"],
+                **origin,
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Đã lập phiếu chi; cần một người khác duyệt.")
+            return redirect("funds:disbursement_list")
+    return render(request, "funds/form.html", {"form": form, "title": "Lập phiếu chi cho hộ"})
+
+
+def _disbursement(request: HttpRequest, pk: int, perm: str) -> Disbursement:
+    qs = Disbursement.objects.select_related("household", "fund__unit", "source__unit", "recorded_by")
+    by_fund = scope_q(request.user, perm, "fund__unit__path")  # type: ignore[arg-type]
+    by_source = scope_q(request.user, perm, "source__unit__path")  # type: ignore[arg-type]
+    if by_fund is not None and by_source is not None:
+        qs = qs.filter(by_fund | by_source)
+    return get_object_or_404(qs, pk=pk)
+
+
+@require_POST
+def disbursement_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    disbursement = _disbursement(request, pk, "funds.approve")
+    try:
+        services.disbursement_approve(actor=request.user, disbursement=disbursement)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã duyệt phiếu chi {disbursement.voucher_number}.")
+    return redirect("funds:disbursement_list")
+
+
+def disbursement_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    disbursement = _disbursement(request, pk, "funds.approve")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.disbursement_reject(
+                actor=request.user, disbursement=disbursement, reason=form.cleaned_data["reason"]
+            )  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("funds:disbursement_list")
+    return render(
+        request, "funds/form.html", {"form": form, "title": f"Không duyệt phiếu chi {disbursement.voucher_number}"}
+    )
+
+
+def voucher_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    disbursement = _disbursement(request, pk, "funds.view")
+    from chungtay.core.dates import vn_long_date
+
+    unit = (disbursement.fund or disbursement.source).unit  # type: ignore[union-attr]
+    return pdf_response(
+        "funds/voucher_pdf.html",
+        {
+            "d": disbursement,
+            "words": amount_in_words(disbursement.amount),
+            "unit": unit,
+            "org_parent": f"Ủy ban MTTQ Việt Nam {unit.title}",
+            "org_name": "Ban Thường trực",
+            "dateline": vn_long_date(disbursement.date, unit.name),
+            "doc_number": disbursement.voucher_number,
+        },
+        f"phieu-chi-{disbursement.voucher_number}.pdf",
+    )
+
+
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_visible_or_404(
+        request.user,
+        JournalEntry.objects.select_related("maker", "checker", "reverses"),
+        "funds.view",
+        "unit__path",
+        pk=pk,
+    )  # type: ignore[arg-type]
+    form = ReasonForm(request.POST or None)
+    can_reverse = has_perm(request.user, "funds.approve", entry.unit) and entry.kind != "reversal"  # type: ignore[arg-type]
+    if request.method == "POST" and can_reverse and form.is_valid():
+        try:
+            reversal = services.entry_reverse(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã lập bút toán đảo #{reversal.seq}.")
+            return redirect("funds:entry_detail", pk=reversal.pk)
+    return render(
+        request,
+        "funds/entry_detail.html",
+        {
+            "entry": entry,
+            "lines": entry.lines.select_related("account__fund", "account__source", "account__household"),
+            "reversed_by": JournalEntry.objects.filter(reverses=entry).first(),
+            "form": form,
+            "can_reverse": can_reverse,
+        },
+    )
+
+
+def household(request: HttpRequest, pk: int) -> HttpResponse:
+    from chungtay.housing.models import Household
+
+    hh = get_visible_or_404(request.user, Household.objects.select_related("area"), "housing.view", "area__path", pk=pk)  # type: ignore[arg-type]
+    return render(
+        request,
+        "funds/household.html",
+        {
+            "household": hh,
+            "rows": selectors.household_money(hh),
+            "disbursements": hh.disbursements.select_related("recorded_by", "decided_by").order_by("-date"),
+            "allocations": hh.allocations.select_related("fund", "source").order_by("-date"),
+            "can_record": has_perm(request.user, "funds.record", hh.area),  # type: ignore[arg-type]
+            "show_private": has_perm(request.user, "housing.private", hh.area),  # type: ignore[arg-type]
+        },
+    )
+
+
+def statement_import(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk, "funds.record")
+    form = StatementUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        plan = statements.plan_statement(data=data, filename=upload.name, fund=fund)
+        batch = ImportBatch(
+            kind="bank_statement",
+            unit=fund.unit,
+            file_name=upload.name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            status=ImportStatus.DRY_RUN if plan.ok else ImportStatus.REJECTED,
+            counts=plan.counts(),
+            errors=plan.errors,
+            mapping=plan.mapping,
+            created_by=request.user,
+        )
+        batch.file.save(upload.name, ContentFile(data), save=False)
+        batch.save()
+        return render(request, "funds/statement_preview.html", {"fund": fund, "plan": plan, "batch": batch})
+    return render(request, "funds/statement_import.html", {"fund": fund, "form": form})
+
+
+@require_POST
+def statement_confirm(request: HttpRequest, pk: int, batch_id: int) -> HttpResponse:
+    fund = _fund(request, pk, "funds.record")
+    batch = get_object_or_404(
+        ImportBatch,
+        pk=batch_id,
+        kind="bank_statement",
+        unit=fund.unit,
+        status=ImportStatus.DRY_RUN,
+        created_by=request.user,
+    )
+    try:
+        plan, statement = statements.commit_statement(actor=request.user, batch=batch, fund=fund)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("funds:fund_detail", pk=fund.pk)
+    if statement is None:
+        return render(request, "funds/statement_preview.html", {"fund": fund, "plan": plan, "batch": batch})
+    matched = statement.lines.filter(status=MatchStatus.MATCHED).count()
+    waiting = statement.lines.filter(status=MatchStatus.UNMATCHED).count()
+    messages.success(
+        request,
+        f"Đã nhập {statement.lines_added} giao dịch (bỏ qua {statement.lines_skipped} đã có); "
+        f"tự khớp {matched}, chờ đối soát {waiting}.",
+    )
+    return redirect("funds:reconcile")
+
+
+def reconcile(request: HttpRequest) -> HttpResponse:
+    lines = (
+        visible_to(
+            request.user,
+            StatementLine.objects.select_related("fund", "statement"),
+            "funds.record",
+            "fund__unit__path",  # type: ignore[arg-type]
+        )
+        .filter(status=MatchStatus.UNMATCHED)
+        .order_by("txn_at")
+    )
+    page = Paginator(lines, 50).get_page(request.GET.get("trang"))
+    return render(request, "funds/reconcile.html", {"page": page})
+
+
+def reconcile_line(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_visible_or_404(
+        request.user, StatementLine.objects.select_related("fund__unit"), "funds.record", "fund__unit__path", pk=pk
+    )  # type: ignore[arg-type]
+    suggestion = line.suggestion or {}
+    form = ReconcileForm(
+        request.POST or None,
+        initial={
+            "donor_name": suggestion.get("donor_name", ""),
+            "designation": suggestion.get("designation", Designation.GENERAL),
+            "household_code": suggestion.get("household_code", ""),
+            "action": "receipt" if line.credit else "ignore",
+        },
+    )
+    if request.method == "POST" and form.is_valid() and line.status == MatchStatus.UNMATCHED:
+        data = form.cleaned_data
+        try:
+            services.statement_line_resolve(
+                actor=request.user,
+                line=line,
+                action=data["action"],
+                donor_name=data["donor_name"],  # type: ignore[arg-type]
+                designation=data["designation"],
+                household=_household(request, data["household_code"], line.fund.unit)
+                if data["household_code"]
+                else None,
+                note=data["note"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Đã xử lý giao dịch {line.bank_ref}.")
+            return redirect("funds:reconcile")
+    return render(request, "funds/reconcile_line.html", {"line": line, "form": form})
+
+
+def qr(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    form = QrForm(request.GET or None)
+    payload = None
+    if fund.bank_bin and fund.account_number and (form.is_valid() or not request.GET):
+        data = form.cleaned_data if form.is_bound else {}
+        payload = vietqr.payload(
+            bin_code=fund.bank_bin,
+            account=fund.account_number,
+            purpose=vietqr.purpose_for(fund.code, data.get("target") or ""),
+            amount=data.get("amount"),
+        )
+    return render(
+        request,
+        "funds/qr.html",
+        {
+            "fund": fund,
+            "form": form,
+            "payload": payload,
+            "svg": vietqr.svg_data_uri(payload) if payload else None,
+            "purpose": vietqr.parse(payload).get("62", "")[4:] if payload else "",
+        },
+    )
+
+
+def poster_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    if not (fund.bank_bin and fund.account_number):
+        messages.error(request, "Quỹ chưa khai báo ngân hàng và số tài khoản.")
+        return redirect("funds:fund_detail", pk=fund.pk)
+    target = request.GET.get("target", "")
+    payload = vietqr.payload(
+        bin_code=fund.bank_bin, account=fund.account_number, purpose=vietqr.purpose_for(fund.code, target)
+    )
+    return pdf_response(
+        "funds/poster_pdf.html",
+        {
+            "fund": fund,
+            "svg": vietqr.svg_data_uri(payload, scale=10),
+            "purpose": vietqr.purpose_for(fund.code, target),
+        },
+        f"ung-ho-{fund.code}.pdf",
+    )
