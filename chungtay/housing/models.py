@@ -238,6 +238,17 @@ class ProgressUpdate(models.Model):
         verbose_name=_("Người báo cáo"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A second person (commune or town staff) confirms the stage in the field; a disbursement can
+    # require it before the money for that stage is paid (funds.services.disbursement_approve).
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người xác nhận"),
+    )
+    verified_at = models.DateTimeField(_("Thời điểm xác nhận"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Cập nhật tiến độ")
