@@ -277,16 +277,18 @@ def _stages(movement: Movement, office: User, board: User) -> None:
         individuals="Nguyễn Thị Thu Trang — Phó Chủ tịch\nTrần Văn Bình — Ủy viên Ban Thường trực",
     )  # fmt: skip
     services.own_plan_upload(
-        actor=vinh_dien_user, participation=p, name="ke-hoach-vinh-dien.pdf", title="Kế hoạch thực hiện phong trào thi đua năm 2024",
-        number="15/KH-MTTQ", issued_on=D(2024, 3, 25),
+        actor=vinh_dien_user, participation=p, name="ke-hoach-vinh-dien.pdf",
+        title="Kế hoạch thực hiện phong trào thi đua năm 2024", number="15/KH-MTTQ", issued_on=D(2024, 3, 25),
         upload=io.BytesIO(demo_pdf("KẾ HOẠCH số 15/KH-MTTQ", ["Phường Vĩnh Điện, ngày 25/3/2024"])),
     )  # fmt: skip
     _backdate(movement, vinh_dien, MilestoneKind.OWN_PLAN, D(2024, 3, 25))
     services.activity_record(
         actor=vinh_dien_user, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE,
         title="Hội nghị phát động phong trào thi đua năm 2024", held_on=D(2024, 4, 8), place="Hội trường UBND phường",
-        attendance=86, participants="Ủy viên Ủy ban MTTQ phường, trưởng các tổ chức thành viên, Ban Công tác Mặt trận 7 khối phố",
-        level=ActivityLevel.COMMUNE, upload=io.BytesIO(demo_pdf("BIÊN BẢN HỘI NGHỊ PHÁT ĐỘNG", ["Ngày 08/4/2024", "86 đại biểu"])),
+        attendance=86,
+        participants="Ủy viên Ủy ban MTTQ phường, trưởng các tổ chức thành viên, Ban Công tác Mặt trận 7 khối phố",
+        level=ActivityLevel.COMMUNE,
+        upload=io.BytesIO(demo_pdf("BIÊN BẢN HỘI NGHỊ PHÁT ĐỘNG", ["Ngày 08/4/2024", "86 đại biểu"])),
         file_name="bien-ban-phat-dong.pdf", document_kind=MINUTES, document_title="Biên bản hội nghị phát động",
     )  # fmt: skip
     _backdate(movement, vinh_dien, MilestoneKind.LAUNCH, D(2024, 4, 8))

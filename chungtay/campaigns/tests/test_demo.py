@@ -1,0 +1,38 @@
+"""The demo enters plan 199/KH-MTTQ-BTT in full and loads twice without duplicates."""
+
+from decimal import Decimal
+
+from django.core.management import call_command
+
+from chungtay.campaigns import selectors
+from chungtay.campaigns.models import Activity, GoodModel, GoodModelStatus, Movement, MovementStatus, Obligation
+from chungtay.orgunits.models import Level
+
+
+def test_the_demo_has_the_2024_plan_with_its_criteria_participants_and_stages(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", "--quiet-logins")
+    movement = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
+    assert movement.status == MovementStatus.UNDER_WAY and movement.plan_document
+    assert (movement.starts_on.isoformat(), movement.ends_on.isoformat()) == ("2024-03-14", "2024-10-31")
+    assert movement.review_month.isoformat() == "2024-12-01"
+    assert movement.legal_references.count() == 8
+    assert {"32/HD-MTTQ-BTT", "01/CT-UBND", "8584/QĐ-UBND", "02/KL-MTTW-ĐCT"} <= set(
+        movement.legal_references.values_list("number", flat=True)
+    )
+    counts = {
+        lvl: movement.participations.filter(level=lvl).count() for lvl in (Level.DISTRICT, Level.COMMUNE, Level.AREA)
+    }
+    assert counts == {Level.DISTRICT: 1, Level.COMMUNE: 20, Level.AREA: 140}
+    tree = selectors.criteria_tree(selectors.current_set(movement, Level.COMMUNE))
+    assert tree.base_total == Decimal(100) and tree.bonus_total == Decimal(5)
+    metrics = {r.criterion.code: r.criterion.metric_key for r in tree.rows if r.criterion.metric_key}
+    assert metrics == {
+        "3.2.1.d": "obligations_on_time", "3.2.2.a": "complaints_and_fund_rules",
+        "3.2.2.b": "non_state_share", "3.2.2.c": "housing_completion_vs_phase",
+    }  # fmt: skip
+    assert GoodModel.objects.get().status == GoodModelStatus.RECOGNISED
+    obligations, activities = Obligation.objects.count(), Activity.objects.count()
+    call_command("load_demo", "--quiet-logins")
+    assert Movement.objects.count() == 1
+    assert (Obligation.objects.count(), Activity.objects.count()) == (obligations, activities)
