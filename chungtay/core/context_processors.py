@@ -18,8 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     candidates = [
         ("dashboard", _("Tổng quan"), None),
         ("orgunits:tree", _("Đơn vị"), "units.view"),
-        ("campaigns:movement_list", _("Phong trào"), "movement.view"),
         ("housing:index", _("Nhà ở"), "housing.view"),
+        ("campaigns:movement_list", _("Phong trào"), "movement.view"),
         ("funds:overview", _("Quỹ"), "funds.view"),
         ("accounts:user_list", _("Người dùng"), "users.manage"),
         ("core:audit_recent", _("Nhật ký"), "audit.view"),

@@ -26,6 +26,11 @@ AUDIT_SCOPE: dict[str, str] = {
     "accounts.user": "memberships__unit__path",
     "core.importbatch": "unit__path",
     "core.document": "unit__path",
+    "housing.household": "area__path",
+    "housing.fundingplanline": "household__area__path",
+    "housing.progressupdate": "household__area__path",
+    "housing.photo": "update__household__area__path",
+    "housing.complaint": "origin_unit__path",
     "campaigns.movement": "issuing_unit__path",
     "campaigns.legalreference": "movement__issuing_unit__path",
     "campaigns.criteriaset": "movement__issuing_unit__path",
@@ -40,7 +45,6 @@ AUDIT_SCOPE: dict[str, str] = {
     "campaigns.judgescore": "entrant__unit__path",
     "campaigns.goodmodel": "unit__path",
     "campaigns.replication": "unit__path",
-    "housing.household": "area__path",
     "funds.fund": "unit__path",
     "funds.source": "unit__path",
     "funds.account": "unit__path",
@@ -53,10 +57,6 @@ AUDIT_SCOPE: dict[str, str] = {
     "funds.disbursement": "household__area__path",
     "funds.bankstatement": "fund__unit__path",
     "funds.statementline": "fund__unit__path",
-    "housing.fundingplanline": "household__area__path",
-    "housing.progressupdate": "household__area__path",
-    "housing.photo": "update__household__area__path",
-    "housing.complaint": "origin_unit__path",
 }
 
 

@@ -255,12 +255,12 @@ class _Places:
         return found[0] if len(found) == 1 else None
 
     def areas_named(self, text: str, commune: OrgUnit | None) -> list[OrgUnit]:
+        # "Thôn 1" must not match "Khối phố 1": only the stored name may lose its kind word.
         folded = fold(text)
-        keys = {folded, _strip_unit_prefix(folded)}
         return [
             a
             for a in self.areas
-            if (a.name_folded in keys or _strip_unit_prefix(a.name_folded) in keys)
+            if folded in (a.name_folded, _strip_unit_prefix(a.name_folded))
             and (commune is None or a.path.startswith(commune.path))
         ]
 
