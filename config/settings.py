@@ -49,12 +49,21 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "chungtay.core",
     "chungtay.accounts",
     "chungtay.orgunits",
     "chungtay.campaigns",
     "chungtay.housing",
     "chungtay.funds",
+    "chungtay.evaluation",
+    "chungtay.reports",
+    "chungtay.portal",
+    "chungtay.api",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +181,37 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+}
+
+# --- Background work (django-tasks; `manage.py db_worker` runs the queue) ---------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "reports", "imports", "reminders"],
+    }
+}
+if os.environ.get("PYTEST_VERSION"):
+    # Tests run a task as soon as it is enqueued; the worker itself is exercised separately.
+    TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+
+# --- REST API ---------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "60/minute")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Chung Tay API",
+    "DESCRIPTION": "Phong trào thi đua và hỗ trợ nhà ở — dữ liệu công khai và nghiệp vụ theo phân quyền.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 # --- E-mail (console in development) --------------------------------------------------------

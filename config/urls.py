@@ -14,6 +14,10 @@ urlpatterns = [
     path("phong-trao/", include("chungtay.campaigns.urls")),
     path("nha-o/", include("chungtay.housing.urls")),
     path("quy/", include("chungtay.funds.urls")),
+    path("danh-gia/", include("chungtay.evaluation.urls")),
+    path("bao-cao/", include("chungtay.reports.urls")),
+    path("cong-khai/", include("chungtay.portal.urls")),
+    path("api/", include("chungtay.api.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -40,6 +40,8 @@ VIEW_ALL = {
     "housing.private",  # citizen ID, phone, exact address, health: staff of the subtree and inspectors
     "complaints.view",
     "funds.view",
+    "evaluation.view",
+    "reports.view",
 }
 # What the Front's own people at a commune or residential area do day to day.
 UNIT_WORK = {
@@ -58,6 +60,20 @@ UNIT_WORK = {
     "funds.view",
     "funds.record",  # receipts, pledges, transfers, allocations, disbursement vouchers, statements
     "funds.approve",  # approve disbursements, reverse entries; never one's own voucher (maker-checker)
+    "evaluation.view",
+    "evaluation.self",  # the unit's own self-assessment and evidence
+    "reports.view",
+}
+# The town office's follow-up and evaluation work, on top of UNIT_WORK.
+OFFICE_WORK = {
+    "units.manage",
+    "users.manage",
+    "movement.manage",
+    "contest.judge",
+    "funds.manage",
+    "evaluation.review",  # review self-assessments, cross-review set-up, rankings, proposals
+    "awards.manage",  # award forms, proposals, meetings, decisions and certificates (drafts)
+    "reports.remind",  # reminders, urging notices (công văn đôn đốc)
 }
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     "admin": VIEW_ALL
@@ -69,6 +85,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "board": VIEW_ALL | {"movement.approve", "contest.judge", "funds.approve"},
     "unit_staff": UNIT_WORK,
     "area_board": {
+        "evaluation.view",
         "units.view",
         "documents.view",
         "documents.upload",
@@ -220,6 +237,10 @@ URL_RULES: dict[str, Rule] = {
     "housing:complaint_create": needs("complaints.manage"),
     "housing:complaint_detail": needs("complaints.view"),
     "housing:complaint_document": needs("complaints.manage"),
+    # evaluation (issue 6): add "evaluation:<name>" entries here
+    # reports (issue 7): add "reports:<name>" entries here
+    # portal (issue 8): public pages — add "portal:<name>": PUBLIC here
+    # api (issue 8): add "api:<name>" entries here (DRF permissions check scope inside)
     # funds (issue 5)
     "funds:overview": needs("funds.view"),
     "funds:fund_create": needs("funds.manage"),

@@ -10,7 +10,15 @@ from django.core.management.base import BaseCommand
 
 from chungtay.orgunits.demo import DEMO_PASSWORD, DEMO_USERS
 
-DEMO_STEPS = ["chungtay.orgunits.demo", "chungtay.campaigns.demo", "chungtay.housing.demo", "chungtay.funds.demo"]
+DEMO_STEPS = [
+    "chungtay.orgunits.demo",
+    "chungtay.campaigns.demo",
+    "chungtay.housing.demo",
+    "chungtay.funds.demo",
+    "chungtay.evaluation.demo",
+    "chungtay.reports.demo",
+    "chungtay.portal.demo",
+]
 
 
 class Command(BaseCommand):
