@@ -228,6 +228,7 @@ URL_RULES: dict[str, Rule] = {
     "housing:household_status": needs("housing.edit"),
     "housing:funding": needs("housing.edit"),
     "housing:progress_add": needs("housing.progress"),
+    "housing:progress_verify": needs("housing.edit"),
     "housing:photo": needs("housing.view"),
     "housing:import": needs("housing.edit"),
     "housing:import_mapping": needs("housing.edit"),

@@ -411,6 +411,20 @@ def progress_record(
     return update
 
 
+@transaction.atomic
+def progress_verify(*, actor: User, update: ProgressUpdate) -> ProgressUpdate:
+    """A second person (commune or town staff) confirms a stage in the field; funds may require it."""
+    _require(actor, "housing.edit", update.household.area)
+    if update.reporter_id is not None and update.reporter_id == actor.pk:
+        raise DomainError("Người báo cáo không tự xác nhận giai đoạn của mình.", field="update")
+    if update.verified_at is not None:
+        raise DomainError("Giai đoạn này đã được xác nhận.", field="update")
+    update.verified_by, update.verified_at = actor, timezone.now()
+    with as_actor(actor):
+        update.save(update_fields=["verified_by", "verified_at"])
+    return update
+
+
 # --- Complaints ------------------------------------------------------------------------------
 def handling_days(kind: str) -> int:
     configured = HandlingTime.objects.filter(kind=kind).values_list("days", flat=True).first()

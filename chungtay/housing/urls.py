@@ -15,6 +15,7 @@ urlpatterns = [
     path("ho/<int:pk>/trang-thai/", households.change_status, name="household_status"),
     path("ho/<int:pk>/nguon-kinh-phi/", households.funding, name="funding"),
     path("ho/<int:pk>/cap-nhat-tien-do/", households.progress_add, name="progress_add"),
+    path("tien-do/<int:pk>/xac-nhan/", households.progress_verify, name="progress_verify"),
     path("anh/<int:pk>/", households.photo, name="photo"),
     path("nhap/", imports.upload, name="import"),
     path("nhap/<int:batch_id>/chon-cot/", imports.mapping, name="import_mapping"),

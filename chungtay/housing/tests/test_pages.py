@@ -183,3 +183,14 @@ def test_the_import_pages_take_a_file_through_mapping_dry_run_and_confirm(client
     # Another person cannot open or confirm someone else's upload.
     client.force_login(people.admin)
     assert client.get(reverse("housing:import_preview", args=[batch.pk])).status_code == 404
+
+
+def test_commune_staff_verify_a_stage_from_the_household_page(client, people, house):
+    client.force_login(people.commune_a_staff)
+    update = house.updates.get()
+    page = client.get(reverse("housing:household_detail", args=[house.pk])).content.decode()
+    assert 'data-testid="verify-stage"' in page
+    response = client.post(reverse("housing:progress_verify", args=[update.pk]), follow=True)
+    assert "Đã xác nhận giai đoạn “Khởi công”." in response.content.decode()
+    client.force_login(people.commune_b_staff)
+    assert client.post(reverse("housing:progress_verify", args=[update.pk])).status_code == 404

@@ -134,3 +134,16 @@ def test_an_area_board_records_progress_but_cannot_edit_the_household(areas, mak
     other = make_household(areas["b1"], name="Lê Văn Cư")
     with pytest.raises(DomainError):
         services.progress_record(actor=people.area_board, household=other, stage="start", date=DAY)
+
+
+def test_a_stage_is_verified_by_a_second_person_with_edit_rights(areas, make_household, people):
+    household = make_household(areas["a1"])
+    update = services.progress_record(actor=people.area_board, household=household, stage="start", date=DAY)
+    with pytest.raises(DomainError):
+        services.progress_verify(actor=people.area_board, update=update)  # no edit right, and the reporter
+    with pytest.raises(DomainError):
+        services.progress_verify(actor=people.commune_b_staff, update=update)
+    services.progress_verify(actor=people.commune_a_staff, update=update)
+    assert update.verified_by == people.commune_a_staff and update.verified_at is not None
+    with pytest.raises(DomainError):
+        services.progress_verify(actor=people.town_office, update=update)

@@ -24,7 +24,7 @@ from chungtay.orgunits.selectors import top_units_for
 from .. import selectors, services
 from ..exports import export_households
 from ..forms import FundingLineForm, HouseholdFilterForm, HouseholdForm, NormForm, ProgressForm, WithdrawForm
-from ..models import STAGE_PERCENT, Household, Photo, Stage, Status, SupportNorm
+from ..models import STAGE_PERCENT, Household, Photo, ProgressUpdate, Stage, Status, SupportNorm
 
 
 def _form_error(form: Any, exc: DomainError) -> None:
@@ -110,7 +110,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_or_404(request, pk)
     updates = (
-        household.updates.select_related("reporter")
+        household.updates.select_related("reporter", "verified_by")
         .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("id")))
         .order_by("date", "id")
     )
@@ -235,6 +235,21 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
         "stage_percent_json": json.dumps(STAGE_PERCENT),
     }
     return render(request, "housing/progress_form.html", context)
+
+
+@require_POST
+def progress_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    update = get_visible_or_404(
+        request.user, ProgressUpdate.objects.select_related("household__area"), "housing.edit",  # type: ignore[arg-type]
+        "household__area__path", pk=pk,
+    )  # fmt: skip
+    try:
+        services.progress_verify(actor=request.user, update=update)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã xác nhận giai đoạn “{update.get_stage_display()}”.")
+    return redirect("housing:household_detail", pk=update.household_id)
 
 
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
