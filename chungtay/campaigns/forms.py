@@ -123,7 +123,9 @@ class CriterionForm(StyledFormMixin, forms.Form):
             ]
         else:
             del self.fields["parent"]
-        self.fields["evidence_kinds"].widget.attrs["class"] = "form-check-input"
+        self.fields["evidence_kinds"].widget.attrs["class"] = (
+            "me-1"  # a plain checkbox inside its label; .form-check-input needs a wrapper
+        )
 
     def clean_max_points(self) -> Decimal:
         return self.cleaned_data.get("max_points") or Decimal(0)
@@ -209,7 +211,9 @@ class ActivityForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["criteria"].queryset = criteria  # type: ignore[attr-defined]
         self.fields["criteria"].label_from_instance = lambda c: f"{c.code}. {c.title[:80]}"  # type: ignore[attr-defined]
-        self.fields["criteria"].widget.attrs["class"] = "form-check-input"
+        self.fields["criteria"].widget.attrs["class"] = (
+            "me-1"  # a plain checkbox inside its label; .form-check-input needs a wrapper
+        )
         if not criteria.exists():
             del self.fields["criteria"]
 
