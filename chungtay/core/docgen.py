@@ -1,0 +1,182 @@
+"""Word documents in the Decree 30/2020 layout, filled from data, and their PDF.
+
+Templates are ordinary .docx files under templates/docx/, with docxtpl (Jinja) tags, so office
+staff can open one in Word, change the wording or the layout, and save it back: the next document
+uses their version. The first version of each template is built in code (`build_*` functions in
+the app that owns it, using `nd30_skeleton` below), so a fresh checkout can always regenerate it
+with `manage.py build_docx_templates` — that never overwrites a template that already exists
+unless asked to.
+
+PDF conversion uses LibreOffice headless (`soffice`), as offices do; `libreoffice_available()`
+lets tests skip with a reason where it is not installed.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+DOCX_DIR = Path(settings.BASE_DIR) / "templates" / "docx"
+FONT = "Times New Roman"
+
+
+def template_path(name: str) -> Path:
+    return DOCX_DIR / name
+
+
+def render_docx(name: str, context: dict[str, Any]) -> bytes:
+    from docxtpl import DocxTemplate
+
+    document = DocxTemplate(str(template_path(name)))
+    document.render(context, autoescape=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@cache
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_available() -> bool:
+    return soffice_path() is not None
+
+
+def docx_to_pdf(data: bytes, *, timeout: int = 120) -> bytes:
+    """Convert with LibreOffice in a private profile, so parallel conversions do not collide."""
+    binary = soffice_path()
+    if binary is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    with tempfile.TemporaryDirectory(prefix="chungtay-docx-") as tmp:
+        source = Path(tmp) / "document.docx"
+        source.write_bytes(data)
+        profile = Path(tmp) / "profile"
+        subprocess.run(  # noqa: S603 - fixed arguments, our own temp files
+            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", "pdf",
+             "--outdir", tmp, str(source)],
+            check=True, capture_output=True, timeout=timeout,
+        )  # fmt: skip
+        return (Path(tmp) / "document.pdf").read_bytes()
+
+
+def pdf_text(data: bytes) -> str:
+    """All the text of a PDF, white space folded (tests check that every figure reached the page)."""
+    import re
+
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+# --- Building templates ------------------------------------------------------------------------
+def _run(paragraph, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None):  # type: ignore[no-untyped-def]
+    from docx.shared import Pt
+
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold, italic
+    run.font.name = FONT
+    if size:
+        run.font.size = Pt(size)
+    return run
+
+
+def _para(container, text: str = "", *, align: str = "center", bold: bool = False, italic: bool = False,  # type: ignore[no-untyped-def]
+          size: float | None = None, space_after: float = 0):  # fmt: skip
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph = container.add_paragraph()
+    paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+                           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]  # fmt: skip
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    if text:
+        _run(paragraph, text, bold=bold, italic=italic, size=size)
+    return paragraph
+
+
+def nd30_skeleton(*, kind_title: str, summary_tag: str = "{{ summary }}", body: Callable[[Any], None],
+                  signer_block: bool = True, recipients: bool = True):  # type: ignore[no-untyped-def]  # fmt: skip
+    """A new Document with the Decree 30/2020 heading, body and signature/distribution blocks.
+
+    Context the template expects: org_parent, org_name, doc_number, dateline, summary, signer_title
+    ("TM. BAN THƯỜNG TRỰC"), signer_role ("CHỦ TỊCH"), signer_name, recipients (list of str).
+    """
+    from docx import Document
+    from docx.shared import Mm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(14)
+
+    head = document.add_table(rows=1, cols=2)
+    head.autofit = False
+    left, right = head.rows[0].cells
+    # Word reads the cell widths, LibreOffice the column widths: set both.
+    for column, cell, width in ((head.columns[0], left, Mm(68)), (head.columns[1], right, Mm(97))):
+        column.width = cell.width = width
+    left.paragraphs[0].text = ""
+    _run(left.paragraphs[0], "{{ org_parent|upper }}", size=13)
+    left.paragraphs[0].alignment = 1
+    _para(left, "{{ org_name|upper }}", bold=True, size=13)
+    _para(left, "——————", size=9)
+    _para(left, "Số: {{ doc_number }}", size=13)
+    right.paragraphs[0].text = ""
+    _run(right.paragraphs[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
+    right.paragraphs[0].alignment = 1
+    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14)
+    _para(right, "———————————————", size=9)
+    _para(right, "{{ dateline }}", italic=True, size=14, align="right")
+
+    _para(document, "")
+    _para(document, kind_title, bold=True, size=14)
+    _para(document, summary_tag, bold=True, size=14, space_after=12)
+    body(document)
+
+    if signer_block or recipients:
+        table = document.add_table(rows=1, cols=2)
+        left, right = table.rows[0].cells
+        if recipients:
+            left.paragraphs[0].text = ""
+            _run(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=12)
+            left.paragraphs[0].alignment = 0
+            _para(left, "{%p for r in recipients %}", align="left", size=11)
+            _para(left, "- {{ r }};", align="left", size=11)
+            _para(left, "{%p endfor %}", align="left", size=11)
+        if signer_block:
+            right.paragraphs[0].text = ""
+            _run(right.paragraphs[0], "{{ signer_title }}", bold=True, size=14)
+            right.paragraphs[0].alignment = 1
+            _para(right, "{{ signer_role }}", bold=True, size=14)
+            for _ in range(3):
+                _para(right, "")
+            _para(right, "{{ signer_name }}", bold=True, size=14)
+    return document
+
+
+def save_template(document, name: str, *, overwrite: bool = False) -> Path:  # type: ignore[no-untyped-def]
+    path = template_path(name)
+    if path.exists() and not overwrite:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def paragraph(document, text: str, **kwargs):  # type: ignore[no-untyped-def]
+    """Public alias of _para for template builders in other apps (justified body text by default)."""
+    kwargs.setdefault("align", "justify")
+    return _para(document, text, **kwargs)

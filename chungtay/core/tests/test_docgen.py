@@ -1,0 +1,43 @@
+import pytest
+
+from chungtay.core import docgen
+
+
+@pytest.fixture
+def sample_template(settings, tmp_path, monkeypatch):
+    monkeypatch.setattr(docgen, "DOCX_DIR", tmp_path)
+
+    def body(document):
+        docgen.paragraph(document, "Tổng số hộ đã hoàn thành: {{ done }} hộ, kinh phí {{ money }}.")
+
+    docgen.save_template(docgen.nd30_skeleton(kind_title="BÁO CÁO", body=body), "mau.docx")
+    return "mau.docx"
+
+
+CONTEXT = {
+    "org_parent": "Ủy ban MTTQ Việt Nam thị xã Điện Bàn", "org_name": "Ban Thường trực", "doc_number": "12/BC-MTTQ-BTT",
+    "dateline": "Điện Bàn, ngày 05 tháng 12 năm 2024", "summary": "Tổng kết phong trào thi đua năm 2024",
+    "done": 57, "money": "3.420.000.000 đ", "signer_title": "TM. BAN THƯỜNG TRỰC", "signer_role": "CHỦ TỊCH",
+    "signer_name": "Lê Văn Khánh", "recipients": ["BTT UBMTTQ tỉnh (b/c)", "Lưu VT"],
+}  # fmt: skip
+
+
+def test_a_template_is_filled_with_data_in_the_decree_30_layout(sample_template):
+    from docx import Document
+    import io
+
+    data = docgen.render_docx(sample_template, CONTEXT)
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "Tổng số hộ đã hoàn thành: 57 hộ, kinh phí 3.420.000.000 đ." in text
+    assert "{{" not in text and "{%" not in text
+
+
+@pytest.mark.skipif(
+    not docgen.libreoffice_available(), reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)"
+)
+def test_the_filled_document_converts_to_pdf_with_every_figure(sample_template):
+    pdf = docgen.docx_to_pdf(docgen.render_docx(sample_template, CONTEXT))
+    text = docgen.pdf_text(pdf)
+    for expected in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 12/BC-MTTQ-BTT", "57 hộ", "3.420.000.000 đ",
+                     "Lê Văn Khánh", "Lưu VT", "Điện Bàn, ngày 05 tháng 12 năm 2024"]:  # fmt: skip
+        assert expected in text, expected
