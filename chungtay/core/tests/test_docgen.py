@@ -23,8 +23,9 @@ CONTEXT = {
 
 
 def test_a_template_is_filled_with_data_in_the_decree_30_layout(sample_template):
-    from docx import Document
     import io
+
+    from docx import Document
 
     data = docgen.render_docx(sample_template, CONTEXT)
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
