@@ -76,13 +76,10 @@ OFFICE_WORK = {
     "reports.remind",  # reminders, urging notices (công văn đôn đốc)
 }
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    "admin": VIEW_ALL
-    | UNIT_WORK
-    | {"units.manage", "users.manage", "movement.manage", "contest.judge", "funds.manage"},
-    "office": VIEW_ALL
-    | UNIT_WORK
-    | {"units.manage", "users.manage", "movement.manage", "contest.judge", "funds.manage"},
-    "board": VIEW_ALL | {"movement.approve", "contest.judge", "funds.approve"},
+    "admin": VIEW_ALL | UNIT_WORK | OFFICE_WORK,
+    "office": VIEW_ALL | UNIT_WORK | OFFICE_WORK,
+    # evaluation.approve: approve (and so lock) the ranking; awards.sign: sign award decisions.
+    "board": VIEW_ALL | {"movement.approve", "contest.judge", "funds.approve", "evaluation.approve", "awards.sign"},
     "unit_staff": UNIT_WORK,
     "area_board": {
         "evaluation.view",
