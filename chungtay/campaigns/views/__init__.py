@@ -1,0 +1,85 @@
+"""Thin views: scoped lookup → form → one service → redirect (or an htmx fragment).
+
+Setting a movement up needs movement.manage over its issuing unit; a unit's own work needs
+movement.participate over that unit; reading needs movement.view. Outside one's subtree: 404.
+"""
+
+from .contest import contest_create, contest_detail, entrant_add, round_add, round_score
+from .good_models import (
+    goodmodel_decide,
+    goodmodel_detail,
+    goodmodel_list,
+    goodmodel_photo,
+    goodmodel_propose,
+    goodmodel_replicate,
+)
+from .setup import (
+    criteria,
+    criteria_publish,
+    criteria_version,
+    criterion_delete,
+    criterion_edit,
+    legal_add,
+    legal_remove,
+    milestone_remove,
+    milestones,
+    movement_copy,
+    movement_create,
+    movement_detail,
+    movement_edit,
+    movement_list,
+    movement_transition,
+    participant_remove,
+    participants,
+)
+from .units import (
+    activity_create,
+    activity_detail,
+    evidence,
+    obligation_excuse,
+    own_plan,
+    register,
+    report_submit,
+    tracking,
+    workspace,
+)
+
+__all__ = [
+    "activity_create",
+    "activity_detail",
+    "contest_create",
+    "contest_detail",
+    "criteria",
+    "criteria_publish",
+    "criteria_version",
+    "criterion_delete",
+    "criterion_edit",
+    "entrant_add",
+    "evidence",
+    "goodmodel_decide",
+    "goodmodel_detail",
+    "goodmodel_list",
+    "goodmodel_photo",
+    "goodmodel_propose",
+    "goodmodel_replicate",
+    "legal_add",
+    "legal_remove",
+    "milestone_remove",
+    "milestones",
+    "movement_copy",
+    "movement_create",
+    "movement_detail",
+    "movement_edit",
+    "movement_list",
+    "movement_transition",
+    "obligation_excuse",
+    "own_plan",
+    "participant_remove",
+    "participants",
+    "register",
+    "report_submit",
+    "round_add",
+    "round_score",
+    "tracking",
+    "workspace",
+]
