@@ -39,7 +39,7 @@ class UserCreateForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, units, roles, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["role"].choices = [(r, lbl) for r, lbl in Role.choices if r in roles]
+        self.fields["role"].choices = [(r, lbl) for r, lbl in Role.choices if r in roles]  # type: ignore[attr-defined]
 
 
 class MembershipForm(StyledFormMixin, forms.Form):
@@ -49,4 +49,4 @@ class MembershipForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, units, roles, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["role"].choices = [(r, lbl) for r, lbl in Role.choices if r in roles]
+        self.fields["role"].choices = [(r, lbl) for r, lbl in Role.choices if r in roles]  # type: ignore[attr-defined]

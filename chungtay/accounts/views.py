@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chungtay.core.access import scope_q
 from chungtay.core.errors import DomainError
 from chungtay.core.text import fold
+from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Membership
 from chungtay.orgunits.selectors import units_for
 
@@ -18,19 +19,19 @@ from .forms import MembershipForm, UserCreateForm
 from .models import User
 
 
-def _managed_users(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _managed_users(request: AuthedRequest):  # type: ignore[no-untyped-def]
     """Users with at least one membership inside the units the current user manages."""
-    q = scope_q(request.user, "users.manage", "memberships__unit__path")  # type: ignore[arg-type]
+    q = scope_q(request.user, "users.manage", "memberships__unit__path")
     qs = User.objects.all() if q is None else User.objects.filter(q)
     return qs.distinct()
 
 
-def profile(request: HttpRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("unit").order_by("unit__path")  # type: ignore[union-attr]
+def profile(request: AuthedRequest) -> HttpResponse:
+    memberships = request.user.memberships.select_related("unit").order_by("unit__path")
     return render(request, "accounts/profile.html", {"memberships": memberships})
 
 
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     qs = _managed_users(request).prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("unit").order_by("unit__path"))
@@ -39,17 +40,17 @@ def user_list(request: HttpRequest) -> HttpResponse:
         folded = fold(query)
         qs = qs.filter(Q(full_name_folded__contains=folded) | Q(username__icontains=query))
     page = Paginator(qs.order_by("username"), 50).get_page(request.GET.get("trang"))
-    template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"  # type: ignore[attr-defined]
+    template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"
     return render(request, template, {"page": page, "q": query})
 
 
-def user_create(request: HttpRequest) -> HttpResponse:
-    units = units_for(request.user, "users.manage").order_by("path")  # type: ignore[arg-type]
-    roles = services.grantable_roles(request.user)  # type: ignore[arg-type]
+def user_create(request: AuthedRequest) -> HttpResponse:
+    units = units_for(request.user, "users.manage").order_by("path")
+    roles = services.grantable_roles(request.user)
     form = UserCreateForm(request.POST or None, units=units, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            user = services.user_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -58,22 +59,22 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form})
 
 
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(_managed_users(request), pk=pk)
-    units = units_for(request.user, "users.manage").order_by("path")  # type: ignore[arg-type]
-    form = MembershipForm(units=units, roles=services.grantable_roles(request.user))  # type: ignore[arg-type]
-    memberships = user.memberships.select_related("unit").order_by("unit__path")  # type: ignore[attr-defined]
+    units = units_for(request.user, "users.manage").order_by("path")
+    form = MembershipForm(units=units, roles=services.grantable_roles(request.user))
+    memberships = user.memberships.select_related("unit").order_by("unit__path")
     return render(request, "accounts/user_detail.html", {"subject": user, "memberships": memberships, "form": form})
 
 
 @require_POST
-def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_add(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(_managed_users(request), pk=pk)
-    units = units_for(request.user, "users.manage")  # type: ignore[arg-type]
-    form = MembershipForm(request.POST, units=units, roles=services.grantable_roles(request.user))  # type: ignore[arg-type]
+    units = units_for(request.user, "users.manage")
+    form = MembershipForm(request.POST, units=units, roles=services.grantable_roles(request.user))
     if form.is_valid():
         try:
-            services.membership_add(actor=request.user, user=user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.membership_add(actor=request.user, user=user, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -84,11 +85,11 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = units_for(request.user, "users.manage")  # type: ignore[arg-type]
+def membership_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    scope = units_for(request.user, "users.manage")
     membership = get_object_or_404(Membership.objects.select_related("unit", "user"), pk=pk, unit__in=scope)
     try:
-        services.membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]
+        services.membership_remove(actor=request.user, membership=membership)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -24,9 +24,11 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
-    from chungtay.accounts.models import User
+    pass
 
 log = logging.getLogger(__name__)
+# request.user as views receive it (User or AnonymousUser); every helper checks is_authenticated.
+UserLike = Any
 M = TypeVar("M", bound=Model)
 
 # --- What each role may do --------------------------------------------------------------------
@@ -107,7 +109,9 @@ class Rule:
     perm: str | None = None
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
-        if self.kind == "public":
+        # "api": the request reaches DRF, which authenticates it (token or session) and whose
+        # permission classes (chungtay/api/permissions.py) refuse anonymous and out-of-scope calls.
+        if self.kind in ("public", "api"):
             return None
         user = request.user
         if not user.is_authenticated:
@@ -129,6 +133,7 @@ class Rule:
 PUBLIC = Rule("public")
 LOGIN = Rule("login")
 STAFF = Rule("staff")
+API = Rule("api")  # token-authenticated REST endpoints: DRF authenticates and checks permissions
 
 
 def needs(perm: str) -> Rule:
@@ -238,7 +243,33 @@ URL_RULES: dict[str, Rule] = {
     # evaluation (issue 6): add "evaluation:<name>" entries here
     # reports (issue 7): add "reports:<name>" entries here
     # portal (issue 8): public pages — add "portal:<name>": PUBLIC here
+    "portal:home": PUBLIC,
+    "portal:unit": PUBLIC,
+    "portal:receipts": PUBLIC,
+    "portal:households": PUBLIC,
+    "portal:household": PUBLIC,
+    "portal:photo": PUBLIC,  # the view serves only photos of households that consented
+    "portal:gallery": PUBLIC,
+    "portal:good_models": PUBLIC,
+    "portal:donate": PUBLIC,
+    "portal:complain": PUBLIC,
+    "portal:open_data": PUBLIC,
+    "portal:download": PUBLIC,
     # api (issue 8): add "api:<name>" entries here (DRF permissions check scope inside)
+    "api:schema": PUBLIC,
+    "api:docs": PUBLIC,
+    "api:token": PUBLIC,  # POST only, throttled
+    "api:public-summary": PUBLIC,
+    "api:public-unit-list": PUBLIC,
+    "api:public-unit-detail": PUBLIC,
+    "api:public-receipt-list": PUBLIC,
+    "api:public-household-list": PUBLIC,
+    "api:public-household-detail": PUBLIC,
+    "api:public-progress-list": PUBLIC,
+    "api:household-list": API,
+    "api:household-detail": API,
+    "api:progress-list": API,
+    "api:receipt-list": API,
     # funds (issue 5)
     "funds:overview": needs("funds.view"),
     "funds:fund_create": needs("funds.manage"),
@@ -298,7 +329,7 @@ class AccessMiddleware:
 
 
 # --- Permissions and scope from memberships --------------------------------------------------
-def _memberships(user: User) -> list[tuple[str, str, int]]:
+def _memberships(user: UserLike) -> list[tuple[str, str, int]]:
     """(role, unit path, unit id) of the user's memberships, cached on the user object per request."""
     cached = getattr(user, "_ct_memberships", None)
     if cached is None:
@@ -307,7 +338,7 @@ def _memberships(user: User) -> list[tuple[str, str, int]]:
     return cached
 
 
-def has_perm(user: User, perm: str, unit: Any = None) -> bool:
+def has_perm(user: UserLike, perm: str, unit: Any = None) -> bool:
     """Does the user hold `perm` at all (unit=None), or over this unit (its path is inside a scope)?"""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -319,7 +350,7 @@ def has_perm(user: User, perm: str, unit: Any = None) -> bool:
     return False
 
 
-def scope_paths(user: User, perm: str) -> list[str]:
+def scope_paths(user: UserLike, perm: str) -> list[str]:
     """The unit paths under which `perm` holds, without paths nested in others."""
     paths = sorted({path for role, path, _ in _memberships(user) if perm in role_permissions(role)})
     kept: list[str] = []
@@ -329,7 +360,7 @@ def scope_paths(user: User, perm: str) -> list[str]:
     return kept
 
 
-def scope_q(user: User, perm: str, path_field: str = "path") -> Q | None:
+def scope_q(user: UserLike, perm: str, path_field: str = "path") -> Q | None:
     """A Q for "inside the user's scope"; None means everything (superuser)."""
     if user.is_superuser:
         return None
@@ -342,7 +373,7 @@ def scope_q(user: User, perm: str, path_field: str = "path") -> Q | None:
     return q
 
 
-def visible_to(user: User, qs: QuerySet[M], perm: str, path_field: str = "path") -> QuerySet[M]:
+def visible_to(user: UserLike, qs: QuerySet[M], perm: str, path_field: str = "path") -> QuerySet[M]:
     """Scope any queryset of unit-owned rows; `path_field` is the unit's path, e.g. "area__path"."""
     if not user.is_authenticated:
         return qs.none()
@@ -350,23 +381,23 @@ def visible_to(user: User, qs: QuerySet[M], perm: str, path_field: str = "path")
     return qs if q is None else qs.filter(q)
 
 
-def get_visible_or_404(user: User, qs: QuerySet[M], perm: str, path_field: str = "path", **lookup: Any) -> M:
+def get_visible_or_404(user: UserLike, qs: QuerySet[M], perm: str, path_field: str = "path", **lookup: Any) -> M:
     try:
         return visible_to(user, qs, perm, path_field).get(**lookup)
     except qs.model.DoesNotExist as exc:  # type: ignore[attr-defined]
         raise Http404 from exc
 
 
-def require_perm(user: User, perm: str, unit: Any) -> None:
+def require_perm(user: UserLike, perm: str, unit: Any) -> None:
     if not has_perm(user, perm, unit):
         raise PermissionDenied
 
 
-def user_roles(user: User) -> set[str]:
+def user_roles(user: UserLike) -> set[str]:
     return {role for role, _, _ in _memberships(user)} if user.is_authenticated else set()
 
 
-def user_permissions(user: User) -> set[str]:
+def user_permissions(user: UserLike) -> set[str]:
     if not user.is_authenticated:
         return set()
     if user.is_superuser:
@@ -377,6 +408,6 @@ def user_permissions(user: User) -> set[str]:
     return perms
 
 
-def root_units_for(user: User) -> Iterable[int]:
+def root_units_for(user: UserLike) -> Iterable[int]:
     """Ids of the top units the user works from (their memberships' units)."""
     return [unit_id for _, _, unit_id in _memberships(user)]

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
@@ -137,7 +138,7 @@ def audit_object(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     )
 
 
-def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Evidence is served only to users whose scope covers the document's unit."""
     from chungtay.core.models import Document
     from chungtay.core.uploads import serve

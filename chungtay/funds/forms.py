@@ -84,7 +84,7 @@ class DisbursementForm(AllocationForm):
 
     def __init__(self, *args, stages=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = list(stages)
+        self.fields["stage"].choices = list(stages)  # type: ignore[attr-defined]
         del self.fields["decision"]
 
 

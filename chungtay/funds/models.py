@@ -125,7 +125,7 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         owner = self.fund or self.source
-        return f"{self.get_kind_display()} — {owner}" + (f" — hộ {self.household.code}" if self.household_id else "")
+        return f"{self.get_kind_display()} — {owner}" + (f" — hộ {self.household.code}" if self.household else "")
 
 
 class EntryKind(models.TextChoices):

@@ -38,7 +38,7 @@ def subtree_summary(unit) -> dict[str, int]:  # type: ignore[no-untyped-def]
         .values("kind", "source__isnull")
         .annotate(total=Sum("balance"))
     )
-    by = defaultdict(int)
+    by: defaultdict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
         origin = "fund" if row["source__isnull"] else "source"
         by[(row["kind"], origin)] += row["total"] or 0

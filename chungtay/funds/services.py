@@ -347,7 +347,7 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
         raise DomainError("Người lập phiếu chi không được tự duyệt (nguyên tắc hai người).")
     if locked.requires_verified_stage and not stage_verified(locked.household, locked.stage):
         raise DomainError(f"Giai đoạn “{locked.stage}” của hộ {locked.household.code} chưa được xác nhận.")
-    origin = {"fund": locked.fund, "source": locked.source}
+    fund, source = locked.fund, locked.source
     with as_actor(actor):
         entry = ledger.post(
             kind=EntryKind.DISBURSEMENT,
@@ -357,8 +357,14 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
             checker=actor,
             memo=f"Chi hỗ trợ hộ {locked.household.code}, phiếu chi {locked.voucher_number}",
             legs=[
-                Leg(account_for(AccountKind.DISBURSED, household=locked.household, **origin), locked.amount),
-                Leg(account_for(AccountKind.ALLOCATION, household=locked.household, **origin), -locked.amount),
+                Leg(
+                    account_for(AccountKind.DISBURSED, fund=fund, source=source, household=locked.household),
+                    locked.amount,
+                ),
+                Leg(
+                    account_for(AccountKind.ALLOCATION, fund=fund, source=source, household=locked.household),
+                    -locked.amount,
+                ),
             ],
         )
         locked.status, locked.decided_by, locked.decided_at, locked.entry = (

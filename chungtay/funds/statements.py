@@ -332,13 +332,14 @@ def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[Statemen
         batch.save(update_fields=["status", "errors", "counts"])
         return plan, None
     period = plan.period()
+    assert period is not None  # a clean plan has at least one line
     counts = plan.counts()
     with as_actor(actor):
         statement = BankStatement.objects.create(
             fund=fund,
             period_from=period[0],
             period_to=period[1],
-            total_debit=counts["debit"],  # type: ignore[index]
+            total_debit=counts["debit"],
             total_credit=counts["credit"],
             batch=batch,
             lines_added=counts["new"],

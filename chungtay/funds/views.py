@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from chungtay.core.errors import DomainError
 from chungtay.core.models import ImportBatch, ImportStatus
 from chungtay.core.pdf import pdf_response
 from chungtay.core.text import fold
+from chungtay.core.types import AuthedRequest
 from chungtay.core.words import amount_in_words
 from chungtay.orgunits.selectors import top_units_for
 
@@ -49,14 +50,14 @@ from .models import (
 )
 
 
-def _fund(request: HttpRequest, pk: int, perm: str = "funds.view") -> Fund:
-    return get_visible_or_404(request.user, Fund.objects.select_related("unit"), perm, "unit__path", pk=pk)  # type: ignore[arg-type]
+def _fund(request: AuthedRequest, pk: int, perm: str = "funds.view") -> Fund:
+    return get_visible_or_404(request.user, Fund.objects.select_related("unit"), perm, "unit__path", pk=pk)
 
 
-def _household(request: HttpRequest, code: str, unit):  # type: ignore[no-untyped-def]
+def _household(request: AuthedRequest, code: str, unit):  # type: ignore[no-untyped-def]
     from chungtay.housing.models import Household
 
-    qs = visible_to(request.user, Household.objects.select_related("area"), "housing.view", "area__path")  # type: ignore[arg-type]
+    qs = visible_to(request.user, Household.objects.select_related("area"), "housing.view", "area__path")
     household = qs.filter(code__iexact=code.strip(), area__path__startswith=unit.path).first()
     if household is None:
         raise DomainError(f"Không tìm thấy hộ mã “{code}” trong phạm vi của {unit.title}.", field="household_code")
@@ -67,9 +68,9 @@ def _form_error(form, exc: DomainError) -> None:  # type: ignore[no-untyped-def]
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-def overview(request: HttpRequest) -> HttpResponse:
-    funds = list(selectors.funds_for(request.user).order_by("unit__path", "name"))  # type: ignore[arg-type]
-    tops = top_units_for(request.user)  # type: ignore[arg-type]
+def overview(request: AuthedRequest) -> HttpResponse:
+    funds = list(selectors.funds_for(request.user).order_by("unit__path", "name"))
+    tops = top_units_for(request.user)
     unit = tops[0] if tops else None
     return render(
         request,
@@ -81,18 +82,18 @@ def overview(request: HttpRequest) -> HttpResponse:
             "summary": selectors.subtree_summary(unit) if unit else None,
             "series": selectors.monthly_series(unit) if unit else None,
             "queues": selectors.queue_counts(funds),
-            "can_manage": has_perm(request.user, "funds.manage"),  # type: ignore[arg-type]
-            "sources": selectors.sources_for(request.user),  # type: ignore[arg-type]
+            "can_manage": has_perm(request.user, "funds.manage"),
+            "sources": selectors.sources_for(request.user),
         },
     )
 
 
-def fund_create(request: HttpRequest) -> HttpResponse:
-    tops = [u for u in top_units_for(request.user) if has_perm(request.user, "funds.manage", u)]  # type: ignore[arg-type]
+def fund_create(request: AuthedRequest) -> HttpResponse:
+    tops = [u for u in top_units_for(request.user) if has_perm(request.user, "funds.manage", u)]
     form = FundForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and tops:
         try:
-            fund = services.fund_create(actor=request.user, unit=tops[0], **form.cleaned_data)  # type: ignore[arg-type]
+            fund = services.fund_create(actor=request.user, unit=tops[0], **form.cleaned_data)
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -101,17 +102,17 @@ def fund_create(request: HttpRequest) -> HttpResponse:
     return render(request, "funds/form.html", {"form": form, "title": "Lập quỹ mới"})
 
 
-def source_create(request: HttpRequest) -> HttpResponse:
-    tops = [u for u in top_units_for(request.user) if has_perm(request.user, "funds.manage", u)]  # type: ignore[arg-type]
+def source_create(request: AuthedRequest) -> HttpResponse:
+    tops = [u for u in top_units_for(request.user) if has_perm(request.user, "funds.manage", u)]
     form = SourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and tops:
-        services.source_create(actor=request.user, unit=tops[0], **form.cleaned_data)  # type: ignore[arg-type]
+        services.source_create(actor=request.user, unit=tops[0], **form.cleaned_data)
         messages.success(request, "Đã khai báo nguồn.")
         return redirect("funds:overview")
     return render(request, "funds/form.html", {"form": form, "title": "Khai báo nguồn ngoài quỹ"})
 
 
-def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def fund_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
     entries = (
         JournalEntry.objects.filter(lines__account__fund=fund)
@@ -127,7 +128,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": selectors.fund_figures([fund])[fund.pk],
             "entries": entries,
             "statements": fund.statements.select_related("batch")[:10],
-            "can_record": has_perm(request.user, "funds.record", fund.unit),  # type: ignore[arg-type]
+            "can_record": has_perm(request.user, "funds.record", fund.unit),
             "qr_payload": vietqr.payload(
                 bin_code=fund.bank_bin, account=fund.account_number, purpose=vietqr.purpose_for(fund.code)
             )
@@ -137,20 +138,20 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def receipt_list(request: HttpRequest) -> HttpResponse:
+def receipt_list(request: AuthedRequest) -> HttpResponse:
     qs = visible_to(
         request.user, Receipt.objects.select_related("fund", "donor", "fund__unit"), "funds.view", "fund__unit__path"
-    )  # type: ignore[arg-type]
+    )
     q = request.GET.get("q", "").strip()
     if q:
         folded = fold(q)
         qs = qs.filter(Q(donor__name_folded__contains=folded) | Q(memo_folded__contains=folded) | Q(bank_ref=q))
     page = Paginator(qs.order_by("-received_on", "-id"), 50).get_page(request.GET.get("trang"))
-    template = "funds/_receipt_rows.html" if request.htmx else "funds/receipt_list.html"  # type: ignore[attr-defined]
+    template = "funds/_receipt_rows.html" if request.htmx else "funds/receipt_list.html"
     return render(request, template, {"page": page, "q": q})
 
 
-def receipt_create(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_create(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk, "funds.record")
     from chungtay.orgunits.selectors import subtree
 
@@ -170,7 +171,7 @@ def receipt_create(request: HttpRequest, pk: int) -> HttpResponse:
                 fund=fund,
                 donor=donor,
                 amount=data["amount"],
-                received_on=data["received_on"],  # type: ignore[arg-type]
+                received_on=data["received_on"],
                 channel=data["channel"],
                 receipt_number=data["receipt_number"],
                 bank_ref=data["bank_ref"],
@@ -187,13 +188,13 @@ def receipt_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funds/form.html", {"form": form, "title": f"Ghi nhận khoản ủng hộ — {fund.name}"})
 
 
-def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     receipt = get_visible_or_404(
         request.user,
         Receipt.objects.select_related("fund__unit__parent", "donor"),
         "funds.view",
         "fund__unit__path",
-        pk=pk,  # type: ignore[arg-type]
+        pk=pk,
     )
     from chungtay.core.dates import vn_long_date
 
@@ -212,7 +213,7 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
+def pledge_create(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk, "funds.record")
     form = PledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -222,7 +223,7 @@ def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             fund=fund,
             donor=donor,
-            amount=data["amount"],  # type: ignore[arg-type]
+            amount=data["amount"],
             pledged_on=data["pledged_on"],
             due_on=data["due_on"],
             note=data["note"],
@@ -232,7 +233,7 @@ def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funds/form.html", {"form": form, "title": f"Cam kết ủng hộ — {fund.name}"})
 
 
-def pledge_list(request: HttpRequest) -> HttpResponse:
+def pledge_list(request: AuthedRequest) -> HttpResponse:
     from django.db.models import Sum
 
     pledges = (
@@ -240,7 +241,7 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
             request.user,
             Pledge.objects.select_related("donor", "fund"),
             "funds.view",
-            "fund__unit__path",  # type: ignore[arg-type]
+            "fund__unit__path",
         )
         .annotate(fulfilled=Sum("receipts__amount"))
         .order_by("-pledged_on")
@@ -248,9 +249,9 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
     return render(request, "funds/pledge_list.html", {"pledges": pledges[:200]})
 
 
-def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_create(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk, "funds.record")
-    targets = selectors.funds_for(request.user).exclude(pk=fund.pk).filter(unit__path__startswith=fund.unit.path)  # type: ignore[arg-type]
+    targets = selectors.funds_for(request.user).exclude(pk=fund.pk).filter(unit__path__startswith=fund.unit.path)
     form = TransferForm(request.POST or None, funds=targets, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -260,7 +261,7 @@ def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 from_fund=fund,
                 to_fund=to_fund,
-                amount=data["amount"],  # type: ignore[arg-type]
+                amount=data["amount"],
                 date=data["date"],
                 decision=data["decision"],
             )
@@ -272,20 +273,20 @@ def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funds/form.html", {"form": form, "title": f"Chuyển tiền từ {fund.name}"})
 
 
-def _origin(request: HttpRequest, value: str, perm: str):  # type: ignore[no-untyped-def]
+def _origin(request: AuthedRequest, value: str, perm: str):  # type: ignore[no-untyped-def]
     kind, _, pk = value.partition(":")
     if kind == "fund":
         return {
             "fund": get_visible_or_404(request.user, Fund.objects.select_related("unit"), perm, "unit__path", pk=pk)
-        }  # type: ignore[arg-type]
+        }
     return {
         "source": get_visible_or_404(request.user, Source.objects.select_related("unit"), perm, "unit__path", pk=pk)
-    }  # type: ignore[arg-type]
+    }
 
 
-def allocation_create(request: HttpRequest) -> HttpResponse:
-    funds = selectors.funds_for(request.user, "funds.record")  # type: ignore[arg-type]
-    sources = selectors.sources_for(request.user, "funds.record")  # type: ignore[arg-type]
+def allocation_create(request: AuthedRequest) -> HttpResponse:
+    funds = selectors.funds_for(request.user, "funds.record")
+    sources = selectors.sources_for(request.user, "funds.record")
     form = AllocationForm(
         request.POST or None,
         funds=funds,
@@ -301,7 +302,7 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
             services.allocation_record(
                 actor=request.user,
                 household=household,
-                amount=data["amount"],  # type: ignore[arg-type]
+                amount=data["amount"],
                 date=data["date"],
                 decision=data["decision"],
                 **origin,
@@ -314,10 +315,10 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "funds/form.html", {"form": form, "title": "Phân bổ cho hộ"})
 
 
-def disbursement_list(request: HttpRequest) -> HttpResponse:
+def disbursement_list(request: AuthedRequest) -> HttpResponse:
     qs = Disbursement.objects.select_related("household", "fund", "source", "recorded_by", "decided_by")
-    by_fund = scope_q(request.user, "funds.view", "fund__unit__path")  # type: ignore[arg-type]
-    by_source = scope_q(request.user, "funds.view", "source__unit__path")  # type: ignore[arg-type]
+    by_fund = scope_q(request.user, "funds.view", "fund__unit__path")
+    by_source = scope_q(request.user, "funds.view", "source__unit__path")
     if by_fund is not None and by_source is not None:
         qs = qs.filter(by_fund | by_source)
     status = request.GET.get("trang_thai", DisbursementStatus.RECORDED)
@@ -331,16 +332,16 @@ def disbursement_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": DisbursementStatus.choices,
-            "can_approve": has_perm(request.user, "funds.approve"),  # type: ignore[arg-type]
+            "can_approve": has_perm(request.user, "funds.approve"),
         },
     )
 
 
-def disbursement_create(request: HttpRequest) -> HttpResponse:
+def disbursement_create(request: AuthedRequest) -> HttpResponse:
     from chungtay.housing.models import Stage
 
-    funds = selectors.funds_for(request.user, "funds.record")  # type: ignore[arg-type]
-    sources = selectors.sources_for(request.user, "funds.record")  # type: ignore[arg-type]
+    funds = selectors.funds_for(request.user, "funds.record")
+    sources = selectors.sources_for(request.user, "funds.record")
     form = DisbursementForm(
         request.POST or None,
         funds=funds,
@@ -358,7 +359,7 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 household=household,
                 amount=data["amount"],
-                date=data["date"],  # type: ignore[arg-type]
+                date=data["date"],
                 voucher_number=data["voucher_number"],
                 stage=data["stage"],
                 requires_verified_stage=data["requires_verified_stage"],
@@ -373,20 +374,20 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
     return render(request, "funds/form.html", {"form": form, "title": "Lập phiếu chi cho hộ"})
 
 
-def _disbursement(request: HttpRequest, pk: int, perm: str) -> Disbursement:
+def _disbursement(request: AuthedRequest, pk: int, perm: str) -> Disbursement:
     qs = Disbursement.objects.select_related("household", "fund__unit", "source__unit", "recorded_by")
-    by_fund = scope_q(request.user, perm, "fund__unit__path")  # type: ignore[arg-type]
-    by_source = scope_q(request.user, perm, "source__unit__path")  # type: ignore[arg-type]
+    by_fund = scope_q(request.user, perm, "fund__unit__path")
+    by_source = scope_q(request.user, perm, "source__unit__path")
     if by_fund is not None and by_source is not None:
         qs = qs.filter(by_fund | by_source)
     return get_object_or_404(qs, pk=pk)
 
 
 @require_POST
-def disbursement_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def disbursement_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     disbursement = _disbursement(request, pk, "funds.approve")
     try:
-        services.disbursement_approve(actor=request.user, disbursement=disbursement)  # type: ignore[arg-type]
+        services.disbursement_approve(actor=request.user, disbursement=disbursement)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -394,14 +395,14 @@ def disbursement_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funds:disbursement_list")
 
 
-def disbursement_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def disbursement_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     disbursement = _disbursement(request, pk, "funds.approve")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.disbursement_reject(
                 actor=request.user, disbursement=disbursement, reason=form.cleaned_data["reason"]
-            )  # type: ignore[arg-type]
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("funds:disbursement_list")
@@ -410,11 +411,13 @@ def disbursement_reject(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def voucher_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def voucher_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     disbursement = _disbursement(request, pk, "funds.view")
     from chungtay.core.dates import vn_long_date
 
-    unit = (disbursement.fund or disbursement.source).unit  # type: ignore[union-attr]
+    origin = disbursement.fund or disbursement.source
+    assert origin is not None  # a CheckConstraint makes every disbursement have exactly one
+    unit = origin.unit
     return pdf_response(
         "funds/voucher_pdf.html",
         {
@@ -430,19 +433,19 @@ def voucher_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = get_visible_or_404(
         request.user,
         JournalEntry.objects.select_related("maker", "checker", "reverses"),
         "funds.view",
         "unit__path",
         pk=pk,
-    )  # type: ignore[arg-type]
+    )
     form = ReasonForm(request.POST or None)
-    can_reverse = has_perm(request.user, "funds.approve", entry.unit) and entry.kind != "reversal"  # type: ignore[arg-type]
+    can_reverse = has_perm(request.user, "funds.approve", entry.unit) and entry.kind != "reversal"
     if request.method == "POST" and can_reverse and form.is_valid():
         try:
-            reversal = services.entry_reverse(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            reversal = services.entry_reverse(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -461,10 +464,10 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def household(request: HttpRequest, pk: int) -> HttpResponse:
+def household(request: AuthedRequest, pk: int) -> HttpResponse:
     from chungtay.housing.models import Household
 
-    hh = get_visible_or_404(request.user, Household.objects.select_related("area"), "housing.view", "area__path", pk=pk)  # type: ignore[arg-type]
+    hh = get_visible_or_404(request.user, Household.objects.select_related("area"), "housing.view", "area__path", pk=pk)
     return render(
         request,
         "funds/household.html",
@@ -473,13 +476,13 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": selectors.household_money(hh),
             "disbursements": hh.disbursements.select_related("recorded_by", "decided_by").order_by("-date"),
             "allocations": hh.allocations.select_related("fund", "source").order_by("-date"),
-            "can_record": has_perm(request.user, "funds.record", hh.area),  # type: ignore[arg-type]
-            "show_private": has_perm(request.user, "housing.private", hh.area),  # type: ignore[arg-type]
+            "can_record": has_perm(request.user, "funds.record", hh.area),
+            "show_private": has_perm(request.user, "housing.private", hh.area),
         },
     )
 
 
-def statement_import(request: HttpRequest, pk: int) -> HttpResponse:
+def statement_import(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk, "funds.record")
     form = StatementUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -505,7 +508,7 @@ def statement_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def statement_confirm(request: HttpRequest, pk: int, batch_id: int) -> HttpResponse:
+def statement_confirm(request: AuthedRequest, pk: int, batch_id: int) -> HttpResponse:
     fund = _fund(request, pk, "funds.record")
     batch = get_object_or_404(
         ImportBatch,
@@ -532,13 +535,13 @@ def statement_confirm(request: HttpRequest, pk: int, batch_id: int) -> HttpRespo
     return redirect("funds:reconcile")
 
 
-def reconcile(request: HttpRequest) -> HttpResponse:
+def reconcile(request: AuthedRequest) -> HttpResponse:
     lines = (
         visible_to(
             request.user,
             StatementLine.objects.select_related("fund", "statement"),
             "funds.record",
-            "fund__unit__path",  # type: ignore[arg-type]
+            "fund__unit__path",
         )
         .filter(status=MatchStatus.UNMATCHED)
         .order_by("txn_at")
@@ -547,10 +550,10 @@ def reconcile(request: HttpRequest) -> HttpResponse:
     return render(request, "funds/reconcile.html", {"page": page})
 
 
-def reconcile_line(request: HttpRequest, pk: int) -> HttpResponse:
+def reconcile_line(request: AuthedRequest, pk: int) -> HttpResponse:
     line = get_visible_or_404(
         request.user, StatementLine.objects.select_related("fund__unit"), "funds.record", "fund__unit__path", pk=pk
-    )  # type: ignore[arg-type]
+    )
     suggestion = line.suggestion or {}
     form = ReconcileForm(
         request.POST or None,
@@ -568,7 +571,7 @@ def reconcile_line(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 line=line,
                 action=data["action"],
-                donor_name=data["donor_name"],  # type: ignore[arg-type]
+                donor_name=data["donor_name"],
                 designation=data["designation"],
                 household=_household(request, data["household_code"], line.fund.unit)
                 if data["household_code"]
@@ -583,7 +586,7 @@ def reconcile_line(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funds/reconcile_line.html", {"line": line, "form": form})
 
 
-def qr(request: HttpRequest, pk: int) -> HttpResponse:
+def qr(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
     form = QrForm(request.GET or None)
     payload = None
@@ -608,7 +611,7 @@ def qr(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def poster_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def poster_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
     if not (fund.bank_bin and fund.account_number):
         messages.error(request, "Quỹ chưa khai báo ngân hàng và số tài khoản.")

@@ -20,7 +20,7 @@ class UnitForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, level: int, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         allowed = LEVEL_KINDS[level]
-        self.fields["kind"].choices = [(v, lbl) for v, lbl in Kind.choices if v in allowed]
+        self.fields["kind"].choices = [(v, lbl) for v, lbl in Kind.choices if v in allowed]  # type: ignore[attr-defined]
         self.level = level
 
 

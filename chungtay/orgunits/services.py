@@ -57,7 +57,7 @@ def unit_create(
         "valid_from": valid_from or dt.date(2000, 1, 1),
         "valid_to": valid_to,
     }
-    if valid_to and valid_to < fields["valid_from"]:
+    if valid_to and valid_to < (valid_from or dt.date(2000, 1, 1)):
         raise DomainError("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.", field="valid_to")
     siblings = OrgUnit.objects.filter(
         parent=parent, level=level, name_folded=fold(name), valid_from=fields["valid_from"]

@@ -7,13 +7,14 @@ import hashlib
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chungtay.core.access import get_visible_or_404, has_perm, require_perm
 from chungtay.core.errors import DomainError
 from chungtay.core.models import ImportBatch, ImportStatus
+from chungtay.core.types import AuthedRequest
 
 from . import selectors, services
 from .forms import ImportForm, MemberOrgForm, SuccessionForm, UnitForm, level_for_child
@@ -21,49 +22,49 @@ from .imports import FIELD_LABELS, commit_unit_import, plan_unit_import
 from .models import Level, MemberOrganisation, OrgUnit
 
 
-def _unit(request: HttpRequest, pk: int, perm: str = "units.view") -> OrgUnit:
-    return get_visible_or_404(request.user, OrgUnit.objects.all(), perm, pk=pk)  # type: ignore[arg-type]
+def _unit(request: AuthedRequest, pk: int, perm: str = "units.view") -> OrgUnit:
+    return get_visible_or_404(request.user, OrgUnit.objects.all(), perm, pk=pk)
 
 
-def tree(request: HttpRequest) -> HttpResponse:
-    tops = selectors.top_units_for(request.user)  # type: ignore[arg-type]
+def tree(request: AuthedRequest) -> HttpResponse:
+    tops = selectors.top_units_for(request.user)
     if len(tops) == 1:
         return redirect("orgunits:detail", pk=tops[0].pk)
     return render(request, "orgunits/tree.html", {"tops": tops})
 
 
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
-    can_manage = has_perm(request.user, "units.manage", unit)  # type: ignore[arg-type]
+    can_manage = has_perm(request.user, "units.manage", unit)
     context = {
         "unit": unit,
-        "ancestors": [a for a in selectors.ancestors(unit) if has_perm(request.user, "units.view", a)],  # type: ignore[arg-type]
+        "ancestors": [a for a in selectors.ancestors(unit) if has_perm(request.user, "units.view", a)],
         "children": selectors.children_with_counts(unit),
         "level_counts": [(Level(lvl).label, n) for lvl, n in sorted(selectors.level_counts(unit).items())],
         "member_orgs": unit.member_organisations.all(),
-        "memberships": selectors.memberships_in(unit) if has_perm(request.user, "users.manage", unit) else None,  # type: ignore[arg-type]
+        "memberships": selectors.memberships_in(unit) if has_perm(request.user, "users.manage", unit) else None,
         "successions_in": unit.successions_in.select_related("predecessor"),
         "successions_out": unit.successions_out.select_related("successor"),
         "can_manage": can_manage,
-        "can_audit": has_perm(request.user, "audit.view", unit),  # type: ignore[arg-type]
+        "can_audit": has_perm(request.user, "audit.view", unit),
         "child_level": Level(level_for_child(unit)).label if unit.level < Level.AREA else None,
     }
     return render(request, "orgunits/detail.html", context)
 
 
-def children(request: HttpRequest, pk: int) -> HttpResponse:
+def children(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx fragment: the children of a unit, for expanding the tree in place."""
     unit = _unit(request, pk)
     return render(request, "orgunits/_children.html", {"unit": unit, "children": selectors.children_with_counts(unit)})
 
 
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    results = selectors.search_units(request.user, query) if query.strip() else []  # type: ignore[arg-type]
+    results = selectors.search_units(request.user, query) if query.strip() else []
     return render(request, "orgunits/_search_results.html", {"results": results, "q": query})
 
 
-def create_child(request: HttpRequest, pk: int) -> HttpResponse:
+def create_child(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = _unit(request, pk, "units.manage")
     if parent.level >= Level.AREA:
         messages.error(request, "Khu dân cư là cấp thấp nhất, không thể thêm cấp dưới.")
@@ -72,7 +73,7 @@ def create_child(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitForm(request.POST or None, level=level)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.unit_create(actor=request.user, parent=parent, level=level, **form.cleaned_data)  # type: ignore[arg-type]
+            unit = services.unit_create(actor=request.user, parent=parent, level=level, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -85,7 +86,7 @@ def create_child(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk, "units.manage")
     initial = {
         "kind": unit.kind,
@@ -97,7 +98,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitForm(request.POST or None, initial=initial, level=unit.level)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -110,17 +111,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def succession_add(request: HttpRequest, pk: int) -> HttpResponse:
+def succession_add(request: AuthedRequest, pk: int) -> HttpResponse:
     successor = _unit(request, pk, "units.manage")
     # Candidates: units of the same level the user manages, other than the successor itself.
     candidates = (
         selectors.units_for(request.user, "units.manage").filter(level=successor.level).exclude(pk=successor.pk)
-    )  # type: ignore[arg-type]
+    )
     form = SuccessionForm(request.POST or None, candidates=candidates.order_by("name"))
     if request.method == "POST" and form.is_valid():
         try:
             services.succession_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 predecessors=list(form.cleaned_data["predecessors"]),
                 successor=successor,
                 effective_on=form.cleaned_data["effective_on"],
@@ -135,12 +136,12 @@ def succession_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgunits/succession_form.html", {"form": form, "unit": successor})
 
 
-def memberorg_add(request: HttpRequest, pk: int) -> HttpResponse:
+def memberorg_add(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk, "units.manage")
     form = MemberOrgForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_org_add(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
+            services.member_org_add(actor=request.user, unit=unit, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -150,21 +151,21 @@ def memberorg_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def memberorg_delete(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+def memberorg_delete(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
     unit = _unit(request, pk, "units.manage")
     org = get_object_or_404(MemberOrganisation, pk=org_pk, unit=unit)
-    services.member_org_delete(actor=request.user, member_org=org)  # type: ignore[arg-type]
+    services.member_org_delete(actor=request.user, member_org=org)
     messages.success(request, f"Đã xoá {org.name}.")
     return redirect("orgunits:detail", pk=unit.pk)
 
 
-def import_units(request: HttpRequest) -> HttpResponse:
+def import_units(request: AuthedRequest) -> HttpResponse:
     """Step 1: upload → dry run. Nothing is written but the ImportBatch that remembers the file."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        plan = plan_unit_import(data=data, filename=upload.name, user=request.user)  # type: ignore[arg-type]
+        plan = plan_unit_import(data=data, filename=upload.name, user=request.user)
         batch = ImportBatch(
             kind="orgunits",
             file_name=upload.name,
@@ -175,7 +176,7 @@ def import_units(request: HttpRequest) -> HttpResponse:
             errors=plan.errors,
             mapping={k: v for k, v in plan.mapping.items()},
             created_by=request.user,
-            unit=(selectors.top_units_for(request.user) or [None])[0],  # type: ignore[arg-type]
+            unit=next(iter(selectors.top_units_for(request.user)), None),
         )
         batch.file.save(upload.name, ContentFile(data), save=False)
         batch.save()
@@ -185,13 +186,13 @@ def import_units(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
+def import_confirm(request: AuthedRequest, batch_id: int) -> HttpResponse:
     """Step 2: the same file, checked again, written in one transaction."""
     batch = get_object_or_404(
         ImportBatch, Q(created_by=request.user), pk=batch_id, kind="orgunits", status=ImportStatus.DRY_RUN
     )
-    require_perm(request.user, "units.manage", batch.unit) if batch.unit else None  # type: ignore[arg-type]
-    plan = commit_unit_import(actor=request.user, batch=batch)  # type: ignore[arg-type]
+    require_perm(request.user, "units.manage", batch.unit) if batch.unit else None
+    plan = commit_unit_import(actor=request.user, batch=batch)
     if not plan.ok:
         messages.error(request, "Dữ liệu đã thay đổi kể từ lần kiểm tra; tệp chưa được nhập.")
         return render(request, "orgunits/import_preview.html", {"plan": plan, "batch": batch, "labels": FIELD_LABELS})
@@ -200,7 +201,7 @@ def import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect("orgunits:import")
 
 
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthedRequest) -> HttpResponse:
     body = (
         "level,kind,name,parent\nprovince,tỉnh,Quảng Nam,\ndistrict,thị xã,Điện Bàn,Quảng Nam\n"
         "commune,phường,Vĩnh Điện,Điện Bàn\narea,khối phố,Khối phố 1,Vĩnh Điện\n"
