@@ -194,6 +194,7 @@ METRIC_KEYS: dict[str, str] = {
     "complaints_and_fund_rules": _("Không có khiếu nại; quản lý nguồn vận động đúng quy định"),
     "non_state_share": _("Tỷ lệ nguồn lồng ghép, tài trợ ngoài ngân sách"),
     "obligations_on_time": _("Tỷ lệ việc phải làm nộp đúng hạn trên hệ thống"),
+    "activity_count": _("Số hoạt động được ghi nhận trên hệ thống"),
 }
 
 

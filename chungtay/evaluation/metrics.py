@@ -1,0 +1,189 @@
+"""Criteria computed from the system's own data (kind "computed", `Criterion.metric_key`).
+
+Each metric is `fn(unit, movement, max_points) -> MetricValue`: the value (a share 0..1 or a count),
+the points it earns out of the criterion's maximum, and a Vietnamese explanation with the figures,
+so the unit and the reviewer see exactly where a score comes from. Each runs a fixed number of
+queries over the unit's subtree (one `path LIKE 'prefix%'` filter), whatever its size.
+
+The rules (documented in docs/huong-dan/danh-gia-khen-thuong.md):
+- housing_completion_vs_phase (3.2.2c): households of the movement's year in the approved list
+  (not withdrawn) that are completed or handed over; points = max × share. No household scheduled
+  for the year → full points.
+- complaints_and_fund_rules (3.2.2a): every complaint or denunciation received in the year in the
+  subtree takes 25% of the maximum, every one still open past its due date 25% more, and every bank
+  statement line of the subtree's funds still waiting to be reconciled 10%; never below zero.
+- non_state_share (3.2.2b): the share of the funding plan of the year's households that comes from
+  sources other than the state budget and the household's own share (the Front's fund, sponsors,
+  other programmes combined in); the target is 30%: points = max × min(1, share / 30%).
+- obligations_on_time (3.2.1d): the unit's own obligations in the movement that fell due by the
+  evaluation day (self-assessment itself excluded, excused ones not counted), reported in the
+  system by their due date; points = max × share.
+- activity_count: the movement's activities recorded by the unit and its subtree; the target is 5:
+  points = max × min(1, n / 5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+
+from chungtay.core.dates import today
+from chungtay.core.money import format_vnd
+
+ZERO = Decimal(0)
+NON_STATE_TARGET = Decimal("0.30")
+ACTIVITY_TARGET = 5
+COMPLAINT_PENALTY = Decimal("0.25")
+UNRECONCILED_PENALTY = Decimal("0.10")
+
+
+@dataclass
+class MetricValue:
+    value: Decimal | None
+    points: Decimal
+    explanation: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def percent(share: Decimal) -> str:
+    """0.9 → "90%", 0.8333 → "83,3%" (Vietnamese decimal comma)."""
+    text = f"{(share * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def _share(part: int, whole: int) -> Decimal:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def movement_year(movement: Any) -> int:
+    return movement.ends_on.year
+
+
+def housing_completion_vs_phase(unit: Any, movement: Any, max_points: Decimal) -> MetricValue:
+    from chungtay.housing.models import DONE_STATUSES, Household, Status
+
+    year = movement_year(movement)
+    counts = (
+        Household.objects.filter(area__path__startswith=unit.path, phase_year=year)
+        .exclude(status=Status.WITHDRAWN)
+        .aggregate(planned=Count("pk"), done=Count("pk", filter=Q(status__in=DONE_STATUSES)))
+    )
+    planned, done = counts["planned"] or 0, counts["done"] or 0
+    detail = {"year": year, "planned": planned, "done": done}
+    if not planned:
+        return MetricValue(None, max_points, f"Không có hộ nào trong phân kỳ {year}: đạt điểm tối đa.", detail)
+    share = _share(done, planned)
+    return MetricValue(
+        share, q2(max_points * share), f"{done}/{planned} hộ phân kỳ {year} đã hoàn thành ({percent(share)}).", detail
+    )
+
+
+def complaints_and_fund_rules(unit: Any, movement: Any, max_points: Decimal) -> MetricValue:
+    from chungtay.funds.models import MatchStatus, StatementLine
+    from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind
+
+    year = movement_year(movement)
+    on = today()
+    counts = Complaint.objects.filter(
+        origin_unit__path__startswith=unit.path,
+        received_on__year=year,
+        kind__in=[ComplaintKind.COMPLAINT, ComplaintKind.DENUNCIATION],
+    ).aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(status__in=OPEN_COMPLAINT, due_on__lt=on)))
+    unreconciled = StatementLine.objects.filter(
+        fund__unit__path__startswith=unit.path, status=MatchStatus.UNMATCHED
+    ).count()
+    total, overdue = counts["total"] or 0, counts["overdue"] or 0
+    lost = max_points * (COMPLAINT_PENALTY * (total + overdue) + UNRECONCILED_PENALTY * unreconciled)
+    points = q2(max(ZERO, max_points - lost))
+    detail = {"year": year, "complaints": total, "overdue": overdue, "unreconciled": unreconciled}
+    if not (total or unreconciled):
+        text = f"Năm {year} không có khiếu nại, tố cáo; các khoản sao kê đã đối soát đủ."
+    else:
+        parts = [f"{total} đơn khiếu nại, tố cáo năm {year}"]
+        if overdue:
+            parts.append(f"{overdue} đơn quá hạn chưa giải quyết")
+        parts.append(f"{unreconciled} dòng sao kê chưa đối soát")
+        text = "; ".join(parts) + "."
+    return MetricValue(Decimal(total + overdue), points, text, detail)
+
+
+def non_state_share(unit: Any, movement: Any, max_points: Decimal) -> MetricValue:
+    from chungtay.housing.models import FundingPlanLine, FundingSource, Status
+
+    year = movement_year(movement)
+    sums = (
+        FundingPlanLine.objects.filter(household__area__path__startswith=unit.path, household__phase_year=year)
+        .exclude(household__status=Status.WITHDRAWN)
+        .exclude(source=FundingSource.OWN_SHARE)
+        .aggregate(
+            total=Sum("amount"),
+            state=Sum("amount", filter=Q(source=FundingSource.STATE)),
+        )
+    )
+    total, state = int(sums["total"] or 0), int(sums["state"] or 0)
+    other = total - state
+    detail = {"year": year, "total": total, "state": state, "other": other}
+    if not total:
+        return MetricValue(None, ZERO, f"Chưa có kế hoạch kinh phí cho các hộ phân kỳ {year}.", detail)
+    share = _share(other, total)
+    points = q2(max_points * min(Decimal(1), share / NON_STATE_TARGET))
+    text = (
+        f"Nguồn ngoài ngân sách {format_vnd(other)} / {format_vnd(total)} ({percent(share)}); "
+        f"mục tiêu {percent(NON_STATE_TARGET)}."
+    )
+    return MetricValue(share, points, text, detail)
+
+
+def obligations_on_time(unit: Any, movement: Any, max_points: Decimal, *, on: dt.date | None = None) -> MetricValue:
+    from chungtay.campaigns.models import MilestoneKind, Obligation
+
+    on = on or today()
+    counts = (
+        Obligation.objects.filter(milestone__movement=movement, unit=unit, due_on__lte=on, excused_reason="")
+        .exclude(milestone__kind__in=[MilestoneKind.SELF_ASSESSMENT, MilestoneKind.FINAL_REVIEW])
+        .aggregate(due=Count("pk"), on_time=Count("pk", filter=Q(fulfilled_at__date__lte=F("due_on"))))
+    )
+    due, on_time = counts["due"] or 0, counts["on_time"] or 0
+    detail = {"due": due, "on_time": on_time}
+    if not due:
+        return MetricValue(None, max_points, "Chưa có việc nào đến hạn: đạt điểm tối đa.", detail)
+    share = _share(on_time, due)
+    text = f"{on_time}/{due} việc đến hạn được báo cáo đúng hạn trên hệ thống ({percent(share)})."
+    return MetricValue(share, q2(max_points * share), text, detail)
+
+
+def activity_count(unit: Any, movement: Any, max_points: Decimal) -> MetricValue:
+    from chungtay.campaigns.models import Activity
+
+    n = Activity.objects.filter(movement=movement, unit__path__startswith=unit.path).count()
+    points = q2(max_points * min(Decimal(1), Decimal(n) / ACTIVITY_TARGET))
+    return MetricValue(
+        Decimal(n), points, f"{n} hoạt động được ghi nhận trên hệ thống (mục tiêu {ACTIVITY_TARGET}).", {"count": n}
+    )
+
+
+METRICS: dict[str, Callable[..., MetricValue]] = {
+    "housing_completion_vs_phase": housing_completion_vs_phase,
+    "complaints_and_fund_rules": complaints_and_fund_rules,
+    "non_state_share": non_state_share,
+    "obligations_on_time": obligations_on_time,
+    "activity_count": activity_count,
+}
+
+
+def compute(metric_key: str, unit: Any, movement: Any, max_points: Decimal) -> MetricValue:
+    fn = METRICS.get(metric_key)
+    if fn is None:
+        return MetricValue(None, ZERO, f"Chưa có cách tính cho chỉ số “{metric_key}”.", {})
+    result = fn(unit, movement, max_points)
+    result.points = min(max_points, max(ZERO, result.points))
+    return result

@@ -1,0 +1,226 @@
+"""Reads for evaluation and awards: scoped assessments, the office's board, bands, the ranking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from chungtay.campaigns.models import MilestoneKind, Movement, Obligation, Participation
+from chungtay.core.access import visible_to
+from chungtay.core.text import fold
+
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    AwardForm,
+    Band,
+    CrossReview,
+    CrossReviewGroup,
+    EvaluationSettings,
+    Proposal,
+    ProposalStatus,
+    RankingApproval,
+)
+
+UNIT_PATH = "participation__unit__path"
+
+
+def settings_of(movement: Movement) -> EvaluationSettings:
+    """The movement's settings, or the defaults (unsaved) if nobody changed them yet."""
+    found = EvaluationSettings.objects.filter(movement=movement).first()
+    return found or EvaluationSettings(movement=movement)
+
+
+def assessments_for(user: Any, perm: str = "evaluation.view") -> QuerySet[Assessment]:
+    qs = Assessment.objects.select_related(
+        "participation", "participation__unit", "participation__movement", "criteria_set", "band"
+    )
+    return visible_to(user, qs, perm, UNIT_PATH)
+
+
+def assessment_or_404(user: Any, pk: int, perm: str = "evaluation.view") -> Assessment:
+    found = assessments_for(user, perm).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def self_assessment_due(participation: Participation) -> dt.date:
+    """The unit's own self-assessment obligation, else the level's milestone, else the movement's end."""
+    obligation = (
+        Obligation.objects.filter(
+            milestone__movement_id=participation.movement_id,
+            milestone__kind=MilestoneKind.SELF_ASSESSMENT,
+            unit_id=participation.unit_id,
+        )
+        .order_by("-due_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    if obligation:
+        return obligation
+    milestone = (
+        participation.movement.milestones.filter(kind=MilestoneKind.SELF_ASSESSMENT, level=participation.level)
+        .order_by("-due_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    return milestone or participation.movement.ends_on
+
+
+def bands_of(movement: Movement) -> list[Band]:
+    return list(Band.objects.filter(movement=movement).order_by("-minimum"))
+
+
+def band_for(total: Decimal, bands: list[Band]) -> Band | None:
+    """The highest band whose minimum the total reaches (bands sorted by minimum, highest first)."""
+    for band in bands:
+        if total >= band.minimum:
+            return band
+    return None
+
+
+def is_locked(movement_id: int, level: int) -> bool:
+    return RankingApproval.objects.filter(movement_id=movement_id, level=level).exists()
+
+
+# --- The office's board -----------------------------------------------------------------------
+@dataclass
+class BoardRow:
+    participation: Participation
+    assessment: Assessment | None
+
+    @property
+    def unit(self) -> Any:
+        return self.participation.unit
+
+    @property
+    def status(self) -> str:
+        return self.assessment.status if self.assessment else "none"
+
+
+STATUS_FILTERS = [("none", "Chưa tự đánh giá"), *AssessmentStatus.choices, ("late", "Nộp quá hạn")]
+
+
+def board(
+    user: Any, movement: Movement, *, level: int, status: str = "", query: str = ""
+) -> list[BoardRow]:  # fmt: skip
+    """Every participant of a level in the user's scope with its assessment: two queries."""
+    participations = visible_to(
+        user, movement.participations.select_related("unit").filter(level=level), "evaluation.view", "unit__path"
+    ).order_by("unit__path")
+    if query.strip():
+        participations = participations.filter(unit__name_folded__contains=fold(query))
+    rows = {p.pk: BoardRow(p, None) for p in participations}
+    for a in Assessment.objects.filter(participation_id__in=list(rows)).select_related("band", "criteria_set"):
+        rows[a.participation_id].assessment = a
+    result = list(rows.values())
+    if status == "late":
+        result = [r for r in result if r.assessment and r.assessment.late]
+    elif status:
+        result = [r for r in result if r.status == status]
+    return result
+
+
+def board_summary(rows: list[BoardRow]) -> dict[str, int]:
+    summary = {"total": len(rows), "none": 0, "late": 0}
+    for value, _label in AssessmentStatus.choices:
+        summary[value] = 0
+    for r in rows:
+        summary[r.status] += 1
+        if r.assessment and r.assessment.late:
+            summary["late"] += 1
+    return summary
+
+
+# --- Ranking ------------------------------------------------------------------------------------
+def rank_key(a: Assessment) -> tuple:
+    """The tie rules of models.TIE_RULES, in order; the unit path makes it a total order."""
+    submitted = a.submitted_at.timestamp() if a.submitted_at else float("inf")
+    return (-a.final_total, a.penalty_points, -a.computed_points, submitted, a.participation.unit.path)
+
+
+def ranked(assessments: list[Assessment]) -> list[Assessment]:
+    return sorted(assessments, key=rank_key)
+
+
+RANKABLE = (AssessmentStatus.REVIEWED, AssessmentStatus.APPROVED)
+
+
+def ranking(movement: Movement, level: int) -> dict[str, Any]:
+    """Reviewed assessments in rank order, the ones not ready, and the approval if any."""
+    qs = list(
+        Assessment.objects.filter(participation__movement=movement, participation__level=level).select_related(
+            "participation__unit", "band"
+        )
+    )
+    ready = ranked([a for a in qs if a.status in RANKABLE])
+    pending = [a for a in qs if a.status == AssessmentStatus.SUBMITTED]
+    not_ready = [a for a in qs if a.status not in RANKABLE]
+    missing = list(
+        movement.participations.filter(level=level)
+        .exclude(pk__in=[a.participation_id for a in qs])
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+    return {
+        "rows": ready,
+        "pending": pending,
+        "not_ready": not_ready,
+        "missing": missing,
+        "approval": RankingApproval.objects.filter(movement=movement, level=level)
+        .select_related("approved_by")
+        .first(),
+    }
+
+
+# --- Cross review -------------------------------------------------------------------------------
+def groups_of(movement: Movement) -> list[CrossReviewGroup]:
+    return list(movement.cross_review_groups.prefetch_related("members").order_by("name"))
+
+
+def cross_review_targets(movement: Movement, reviewer_unit: Any) -> list[Assessment]:
+    """Submitted assessments of the other members of the reviewer unit's clusters."""
+    groups = CrossReviewGroup.objects.filter(movement=movement, members=reviewer_unit)
+    member_ids = set(
+        CrossReviewGroup.members.through.objects.filter(crossreviewgroup__in=groups).values_list(
+            "orgunit_id", flat=True
+        )
+    )
+    member_ids.discard(reviewer_unit.pk)
+    return list(
+        Assessment.objects.filter(participation__movement=movement, participation__unit_id__in=member_ids)
+        .exclude(status__in=[AssessmentStatus.DRAFT])
+        .select_related("participation__unit", "band")
+        .order_by("participation__unit__path")
+    )
+
+
+def cross_reviews_of(assessment: Assessment) -> list[CrossReview]:
+    return list(assessment.cross_reviews.select_related("reviewer_unit", "reviewer"))
+
+
+# --- Awards ---------------------------------------------------------------------------------------
+def award_forms_with_counts(movement: Movement) -> list[AwardForm]:
+    forms = list(movement.award_forms.select_related("minimum_band"))
+    proposals = list(
+        Proposal.objects.filter(award_form__movement=movement)
+        .select_related("unit", "award_form", "assessment", "assessment__band", "decision")
+        .prefetch_related("votes")
+    )
+    by_form: dict[int, list[Proposal]] = {}
+    for p in proposals:
+        by_form.setdefault(p.award_form_id, []).append(p)
+    for f in forms:
+        f.all_proposals = by_form.get(f.pk, [])  # type: ignore[attr-defined]
+        f.used = sum(1 for p in f.all_proposals if p.status != ProposalStatus.REJECTED)  # type: ignore[attr-defined]
+    return forms
+
+
+def awardees(decision: Any) -> list[Proposal]:
+    return list(decision.proposals.select_related("unit", "award_form").order_by("award_form__order", "order", "pk"))

@@ -1,0 +1,757 @@
+"""Writes for evaluation and awards: the only way scores, rankings and awards change.
+
+Typed, keyword-only, atomic, attributed to an actor (django-auditlog records every row change).
+Views check who may act on which unit; these check the rules of the domain and raise DomainError
+with a Vietnamese message that names the criterion, row or field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from chungtay.campaigns.models import CriterionKind, MilestoneKind, Movement, Participation
+from chungtay.campaigns.selectors import current_set
+from chungtay.core.audit import as_actor
+from chungtay.core.documents import document_upload
+from chungtay.core.errors import DomainError
+from chungtay.core.text import nfc
+from chungtay.orgunits.models import OrgUnit
+
+from . import metrics, selectors
+from .models import (
+    EDITABLE_BY_UNIT,
+    ZERO,
+    Assessment,
+    AssessmentLine,
+    AssessmentStatus,
+    AwardForm,
+    Band,
+    CrossReview,
+    CrossReviewGroup,
+    Decision,
+    DecisionStatus,
+    EvaluationSettings,
+    Meeting,
+    Proposal,
+    ProposalStatus,
+    RankingApproval,
+    Recipient,
+    Vote,
+)
+
+SCORED = {CriterionKind.REVIEWED, CriterionKind.COMPUTED, CriterionKind.YES_NO}
+LOCKED_MESSAGE = "Kết quả bình xét đã được Ban Thường trực phê duyệt: điểm đã khóa, không thể thay đổi."
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def parse_score(value: Any, *, label: str, field: str) -> Decimal | None:
+    """ "8", "8.5", "8,5" → Decimal; blank → None. A Vietnamese error names the criterion."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        score = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation as exc:
+        raise DomainError(f"{label}: “{value}” không phải là số điểm.", field=field) from exc
+    if not score.is_finite():
+        raise DomainError(f"{label}: “{value}” không phải là số điểm.", field=field)
+    if score != score.quantize(Decimal("0.01")):
+        raise DomainError(f"{label}: điểm chỉ lấy tối đa 2 chữ số thập phân.", field=field)
+    return score
+
+
+def _check_score(line: AssessmentLine, score: Decimal | None, *, field: str, who: str) -> None:
+    criterion = line.criterion
+    label = f"Tiêu chí {criterion.code}"
+    if score is None:
+        return
+    if score < 0:
+        raise DomainError(f"{label}: {who} không được âm.", field=field)
+    if score > criterion.max_points:
+        raise DomainError(f"{label}: {who} {_fmt(score)} vượt điểm tối đa {_fmt(criterion.max_points)}.", field=field)
+    if criterion.kind == CriterionKind.YES_NO and score not in (ZERO, criterion.max_points):
+        raise DomainError(
+            f"{label}: tiêu chí đạt / không đạt chỉ nhận 0 hoặc {_fmt(criterion.max_points)} điểm.", field=field
+        )
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0")
+    return text.replace(".", ",")
+
+
+def _ensure_unlocked(assessment: Assessment) -> None:
+    if assessment.is_locked or selectors.is_locked(
+        assessment.participation.movement_id, assessment.participation.level
+    ):
+        raise DomainError(LOCKED_MESSAGE)
+
+
+def _lines(assessment: Assessment) -> QuerySet[AssessmentLine]:
+    return assessment.lines.select_related("criterion").order_by("criterion__order", "criterion_id")
+
+
+# --- Totals -----------------------------------------------------------------------------------
+def totals_of(lines: list[AssessmentLine], *, review: bool) -> dict[str, Decimal]:
+    base = bonus = penalty = computed = ZERO
+    for line in lines:
+        score = line.effective_review if review else line.self_score
+        score = score or ZERO
+        kind = line.criterion.kind
+        if kind in SCORED:
+            base += score
+            if kind == CriterionKind.COMPUTED:
+                computed += score
+        elif kind == CriterionKind.BONUS:
+            bonus += score
+        elif kind == CriterionKind.PENALTY:
+            penalty += score
+    return {"total": base + bonus - penalty, "bonus": bonus, "penalty": penalty, "computed": computed}
+
+
+def _recompute(assessment: Assessment) -> None:
+    lines = list(_lines(assessment))
+    own = totals_of(lines, review=False)
+    checked = totals_of(lines, review=True)
+    assessment.self_total = own["total"]
+    reviewed = assessment.status in (AssessmentStatus.REVIEWED, AssessmentStatus.APPROVED)
+    assessment.review_total = checked["total"] if reviewed or any(ln.review_score is not None for ln in lines) else ZERO
+    use = checked if reviewed else own
+    assessment.final_total = use["total"]
+    assessment.bonus_points, assessment.penalty_points, assessment.computed_points = (
+        use["bonus"], use["penalty"], use["computed"]
+    )  # fmt: skip
+    assessment.band = (
+        selectors.band_for(assessment.final_total, selectors.bands_of(assessment.participation.movement))
+        if reviewed
+        else None
+    )
+
+
+def _save(assessment: Assessment, actor: Any) -> None:
+    _recompute(assessment)
+    with as_actor(actor):
+        assessment.save()
+
+
+# --- Self-assessment ---------------------------------------------------------------------------
+@transaction.atomic
+def assessment_open(*, actor: Any, participation: Participation) -> Assessment:
+    """The unit's assessment: the existing one (its criteria version kept), or a new one on the
+    version in force, with a line per scored criterion and the computed ones filled in."""
+    existing = (
+        Assessment.objects.select_related("participation__movement", "participation__unit", "criteria_set")
+        .filter(participation=participation)
+        .order_by("-pk")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    movement = participation.movement
+    if movement.status in ("draft", "closed"):
+        raise DomainError("Phong trào chưa phát động hoặc đã kết thúc: không thể tự đánh giá.")
+    criteria_set = current_set(movement, participation.level)
+    if criteria_set is None or not criteria_set.is_frozen:
+        raise DomainError("Chưa có bộ tiêu chí đã áp dụng cho cấp của đơn vị.")
+    criteria = [c for c in criteria_set.criteria.all().order_by("order", "pk") if not c.is_group]
+    if not criteria:
+        raise DomainError("Bộ tiêu chí chưa có tiêu chí chấm điểm nào.")
+    assessment = Assessment(
+        participation=participation, criteria_set=criteria_set, due_on=selectors.self_assessment_due(participation)
+    )
+    with as_actor(actor):
+        assessment.save()
+        for criterion in criteria:  # one by one, not bulk_create, so that each line's creation is audited
+            AssessmentLine.objects.create(assessment=assessment, criterion=criterion)
+        _refresh_computed(assessment)
+    _save(assessment, actor)
+    return assessment
+
+
+def _refresh_computed(assessment: Assessment) -> None:
+    unit, movement = assessment.participation.unit, assessment.participation.movement
+    for line in _lines(assessment).filter(criterion__kind=CriterionKind.COMPUTED):
+        result = metrics.compute(line.criterion.metric_key, unit, movement, line.criterion.max_points)
+        line.computed_value = result.value
+        line.computed_detail = {**result.detail, "explanation": result.explanation, "points": str(result.points)}
+        line.self_score = result.points
+        line.save(update_fields=["computed_value", "computed_detail", "self_score"])
+
+
+@transaction.atomic
+def assessment_refresh(*, actor: Any, assessment: Assessment) -> Assessment:
+    if assessment.status not in EDITABLE_BY_UNIT:
+        raise DomainError("Bản tự đánh giá đã nộp: không cập nhật lại số liệu.")
+    _ensure_unlocked(assessment)
+    with as_actor(actor):
+        _refresh_computed(assessment)
+    _save(assessment, actor)
+    return assessment
+
+
+@transaction.atomic
+def assessment_save(
+    *, actor: Any, assessment: Assessment, entries: dict[int, tuple[Any, str]]
+) -> Assessment:  # fmt: skip
+    """Self scores and notes, line id → (score, note). Computed lines keep their computed score."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status not in EDITABLE_BY_UNIT:
+        raise DomainError("Bản tự đánh giá đã nộp, chờ thẩm định: không sửa được nữa.")
+    _ensure_unlocked(assessment)
+    with as_actor(actor):
+        for line in _lines(assessment):
+            if line.pk not in entries:
+                continue
+            raw, note = entries[line.pk]
+            note = nfc(note or "")
+            if line.criterion.kind == CriterionKind.COMPUTED:
+                if note != line.self_note:
+                    line.self_note = note
+                    line.save(update_fields=["self_note"])
+                continue
+            field = f"score_{line.pk}"
+            score = parse_score(raw, label=f"Tiêu chí {line.criterion.code}", field=field)
+            _check_score(line, score, field=field, who="điểm tự chấm")
+            if score != line.self_score or note != line.self_note:
+                line.self_score, line.self_note = score, note
+                line.save(update_fields=["self_score", "self_note"])
+    _save(assessment, actor)
+    return assessment
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: Any, line: AssessmentLine, upload: IO[bytes], name: str, title: str, kind: str
+) -> Any:  # fmt: skip
+    assessment = line.assessment
+    if assessment.status not in EDITABLE_BY_UNIT:
+        raise DomainError("Bản tự đánh giá đã nộp: muốn bổ sung minh chứng, đề nghị Văn phòng trả lại.")
+    _ensure_unlocked(assessment)
+    return document_upload(
+        actor=actor, unit=assessment.participation.unit, upload=upload, name=name, kind=kind,
+        title=title or f"Minh chứng tiêu chí {line.criterion.code}", attach_to=line,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def assessment_submit(*, actor: Any, assessment: Assessment, now: dt.datetime | None = None) -> Assessment:
+    assessment = Assessment.objects.select_for_update().select_related("participation__movement").get(pk=assessment.pk)
+    if assessment.status not in EDITABLE_BY_UNIT:
+        raise DomainError("Bản tự đánh giá đã được nộp.")
+    _ensure_unlocked(assessment)
+    with as_actor(actor):
+        _refresh_computed(assessment)
+    missing = [ln.criterion.code for ln in _lines(assessment) if ln.self_score is None]
+    if missing:
+        raise DomainError("Chưa tự chấm điểm tiêu chí: " + ", ".join(missing) + ".")
+    now = now or _now()
+    first_submission = assessment.submitted_at is None
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.submitted_at = now
+    assessment.submitted_by = actor
+    # A resubmission after a return is not late on its own: the first submission decides.
+    if first_submission:
+        assessment.late = timezone.localdate(now) > assessment.due_on
+    _save(assessment, actor)
+    if first_submission:
+        from chungtay.campaigns.services import obligation_fulfil
+
+        obligation_fulfil(
+            actor=actor, movement=assessment.participation.movement, unit=assessment.participation.unit,
+            kind=MilestoneKind.SELF_ASSESSMENT, when=now,
+        )  # fmt: skip
+    return assessment
+
+
+# --- Review by the office -----------------------------------------------------------------------
+def _ensure_not_own(actor: Any, assessment: Assessment) -> None:
+    """Nobody reviews the unit they belong to."""
+    unit_id = assessment.participation.unit_id
+    if actor is not None and actor.memberships.filter(unit_id=unit_id).exists():
+        raise DomainError("Không thẩm định bản tự đánh giá của chính đơn vị mình.")
+
+
+@transaction.atomic
+def review_save(
+    *, actor: Any, assessment: Assessment, entries: dict[int, tuple[Any, str]]
+) -> Assessment:  # fmt: skip
+    """Reviewer's scores, line id → (score or blank = accept the self score, reason)."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED):
+        raise DomainError("Chỉ thẩm định bản tự đánh giá đã nộp.")
+    _ensure_unlocked(assessment)
+    _ensure_not_own(actor, assessment)
+    with as_actor(actor):
+        for line in _lines(assessment):
+            if line.pk not in entries:
+                continue
+            raw, reason = entries[line.pk]
+            reason = nfc(reason or "")
+            field = f"review_{line.pk}"
+            score = parse_score(raw, label=f"Tiêu chí {line.criterion.code}", field=field)
+            _check_score(line, score, field=field, who="điểm thẩm định")
+            if score is not None and score != line.self_score and not reason:
+                raise DomainError(
+                    f"Tiêu chí {line.criterion.code}: điểm thẩm định {_fmt(score)} khác điểm tự chấm "
+                    f"{_fmt(line.self_score or ZERO)}, cần ghi lý do.",
+                    field=f"reason_{line.pk}",
+                )
+            if score == line.self_score and not reason:
+                score = None  # the same as the self score: accepted, nothing to explain
+            if score != line.review_score or reason != line.review_reason:
+                line.review_score, line.review_reason = score, reason
+                line.save(update_fields=["review_score", "review_reason"])
+    _save(assessment, actor)
+    return assessment
+
+
+@transaction.atomic
+def assessment_mark_reviewed(*, actor: Any, assessment: Assessment) -> Assessment:
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        raise DomainError("Chỉ bản tự đánh giá đã nộp, chưa thẩm định mới đánh dấu thẩm định xong.")
+    _ensure_unlocked(assessment)
+    _ensure_not_own(actor, assessment)
+    assessment.status = AssessmentStatus.REVIEWED
+    assessment.reviewed_at = _now()
+    assessment.reviewed_by = actor
+    _save(assessment, actor)
+    _flag_cross_reviews(assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(*, actor: Any, assessment: Assessment, comment: str) -> Assessment:
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    comment = nfc(comment)
+    if not comment:
+        raise DomainError("Cần ghi nội dung đơn vị phải bổ sung, chỉnh sửa.", field="comment")
+    if assessment.status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED):
+        raise DomainError("Chỉ trả lại bản tự đánh giá đã nộp.")
+    _ensure_unlocked(assessment)
+    assessment.status = AssessmentStatus.RETURNED
+    assessment.return_comment = comment
+    assessment.times_returned += 1
+    assessment.reviewed_at = None
+    _save(assessment, actor)
+    return assessment
+
+
+# --- Settings, bands ------------------------------------------------------------------------------
+def _ensure_movement_unlocked(movement: Movement) -> None:
+    if RankingApproval.objects.filter(movement=movement).exists():
+        raise DomainError(LOCKED_MESSAGE)
+
+
+@transaction.atomic
+def settings_update(*, actor: Any, movement: Movement, disagreement_margin: Decimal, tie_note: str) -> Any:
+    if disagreement_margin < 0:
+        raise DomainError("Mức chênh lệch không được âm.", field="disagreement_margin")
+    settings, _ = EvaluationSettings.objects.get_or_create(movement=movement)
+    settings.disagreement_margin, settings.tie_note = disagreement_margin, nfc(tie_note)
+    with as_actor(actor):
+        settings.save()
+    return settings
+
+
+def _rebanding(movement: Movement, actor: Any) -> None:
+    bands = selectors.bands_of(movement)
+    for a in Assessment.objects.filter(participation__movement=movement, status=AssessmentStatus.REVIEWED):
+        band = selectors.band_for(a.final_total, bands)
+        if a.band_id != (band.pk if band else None):
+            a.band = band
+            with as_actor(actor):
+                a.save(update_fields=["band"])
+
+
+@transaction.atomic
+def band_save(*, actor: Any, movement: Movement, name: str, minimum: Decimal, band: Band | None = None) -> Band:
+    _ensure_movement_unlocked(movement)
+    name = nfc(name)
+    if not name:
+        raise DomainError("Cần ghi tên xếp loại.", field="name")
+    if minimum < 0:
+        raise DomainError("Điểm tối thiểu không được âm.", field="minimum")
+    others = Band.objects.filter(movement=movement).exclude(pk=band.pk if band else None)
+    if others.filter(name__iexact=name).exists():
+        raise DomainError(f"Đã có xếp loại “{name}”.", field="name")
+    if others.filter(minimum=minimum).exists():
+        raise DomainError(f"Đã có xếp loại bắt đầu từ {_fmt(minimum)} điểm.", field="minimum")
+    band = band or Band(movement=movement)
+    band.name, band.minimum = name, minimum
+    with as_actor(actor):
+        band.save()
+    _rebanding(movement, actor)
+    return band
+
+
+@transaction.atomic
+def band_delete(*, actor: Any, band: Band) -> None:
+    _ensure_movement_unlocked(band.movement)
+    if AwardForm.objects.filter(minimum_band=band).exists():
+        raise DomainError(f"Xếp loại “{band.name}” đang là điều kiện của một hình thức khen thưởng.")
+    movement = band.movement
+    with as_actor(actor):
+        for assessment in Assessment.objects.filter(band=band):
+            assessment.band = None
+            assessment.save(update_fields=["band"])
+        band.delete()
+    _rebanding(movement, actor)
+
+
+# --- Cross review -----------------------------------------------------------------------------------
+@transaction.atomic
+def cross_group_create(*, actor: Any, movement: Movement, name: str, units: list[OrgUnit]) -> CrossReviewGroup:
+    _ensure_movement_unlocked(movement)
+    name = nfc(name)
+    if not name:
+        raise DomainError("Cần ghi tên cụm thi đua.", field="name")
+    if len(units) < 2:
+        raise DomainError("Một cụm cần ít nhất 2 đơn vị để chấm chéo.", field="units")
+    taking_part = set(movement.participations.values_list("unit_id", flat=True))
+    outside = [u.title for u in units if u.pk not in taking_part]
+    if outside:
+        raise DomainError("Không tham gia phong trào: " + ", ".join(outside) + ".", field="units")
+    if CrossReviewGroup.objects.filter(movement=movement, name__iexact=name).exists():
+        raise DomainError(f"Đã có cụm “{name}”.", field="name")
+    with as_actor(actor):
+        group = CrossReviewGroup.objects.create(movement=movement, name=name)
+        group.members.set(units)
+    return group
+
+
+def reviewer_must_recuse(reviewer_unit: OrgUnit, assessed_unit: OrgUnit) -> bool:
+    """A unit never scores itself, a unit above or below it: same line of the tree."""
+    return reviewer_unit.path.startswith(assessed_unit.path) or assessed_unit.path.startswith(reviewer_unit.path)
+
+
+@transaction.atomic
+def cross_review_record(
+    *, actor: Any, assessment: Assessment, reviewer_unit: OrgUnit, scores: dict[int, Any] | None = None,
+    recused: bool = False, reason: str = "",
+) -> CrossReview:  # fmt: skip
+    _ensure_unlocked(assessment)
+    assessed = assessment.participation.unit
+    if (
+        reviewer_must_recuse(reviewer_unit, assessed)
+        or actor.memberships.filter(unit__path__startswith=assessed.path).exists()
+    ):
+        raise DomainError("Không chấm chéo đơn vị của chính mình.")
+    same_group = CrossReviewGroup.objects.filter(
+        movement_id=assessment.participation.movement_id, members=reviewer_unit
+    ).filter(members=assessed)
+    if not same_group.exists():
+        raise DomainError(f"{reviewer_unit.title} không cùng cụm thi đua với {assessed.title}.")
+    if assessment.status == AssessmentStatus.DRAFT:
+        raise DomainError("Đơn vị chưa nộp bản tự đánh giá.")
+    review = CrossReview.objects.filter(assessment=assessment, reviewer_unit=reviewer_unit).first() or CrossReview(
+        assessment=assessment, reviewer_unit=reviewer_unit
+    )
+    review.reviewer = actor
+    reason = nfc(reason)
+    if recused:
+        if not reason:
+            raise DomainError("Cần ghi lý do không tham gia chấm.", field="reason")
+        review.recused, review.recusal_reason, review.scores, review.total = True, reason, {}, None
+        review.disagreement = False
+    else:
+        lines = list(_lines(assessment))
+        stored: dict[str, str] = {}
+        total_lines = []
+        for line in lines:
+            field = f"score_{line.pk}"
+            score = parse_score((scores or {}).get(line.pk), label=f"Tiêu chí {line.criterion.code}", field=field)
+            if score is None:
+                raise DomainError(f"Tiêu chí {line.criterion.code}: cần chấm điểm.", field=field)
+            _check_score(line, score, field=field, who="điểm chấm chéo")
+            stored[str(line.criterion_id)] = str(score)
+            line.review_score, line.self_score = score, score  # a scratch copy for totals_of
+            total_lines.append(line)
+        review.recused, review.recusal_reason, review.scores = False, "", stored
+        review.total = totals_of(total_lines, review=False)["total"]
+    with as_actor(actor):
+        review.save()
+    _flag_cross_reviews(assessment)
+    return review
+
+
+def _flag_cross_reviews(assessment: Assessment) -> None:
+    """A cross review whose total is off the office's (or, before review, the unit's own) by more
+    than the movement's margin is flagged for the meeting to look at."""
+    margin = selectors.settings_of(assessment.participation.movement).disagreement_margin
+    reference = (
+        assessment.review_total
+        if assessment.status in (AssessmentStatus.REVIEWED, AssessmentStatus.APPROVED)
+        else assessment.self_total
+    )
+    for review in assessment.cross_reviews.filter(recused=False):
+        flag = abs((review.total or ZERO) - reference) > margin
+        if flag != review.disagreement:
+            review.disagreement = flag
+            review.save(update_fields=["disagreement"])
+
+
+# --- Approval of the ranking ------------------------------------------------------------------------
+@transaction.atomic
+def ranking_approve(*, actor: Any, movement: Movement, level: int, note: str = "") -> RankingApproval:
+    if RankingApproval.objects.filter(movement=movement, level=level).exists():
+        raise DomainError("Kết quả xếp hạng của cấp này đã được phê duyệt.")
+    if not selectors.bands_of(movement):
+        raise DomainError("Chưa thiết lập các mức xếp loại.")
+    data = selectors.ranking(movement, level)
+    if data["pending"]:
+        names = ", ".join(a.participation.unit.title for a in data["pending"])
+        raise DomainError(f"Còn bản tự đánh giá chưa thẩm định xong: {names}.")
+    if not data["rows"]:
+        raise DomainError("Chưa có đơn vị nào được thẩm định để xếp hạng.")
+    with as_actor(actor):
+        for position, assessment in enumerate(data["rows"], start=1):
+            assessment.rank = position
+            assessment.status = AssessmentStatus.APPROVED
+            assessment.save(update_fields=["rank", "status", "updated_at"])
+        approval = RankingApproval.objects.create(
+            movement=movement, level=level, approved_by=actor, approved_at=_now(), note=nfc(note),
+            ranked=len(data["rows"]),
+        )  # fmt: skip
+    return approval
+
+
+# --- Awards ------------------------------------------------------------------------------------------
+@transaction.atomic
+def award_form_create(
+    *, actor: Any, movement: Movement, name: str, issuer: str, recipient: str, quota: int,
+    minimum_band: Band | None = None, decided_here: bool = True,
+) -> AwardForm:  # fmt: skip
+    name, issuer = nfc(name), nfc(issuer)
+    if not name:
+        raise DomainError("Cần ghi hình thức khen thưởng.", field="name")
+    if recipient not in Recipient.values:
+        raise DomainError("Đối tượng khen thưởng không hợp lệ.", field="recipient")
+    if quota < 1:
+        raise DomainError("Số lượng tối đa phải từ 1 trở lên.", field="quota")
+    if minimum_band is not None and minimum_band.movement_id != movement.pk:
+        raise DomainError("Xếp loại không thuộc phong trào này.", field="minimum_band")
+    if AwardForm.objects.filter(movement=movement, name__iexact=name, recipient=recipient).exists():
+        raise DomainError(f"Đã có hình thức “{name}” cho đối tượng này.", field="name")
+    with as_actor(actor):
+        return AwardForm.objects.create(
+            movement=movement, name=name, issuer=issuer, recipient=recipient, quota=quota, minimum_band=minimum_band,
+            decided_here=decided_here, order=AwardForm.objects.filter(movement=movement).count() + 1,
+        )  # fmt: skip
+
+
+def _approved_assessment(movement: Movement, unit: OrgUnit) -> Assessment | None:
+    return (
+        Assessment.objects.filter(
+            participation__movement=movement, participation__unit=unit, status=AssessmentStatus.APPROVED
+        )
+        .select_related("band")
+        .first()
+    )
+
+
+@transaction.atomic
+def proposal_add(
+    *, actor: Any, award_form: AwardForm, unit: OrgUnit, achievements: str, person_name: str = "",
+    position: str = "",
+) -> Proposal:  # fmt: skip
+    award_form = AwardForm.objects.select_for_update().select_related("movement", "minimum_band").get(pk=award_form.pk)
+    movement = award_form.movement
+    achievements, person_name, position = nfc(achievements), nfc(person_name), nfc(position)
+    if not achievements:
+        raise DomainError("Cần ghi tóm tắt thành tích.", field="achievements")
+    used = award_form.proposals.exclude(status=ProposalStatus.REJECTED).count()
+    if used >= award_form.quota:
+        raise DomainError(
+            f"{award_form.name}: đã đủ {award_form.quota} đề nghị theo số lượng cho phép, không thể đề nghị thêm.",
+            field="award_form",
+        )
+    if not movement.participations.filter(unit=unit).exists() and not unit.path.startswith(movement.issuing_unit.path):
+        raise DomainError(f"{unit.title} không thuộc phạm vi phong trào.", field="unit")
+    assessment = _approved_assessment(movement, unit)
+    if award_form.recipient == Recipient.INDIVIDUAL:
+        if not person_name:
+            raise DomainError("Cần ghi họ và tên cá nhân được đề nghị.", field="person_name")
+        duplicate = award_form.proposals.filter(unit=unit, person_name__iexact=person_name)
+    else:
+        person_name = position = ""
+        if award_form.minimum_band is not None:
+            band = assessment.band if assessment else None
+            if band is None or band.minimum < award_form.minimum_band.minimum:
+                reached = f"xếp loại “{band.name}”" if band else "chưa có xếp loại đã phê duyệt"
+                raise DomainError(
+                    f"{unit.title} {reached}; {award_form.name} chỉ dành cho đơn vị xếp loại từ "
+                    f"“{award_form.minimum_band.name}” trở lên.",
+                    field="unit",
+                )
+        duplicate = award_form.proposals.filter(unit=unit)
+    if duplicate.exclude(status=ProposalStatus.REJECTED).exists():
+        raise DomainError(f"{person_name or unit.title} đã có trong danh sách đề nghị {award_form.name}.", field="unit")
+    with as_actor(actor):
+        return Proposal.objects.create(
+            award_form=award_form, unit=unit, person_name=person_name, position=position, achievements=achievements,
+            assessment=assessment, created_by=actor, order=award_form.proposals.count() + 1,
+        )  # fmt: skip
+
+
+def achievements_text(assessment: Assessment) -> str:
+    band = assessment.band.name if assessment.band else ""
+    return (
+        f"Đạt {_fmt(assessment.final_total)} điểm, xếp loại {band}, xếp thứ {assessment.rank} "
+        f"trong phong trào thi đua {assessment.participation.movement.symbol}."
+    )
+
+
+@transaction.atomic
+def proposals_from_ranking(
+    *, actor: Any, award_form: AwardForm, count: int, band: Band | None = None
+) -> list[Proposal]:
+    """Propose the top `count` units of the approved ranking (optionally of one band) not yet proposed."""
+    if award_form.recipient != Recipient.COLLECTIVE:
+        raise DomainError("Chỉ đề nghị từ bảng xếp hạng cho hình thức khen tập thể.", field="award_form")
+    if count < 1:
+        raise DomainError("Số đơn vị đề nghị phải từ 1 trở lên.", field="count")
+    qs = Assessment.objects.filter(
+        participation__movement=award_form.movement, status=AssessmentStatus.APPROVED, rank__isnull=False
+    ).select_related("participation__unit", "band", "participation__movement")
+    if band is not None:
+        qs = qs.filter(band=band)
+    taken = set(award_form.proposals.exclude(status=ProposalStatus.REJECTED).values_list("unit_id", flat=True))
+    created = []
+    for assessment in qs.order_by("rank"):
+        if len(created) == count:
+            break
+        if assessment.participation.unit_id in taken:
+            continue
+        created.append(
+            proposal_add(
+                actor=actor,
+                award_form=award_form,
+                unit=assessment.participation.unit,
+                achievements=achievements_text(assessment),
+            )
+        )
+    if not created:
+        raise DomainError("Không còn đơn vị nào phù hợp trong kết quả xếp hạng đã phê duyệt.", field="count")
+    return created
+
+
+@transaction.atomic
+def proposal_remove(*, actor: Any, proposal: Proposal) -> None:
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise DomainError("Chỉ rút đề nghị chưa được biểu quyết.")
+    with as_actor(actor):
+        proposal.delete()
+
+
+@transaction.atomic
+def meeting_create(
+    *, actor: Any, movement: Movement, held_on: dt.date, place: str, chair: str, attendees: int, note: str = ""
+) -> Meeting:  # fmt: skip
+    place, chair = nfc(place), nfc(chair)
+    if not place:
+        raise DomainError("Cần ghi địa điểm họp.", field="place")
+    if not chair:
+        raise DomainError("Cần ghi người chủ trì.", field="chair")
+    if attendees < 1:
+        raise DomainError("Số thành viên dự họp phải từ 1 trở lên.", field="attendees")
+    with as_actor(actor):
+        return Meeting.objects.create(
+            movement=movement, held_on=held_on, place=place, chair=chair, attendees=attendees, note=nfc(note),
+            created_by=actor,
+        )  # fmt: skip
+
+
+def vote_passes(agree: int, attendees: int) -> bool:
+    """Passed with the agreement of more than half of the members present."""
+    return agree * 2 > attendees
+
+
+@transaction.atomic
+def vote_record(
+    *, actor: Any, meeting: Meeting, proposal: Proposal, agree: int, disagree: int, abstain: int = 0
+) -> Vote:  # fmt: skip
+    label = f"Đề nghị “{proposal.nominee}” ({proposal.award_form.name})"
+    if proposal.award_form.movement_id != meeting.movement_id:
+        raise DomainError(f"{label} không thuộc phong trào của cuộc họp.")
+    if proposal.status == ProposalStatus.DECIDED:
+        raise DomainError(f"{label} đã có quyết định khen thưởng.")
+    if min(agree, disagree, abstain) < 0:
+        raise DomainError(f"{label}: số phiếu không được âm.", field=f"agree_{proposal.pk}")
+    if agree + disagree + abstain > meeting.attendees:
+        raise DomainError(
+            f"{label}: tổng số phiếu {agree + disagree + abstain} vượt số thành viên dự họp ({meeting.attendees}).",
+            field=f"agree_{proposal.pk}",
+        )
+    passed = vote_passes(agree, meeting.attendees)
+    vote = Vote.objects.filter(meeting=meeting, proposal=proposal).first() or Vote(meeting=meeting, proposal=proposal)
+    vote.agree, vote.disagree, vote.abstain, vote.passed = agree, disagree, abstain, passed
+    proposal.status = ProposalStatus.PASSED if passed else ProposalStatus.REJECTED
+    with as_actor(actor):
+        vote.save()
+        proposal.save(update_fields=["status"])
+    return vote
+
+
+@transaction.atomic
+def decision_create(
+    *, actor: Any, movement: Movement, number: str, signed_on: dt.date, signer_name: str,
+    signer_title: str = "TM. BAN THƯỜNG TRỰC", signer_role: str = "CHỦ TỊCH", memo_number: str = "",
+) -> Decision:  # fmt: skip
+    number, signer_name = nfc(number).strip(), nfc(signer_name)
+    if not number:
+        raise DomainError("Cần ghi số, ký hiệu quyết định.", field="number")
+    if not signer_name:
+        raise DomainError("Cần ghi họ tên người ký.", field="signer_name")
+    if Decision.objects.filter(movement=movement, number__iexact=number).exists():
+        raise DomainError(f"Đã có quyết định số {number}.", field="number")
+    passed = list(
+        Proposal.objects.filter(
+            award_form__movement=movement, award_form__decided_here=True, status=ProposalStatus.PASSED,
+            decision__isnull=True,
+        )
+    )  # fmt: skip
+    if not passed:
+        raise DomainError("Chưa có đề nghị nào được biểu quyết thông qua để đưa vào quyết định.")
+    with as_actor(actor):
+        decision = Decision.objects.create(
+            movement=movement, number=number, signed_on=signed_on, signer_name=signer_name,
+            signer_title=nfc(signer_title), signer_role=nfc(signer_role), memo_number=nfc(memo_number),
+            created_by=actor,
+        )  # fmt: skip
+        for p in passed:
+            p.decision = decision
+            p.save(update_fields=["decision"])
+    return decision
+
+
+@transaction.atomic
+def decision_sign(*, actor: Any, decision: Decision, store_documents: bool = True) -> Decision:
+    """Sign: the proposals become decided, and the rendered tờ trình and quyết định are kept as
+    documents of the decision, so what was signed stays what it was even if templates change."""
+    decision = Decision.objects.select_for_update().select_related("movement__issuing_unit").get(pk=decision.pk)
+    if decision.is_signed:
+        raise DomainError("Quyết định đã được ký ban hành.")
+    if not decision.proposals.exists():
+        raise DomainError("Quyết định chưa có ai được khen thưởng.")
+    decision.status = DecisionStatus.SIGNED
+    decision.signed_by = actor
+    decision.signed_at = _now()
+    with as_actor(actor):
+        decision.save()
+        for proposal in decision.proposals.all():
+            proposal.status = ProposalStatus.DECIDED
+            proposal.save(update_fields=["status"])
+    if store_documents:
+        from . import documents
+
+        documents.store_signed(actor=actor, decision=decision)
+    return decision

@@ -1,0 +1,123 @@
+"""A launched movement on the shared test tree with the commune criteria of 199/KH-MTTQ-BTT
+(reviewed, computed, yes/no, bonus and penalty lines), and helpers to take a unit through
+self-assessment and review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+import pytest
+
+from chungtay.campaigns import services as campaigns
+from chungtay.campaigns.models import CriterionKind, MilestoneKind, Movement, Participation
+from chungtay.core.dates import today
+from chungtay.evaluation import services
+from chungtay.evaluation.models import Assessment
+from chungtay.orgunits.models import Level
+
+C = CriterionKind
+# (code, parent, kind, points, metric)
+CRITERIA = [
+    ("3.2.1", "", C.GROUP, 0, ""),
+    ("3.2.1.a", "3.2.1", C.REVIEWED, 30, ""),
+    ("3.2.1.b", "3.2.1", C.REVIEWED, 20, ""),
+    ("3.2.1.c", "3.2.1", C.YES_NO, 10, ""),
+    ("3.2.1.d", "3.2.1", C.COMPUTED, 10, "obligations_on_time"),
+    ("3.2.2", "", C.GROUP, 0, ""),
+    ("3.2.2.c", "3.2.2", C.COMPUTED, 30, "housing_completion_vs_phase"),
+    ("3.2.3", "", C.GROUP, 0, ""),
+    ("3.2.3.a", "3.2.3", C.BONUS, 5, ""),
+    ("3.2.3.b", "3.2.3", C.PENALTY, 5, ""),
+]
+
+
+def day(offset: int) -> dt.date:
+    return today() + dt.timedelta(days=offset)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def movement(tree, people) -> Movement:
+    office = people.town_office
+    m = campaigns.movement_create(
+        actor=office, issuing_unit=tree.town, symbol="199/KH-MTTQ-BTT", issued_on=day(-100),
+        title="Phong trào thi đua năm 2024", starts_on=day(-100), ends_on=day(30), review_month=day(40),
+    )  # fmt: skip
+    for code, parent, kind, points, metric in CRITERIA:
+        campaigns.criterion_add(
+            actor=office, movement=m, level=Level.COMMUNE, code=code, parent_code=parent, kind=kind,
+            max_points=Decimal(points), metric_key=metric, title=f"Tiêu chí {code}",
+        )  # fmt: skip
+    campaigns.participants_add_level(actor=office, movement=m, level=Level.COMMUNE)
+    campaigns.milestone_add(
+        actor=office, movement=m, kind=MilestoneKind.SELF_ASSESSMENT, level=Level.COMMUNE, due_on=day(10)
+    )
+    campaigns.movement_launch(actor=office, movement=m)
+    m.refresh_from_db()
+    return m
+
+
+def participation(movement: Movement, unit) -> Participation:  # type: ignore[no-untyped-def]
+    return Participation.objects.select_related("unit", "movement").get(movement=movement, unit=unit)
+
+
+def lines_by_code(assessment: Assessment) -> dict:
+    return {line.criterion.code: line for line in assessment.lines.select_related("criterion")}
+
+
+def self_score(actor, assessment: Assessment, scores: dict[str, object]) -> Assessment:  # type: ignore[no-untyped-def]
+    lines = lines_by_code(assessment)
+    entries = {lines[code].pk: (value, f"Giải trình {code}") for code, value in scores.items()}
+    return services.assessment_save(actor=actor, assessment=assessment, entries=entries)
+
+
+FULL = {"3.2.1.a": 28, "3.2.1.b": 18, "3.2.1.c": 10, "3.2.3.a": 5, "3.2.3.b": 0}
+
+
+@pytest.fixture
+def submitted(movement, tree, people):
+    """Both communes self-scored and submitted."""
+
+    def make(unit, actor, scores=None):  # type: ignore[no-untyped-def]
+        a = services.assessment_open(actor=actor, participation=participation(movement, unit))
+        self_score(actor, a, scores or FULL)
+        return services.assessment_submit(actor=actor, assessment=a)
+
+    return make
+
+
+_codes = itertools.count(1)
+
+
+@pytest.fixture
+def norm(db):
+    from chungtay.housing.models import SupportNorm
+
+    return SupportNorm.objects.create(
+        programme="Xóa nhà tạm", kind="new", amount=60_000_000, valid_from=dt.date(2023, 1, 1),
+        legal_basis="Nghị quyết 13/2023/NQ-HĐND",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def make_household(norm):
+    from chungtay.housing.models import Household
+
+    def make(area, **extra):  # type: ignore[no-untyped-def]
+        n = next(_codes)
+        fields = {
+            "code": f"DG-{n:04d}", "area": area, "head_name": f"Hộ Thử Nghiệm {n}", "category": "poor",
+            "support_kind": "new", "phase_year": day(30).year,
+            "decision_number": "8584/QĐ-UBND", "decision_date": dt.date(2023, 12, 20), "norm": norm,
+            "state_support": 60_000_000,
+        }  # fmt: skip
+        fields.update(extra)
+        return Household.objects.create(**fields)
+
+    return make
