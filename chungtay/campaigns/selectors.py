@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from chungtay.core.access import scope_q, visible_to
+from chungtay.core.access import has_perm, scope_q, visible_to
 from chungtay.core.dates import today
 from chungtay.core.documents import documents_for, documents_for_many
 from chungtay.core.models import DocumentLink
@@ -74,6 +74,15 @@ def participation_or_404(user: Any, movement: Movement, unit_pk: int, perm: str)
 def participations_for(user: Any, movement: Movement, perm: str = "movement.participate") -> QuerySet[Participation]:
     qs = movement.participations.select_related("unit").order_by("level", "unit__path")
     return visible_to(user, qs, perm, "unit__path")
+
+
+def own_participations(user: Any, movement: Movement) -> list[Participation]:
+    """The units whose workspace a person opens from the movement page. The office of the issuing
+    unit reaches every participant through the follow-up matrix, so it gets only its own unit here."""
+    qs = participations_for(user, movement)
+    if has_perm(user, "movement.manage", movement.issuing_unit):
+        qs = qs.filter(unit=movement.issuing_unit)
+    return list(qs[:30])
 
 
 # --- Criteria -----------------------------------------------------------------------------------

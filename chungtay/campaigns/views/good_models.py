@@ -38,7 +38,7 @@ def goodmodel_list(request: HttpRequest, pk: int) -> HttpResponse:
     movement = selectors.movement_or_404(user, pk)
     return render(request, "campaigns/goodmodel_list.html", {
         "movement": movement, "models": selectors.good_models_for(user, movement),
-        "my_participations": list(selectors.participations_for(user, movement)[:30]),
+        "my_participations": selectors.own_participations(user, movement),
     })  # fmt: skip
 
 

@@ -122,7 +122,7 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "legal": movement.legal_references.all(),
         "legal_form": LegalReferenceForm() if can_manage else None,
-        "my_participations": list(selectors.participations_for(user, movement)[:30]),
+        "my_participations": selectors.own_participations(user, movement),
         "contests": movement.contests.all(),
         "can_audit": has_perm(user, "audit.view", movement.issuing_unit),
         **_setup_context(movement),
