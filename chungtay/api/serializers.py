@@ -1,0 +1,284 @@
+"""Serializers: public ones describe what `portal.public` returns; staff ones validate input for the
+housing and funds services (which keep every rule, so the API and the pages behave alike)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from chungtay.funds.models import Channel, Designation, DonorKind
+from chungtay.housing.models import Category, Gender, Stage, SupportKind
+
+MAX_AMOUNT = 10**15  # đồng; keeps a mistyped figure out of BigIntegerField overflow
+MAX_ID = 2**31 - 1
+
+
+# --- Public ----------------------------------------------------------------------------------
+class FiguresSerializer(serializers.Serializer):
+    planned = serializers.IntegerField(help_text="Hộ cần hỗ trợ (không tính hộ đã rút)")
+    started = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    handed_over = serializers.IntegerField()
+    done_percent = serializers.IntegerField()
+    state_support = serializers.IntegerField(help_text="Kinh phí Nhà nước hỗ trợ theo danh sách, đồng")
+    mobilised = serializers.IntegerField(help_text="Đã vận động vào các quỹ, đồng")
+    allocated = serializers.IntegerField(help_text="Đã phân bổ cho hộ (gồm phần đã chi), đồng")
+    disbursed = serializers.IntegerField(help_text="Đã chi cho hộ, đồng")
+
+
+class PublicUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    level = serializers.IntegerField()
+    parent_id = serializers.IntegerField(allow_null=True)
+
+
+class ChildFiguresSerializer(serializers.Serializer):
+    unit = PublicUnitSerializer()
+    figures = FiguresSerializer()
+
+
+class UnitReportSerializer(serializers.Serializer):
+    unit = PublicUnitSerializer()
+    figures = FiguresSerializer()
+    children = ChildFiguresSerializer(many=True)
+
+
+class MovementSerializer(serializers.Serializer):
+    symbol = serializers.CharField()
+    title = serializers.CharField()
+    theme = serializers.CharField()
+    issued_on = serializers.DateField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    status = serializers.CharField()
+
+
+class SummarySerializer(serializers.Serializer):
+    movement = MovementSerializer(allow_null=True)
+    report = UnitReportSerializer(allow_null=True)
+
+
+class PublicReceiptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    received_on = serializers.DateField()
+    donor = serializers.CharField(help_text="Tên công khai; “Nhà hảo tâm ẩn danh” nếu ẩn danh")
+    amount = serializers.IntegerField()
+    channel = serializers.CharField()
+    designation = serializers.CharField()
+    designated_to = serializers.CharField()
+    bank_ref = serializers.CharField()
+    fund_code = serializers.CharField()
+    fund = serializers.CharField()
+
+
+class ReceiptQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Tìm không dấu")
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    amount_min = serializers.IntegerField(required=False, min_value=0, max_value=MAX_AMOUNT)
+    amount_max = serializers.IntegerField(required=False, min_value=0, max_value=MAX_AMOUNT)
+    fund = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": "Đến ngày phải sau hoặc bằng từ ngày."})
+        low, high = attrs.get("amount_min"), attrs.get("amount_max")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"amount_max": "Số tiền đến phải lớn hơn hoặc bằng số tiền từ."})
+        return attrs
+
+
+class HouseholdQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Mã hộ hoặc khu dân cư")
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    status = serializers.ChoiceField(
+        required=False,
+        choices=["approved", "surveyed", "started", "building", "completed", "handed_over"],
+    )
+
+
+class UnitQuerySerializer(serializers.Serializer):
+    parent = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    level = serializers.IntegerField(required=False, min_value=0, max_value=4)
+
+
+class PublicHouseholdSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(help_text="Tên chủ hộ đã che, ví dụ “Nguyễn V. A.”")
+    area = serializers.CharField()
+    commune = serializers.CharField()
+    support_kind = serializers.CharField()
+    phase_year = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class TimelineSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    date = serializers.DateField()
+    percent = serializers.IntegerField()
+
+
+class MoneySerializer(serializers.Serializer):
+    source = serializers.CharField()
+    planned = serializers.IntegerField()
+    allocated = serializers.IntegerField()
+    disbursed = serializers.IntegerField()
+
+
+class PhotoSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    stage = serializers.CharField()
+    date = serializers.DateField()
+
+
+class PublicHouseholdDetailSerializer(PublicHouseholdSerializer):
+    timeline = TimelineSerializer(many=True)
+    money = MoneySerializer(many=True)
+    photos = PhotoSerializer(many=True, help_text="Chỉ khi hộ đồng ý công khai ảnh")
+
+
+class PublicProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    household_code = serializers.CharField()
+    area = serializers.CharField()
+    stage = serializers.CharField()
+    date = serializers.DateField()
+    percent = serializers.IntegerField()
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+
+# --- Staff -----------------------------------------------------------------------------------
+PRIVATE_FIELDS = ("citizen_id", "phone", "address_detail", "health_note", "lat", "lon")
+
+
+class HouseholdSerializer(serializers.Serializer):
+    """A household for staff. Private fields appear only to people holding "housing.private" over
+    the household's area (the view sets `show_private` per row)."""
+
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(required=False, allow_blank=True, max_length=30, help_text="Bỏ trống: tự cấp mã")
+    area = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Mã số khu dân cư (OrgUnit id)")
+    area_name = serializers.CharField(read_only=True)
+    head_name = serializers.CharField(max_length=150)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
+    birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=9999)
+    category = serializers.ChoiceField(choices=Category.choices)
+    support_kind = serializers.ChoiceField(choices=SupportKind.choices)
+    phase_year = serializers.IntegerField(min_value=1, max_value=9999)
+    decision_number = serializers.CharField(max_length=60)
+    decision_date = serializers.DateField()
+    state_support = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_AMOUNT)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=250)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=250)
+    photo_consent = serializers.BooleanField(required=False, default=False)
+    status = serializers.CharField(read_only=True)
+    citizen_id = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    address_detail = serializers.CharField(required=False, allow_blank=True, max_length=250)
+    health_note = serializers.CharField(required=False, allow_blank=True, max_length=250)
+    lat = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                   min_value=-90, max_value=90)  # fmt: skip
+    lon = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                   min_value=-180, max_value=180)  # fmt: skip
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = {
+            "id": instance.pk,
+            "code": instance.code,
+            "area": instance.area_id,
+            "area_name": instance.area.title,
+            "head_name": instance.head_name,
+            "gender": instance.gender,
+            "birth_year": instance.birth_year,
+            "category": instance.category,
+            "support_kind": instance.support_kind,
+            "phase_year": instance.phase_year,
+            "decision_number": instance.decision_number,
+            "decision_date": instance.decision_date.isoformat(),
+            "state_support": instance.state_support,
+            "override_reason": instance.override_reason,
+            "note": instance.note,
+            "photo_consent": instance.photo_consent,
+            "status": instance.status,
+        }
+        if getattr(instance, "show_private", False):
+            data.update(
+                citizen_id=instance.citizen_id,
+                phone=instance.phone,
+                address_detail=instance.address_detail,
+                health_note=instance.health_note,
+                lat=None if instance.lat is None else str(instance.lat),
+                lon=None if instance.lon is None else str(instance.lon),
+            )
+        return data
+
+
+class ProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    household = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Mã số hộ (id)")
+    household_code = serializers.CharField(read_only=True)
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    date = serializers.DateField()
+    percent = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    verified = serializers.BooleanField(read_only=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return {
+            "id": instance.pk,
+            "household": instance.household_id,
+            "household_code": instance.household.code,
+            "stage": instance.stage,
+            "date": instance.date.isoformat(),
+            "percent": instance.percent,
+            "note": instance.note,
+            "verified": instance.verified_at is not None,
+        }
+
+
+class ReceiptSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    fund = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Mã số quỹ (id)")
+    fund_name = serializers.CharField(read_only=True)
+    donor_name = serializers.CharField(max_length=200)
+    donor_kind = serializers.ChoiceField(choices=DonorKind.choices, required=False, default=DonorKind.PERSON)
+    anonymous = serializers.BooleanField(required=False, default=False)
+    public_name = serializers.CharField(read_only=True)
+    amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
+    received_on = serializers.DateField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    receipt_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    bank_ref = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    designation = serializers.ChoiceField(choices=Designation.choices, required=False, default=Designation.GENERAL)
+    designated_unit = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    designated_household = serializers.CharField(required=False, allow_blank=True, max_length=30,
+                                                 help_text="Mã hộ")  # fmt: skip
+    memo = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return {
+            "id": instance.pk,
+            "fund": instance.fund_id,
+            "fund_name": instance.fund.name,
+            "donor_name": instance.donor.name,
+            "donor_kind": instance.donor.kind,
+            "anonymous": instance.donor.anonymous,
+            "public_name": instance.donor.public_name,
+            "amount": instance.amount,
+            "received_on": instance.received_on.isoformat(),
+            "channel": instance.channel,
+            "receipt_number": instance.receipt_number,
+            "bank_ref": instance.bank_ref,
+            "designation": instance.designation,
+            "designated_unit": instance.designated_unit_id,
+            "designated_household": instance.designated_household.code if instance.designated_household_id else "",
+            "memo": instance.memo,
+        }

@@ -1,0 +1,165 @@
+"""Open data: the public ledger and progress as CSV and JSON with a stable, documented schema.
+
+Column names are English snake_case and never change meaning; new columns are only ever added at
+the end (docs/open-data.md). Every row comes from the public selector layer.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import public
+
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    meaning: Any
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    title: Any
+    columns: tuple[Column, ...]
+    rows: Callable[[], Iterable[dict[str, Any]]]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _receipts() -> Iterator[dict[str, Any]]:
+    for row in public.iter_values(public.receipts()):
+        yield public.receipt_row(row)
+
+
+def _households() -> Iterator[dict[str, Any]]:
+    for row in public.iter_values(public.households()):
+        yield public.household_rows([row])[0]
+
+
+def _progress() -> Iterator[dict[str, Any]]:
+    for row in public.iter_values(public.progress_rows()):
+        yield public.progress_row(row)
+
+
+DATASETS: dict[str, Dataset] = {
+    "receipts": Dataset(
+        "receipts",
+        _("Các khoản ủng hộ đã nhận"),
+        (
+            Column("id", "integer", _("Số thứ tự của khoản ủng hộ trong hệ thống")),
+            Column("received_on", "date (YYYY-MM-DD)", _("Ngày nhận")),
+            Column("donor", "string", _("Tên nhà hảo tâm như được công khai; “Nhà hảo tâm ẩn danh” nếu ẩn danh")),
+            Column("amount", "integer (đồng)", _("Số tiền, đồng")),
+            Column("channel", "tien_mat | chuyen_khoan", _("Hình thức nhận: tiền mặt hoặc chuyển khoản")),
+            Column("designation", "chung | phong_trao | don_vi | ho", _("Mục đích ủng hộ")),
+            Column("designated_to", "string", _("Đơn vị hoặc mã hộ được ủng hộ (nếu có)")),
+            Column("bank_ref", "string", _("Số tham chiếu ngân hàng (chuyển khoản)")),
+            Column("fund_code", "string", _("Mã quỹ nhận")),
+            Column("fund", "string", _("Tên quỹ nhận")),
+        ),
+        _receipts,
+    ),
+    "allocations": Dataset(
+        "allocations",
+        _("Phân bổ và chi cho từng hộ theo nguồn"),
+        (
+            Column("household_code", "string", _("Mã hộ")),
+            Column("area", "string", _("Khu dân cư")),
+            Column(
+                "source",
+                "front_fund | state | sponsor | other_programme | own_share",
+                _("Nguồn: quỹ do Mặt trận quản lý, ngân sách, nhà tài trợ, lồng ghép, hộ đối ứng"),
+            ),
+            Column("allocated", "integer (đồng)", _("Đã phân bổ (gồm cả phần đã chi)")),
+            Column("disbursed", "integer (đồng)", _("Đã chi cho hộ")),
+        ),
+        lambda: public.household_money_rows(),
+    ),
+    "households": Dataset(
+        "households",
+        _("Hộ được hỗ trợ nhà ở"),
+        (
+            Column("code", "string", _("Mã hộ")),
+            Column("name", "string", _("Tên chủ hộ đã che (ví dụ “Nguyễn V. A.”)")),
+            Column("area", "string", _("Khu dân cư")),
+            Column("commune", "string", _("Xã, phường")),
+            Column("support_kind", "new | repair", _("Xây mới hoặc sửa chữa")),
+            Column("phase_year", "integer", _("Năm thực hiện theo phân kỳ")),
+            Column(
+                "status",
+                "approved | surveyed | started | building | completed | handed_over",
+                _("Trạng thái"),
+            ),
+        ),
+        _households,
+    ),
+    "progress": Dataset(
+        "progress",
+        _("Tiến độ xây, sửa nhà"),
+        (
+            Column("id", "integer", _("Số thứ tự của lần cập nhật")),
+            Column("household_code", "string", _("Mã hộ")),
+            Column("area", "string", _("Khu dân cư")),
+            Column("stage", "start | foundation | walls | roof | completed | handed_over", _("Giai đoạn")),
+            Column("date", "date (YYYY-MM-DD)", _("Ngày đạt giai đoạn")),
+            Column("percent", "integer 0–100", _("Tỷ lệ hoàn thành")),
+        ),
+        _progress,
+    ),
+}
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def csv_chunks(dataset: Dataset) -> Iterator[str]:
+    """UTF-8 with a BOM so Excel opens Vietnamese text correctly; one header row, then the data."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    writer.writerow(dataset.names)
+    for row in dataset.rows():
+        writer.writerow([_cell(row.get(name, "")) for name in dataset.names])
+        if buffer.tell() > 16_384:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def json_chunks(dataset: Dataset) -> Iterator[str]:
+    head = {
+        "dataset": dataset.slug,
+        "schema_version": SCHEMA_VERSION,
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "fields": [{"name": c.name, "type": c.type, "meaning": str(c.meaning)} for c in dataset.columns],
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": ['
+    first = True
+    for row in dataset.rows():
+        item = {name: _cell(row.get(name, "")) for name in dataset.names}
+        yield ("" if first else ",") + json.dumps(item, ensure_ascii=False)
+        first = False
+    yield "]}"

@@ -1,0 +1,665 @@
+"""The public selector layer: the only way the portal and the public API read data.
+
+Everything here is safe to show to anyone, and is built so that it stays safe when models grow:
+- rows are selected with explicit `.values(...)` columns, never whole Household/Donor/Receipt rows;
+- a household is its code, area and masked head name ("Nguyễn V. A."); its citizen ID, phone,
+  exact address, health note, exact coordinates and progress notes are never selected;
+- a donor is their public name, decided in SQL (anonymous → "Nhà hảo tâm ẩn danh"); the real name of
+  an anonymous donor is never selected nor searched, the contact never;
+- a receipt's memo is never selected (it may carry personal data), nor a complaint's parties;
+- map positions are rounded in SQL to 0.01° (~1 km) and grouped, so a point never pins a house;
+- photos only of households that consented to publication.
+
+Decree 93/2021/NĐ-CP art. 14 asks for what was received and distributed, to whom, at what level,
+and when, where and how it was received: those are the columns published here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Round, Substr
+
+from chungtay.core.text import fold, mask_name
+from chungtay.orgunits.models import Kind, Level, OrgUnit
+
+ANONYMOUS_NAME = "Nhà hảo tâm ẩn danh"
+POSITION_DECIMALS = 2  # 0.01° of latitude ≈ 1.1 km
+
+# Household statuses and stages as the public sees them.
+PUBLIC_HOUSEHOLD = ~Q(status="withdrawn")
+
+
+# --- Units ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PublicUnit:
+    id: int
+    name: str
+    kind: str
+    level: int
+    path: str
+
+    @property
+    def title(self) -> str:
+        kind = str(Kind(self.kind).label) if self.kind in Kind.values else ""
+        if not kind or fold(self.name).startswith(fold(kind)):
+            return self.name
+        return f"{kind} {self.name}"
+
+
+_UNIT_FIELDS = ("id", "name", "kind", "level", "path")
+
+
+def _unit(row: dict[str, Any]) -> PublicUnit:
+    return PublicUnit(**{key: row[key] for key in _UNIT_FIELDS})
+
+
+def unit_get(pk: int) -> PublicUnit | None:
+    row = OrgUnit.objects.filter(pk=pk).values(*_UNIT_FIELDS).first()
+    return _unit(row) if row else None
+
+
+def unit_children(unit: PublicUnit) -> list[PublicUnit]:
+    rows = OrgUnit.objects.filter(path__startswith=unit.path, depth=len(unit.path) // OrgUnit.steplen + 1)
+    return [_unit(row) for row in rows.order_by("kind", "name").values(*_UNIT_FIELDS)]
+
+
+def unit_ancestors(unit: PublicUnit) -> list[PublicUnit]:
+    step = OrgUnit.steplen
+    prefixes = [unit.path[: i * step] for i in range(1, len(unit.path) // step)]
+    return [_unit(row) for row in OrgUnit.objects.filter(path__in=prefixes).order_by("depth").values(*_UNIT_FIELDS)]
+
+
+def units_list(*, parent: int | None = None, level: int | None = None) -> QuerySet:
+    """Units for the API: id, name, kind, level and parent id; filter by parent or level."""
+    qs = OrgUnit.objects.order_by("path")
+    if parent is not None:
+        qs = qs.filter(parent_id=parent)
+    if level is not None:
+        qs = qs.filter(level=level)
+    return qs.values("id", "name", "kind", "level", "parent_id")
+
+
+# --- The movement -----------------------------------------------------------------------------
+def current_movement() -> dict[str, Any] | None:
+    """The latest movement that has been launched (drafts are not public)."""
+    from chungtay.campaigns.models import Movement, MovementStatus
+
+    return (
+        Movement.objects.exclude(status=MovementStatus.DRAFT)
+        .order_by("-issued_on", "-id")
+        .values("id", "symbol", "title", "theme", "issued_on", "starts_on", "ends_on", "status", "issuing_unit_id")
+        .first()
+    )
+
+
+def home_unit() -> PublicUnit | None:
+    """The unit the portal opens on: the current movement's issuing unit, else the first district."""
+    movement = current_movement()
+    if movement:
+        return unit_get(movement["issuing_unit_id"])
+    row = OrgUnit.objects.filter(level=Level.DISTRICT).order_by("path").values(*_UNIT_FIELDS).first()
+    if row is None:
+        row = OrgUnit.objects.order_by("path").values(*_UNIT_FIELDS).first()
+    return _unit(row) if row else None
+
+
+# --- Progress and money per unit ---------------------------------------------------------------
+@dataclass
+class Figures:
+    """Houses and money for a unit's subtree: what the home and unit pages show."""
+
+    planned: int = 0
+    started: int = 0
+    completed: int = 0
+    handed_over: int = 0
+    state_support: int = 0
+    mobilised: int = 0
+    allocated: int = 0
+    disbursed: int = 0
+
+    @property
+    def done_percent(self) -> int:
+        return round(100 * self.completed / self.planned) if self.planned else 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "planned": self.planned,
+            "started": self.started,
+            "completed": self.completed,
+            "handed_over": self.handed_over,
+            "done_percent": self.done_percent,
+            "state_support": self.state_support,
+            "mobilised": self.mobilised,
+            "allocated": self.allocated,
+            "disbursed": self.disbursed,
+        }
+
+
+_HOUSE_COUNTS = {
+    "planned": Count("id"),
+    "started": Count("id", filter=Q(status__in=["started", "building", "completed", "handed_over"])),
+    "completed": Count("id", filter=Q(status__in=["completed", "handed_over"])),
+    "handed_over": Count("id", filter=Q(status="handed_over")),
+    "state_support": Coalesce(Sum("state_support"), 0),
+}
+
+
+@dataclass
+class UnitReport:
+    unit: PublicUnit
+    whole: Figures
+    children: list[tuple[PublicUnit, Figures]] = field(default_factory=list)
+
+
+def unit_report(unit: PublicUnit) -> UnitReport:
+    """Figures for the unit and each child unit in five queries, whatever the size of the tree.
+
+    Money in is counted where the fund is (a commune's own fund); money out where the household is.
+    """
+    from chungtay.funds.models import Account, AccountKind
+    from chungtay.housing.models import Household
+
+    children = unit_children(unit)
+    step = len(unit.path) + OrgUnit.steplen
+    whole = Figures()
+    by_prefix = {child.path: Figures() for child in children}
+
+    def targets(prefix: str) -> list[Figures]:
+        return [whole, by_prefix[prefix]] if prefix in by_prefix else [whole]
+
+    houses = (
+        Household.objects.filter(PUBLIC_HOUSEHOLD, area__path__startswith=unit.path)
+        .annotate(prefix=Substr("area__path", 1, step))
+        .values("prefix")
+        .annotate(**_HOUSE_COUNTS)
+    )
+    for row in houses:
+        for target in targets(row["prefix"]):
+            for name in _HOUSE_COUNTS:
+                setattr(target, name, getattr(target, name) + (row[name] or 0))
+    given = (
+        Account.objects.filter(unit__path__startswith=unit.path, kind=AccountKind.DONATIONS, fund__isnull=False)
+        .annotate(prefix=Substr("unit__path", 1, step))
+        .values("prefix")
+        .annotate(total=Sum("balance"))
+    )
+    for row in given:
+        for target in targets(row["prefix"]):
+            target.mobilised += -(row["total"] or 0)
+    spent = (
+        Account.objects.filter(
+            household__area__path__startswith=unit.path, kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED]
+        )
+        .annotate(prefix=Substr("household__area__path", 1, step))
+        .values("prefix", "kind")
+        .annotate(total=Sum("balance"))
+    )
+    for row in spent:
+        for target in targets(row["prefix"]):
+            target.allocated += row["total"] or 0
+            if row["kind"] == AccountKind.DISBURSED:
+                target.disbursed += row["total"] or 0
+    return UnitReport(unit, whole, [(child, by_prefix[child.path]) for child in children])
+
+
+def monthly_series(unit: PublicUnit) -> dict[str, list]:
+    """Money in and out per month for the chart (aggregates only)."""
+    from chungtay.funds.selectors import monthly_series as funds_monthly
+
+    return funds_monthly(OrgUnit(path=unit.path))
+
+
+def map_cells(unit: PublicUnit) -> list[dict[str, Any]]:
+    """Households grouped by position rounded in SQL to ~1 km: a cell never pins one house."""
+    from chungtay.housing.models import Household
+
+    rows = (
+        Household.objects.filter(PUBLIC_HOUSEHOLD, area__path__startswith=unit.path, lat__isnull=False)
+        .annotate(lat_r=Round("lat", POSITION_DECIMALS), lon_r=Round("lon", POSITION_DECIMALS))
+        .values("lat_r", "lon_r")
+        .annotate(
+            n=Count("id"),
+            done=Count("id", filter=Q(status__in=["completed", "handed_over"])),
+        )
+        .order_by("lat_r", "lon_r")
+    )
+    return [
+        {
+            "lat": round(float(row["lat_r"]), POSITION_DECIMALS),
+            "lon": round(float(row["lon_r"]), POSITION_DECIMALS),
+            "households": row["n"],
+            "completed": row["done"],
+        }
+        for row in rows
+    ]
+
+
+# --- Households -------------------------------------------------------------------------------
+HOUSEHOLD_FIELDS = ("id", "code", "head_name", "area__name", "area__kind", "area__parent__name", "area__parent__kind")
+HOUSEHOLD_PUBLIC_FIELDS = ("support_kind", "phase_year", "status", "photo_consent")
+
+
+def _area_title(name: str, kind: str) -> str:
+    return PublicUnit(0, name or "", kind or "", 0, "").title
+
+
+def _public_household(row: dict[str, Any]) -> dict[str, Any]:
+    from chungtay.housing.models import Status, SupportKind
+
+    return {
+        "id": row["id"],
+        "code": row["code"],
+        "name": mask_name(row["head_name"]),
+        "area": _area_title(row["area__name"], row["area__kind"]),
+        "commune": _area_title(row["area__parent__name"], row["area__parent__kind"]),
+        "support_kind": row["support_kind"],
+        "support_kind_label": str(SupportKind(row["support_kind"]).label),
+        "phase_year": row["phase_year"],
+        "status": row["status"],
+        "status_label": str(Status(row["status"]).label),
+        "photo_consent": row["photo_consent"],
+    }
+
+
+def households(*, unit: PublicUnit | None = None, query: str = "", status: str = "") -> QuerySet:
+    """Public rows of households (values); feed them through `household_rows` to mask names."""
+    from chungtay.housing.models import Household
+
+    qs = Household.objects.filter(PUBLIC_HOUSEHOLD)
+    if unit is not None:
+        qs = qs.filter(area__path__startswith=unit.path)
+    if status:
+        qs = qs.filter(status=status)
+    folded = fold(query)
+    if folded:
+        # The code, or the area's name; never the head's name (a search is an oracle for a full name).
+        qs = qs.filter(Q(code__iexact=query.strip()) | Q(area__name_folded__contains=folded))
+    return qs.order_by("area__path", "code").values(*HOUSEHOLD_FIELDS, *HOUSEHOLD_PUBLIC_FIELDS)
+
+
+def household_rows(rows: Any) -> list[dict[str, Any]]:
+    return [_public_household(row) for row in rows]
+
+
+def household_get(code: str) -> dict[str, Any] | None:
+    row = households().filter(code=code).first()
+    return _public_household(row) if row else None
+
+
+def household_timeline(household_id: int) -> list[dict[str, Any]]:
+    from chungtay.housing.models import ProgressUpdate, Stage
+
+    rows = ProgressUpdate.objects.filter(household_id=household_id).order_by("date", "id")
+    return [
+        {"stage": r["stage"], "stage_label": str(Stage(r["stage"]).label), "date": r["date"], "percent": r["percent"]}
+        for r in rows.values("stage", "date", "percent")
+    ]
+
+
+def household_money(household_id: int) -> list[dict[str, Any]]:
+    """Planned, allocated and disbursed by source (labels and amounts only)."""
+    from chungtay.funds.selectors import household_money as funds_household_money
+    from chungtay.housing.models import FundingSource, Household
+
+    rows = funds_household_money(Household.objects.only("id").get(pk=household_id))
+    keys = {str(label): value for value, label in FundingSource.choices}
+    return [
+        {
+            "source": keys.get(str(r["source"]), ""),
+            "source_label": str(r["source"]),
+            "planned": r["planned"],
+            "allocated": r["allocated"],
+            "disbursed": r["disbursed"],
+        }
+        for r in rows
+    ]
+
+
+def household_photos(household_id: int) -> list[dict[str, Any]]:
+    """Photos of a household that consented to publication (id, stage, date); none otherwise."""
+    from chungtay.housing.models import Stage
+
+    rows = consented_photos().filter(update__household_id=household_id).order_by("update__date", "id")
+    return [
+        {"id": r["id"], "stage_label": str(Stage(r["update__stage"]).label), "date": r["update__date"]}
+        for r in rows.values("id", "update__stage", "update__date")
+    ]
+
+
+def consented_photos() -> QuerySet:
+    from chungtay.housing.models import Photo
+
+    return Photo.objects.filter(update__household__photo_consent=True).exclude(update__household__status="withdrawn")
+
+
+def photo_file(pk: int) -> Any:
+    """The stored file of a consented photo, or None: the public photo view serves only these."""
+    photo = consented_photos().filter(pk=pk).only("id", "file").first()
+    return photo.file if photo else None
+
+
+def gallery() -> QuerySet:
+    """Finished houses with consent: the latest photo of each completed or handed-over stage."""
+    return (
+        consented_photos()
+        .filter(
+            update__household__status__in=["completed", "handed_over"], update__stage__in=["completed", "handed_over"]
+        )
+        .order_by("-update__date", "-id")
+        .values(
+            "id",
+            "update__date",
+            "update__stage",
+            "update__household__code",
+            "update__household__head_name",
+            "update__household__area__name",
+            "update__household__area__kind",
+        )
+    )
+
+
+def gallery_rows(rows: Any) -> list[dict[str, Any]]:
+    from chungtay.housing.models import Stage
+
+    return [
+        {
+            "id": r["id"],
+            "date": r["update__date"],
+            "stage_label": str(Stage(r["update__stage"]).label),
+            "code": r["update__household__code"],
+            "name": mask_name(r["update__household__head_name"]),
+            "area": _area_title(r["update__household__area__name"], r["update__household__area__kind"]),
+        }
+        for r in rows
+    ]
+
+
+def progress_rows(unit: PublicUnit | None = None) -> QuerySet:
+    """Every stage update, for the open data: code, area, stage, date, percent."""
+    from chungtay.housing.models import ProgressUpdate
+
+    qs = ProgressUpdate.objects.exclude(household__status="withdrawn")
+    if unit is not None:
+        qs = qs.filter(household__area__path__startswith=unit.path)
+    return qs.order_by("household__code", "date", "id").values(
+        "id", "household__code", "household__area__name", "household__area__kind", "stage", "date", "percent"
+    )
+
+
+def progress_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "household_code": row["household__code"],
+        "area": _area_title(row["household__area__name"], row["household__area__kind"]),
+        "stage": row["stage"],
+        "date": row["date"],
+        "percent": row["percent"],
+    }
+
+
+# --- Receipts (the public ledger) --------------------------------------------------------------
+def _public_name() -> Case:
+    return Case(
+        When(donor__anonymous=True, then=Value(ANONYMOUS_NAME)),
+        When(~Q(donor__published_name=""), then=F("donor__published_name")),
+        default=F("donor__name"),
+        output_field=CharField(),
+    )
+
+
+RECEIPT_FIELDS = (
+    "id",
+    "received_on",
+    "public_name",
+    "amount",
+    "channel",
+    "designation",
+    "designated_unit__name",
+    "designated_unit__kind",
+    "designated_household__code",
+    "bank_ref",
+    "fund_id",
+    "fund__name",
+    "fund__code",
+)
+
+
+@dataclass(frozen=True)
+class ReceiptFilters:
+    query: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    amount_min: int | None = None
+    amount_max: int | None = None
+    fund: int | None = None
+    unit: PublicUnit | None = None
+
+
+def _name_match(folded: str) -> Q:
+    """Donors whose *public* name contains the folded query. An anonymous donor matches only on
+    "Nhà hảo tâm ẩn danh"; their real name is never compared."""
+    from chungtay.funds.models import Donor
+
+    match = Q(donor__anonymous=False, donor__published_name="", donor__name_folded__contains=folded)
+    published = Donor.objects.filter(anonymous=False).exclude(published_name="").values_list("id", "published_name")
+    ids = [pk for pk, name in published if folded in fold(name)]
+    if ids:
+        match |= Q(donor_id__in=ids)
+    if folded in fold(ANONYMOUS_NAME):
+        match |= Q(donor__anonymous=True)
+    return match
+
+
+def receipts(filters: ReceiptFilters = ReceiptFilters()) -> QuerySet:
+    from chungtay.funds.models import Receipt
+
+    qs = Receipt.objects.all()
+    if filters.unit is not None:
+        qs = qs.filter(fund__unit__path__startswith=filters.unit.path)
+    if filters.fund:
+        qs = qs.filter(fund_id=filters.fund)
+    if filters.date_from:
+        qs = qs.filter(received_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(received_on__lte=filters.date_to)
+    if filters.amount_min is not None:
+        qs = qs.filter(amount__gte=filters.amount_min)
+    if filters.amount_max is not None:
+        qs = qs.filter(amount__lte=filters.amount_max)
+    folded = fold(filters.query)
+    if folded:
+        qs = qs.filter(
+            _name_match(folded)
+            | Q(designated_unit__name_folded__contains=folded)
+            | Q(fund__unit__name_folded__contains=folded)
+            | Q(designated_household__code__iexact=filters.query.strip())
+            | Q(bank_ref__iexact=filters.query.strip())
+        )
+    return qs.annotate(public_name=_public_name()).order_by("-received_on", "-id").values(*RECEIPT_FIELDS)
+
+
+def receipts_total(qs: QuerySet) -> dict[str, int]:
+    totals = qs.order_by().aggregate(n=Count("id"), total=Coalesce(Sum("amount"), 0))
+    return {"count": totals["n"], "total": totals["total"]}
+
+
+def receipt_row(row: dict[str, Any]) -> dict[str, Any]:
+    from chungtay.funds.models import Channel, Designation
+
+    target = ""
+    if row["designated_unit__name"]:
+        target = _area_title(row["designated_unit__name"], row["designated_unit__kind"])
+    elif row["designated_household__code"]:
+        target = row["designated_household__code"]
+    return {
+        "id": row["id"],
+        "received_on": row["received_on"],
+        "donor": row["public_name"],
+        "amount": row["amount"],
+        "channel": row["channel"],
+        "channel_label": str(Channel(row["channel"]).label) if row["channel"] in Channel.values else "",
+        "designation": row["designation"],
+        "designation_label": str(Designation(row["designation"]).label)
+        if row["designation"] in Designation.values
+        else "",
+        "designated_to": target,
+        "bank_ref": row["bank_ref"],
+        "fund_code": row["fund__code"],
+        "fund": row["fund__name"],
+    }
+
+
+def statements(unit: PublicUnit | None = None) -> list[dict[str, Any]]:
+    """Each fund's bank statement periods and totals."""
+    from chungtay.funds.models import BankStatement
+
+    qs = BankStatement.objects.order_by("fund__name", "-period_to")
+    if unit is not None:
+        qs = qs.filter(fund__unit__path__startswith=unit.path)
+    return list(
+        qs.values(
+            "fund__name",
+            "fund__code",
+            "period_from",
+            "period_to",
+            "total_credit",
+            "total_debit",
+            "opening_balance",
+            "closing_balance",
+        )
+    )
+
+
+def household_money_rows(unit: PublicUnit | None = None) -> list[dict[str, Any]]:
+    """Allocated and disbursed per household code and source (funds are one source, "front_fund")."""
+    from chungtay.funds.models import Account, AccountKind
+
+    qs = Account.objects.filter(household__isnull=False, kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED])
+    qs = qs.exclude(household__status="withdrawn")
+    if unit is not None:
+        qs = qs.filter(household__area__path__startswith=unit.path)
+    rows = qs.values("household__code", "household__area__name", "household__area__kind", "kind", "source__kind")
+    rows = rows.annotate(total=Sum("balance")).order_by("household__code")
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        source = row["source__kind"] or "front_fund"
+        key = (row["household__code"], source)
+        item = merged.setdefault(
+            key,
+            {
+                "household_code": row["household__code"],
+                "area": _area_title(row["household__area__name"], row["household__area__kind"]),
+                "source": source,
+                "allocated": 0,
+                "disbursed": 0,
+            },
+        )
+        item["allocated"] += row["total"] or 0
+        if row["kind"] == AccountKind.DISBURSED:
+            item["disbursed"] += row["total"] or 0
+    return sorted(merged.values(), key=lambda r: (r["household_code"], r["source"]))
+
+
+# --- Good models, funds, complaints -------------------------------------------------------------
+def good_models() -> list[dict[str, Any]]:
+    from chungtay.campaigns.models import GoodModel, GoodModelField, GoodModelStatus
+
+    rows = GoodModel.objects.filter(status=GoodModelStatus.RECOGNISED).order_by("-decided_at", "-id")
+    out = []
+    for r in rows.values("id", "title", "field", "description", "unit__name", "unit__kind", "movement__title"):
+        out.append(
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "field_label": str(GoodModelField(r["field"]).label) if r["field"] in GoodModelField.values else "",
+                "description": r["description"],
+                "unit": _area_title(r["unit__name"], r["unit__kind"]),
+                "movement": r["movement__title"],
+            }
+        )
+    return out
+
+
+def donation_funds() -> list[dict[str, Any]]:
+    """Funds with a bank account, each with a VietQR for the fund and one per commune below it."""
+    from chungtay.funds import vietqr
+    from chungtay.funds.models import Fund
+
+    funds = list(
+        Fund.objects.exclude(account_number="")
+        .exclude(bank_bin="")
+        .order_by("unit__path", "name")
+        .values(
+            "id",
+            "name",
+            "code",
+            "kind",
+            "bank_name",
+            "bank_bin",
+            "account_number",
+            "account_name",
+            "unit__path",
+            "unit__name",
+            "unit__kind",
+        )
+    )
+    communes: list[dict[str, Any]] = []
+    if funds:
+        q = Q()
+        for fund in funds:
+            q |= Q(path__startswith=fund["unit__path"])
+        communes = list(OrgUnit.objects.filter(q, level=Level.COMMUNE).order_by("kind", "name").values(*_UNIT_FIELDS))
+    out = []
+    for fund in funds:
+        payload = vietqr.payload(
+            bin_code=fund["bank_bin"], account=fund["account_number"], purpose=vietqr.purpose_for(fund["code"])
+        )
+        purposes = [
+            {"unit": _unit(row).title, "purpose": vietqr.purpose_for(fund["code"], row["name"])}
+            for row in communes
+            if row["path"].startswith(fund["unit__path"])
+        ]
+        out.append(
+            {
+                "id": fund["id"],
+                "name": fund["name"],
+                "code": fund["code"],
+                "unit": _area_title(fund["unit__name"], fund["unit__kind"]),
+                "bank_name": fund["bank_name"],
+                "account_number": fund["account_number"],
+                "account_name": fund["account_name"],
+                "purpose": vietqr.purpose_for(fund["code"]),
+                "qr": vietqr.svg_data_uri(payload),
+                "payload": payload,
+                "commune_purposes": purposes,
+            }
+        )
+    return out
+
+
+def complaint_counts(unit: PublicUnit) -> dict[str, int]:
+    """Only counts: a complaint's parties and content are never public."""
+    from chungtay.housing.selectors import complaint_counts as housing_counts
+
+    counts = housing_counts(OrgUnit(path=unit.path))
+    return {key: counts[key] for key in ("total", "open", "overdue")}
+
+
+# --- Open data ---------------------------------------------------------------------------------
+def iter_values(qs: QuerySet, *, chunk_size: int = 2000) -> Iterator[dict[str, Any]]:
+    return qs.iterator(chunk_size=chunk_size)

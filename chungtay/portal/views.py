@@ -1,0 +1,170 @@
+"""Public pages: no login, read only, everything through `public.py`."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from chungtay.core.uploads import serve
+
+from . import opendata, public
+from .forms import ReceiptFilterForm
+
+PAGE_SIZE = 50
+
+
+def _unit_or_404(pk: int) -> public.PublicUnit:
+    unit = public.unit_get(pk)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _unit_page(request: HttpRequest, unit: public.PublicUnit | None, *, template: str) -> HttpResponse:
+    context: dict = {"unit": unit, "movement": public.current_movement()}
+    if unit is not None:
+        report = public.unit_report(unit)
+        context.update(
+            report=report,
+            ancestors=public.unit_ancestors(unit),
+            bars={
+                "labels": [child.title for child, _ in report.children],
+                "planned": [fig.planned for _, fig in report.children],
+                "completed": [fig.completed for _, fig in report.children],
+                "mobilised": [fig.mobilised for _, fig in report.children],
+                "disbursed": [fig.disbursed for _, fig in report.children],
+            },
+            cells=public.map_cells(unit),
+            series=public.monthly_series(unit),
+        )
+    return render(request, template, context)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return _unit_page(request, public.home_unit(), template="portal/home.html")
+
+
+@require_GET
+def unit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _unit_page(request, _unit_or_404(pk), template="portal/unit.html")
+
+
+@require_GET
+def receipts(request: HttpRequest) -> HttpResponse:
+    form = ReceiptFilterForm(request.GET or None)
+    unit = None
+    if request.GET.get("don_vi", "").isdigit():
+        unit = public.unit_get(int(request.GET["don_vi"]))
+    qs = public.receipts(form.filters(unit=unit)) if (form.is_valid() or not request.GET) else public.receipts().none()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [public.receipt_row(row) for row in page.object_list],
+        "totals": public.receipts_total(qs),
+        "query": query.urlencode(),
+        "unit": unit,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "portal/_receipt_rows.html", context)
+    context["statements"] = public.statements()
+    return render(request, "portal/receipts.html", context)
+
+
+@require_GET
+def households(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    unit = None
+    if request.GET.get("don_vi", "").isdigit():
+        unit = public.unit_get(int(request.GET["don_vi"]))
+    page = Paginator(public.households(unit=unit, query=query), PAGE_SIZE).get_page(request.GET.get("trang"))
+    params = request.GET.copy()
+    params.pop("trang", None)
+    context = {
+        "page": page,
+        "rows": public.household_rows(page.object_list),
+        "q": query,
+        "unit": unit,
+        "query": params.urlencode(),
+    }
+    return render(request, "portal/households.html", context)
+
+
+@require_GET
+def household(request: HttpRequest, code: str) -> HttpResponse:
+    item = public.household_get(code)
+    if item is None:
+        raise Http404
+    context = {
+        "household": item,
+        "timeline": public.household_timeline(item["id"]),
+        "money": public.household_money(item["id"]),
+        "photos": public.household_photos(item["id"]) if item["photo_consent"] else [],
+    }
+    return render(request, "portal/household.html", context)
+
+
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    stored = public.photo_file(pk)
+    if stored is None:
+        raise Http404
+    response = serve(stored, filename=f"anh-{pk}.jpg", content_type="image/jpeg", inline=True)
+    response["Cache-Control"] = "public, max-age=3600"  # consent can be withdrawn: keep it short
+    return response
+
+
+@require_GET
+def gallery(request: HttpRequest) -> HttpResponse:
+    page = Paginator(public.gallery(), 24).get_page(request.GET.get("trang"))
+    return render(request, "portal/gallery.html", {"page": page, "rows": public.gallery_rows(page.object_list)})
+
+
+@require_GET
+def good_models(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/good_models.html", {"models": public.good_models()})
+
+
+@require_GET
+def donate(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/donate.html", {"funds": public.donation_funds()})
+
+
+@require_GET
+def complain(request: HttpRequest) -> HttpResponse:
+    unit = public.home_unit()
+    counts = public.complaint_counts(unit) if unit else None
+    return render(request, "portal/complain.html", {"unit": unit, "counts": counts})
+
+
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/open_data.html",
+        {
+            "datasets": list(opendata.DATASETS.values()),
+            "licence": opendata.LICENCE,
+            "licence_url": opendata.LICENCE_URL,
+            "schema_version": opendata.SCHEMA_VERSION,
+        },
+    )
+
+
+@require_GET
+def download(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpResponse:
+    if dataset not in opendata.DATASETS or fmt not in ("csv", "json"):
+        raise Http404
+    data = opendata.DATASETS[dataset]
+    if fmt == "csv":
+        response = StreamingHttpResponse(opendata.csv_chunks(data), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(opendata.json_chunks(data), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
