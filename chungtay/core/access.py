@@ -242,6 +242,20 @@ URL_RULES: dict[str, Rule] = {
     "housing:complaint_document": needs("complaints.manage"),
     # evaluation (issue 6): add "evaluation:<name>" entries here
     # reports (issue 7): add "reports:<name>" entries here
+    "reports:dashboard": needs("reports.view"),
+    "reports:timeliness": needs("reports.view"),
+    "reports:notifications": LOGIN,  # a person's own notifications
+    "reports:notification_read": LOGIN,
+    "reports:notifications_read_all": LOGIN,
+    "reports:reminder_log": needs("reports.remind"),
+    "reports:reminder_run": needs("reports.remind"),
+    "reports:urging_notice": needs("reports.remind"),
+    "reports:urging_download": LOGIN,  # the view serves it to the issuing side and the units addressed
+    "reports:review_list": needs("reports.view"),
+    "reports:review": needs("reports.view"),
+    "reports:exports": needs("reports.view"),
+    "reports:job_status": needs("reports.view"),  # own jobs only
+    "reports:job_download": needs("reports.view"),
     # portal (issue 8): public pages — add "portal:<name>": PUBLIC here
     "portal:home": PUBLIC,
     "portal:unit": PUBLIC,

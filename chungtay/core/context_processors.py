@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("housing:index", _("Nhà ở"), "housing.view"),
         ("campaigns:movement_list", _("Phong trào"), "movement.view"),
         ("funds:overview", _("Quỹ"), "funds.view"),
+        ("reports:dashboard", _("Theo dõi"), "reports.view"),
         ("accounts:user_list", _("Người dùng"), "users.manage"),
         ("core:audit_recent", _("Nhật ký"), "audit.view"),
     ]
@@ -33,4 +34,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from chungtay.orgunits.models import Role
 
     roles = sorted({str(Role(r).label) for r in user_roles(user) if r in Role.values})  # type: ignore[arg-type]
-    return {"nav_items": items, "nav_roles": roles}
+    from django.utils.functional import SimpleLazyObject
+
+    from chungtay.reports.selectors import unread_count
+
+    # The unread badge: one query, and only on pages that render the menu.
+    unread = SimpleLazyObject(lambda: unread_count(user))
+    return {"nav_items": items, "nav_roles": roles, "nav_unread": unread}

@@ -58,6 +58,9 @@ AUDIT_SCOPE: dict[str, str] = {
     "funds.disbursement": "household__area__path",
     "funds.bankstatement": "fund__unit__path",
     "funds.statementline": "fund__unit__path",
+    "reports.reminderlog": "unit__path",
+    "reports.urgingnotice": "issuing_unit__path",
+    "reports.reportjob": "unit__path",
 }
 
 

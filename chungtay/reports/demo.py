@@ -1,0 +1,39 @@
+"""Reports demo: one run of the daily reminders on a fixed day of the 2024 story, so notifications and
+the reminder log have something to show, and one urging notice to the communes that are late.
+Idempotent: reminders are logged once per day, and the notice is made only if none exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import mail
+from django.test.utils import override_settings
+
+from chungtay.accounts.models import User
+from chungtay.orgunits.models import Level, OrgUnit
+
+from .models import UrgingNotice
+from .selectors import late_units
+from .services import send_reminders, urging_notice_issue
+
+DEMO_DAY = dt.date(2024, 12, 2)  # after the self-assessment deadline, near the end of the 2024 phase
+
+
+def load_demo() -> dict[str, int]:
+    # The locmem backend keeps the demo's e-mails out of the console.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        run = send_reminders(today=DEMO_DAY)
+        mail.outbox = []
+    notices = 0
+    office = User.objects.filter(username="vanphong").first()
+    town = OrgUnit.objects.filter(level=Level.DISTRICT, name="Điện Bàn").first()
+    if office and town and not UrgingNotice.objects.filter(issuing_unit=town).exists():
+        late = [u for u, _items in late_units(DEMO_DAY, town) if u.level == Level.COMMUNE][:4]
+        if late:
+            urging_notice_issue(
+                actor=office, issuing_unit=town, units=late, number="85/MTTQ-BTT", today=DEMO_DAY,
+                deadline=DEMO_DAY + dt.timedelta(days=10), signer_name="Lê Văn Khánh",
+                basis="Kế hoạch số 199/KH-MTTQ-BTT của Ban Thường trực Ủy ban MTTQ Việt Nam thị xã",
+            )  # fmt: skip
+            notices = 1
+    return {"việc nhắc": len(run.items), "thông báo": run.notifications, "nhật ký": run.logs, "công văn": notices}

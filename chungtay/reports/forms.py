@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chungtay.core.forms import DATE_INPUT, StyledFormMixin
+from chungtay.orgunits.models import OrgUnit
+
+from .models import ReportKind
+
+
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:  # type: ignore[override]
+        return obj.title
+
+
+class UrgingNoticeForm(StyledFormMixin, forms.Form):
+    units = UnitChoiceField(
+        label=_("Đơn vị cần đôn đốc"), queryset=OrgUnit.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    number = forms.CharField(label=_("Số, ký hiệu công văn"), max_length=60, initial="    /MTTQ-BTT")
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_INPUT, input_formats=["%d/%m/%Y"])
+    deadline = forms.DateField(label=_("Hạn báo cáo kết quả"), widget=DATE_INPUT, input_formats=["%d/%m/%Y"])
+    signer_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
+
+    def __init__(self, *args: Any, candidates: list[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in candidates]).order_by("path")
+        self.fields["units"].widget.attrs["class"] = "form-check-input"
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    as_of = forms.DateField(label=_("Số liệu đến ngày"), widget=DATE_INPUT, input_formats=["%d/%m/%Y"])
+    number = forms.CharField(label=_("Số, ký hiệu báo cáo"), max_length=60, required=False)
+    signer_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
+
+
+class ExportForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Bảng cần xuất"))
+
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(ReportKind.choices)
+        self.fields["kind"].choices = [(k, labels[k]) for k in kinds]

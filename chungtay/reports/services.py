@@ -1,0 +1,603 @@
+"""Writes of the follow-up work: the daily reminders, notifications, urging notices, review reports
+and background report files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from chungtay.accounts.models import User
+from chungtay.core import dates
+from chungtay.core.access import has_perm
+from chungtay.core.audit import as_actor
+from chungtay.core.errors import DomainError
+from chungtay.core.models import DocumentKind
+from chungtay.core.money import format_vnd
+from chungtay.orgunits.models import Level, Membership, OrgUnit, Role
+
+from . import selectors
+from .documents import REVIEW_TEMPLATE, URGING_TEMPLATE
+from .models import (
+    Channel,
+    JobStatus,
+    Notification,
+    NotificationKind,
+    ReminderKind,
+    ReminderLog,
+    ReportJob,
+    UrgingNotice,
+)
+from .selectors import OverdueItem
+
+log = logging.getLogger(__name__)
+
+# Who is reminded at the unit that must act, and who is told when it is late for too long.
+WORK_ROLES = (Role.UNIT_STAFF, Role.OFFICE, Role.ADMIN)
+ESCALATION_ROLES = (Role.OFFICE, Role.ADMIN)
+KIND_LABELS = dict(ReminderKind.choices)
+
+
+def site_url() -> str:
+    return str(getattr(settings, "SITE_URL", "")).rstrip("/")
+
+
+# --- Daily reminders ------------------------------------------------------------------------------
+@dataclass
+class Section:
+    unit: OrgUnit  # the unit that must act
+    items: list[OverdueItem]
+    escalated_to: OrgUnit | None = None
+
+    def counts(self) -> str:
+        per: dict[str, int] = defaultdict(int)
+        for item in self.items:
+            per[item.kind] += 1
+        return ", ".join(f"{n} {str(KIND_LABELS[k]).lower()}" for k, n in per.items())
+
+    @property
+    def title(self) -> str:
+        if self.escalated_to:
+            return f"Đơn vị cấp dưới trễ hạn: {self.unit.title} — {self.counts()}"
+        return f"{self.unit.title}: {self.counts()}"
+
+
+@dataclass
+class ReminderRun:
+    run_on: dt.date
+    dry_run: bool = False
+    items: list[OverdueItem] = field(default_factory=list)
+    escalated_items: int = 0
+    emails: int = 0
+    notifications: int = 0
+    logs: int = 0
+    recipients: int = 0
+    already_sent: int = 0
+    failures: int = 0
+    units_without_recipients: list[str] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for i in self.items if i.kind == kind)
+
+    def summary(self) -> str:
+        head = "Chạy thử (không gửi)" if self.dry_run else "Đã chạy nhắc việc"
+        lines = [
+            f"{head} ngày {self.run_on:%d/%m/%Y}:",
+            f"- {self.count(ReminderKind.OBLIGATION_OVERDUE)} việc phải làm quá hạn, "
+            f"{self.count(ReminderKind.HOUSE_BEHIND)} nhà chậm tiến độ, "
+            f"{self.count(ReminderKind.COMPLAINT_OVERDUE)} đơn thư quá hạn;",
+            f"- {self.escalated_items} việc trễ quá {selectors.escalate_after_days()} ngày được báo lên cấp trên;",
+            f"- {self.recipients} người nhận, {self.emails} thư điện tử, {self.notifications} thông báo, "
+            f"{self.logs} dòng nhật ký; {self.already_sent} việc đã nhắc trong ngày nên không gửi lại.",
+        ]
+        if self.failures:
+            lines.append(f"- {self.failures} người nhận gửi lỗi (sẽ gửi lại ở lần chạy sau).")
+        if self.units_without_recipients:
+            lines.append("- Đơn vị chưa có người nhận: " + ", ".join(self.units_without_recipients) + ".")
+        return "\n".join(lines)
+
+
+def _recipients(unit_ids: set[int], roles: tuple[str, ...]) -> dict[int, dict[int, User]]:
+    found: dict[int, dict[int, User]] = defaultdict(dict)
+    members = Membership.objects.filter(unit_id__in=unit_ids, role__in=roles, user__is_active=True).select_related(
+        "user"
+    )
+    for m in members.order_by("user__username"):
+        found[m.unit_id][m.user_id] = m.user
+    return found
+
+
+@dataclass
+class Routing:
+    """Who is told about a unit's items: its own people (or, when it has none — a residential area's
+    board has no follow-up account — the nearest unit above that has), and who is told when late."""
+
+    responsible: OrgUnit | None
+    people: dict[int, User]
+    escalate_to: OrgUnit | None
+    bosses: dict[int, User]
+
+
+def _routing(units: list[OrgUnit]) -> dict[int, Routing]:
+    """Two queries for all units: their ancestors, and the memberships along those chains."""
+    step = OrgUnit.steplen
+    prefixes = {u.path[:i] for u in units for i in range(step, len(u.path) + 1, step)}
+    chain = {a.path: a for a in OrgUnit.objects.filter(path__in=prefixes)}
+    roles = tuple(set(WORK_ROLES) | set(ESCALATION_ROLES))
+    members = Membership.objects.filter(
+        unit_id__in=[a.pk for a in chain.values()], role__in=roles, user__is_active=True
+    ).select_related("user")
+    work: dict[int, dict[int, User]] = defaultdict(dict)
+    boss: dict[int, dict[int, User]] = defaultdict(dict)
+    for m in members.order_by("user__username"):
+        if m.role in WORK_ROLES:
+            work[m.unit_id][m.user_id] = m.user
+        if m.role in ESCALATION_ROLES:
+            boss[m.unit_id][m.user_id] = m.user
+    routes: dict[int, Routing] = {}
+    for unit in units:
+        lineage = [chain[unit.path[:i]] for i in range(len(unit.path), 0, -step) if unit.path[:i] in chain]
+        responsible = next((a for a in lineage if work.get(a.pk)), None)
+        above = lineage[lineage.index(responsible) + 1 :] if responsible else []
+        escalate_to = next((a for a in above if boss.get(a.pk)), None)
+        routes[unit.pk] = Routing(
+            responsible,
+            work.get(responsible.pk, {}) if responsible else {},
+            escalate_to,
+            boss.get(escalate_to.pk, {}) if escalate_to else {},
+        )
+    return routes
+
+
+def _digest_text(user: User, sections: list[Section], run_on: dt.date) -> str:
+    base = site_url()
+    lines = [f"Kính gửi {user.display_name},", "",
+             f"Hệ thống Chung Tay nhắc các việc quá hạn hoặc sắp hết hạn tính đến ngày {run_on:%d/%m/%Y}:",
+             ""]  # fmt: skip
+    for section in sections:
+        if section.escalated_to:
+            lines.append(
+                f"{section.unit.title.upper()} — đã trễ quá {selectors.escalate_after_days()} ngày, "
+                f"báo {section.escalated_to.title} theo dõi, đôn đốc:"
+            )
+        else:
+            lines.append(f"{section.unit.title.upper()}:")
+        for kind, label in ReminderKind.choices:
+            items = [i for i in section.items if i.kind == kind]
+            if not items:
+                continue
+            lines.append(f"  {label} ({len(items)}):")
+            for item in items:
+                lines.append(f"  - {item.line}")
+                if base and item.url:
+                    lines.append(f"    {base}{item.url}")
+        lines.append("")
+    lines += [f"Xem thông báo trên hệ thống: {base}{reverse('reports:notifications')}", "",
+              "Thư này được gửi tự động mỗi ngày; mỗi việc chỉ được nhắc một lần trong ngày."]  # fmt: skip
+    return "\n".join(lines)
+
+
+def send_reminders(
+    *, today: dt.date | None = None, dry_run: bool = False, escalate_after: int | None = None
+) -> ReminderRun:
+    """Find what is overdue, tell the people of the unit that must act (one e-mail digest per person
+    and one in-app notification per unit), tell the parent unit's office when an item is late for
+    more than `escalate_after` days, and log every reminder. Nothing is sent twice on one day."""
+    today = today or dates.today()
+    escalate_after = selectors.escalate_after_days() if escalate_after is None else escalate_after
+    run = ReminderRun(run_on=today, dry_run=dry_run)
+    run.items = selectors.overdue_items(today)
+    by_unit: dict[int, Section] = {}
+    for item in run.items:
+        by_unit.setdefault(item.unit.pk, Section(item.unit, [])).items.append(item)
+
+    routes = _routing([section.unit for section in by_unit.values()])
+    deliveries: dict[int, tuple[User, list[Section]]] = {}
+    for unit_id, section in sorted(by_unit.items(), key=lambda pair: pair[1].unit.path):
+        route = routes[unit_id]
+        if not route.people:
+            run.units_without_recipients.append(section.unit.title)
+        for user in route.people.values():
+            deliveries.setdefault(user.pk, (user, []))[1].append(section)
+        late = [i for i in section.items if i.days_overdue > escalate_after]
+        if late and route.escalate_to is not None:
+            run.escalated_items += len(late)
+            for user in route.bosses.values():
+                deliveries.setdefault(user.pk, (user, []))[1].append(Section(section.unit, late, route.escalate_to))
+
+    already = set(
+        ReminderLog.objects.filter(run_on=today, channel=Channel.APP).values_list(
+            "object_type", "object_id", "kind", "recipient_id"
+        )
+    )
+    for user, sections in deliveries.values():
+        seen: set[tuple[str, int, str]] = set()
+        fresh: list[Section] = []
+        for section in sections:
+            items = []
+            for item in section.items:
+                if (*item.key, user.pk) in already:
+                    run.already_sent += 1
+                elif item.key not in seen:
+                    seen.add(item.key)
+                    items.append(item)
+            if items:
+                fresh.append(Section(section.unit, items, section.escalated_to))
+        if not fresh:
+            continue
+        run.recipients += 1
+        if dry_run:
+            run.notifications += len(fresh)
+            run.emails += 1 if user.email else 0
+            continue
+        try:
+            _deliver(user, fresh, today, run)
+        except Exception:  # one person's failed mail must not stop the others; the next run retries
+            log.exception("Reminder to %s failed", user.username)
+            run.failures += 1
+    return run
+
+
+def _notification(user: User, sections: list[Section], today: dt.date, *, escalated: bool) -> Notification:
+    total = sum(len(s.items) for s in sections)
+    if len(sections) == 1:
+        unit = sections[0].unit
+        title = f"Nhắc việc {today:%d/%m/%Y} — {sections[0].title}"
+        url = reverse("reports:dashboard") + f"?don_vi={unit.pk}"
+    else:
+        unit = sections[0].escalated_to if escalated else None
+        what = "đơn vị cấp dưới trễ hạn" if escalated else "đơn vị"
+        title = f"Nhắc việc {today:%d/%m/%Y}: {len(sections)} {what}, {total} việc cần xử lý"
+        url = reverse("reports:timeliness")
+    lines = []
+    for section in sections:
+        lines.append(f"{section.unit.title}:")
+        lines += [f"- {item.line}" for item in section.items[:20]]
+        if len(section.items) > 20:
+            lines.append(f"- … và {len(section.items) - 20} việc khác")
+    return Notification(
+        user=user, unit=unit, kind=NotificationKind.ESCALATION if escalated else NotificationKind.DIGEST,
+        title=title[:300], body="\n".join(lines), url=url,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def _deliver(user: User, sections: list[Section], today: dt.date, run: ReminderRun) -> None:
+    logs, notifications = [], []
+    channels = [(Channel.APP, "")] + ([(Channel.EMAIL, user.email)] if user.email else [])
+    for section in sections:
+        for item in section.items:
+            for channel, address in channels:
+                logs.append(ReminderLog(
+                    run_on=today, unit=section.unit, kind=item.kind, object_type=item.object_type,
+                    object_id=item.object_id, object_label=item.label[:400], due_on=item.due_on,
+                    days_overdue=item.days_overdue, recipient=user, recipient_email=address, channel=channel,
+                    escalated_to=section.escalated_to,
+                ))  # fmt: skip
+    for escalated in (False, True):
+        group = [section for section in sections if bool(section.escalated_to) == escalated]
+        if group:
+            notifications.append(_notification(user, group, today, escalated=escalated))
+    # The unique constraint makes a racing second run fail here, before any mail is sent.
+    ReminderLog.objects.bulk_create(logs)
+    Notification.objects.bulk_create(notifications)
+    if user.email:
+        total = sum(len(s.items) for s in sections)
+        send_mail(
+            f"[Chung Tay] Nhắc việc ngày {today:%d/%m/%Y}: {total} việc cần xử lý",
+            _digest_text(user, sections, today),
+            None,
+            [user.email],
+        )
+        run.emails += 1
+    run.logs += len(logs)
+    run.notifications += len(notifications)
+
+
+# --- Notifications ----------------------------------------------------------------------------------
+def notification_mark_read(*, user: User, notification: Notification | None = None) -> int:
+    """Mark one (or, with None, every) unread notification of the user as read."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification is not None:
+        qs = qs.filter(pk=notification.pk)
+    return qs.update(read_at=timezone.now())
+
+
+# --- Urging notice (công văn đôn đốc) ----------------------------------------------------------
+def _org_parent(unit: OrgUnit) -> str:
+    parent = unit.parent
+    return f"Ủy ban MTTQ Việt Nam {parent.title}" if parent else "Ủy ban MTTQ Việt Nam"
+
+
+@transaction.atomic
+def urging_notice_issue(
+    *,
+    actor: User,
+    issuing_unit: OrgUnit,
+    units: list[OrgUnit],
+    number: str,
+    today: dt.date | None = None,
+    deadline: dt.date | None = None,
+    signer_name: str = "",
+    basis: str = "",
+) -> UrgingNotice:
+    from chungtay.core.docgen import docx_to_pdf, libreoffice_available, render_docx
+    from chungtay.core.documents import document_upload
+
+    if not has_perm(actor, "reports.remind", issuing_unit):
+        raise PermissionDenied
+    today = today or dates.today()
+    deadline = deadline or today + dt.timedelta(days=7)
+    number = number.strip()
+    if not number:
+        raise DomainError("Cần ghi số, ký hiệu công văn.", field="number")
+    if not units:
+        raise DomainError("Chọn ít nhất một đơn vị cần đôn đốc.", field="units")
+    if any(not u.path.startswith(issuing_unit.path) or u.pk == issuing_unit.pk for u in units):
+        raise DomainError("Chỉ đôn đốc được đơn vị cấp dưới.", field="units")
+    units = sorted(units, key=lambda u: u.path)
+    grouped: dict[int, list[OverdueItem]] = {u.pk: [] for u in units}
+    for item in selectors.overdue_items(today, within=issuing_unit):
+        if item.days_overdue <= 0:
+            continue
+        for u in units:
+            if item.unit.path.startswith(u.path):
+                grouped[u.pk].append(item)
+                break
+    addressed = [u for u in units if grouped[u.pk]]
+    if not addressed:
+        raise DomainError("Các đơn vị đã chọn không còn việc trễ hạn.", field="units")
+    summary = "V/v đôn đốc thực hiện các việc chậm, trễ hạn"
+    context = {
+        "org_parent": _org_parent(issuing_unit),
+        "org_name": f"Ban Thường trực Ủy ban MTTQ Việt Nam {issuing_unit.title}",
+        "doc_number": number, "dateline": dates.vn_long_date(today, issuing_unit.name), "summary": summary,
+        "addressees": "; ".join(f"Ban Thường trực Ủy ban MTTQ Việt Nam {u.title}" for u in addressed),
+        "basis": basis or "kế hoạch, chương trình công tác của Ban Thường trực",
+        "as_of": f"ngày {today:%d/%m/%Y}", "issuer": f"Ủy ban MTTQ Việt Nam {issuing_unit.title}",
+        "units": [{"title": u.title[:1].upper() + u.title[1:], "count": len(grouped[u.pk]),
+                   "lines": [i.line for i in grouped[u.pk]]} for u in addressed],
+        "deadline": f"{deadline:%d/%m/%Y}", "signer_title": "TM. BAN THƯỜNG TRỰC", "signer_role": "CHỦ TỊCH",
+        "signer_name": signer_name, "recipients": ["Như trên", "Thường trực cấp ủy (b/c)", "Lưu VT"],
+    }  # fmt: skip
+    data = render_docx(URGING_TEMPLATE, context)
+    stem = f"cong-van-don-doc-{today:%Y%m%d}"
+    title = f"Công văn đôn đốc {number} ngày {today:%d/%m/%Y}"
+    common = {"actor": actor, "unit": issuing_unit, "kind": DocumentKind.OTHER, "title": title, "number": number,
+              "issued_on": today, "issuer": context["issuer"]}  # fmt: skip
+    docx = document_upload(upload=io.BytesIO(data), name=f"{stem}.docx", **common)  # type: ignore[arg-type]
+    pdf = None
+    if libreoffice_available():
+        pdf = document_upload(upload=io.BytesIO(docx_to_pdf(data)), name=f"{stem}.pdf", **common)  # type: ignore[arg-type]
+    with as_actor(actor):
+        notice = UrgingNotice.objects.create(
+            issuing_unit=issuing_unit, number=number, issued_on=today, docx=docx, pdf=pdf, issued_by=actor,
+            items=[{"unit": u.title, "unit_id": u.pk, "lines": [i.line for i in grouped[u.pk]]} for u in addressed],
+        )  # fmt: skip
+        notice.units.set(addressed)
+    people = _recipients({u.pk for u in addressed}, WORK_ROLES)
+    url = reverse("reports:urging_download", args=[notice.pk, "pdf" if pdf else "docx"])
+    Notification.objects.bulk_create(
+        Notification(
+            user=user,
+            unit=u,
+            kind=NotificationKind.URGING,
+            title=f"{title} gửi {u.title}",
+            body="\n".join(i.line for i in grouped[u.pk]),
+            url=url,
+        )
+        for u in addressed
+        for user in people.get(u.pk, {}).values()
+    )
+    return notice
+
+
+# --- Review reports (sơ kết / tổng kết) --------------------------------------------------------
+REVIEW_KINDS = {
+    "so-ket": ("Sơ kết", "NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI"),
+    "tong-ket": ("Tổng kết", "PHƯƠNG HƯỚNG, KIẾN NGHỊ, ĐỀ XUẤT"),
+}
+RECIPIENTS = [
+    "BTT UBMTTQ tỉnh (b/c)",
+    "Thị ủy (b/c)",
+    "Ban Dân vận Thị ủy",
+    "UBND thị xã",
+    "Các tổ chức chính trị - xã hội thị xã",
+    "BTT UBMTTQ các xã, phường",
+    "Lưu VT",
+]
+
+
+def evaluation_rows(movement: Any) -> list[dict[str, Any]]:
+    """Scores and bands from the evaluation app, when it offers them.
+
+    The evaluation app is built separately; it is asked through one function,
+    `chungtay.evaluation.selectors.results_table(movement) -> list[dict(unit, total, band, rank)]`.
+    Until it exists, reports simply leave the section out.
+    """
+    from django.apps import apps
+
+    if not apps.is_installed("chungtay.evaluation"):
+        return []
+    try:
+        from chungtay.evaluation import selectors as evaluation  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    results = getattr(evaluation, "results_table", None)
+    if results is None:
+        return []
+    rows = []
+    for row in results(movement):
+        rows.append(
+            {key: "" if row.get(key) is None else str(row.get(key)) for key in ("unit", "total", "band", "rank")}
+        )
+    return rows
+
+
+def review_context(
+    movement: Any, *, kind: str, as_of: dt.date | None = None, number: str = "", signer_name: str = ""
+) -> dict[str, Any]:
+    """Every figure of the sơ kết / tổng kết report, for the issuing unit's subtree."""
+    from chungtay.campaigns.models import Activity, ActivityKind, GoodModelStatus, Obligation, Participation
+    from chungtay.funds.selectors import subtree_summary
+    from chungtay.housing.selectors import complaint_counts, phase_progress
+
+    if kind not in REVIEW_KINDS:
+        raise DomainError("Loại báo cáo không hợp lệ.")
+    label, next_heading = REVIEW_KINDS[kind]
+    as_of = as_of or dates.today()
+    unit = movement.issuing_unit
+    parts = Participation.objects.filter(movement=movement).aggregate(
+        total=Count("id"),
+        commune=Count("id", filter=Q(level=Level.COMMUNE)),
+        area=Count("id", filter=Q(level=Level.AREA)),
+        registered=Count("id", filter=Q(registered_at__isnull=False)),
+        late=Count("id", filter=Q(registered_late=True)),
+    )
+    acts = Activity.objects.filter(movement=movement, held_on__lte=as_of)
+    by_kind = {r["kind"]: r for r in acts.values("kind").annotate(n=Count("id"), people=Sum("attendance"))}
+
+    def n(k: str) -> int:
+        return by_kind.get(k, {}).get("n", 0)
+
+    obligations = Obligation.objects.filter(milestone__movement=movement).aggregate(
+        due=Count("id", filter=Q(due_on__lte=as_of) & (Q(excused_reason="") | Q(fulfilled_at__isnull=False))),
+        on_time=Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__date__lte=F("due_on"))),
+        done_late=Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__date__gt=F("due_on"))),
+        late=Count("id", filter=Q(fulfilled_at__isnull=True, excused_reason="", due_on__lt=as_of)),
+    )
+    whole, _children, _years = phase_progress(unit)
+    total = whole.total
+    money = subtree_summary(unit)
+    complaints = complaint_counts(unit, today=as_of)
+    good = list(movement.good_models.filter(status=GoodModelStatus.RECOGNISED).order_by("proposed_at"))
+    replications = sum(g.replications.count() for g in good) if len(good) < 50 else 0
+    children = selectors.children_breakdown(unit, today=as_of)
+    evaluation = evaluation_rows(movement)
+    on_time_rate = (
+        f"{round(100 * obligations['on_time'] / obligations['due'])}%" if obligations["due"] else "chưa có việc đến hạn"
+    )
+    percent = round(100 * total.completed / total.planned) if total.planned else 0
+    year = movement.starts_on.year
+    assessment = (
+        f"Phong trào được các cấp Mặt trận triển khai đồng bộ; đến {as_of:%d/%m/%Y} đã hoàn thành "
+        f"{total.completed}/{total.planned} nhà ({percent}%), vận động được {format_vnd(money['mobilised'])}. "
+        f"Còn {obligations['late']} việc chưa thực hiện đúng các mốc của Kế hoạch và {complaints['open']} đơn thư "
+        "đang xử lý, cần tiếp tục đôn đốc."
+    )
+    next_tasks = [
+        "Tiếp tục đôn đốc các đơn vị hoàn thành các nhà còn lại theo phân kỳ; bàn giao, đưa vào sử dụng.",
+        "Công khai, minh bạch nguồn vận động và việc hỗ trợ từng hộ; giải quyết dứt điểm đơn thư.",
+        "Các đơn vị chậm, trễ hạn khắc phục và báo cáo kết quả về Ban Thường trực.",
+    ]
+    if kind == "tong-ket":
+        next_tasks.append("Đề nghị khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong phong trào.")
+    return {
+        "org_parent": _org_parent(unit), "org_name": f"Ban Thường trực Ủy ban MTTQ Việt Nam {unit.title}",
+        "doc_number": number or "      /BC-MTTQ-BTT", "dateline": dates.vn_long_date(as_of, unit.name),
+        "summary": f"{label} phong trào thi đua {movement.title} năm {year}",
+        "kind_label": label, "movement_symbol": movement.symbol, "movement_issued": f"{movement.issued_on:%d/%m/%Y}",
+        "issuer": f"Ban Thường trực Ủy ban MTTQ Việt Nam {unit.title}", "movement_title": movement.title,
+        "as_of": f"ngày {as_of:%d/%m/%Y}", "unit_title": unit.title,
+        "participants": parts["total"], "participants_commune": parts["commune"], "participants_area": parts["area"],
+        "registered": parts["registered"], "registered_late": parts["late"],
+        "launches": n(ActivityKind.LAUNCH_CONFERENCE), "trainings": n(ActivityKind.TRAINING),
+        "training_attendance": by_kind.get(ActivityKind.TRAINING, {}).get("people") or 0,
+        "propaganda": n(ActivityKind.PROPAGANDA), "regulations": n(ActivityKind.REGULATION),
+        "it_measures": n(ActivityKind.IT_MEASURE),
+        "obligations_due": obligations["due"], "obligations_on_time": obligations["on_time"],
+        "obligations_done_late": obligations["done_late"], "obligations_late": obligations["late"],
+        "on_time_rate": on_time_rate,
+        "houses_planned": total.planned, "houses_amount": format_vnd(total.amount), "houses_started": total.started,
+        "houses_completed": total.completed, "houses_handed_over": total.handed_over, "houses_percent": percent,
+        "phases": [{"year": y, "planned": r.planned, "amount": format_vnd(r.amount), "started": r.started,
+                    "completed": r.completed, "handed_over": r.handed_over}
+                   for y, r in sorted(whole.phases.items())],
+        "units": [{"title": c.unit.title, "planned": c.planned, "completed": c.completed,
+                   "percent": f"{c.done_percent}%", "mobilised": format_vnd(c.mobilised),
+                   "disbursed": format_vnd(c.disbursed)} for c in children],
+        "money_mobilised": format_vnd(money["mobilised"]), "money_allocated": format_vnd(money["allocated"]),
+        "money_disbursed": format_vnd(money["disbursed"]), "money_balance": format_vnd(money["balance"]),
+        "source_committed": format_vnd(money["source_committed"]),
+        "complaints_total": complaints["total"], "complaints_open": complaints["open"],
+        "complaints_overdue": complaints["overdue"], "complaints_escalated": complaints["escalated"],
+        "good_models_total": movement.good_models.count(), "good_models_recognised": len(good),
+        "good_models_replications": replications, "good_models": [f"{g.title} ({g.unit.title})" for g in good],
+        "evaluation": evaluation, "assessment": assessment, "next_heading": next_heading, "next_tasks": next_tasks,
+        "signer_title": "TM. BAN THƯỜNG TRỰC", "signer_role": "CHỦ TỊCH", "signer_name": signer_name,
+        "recipients": RECIPIENTS,
+    }  # fmt: skip
+
+
+def review_docx(movement: Any, **kwargs: Any) -> bytes:
+    from chungtay.core.docgen import render_docx
+
+    return render_docx(REVIEW_TEMPLATE, review_context(movement, **kwargs))
+
+
+# --- Background report files ----------------------------------------------------------------------
+def report_job_start(*, user: User, unit: OrgUnit, kind: str, params: dict[str, Any] | None = None) -> ReportJob:
+    """Queue a report; the worker (db_worker, queue "reports") makes the file and fills `progress`."""
+    from . import exports
+    from .tasks import run_report_job
+
+    if kind not in exports.available_kinds():
+        raise DomainError("Loại báo cáo không có sẵn.", field="kind")
+    if not has_perm(user, "reports.view", unit):
+        raise PermissionDenied
+    job = ReportJob.objects.create(user=user, unit=unit, kind=kind, params=params or {})
+    run_report_job.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def report_job_run(job_id: int) -> ReportJob | None:
+    """Claim the job (one worker only), write the file with a streaming writer, record progress."""
+    import tempfile
+    from pathlib import Path
+
+    from django.core.files import File
+
+    from . import exports
+
+    claimed = ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING)
+    if not claimed:
+        return None
+    job = ReportJob.objects.select_related("unit", "user").get(pk=job_id)
+
+    def progress(percent: int) -> None:
+        ReportJob.objects.filter(pk=job_id).update(progress=max(0, min(99, percent)))
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="chungtay-report-") as tmp:
+            path = Path(tmp) / "report.xlsx"
+            rows = exports.write(job.kind, job.unit, path, progress=progress, user=job.user)
+            name = exports.file_name(job.kind, job.unit)
+            with path.open("rb") as handle:
+                job.file.save(name, File(handle), save=False)
+        job.file_name, job.rows = name, rows
+        job.status, job.progress, job.finished_at = JobStatus.DONE, 100, timezone.now()
+        job.save(update_fields=["file", "file_name", "rows", "status", "progress", "finished_at"])
+        Notification.objects.create(
+            user=job.user, unit=job.unit, kind=NotificationKind.REPORT_READY,
+            title=f"Đã xong: {job.get_kind_display()} — {job.unit.title}",
+            url=reverse("reports:job_download", args=[job.pk]),
+        )  # fmt: skip
+    except Exception as exc:
+        log.exception("Report job %s failed", job_id)
+        ReportJob.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+    job.refresh_from_db()
+    return job

@@ -1,0 +1,283 @@
+"""Follow-up pages. Thin: scope → selector or one service → render or redirect."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from chungtay.campaigns.models import Movement
+from chungtay.campaigns.selectors import movements_for
+from chungtay.core import dates
+from chungtay.core.access import get_visible_or_404, has_perm, visible_to
+from chungtay.core.errors import DomainError
+from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.selectors import top_units_for
+
+from . import exports, selectors, services
+from .forms import ExportForm, ReviewForm, UrgingNoticeForm
+from .models import Notification, ReminderLog, ReportJob, UrgingNotice
+
+
+def _unit(request: HttpRequest, perm: str = "reports.view") -> tuple[OrgUnit, OrgUnit]:
+    """The unit asked for (?don_vi=, inside the user's scope, else 404) and the user's top unit."""
+    tops = [u for u in top_units_for(request.user) if has_perm(request.user, perm, u)]  # type: ignore[arg-type]
+    if not tops:
+        raise PermissionDenied
+    wanted = request.GET.get("don_vi") or request.POST.get("don_vi")
+    if not wanted:
+        return tops[0], tops[0]
+    if not str(wanted).isdigit():
+        raise Http404
+    unit = get_visible_or_404(request.user, OrgUnit.objects.all(), perm, pk=int(wanted))  # type: ignore[arg-type]
+    top = next((t for t in tops if unit.path.startswith(t.path)), unit)
+    return unit, top
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = dates.today()
+    unit, top = _unit(request)
+    summary = selectors.unit_summary(unit, today=today)
+    children = selectors.children_breakdown(unit, today=today)
+    show_map = has_perm(request.user, "housing.view", unit)  # type: ignore[arg-type]
+    points = selectors.map_points(unit) if show_map else []
+    households = list(selectors.area_households(unit)[:200]) if unit.level == Level.AREA and show_map else []
+    bars = {
+        "labels": [c.unit.name for c in children],
+        "planned": [c.planned for c in children],
+        "completed": [c.completed for c in children],
+        "handed_over": [c.handed_over for c in children],
+        "late": [c.obligations_late for c in children],
+    }
+    return render(request, "reports/dashboard.html", {
+        "unit": unit, "summary": summary, "children": children, "crumbs": selectors.breadcrumbs(unit, top),
+        "bars": bars, "series": selectors.progress_series(unit), "points": points, "show_map": show_map,
+        "households": households, "today": today, "map_limit": selectors.MAP_LIMIT,
+        "can_remind": has_perm(request.user, "reports.remind", unit),  # type: ignore[arg-type]
+    })  # fmt: skip
+
+
+def timeliness(request: HttpRequest) -> HttpResponse:
+    unit, top = _unit(request)
+    movements = list(movements_for(request.user).exclude(status="draft"))
+    movement = None
+    wanted = request.GET.get("phong_trao", "")
+    if wanted.isdigit():
+        movement = next((m for m in movements if m.pk == int(wanted)), None)
+        if movement is None:
+            raise Http404
+    elif movements:
+        movement = movements[0]
+    level = request.GET.get("cap", "")
+    table = None
+    if movement is not None:
+        table = selectors.timeliness(movement, unit, today=dates.today(), level=int(level) if level.isdigit() else None)
+    return render(request, "reports/timeliness.html", {
+        "unit": unit, "crumbs": selectors.breadcrumbs(unit, top), "movements": movements, "movement": movement,
+        "table": table, "level": level, "levels": [(Level.COMMUNE, "Cấp xã"), (Level.AREA, "Khu dân cư")],
+    })  # fmt: skip
+
+
+# --- Notifications ------------------------------------------------------------------------------
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.notifications_for(request.user)[:100])
+    return render(request, "reports/notifications.html", {"items": items})
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.notification_mark_read(user=request.user, notification=notification)  # type: ignore[arg-type]
+    if request.POST.get("mo") and notification.url.startswith("/"):
+        return redirect(notification.url)
+    return redirect("reports:notifications")
+
+
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    n = services.notification_mark_read(user=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"Đã đánh dấu {n} thông báo là đã đọc.")
+    return redirect("reports:notifications")
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+def reminder_log(request: HttpRequest) -> HttpResponse:
+    unit, _top = _unit(request, "reports.remind")
+    qs = ReminderLog.objects.filter(
+        Q(unit__path__startswith=unit.path) | Q(escalated_to__path__startswith=unit.path)
+    ).select_related("unit", "recipient", "escalated_to")
+    day = request.GET.get("ngay", "")
+    if day:
+        try:
+            qs = qs.filter(run_on=dt.datetime.strptime(day, "%d/%m/%Y").date())
+        except ValueError:
+            messages.error(request, "Ngày không hợp lệ (dd/mm/yyyy).")
+    runs = ReminderLog.objects.filter(unit__path__startswith=unit.path).values_list("run_on", flat=True).distinct()
+    return render(request, "reports/reminder_log.html", {
+        "unit": unit, "logs": list(qs[:500]), "runs": sorted(set(runs), reverse=True)[:30], "day": day,
+    })  # fmt: skip
+
+
+@require_POST
+def reminder_run(request: HttpRequest) -> HttpResponse:
+    from .tasks import send_reminders_task
+
+    _unit(request, "reports.remind")
+    send_reminders_task.enqueue(dates.today().isoformat())
+    messages.success(request, "Đã đưa việc gửi nhắc việc hôm nay vào hàng đợi; nhật ký cập nhật khi chạy xong.")
+    return redirect("reports:reminder_log")
+
+
+# --- Urging notices -------------------------------------------------------------------------------
+def urging_notice(request: HttpRequest) -> HttpResponse:
+    unit, _top = _unit(request, "reports.remind")
+    today = dates.today()
+    late = selectors.late_units(today, unit)
+    candidates = [u for u, _items in late if u.pk != unit.pk]
+    initial = {"units": [u.pk for u in candidates], "issued_on": today, "deadline": today + dt.timedelta(days=7)}
+    form = UrgingNoticeForm(request.POST or None, candidates=candidates, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = services.urging_notice_issue(
+                actor=request.user, issuing_unit=unit, units=list(data["units"]), number=data["number"],  # type: ignore[arg-type]
+                today=data["issued_on"], deadline=data["deadline"], signer_name=data["signer_name"],
+            )  # fmt: skip
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, f"Đã ban hành công văn đôn đốc {notice.number}.")
+            return redirect(reverse("reports:urging_notice") + f"?don_vi={unit.pk}")
+    notices = (
+        UrgingNotice.objects.filter(issuing_unit__path__startswith=unit.path)
+        .select_related("docx", "pdf", "issued_by")
+        .prefetch_related("units")[:50]
+    )
+    counts = {u.pk: len(items) for u, items in late}
+    return render(request, "reports/urging_notice.html", {
+        "unit": unit, "form": form, "late": late, "counts": counts, "notices": notices,
+    })  # fmt: skip
+
+
+def urging_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Served to the issuing side and to the units addressed."""
+    notice = get_object_or_404(UrgingNotice.objects.select_related("docx", "pdf", "issuing_unit"), pk=pk)
+    user = request.user
+    allowed = has_perm(user, "reports.view", notice.issuing_unit) or any(  # type: ignore[arg-type]
+        has_perm(user, "reports.view", u)
+        for u in notice.units.all()  # type: ignore[arg-type]
+    )
+    if not allowed:
+        raise Http404
+    document = notice.pdf if fmt == "pdf" else notice.docx
+    if document is None:
+        raise Http404
+    from chungtay.core.uploads import serve
+
+    return serve(document.file, filename=document.original_name, content_type=document.content_type, inline=False)
+
+
+# --- Review reports -----------------------------------------------------------------------------
+def _movement(request: HttpRequest, pk: int) -> Movement:
+    movement = (
+        visible_to(
+            request.user,  # type: ignore[arg-type]
+            Movement.objects.select_related("issuing_unit"),
+            "reports.view",
+            "issuing_unit__path",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if movement is None:
+        raise Http404
+    return movement
+
+
+def review_list(request: HttpRequest) -> HttpResponse:
+    movements = visible_to(
+        request.user,
+        Movement.objects.select_related("issuing_unit"),
+        "reports.view",
+        "issuing_unit__path",  # type: ignore[arg-type]
+    ).exclude(status="draft")
+    return render(request, "reports/review_list.html", {"movements": movements, "kinds": services.REVIEW_KINDS})
+
+
+def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in services.REVIEW_KINDS:
+        raise Http404
+    movement = _movement(request, pk)
+    form = ReviewForm(request.GET or None, initial={"as_of": dates.today()})
+    params = {"as_of": dates.today(), "number": "", "signer_name": movement.signer}
+    if form.is_bound and form.is_valid():
+        params.update({k: v for k, v in form.cleaned_data.items() if v})
+    fmt = request.GET.get("dinh_dang", "")
+    if fmt in ("docx", "pdf"):
+        data = services.review_docx(movement, kind=kind, **params)
+        name = f"bao-cao-{kind}-{movement.pk}-{params['as_of']:%Y%m%d}"
+        if fmt == "pdf":
+            from chungtay.core.docgen import docx_to_pdf, libreoffice_available
+
+            if not libreoffice_available():
+                messages.error(request, "Máy chủ chưa cài LibreOffice nên chưa tạo được PDF; hãy tải bản Word.")
+                return redirect(request.path)
+            response = HttpResponse(docx_to_pdf(data), content_type="application/pdf")
+        else:
+            response = HttpResponse(
+                data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
+    context = services.review_context(movement, kind=kind, **params)
+    return render(request, "reports/review.html", {
+        "movement": movement, "kind": kind, "kind_label": services.REVIEW_KINDS[kind][0], "form": form, "c": context,
+        "query": request.GET.urlencode(),
+    })  # fmt: skip
+
+
+# --- Excel exports in the background -----------------------------------------------------------
+def export_list(request: HttpRequest) -> HttpResponse:
+    unit, top = _unit(request)
+    kinds = exports.available_kinds()
+    form = ExportForm(request.POST or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.report_job_start(user=request.user, unit=unit, kind=form.cleaned_data["kind"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(reverse("reports:exports") + f"?don_vi={unit.pk}&viec={job.pk}")
+    jobs = ReportJob.objects.filter(user=request.user).select_related("unit")[:20]
+    return render(request, "reports/exports.html", {
+        "unit": unit, "crumbs": selectors.breadcrumbs(unit, top), "form": form, "jobs": jobs,
+        "current": request.GET.get("viec", ""),
+    })  # fmt: skip
+
+
+def _job(request: HttpRequest, pk: int) -> ReportJob:
+    return get_object_or_404(ReportJob.objects.select_related("unit"), pk=pk, user=request.user)
+
+
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if request.GET.get("json"):
+        return JsonResponse({
+            "status": job.status, "progress": job.progress, "rows": job.rows, "error": job.error,
+            "url": reverse("reports:job_download", args=[job.pk]) if job.status == "done" else None,
+            "file_name": job.file_name,
+        })  # fmt: skip
+    return render(request, "reports/_job.html", {"job": job})
+
+
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != "done" or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
