@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("housing:index", _("Nhà ở"), "housing.view"),
         ("campaigns:movement_list", _("Phong trào"), "movement.view"),
         ("funds:overview", _("Quỹ"), "funds.view"),
+        ("evaluation:index", _("Bình xét, khen thưởng"), "evaluation.view"),
         ("reports:dashboard", _("Theo dõi"), "reports.view"),
         ("accounts:user_list", _("Người dùng"), "users.manage"),
         ("core:audit_recent", _("Nhật ký"), "audit.view"),
