@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "chungtay.core",
@@ -68,12 +72,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Office, board and admin roles must pass a TOTP second factor before anything else.
+    "chungtay.accounts.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -208,6 +216,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "60/minute")},
 }
 SPECTACULAR_SETTINGS = {
+    # Swagger UI from the installed sidecar package, not a CDN: works offline and under our CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Chung Tay API",
     "DESCRIPTION": "Phong trào thi đua và hỗ trợ nhà ở — dữ liệu công khai và nghiệp vụ theo phân quyền.",
     "VERSION": "1.0.0",
@@ -235,6 +247,31 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 
+# --- Content Security Policy (django-csp) ---------------------------------------------------
+# No inline scripts anywhere (JS lives in static/js); style attributes are allowed for Bootstrap
+# layouts. Map tiles come from OpenStreetMap; QR codes are data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https://*.tile.openstreetmap.org"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Two-factor sign-in (django-otp, TOTP) ------------------------------------------------------
+# Required for these roles in production; off by default in development so the demo logins work
+# without an authenticator app. CHUNGTAY_REQUIRE_2FA=1 turns it on anywhere.
+TWO_FACTOR_ROLES = ("admin", "office", "board")
+REQUIRE_2FA = env_bool("CHUNGTAY_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "Chung Tay"
+
 # --- Production hardening (DJANGO_DEBUG=0) --------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
@@ -246,6 +283,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+    X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import twofactor, views
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -31,6 +31,8 @@ urlpatterns = [
     ),
     path("dat-lai/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("ho-so/", views.profile, name="profile"),
+    path("xac-thuc/bat/", twofactor.otp_setup, name="otp_setup"),
+    path("xac-thuc/", twofactor.otp_verify, name="otp_verify"),
     path("nguoi-dung/", views.user_list, name="user_list"),
     path("nguoi-dung/them/", views.user_create, name="user_create"),
     path("nguoi-dung/<int:pk>/", views.user_detail, name="user_detail"),
