@@ -75,3 +75,27 @@ def diem(value: object) -> str:
 @register.filter
 def lookup(mapping: dict, key: object) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def phong_trao_cua_toi(user: object) -> list[dict[str, object]]:
+    """For the dashboard: running movements with the user's own units' workspaces and late counts."""
+    from chungtay.core.access import has_perm
+    from chungtay.core.dates import today
+
+    from ..models import Obligation, Participation
+    from ..services import RUNNING
+
+    if not getattr(user, "is_authenticated", False) or not has_perm(user, "movement.view"):  # type: ignore[arg-type]
+        return []
+    unit_ids = list(user.memberships.values_list("unit_id", flat=True))  # type: ignore[attr-defined]
+    rows = []
+    for p in Participation.objects.filter(unit_id__in=unit_ids, movement__status__in=RUNNING).select_related(
+        "movement", "unit"
+    )[:10]:
+        late = Obligation.objects.filter(
+            milestone__movement=p.movement, unit=p.unit, fulfilled_at__isnull=True, excused_reason="",
+            due_on__lt=today(),
+        ).count()  # fmt: skip
+        rows.append({"participation": p, "late": late})
+    return rows

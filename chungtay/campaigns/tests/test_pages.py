@@ -98,3 +98,10 @@ def test_a_bad_review_month_is_refused_in_vietnamese(client, tree, people, revie
         "starts_on": "14/03/2024", "ends_on": "31/10/2024", "review_month": review_month,
     })  # fmt: skip
     assert "mm/yyyy" in response.context["form"].errors["review_month"][0]
+
+
+def test_the_dashboard_links_a_commune_user_to_their_workspace(client, launched, tree, people):
+    client.force_login(people.commune_a_staff)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert reverse("campaigns:workspace", args=[launched.pk, tree.commune_a.pk]) in body
+    assert reverse("campaigns:workspace", args=[launched.pk, tree.area_a1.pk]) not in body
