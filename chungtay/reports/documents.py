@@ -22,11 +22,15 @@ def _cell(cell, text: str, *, bold: bool = False, align: str = "center") -> None
     cell.paragraphs[0].alignment = {"center": 1, "left": 0, "right": 2}[align]
 
 
-def _loop_table(document, headers: list[str], loop: str, cells: list[str], total: list[str] | None = None) -> None:  # type: ignore[no-untyped-def]
+def _loop_table(document, headers: list[str], loop: str, cells: list[str], total: list[str] | None = None,  # type: ignore[no-untyped-def]
+                widths: list[int] | None = None) -> None:  # fmt: skip
     """A table whose body rows repeat with docxtpl's `{%tr for … %}`; an optional total row after."""
+    from docx.shared import Mm
+
     n = len(headers)
     table = document.add_table(rows=0, cols=n)
     table.style = "Table Grid"
+    table.autofit = False
     row = table.add_row().cells
     for i, text in enumerate(headers):
         _cell(row[i], text, bold=True)
@@ -39,6 +43,12 @@ def _loop_table(document, headers: list[str], loop: str, cells: list[str], total
         row = table.add_row().cells
         for i, text in enumerate(total):
             _cell(row[i], text, bold=True, align="left" if i == 0 else "right")
+    if widths:
+        # Word reads the cell widths, LibreOffice the column widths: set both (as docgen does).
+        for i, width in enumerate(widths):
+            table.columns[i].width = Mm(width)
+            for row in table.rows:
+                row.cells[i].width = Mm(width)
     _para(document, "", space_after=6)
 
 
@@ -74,14 +84,16 @@ def build_review_report() -> Any:
              "{{ r.handed_over }}"],
             ["Cộng", "{{ houses_planned }}", "{{ houses_amount }}", "{{ houses_started }}", "{{ houses_completed }}",
              "{{ houses_handed_over }}"],
+            widths=[24, 20, 45, 25, 26, 25],
         )  # fmt: skip
         p(document, "Kết quả theo từng đơn vị:")
         _loop_table(
             document,
-            ["Đơn vị", "Số hộ", "Hoàn thành", "Tỷ lệ", "Vận động", "Đã chi cho hộ"],
+            ["Đơn vị", "Số hộ", "Hoàn thành", "Tỷ lệ", "Vận động", "Đã chi cho hộ (mọi nguồn)"],
             "u in units",
             ["{{ u.title }}", "{{ u.planned }}", "{{ u.completed }}", "{{ u.percent }}", "{{ u.mobilised }}",
              "{{ u.disbursed }}"],
+            widths=[44, 16, 22, 17, 33, 33],
         )  # fmt: skip
         p(document, "2. Vận động, quản lý nguồn lực", bold=True)
         p(document, "Tổng nguồn vận động Quỹ “Vì người nghèo” và các nguồn ủng hộ: {{ money_mobilised }}; đã phân bổ "
@@ -102,7 +114,7 @@ def build_review_report() -> Any:
         p(document, "5. Kết quả chấm điểm, xếp loại", bold=True)
         _loop_table(
             document, ["Đơn vị", "Tổng điểm", "Xếp loại", "Thứ hạng"], "e in evaluation",
-            ["{{ e.unit }}", "{{ e.total }}", "{{ e.band }}", "{{ e.rank }}"],
+            ["{{ e.unit }}", "{{ e.total }}", "{{ e.band }}", "{{ e.rank }}"], widths=[70, 30, 40, 25],
         )  # fmt: skip
         p(document, "{%p endif %}")
         p(document, "III. ĐÁNH GIÁ CHUNG", bold=True)

@@ -450,7 +450,6 @@ def review_context(
 ) -> dict[str, Any]:
     """Every figure of the sơ kết / tổng kết report, for the issuing unit's subtree."""
     from chungtay.campaigns.models import Activity, ActivityKind, GoodModelStatus, Obligation, Participation
-    from chungtay.funds.selectors import subtree_summary
     from chungtay.housing.selectors import complaint_counts, phase_progress
 
     if kind not in REVIEW_KINDS:
@@ -479,7 +478,7 @@ def review_context(
     )
     whole, _children, _years = phase_progress(unit)
     total = whole.total
-    money = subtree_summary(unit)
+    money = selectors.money_summary(unit)
     complaints = complaint_counts(unit, today=as_of)
     good = list(movement.good_models.filter(status=GoodModelStatus.RECOGNISED).order_by("proposed_at"))
     replications = sum(g.replications.count() for g in good) if len(good) < 50 else 0
@@ -490,6 +489,9 @@ def review_context(
     )
     percent = round(100 * total.completed / total.planned) if total.planned else 0
     year = movement.starts_on.year
+    title = movement.title[:1].lower() + movement.title[1:]
+    if str(year) not in title:
+        title = f"{title} năm {year}"
     assessment = (
         f"Phong trào được các cấp Mặt trận triển khai đồng bộ; đến {as_of:%d/%m/%Y} đã hoàn thành "
         f"{total.completed}/{total.planned} nhà ({percent}%), vận động được {format_vnd(money['mobilised'])}. "
@@ -506,7 +508,7 @@ def review_context(
     return {
         "org_parent": _org_parent(unit), "org_name": f"Ban Thường trực Ủy ban MTTQ Việt Nam {unit.title}",
         "doc_number": number or "      /BC-MTTQ-BTT", "dateline": dates.vn_long_date(as_of, unit.name),
-        "summary": f"{label} phong trào thi đua {movement.title} năm {year}",
+        "summary": f"{label} {title}",
         "kind_label": label, "movement_symbol": movement.symbol, "movement_issued": f"{movement.issued_on:%d/%m/%Y}",
         "issuer": f"Ban Thường trực Ủy ban MTTQ Việt Nam {unit.title}", "movement_title": movement.title,
         "as_of": f"ngày {as_of:%d/%m/%Y}", "unit_title": unit.title,
