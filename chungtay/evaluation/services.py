@@ -480,6 +480,7 @@ def cross_review_record(
     with as_actor(actor):
         review.save()
     _flag_cross_reviews(assessment)
+    review.refresh_from_db()
     return review
 
 
@@ -624,6 +625,8 @@ def proposals_from_ranking(
     ).select_related("participation__unit", "band", "participation__movement")
     if band is not None:
         qs = qs.filter(band=band)
+    if award_form.minimum_band is not None:
+        qs = qs.filter(band__minimum__gte=award_form.minimum_band.minimum)
     taken = set(award_form.proposals.exclude(status=ProposalStatus.REJECTED).values_list("unit_id", flat=True))
     created = []
     for assessment in qs.order_by("rank"):

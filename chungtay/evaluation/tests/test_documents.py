@@ -1,0 +1,121 @@
+"""The generated documents are converted to PDF and page images and their text is checked, so a
+broken template fails here."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from chungtay.core import docgen
+from chungtay.core.pdf import pdf_available
+from chungtay.evaluation import documents, services
+from chungtay.evaluation.models import Recipient
+from chungtay.orgunits.models import Level
+
+from .conftest import FULL, day
+
+pytestmark = pytest.mark.django_db
+needs_office = pytest.mark.skipif(not docgen.libreoffice_available(), reason="LibreOffice (soffice) is not installed")
+
+NAMES = ["Ủy ban MTTQ Việt Nam phường Vĩnh Điện", "Ủy ban MTTQ Việt Nam xã Điện Hồng", "Nguyễn Thị Thu Trang"]
+
+
+@pytest.fixture
+def decision(submitted, movement, tree, people, tmp_path, monkeypatch):
+    monkeypatch.setattr(docgen, "DOCX_DIR", tmp_path / "docx")  # built from the code, not the committed copy
+    for unit, staff in ((tree.commune_a, people.commune_a_staff), (tree.commune_b, people.commune_b_staff)):
+        services.assessment_mark_reviewed(actor=people.town_office, assessment=submitted(unit, staff, FULL))
+    services.band_save(actor=people.town_office, movement=movement, name="Xuất sắc", minimum=90)
+    services.ranking_approve(actor=people.board, movement=movement, level=Level.COMMUNE)
+    collective = services.award_form_create(
+        actor=people.town_office, movement=movement, name="Giấy khen", issuer="Ủy ban MTTQ Việt Nam thị xã Điện Bàn",
+        recipient=Recipient.COLLECTIVE, quota=6,
+    )  # fmt: skip
+    person = services.award_form_create(
+        actor=people.town_office, movement=movement, name="Giấy khen", issuer="Ủy ban MTTQ Việt Nam thị xã Điện Bàn",
+        recipient=Recipient.INDIVIDUAL, quota=6,
+    )  # fmt: skip
+    services.proposals_from_ranking(actor=people.town_office, award_form=collective, count=2)
+    services.proposal_add(
+        actor=people.town_office, award_form=person, unit=tree.commune_a, person_name="Nguyễn Thị Thu Trang",
+        position="Phó Chủ tịch", achievements="Vận động 12 căn nhà đại đoàn kết",
+    )  # fmt: skip
+    meeting = services.meeting_create(
+        actor=people.town_office, movement=movement, held_on=day(1), place="Hội trường", chair="Chủ tịch",
+        attendees=7,
+    )  # fmt: skip
+    for p in [*collective.proposals.all(), *person.proposals.all()]:
+        services.vote_record(actor=people.town_office, meeting=meeting, proposal=p, agree=7, disagree=0)
+    return services.decision_create(
+        actor=people.town_office, movement=movement, number="25/QĐ-MTTQ-BTT", signed_on=day(2),
+        signer_name="Phan Văn Hòa", memo_number="24/TTr-MTTQ-BTT",
+    )  # fmt: skip
+
+
+def test_the_word_documents_are_filled_with_no_tag_left(decision):
+    import io
+
+    from docx import Document
+
+    for kind in ("to-trinh", "quyet-dinh"):
+        doc = Document(io.BytesIO(documents.render_docx(decision, kind)))
+        text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+            c.text for t in doc.tables for r in t.rows for c in r.cells
+        )
+        assert "{{" not in text and "{%" not in text, kind
+        for name in NAMES:
+            assert name in text, (kind, name)
+
+
+@needs_office
+def test_the_decision_and_memo_convert_to_pdf_with_number_awardees_and_signer(decision, tmp_path):
+    decision_pdf = docgen.docx_to_pdf(documents.render_docx(decision, "quyet-dinh"))
+    text = docgen.pdf_text(decision_pdf)
+    for expected in ["QUYẾT ĐỊNH", "Số: 25/QĐ-MTTQ-BTT", "Phan Văn Hòa", "DANH SÁCH KHEN THƯỞNG",
+                     "Tờ trình số 24/TTr-MTTQ-BTT", "Khen thưởng 2 tập thể và 1 cá nhân", *NAMES]:  # fmt: skip
+        assert expected in text, expected
+    memo = docgen.pdf_text(docgen.docx_to_pdf(documents.render_docx(decision, "to-trinh")))
+    for expected in ["TỜ TRÌNH", "Số: 24/TTr-MTTQ-BTT", "Phan Văn Hòa", *NAMES]:
+        assert expected in memo, expected
+    if shutil.which("pdftoppm"):
+        source = tmp_path / "qd.pdf"
+        source.write_bytes(decision_pdf)
+        binary = shutil.which("pdftoppm") or "pdftoppm"
+        arguments = [binary, "-png", "-r", "50", "-f", "1", "-l", "2", str(source), str(tmp_path / "trang")]
+        subprocess.run(arguments, check=True, timeout=60)  # noqa: S603 - fixed arguments, our temp files
+        pages = sorted(tmp_path.glob("trang*.png"))
+        assert len(pages) == 2 and pages[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@needs_office
+def test_signing_keeps_the_signed_documents(decision, people):
+    from chungtay.core.documents import documents_for
+
+    services.decision_sign(actor=people.board, decision=decision)
+    names = sorted(d.original_name for d in documents_for(decision))
+    assert names == [
+        "quyet-dinh-25-qd-mttq-btt.docx", "quyet-dinh-25-qd-mttq-btt.pdf",
+        "to-trinh-25-qd-mttq-btt.docx", "to-trinh-25-qd-mttq-btt.pdf",
+    ]  # fmt: skip
+
+
+@pytest.mark.skipif(not pdf_available(), reason="WeasyPrint cannot load Pango")
+def test_certificates_carry_every_awardee_name_with_its_diacritics(decision, people):
+    from chungtay.evaluation.selectors import awardees
+
+    services.decision_sign(actor=people.board, decision=decision, store_documents=False)
+    people_awarded = awardees(decision)
+    pdf = documents.certificates_pdf(decision, people_awarded)
+    text = docgen.pdf_text(pdf)
+    import io
+
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 3
+    for name in NAMES:
+        assert name in text, name
+    assert "GIẤY KHEN" in text.upper() and "25/QĐ-MTTQ-BTT" in text
+    archive = documents.certificates_zip(decision, people_awarded)
+    import zipfile
+
+    assert len(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == 3
