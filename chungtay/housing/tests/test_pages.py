@@ -194,3 +194,48 @@ def test_commune_staff_verify_a_stage_from_the_household_page(client, people, ho
     assert "Đã xác nhận giai đoạn “Khởi công”." in response.content.decode()
     client.force_login(people.commune_b_staff)
     assert client.post(reverse("housing:progress_verify", args=[update.pk])).status_code == 404
+
+
+def test_every_form_page_renders_for_the_office(client, people, house):
+    client.force_login(people.town_office)
+    for name in ("housing:norms", "housing:norm_create", "housing:complaint_create", "housing:import",
+                 "housing:household_create"):  # fmt: skip
+        assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_the_office_adds_a_norm_and_receives_a_complaint_through_the_forms(client, people, house, tree):
+    from chungtay.housing.models import Complaint, SupportNorm
+
+    client.force_login(people.town_office)
+    response = client.post(reverse("housing:norm_create"), {
+        "programme": "Chương trình thử", "kind": "repair", "amount": "25.000.000", "categories": ["disaster"],
+        "valid_from": "01/01/2024", "valid_to": "31/12/2025", "legal_basis": "Quyết định thử",
+    })  # fmt: skip
+    assert response.status_code == 302 and SupportNorm.objects.get(legal_basis="Quyết định thử").amount == 25_000_000
+    response = client.post(reverse("housing:complaint_create"), {
+        "unit": tree.commune_b.pk, "kind": "complaint", "received_on": "02/01/2024", "channel": "phone",
+        "complainant_name": "Người Gửi Thử", "concerns": "unit", "content": "Nội dung thử",
+    })  # fmt: skip
+    complaint = Complaint.objects.get(complainant_name="Người Gửi Thử")
+    assert response.status_code == 302 and complaint.due_on == dt.date(2024, 2, 1)
+    response = client.post(reverse("housing:complaint_detail", args=[complaint.pk]),
+                           {"status": "resolved", "resolution": "Đã trả lời", "resolved_on": "10/01/2024"})  # fmt: skip
+    complaint.refresh_from_db()
+    assert response.status_code == 302 and complaint.status == "resolved"
+
+
+def test_a_document_attached_to_a_complaint_is_listed_and_served_in_scope(client, people, house):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    complaint = house.complaints.get()
+    client.force_login(people.commune_a_staff)
+    pdf = SimpleUploadedFile("tra-loi.pdf", b"%PDF-1.4\n% tra loi don\n%%EOF\n")
+    client.post(reverse("housing:complaint_document", args=[complaint.pk]), {"title": "Văn bản trả lời", "file": pdf})
+    page = client.get(reverse("housing:complaint_detail", args=[complaint.pk])).content.decode()
+    assert "Văn bản trả lời" in page
+    from chungtay.core.documents import documents_for
+
+    document = documents_for(complaint).get()
+    assert client.get(reverse("core:document_download", args=[document.pk])).status_code == 200
+    client.force_login(people.commune_b_staff)
+    assert client.get(reverse("core:document_download", args=[document.pk])).status_code == 404
