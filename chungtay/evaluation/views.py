@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.campaigns.models import Movement, MovementStatus
 from chungtay.campaigns.selectors import movement_or_404, movements_for, participation_or_404
-from chungtay.core.access import has_perm, role_permissions, visible_to
+from chungtay.core.access import has_perm, root_units_for, visible_to
 from chungtay.core.documents import documents_for, documents_for_many
 from chungtay.core.errors import DomainError
 from chungtay.core.types import AuthedRequest
@@ -70,16 +70,12 @@ def _level(request: AuthedRequest) -> int:
 
 def can_self_assess(user: Any, unit: OrgUnit) -> bool:
     """The unit's own people fill in its self-assessment. Reviewers (the office) do so only for
-    their own unit, never for the units they review."""
+    a unit they are members of, never for the units below them that they review."""
     if user.is_superuser:
         return True
-    for role, path, unit_id in user.memberships.values_list("role", "unit__path", "unit_id"):
-        perms = role_permissions(role)
-        if "evaluation.self" in perms and unit.path.startswith(path):
-            if "evaluation.review" in perms and unit_id != unit.pk:
-                continue
-            return True
-    return False
+    if not has_perm(user, "evaluation.self", unit):
+        return False
+    return not has_perm(user, "evaluation.review", unit) or unit.pk in root_units_for(user)
 
 
 def _context(request: AuthedRequest, movement: Movement, tab: str, **extra: Any) -> dict[str, Any]:
@@ -92,6 +88,7 @@ def _context(request: AuthedRequest, movement: Movement, tab: str, **extra: Any)
         "can_manage_awards": has_perm(request.user, "awards.manage", unit),
         "can_sign": has_perm(request.user, "awards.sign", unit),
         "can_audit": has_perm(request.user, "audit.view", unit),
+        "can_cross_review": has_perm(request.user, "evaluation.self"),
         **extra,
     }
 
