@@ -41,6 +41,13 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise RuntimeError(f"{name} is not installed (Debian: postgresql-client)")
+    return path
+
+
 def table_checksums() -> dict[str, dict[str, Any]]:
     """Row count and sha256 of every table's rows, ordered by the first column (the primary key)."""
     result: dict[str, dict[str, Any]] = {}
@@ -63,10 +70,21 @@ def backup(target: Path) -> Path:
     db = settings.DATABASES["default"]
     if vendor == "postgresql":
         args, env = _pg_env()
-        subprocess.run(  # noqa: S603
-            ["pg_dump", *args, "--format=custom", "--no-owner", "--file", str(target / "db.dump"), str(db["NAME"])],
-            check=True, env=env, capture_output=True, timeout=3600,
-        )  # fmt: skip
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [
+                _tool("pg_dump"),
+                *args,
+                "--format=custom",
+                "--no-owner",
+                "--file",
+                str(target / "db.dump"),
+                str(db["NAME"]),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+            timeout=3600,
+        )
     elif vendor == "sqlite":
         connection.ensure_connection()
         destination = sqlite3.connect(target / "db.sqlite3")
@@ -106,11 +124,23 @@ def restore(source: Path) -> dict[str, Any]:
     if vendor == "postgresql":
         connections.close_all()
         args, env = _pg_env()
-        subprocess.run(  # noqa: S603
-            ["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname",
-             str(db["NAME"]), str(source / "db.dump")],
-            check=True, env=env, capture_output=True, timeout=3600,
-        )  # fmt: skip
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [
+                _tool("pg_restore"),
+                *args,
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--dbname",
+                str(db["NAME"]),
+                str(source / "db.dump"),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+            timeout=3600,
+        )
     else:
         connection.ensure_connection()
         backup_db = sqlite3.connect(source / "db.sqlite3")
