@@ -78,5 +78,6 @@
     bounds.push([p.lat, p.lon]);
   });
   map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
+  mapEl.dataset.markers = String(bounds.length);
   mapEl.dataset.ready = "1";
 })();

@@ -1,0 +1,125 @@
+"""Pages: who sees what (scope, 404 outside), constant queries, notifications and the badge."""
+
+import datetime as dt
+
+import pytest
+
+from chungtay.orgunits.models import Level
+from chungtay.orgunits.services import unit_create
+from chungtay.reports.models import Notification, ReminderLog
+from chungtay.reports.services import send_reminders
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(tree, make_household, participate, obligation):
+    make_household(tree.area_a1, status="completed", completed_on=dt.date(2024, 8, 1), lat=15.89, lon=108.25)
+    make_household(tree.area_b1, status="building", lat=15.88, lon=108.24)
+    participate(tree.commune_a)
+    participate(tree.commune_b)
+    obligation(tree.commune_a, dt.date(2024, 3, 31), done_on=dt.date(2024, 3, 30))
+    obligation(tree.commune_b, dt.date(2024, 3, 31), excused="Bão lũ")
+
+
+def test_the_chair_sees_the_town_with_charts_map_and_links_to_each_commune(client, people, tree, data):
+    client.force_login(people.board)
+    page = client.get("/bao-cao/").content.decode()
+    assert "Ủy ban MTTQ Việt Nam thị xã Điện Bàn" in page
+    assert 'id="bieu-do-don-vi"' in page and 'id="bieu-do-tien-do"' in page and 'id="ban-do"' in page
+    assert f'href="?don_vi={tree.commune_a.pk}"' in page and f'href="?don_vi={tree.commune_b.pk}"' in page
+    assert 'id="du-lieu-ban-do"' in page and "<script>" not in page.replace('<script src="', "")
+
+
+def test_the_drill_down_ends_at_the_households_of_an_area(client, people, tree, data):
+    client.force_login(people.board)
+    page = client.get(f"/bao-cao/?don_vi={tree.area_a1.pk}").content.decode()
+    assert 'data-testid="households"' in page and "/nha-o/ho/" in page
+    assert "phường Vĩnh Điện" in page  # the breadcrumb back up
+
+
+def test_commune_staff_see_their_commune_and_a_sibling_is_not_found(client, people, tree, data):
+    client.force_login(people.commune_a_staff)
+    page = client.get("/bao-cao/").content.decode()
+    assert "phường Vĩnh Điện" in page and "xã Điện Hồng" not in page
+    assert client.get(f"/bao-cao/?don_vi={tree.commune_b.pk}").status_code == 404
+    assert client.get(f"/bao-cao/?don_vi={tree.town.pk}").status_code == 404
+    assert client.get(f"/bao-cao/dung-han/?don_vi={tree.commune_b.pk}").status_code == 404
+    assert client.get("/bao-cao/nhac-viec/").status_code == 403  # reminders are the office's
+    assert client.get("/bao-cao/don-doc/").status_code == 403
+
+
+def test_people_without_reports_rights_are_refused(client, people, data):
+    client.force_login(people.area_board)
+    assert client.get("/bao-cao/").status_code == 403
+    client.force_login(people.nobody)
+    assert client.get("/bao-cao/").status_code == 403
+    client.logout()
+    assert client.get("/bao-cao/").status_code == 302
+
+
+def test_the_dashboard_makes_the_same_number_of_queries_with_more_communes(
+    client, people, tree, data, make_household, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.board)
+    client.get("/bao-cao/")
+    with CaptureQueriesContext(connection) as before:
+        assert client.get("/bao-cao/").status_code == 200
+    for i in range(6):
+        commune = unit_create(actor=None, parent=tree.town, level=Level.COMMUNE, kind="xa", name=f"Xã {i}")
+        area = unit_create(actor=None, parent=commune, level=Level.AREA, kind="thon", name="Thôn 1")
+        make_household(area, status="building", lat=15.8, lon=108.2)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get("/bao-cao/").status_code == 200
+
+
+def test_the_timeliness_page_shows_rates_and_excuse_reasons(client, people, tree, data, movement):
+    client.force_login(people.town_office)
+    page = client.get(f"/bao-cao/dung-han/?phong_trao={movement.pk}").content.decode()
+    assert "31/03/2024: Bão lũ" in page
+    assert 'data-testid="total-timeliness">100%' in page
+
+
+def test_notifications_show_in_the_menu_badge_and_can_be_marked_read(client, people, tree, obligation):
+    obligation(tree.commune_a, TODAY - dt.timedelta(days=2))
+    send_reminders(today=TODAY)
+    client.force_login(people.commune_a_staff)
+    page = client.get("/bao-cao/thong-bao/").content.decode()
+    assert 'data-testid="unread-badge">1<' in page and "phường Vĩnh Điện" in page
+    note = Notification.objects.get(user=people.commune_a_staff)
+    response = client.post(f"/bao-cao/thong-bao/{note.pk}/da-doc/", {"mo": "1"})
+    assert response.status_code == 302 and response["Location"] == note.url
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert 'data-testid="unread-badge"' not in client.get("/bao-cao/thong-bao/").content.decode()
+    client.force_login(people.commune_b_staff)  # someone else's notification
+    assert client.post(f"/bao-cao/thong-bao/{note.pk}/da-doc/").status_code == 404
+
+
+def test_the_office_reads_the_reminder_log_of_its_subtree(client, people, tree, obligation):
+    obligation(tree.commune_a, TODAY - dt.timedelta(days=2), title="Kế hoạch cụ thể")
+    send_reminders(today=TODAY)
+    assert ReminderLog.objects.exists()
+    client.force_login(people.town_office)
+    page = client.get("/bao-cao/nhac-viec/?ngay=02/12/2024").content.decode()
+    assert "Kế hoạch cụ thể" in page and "Staff_A" in page
+
+
+def test_the_home_page_shows_the_follow_up_figures(client, people, data):
+    client.force_login(people.board)
+    page = client.get("/", follow=True).content.decode()
+    assert 'data-testid="reports-summary"' in page and "Mở bảng theo dõi" in page
+
+
+def test_review_reports_download_as_word_for_the_issuing_side_only(client, people, tree, movement):
+    client.force_login(people.board)
+    response = client.get(f"/bao-cao/phong-trao/{movement.pk}/so-ket/?as_of=30/06/2024&dinh_dang=docx")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert client.get(f"/bao-cao/phong-trao/{movement.pk}/khac/").status_code == 404
+    client.force_login(people.commune_a_staff)
+    assert client.get(f"/bao-cao/phong-trao/{movement.pk}/so-ket/").status_code == 404
