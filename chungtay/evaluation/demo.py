@@ -1,0 +1,147 @@
+"""Evaluation of the demo movement 199/KH-MTTQ-BTT, December 2024, up to the point where people
+take over in the browser: bands, award forms and quotas, a cluster for cross review, and the 20
+communes' self-assessments — most reviewed, two waiting for review, three returned for correction.
+Approving the ranking, the meeting, the decision and its signature are left to do by hand
+(docs/huong-dan/danh-gia-khen-thuong.md). Idempotent: nothing is added once assessments exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from chungtay.accounts.models import User
+from chungtay.campaigns.models import Movement
+from chungtay.core.models import DocumentKind
+from chungtay.orgunits.models import Level
+
+from . import services
+from .models import Assessment, Recipient
+
+SYMBOL = "199/KH-MTTQ-BTT"
+BANDS = [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 0)]
+# Share of each reviewed criterion's maximum the unit gives itself, one per commune in tree order;
+# the office takes a little off some of them (with a reason) when it reviews.
+SHARES = [
+    0.97, 0.93, 0.9, 0.88, 0.86, 0.85, 0.83, 0.8, 0.78, 0.76,
+    0.74, 0.72, 0.7, 0.68, 0.66, 0.64, 0.6, 0.58, 0.55, 0.5,
+]  # fmt: skip
+PENDING = {"Điện Ngọc", "Điện Nam Bắc"}  # submitted, waiting for the office
+RETURNED = {"Điện Phước", "Điện Thọ", "Điện Quang"}  # sent back for evidence
+LATE = {"Điện Ngọc"}
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+
+
+def _score(max_points: Decimal, share: float) -> Decimal:
+    return (max_points * Decimal(str(share))).quantize(Decimal("0.5"))
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    movement = Movement.objects.filter(symbol=SYMBOL).select_related("issuing_unit").first()
+    if movement is None:
+        return {"bản tự đánh giá": 0}
+    if Assessment.objects.filter(participation__movement=movement).exists():
+        return _counts(movement)
+    office = User.objects.get(username="vanphong")
+    staff = {"Vĩnh Điện": User.objects.get(username="vinhdien"), "Điện Hồng": User.objects.get(username="dienhong")}
+
+    bands = {n: services.band_save(actor=office, movement=movement, name=n, minimum=Decimal(m)) for n, m in BANDS}
+    services.settings_update(
+        actor=office, movement=movement, disagreement_margin=Decimal(10),
+        tie_note="Hội nghị bình xét có thể xem xét ưu tiên đơn vị có mô hình hay được công nhận (mục 3.2.3).",
+    )  # fmt: skip
+    town = movement.issuing_unit.title
+    services.award_form_create(
+        actor=office, movement=movement, name="Cờ thi đua", issuer=f"Ủy ban MTTQ Việt Nam {town}",
+        recipient=Recipient.COLLECTIVE, quota=1, minimum_band=bands["Xuất sắc"],
+    )  # fmt: skip
+    services.award_form_create(
+        actor=office, movement=movement, name="Bằng khen", issuer="Ủy ban MTTQ Việt Nam tỉnh Quảng Nam",
+        recipient=Recipient.COLLECTIVE, quota=2, minimum_band=bands["Xuất sắc"], decided_here=False,
+    )  # fmt: skip
+    services.award_form_create(
+        actor=office, movement=movement, name="Giấy khen", issuer=f"Ủy ban MTTQ Việt Nam {town}",
+        recipient=Recipient.COLLECTIVE, quota=6, minimum_band=bands["Tốt"],
+    )  # fmt: skip
+    services.award_form_create(
+        actor=office, movement=movement, name="Giấy khen", issuer=f"Ủy ban MTTQ Việt Nam {town}",
+        recipient=Recipient.INDIVIDUAL, quota=6,
+    )  # fmt: skip
+
+    participations = list(
+        movement.participations.filter(level=Level.COMMUNE).select_related("unit", "movement").order_by("unit__path")
+    )
+    cluster = [p.unit for p in participations if p.unit.name in {"Vĩnh Điện", "Điện Hồng", "Điện An", "Điện Minh"}]
+    if len(cluster) >= 2:
+        services.cross_group_create(actor=office, movement=movement, name="Cụm 1 (phía Bắc)", units=cluster)
+
+    for index, participation in enumerate(participations):
+        name = participation.unit.name
+        actor = staff.get(name, office)
+        share = SHARES[index % len(SHARES)]
+        assessment = services.assessment_open(actor=actor, participation=participation)
+        lines = list(assessment.lines.select_related("criterion"))
+        entries = {}
+        for line in lines:
+            kind = line.criterion.kind
+            if kind == "reviewed":
+                note = f"Đạt khoảng {round(share * 100)}% yêu cầu; có biên bản, báo cáo kèm theo."
+                entries[line.pk] = (_score(line.criterion.max_points, share), note)
+            elif kind == "yes_no":
+                entries[line.pk] = (line.criterion.max_points if share >= 0.6 else Decimal(0), "")
+            elif kind == "bonus":
+                entries[line.pk] = (line.criterion.max_points if name == "Vĩnh Điện" else Decimal(0), "")
+        services.assessment_save(actor=actor, assessment=assessment, entries=entries)
+        if name == "Vĩnh Điện":
+            _evidence(actor, assessment)
+        if index == len(participations) - 1:
+            continue  # one unit is still filling its form in
+        day = dt.date(2024, 11, 5) if name in LATE else dt.date(2024, 10, 10) + dt.timedelta(days=index // 2)
+        services.assessment_submit(actor=actor, assessment=assessment, now=_at(day))
+        if name in PENDING:
+            continue
+        if name in RETURNED:
+            services.assessment_return(
+                actor=office, assessment=assessment,
+                comment="Đề nghị bổ sung biên bản hội nghị phát động và báo cáo kết quả bồi dưỡng (tiêu chí 3.2.1.a, "
+                "3.2.1.b).",
+            )  # fmt: skip
+            continue
+        adjust = {}
+        for line in lines:
+            if line.criterion.code == "3.2.1.b" and share < 0.8:
+                reduced = max(Decimal(0), _score(line.criterion.max_points, share) - Decimal(2))
+                adjust[line.pk] = (reduced, "Chưa có báo cáo kết quả lớp bồi dưỡng thứ hai.")
+        if adjust:
+            services.review_save(actor=office, assessment=assessment, entries=adjust)
+        services.assessment_mark_reviewed(actor=office, assessment=assessment)
+    return _counts(movement)
+
+
+def _evidence(actor: User, assessment: Assessment) -> None:
+    from chungtay.campaigns.demo import demo_pdf
+
+    for line in assessment.lines.select_related("criterion").filter(criterion__code__in=["3.2.1.a", "3.2.1.b"]):
+        code = line.criterion.code
+        services.evidence_add(
+            actor=actor, line=line, name=f"minh-chung-{code}.pdf", kind=DocumentKind.REPORT,
+            title=f"Báo cáo minh chứng tiêu chí {code}",
+            upload=io.BytesIO(demo_pdf(f"MINH CHỨNG TIÊU CHÍ {code}", ["Phường Vĩnh Điện, tháng 10/2024"])),
+        )  # fmt: skip
+
+
+def _counts(movement: Movement) -> dict[str, int]:
+    qs = Assessment.objects.filter(participation__movement=movement)
+    return {
+        "bản tự đánh giá": qs.count(),
+        "đã thẩm định": qs.filter(status="reviewed").count(),
+        "hình thức khen thưởng": movement.award_forms.count(),
+    }
