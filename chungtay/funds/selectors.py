@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from chungtay.core.access import visible_to
@@ -33,15 +33,16 @@ def fund_figures(funds: list[Fund]) -> dict[int, dict[str, int]]:
 
 def subtree_summary(unit) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Mobilised, allocated, disbursed and balance for a unit and everything below it."""
+    origin = Case(When(source__isnull=True, then=Value("fund")), default=Value("source"), output_field=CharField())
     rows = (
         Account.objects.filter(unit__path__startswith=unit.path)
-        .values("kind", "source__isnull")
+        .annotate(origin=origin)
+        .values("kind", "origin")
         .annotate(total=Sum("balance"))
     )
     by: defaultdict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
-        origin = "fund" if row["source__isnull"] else "source"
-        by[(row["kind"], origin)] += row["total"] or 0
+        by[(row["kind"], row["origin"])] += row["total"] or 0
     summary = {
         "mobilised": -by[(AccountKind.DONATIONS, "fund")],
         "balance": by[(AccountKind.FUND_CASH, "fund")],

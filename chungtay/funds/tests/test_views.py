@@ -141,3 +141,22 @@ def test_receipt_and_poster_pdfs_render(client, people, town_fund, give):
     assert "Sáu mươi triệu đồng" in text and "60.000.000 đ" in text
     poster = client.get(reverse("funds:poster_pdf", args=[town_fund.pk]))
     assert poster.content.startswith(b"%PDF")
+
+
+def test_the_overview_shows_the_subtree_money(client, people, tree, town_fund, commune_fund, give, state_source,
+                                              make_household):  # fmt: skip
+    give(town_fund, 60_000_000)
+    give(commune_fund, 5_000_000)
+    allocation_record(actor=people.town_office, household=make_household(tree.area_a1), fund=town_fund,
+                      amount=40_000_000, date=dt.date(2024, 6, 1), decision="QĐ 1")  # fmt: skip
+    allocation_record(actor=people.town_office, household=make_household(tree.area_a1), source=state_source,
+                      amount=60_000_000, date=dt.date(2024, 6, 1), decision="QĐ 8584")  # fmt: skip
+    from chungtay.funds.selectors import subtree_summary
+
+    summary = subtree_summary(tree.town)
+    assert (summary["mobilised"], summary["allocated"], summary["balance"]) == (65_000_000, 40_000_000, 25_000_000)
+    assert summary["source_committed"] == 60_000_000
+    assert subtree_summary(tree.commune_a)["mobilised"] == 5_000_000
+    client.force_login(people.town_office)
+    body = client.get(reverse("funds:overview")).content.decode()
+    assert "65.000.000 đ" in body and "25.000.000 đ" in body
