@@ -374,3 +374,272 @@ def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[Statemen
         batch.committed_by, batch.committed_at = actor, timezone.now()
         batch.save()
     return plan, statement
+
+
+# --- Large CSV statements: a streaming path -------------------------------------------------------
+# `plan_statement` reads the whole table through core.tabular (capped at tabular.MAX_ROWS and held in
+# memory). A year of a busy account exported as CSV can hold a million lines, so CSV files also have
+# a path that streams: rows are parsed one by one, checked against the file's earlier references (a
+# set) and the fund's existing ones (one indexed query per batch), and written in batches (COPY on
+# PostgreSQL). Lines enter the reconciliation queue; `reconcile_pending` turns them into receipts
+# and fees afterwards, in batches, instead of one ledger posting per line inside the upload request.
+CSV_BATCH = 5_000
+MAX_REPORTED_ERRORS = 200
+_PLAIN_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+@dataclass
+class StreamedStatement:
+    """What a streamed dry run or commit found; the lines themselves are never all in memory."""
+
+    rows: int = 0
+    new: int = 0
+    skipped: int = 0
+    credit: int = 0
+    debit: int = 0
+    errors: list[dict[str, object]] = field(default_factory=list)
+    error_count: int = 0
+    mapping: dict[str, int | None] = field(default_factory=dict)
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    statement: BankStatement | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.error_count
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"rows": self.rows, "new": self.new, "skipped": self.skipped, "credit": self.credit,
+                "debit": self.debit, "errors": self.error_count}  # fmt: skip
+
+    def error(self, row: int | None, key: str | None, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append({"row": row, "field": LABELS.get(key or "", ""), "message": message})
+
+
+def _fast_amount(value: str) -> int | None:
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    return parse_amount(value) if value else None
+
+
+def _fast_datetime(value: str) -> dt.datetime | None:
+    found = _PLAIN_DATETIME.match(value.strip())
+    if found:
+        d, m, y, hh, mm, ss = found.groups()
+        try:
+            return dt.datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        except ValueError:
+            pass
+    return parse_datetime(value)
+
+
+def _csv_rows(handle, mapping: dict[str, int | None] | None, summary: StreamedStatement):  # type: ignore[no-untyped-def]
+    """Yield ParsedLine for each good data row of a CSV statement; problems go to `summary`."""
+    import csv
+    import io
+    import itertools
+
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    first = text.readline()
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+    number = 0
+    for cells in reader:  # the header: the first row that names every required column
+        number += 1
+        candidate = mapping or _map(cells)
+        if all(candidate.get(k) is not None for k in REQUIRED):
+            summary.mapping = candidate
+            break
+        if number >= 30:
+            break
+    if not summary.mapping:
+        needed = ", ".join(LABELS[k] for k in REQUIRED)
+        summary.error(None, None, f"Không tìm thấy dòng tiêu đề có đủ các cột: {needed}")
+        return
+    idx = summary.mapping
+    i_txn, i_ref, i_debit, i_credit, i_memo = (idx[k] for k in REQUIRED)
+    i_balance = idx.get("balance")
+    width = max(i for i in idx.values() if i is not None) + 1
+    for cells in reader:
+        number += 1
+        if len(cells) < width:
+            if not any(c.strip() for c in cells):
+                continue
+            cells = cells + [""] * (width - len(cells))
+        if fold(cells[i_txn]).startswith(("tong", "cong", "so du")):
+            continue  # a totals or balance line at the end of the export
+        try:
+            txn_at = _fast_datetime(cells[i_txn])
+        except CellError as exc:
+            summary.error(number, "txn_at", exc.message)
+            continue
+        if txn_at is None:
+            summary.error(number, "txn_at", "Thiếu ngày giao dịch.")
+            continue
+        try:
+            debit = _fast_amount(cells[i_debit]) or 0
+            credit = _fast_amount(cells[i_credit]) or 0
+            balance = _fast_amount(cells[i_balance]) if i_balance is not None else None
+        except CellError as exc:
+            summary.error(number, "credit", exc.message)
+            continue
+        if debit < 0 or credit < 0:
+            summary.error(number, "debit", "Số tiền ghi nợ/ghi có không được âm.")
+            continue
+        if bool(debit) == bool(credit):
+            summary.error(number, "credit", "Mỗi dòng phải có đúng một trong hai: ghi nợ hoặc ghi có.")
+            continue
+        ref = cells[i_ref].replace(" ", "")
+        if not ref.isascii():
+            ref = nfc(ref).replace(" ", "")
+        if not ref:
+            summary.error(number, "bank_ref", "Thiếu số tham chiếu giao dịch.")
+            continue
+        yield ParsedLine(number, txn_at, ref, debit, credit, balance, nfc(cells[i_memo]))
+
+
+def _stream(handle, *, fund: Fund, mapping, summary: StreamedStatement, write=None) -> None:  # type: ignore[no-untyped-def]
+    seen: set[str] = set()
+    batch: list[ParsedLine] = []
+
+    def flush() -> None:
+        existing = set(
+            StatementLine.objects.filter(fund=fund, bank_ref__in=[line.bank_ref for line in batch]).values_list(
+                "bank_ref", flat=True
+            )
+        )
+        new = [line for line in batch if line.bank_ref not in existing]
+        summary.new += len(new)
+        summary.skipped += len(batch) - len(new)
+        if write is not None and new:
+            write(new)
+        batch.clear()
+
+    for line in _csv_rows(handle, mapping, summary):
+        if line.bank_ref in seen:
+            summary.error(line.row, "bank_ref", f"Số tham chiếu {line.bank_ref} trùng với một dòng trước.")
+            continue
+        seen.add(line.bank_ref)
+        summary.rows += 1
+        summary.credit += line.credit
+        summary.debit += line.debit
+        day = line.txn_at.date()
+        if summary.period_from is None or day < summary.period_from:
+            summary.period_from = day
+        if summary.period_to is None or day > summary.period_to:
+            summary.period_to = day
+        batch.append(line)
+        if len(batch) >= CSV_BATCH:
+            flush()
+    if batch:
+        flush()
+    if not summary.rows and summary.ok:
+        summary.error(None, None, "Sao kê không có giao dịch nào.")
+
+
+def plan_statement_csv(handle, *, fund: Fund, mapping: dict[str, int | None] | None = None) -> StreamedStatement:  # type: ignore[no-untyped-def]
+    """Dry run of a CSV statement of any length: counts, totals, period, and the first problems."""
+    summary = StreamedStatement()
+    _stream(handle, fund=fund, mapping=mapping, summary=summary)
+    return summary
+
+
+def _copy_value(value: object) -> str:
+    if value is None:
+        return r"\N"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+@transaction.atomic
+def commit_statement_csv(  # type: ignore[no-untyped-def]
+    handle, *, fund: Fund, actor, batch: ImportBatch | None = None, file_name: str = "",
+    mapping: dict[str, int | None] | None = None,
+) -> StreamedStatement:  # fmt: skip
+    """Import a CSV statement all-or-nothing, streaming. Lines go to the reconciliation queue."""
+    from django.db import connection
+
+    if batch is None:
+        batch = ImportBatch.objects.create(kind="bank_statement", unit=fund.unit, file_name=file_name or "sao-ke.csv",
+                                           sha256="", status=ImportStatus.DRY_RUN, created_by=actor)  # fmt: skip
+    summary = StreamedStatement()
+    today = timezone.localdate()
+    with as_actor(actor):
+        statement = BankStatement.objects.create(fund=fund, period_from=today, period_to=today, batch=batch)
+    tz = timezone.get_current_timezone()
+    columns = ("statement_id", "fund_id", "row_number", "txn_at", "bank_ref", "debit", "credit", "balance", "memo",
+               "memo_folded", "status", "suggestion")  # fmt: skip
+
+    def write(lines: list[ParsedLine]) -> None:
+        if connection.vendor == "postgresql":
+            rows = (
+                "\t".join(
+                    _copy_value(v)
+                    for v in (
+                        statement.pk,
+                        fund.pk,
+                        line.row,
+                        timezone.make_aware(line.txn_at, tz).isoformat(),
+                        line.bank_ref,
+                        line.debit,
+                        line.credit,
+                        line.balance,
+                        line.memo,
+                        fold(line.memo),
+                        MatchStatus.UNMATCHED,
+                        "{}",
+                    )
+                )
+                for line in lines
+            )
+            with (
+                connection.cursor() as cursor,
+                cursor.connection.cursor().copy(
+                    f"COPY {StatementLine._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+                ) as copy,
+            ):
+                copy.write("\n".join(rows) + "\n")
+        else:
+            StatementLine.objects.bulk_create(
+                [StatementLine(statement=statement, fund=fund, row_number=line.row, bank_ref=line.bank_ref,
+                               txn_at=timezone.make_aware(line.txn_at, tz), debit=line.debit, credit=line.credit,
+                               balance=line.balance, memo=line.memo, memo_folded=fold(line.memo))
+                 for line in lines]
+            )  # fmt: skip
+
+    _stream(handle, fund=fund, mapping=mapping, summary=summary, write=write)
+    if not summary.ok:
+        transaction.set_rollback(True)
+        batch.status, batch.errors, batch.counts = ImportStatus.REJECTED, summary.errors, summary.counts
+        return summary
+    BankStatement.objects.filter(pk=statement.pk).update(
+        period_from=summary.period_from, period_to=summary.period_to, total_debit=summary.debit,
+        total_credit=summary.credit, lines_added=summary.new, lines_skipped=summary.skipped,
+    )  # fmt: skip
+    batch.status, batch.errors, batch.counts = ImportStatus.COMMITTED, [], summary.counts
+    batch.committed_by, batch.committed_at = actor, timezone.now()
+    batch.save()
+    statement.refresh_from_db()
+    summary.statement = statement
+    return summary
+
+
+def reconcile_pending(*, actor, fund: Fund, limit: int = 1_000) -> int:  # type: ignore[no-untyped-def]
+    """Work through up to `limit` queued lines of a fund, oldest first, as commit_statement does at once."""
+    context = _matcher_context(fund)
+    done = 0
+    queued = StatementLine.objects.filter(fund=fund, status=MatchStatus.UNMATCHED, receipt__isnull=True,
+                                          fee_entry__isnull=True).order_by("txn_at", "row_number")[:limit]  # fmt: skip
+    for line in queued.select_related("fund", "fund__unit"):
+        with transaction.atomic():
+            if line.credit:
+                done += reconcile_line(actor=actor, line=line, context=context)
+            elif is_fee(line.memo):
+                done += post_fee(actor=actor, line=line)
+    return done

@@ -1,0 +1,175 @@
+"""HTTP under load: gunicorn (4 sync workers, loopback only) and locust headless with 50 users.
+
+Users carry a session made here (SessionStore) instead of signing in through the form: Argon2
+password hashing is deliberately slow and 50 simultaneous logins would measure the hasher, not the
+pages. Every process started here is stopped here, by its own pid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .measures import ROOT, WORK, row
+from .scales import Scale
+
+PORT = 8765
+USERS = 50
+
+
+def _sessions(n: int) -> list[str]:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(username="bench_office")
+    keys = []
+    for _ in range(n):
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        keys.append(store.session_key)
+    return keys
+
+
+def _paths() -> dict[str, list[str]]:
+    from django.urls import NoReverseMatch, reverse
+
+    from chungtay.orgunits.models import OrgUnit
+
+    province = OrgUnit.objects.filter(level=1).order_by("path").first()
+    commune = OrgUnit.objects.filter(level=3).order_by("path").first()
+    from bench.measures import search_terms
+
+    terms = search_terms(20)
+    staff, public = [], []
+    for name, args, query in [
+        ("dashboard", [], ""),
+        ("reports:dashboard", [], ""),
+        ("reports:dashboard", [], f"?don_vi={province.pk}"),
+        ("funds:overview", [], ""),
+        ("housing:index", [], ""),
+        ("housing:index", [], f"?don_vi={commune.pk}"),
+        ("funds:receipt_list", [], ""),
+        ("orgunits:tree", [], ""),
+        ("orgunits:detail", [province.pk], ""),
+    ]:
+        with contextlib.suppress(NoReverseMatch):
+            staff.append(reverse(name, args=args) + query)
+    for name, query in [("portal:home", ""), ("portal:receipts", ""), ("portal:households", "")]:
+        with contextlib.suppress(NoReverseMatch):
+            public.append(reverse(name) + query)
+    with contextlib.suppress(NoReverseMatch):
+        public += [reverse("portal:receipts") + "?q=" + t.replace(" ", "+") for t in terms[:10]]
+    return {"staff": staff, "public": public}
+
+
+def _wait_for(port: int, timeout: float = 60) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start")
+
+
+def run_load(scale: Scale, seconds: int) -> list[dict]:
+    import json
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    config = {"sessions": _sessions(USERS), **_paths()}
+    (WORK / "load.json").write_text(json.dumps(config))
+    env = dict(
+        os.environ,
+        DJANGO_DEBUG="0",
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        CHUNGTAY_REQUIRE_2FA="0",
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_CONN_MAX_AGE="600",
+    )
+    bin_dir = Path(sys.executable).parent
+    gunicorn = subprocess.Popen(
+        [
+            str(bin_dir / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            "4",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(WORK / "gunicorn.log", "w"),  # noqa: SIM115
+    )
+    try:
+        _wait_for(PORT)
+        prefix = WORK / f"locust-{scale.name}"
+        subprocess.run(
+            [
+                str(bin_dir / "locust"),
+                "-f",
+                str(Path(__file__).with_name("locustfile.py")),
+                "--headless",
+                "-u",
+                str(USERS),
+                "-r",
+                "10",
+                "-t",
+                f"{seconds}s",
+                "--host",
+                f"http://127.0.0.1:{PORT}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--stop-timeout",
+                "10",
+            ],
+            cwd=ROOT,
+            env=dict(env, BENCH_LOAD=str(WORK / "load.json")),
+            check=False,
+            timeout=seconds + 120,
+            stdout=subprocess.DEVNULL,
+            stderr=open(WORK / "locust.log", "w"),  # noqa: SIM115
+        )
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        try:
+            gunicorn.wait(30)
+        except subprocess.TimeoutExpired:
+            gunicorn.kill()
+    stats = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
+    total = next(r for r in stats if r["Name"] == "Aggregated")
+    p95_ms = float(total["95%"])
+    requests, failures = int(total["Request Count"]), int(total["Failure Count"])
+    worst = sorted((r for r in stats if r["Name"] != "Aggregated"), key=lambda r: -float(r["95%"]))[:3]
+    note = (
+        f"{requests:,} requests in {seconds} s ({float(total['Requests/s']):.1f}/s), {failures} failures; "
+        "slowest p95: " + ", ".join(f"{r['Name']} {r['95%']} ms" for r in worst)
+    )
+    return [
+        row(
+            "http",
+            f"HTTP, gunicorn 4 workers, {USERS} users, {seconds} s: p95",
+            "p95 ≤ 300 ms, no errors",
+            p95_ms,
+            float(total["Median Response Time"]),
+            "ms",
+            p95_ms <= 300 and failures == 0,
+            note + "; baseline column = median",
+        ),
+    ]

@@ -1,0 +1,572 @@
+"""The six measures of issue 9, each beside a baseline taken in the same run.
+
+Every measure returns rows of {group, measure, target, figure, baseline, ratio, unit, passed, note}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+
+from .scales import Scale
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench"
+TODAY = dt.date(2025, 6, 30)
+
+
+def counts() -> dict[str, int]:
+    out = {}
+    with connection.cursor() as cursor:
+        for table in (
+            "orgunits_orgunit",
+            "housing_household",
+            "housing_progressupdate",
+            "funds_donor",
+            "funds_receipt",
+            "funds_journalentry",
+            "funds_journalline",
+            "funds_account",
+        ):
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            out[table] = cursor.fetchone()[0]
+    return out
+
+
+def timings(fn: Callable[[], Any], *, runs: int, warmup: int = 2) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def row(
+    group: str,
+    measure: str,
+    target: str,
+    figure: float | None,
+    baseline: float | None,
+    unit: str,
+    passed: bool | None,
+    note: str = "",
+    ratio: float | None = None,
+) -> dict[str, Any]:
+    if ratio is None and figure is not None and baseline:
+        ratio = figure / baseline
+    out = {
+        "group": group,
+        "measure": measure,
+        "target": target,
+        "figure": figure,
+        "baseline": baseline,
+        "ratio": None if ratio is None else round(ratio, 2),
+        "unit": unit,
+        "passed": passed,
+        "note": note,
+    }
+    shown = f"{figure:,.1f}" if isinstance(figure, float) else str(figure)
+    based = f"{baseline:,.1f}" if isinstance(baseline, float) else str(baseline)
+    verdict = "" if passed is None else ("PASS" if passed else "MISS")
+    print(f"  {measure:<58} {shown:>12} {unit:<6} baseline {based:>10}  ratio {out['ratio']}  {verdict}", flush=True)
+    return out
+
+
+def sql(query: str, params: list | None = None) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params or [])
+        return cursor.fetchall() if cursor.description else []
+
+
+# --- 1. Dashboard ----------------------------------------------------------------------------------
+def dashboard_queries(unit) -> None:  # type: ignore[no-untyped-def]
+    """What the reports dashboard page reads (chungtay.reports.views.dashboard), and phase progress."""
+    from chungtay.housing.selectors import phase_progress
+    from chungtay.reports import selectors
+
+    selectors.unit_summary(unit, today=TODAY)
+    selectors.children_breakdown(unit, today=TODAY)
+    selectors.progress_series(unit)
+    selectors.map_points(unit)
+    phase_progress(unit)
+
+
+def dashboard_sql(unit) -> None:  # type: ignore[no-untyped-def]
+    """The same figures, written by hand against the same tables."""
+    prefix = unit.path + "%"
+    step = len(unit.path) + 4
+    counts_sql = """count(*) FILTER (WHERE status <> 'withdrawn'),
+        count(*) FILTER (WHERE status IN ('approved','surveyed')),
+        count(*) FILTER (WHERE status IN ('started','building','completed','handed_over')),
+        count(*) FILTER (WHERE status IN ('started','building')),
+        count(*) FILTER (WHERE status IN ('completed','handed_over')),
+        count(*) FILTER (WHERE status = 'handed_over'), count(*) FILTER (WHERE status = 'withdrawn'),
+        coalesce(sum(state_support) FILTER (WHERE status <> 'withdrawn'), 0),
+        coalesce(sum(state_support) FILTER (WHERE status IN ('completed','handed_over')), 0)"""
+    houses = "housing_household h JOIN orgunits_orgunit a ON a.id = h.area_id WHERE a.path LIKE %s"
+    sql(f"SELECT {counts_sql} FROM {houses}", [prefix])
+    sql(f"SELECT phase_year, {counts_sql} FROM {houses} GROUP BY phase_year ORDER BY phase_year", [prefix])
+    sql(
+        """SELECT ac.kind, ac.source_id IS NULL, sum(ac.balance) FROM funds_account ac
+           JOIN orgunits_orgunit u ON u.id = ac.unit_id WHERE u.path LIKE %s GROUP BY 1, 2""",
+        [prefix],
+    )
+    sql(
+        """SELECT count(*), count(*) FILTER (WHERE c.status IN ('received','processing')) FROM housing_complaint c
+           JOIN orgunits_orgunit u ON u.id = c.origin_unit_id WHERE u.path LIKE %s""",
+        [prefix],
+    )
+    sql(f"""SELECT substr(a.path, 1, {step}), {counts_sql} FROM {houses} GROUP BY 1""", [prefix])
+    sql(
+        f"""SELECT substr(u.path, 1, {step}), sum(ac.balance) FROM funds_account ac
+            JOIN orgunits_orgunit u ON u.id = ac.unit_id
+            WHERE u.path LIKE %s AND ac.kind = 'donations' AND ac.fund_id IS NOT NULL GROUP BY 1""",
+        [prefix],
+    )
+    sql(
+        f"""SELECT substr(a.path, 1, {step}), sum(ac.balance) FROM funds_account ac
+            JOIN housing_household h ON h.id = ac.household_id JOIN orgunits_orgunit a ON a.id = h.area_id
+            WHERE a.path LIKE %s AND ac.kind = 'disbursed' GROUP BY 1""",
+        [prefix],
+    )
+    sql(
+        """SELECT date_trunc('month', p.date), p.stage, count(DISTINCT p.household_id) FROM housing_progressupdate p
+           JOIN housing_household h ON h.id = p.household_id JOIN orgunits_orgunit a ON a.id = h.area_id
+           WHERE a.path LIKE %s AND p.stage IN ('start','completed') AND h.status <> 'withdrawn'
+           GROUP BY 1, 2 ORDER BY 1""",
+        [prefix],
+    )
+    sql(
+        f"""SELECT h.id, h.code, h.head_name, h.lat, h.lon, h.status, h.phase_year, a.name FROM {houses}
+            AND h.lat IS NOT NULL AND h.status <> 'withdrawn' ORDER BY a.path, h.code LIMIT 5000""",
+        [prefix],
+    )
+    sql(
+        f"""SELECT substr(a.path, 1, {step}), f.household_phase, sum(f.amount) FROM (
+              SELECT l.amount, h.phase_year AS household_phase, h.area_id FROM housing_fundingplanline l
+              JOIN housing_household h ON h.id = l.household_id WHERE h.status <> 'withdrawn') f
+            JOIN orgunits_orgunit a ON a.id = f.area_id WHERE a.path LIKE %s GROUP BY 1, 2""",
+        [prefix],
+    )
+
+
+def measure_dashboard(scale: Scale) -> list[dict]:
+    from chungtay.orgunits.models import OrgUnit
+
+    out = []
+    runs = 10 if scale.name == "national" else 20
+    root = OrgUnit.objects.get(depth=1)
+    province = OrgUnit.objects.filter(level=1).order_by("path").first()
+    for label, unit in (("country", root), ("province", province)):
+        page, wall = query_timings(lambda u=unit: dashboard_queries(u), runs=runs)
+        hand, _ = query_timings(lambda u=unit: dashboard_sql(u), runs=runs)
+        ratio = p95(page) / p95(hand)
+        ok = ratio <= 1.5 and p95(page) <= 200
+        out.append(
+            row(
+                "dashboard",
+                f"Dashboard queries, {label} ({unit.name}) p95",
+                "p95 ≤ 200 ms, ratio ≤ 1.5",
+                round(p95(page), 1),
+                round(p95(hand), 1),
+                "ms",
+                ok,
+                f"time in the database (ORM queries of unit_summary, children_breakdown, progress_series, "
+                f"map_points, phase_progress) vs the hand-written SQL; {runs} runs",
+                ratio,
+            )
+        )
+        out.append(
+            row(
+                "dashboard",
+                f"  same, whole selector calls incl. Python ({label})",
+                "",
+                round(p95(wall), 1),
+                round(p95(hand), 1),
+                "ms",
+                None,
+                "map_points builds a URL per point with reverse()",
+            )
+        )
+    return out
+
+
+def query_timings(fn: Callable[[], Any], *, runs: int) -> tuple[list[float], list[float]]:
+    """Per run: milliseconds spent executing SQL (and fetching rows), and wall-clock milliseconds."""
+    spent = [0.0]
+
+    def wrapper(execute, sql_text, params, many, context):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        try:
+            return execute(sql_text, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - t
+
+    fn()
+    in_db, wall = [], []
+    with connection.execute_wrapper(wrapper):
+        for _ in range(runs):
+            spent[0] = 0.0
+            t = time.perf_counter()
+            fn()
+            wall.append((time.perf_counter() - t) * 1000)
+            in_db.append(spent[0] * 1000)
+    return in_db, wall
+
+
+# --- 2. Public receipt search ------------------------------------------------------------------------
+def search_terms(n: int = 40) -> list[str]:
+    """Folded donor names as people type them: a full personal name, or a few words of a company's."""
+    rng = random.Random(7)
+    total = sql("SELECT max(id) FROM funds_donor")[0][0]
+    ids = [rng.randrange(1, total + 1) for _ in range(n)]
+    rows = dict(sql("SELECT id, name_folded FROM funds_donor WHERE id = ANY(%s)", [ids]))
+    terms = []
+    for i in ids:
+        words = rows[i].split()
+        terms.append(" ".join(words[-4:-1]) if len(words) > 4 else rows[i])
+    return terms
+
+
+def donor_search(term: str) -> None:
+    """The core of the public search: receipts whose donor's folded name contains the term (page + total)."""
+    from django.db.models import Count, Sum
+
+    from chungtay.funds.models import Receipt
+
+    qs = Receipt.objects.filter(donor__anonymous=False, donor__name_folded__contains=term)
+    list(qs.order_by("-received_on", "-id").values("id", "received_on", "amount", "donor__name", "fund__name")[:20])
+    qs.aggregate(n=Count("id"), total=Sum("amount"))
+
+
+def portal_search(term: str) -> None:
+    from django.core.paginator import Paginator
+
+    from chungtay.portal import public
+
+    qs = public.receipts(public.ReceiptFilters(query=term))
+    page = Paginator(qs, 20).get_page(1)
+    [public.receipt_row(r) for r in page.object_list]
+    public.receipts_total(qs)
+
+
+def measure_search(scale: Scale) -> list[dict]:
+    terms = search_terms(40 if scale.name != "national" else 30)
+    matched = [
+        sql(
+            "SELECT count(*) FROM funds_receipt r JOIN funds_donor d ON d.id = r.donor_id WHERE d.name_folded LIKE %s",
+            ["%" + t + "%"],
+        )[0][0]
+        for t in terms[:10]
+    ]
+    fast = [timings(lambda t=t: donor_search(t), runs=1, warmup=0)[0] for t in terms]
+    fast = [timings(lambda t=t: donor_search(t), runs=1, warmup=0)[0] for t in terms]  # warm cache, 2nd pass
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_indexscan = off; SET enable_bitmapscan = off")
+    seq_terms = terms[:5] if scale.name == "national" else terms
+    slow = [timings(lambda t=t: donor_search(t), runs=1, warmup=0)[0] for t in seq_terms]
+    with connection.cursor() as cursor:
+        cursor.execute("RESET enable_indexscan; RESET enable_bitmapscan")
+    portal = [timings(lambda t=t: portal_search(t), runs=1, warmup=0)[0] for t in terms[:10]]
+    n = scale.receipts
+    out = [
+        row(
+            "search",
+            f"Receipt search by donor name, {n:,} receipts, p95",
+            "p95 ≤ 50 ms",
+            round(p95(fast), 1),
+            round(p95(slow), 1),
+            "ms",
+            p95(fast) <= 50,
+            f"{len(terms)} names; median {statistics.median(matched):.0f} matching receipts; baseline = same query "
+            "with index and bitmap scans off (sequential scan)",
+        ),
+        row(
+            "search",
+            "Portal receipt page (public.receipts + total), p95",
+            "p95 ≤ 50 ms",
+            round(p95(portal), 1),
+            round(p95(slow), 1),
+            "ms",
+            p95(portal) <= 50,
+            "the portal's query ORs the donor name with unit names, household code and bank ref",
+        ),
+    ]
+    return out
+
+
+# --- 3. Bank statement import ----------------------------------------------------------------------
+def write_statement(path: Path, rows: int) -> None:
+    rng = random.Random(11)
+    start = dt.datetime(2025, 1, 1, 8)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write("Ngày giao dịch,Số tham chiếu,Ghi nợ,Ghi có,Số dư,Nội dung\n")
+        balance = 0
+        for i in range(rows):
+            moment = start + dt.timedelta(seconds=i * 7)
+            if i % 50 == 49:
+                debit, credit = 11_000, 0
+                memo = "Phi dich vu SMS"
+            else:
+                debit, credit = 0, rng.choice((50, 100, 200, 500, 1000)) * 1000
+                memo = f"NGUYEN VAN A{i % 997} ung ho xoa nha tam MTTQ"
+            balance += credit - debit
+            f.write(f"{moment:%d/%m/%Y %H:%M:%S},BNK{i:09d},{debit},{credit},{balance},{memo}\n")
+
+
+def measure_statement(scale: Scale) -> list[dict]:
+    from chungtay.funds import statements
+    from chungtay.funds.models import Fund
+
+    if not hasattr(statements, "plan_statement_csv"):
+        return [
+            row(
+                "statement",
+                "Statement import (streaming CSV)",
+                "≥ 20,000 rows/s",
+                None,
+                None,
+                "rows/s",
+                False,
+                "statements.plan_statement_csv not present",
+            )
+        ]
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"statement-{scale.statement_rows}.csv"
+    if not path.exists():
+        write_statement(path, scale.statement_rows)
+    fund = Fund.objects.order_by("-id").first()
+    sql("DELETE FROM funds_statementline WHERE fund_id = %s", [fund.pk])  # no per-row audit signals
+    n = scale.statement_rows
+
+    t = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_copy (txn text, ref text, debit bigint, credit bigint, balance bigint, memo text)"
+        )
+        with (
+            cursor.connection.cursor().copy("COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            path.open("rb") as f,
+        ):
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+        cursor.execute("DROP TABLE bench_copy")
+    copy_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    with path.open("rb") as f:
+        plan = statements.plan_statement_csv(f, fund=fund)
+    dry_s = time.perf_counter() - t
+    assert plan.ok, plan.errors[:3]
+    t = time.perf_counter()
+    with path.open("rb") as f:
+        result = statements.commit_statement_csv(f, fund=fund, actor=None, file_name=path.name)
+    commit_s = time.perf_counter() - t
+    assert result.counts["new"] == n, result.counts
+    t = time.perf_counter()
+    with path.open("rb") as f:
+        again = statements.plan_statement_csv(f, fund=fund)
+    again_s = time.perf_counter() - t
+    assert again.counts["skipped"] == n
+    sql("DELETE FROM funds_statementline WHERE fund_id = %s", [fund.pk])  # no per-row audit signals
+    total = dry_s + commit_s
+    rate = n / total
+    copy_rate = n / copy_s
+    return [
+        row(
+            "statement",
+            f"Statement import {n:,} rows: dry run + commit",
+            "≥ 20,000 rows/s",
+            round(rate),
+            round(copy_rate),
+            "rows/s",
+            rate >= 20_000,
+            f"dry run {dry_s:.1f} s, commit {commit_s:.1f} s; baseline = plain COPY of the same file "
+            f"({copy_s:.1f} s); the ratio is COPY time / import time",
+            ratio=copy_rate and rate / copy_rate,
+        ),
+        row("statement", f"  dry run alone ({n:,} rows)", "", round(n / dry_s), round(copy_rate), "rows/s", None),
+        row("statement", f"  commit alone ({n:,} rows)", "", round(n / commit_s), round(copy_rate), "rows/s", None),
+        row(
+            "statement",
+            f"  re-import of the same file: all {n:,} skipped (dry run)",
+            "",
+            round(n / again_s),
+            round(copy_rate),
+            "rows/s",
+            None,
+        ),
+    ]
+
+
+# --- 4. Excel export ---------------------------------------------------------------------------------
+EXPORT_CHILD = r"""
+import json, os, resource, sys, time, tracemalloc
+import django
+django.setup()
+from pathlib import Path
+from chungtay.orgunits.models import OrgUnit
+kind, prefix, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+tracemalloc.start()
+t = time.perf_counter()
+if kind == "reports":
+    from chungtay.reports.exports import write_household_list
+    unit = OrgUnit(path=prefix, name="bench", kind="tinh", level=1)
+    n = write_household_list(unit, out, progress=lambda p: None)
+else:
+    from chungtay.housing.exports import export_households
+    from chungtay.housing.models import Household
+    limit = int(sys.argv[4])
+    root = OrgUnit.objects.get(depth=1)
+    qs = (Household.objects.filter(area__path__startswith=prefix).select_related("area", "area__parent", "norm")
+          .order_by("area__path", "head_name_folded")[:limit])
+    from django.contrib.auth import get_user_model
+    admin = get_user_model().objects.get(username="bench_admin")
+    data = export_households(qs.iterator(chunk_size=2000), unit=root, user=admin)
+    out.write_bytes(data)
+    n = min(limit, Household.objects.filter(area__path__startswith=prefix).count())
+seconds = time.perf_counter() - t
+_, peak = tracemalloc.get_traced_memory()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"rows": n, "seconds": seconds, "peak_traced_mb": peak / 2**20, "max_rss_mb": rss}))
+"""
+
+
+def _export_run(kind: str, prefix: str, limit: int = 0) -> dict:
+    out = WORK / f"export-{kind}.xlsx"
+    cmd = [sys.executable, "-c", EXPORT_CHILD, kind, prefix, str(out), str(limit)]
+    done = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, check=False)
+    if done.returncode:
+        return {"error": done.stderr[-500:]}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["bytes"] = out.stat().st_size
+    return result
+
+
+def export_prefixes() -> list[tuple[str, int]]:
+    """Subtrees (path prefixes) of growing size: one province, the first provinces, the whole country."""
+    rows = sql("""SELECT substr(a.path, 1, 8), count(*) FROM housing_household h JOIN orgunits_orgunit a
+                  ON a.id = h.area_id GROUP BY 1 ORDER BY 1""")
+    sizes: list[tuple[str, int]] = []
+    first = rows[0]
+    sizes.append((first[0], first[1]))
+    if len(rows) > 1:
+        # "0001000" covers provinces 1..35 (paths 00010001..0001000Z): a genuine subtree-shaped prefix.
+        part = sum(n for p, n in rows if p.startswith("0001000"))
+        if part not in (first[1],):
+            sizes.append(("0001000", part))
+    sizes.append(("0001", sum(n for _, n in rows)))
+    # Districts of the first province give a smaller point at province scale.
+    small = sql("""SELECT substr(a.path, 1, 12), count(*) FROM housing_household h JOIN orgunits_orgunit a
+                   ON a.id = h.area_id GROUP BY 1 ORDER BY 1 LIMIT 1""")[0]
+    if small[1] < sizes[0][1]:
+        sizes.insert(0, (small[0], small[1]))
+    return sorted(set(sizes), key=lambda x: x[1])
+
+
+def measure_export(scale: Scale) -> list[dict]:
+    out = []
+    results = []
+    for prefix, n in export_prefixes():
+        r = _export_run("reports", prefix)
+        if "error" in r:
+            out.append(
+                row("export", f"Streaming export ({n:,} households)", "≤ 300 MB", None, None, "MB", False, r["error"])
+            )
+            continue
+        results.append(r)
+        out.append(
+            row(
+                "export",
+                f"Streaming household export, {r['rows']:,} rows: peak RSS",
+                "≤ 300 MB, flat",
+                round(r["max_rss_mb"], 1),
+                None,
+                "MB",
+                r["max_rss_mb"] <= 300,
+                f"{r['seconds']:.1f} s ({r['rows'] / r['seconds']:,.0f} rows/s), traced Python peak "
+                f"{r['peak_traced_mb']:.1f} MB, file {r['bytes'] / 2**20:.1f} MB",
+            )
+        )
+    if len(results) >= 2:
+        growth = results[-1]["max_rss_mb"] - results[0]["max_rss_mb"]
+        out.append(
+            row(
+                "export",
+                f"  RSS growth from {results[0]['rows']:,} to {results[-1]['rows']:,} rows",
+                "flat",
+                round(growth, 1),
+                None,
+                "MB",
+                growth < 50,
+            )
+        )
+    # The official-layout export (openpyxl, whole sheet in memory), at sizes it can hold.
+    root_prefix = "0001"
+    for limit in (1_000, 10_000) if scale.name != "town" else (1_000,):
+        r = _export_run("housing", root_prefix, limit)
+        if "error" in r:
+            out.append(row("export", f"Official-layout export ({limit:,})", "", None, None, "MB", None, r["error"]))
+            continue
+        out.append(
+            row(
+                "export",
+                f"Official-layout export (openpyxl), {r['rows']:,} rows: peak RSS",
+                "≤ 300 MB",
+                round(r["max_rss_mb"], 1),
+                None,
+                "MB",
+                r["max_rss_mb"] <= 300,
+                f"{r['seconds']:.1f} s; builds the sheet in memory",
+            )
+        )
+    return out
+
+
+# --- 5. HTTP under load ------------------------------------------------------------------------------
+def measure_http(scale: Scale, seconds: int) -> list[dict]:
+    from .load import run_load
+
+    return run_load(scale, seconds)
+
+
+def run_all(scale: Scale, *, only: set[str], http_seconds: int | None) -> list[dict]:
+    steps: list[tuple[str, Callable[[], list[dict]]]] = [
+        ("dashboard", lambda: measure_dashboard(scale)),
+        ("search", lambda: measure_search(scale)),
+        ("statement", lambda: measure_statement(scale)),
+        ("export", lambda: measure_export(scale)),
+        ("http", lambda: measure_http(scale, http_seconds or scale.http_seconds)),
+    ]
+    results: list[dict] = []
+    for name, step in steps:
+        if only and name not in only:
+            continue
+        print(f" [{name}]", flush=True)
+        try:
+            results += step()
+        except Exception as exc:  # a failed measure is reported, the others still run
+            import traceback
+
+            traceback.print_exc()
+            results.append(row(name, f"{name}: failed", "", None, None, "", False, f"{type(exc).__name__}: {exc}"))
+    return results
