@@ -7,6 +7,8 @@ from chungtay.core.forms import DATE_INPUT, MoneyField, StyledFormMixin
 
 from .public import PublicUnit, ReceiptFilters
 
+MAX_AMOUNT = 10**15  # đồng: keeps a typo from overflowing the database's integer
+
 
 class ReceiptFilterForm(StyledFormMixin, forms.Form):
     """Filters of the public ledger; every field is optional and every error names its field."""
@@ -34,6 +36,10 @@ class ReceiptFilterForm(StyledFormMixin, forms.Form):
         start, end = data.get("tu_ngay"), data.get("den_ngay")
         if start and end and start > end:
             self.add_error("den_ngay", _("Đến ngày phải sau hoặc bằng từ ngày."))
+        for name in ("tu_so_tien", "den_so_tien"):
+            if (data.get(name) or 0) > MAX_AMOUNT:
+                self.add_error(name, _("Số tiền quá lớn."))
+                data[name] = None
         low, high = data.get("tu_so_tien"), data.get("den_so_tien")
         if low is not None and high is not None and low > high:
             self.add_error("den_so_tien", _("Số tiền đến phải lớn hơn hoặc bằng số tiền từ."))

@@ -281,6 +281,7 @@ def households(*, unit: PublicUnit | None = None, query: str = "", status: str =
     from chungtay.housing.models import Household
 
     qs = Household.objects.filter(PUBLIC_HOUSEHOLD)
+    query = query.replace("\x00", "")  # PostgreSQL text cannot hold NUL
     if unit is not None:
         qs = qs.filter(area__path__startswith=unit.path)
     if status:
@@ -297,6 +298,8 @@ def household_rows(rows: Any) -> list[dict[str, Any]]:
 
 
 def household_get(code: str) -> dict[str, Any] | None:
+    if "\x00" in code:
+        return None
     row = households().filter(code=code).first()
     return _public_household(row) if row else None
 

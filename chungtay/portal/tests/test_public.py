@@ -227,3 +227,21 @@ def test_public_pages_make_a_constant_number_of_queries(
         give(world.fund, 1_000_000 + i, f"Người Ủng Hộ {i}", on=dt.date(2024, 7, 1))
     with django_assert_max_num_queries(limit):
         assert client.get(reverse(name, args=args)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cong-khai/ho/?q=%00x",
+        "/cong-khai/ho/%00/",
+        "/cong-khai/ho/?don_vi=99999999999999999999999&trang=abc",
+        "/cong-khai/ung-ho/?q=%00x",
+        "/cong-khai/ung-ho/?don_vi=99999999999999999999999",
+        "/cong-khai/ung-ho/?tu_so_tien=999999999999999999999999999",
+        "/cong-khai/don-vi/99999999999999999999999/",
+        "/cong-khai/anh/99999999999999999999999/",
+        "/cong-khai/nha-da-hoan-thanh/?trang=-1",
+    ],
+)
+def test_odd_input_never_breaks_a_public_page(client, world, path):
+    assert client.get(path).status_code in (200, 404)
