@@ -89,11 +89,14 @@ def _peak(unit, path) -> int:
 
 
 def test_the_household_list_streams_so_memory_does_not_grow_with_rows(tree, norm, tmp_path):
+    exports.write_household_list(tree.town, tmp_path / "warm.xlsx", progress=lambda p: None)  # imports, caches
     _bulk_households(tree.area_a1, norm, 1_000)
     small = _peak(tree.town, tmp_path / "small.xlsx")
     _bulk_households(tree.area_b1, norm, 9_000, start=1_000)
     big = _peak(tree.town, tmp_path / "big.xlsx")
-    assert big < 2.5 * small, (small, big)  # ten times the rows, about the same memory
+    # Ten times the rows: a table held in memory would need about ten times the memory; the streamed
+    # export stays within a small factor (driver buffers of one chunk, allocator noise).
+    assert big < 4 * small, (small, big)
     rows = rows_of(tmp_path / "big.xlsx")
     assert rows[-1][1] == "TỔNG CỘNG" and rows[-1][2] == "10000 hộ" and rows[-1][9] == 10_000 * 60_000_000
 
