@@ -246,6 +246,10 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "auditlog",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
+# Private fields of households are masked in the audit log too (it is read by inspectors).
+AUDITLOG_MASK_TRACKING_FIELDS = ("citizen_id", "phone", "address_detail", "health_note", "contact", "complainant_contact")
+# Personal data of finished households is erased after this many years (manage.py personal_data purge).
+PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("PERSONAL_DATA_RETENTION_YEARS", "5"))
 
 # --- Content Security Policy (django-csp) ---------------------------------------------------
 # No inline scripts anywhere (JS lives in static/js); style attributes are allowed for Bootstrap

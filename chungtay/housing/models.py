@@ -159,6 +159,13 @@ class Household(models.Model):
     lat = models.DecimalField(_("Vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
     lon = models.DecimalField(_("Kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
     photo_consent = models.BooleanField(_("Đồng ý công khai ảnh"), default=False)
+    # Law 91/2025/QH15 on personal data: what the household agreed to, and when.
+    consent_purpose = models.CharField(
+        _("Mục đích xử lý dữ liệu đã được đồng ý"), max_length=300, blank=True,
+        default="Xét duyệt, theo dõi hỗ trợ nhà ở; công khai theo Nghị định 93/2021/NĐ-CP (tên viết tắt).",
+    )  # fmt: skip
+    consent_on = models.DateField(_("Ngày đồng ý"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("Đã xoá dữ liệu cá nhân lúc"), null=True, blank=True)
     status = models.CharField(_("Trạng thái"), max_length=20, choices=Status.choices, default=Status.APPROVED)
     withdrawn_reason = models.CharField(_("Lý do rút khỏi danh sách"), max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -404,3 +411,21 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_COMPLAINT
+
+
+class PrivateDataAccess(models.Model):
+    """Who saw a household's private fields, when, and where (page or API)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="private_accesses")
+    fields = models.CharField(_("Trường đã xem"), max_length=200)
+    path = models.CharField(_("Trang"), max_length=300)
+    at = models.DateTimeField(_("Thời điểm"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Lượt xem dữ liệu cá nhân")
+        verbose_name_plural = _("Lượt xem dữ liệu cá nhân")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.household.code} ({self.at:%d/%m/%Y %H:%M})"

@@ -18,6 +18,7 @@ from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.uploads import serve
+from chungtay.housing.privacy import log_private_view
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import top_units_for
 
@@ -129,6 +130,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "withdraw_form": WithdrawForm(),
         "funding_form": FundingLineForm(),
     }
+    if context["show_private"]:
+        log_private_view(user=user, households=[household], path=request.get_full_path())
     return render(request, "housing/household_detail.html", context)
 
 
