@@ -44,7 +44,15 @@ def document_upload(
         uploaded_by=actor,
     )  # fmt: skip
     with as_actor(actor):
-        document.file.save(safe_filename(name, checked.extension), ContentFile(checked.data), save=False)
+        try:
+            document.file.save(safe_filename(name, checked.extension), ContentFile(checked.data), save=False)
+        except OSError as exc:
+            # Disk full or unwritable: nothing is recorded, so no row points at a missing or half file.
+            raise DomainError(
+                f"Không lưu được tệp “{name}”: máy chủ hết chỗ hoặc không ghi được ({exc.strerror or exc}). "
+                "Chưa có gì được ghi; hãy báo quản trị hệ thống.",
+                field="file",
+            ) from exc
         document.save()
         if attach_to is not None:
             document_attach(actor=actor, document=document, target=attach_to)
