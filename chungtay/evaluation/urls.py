@@ -32,7 +32,9 @@ urlpatterns = [
     path("phong-trao/<int:movement_pk>/quyet-dinh/", views.decision_create, name="decision_create"),
     path("quyet-dinh/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("quyet-dinh/<int:pk>/ky/", views.decision_sign, name="decision_sign"),
+    path(
+        "quyet-dinh/<int:pk>/giay-khen.zip", views.certificates_zip, name="certificates_zip"
+    ),  # before the next pattern, which would match it
     path("quyet-dinh/<int:pk>/<str:kind>.<str:fmt>", views.decision_document, name="decision_document"),
     path("quyet-dinh/<int:pk>/giay-khen/<int:proposal_pk>/", views.certificate, name="certificate"),
-    path("quyet-dinh/<int:pk>/giay-khen.zip", views.certificates_zip, name="certificates_zip"),
 ]
