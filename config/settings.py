@@ -247,7 +247,14 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 # Private fields of households are masked in the audit log too (it is read by inspectors).
-AUDITLOG_MASK_TRACKING_FIELDS = ("citizen_id", "phone", "address_detail", "health_note", "contact", "complainant_contact")
+AUDITLOG_MASK_TRACKING_FIELDS = (
+    "citizen_id",
+    "phone",
+    "address_detail",
+    "health_note",
+    "contact",
+    "complainant_contact",
+)
 # Personal data of finished households is erased after this many years (manage.py personal_data purge).
 PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("PERSONAL_DATA_RETENTION_YEARS", "5"))
 

@@ -25,27 +25,41 @@ def test_uploaded_files_keep_their_own_sandbox_policy(client, people, tree, sett
     from chungtay.core.documents import document_upload
 
     settings.MEDIA_ROOT = tmp_path
-    doc = document_upload(actor=people.commune_a_staff, unit=tree.commune_a, upload=io.BytesIO(b"%PDF-1.4 x"),
-                          name="a.pdf", kind="minutes", title="Biên bản")  # fmt: skip
+    doc = document_upload(
+        actor=people.commune_a_staff,
+        unit=tree.commune_a,
+        upload=io.BytesIO(b"%PDF-1.4 x"),
+        name="a.pdf",
+        kind="minutes",
+        title="Biên bản",
+    )
     client.force_login(people.commune_a_staff)
     response = client.get(reverse("core:document_download", args=[doc.pk]))
     assert "sandbox" in response["Content-Security-Policy"]
 
 
 def test_production_settings_pass_the_deploy_check():
-    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 64 + "-production-like-secret-key-for-the-check",
-           "DJANGO_ALLOWED_HOSTS": "chungtay.example.vn"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x" * 64 + "-production-like-secret-key-for-the-check",
+        "DJANGO_ALLOWED_HOSTS": "chungtay.example.vn",
+    }
     env.pop("PYTEST_VERSION", None)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": ""}
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", "import config.settings"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
