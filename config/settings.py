@@ -202,6 +202,12 @@ if os.environ.get("PYTEST_VERSION"):
     # Tests run a task as soon as it is enqueued; the worker itself is exercised separately.
     TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
 
+# --- Follow-up (reports) ------------------------------------------------------------------------
+# Overdue items are escalated to the unit above after this many days (manage.py send_reminders).
+REMINDER_ESCALATE_AFTER_DAYS = int(os.environ.get("REMINDER_ESCALATE_AFTER_DAYS", "7"))
+# The public address of the site, used for links in e-mails (no links without it).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -266,7 +272,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "https://*.tile.openstreetmap.org"],
+        "img-src": ["'self'", "data:", "https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
