@@ -63,3 +63,11 @@ def test_production_refuses_to_start_without_a_secret_key():
         [sys.executable, "-c", "import config.settings"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_api_docs_load_their_scripts_as_files_under_the_policy(client, db):
+    response = client.get("/api/docs/")
+    body = response.content.decode()
+    assert response.status_code == 200 and "/static/drf_spectacular_sidecar/" in body
+    assert "<script>" not in body.replace(" ", "") and "cdn.jsdelivr" not in body
+    assert client.get("/api/docs/?script=")["Content-Type"].startswith("application/javascript")
