@@ -564,7 +564,11 @@ def proposal_add(
     *, actor: Any, award_form: AwardForm, unit: OrgUnit, achievements: str, person_name: str = "",
     position: str = "",
 ) -> Proposal:  # fmt: skip
-    award_form = AwardForm.objects.select_for_update().select_related("movement", "minimum_band").get(pk=award_form.pk)
+    award_form = (
+        AwardForm.objects.select_for_update(of=("self",))
+        .select_related("movement", "minimum_band")
+        .get(pk=award_form.pk)
+    )
     movement = award_form.movement
     achievements, person_name, position = nfc(achievements), nfc(person_name), nfc(position)
     if not achievements:
