@@ -24,6 +24,7 @@ from chungtay.funds import services as funds_services
 from chungtay.funds.models import Designation, Fund, Receipt
 from chungtay.housing import services as housing_services
 from chungtay.housing.models import Household, ProgressUpdate
+from chungtay.housing.privacy import log_private_view
 from chungtay.housing.selectors import PrivacyScope
 from chungtay.orgunits.models import OrgUnit
 from chungtay.portal import public
@@ -250,6 +251,9 @@ class HouseholdViewSet(
         privacy = PrivacyScope(self.request.user)  # type: ignore[arg-type]
         for household in households:
             household.show_private = privacy.covers(household.area)  # type: ignore[attr-defined]
+        # Law 91/2025: every showing of private fields is logged, through the API as on the pages.
+        shown = [h for h in households if h.show_private]  # type: ignore[attr-defined]
+        log_private_view(user=self.request.user, households=shown, path=self.request.get_full_path())
         return households
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

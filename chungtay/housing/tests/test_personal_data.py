@@ -18,16 +18,32 @@ from chungtay.housing.privacy import erase_person, export_person, purge_expired
 def household(db, tree, people):
     from chungtay.housing.models import SupportNorm
 
-    norm = SupportNorm.objects.create(programme="Xóa nhà tạm", kind="new", amount=60_000_000,
-                                      valid_from=dt.date(2023, 1, 1), legal_basis="NQ 13/2023/NQ-HĐND")  # fmt: skip
+    norm = SupportNorm.objects.create(
+        programme="Xóa nhà tạm",
+        kind="new",
+        amount=60_000_000,
+        valid_from=dt.date(2023, 1, 1),
+        legal_basis="NQ 13/2023/NQ-HĐND",
+    )
     from chungtay.core.audit import as_actor
 
     with as_actor(people.commune_a_staff):
         h = Household.objects.create(
-            code="HT09999", area=tree.area_a1, head_name="Nguyễn Thị Sentinel", category="poor", support_kind="new",
-            phase_year=2024, decision_number="8584/QĐ-UBND", decision_date=dt.date(2023, 12, 20), norm=norm,
-            state_support=60_000_000, citizen_id="049123456789", phone="0905123456",
-            address_detail="Kiệt 99 đường Sentinel", health_note="SENTINEL-HEALTH", consent_on=dt.date(2024, 1, 5),
+            code="HT09999",
+            area=tree.area_a1,
+            head_name="Nguyễn Thị Sentinel",
+            category="poor",
+            support_kind="new",
+            phase_year=2024,
+            decision_number="8584/QĐ-UBND",
+            decision_date=dt.date(2023, 12, 20),
+            norm=norm,
+            state_support=60_000_000,
+            citizen_id="049123456789",
+            phone="0905123456",
+            address_detail="Kiệt 99 đường Sentinel",
+            health_note="SENTINEL-HEALTH",
+            consent_on=dt.date(2024, 1, 5),
         )
         h.phone = "0905999888"
         h.save()
@@ -67,8 +83,10 @@ def test_erasure_clears_private_fields_and_scrubs_the_audit_log(household, peopl
     household.refresh_from_db()
     assert (household.citizen_id, household.phone, household.address_detail, household.health_note) == ("",) * 4
     assert household.head_name == "Nguyễn T. S." and household.erased_at is not None
-    logs = json.dumps([(e.changes, e.changes_text, e.object_repr) for e in LogEntry.objects.get_for_object(household)],
-                      ensure_ascii=False)  # fmt: skip
+    logs = json.dumps(
+        [(e.changes, e.changes_text, e.object_repr) for e in LogEntry.objects.get_for_object(household)],
+        ensure_ascii=False,
+    )
     for secret in ("Sentinel", "049123456789", "0905123456", "Kiệt 99", "SENTINEL-HEALTH"):
         assert secret not in logs, secret
     with pytest.raises(DomainError, match="đã được xoá"):
@@ -94,3 +112,14 @@ def test_the_command_exports_and_erases(household, capsys):
     call_command("personal_data", "erase", "HT09999", "--reason", "yêu cầu")
     household.refresh_from_db()
     assert household.phone == ""
+
+
+def test_private_fields_read_through_the_api_are_logged_too(client, people, household):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=people.inspector)
+    response = client.get(f"/api/households/{household.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200 and response.json()["citizen_id"] == "049123456789"
+    assert PrivateDataAccess.objects.filter(
+        user=people.inspector, household=household, path__startswith="/api/"
+    ).exists()
