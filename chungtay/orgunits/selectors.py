@@ -50,7 +50,8 @@ def ancestors(unit: OrgUnit) -> list[OrgUnit]:
 
 
 def level_counts(unit: OrgUnit) -> dict[int, int]:
-    rows = subtree(unit, include_self=False).values("level").annotate(n=Count("id"))
+    # treebeard orders every queryset by path; without clearing it, GROUP BY would include path.
+    rows = subtree(unit, include_self=False).order_by().values("level").annotate(n=Count("id"))
     return {row["level"]: row["n"] for row in rows}
 
 

@@ -80,3 +80,9 @@ def test_the_interface_switches_to_english(client, people):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert ">Units</a>" in body and ">Đơn vị</a>" not in body
+
+
+def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client, people):
+    client.force_login(people.town_office)
+    body = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert ">Đơn vị</a>" in body and 'lang="vi"' in body

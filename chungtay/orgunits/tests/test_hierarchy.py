@@ -15,6 +15,11 @@ def test_a_subtree_is_one_query(tree, django_assert_num_queries):
     assert names == ["Khối phố 1", "Thôn 1", "Vĩnh Điện", "Điện Bàn", "Điện Hồng"]
 
 
+def test_level_counts_count_every_unit_below(tree):
+    assert selectors.level_counts(tree.town) == {3: 2, 4: 2}
+    assert selectors.level_counts(tree.province) == {2: 2, 3: 2, 4: 2}
+
+
 def test_a_subtree_does_not_leak_into_a_sibling(tree):
     assert tree.other_district not in selectors.subtree(tree.town)
     assert tree.area_b1 not in selectors.subtree(tree.commune_a)
