@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test demo lint types bench clean messages
+.PHONY: run test demo lint types bench bench-national clean messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ messages: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m bench
+
+bench-national: $(VENV)/.installed-dev
+	$(PY) -m bench --scale national
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache test-artifacts
