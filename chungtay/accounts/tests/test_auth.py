@@ -86,3 +86,11 @@ def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client
     client.force_login(people.town_office)
     body = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert ">Đơn vị</a>" in body and 'lang="vi"' in body
+
+
+def test_an_area_board_lands_on_a_big_progress_button(client, people):
+    client.force_login(people.area_board)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert 'data-testid="quick-housing"' in body and "Cập nhật tiến độ xây nhà" in body
+    client.force_login(people.town_office)
+    assert 'data-testid="quick-housing"' not in client.get(reverse("dashboard")).content.decode()
