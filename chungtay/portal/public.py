@@ -453,18 +453,39 @@ class ReceiptFilters:
     unit: PublicUnit | None = None
 
 
-def _name_match(folded: str) -> Q:
-    """Donors whose *public* name contains the folded query. An anonymous donor matches only on
-    "Nhà hảo tâm ẩn danh"; their real name is never compared."""
-    from chungtay.funds.models import Donor
+# Above this many ids a literal IN list stops helping; a subquery lets PostgreSQL choose instead.
+ID_LIST_CAP = 2000
 
-    match = Q(donor__anonymous=False, donor__published_name="", donor__name_folded__contains=folded)
+
+def _ids_or_subquery(qs: QuerySet) -> Any:
+    ids = list(qs.values_list("id", flat=True)[: ID_LIST_CAP + 1])
+    return qs.values("id") if len(ids) > ID_LIST_CAP else ids
+
+
+def _search_match(folded: str, raw: str) -> Q:
+    """Resolve each part of the search to ids first (each on its own index: trigram on folded names,
+    the household code, the bank reference), then OR the id lists on the receipts' foreign-key
+    indexes. An OR across joined tables would make PostgreSQL scan every receipt."""
+    from chungtay.funds.models import Donor, Fund
+    from chungtay.housing.models import Household
+    from chungtay.orgunits.models import OrgUnit
+
+    donors = Donor.objects.filter(anonymous=False, published_name="", name_folded__contains=folded)
+    match = Q(donor_id__in=_ids_or_subquery(donors))
     published = Donor.objects.filter(anonymous=False).exclude(published_name="").values_list("id", "published_name")
-    ids = [pk for pk, name in published if folded in fold(name)]
-    if ids:
-        match |= Q(donor_id__in=ids)
+    published_ids = [pk for pk, name in published if folded in fold(name)]
+    if published_ids:
+        match |= Q(donor_id__in=published_ids)
     if folded in fold(ANONYMOUS_NAME):
-        match |= Q(donor__anonymous=True)
+        match |= Q(donor_id__in=_ids_or_subquery(Donor.objects.filter(anonymous=True)))
+    units = list(OrgUnit.objects.filter(name_folded__contains=folded).values_list("id", flat=True)[:ID_LIST_CAP])
+    if units:
+        match |= Q(designated_unit_id__in=units)
+        match |= Q(fund_id__in=list(Fund.objects.filter(unit_id__in=units).values_list("id", flat=True)))
+    households = list(Household.objects.filter(code__iexact=raw).values_list("id", flat=True)[:10])
+    if households:
+        match |= Q(designated_household_id__in=households)
+    match |= Q(bank_ref=raw) | Q(bank_ref=raw.upper())
     return match
 
 
@@ -486,13 +507,7 @@ def receipts(filters: ReceiptFilters = ReceiptFilters()) -> QuerySet:
         qs = qs.filter(amount__lte=filters.amount_max)
     folded = fold(filters.query)
     if folded:
-        qs = qs.filter(
-            _name_match(folded)
-            | Q(designated_unit__name_folded__contains=folded)
-            | Q(fund__unit__name_folded__contains=folded)
-            | Q(designated_household__code__iexact=filters.query.strip())
-            | Q(bank_ref__iexact=filters.query.strip())
-        )
+        qs = qs.filter(_search_match(folded, filters.query.strip()))
     return qs.annotate(public_name=_public_name()).order_by("-received_on", "-id").values(*RECEIPT_FIELDS)
 
 

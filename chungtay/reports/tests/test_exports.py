@@ -88,7 +88,9 @@ def _peak(unit, path) -> int:
     return peak
 
 
-def test_the_household_list_streams_so_memory_does_not_grow_with_rows(tree, norm, tmp_path):
+def test_the_household_list_streams_so_memory_does_not_grow_with_rows(tree, norm, tmp_path, monkeypatch):
+    # Both runs must be larger than one fetched chunk, or the small run would hold fewer rows at once.
+    monkeypatch.setattr(exports, "CHUNK", 200)
     exports.write_household_list(tree.town, tmp_path / "warm.xlsx", progress=lambda p: None)  # imports, caches
     _bulk_households(tree.area_a1, norm, 1_000)
     small = _peak(tree.town, tmp_path / "small.xlsx")
