@@ -224,3 +224,29 @@ def award_forms_with_counts(movement: Movement) -> list[AwardForm]:
 
 def awardees(decision: Any) -> list[Proposal]:
     return list(decision.proposals.select_related("unit", "award_form").order_by("award_form__order", "order", "pk"))
+
+
+def results_table(movement: Movement) -> list[dict[str, Any]]:
+    """Reviewed and approved results of a movement, every level, in rank order within each level —
+    the one function the reports app asks for (Excel table and the final review report)."""
+    qs = list(
+        Assessment.objects.filter(participation__movement=movement, status__in=RANKABLE).select_related(
+            "participation__unit", "band"
+        )
+    )
+    rows: list[dict[str, Any]] = []
+    by_level: dict[int, list[Assessment]] = {}
+    for assessment in qs:
+        by_level.setdefault(assessment.participation.level, []).append(assessment)
+    for level in sorted(by_level):
+        for rank, assessment in enumerate(ranked(by_level[level]), start=1):
+            rows.append(
+                {
+                    "unit": assessment.participation.unit.title,
+                    "total": assessment.final_total,
+                    "band": assessment.band.name if assessment.band else "",
+                    "rank": rank,
+                    "approved": assessment.status == AssessmentStatus.APPROVED,
+                }
+            )
+    return rows

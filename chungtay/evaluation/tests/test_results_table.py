@@ -1,0 +1,20 @@
+"""The reports app reads evaluation results through one function: results_table."""
+
+from django.core.management import call_command
+
+from chungtay.campaigns.models import Movement
+from chungtay.evaluation.selectors import results_table
+from chungtay.reports.services import evaluation_rows
+
+
+def test_results_come_in_rank_order_with_their_bands(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", "--quiet-logins")
+    movement = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
+    rows = results_table(movement)
+    assert len(rows) >= 10  # the demo has 14 reviewed communes
+    totals = [row["total"] for row in rows]
+    assert totals == sorted(totals, reverse=True)
+    assert [row["rank"] for row in rows] == list(range(1, len(rows) + 1))
+    assert all(row["band"] for row in rows)
+    assert evaluation_rows(movement)[0]["unit"] == rows[0]["unit"]
