@@ -208,6 +208,11 @@ REMINDER_ESCALATE_AFTER_DAYS = int(os.environ.get("REMINDER_ESCALATE_AFTER_DAYS"
 # The public address of the site, used for links in e-mails (no links without it).
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
+# Dashboards and public progress pages cache their subtree figures this long (0 = off).
+FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "60"))
+if os.environ.get("PYTEST_VERSION"):
+    FIGURES_CACHE_SECONDS = 0
+
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from chungtay.core.figures import cached
 from chungtay.core.uploads import serve
 
 from . import opendata, public
@@ -25,7 +26,7 @@ def _unit_or_404(pk: int) -> public.PublicUnit:
 def _unit_page(request: HttpRequest, unit: public.PublicUnit | None, *, template: str) -> HttpResponse:
     context: dict = {"unit": unit, "movement": public.current_movement()}
     if unit is not None:
-        report = public.unit_report(unit)
+        report = cached("public_report", unit.id, lambda: public.unit_report(unit))
         context.update(
             report=report,
             ancestors=public.unit_ancestors(unit),
@@ -36,8 +37,8 @@ def _unit_page(request: HttpRequest, unit: public.PublicUnit | None, *, template
                 "mobilised": [fig.mobilised for _, fig in report.children],
                 "disbursed": [fig.disbursed for _, fig in report.children],
             },
-            cells=public.map_cells(unit),
-            series=public.monthly_series(unit),
+            cells=cached("public_cells", unit.id, lambda: public.map_cells(unit)),
+            series=cached("public_series", unit.id, lambda: public.monthly_series(unit)),
         )
     return render(request, template, context)
 

@@ -17,6 +17,7 @@ from chungtay.campaigns.selectors import movements_for
 from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, visible_to
 from chungtay.core.errors import DomainError
+from chungtay.core.figures import cached
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import top_units_for
 
@@ -43,10 +44,10 @@ def _unit(request: HttpRequest, perm: str = "reports.view") -> tuple[OrgUnit, Or
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = dates.today()
     unit, top = _unit(request)
-    summary = selectors.unit_summary(unit, today=today)
-    children = selectors.children_breakdown(unit, today=today)
+    summary = cached("unit_summary", unit.pk, lambda: selectors.unit_summary(unit, today=today), today)
+    children = cached("children", unit.pk, lambda: selectors.children_breakdown(unit, today=today), today)
     show_map = has_perm(request.user, "housing.view", unit)  # type: ignore[arg-type]
-    points = selectors.map_points(unit) if show_map else []
+    points = cached("map_points", unit.pk, lambda: selectors.map_points(unit)) if show_map else []
     households = list(selectors.area_households(unit)[:200]) if unit.level == Level.AREA and show_map else []
     bars = {
         "labels": [c.unit.name for c in children],
@@ -57,7 +58,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "reports/dashboard.html", {
         "unit": unit, "summary": summary, "children": children, "crumbs": selectors.breadcrumbs(unit, top),
-        "bars": bars, "series": selectors.progress_series(unit), "points": points, "show_map": show_map,
+        "bars": bars, "series": cached("series", unit.pk, lambda: selectors.progress_series(unit)), "points": points,
+        "show_map": show_map,
         "households": households, "today": today, "map_limit": selectors.MAP_LIMIT,
         "can_remind": has_perm(request.user, "reports.remind", unit),  # type: ignore[arg-type]
     })  # fmt: skip

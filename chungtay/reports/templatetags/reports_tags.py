@@ -21,4 +21,10 @@ def reports_summary(user: Any) -> dict[str, Any]:
     tops = [u for u in top_units_for(user) if has_perm(user, "reports.view", u)] if user.is_authenticated else []
     if not tops:
         return {"summary": None}
-    return {"summary": unit_summary(tops[0], today=dates.today()), "unit": tops[0]}
+    from chungtay.core.figures import cached
+
+    today = dates.today()
+    return {
+        "summary": cached("unit_summary", tops[0].pk, lambda: unit_summary(tops[0], today=today), today),
+        "unit": tops[0],
+    }
