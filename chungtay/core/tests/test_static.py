@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_collectstatic_works_with_production_settings(tmp_path):
     env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "s" * 60, "DJANGO_STATIC_ROOT": str(tmp_path)}
     env.pop("PYTEST_VERSION", None)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
