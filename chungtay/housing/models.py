@@ -130,6 +130,9 @@ class SupportNorm(models.Model):
         return [str(CATEGORY_SHORT[Category(c)]) for c in self.categories if c in Category.values]
 
 
+CONSENT_PURPOSE = "Xét duyệt, theo dõi hỗ trợ nhà ở; công khai theo Nghị định 93/2021/NĐ-CP (tên viết tắt)."
+
+
 class Household(models.Model):
     code = models.CharField(_("Mã hộ"), max_length=30, unique=True)
     area = models.ForeignKey(
@@ -162,7 +165,8 @@ class Household(models.Model):
     # Law 91/2025/QH15 on personal data: what the household agreed to, and when.
     consent_purpose = models.CharField(
         _("Mục đích xử lý dữ liệu đã được đồng ý"), max_length=300, blank=True,
-        default="Xét duyệt, theo dõi hỗ trợ nhà ở; công khai theo Nghị định 93/2021/NĐ-CP (tên viết tắt).",
+        default=CONSENT_PURPOSE,
+        db_default=CONSENT_PURPOSE,  # bulk loads (COPY) that do not name the column get it too
     )  # fmt: skip
     consent_on = models.DateField(_("Ngày đồng ý"), null=True, blank=True)
     erased_at = models.DateTimeField(_("Đã xoá dữ liệu cá nhân lúc"), null=True, blank=True)
