@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.core.access import get_visible_or_404, has_perm, scope_q, visible_to
 from chungtay.core.errors import DomainError
+from chungtay.core.figures import cached
 from chungtay.core.models import ImportBatch, ImportStatus
 from chungtay.core.pdf import pdf_response
 from chungtay.core.text import fold
@@ -79,8 +80,8 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "funds": funds,
             "figures": selectors.fund_figures(funds),
             "unit": unit,
-            "summary": selectors.subtree_summary(unit) if unit else None,
-            "series": selectors.monthly_series(unit) if unit else None,
+            "summary": cached("funds_summary", unit.pk, lambda: selectors.subtree_summary(unit)) if unit else None,
+            "series": cached("funds_series", unit.pk, lambda: selectors.monthly_series(unit)) if unit else None,
             "queues": selectors.queue_counts(funds),
             "can_manage": has_perm(request.user, "funds.manage"),
             "sources": selectors.sources_for(request.user),
