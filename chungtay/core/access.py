@@ -15,16 +15,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 # request.user as views receive it (User or AnonymousUser); every helper checks is_authenticated.
