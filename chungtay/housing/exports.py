@@ -3,23 +3,26 @@
 Titles and national motto, a two-row merged header, the "(1) (2) (3)" numbering row, a section
 per commune ("I  PHƯỜNG VĨNH ĐIỆN"), "Cộng I" subtotals, "TỔNG CỘNG" and a signature block. The
 file reads back through the importer unchanged (tests/test_import.py checks the round trip).
+
+Written row by row with xlsxwriter's constant_memory mode from rows read with `.iterator()`, so
+a province's or the country's list takes the same memory as a commune's: nothing is kept but the
+running subtotal of the current commune and the grand total.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
-from itertools import groupby
+from pathlib import Path
+from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce, Collate
 
 from chungtay.core import dates
 from chungtay.orgunits.models import OrgUnit
 
-from .imports import export_note
-from .models import Category, Household, SupportKind
+from .imports import note_column
+from .models import Category, Gender, Household, SupportKind
 from .selectors import PrivacyScope
 
 # (label, sub-labels) per header group; None = a single column merged over both header rows.
@@ -39,142 +42,208 @@ HEADER: list[tuple[str, list[str] | None]] = [
 ]
 CATEGORY_ORDER = [Category.POOR, Category.NEAR_POOR, Category.POLICY, Category.DISASTER, Category.OTHER]
 KIND_ORDER = [SupportKind.NEW, SupportKind.REPAIR]
+# Widths as stored in the file (the unit openpyxl used when this sheet was written with it).
 WIDTHS = [6, 26, 8, 8, 15, 18, 8, 8, 10, 8, 8, 8, 8, 11, 15, 10, 22]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
          "XVII", "XVIII", "XIX", "XX", "XXI", "XXII", "XXIII", "XXIV", "XXV", "XXVI", "XXVII", "XXVIII", "XXIX",
          "XXX"]  # fmt: skip
 NCOLS = sum(len(sub) if sub else 1 for _, sub in HEADER)
-AMOUNT_COL = 15  # column O
+LAST = NCOLS - 1  # columns are 0-based below (xlsxwriter); column 0 is A
+CITIZEN_ID_COL = 4  # E
+AMOUNT_COL = 14  # O
+SIGN_COL = 10  # K
+CHUNK = 2000
+FIELDS = ("commune_path", "commune_name", "commune_kind", "area__path", "area__name", "head_name", "birth_year",
+          "gender", "citizen_id", "category", "support_kind", "phase_year", "state_support", "code", "note",
+          "override_reason", "norm__amount")  # fmt: skip
+# Names sort as Python sorts strings (byte order), whatever the database's collation.
+BYTEWISE = {"postgresql": "C", "sqlite": "BINARY"}
 
 
 def _roman(n: int) -> str:
     return ROMAN[n - 1] if n <= len(ROMAN) else str(n)
 
 
-def _commune_of(household: Household) -> OrgUnit:
-    return household.area.parent or household.area
+def _stored_width(width: float) -> float:
+    """xlsxwriter takes the width Excel shows and stores 5 px (5/7 of a character) more; WIDTHS are stored."""
+    return width - 5 / 7
 
 
-def export_households(households: Iterable[Household], *, unit: OrgUnit, user) -> bytes:  # type: ignore[no-untyped-def]
-    """households: ordered by area path, with area, area.parent and norm selected."""
+def export_households(households: QuerySet[Household], out: str | Path | IO[bytes], *, unit: OrgUnit, user: Any) -> int:
+    """Write the households (any filtered queryset; it is re-ordered here) to `out`, a path or a
+    binary file. Returns the number of households written."""
+    import xlsxwriter
+
     privacy = PrivacyScope(user)
-    items = sorted(households, key=lambda h: (_commune_of(h).path, h.area.path, h.head_name_folded, h.pk))
-    decisions = {(h.decision_number, h.decision_date) for h in items}
+    decisions = list(households.order_by().values_list("decision_number", "decision_date").distinct()[:2])
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh sách"
-    bold = Font(bold=True)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    thin = Side(style="thin")
-    last = get_column_letter(NCOLS)
+    wb = xlsxwriter.Workbook(str(out) if isinstance(out, Path) else out, {"constant_memory": True})
+    ws = wb.add_worksheet("Danh sách")
+    f = _Formats(wb)
+    for i, width in enumerate(WIDTHS[:NCOLS]):
+        ws.set_column(i, i, _stored_width(width))
 
-    ws["A1"] = "ỦY BAN MTTQ VIỆT NAM"
-    ws["A2"] = unit.title.upper()
-    ws["H1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    ws["H2"] = "Độc lập - Tự do - Hạnh phúc"
-    for cells in ("A1:F1", "A2:F2", f"H1:{last}1", f"H2:{last}2"):
-        ws.merge_cells(cells)
-    ws["A4"] = "DANH SÁCH HỘ ĐƯỢC HỖ TRỢ XÓA NHÀ TẠM, NHÀ DỘT NÁT"
+    # Rows 1–5: who issues the list, the motto, the title. Rows are 0-based from here on.
+    ws.merge_range(0, 0, 0, 5, "ỦY BAN MTTQ VIỆT NAM", f.title)
+    ws.merge_range(0, 7, 0, LAST, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", f.title)
+    ws.merge_range(1, 0, 1, 5, unit.title.upper(), f.title)
+    ws.merge_range(1, 7, 1, LAST, "Độc lập - Tự do - Hạnh phúc", f.centered)
+    ws.merge_range(3, 0, 3, LAST, "DANH SÁCH HỘ ĐƯỢC HỖ TRỢ XÓA NHÀ TẠM, NHÀ DỘT NÁT", f.title)
     if len(decisions) == 1:
-        number, day = next(iter(decisions))
-        ws["A5"] = f"(Kèm theo Quyết định số {number} ngày {day:%d/%m/%Y})"
+        number, day = decisions[0]
+        subtitle = f"(Kèm theo Quyết định số {number} ngày {day:%d/%m/%Y})"
     else:
-        ws["A5"] = f"(Trích xuất ngày {dates.today():%d/%m/%Y})"
-    ws.merge_cells(f"A4:{last}4")
-    ws.merge_cells(f"A5:{last}5")
-    for ref in ("A1", "A2", "H1", "A4"):
-        ws[ref].font = bold
-        ws[ref].alignment = Alignment(horizontal="center")
-    ws["H2"].alignment = ws["A5"].alignment = Alignment(horizontal="center")
+        subtitle = f"(Trích xuất ngày {dates.today():%d/%m/%Y})"
+    ws.merge_range(4, 0, 4, LAST, subtitle, f.centered)
 
-    col = 1
+    # Rows 6–8: the two-row header and the numbering row.
+    col = 0
+    down: list[int] = []  # single columns, merged over both header rows
     for label, sub in HEADER:
-        ws.cell(6, col, label)
         if sub:
-            ws.merge_cells(start_row=6, start_column=col, end_row=6, end_column=col + len(sub) - 1)
-            for i, text in enumerate(sub):
-                ws.cell(7, col + i, text)
+            ws.merge_range(5, col, 5, col + len(sub) - 1, label, f.head)
             col += len(sub)
         else:
-            ws.merge_cells(start_row=6, start_column=col, end_row=7, end_column=col)
+            ws.write_string(5, col, label, f.head)
+            down.append(col)
             col += 1
-    for c in range(1, NCOLS + 1):
-        ws.cell(8, c, f"({c})")
+    col = 0
+    for _label, sub in HEADER:
+        for text in sub or [None]:
+            if text is None:
+                ws.write_blank(6, col, None, f.head)
+            else:
+                ws.write_string(6, col, text, f.head)
+            col += 1
+    for c in down:
+        _merge_written(ws, 5, c, 6, c)
+    for c in range(NCOLS):
+        ws.write_string(7, c, f"({c + 1})", f.head)
 
-    row = 9
-    grand = 0
-    groups = [(commune, list(rows)) for commune, rows in groupby(items, key=_commune_of)]
-    for number, (commune, rows) in enumerate(groups, start=1):
-        roman = _roman(number)
-        ws.cell(row, 1, roman).font = bold
-        ws.cell(row, 2, commune.title.upper()).font = bold
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=NCOLS)
-        row += 1
-        subtotal = 0
-        for order, h in enumerate(rows, start=1):
-            private = privacy.covers(h.area)
-            values = [
-                order,
-                h.head_name if private else _masked(h.head_name),
-                str(h.birth_year) if h.birth_year else None,
-                h.get_gender_display() or None,
-                (h.citizen_id or None) if private else None,
-                h.area.name,
-                *["x" if h.category == c else None for c in CATEGORY_ORDER],
-                *["x" if h.support_kind == k else None for k in KIND_ORDER],
-                h.phase_year,
-                h.state_support,
-                h.code,
-                export_note(h) or None,
-            ]
-            for c, value in enumerate(values, start=1):
-                ws.cell(row, c, value)
-            ws.cell(row, 5).number_format = "@"  # an ID, not a number: keep the leading zero
-            ws.cell(row, AMOUNT_COL).number_format = "#,##0"
-            subtotal += h.state_support
+    row = 8
+    grand = subtotal = section = order = n = 0
+    commune_path = area_path = None
+    private = False
+    genders = dict(Gender.choices)
+    for h in _rows(households):
+        if h["commune_path"] != commune_path:
+            if commune_path is not None:
+                row = _subtotal(ws, f, row, _roman(section), subtotal)
+            commune_path, section, subtotal, order = h["commune_path"], section + 1, 0, 0
+            commune = OrgUnit(name=h["commune_name"], kind=h["commune_kind"])
+            ws.write_string(row, 0, _roman(section), f.bold_cell)
+            ws.merge_range(row, 1, row, LAST, commune.title.upper(), f.bold_cell)
             row += 1
-        ws.cell(row, 2, f"Cộng {roman}").font = bold
-        ws.cell(row, AMOUNT_COL, subtotal).number_format = "#,##0"
-        ws.cell(row, AMOUNT_COL).font = bold
-        grand += subtotal
+        if h["area__path"] != area_path:
+            area_path = h["area__path"]
+            private = privacy.covers(OrgUnit(path=area_path))
+        order += 1
+        name = h["head_name"] if private else _masked(h["head_name"])
+        citizen_id = h["citizen_id"] if private else ""
+        gender = str(genders.get(h["gender"], h["gender"]))
+        note = note_column(h["note"], h["override_reason"], h["state_support"], h["norm__amount"])
+        ws.write_number(row, 0, order, f.cell)
+        _text(ws, row, 1, name, f.cell)
+        _text(ws, row, 2, str(h["birth_year"]) if h["birth_year"] else "", f.cell)
+        _text(ws, row, 3, gender, f.cell)
+        _text(ws, row, 4, citizen_id, f.id_cell)
+        _text(ws, row, 5, h["area__name"], f.cell)
+        col = 6
+        for c in CATEGORY_ORDER:
+            _text(ws, row, col, "x" if h["category"] == c else "", f.cell)
+            col += 1
+        for k in KIND_ORDER:
+            _text(ws, row, col, "x" if h["support_kind"] == k else "", f.cell)
+            col += 1
+        ws.write_number(row, 13, h["phase_year"], f.cell)
+        ws.write_number(row, AMOUNT_COL, h["state_support"], f.money)
+        _text(ws, row, 15, h["code"], f.cell)
+        _text(ws, row, 16, note, f.cell)
+        subtotal += h["state_support"]
+        grand += h["state_support"]
+        n += 1
         row += 1
-    ws.cell(row, 1, "TỔNG CỘNG").font = bold
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-    ws.cell(row, AMOUNT_COL, grand).number_format = "#,##0"
-    ws.cell(row, AMOUNT_COL).font = bold
-    table_end = row
+    if commune_path is not None:
+        row = _subtotal(ws, f, row, _roman(section), subtotal)
+    ws.merge_range(row, 0, row, 1, "TỔNG CỘNG", f.bold_cell)
+    _blank_row(ws, f, row, start=2)
+    ws.write_number(row, AMOUNT_COL, grand, f.bold_money)
 
-    for r in range(6, table_end + 1):
-        for c in range(1, NCOLS + 1):
-            ws.cell(r, c).border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for r in (6, 7, 8):
-        for c in range(1, NCOLS + 1):
-            ws.cell(r, c).alignment = center
-            ws.cell(r, c).font = bold
-    for i, width in enumerate(WIDTHS[:NCOLS], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
+    # The signature block, two rows under the table.
     place = _place(unit)
     row += 2
-    ws.cell(row, 11, dates.vn_long_date(dates.today(), place=place))
-    ws.merge_cells(start_row=row, start_column=11, end_row=row, end_column=NCOLS)
+    ws.merge_range(row, SIGN_COL, row, LAST, dates.vn_long_date(dates.today(), place=place), f.centered)
     row += 1
-    ws.cell(row, 2, "NGƯỜI LẬP BIỂU").font = bold
-    ws.cell(row, 11, "TM. BAN THƯỜNG TRỰC").font = bold
-    ws.merge_cells(start_row=row, start_column=11, end_row=row, end_column=NCOLS)
+    ws.write_string(row, 1, "NGƯỜI LẬP BIỂU", f.bold)
+    ws.merge_range(row, SIGN_COL, row, LAST, "TM. BAN THƯỜNG TRỰC", f.bold_centered)
     row += 1
-    ws.cell(row, 11, "CHỦ TỊCH").font = bold
-    ws.merge_cells(start_row=row, start_column=11, end_row=row, end_column=NCOLS)
-    for r in range(table_end + 2, row + 1):
-        ws.cell(r, 11).alignment = Alignment(horizontal="center")
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.print_title_rows = "6:8"
+    ws.merge_range(row, SIGN_COL, row, LAST, "CHỦ TỊCH", f.bold_centered)
 
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages down as the list needs
+    ws.repeat_rows(5, 7)
+    wb.close()
+    return n
+
+
+def _rows(households: QuerySet[Household]) -> Any:
+    """Only the columns the sheet shows, in sheet order: commune, area, name (as the importer's
+    duplicate check folds it), then id for a stable order between namesakes."""
+    collation = BYTEWISE.get(connection.vendor)
+    name = Collate("head_name_folded", collation) if collation else F("head_name_folded")
+    return (
+        households.annotate(
+            commune_path=Coalesce("area__parent__path", "area__path"),
+            commune_name=Coalesce("area__parent__name", "area__name"),
+            commune_kind=Coalesce("area__parent__kind", "area__kind"),
+        )
+        .order_by("commune_path", "area__path", name, "pk")
+        .values(*FIELDS)
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+class _Formats:
+    def __init__(self, wb: Any) -> None:
+        center = {"align": "center"}
+        self.bold = wb.add_format({"bold": True})
+        self.title = wb.add_format({"bold": True, **center})
+        self.centered = wb.add_format(center)
+        self.bold_centered = wb.add_format({"bold": True, **center})
+        self.head = wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
+                                   "text_wrap": True})  # fmt: skip
+        self.cell = wb.add_format({"border": 1})
+        self.id_cell = wb.add_format({"border": 1, "num_format": "@"})  # an ID: keep the leading zero
+        self.money = wb.add_format({"border": 1, "num_format": "#,##0"})
+        self.bold_cell = wb.add_format({"border": 1, "bold": True})
+        self.bold_money = wb.add_format({"border": 1, "bold": True, "num_format": "#,##0"})
+
+
+def _text(ws: Any, row: int, col: int, value: str, fmt: Any) -> None:
+    """Text stays text: write() would turn "=…" into a formula and "http://…" into a link."""
+    if value:
+        ws.write_string(row, col, value, fmt)
+    else:
+        ws.write_blank(row, col, None, fmt)
+
+
+def _blank_row(ws: Any, f: _Formats, row: int, *, start: int = 0) -> None:
+    for c in range(start, NCOLS):
+        ws.write_blank(row, c, None, f.cell)
+
+
+def _subtotal(ws: Any, f: _Formats, row: int, roman: str, amount: int) -> int:
+    _blank_row(ws, f, row)
+    ws.write_string(row, 1, f"Cộng {roman}", f.bold_cell)
+    ws.write_number(row, AMOUNT_COL, amount, f.bold_money)
+    return row + 1
+
+
+def _merge_written(ws: Any, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    """Merge cells already written. In constant_memory mode merge_range() over two rows would
+    flush the first row before the next column's label reaches it, and it refuses rows already
+    flushed; the merge itself is only a record written after the rows, so record it directly."""
+    ws.merge.append([first_row, first_col, last_row, last_col])
 
 
 def _masked(name: str) -> str:

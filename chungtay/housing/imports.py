@@ -515,7 +515,14 @@ def export_note(household: Household) -> str:
     """What the Ghi chú column says: the note, or the reason when the amount differs from the norm."""
     if household.note:
         return household.note
-    return household.override_reason if household.state_support != household.norm.amount else ""
+    return note_column(household.note, household.override_reason, household.state_support, household.norm.amount)
+
+
+def note_column(note: str, override_reason: str, state_support: int, norm_amount: int) -> str:
+    """export_note over plain values: the streaming export reads rows with values(), not households."""
+    if note:
+        return note
+    return override_reason if state_support != norm_amount else ""
 
 
 def _match_existing(rows: list[PlannedHousehold], columns: dict[str, int | None], places: _Places, error: Any) -> None:

@@ -45,13 +45,13 @@ def pages(household):
 
 
 def body(response) -> str:
-    if response.streaming:
-        return ""  # the photo itself: no text in it, and it carries no EXIF (shrunk copy)
     if response["Content-Type"].startswith("application/vnd.openxml"):
         from chungtay.core.tabular import read_table
 
-        table = read_table(response.content, "x.xlsx")
+        table = read_table(b"".join(response.streaming_content), "x.xlsx")  # sent from a temporary file
         return " ".join(str(v) for row in table.rows for v in row.cells if v is not None)
+    if response.streaming:
+        return ""  # the photo itself: no text in it, and it carries no EXIF (shrunk copy)
     return response.content.decode("utf-8", "ignore")
 
 

@@ -4,13 +4,14 @@ access helper → form → one service → redirect."""
 from __future__ import annotations
 
 import json
+import tempfile
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -102,10 +103,16 @@ def export(request: HttpRequest) -> HttpResponse:
     top = unit or next(iter(top_units_for(request.user)), None)  # type: ignore[arg-type]
     if top is None:
         raise PermissionDenied
-    data = export_households(qs, unit=top, user=request.user)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="danh-sach-ho-ho-tro-{dates.today():%Y%m%d}.xlsx"'
-    return response
+    # Sent from a temporary file, not held as bytes: a province's list is a large file.
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    export_households(qs, out, unit=top, user=request.user)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"danh-sach-ho-ho-tro-{dates.today():%Y%m%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
