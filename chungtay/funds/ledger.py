@@ -19,6 +19,7 @@ from chungtay.core.errors import DomainError
 from chungtay.core.money import format_vnd
 
 from .models import NON_NEGATIVE, Account, AccountKind, Fund, JournalEntry, JournalLine, LedgerHead, Source
+from .signals import balances_changed
 
 GENESIS = "0" * 64
 
@@ -144,6 +145,7 @@ def post(
     for account_id, delta in change.items():
         Account.objects.filter(pk=account_id).update(balance=locked[account_id].balance + delta)
     LedgerHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
+    balances_changed.send(sender=Account, accounts=list(locked.values()))
     return entry
 
 

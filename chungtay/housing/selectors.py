@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce
 
 from chungtay.accounts.models import User
 from chungtay.core import dates
@@ -20,7 +20,6 @@ from .models import (
     STARTED_STATUSES,
     Complaint,
     ComplaintKind,
-    FundingPlanLine,
     Household,
     Status,
 )
@@ -128,41 +127,26 @@ _COUNTS = {
 
 def phase_progress(unit: OrgUnit) -> tuple[UnitProgress, list[UnitProgress], list[int]]:
     """Households and amounts per phase year for a unit's subtree, and the same for each child
-    unit, against started / completed / handed over. Four queries whatever the size of the tree."""
+    unit, against started / completed / handed over, from the kept subtree figures (reports.rollup)."""
+    from chungtay.reports import rollup  # the kept subtree figures (reports depends on housing)
+
     children = list(unit.children_set.order_by("kind", "name"))
-    step = len(unit.path) + OrgUnit.steplen
-    base = Household.objects.filter(area__path__startswith=unit.path)
-    rows = base.annotate(prefix=Substr("area__path", 1, step)).values("prefix", "phase_year").annotate(**_COUNTS)
-    lines = (
-        FundingPlanLine.objects.filter(household__area__path__startswith=unit.path)
-        .exclude(household__status=Status.WITHDRAWN)
-        .annotate(prefix=Substr("household__area__path", 1, step))
-        .values("prefix", "household__phase_year")
-        .annotate(total=Sum("amount"))
-    )
+    rollup.ensure_fresh()
+    figures = rollup.houses([unit.pk, *(child.pk for child in children)])
     whole = UnitProgress(unit)
     by_prefix = {child.path: UnitProgress(child) for child in children}
     years: set[int] = set()
-    for row in rows:
-        year = row["phase_year"]
-        years.add(year)
-        targets = [whole.phase(year)]
-        if row["prefix"] in by_prefix:
-            targets.append(by_prefix[row["prefix"]].phase(year))
-        for target in targets:
-            target.planned += row["n"]
+    for target_unit, progress in ((unit, whole), *((child, by_prefix[child.path]) for child in children)):
+        for year, row in figures.get(target_unit.pk, {}).items():
+            years.add(year)
+            target = progress.phase(year)
+            target.planned += row["planned"]
             target.amount += row["amount"]
             target.started += row["started"]
             target.completed += row["completed"]
             target.handed_over += row["handed_over"]
             target.withdrawn += row["withdrawn"]
-    for row in lines:
-        year = row["household__phase_year"]
-        targets = [whole.phase(year)]
-        if row["prefix"] in by_prefix:
-            targets.append(by_prefix[row["prefix"]].phase(year))
-        for target in targets:
-            target.total_planned_amount += row["total"] or 0
+            target.total_planned_amount += row["plan_amount"]
     return whole, list(by_prefix.values()), sorted(years)
 
 

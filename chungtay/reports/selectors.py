@@ -6,13 +6,12 @@ prefix (`Substr(path, 1, len(child path))`), so per-commune bars are one query, 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 
 from chungtay.campaigns.models import (
@@ -31,12 +30,11 @@ from chungtay.housing.models import (
     STARTED_STATUSES,
     Complaint,
     Household,
-    ProgressUpdate,
-    Stage,
     Status,
 )
 from chungtay.orgunits.models import Level, OrgUnit
 
+from . import rollup
 from .models import Notification, ReminderKind
 
 ACTIVE_MOVEMENTS = (MovementStatus.LAUNCHED, MovementStatus.UNDER_WAY, MovementStatus.EVALUATING)
@@ -83,31 +81,20 @@ def _rate(part: int, whole: int) -> int | None:
 
 
 def money_summary(unit: OrgUnit) -> dict[str, int]:
-    """Mobilised, allocated, disbursed and balance for a subtree, in one query.
+    """Mobilised, allocated, disbursed and balance for a subtree, from its kept figures (rollup)."""
+    rollup.ensure_fresh()
+    return _money_figures(rollup.money([unit.pk])[unit.pk])
 
-    Same figures and keys as funds.selectors.subtree_summary, whose `values("source__isnull")` Django
-    refuses (FieldError); kept here until that is fixed there.
-    """
-    from chungtay.funds.models import Account, AccountKind
 
-    rows = (
-        Account.objects.filter(unit__path__startswith=unit.path)
-        .values("kind")
-        .annotate(
-            fund=Coalesce(Sum("balance", filter=Q(source__isnull=True)), 0),
-            source=Coalesce(Sum("balance", filter=Q(source__isnull=False)), 0),
-        )
-    )
-    fund = {r["kind"]: int(r["fund"]) for r in rows}
-    source = {r["kind"]: int(r["source"]) for r in rows}
+def _money_figures(m: dict[str, int]) -> dict[str, int]:
     summary = {
-        "mobilised": -fund.get(AccountKind.DONATIONS, 0),
-        "balance": fund.get(AccountKind.FUND_CASH, 0),
-        "allocated_open": fund.get(AccountKind.ALLOCATION, 0),
-        "disbursed": fund.get(AccountKind.DISBURSED, 0),
-        "fees": fund.get(AccountKind.FEES, 0),
-        "source_committed": -source.get(AccountKind.SOURCE, 0),
-        "source_disbursed": source.get(AccountKind.DISBURSED, 0),
+        "mobilised": -m["fund_donations"],
+        "balance": m["fund_cash"],
+        "allocated_open": m["fund_allocation"],
+        "disbursed": m["fund_disbursed"],
+        "fees": m["fund_fees"],
+        "source_committed": -m["source_committed"],
+        "source_disbursed": m["source_disbursed"],
     }
     summary["allocated"] = summary["allocated_open"] + summary["disbursed"]
     return summary
@@ -138,10 +125,10 @@ def unit_summary(unit: OrgUnit, *, today: dt.date) -> Summary:
     """The cards of the dashboard: eight queries for any subtree."""
     from chungtay.housing.selectors import complaint_counts
 
-    houses_qs = Household.objects.filter(area__path__startswith=unit.path)
-    houses = houses_qs.aggregate(**HOUSE_COUNTS)
-    phase_rows = houses_qs.values("phase_year").annotate(**HOUSE_COUNTS).order_by("phase_year")
-    by_phase = [dict(row) for row in phase_rows]
+    rollup.ensure_fresh()
+    phases = rollup.houses([unit.pk]).get(unit.pk, {})
+    by_phase = [{"phase_year": year, **{k: phases[year][k] for k in HOUSE_COUNTS}} for year in sorted(phases)]
+    houses = {k: v for k, v in rollup.houses_total(phases).items() if k in HOUSE_COUNTS}
     obligations = _active_obligations().filter(unit__path__startswith=unit.path).aggregate(**_obligation_counts(today))
     registrations = (
         Participation.objects.filter(unit__path__startswith=unit.path)
@@ -196,7 +183,6 @@ class ChildRow:
 
 def children_breakdown(unit: OrgUnit, *, today: dt.date) -> list[ChildRow]:
     """One row per child unit (the bars of the dashboard): six queries however many children."""
-    from chungtay.funds.models import Account, AccountKind
 
     children = list(unit.children_set.order_by("kind", "name"))
     if not children:
@@ -204,40 +190,17 @@ def children_breakdown(unit: OrgUnit, *, today: dt.date) -> list[ChildRow]:
     step = len(unit.path) + OrgUnit.steplen
     rows = {child.path: ChildRow(child) for child in children}
 
-    houses = (
-        Household.objects.filter(area__path__startswith=unit.path)
-        .annotate(prefix=Substr("area__path", 1, step))
-        .values("prefix")
-        .annotate(
-            **{
-                k: v
-                for k, v in HOUSE_COUNTS.items()
-                if k in ("planned", "started", "completed", "handed_over", "amount")
-            }
-        )
-    )
-    for r in houses:
-        if row := rows.get(r["prefix"]):
-            row.planned, row.started, row.completed = r["planned"], r["started"], r["completed"]
-            row.handed_over, row.amount = r["handed_over"], int(r["amount"] or 0)
-    mobilised = (
-        Account.objects.filter(unit__path__startswith=unit.path, kind=AccountKind.DONATIONS, fund__isnull=False)
-        .annotate(prefix=Substr("unit__path", 1, step))
-        .values("prefix")
-        .annotate(total=Sum("balance"))
-    )
-    for r in mobilised:
-        if row := rows.get(r["prefix"]):
-            row.mobilised = -int(r["total"] or 0)
-    disbursed = (
-        Account.objects.filter(household__area__path__startswith=unit.path, kind=AccountKind.DISBURSED)
-        .annotate(prefix=Substr("household__area__path", 1, step))
-        .values("prefix")
-        .annotate(total=Sum("balance"))
-    )
-    for r in disbursed:
-        if row := rows.get(r["prefix"]):
-            row.disbursed = int(r["total"] or 0)
+    rollup.ensure_fresh()
+    ids = [child.pk for child in children]
+    houses = rollup.houses(ids)
+    money = rollup.money(ids)
+    for child in children:
+        row = rows[child.path]
+        total = rollup.houses_total(houses.get(child.pk, {}))
+        row.planned, row.started, row.completed = total["planned"], total["started"], total["completed"]
+        row.handed_over, row.amount = total["handed_over"], total["amount"]
+        row.mobilised = -money[child.pk]["donations_of_funds"]
+        row.disbursed = money[child.pk]["disbursed_to_households"]
     counts = _obligation_counts(today)
     obligations = (
         _active_obligations()
@@ -264,19 +227,10 @@ def children_breakdown(unit: OrgUnit, *, today: dt.date) -> list[ChildRow]:
 
 def progress_series(unit: OrgUnit) -> dict[str, list[Any]]:
     """Houses started and completed per month, and the running totals, for the line chart (one query)."""
-    rows = (
-        ProgressUpdate.objects.filter(
-            household__area__path__startswith=unit.path, stage__in=[Stage.START, Stage.COMPLETED]
-        )
-        .exclude(household__status=Status.WITHDRAWN)
-        .annotate(month=TruncMonth("date"))
-        .values("month", "stage")
-        .annotate(n=Count("household", distinct=True))
-        .order_by("month")
-    )
-    per: dict[dt.date, dict[str, int]] = defaultdict(lambda: {"start": 0, "completed": 0})
-    for r in rows:
-        per[r["month"]][r["stage"]] += r["n"]
+    rollup.ensure_fresh()
+    per: dict[dt.date, dict[str, int]] = {
+        r["month"]: {"start": r["started"], "completed": r["completed"]} for r in rollup.progress(unit.pk)
+    }
     labels, started, completed, cum_started, cum_completed = [], [], [], [], []
     s_total = c_total = 0
     for month in sorted(per):

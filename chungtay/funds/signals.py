@@ -1,0 +1,7 @@
+"""Signals of the ledger, for readers that keep figures derived from balances (reports.rollup)."""
+
+from django.dispatch import Signal
+
+# Sent by ledger.post inside its transaction, after the balances were written; `accounts` is the
+# list of Account objects whose balance changed.
+balances_changed = Signal()

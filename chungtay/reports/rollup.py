@@ -1,0 +1,338 @@
+"""Subtree figures kept up to date on write (TreeHouses, TreeProgress, TreeMoney).
+
+Writes: a change to a household, a progress update, a funding plan line or a ledger balance marks
+the unit it belongs to stale (`mark_stale`, in the writer's own transaction, so the mark commits
+or rolls back with the data). Refresh: `refresh_pending` recomputes the stale units and their
+ancestors, deepest first — a unit's rows are its own rows plus its children's subtree rows — so the
+work is proportional to what changed, not to the size of the tree. It runs in the background after
+each write (`refresh_figures_task`) and, so that no reader ever sees a figure older than the last
+committed write, again at the start of every read (`ensure_fresh`), where it costs one indexed
+EXISTS query when nothing is pending.
+
+Why this ordering is safe with concurrent writers (PostgreSQL, READ COMMITTED): a writer upserts
+its mark (taking the mark's row lock until it commits); the refresher first deletes the marks it is
+about to handle — waiting for any writer holding one — and only then reads the data. A write is
+therefore either visible to the recomputation or leaves a mark for the next one. Refreshes are
+serialised by a transaction-level advisory lock (SQLite serialises all writers anyway).
+`rebuild` recomputes everything (after a bulk load, a restore, or as a nightly safety net).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from chungtay.orgunits.models import OrgUnit
+
+from .models import StaleFigures, TreeHouses, TreeMoney, TreeProgress
+
+logger = logging.getLogger(__name__)
+CHUNK = 2000  # unit ids per IN (...) list
+LOCK_KEY = 0x43544647  # "CTFG": the advisory lock of the refresher
+
+HOUSE_FIELDS = (
+    "planned",
+    "not_started",
+    "started",
+    "building",
+    "completed",
+    "handed_over",
+    "withdrawn",
+    "amount",
+    "amount_done",
+    "plan_amount",
+    "located",
+    "lat_sum",
+    "lon_sum",
+)
+PROGRESS_FIELDS = ("started", "completed")
+MONEY_FIELDS = (
+    "fund_donations",
+    "fund_cash",
+    "fund_allocation",
+    "fund_disbursed",
+    "fund_fees",
+    "source_committed",
+    "source_disbursed",
+    "donations_of_funds",
+    "disbursed_to_households",
+)
+
+
+# --- Writes --------------------------------------------------------------------------------------
+def mark_stale(unit_ids: Iterable[int | None]) -> None:
+    """Mark units whose own figures changed; call inside the writer's transaction."""
+    ids = sorted({i for i in unit_ids if i})
+    if not ids:
+        return
+    now = timezone.now()
+    # An upsert, not "do nothing": updating the existing mark takes its row lock, which makes a
+    # concurrent refresher wait for this transaction (see the module docstring).
+    StaleFigures.objects.bulk_create(
+        [StaleFigures(unit_id=i, marked_at=now) for i in ids],
+        update_conflicts=True,
+        unique_fields=["unit"],
+        update_fields=["marked_at"],
+    )
+    conn = transaction.get_connection()
+    if conn.in_atomic_block and not any(getattr(fn, "_refresh_figures", False) for _, fn, _ in conn.run_on_commit):
+        transaction.on_commit(_enqueue_refresh)
+
+
+def _enqueue_refresh() -> None:
+    from .tasks import refresh_figures_task
+
+    try:
+        refresh_figures_task.enqueue()
+    except Exception:  # the readers refresh anyway: a failed enqueue must not fail a committed write
+        logger.exception("could not enqueue the refresh of subtree figures")
+
+
+_enqueue_refresh._refresh_figures = True  # type: ignore[attr-defined]
+
+
+# --- Refresh -------------------------------------------------------------------------------------
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def refresh_pending() -> int:
+    """Recompute the stale units and their ancestors; returns how many stale marks were handled."""
+    if not StaleFigures.objects.exists():
+        return 0
+    with transaction.atomic():
+        _lock()
+        ids = list(StaleFigures.objects.values_list("unit_id", flat=True))
+        if not ids:
+            return 0
+        StaleFigures.objects.filter(unit_id__in=ids).delete()
+        paths = list(OrgUnit.objects.filter(pk__in=ids).values_list("path", flat=True))
+        step = OrgUnit.steplen
+        prefixes = {path[:i] for path in paths for i in range(step, len(path) + 1, step)}
+        units: list[tuple[int, int]] = []
+        prefix_list = sorted(prefixes)
+        for start in range(0, len(prefix_list), CHUNK):
+            chunk = prefix_list[start : start + CHUNK]
+            units += list(OrgUnit.objects.filter(path__in=chunk).values_list("id", "depth"))
+        _recompute(units)
+    return len(ids)
+
+
+def ensure_fresh() -> None:
+    """Before reading subtree figures: bring them up to the last committed write."""
+    refresh_pending()
+
+
+def rebuild() -> int:
+    """Recompute the figures of every unit (returns the number of units)."""
+    with transaction.atomic():
+        _lock()
+        StaleFigures.objects.all().delete()
+        TreeHouses.objects.all().delete()
+        TreeProgress.objects.all().delete()
+        TreeMoney.objects.all().delete()
+        units = list(OrgUnit.objects.values_list("id", "depth"))
+        _recompute(units, fresh=True)
+    return len(units)
+
+
+def _recompute(units: list[tuple[int, int]], *, fresh: bool = False) -> None:
+    by_depth: dict[int, list[int]] = defaultdict(list)
+    for unit_id, depth in units:
+        by_depth[depth].append(unit_id)
+    for depth in sorted(by_depth, reverse=True):
+        ids = sorted(by_depth[depth])
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            _recompute_houses(chunk, fresh)
+            _recompute_progress(chunk, fresh)
+            _recompute_money(chunk, fresh)
+
+
+def _add(target: dict[str, Any], source: dict[str, Any], fields: tuple[str, ...]) -> None:
+    for name in fields:
+        target[name] = target.get(name, 0) + (source.get(name) or 0)
+
+
+def _children_rows(model: type, chunk: list[int], key: str | None, fields: tuple[str, ...]) -> list[dict]:
+    group = ["unit__parent_id", key] if key else ["unit__parent_id"]
+    return list(
+        model.objects.filter(unit__parent_id__in=chunk)  # type: ignore[attr-defined]
+        .values(*group)
+        .annotate(**{f"s_{name}": Sum(name) for name in fields})
+        .order_by()
+    )
+
+
+def _recompute_houses(chunk: list[int], fresh: bool) -> None:
+    from chungtay.housing.models import DONE_STATUSES, STARTED_STATUSES, FundingPlanLine, Household, Status
+
+    live = ~Q(status=Status.WITHDRAWN)
+    located = live & Q(lat__isnull=False, lon__isnull=False)
+    rows: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
+    own = (
+        Household.objects.filter(area_id__in=chunk)
+        .values("area_id", "phase_year")
+        .annotate(
+            planned=Count("id", filter=live),
+            not_started=Count("id", filter=Q(status__in=[Status.APPROVED, Status.SURVEYED])),
+            started=Count("id", filter=Q(status__in=STARTED_STATUSES)),
+            building=Count("id", filter=Q(status__in=[Status.STARTED, Status.BUILDING])),
+            completed=Count("id", filter=Q(status__in=DONE_STATUSES)),
+            handed_over=Count("id", filter=Q(status=Status.HANDED_OVER)),
+            withdrawn=Count("id", filter=Q(status=Status.WITHDRAWN)),
+            amount=Coalesce(Sum("state_support", filter=live), 0),
+            amount_done=Coalesce(Sum("state_support", filter=Q(status__in=DONE_STATUSES)), 0),
+            located=Count("id", filter=located),
+            lat_sum=Sum("lat", filter=located),
+            lon_sum=Sum("lon", filter=located),
+        )
+        .order_by()
+    )
+    for r in own:
+        r["lat_sum"], r["lon_sum"] = float(r["lat_sum"] or 0), float(r["lon_sum"] or 0)
+        _add(rows[(r["area_id"], r["phase_year"])], r, HOUSE_FIELDS)
+    plans = (
+        FundingPlanLine.objects.filter(household__area_id__in=chunk)
+        .exclude(household__status=Status.WITHDRAWN)
+        .values("household__area_id", "household__phase_year")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for r in plans:
+        _add(rows[(r["household__area_id"], r["household__phase_year"])], {"plan_amount": r["total"]}, HOUSE_FIELDS)
+    for r in _children_rows(TreeHouses, chunk, "phase_year", HOUSE_FIELDS):
+        _add(rows[(r["unit__parent_id"], r["phase_year"])], {n: r[f"s_{n}"] for n in HOUSE_FIELDS}, HOUSE_FIELDS)
+    if not fresh:
+        TreeHouses.objects.filter(unit_id__in=chunk).delete()
+    TreeHouses.objects.bulk_create(
+        [
+            TreeHouses(unit_id=unit_id, phase_year=year, **{n: values.get(n, 0) for n in HOUSE_FIELDS})
+            for (unit_id, year), values in rows.items()
+        ],
+        batch_size=1000,
+    )
+
+
+def _recompute_progress(chunk: list[int], fresh: bool) -> None:
+    from chungtay.housing.models import ProgressUpdate, Stage, Status
+
+    rows: dict[tuple[int, dt.date], dict[str, Any]] = defaultdict(dict)
+    own = (
+        ProgressUpdate.objects.filter(household__area_id__in=chunk, stage__in=[Stage.START, Stage.COMPLETED])
+        .exclude(household__status=Status.WITHDRAWN)
+        .annotate(month=TruncMonth("date"))
+        .values("household__area_id", "month", "stage")
+        .annotate(n=Count("household", distinct=True))
+        .order_by()
+    )
+    for r in own:
+        name = "started" if r["stage"] == Stage.START else "completed"
+        _add(rows[(r["household__area_id"], _as_date(r["month"]))], {name: r["n"]}, PROGRESS_FIELDS)
+    for r in _children_rows(TreeProgress, chunk, "month", PROGRESS_FIELDS):
+        key = (r["unit__parent_id"], _as_date(r["month"]))
+        _add(rows[key], {n: r[f"s_{n}"] for n in PROGRESS_FIELDS}, PROGRESS_FIELDS)
+    if not fresh:
+        TreeProgress.objects.filter(unit_id__in=chunk).delete()
+    TreeProgress.objects.bulk_create(
+        [
+            TreeProgress(unit_id=unit_id, month=month, **{n: values.get(n, 0) for n in PROGRESS_FIELDS})
+            for (unit_id, month), values in rows.items()
+        ],
+        batch_size=1000,
+    )
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _recompute_money(chunk: list[int], fresh: bool) -> None:
+    from chungtay.funds.models import Account, AccountKind
+
+    rows: dict[int, dict[str, Any]] = defaultdict(dict)
+    own = (
+        Account.objects.filter(unit_id__in=chunk)
+        .values("unit_id", "kind")
+        .annotate(
+            fund_side=Coalesce(Sum("balance", filter=Q(source__isnull=True)), 0),
+            source_side=Coalesce(Sum("balance", filter=Q(source__isnull=False)), 0),
+            of_funds=Coalesce(Sum("balance", filter=Q(fund__isnull=False)), 0),
+        )
+        .order_by()
+    )
+    fund_field = {
+        AccountKind.DONATIONS: "fund_donations",
+        AccountKind.FUND_CASH: "fund_cash",
+        AccountKind.ALLOCATION: "fund_allocation",
+        AccountKind.DISBURSED: "fund_disbursed",
+        AccountKind.FEES: "fund_fees",
+    }
+    source_field = {AccountKind.SOURCE: "source_committed", AccountKind.DISBURSED: "source_disbursed"}
+    for r in own:
+        values: dict[str, int] = {}
+        if r["kind"] in fund_field:
+            values[fund_field[r["kind"]]] = r["fund_side"]
+        if r["kind"] in source_field:
+            values[source_field[r["kind"]]] = r["source_side"]
+        if r["kind"] == AccountKind.DONATIONS:
+            values["donations_of_funds"] = r["of_funds"]
+        _add(rows[r["unit_id"]], values, MONEY_FIELDS)
+    to_households = (
+        Account.objects.filter(kind=AccountKind.DISBURSED, household__area_id__in=chunk)
+        .values("household__area_id")
+        .annotate(total=Sum("balance"))
+        .order_by()
+    )
+    for r in to_households:
+        _add(rows[r["household__area_id"]], {"disbursed_to_households": r["total"]}, MONEY_FIELDS)
+    for r in _children_rows(TreeMoney, chunk, None, MONEY_FIELDS):
+        _add(rows[r["unit__parent_id"]], {n: r[f"s_{n}"] for n in MONEY_FIELDS}, MONEY_FIELDS)
+    if not fresh:
+        TreeMoney.objects.filter(unit_id__in=chunk).delete()
+    TreeMoney.objects.bulk_create(
+        [
+            TreeMoney(unit_id=unit_id, **{n: values.get(n, 0) for n in MONEY_FIELDS})
+            for unit_id, values in rows.items()
+            if any(values.get(n) for n in MONEY_FIELDS)
+        ],
+        batch_size=1000,
+    )
+
+
+# --- Reads ---------------------------------------------------------------------------------------
+def houses(unit_ids: list[int]) -> dict[int, dict[int, dict[str, Any]]]:
+    """{unit id: {phase year: figures}} for the given units' subtrees (call ensure_fresh first)."""
+    out: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for row in TreeHouses.objects.filter(unit_id__in=unit_ids).values("unit_id", "phase_year", *HOUSE_FIELDS):
+        out[row["unit_id"]][row["phase_year"]] = row
+    return out
+
+
+def houses_total(by_phase: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {name: 0 for name in HOUSE_FIELDS}
+    for row in by_phase.values():
+        _add(total, row, HOUSE_FIELDS)
+    return total
+
+
+def money(unit_ids: list[int]) -> dict[int, dict[str, int]]:
+    empty = {name: 0 for name in MONEY_FIELDS}
+    out = {unit_id: dict(empty) for unit_id in unit_ids}
+    for row in TreeMoney.objects.filter(unit_id__in=unit_ids).values("unit_id", *MONEY_FIELDS):
+        out[row.pop("unit_id")] = row
+    return out
+
+
+def progress(unit_id: int) -> list[dict[str, Any]]:
+    return list(TreeProgress.objects.filter(unit_id=unit_id).order_by("month").values("month", *PROGRESS_FIELDS))
