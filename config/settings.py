@@ -255,6 +255,12 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "admin",
     "axes",
     "auditlog",
+    # Derived rows, rewritten by the system from audited data (reports.rollup), and the job queue.
+    "reports.treehouses",
+    "reports.treeprogress",
+    "reports.treemoney",
+    "reports.stalefigures",
+    "django_tasks_database",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 # Private fields of households are masked in the audit log too (it is read by inspectors).

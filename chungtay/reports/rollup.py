@@ -336,3 +336,40 @@ def money(unit_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def progress(unit_id: int) -> list[dict[str, Any]]:
     return list(TreeProgress.objects.filter(unit_id=unit_id).order_by("month").values("month", *PROGRESS_FIELDS))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def verify() -> list[str]:
+    """Compare the kept figures with a full recomputation (rolled back); returns the differences."""
+
+    def snapshot() -> dict[tuple, tuple]:
+        rows: dict[tuple, tuple] = {}
+        for r in TreeHouses.objects.values_list("unit_id", "phase_year", *HOUSE_FIELDS):
+            rows[("houses", r[0], r[1])] = tuple(round(v, 4) if isinstance(v, float) else v for v in r[2:])
+        for r in TreeProgress.objects.values_list("unit_id", "month", *PROGRESS_FIELDS):
+            rows[("progress", r[0], r[1])] = r[2:]
+        for r in TreeMoney.objects.values_list("unit_id", *MONEY_FIELDS):
+            rows[("money", r[0], None)] = r[1:]
+        return rows
+
+    refresh_pending()
+    kept = snapshot()
+    computed: dict[tuple, tuple] = {}
+    try:
+        with transaction.atomic():
+            rebuild()
+            computed = snapshot()
+            raise _Rollback
+    except _Rollback:
+        pass
+    problems = []
+    for key in sorted(kept.keys() | computed.keys(), key=str):
+        if kept.get(key) != computed.get(key):
+            table, unit_id, part = key
+            problems.append(
+                f"{table} đơn vị #{unit_id} {part or ''}: lưu {kept.get(key)} ≠ tính lại {computed.get(key)}"
+            )
+    return problems

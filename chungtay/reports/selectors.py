@@ -278,6 +278,40 @@ def map_points(unit: OrgUnit) -> list[dict[str, Any]]:
     ]
 
 
+def located_count(unit: OrgUnit) -> int:
+    """Households of the subtree with a position (kept figures)."""
+    rollup.ensure_fresh()
+    return int(rollup.houses_total(rollup.houses([unit.pk]).get(unit.pk, {}))["located"])
+
+
+def map_bubbles(unit: OrgUnit) -> list[dict[str, Any]]:
+    """For a subtree with more located houses than MAP_LIMIT: one bubble per child unit at the centre
+    of its located houses, sized by their number, linking to the child's dashboard (one query)."""
+    rollup.ensure_fresh()
+    children = list(unit.children_set.order_by("kind", "name"))
+    figures = rollup.houses([child.pk for child in children])
+    url = reverse("reports:dashboard") + "?don_vi={}"
+    out = []
+    for child in children:
+        total = rollup.houses_total(figures.get(child.pk, {}))
+        if not total["located"]:
+            continue
+        out.append(
+            {
+                "id": child.pk,
+                "name": child.title,
+                "lat": total["lat_sum"] / total["located"],
+                "lon": total["lon_sum"] / total["located"],
+                "count": total["located"],
+                "planned": total["planned"],
+                "completed": total["completed"],
+                "percent": _rate(total["completed"], total["planned"]) or 0,
+                "url": url.format(child.pk),
+            }
+        )
+    return out
+
+
 def area_households(unit: OrgUnit) -> QuerySet[Household]:
     """The last step of the drill-down: the households of a residential area."""
     return (

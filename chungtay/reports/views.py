@@ -47,7 +47,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     summary = cached("unit_summary", unit.pk, lambda: selectors.unit_summary(unit, today=today), today)
     children = cached("children", unit.pk, lambda: selectors.children_breakdown(unit, today=today), today)
     show_map = has_perm(request.user, "housing.view", unit)  # type: ignore[arg-type]
-    points = cached("map_points", unit.pk, lambda: selectors.map_points(unit)) if show_map else []
+    # Past MAP_LIMIT located houses the map shows one bubble per child unit instead of single houses.
+    bubbles_mode = show_map and selectors.located_count(unit) > selectors.MAP_LIMIT
+    points: list = []
+    if bubbles_mode:
+        points = cached("map_bubbles", unit.pk, lambda: selectors.map_bubbles(unit))
+    elif show_map:
+        points = cached("map_points", unit.pk, lambda: selectors.map_points(unit))
     households = list(selectors.area_households(unit)[:200]) if unit.level == Level.AREA and show_map else []
     bars = {
         "labels": [c.unit.name for c in children],
@@ -59,7 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", {
         "unit": unit, "summary": summary, "children": children, "crumbs": selectors.breadcrumbs(unit, top),
         "bars": bars, "series": cached("series", unit.pk, lambda: selectors.progress_series(unit)), "points": points,
-        "show_map": show_map,
+        "show_map": show_map, "bubbles_mode": bubbles_mode,
         "households": households, "today": today, "map_limit": selectors.MAP_LIMIT,
         "can_remind": has_perm(request.user, "reports.remind", unit),  # type: ignore[arg-type]
     })  # fmt: skip

@@ -62,7 +62,25 @@
   tiles.on("tileerror", function () { if (!failed) { failed = true; fallback(); } });
   tiles.addTo(map);
   var bounds = [];
+  var biggest = Math.max.apply(null, points.map(function (p) { return p.count || 0; }));
   points.forEach(function (p) {
+    if (p.count) {  // a child unit's bubble: area proportional to its located houses
+      var bubble = window.L.circleMarker([p.lat, p.lon], {
+        radius: 6 + 24 * Math.sqrt(p.count / biggest), color: "#333", weight: 1,
+        fillColor: p.percent >= 100 ? "#2e7d32" : (p.percent > 0 ? "#f9a825" : "#9e9e9e"), fillOpacity: 0.7
+      });
+      var unitLink = document.createElement("a");
+      unitLink.href = p.url;
+      unitLink.textContent = p.name;
+      var unitBox = document.createElement("div");
+      unitBox.appendChild(unitLink);
+      unitBox.appendChild(document.createElement("br"));
+      unitBox.appendChild(document.createTextNode(p.count + " · " + p.completed + "/" + p.planned + " (" + p.percent + "%)"));
+      bubble.bindPopup(unitBox);
+      bubble.addTo(map);
+      bounds.push([p.lat, p.lon]);
+      return;
+    }
     var marker = window.L.circleMarker([p.lat, p.lon], {
       radius: 6, color: "#333", weight: 1, fillColor: colors[p.status] || "#9e9e9e", fillOpacity: 0.9
     });

@@ -86,6 +86,22 @@ def test_the_chair_opens_the_dashboard_and_drills_down_to_a_household(page, town
     assert "Hộ Thử Nghiệm" in page.inner_text("main")
 
 
+def test_a_big_subtree_maps_one_bubble_per_commune_and_a_bubble_leads_to_its_dashboard(page, town, tree, monkeypatch):
+    from chungtay.reports import selectors
+
+    monkeypatch.setattr(selectors, "MAP_LIMIT", 20)  # the town has 51 located houses in six communes
+    no_tiles(page)
+    login(page, "board")
+    page.goto(page.base_url + "/bao-cao/")
+    page.wait_for_selector("#ban-do[data-ready='1']")
+    assert page.get_attribute("#ban-do", "data-markers") == "6"
+    assert page.locator("[data-testid=map-fallback] tbody tr").count() == 6
+    page.click("[data-testid=map-fallback] >> text=phường Vĩnh Điện")
+    page.wait_for_selector("h1:has-text('phường Vĩnh Điện')")
+    page.wait_for_selector("#ban-do[data-ready='1']")
+    assert page.get_attribute("#ban-do", "data-markers") == "6"  # its six houses, one by one
+
+
 def test_the_office_issues_an_urging_notice_and_downloads_it(page, town, tree, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     login(page, "office")

@@ -268,3 +268,17 @@ def test_a_write_committing_during_a_refresh_is_never_lost(tree, make_household)
     thread.join(5)
     assert done.is_set() and completed == 1
     assert TreeHouses.objects.get(unit=tree.province, phase_year=2024).planned == 2
+
+
+def test_the_command_verifies_rebuilds_and_reports_figures_changed_behind_its_back(tree, make_household):
+    from django.core.management import CommandError, call_command
+
+    make_household(tree.area_a1)
+    call_command("refresh_figures")
+    call_command("refresh_figures", "--verify")  # consistent: no error
+    Household.objects.filter(area=tree.area_a1).update(status="completed")  # a bulk write: no signals
+    with pytest.raises(CommandError, match="số liệu tổng hợp khác"):
+        call_command("refresh_figures", "--verify")
+    call_command("refresh_figures", "--all")
+    call_command("refresh_figures", "--verify")
+    assert TreeHouses.objects.get(unit=tree.province, phase_year=2024).completed == 1

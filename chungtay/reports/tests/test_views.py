@@ -125,3 +125,25 @@ def test_review_reports_download_as_word_for_the_issuing_side_only(client, peopl
     assert client.get(f"/bao-cao/phong-trao/{movement.pk}/khac/").status_code == 404
     client.force_login(people.commune_a_staff)
     assert client.get(f"/bao-cao/phong-trao/{movement.pk}/so-ket/").status_code == 404
+
+
+def test_past_the_map_limit_the_dashboard_maps_one_bubble_per_child_unit(
+    client, people, tree, make_household, monkeypatch
+):
+    from chungtay.reports import selectors as report_selectors
+
+    monkeypatch.setattr(report_selectors, "MAP_LIMIT", 2)
+    for lat in (15.80, 15.90):
+        make_household(tree.area_a1, lat=lat, lon=108.20)
+    make_household(tree.area_b1, lat=15.70, lon=108.30, status="completed")
+    client.force_login(people.board)
+    page = client.get(f"/bao-cao/?don_vi={tree.town.pk}").content.decode()
+    assert "Bản đồ các hộ theo đơn vị" in page
+    bubbles = {b["name"]: b for b in report_selectors.map_bubbles(tree.town)}
+    a, b = bubbles[tree.commune_a.title], bubbles[tree.commune_b.title]
+    assert a["count"] == 2 and round(a["lat"], 4) == 15.85 and a["url"].endswith(f"?don_vi={tree.commune_a.pk}")
+    assert (b["count"], b["percent"]) == (1, 100)
+    assert f'href="/bao-cao/?don_vi={tree.commune_a.pk}"' in page  # the list beside the map, also without tiles
+    # A commune with two located houses is within the limit: single houses again.
+    page = client.get(f"/bao-cao/?don_vi={tree.commune_a.pk}").content.decode()
+    assert "Bản đồ các hộ theo đơn vị" not in page and "Bản đồ các hộ" in page
