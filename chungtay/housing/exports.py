@@ -132,7 +132,10 @@ def export_households(households: QuerySet[Household], out: str | Path | IO[byte
             commune_path, section, subtotal, order = h["commune_path"], section + 1, 0, 0
             commune = OrgUnit(name=h["commune_name"], kind=h["commune_kind"])
             ws.write_string(row, 0, _roman(section), f.bold_cell)
-            ws.merge_range(row, 1, row, LAST, commune.title.upper(), f.bold_cell)
+            ws.write_string(row, 1, commune.title.upper(), f.bold_cell)
+            for c in range(2, NCOLS):
+                ws.write_blank(row, c, None, f.bold_cell)
+            _merge_written(ws, row, 1, row, LAST)
             row += 1
         if h["area__path"] != area_path:
             area_path = h["area__path"]
@@ -240,9 +243,11 @@ def _subtotal(ws: Any, f: _Formats, row: int, roman: str, amount: int) -> int:
 
 
 def _merge_written(ws: Any, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
-    """Merge cells already written. In constant_memory mode merge_range() over two rows would
-    flush the first row before the next column's label reaches it, and it refuses rows already
-    flushed; the merge itself is only a record written after the rows, so record it directly."""
+    """Merge cells already written; the merge itself is only a record written after the rows.
+    merge_range() does not fit two cases: over two rows in constant_memory mode it flushes the
+    first row before the next column's label reaches it (and refuses rows already flushed); and
+    it keeps a dict entry per merged cell for its overlap check, which for one heading per
+    commune is 16 MB at the country's 10,600 communes, growing with the list."""
     ws.merge.append([first_row, first_col, last_row, last_col])
 
 

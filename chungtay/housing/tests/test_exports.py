@@ -21,6 +21,7 @@ from chungtay.housing.models import Category, Gender, Household, SupportKind
 
 POOR, NEAR_POOR, POLICY = Category.POOR, Category.NEAR_POOR, Category.POLICY
 NEW, REPAIR = SupportKind.NEW, SupportKind.REPAIR
+MALE, FEMALE = Gender.MALE, Gender.FEMALE
 NORM = {NEW: 60_000_000, REPAIR: 30_000_000}  # the norms fixture (NQ 13/2023)
 DECISION = ("8584/QĐ-UBND", dt.date(2023, 12, 20))  # make_household's decision
 # Sheet order: commune, area, folded name. code, name, area, birth year, gender, CCCD, category, kind,
@@ -28,16 +29,16 @@ DECISION = ("8584/QĐ-UBND", dt.date(2023, 12, 20))  # make_household's decision
 PEOPLE = [
     ("PHƯỜNG VĨNH ĐIỆN", [
         ("HT00101", "Hồ Văn Bé", "a1", None, "", "", POLICY, REPAIR, 2025, None, "", "=1+1 xem http://chungtay.vn"),
-        ("HT00102", "Lê Văn Ví Dụ", "a1", 1975, Gender.MALE, "049075000103", POLICY, NEW, 2025, None, "", "Con liệt sĩ"),
-        ("HT00103", "Nguyễn Văn Mẫu", "a1", 1962, Gender.MALE, "049062000101", POOR, NEW, 2024, None, "", ""),
-        ("HT00104", "Phạm Thị Minh Họa", "a2", 1980, Gender.FEMALE, "", POOR, REPAIR, 2025, None, "", ""),
-        ("HT00105", "Trần Thị Thử", "a2", 1958, Gender.FEMALE, "049158000102", NEAR_POOR, REPAIR, 2024, None, "", ""),
+        ("HT00102", "Lê Văn Ví Dụ", "a1", 1975, MALE, "049075000103", POLICY, NEW, 2025, None, "", "Con liệt sĩ"),
+        ("HT00103", "Nguyễn Văn Mẫu", "a1", 1962, MALE, "049062000101", POOR, NEW, 2024, None, "", ""),
+        ("HT00104", "Phạm Thị Minh Họa", "a2", 1980, FEMALE, "", POOR, REPAIR, 2025, None, "", ""),
+        ("HT00105", "Trần Thị Thử", "a2", 1958, FEMALE, "049158000102", NEAR_POOR, REPAIR, 2024, None, "", ""),
     ]),
     ("XÃ ĐIỆN HỒNG", [
-        ("HT00106", "Võ Thị Tạm", "b1", 1968, Gender.FEMALE, "049168000105", POOR, NEW, 2024, None, "", ""),
-        ("HT00107", "Bùi Thị Mô Phỏng", "b2", 1971, Gender.FEMALE, "049171000107", POLICY, NEW, 2025, 45_000_000,
+        ("HT00106", "Võ Thị Tạm", "b1", 1968, FEMALE, "049168000105", POOR, NEW, 2024, None, "", ""),
+        ("HT00107", "Bùi Thị Mô Phỏng", "b2", 1971, FEMALE, "049171000107", POLICY, NEW, 2025, 45_000_000,
          "Neo đơn", ""),
-        ("HT00108", "Đặng Văn Khảo", "b2", 1955, Gender.MALE, "049055000106", NEAR_POOR, REPAIR, 2025, None, "", ""),
+        ("HT00108", "Đặng Văn Khảo", "b2", 1955, MALE, "049055000106", NEAR_POOR, REPAIR, 2025, None, "", ""),
     ]),
 ]  # fmt: skip
 AREA_NAMES = {"a1": "Khối phố 1", "a2": "Khối phố 2", "b1": "Thôn 1", "b2": "Thôn 2"}
@@ -152,6 +153,7 @@ def test_merges_formats_widths_and_page_setup_are_the_office_layout(people, tree
     assert [widths[i] for i in range(1, NCOLS + 1)] == [6, 26, 8, 8, 15, 18, 8, 8, 10, 8, 8, 8, 8, 11, 15, 10, 22]
     assert ws["E11"].number_format == "@" and ws["E11"].value == "049075000103"  # text: the leading zero stays
     assert ws["O10"].number_format == "#,##0" and ws["O15"].font.b and ws[f"O{total}"].font.b
+
     # Every cell of the table is framed (openpyxl shows a merged range's frame on its edges only).
     def framed(r: int, c: int) -> bool:
         b = ws.cell(r, c).border
