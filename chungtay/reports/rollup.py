@@ -373,3 +373,17 @@ def verify() -> list[str]:
                 f"{table} đơn vị #{unit_id} {part or ''}: lưu {kept.get(key)} ≠ tính lại {computed.get(key)}"
             )
     return problems
+
+
+def household_count(unit_ids: list[int], *, phase: int | None = None) -> int:
+    """Households (withdrawn ones included) of the given units' subtrees, optionally of one phase year."""
+    ensure_fresh()
+    qs = TreeHouses.objects.filter(unit_id__in=unit_ids)
+    if phase:
+        qs = qs.filter(phase_year=phase)
+    return sum(planned + withdrawn for planned, withdrawn in qs.values_list("planned", "withdrawn"))
+
+
+def phase_years(unit_ids: list[int]) -> list[int]:
+    ensure_fresh()
+    return sorted(set(TreeHouses.objects.filter(unit_id__in=unit_ids).values_list("phase_year", flat=True)))

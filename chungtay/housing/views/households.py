@@ -9,19 +9,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from chungtay.core import dates
-from chungtay.core.access import get_visible_or_404, has_perm, visible_to
+from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, visible_to
 from chungtay.core.errors import DomainError
+from chungtay.core.pagination import CountedPaginator
 from chungtay.core.uploads import serve
 from chungtay.housing.privacy import log_private_view
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import top_units_for
+from chungtay.reports import rollup
 
 from .. import selectors, services
 from ..exports import export_households
@@ -70,7 +71,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, HouseholdFilterForm, OrgUnit |
     user = request.user
     unit = scope_unit(request)
     base = selectors.households_for(user)  # type: ignore[arg-type]
-    years = sorted(set(base.values_list("phase_year", flat=True).distinct()))
+    years = rollup.phase_years(_scope_unit_ids(request))
     form = HouseholdFilterForm(request.GET or None, years=years or [2023, 2024, 2025])
     privacy = selectors.PrivacyScope(user)  # type: ignore[arg-type]
     cleaned = form.cleaned_data if form.is_valid() else {}
@@ -82,9 +83,28 @@ def _filtered(request: HttpRequest) -> tuple[Any, HouseholdFilterForm, OrgUnit |
     return qs, form, unit, privacy
 
 
+def _scope_unit_ids(request: HttpRequest) -> list[int]:
+    """The top units of the user's housing scope (disjoint subtrees)."""
+    user = request.user
+    if user.is_superuser:
+        return list(OrgUnit.objects.filter(depth=1).values_list("pk", flat=True))
+    paths = scope_paths(user, "housing.view")  # type: ignore[arg-type]
+    return list(OrgUnit.objects.filter(path__in=paths).values_list("pk", flat=True)) if paths else []
+
+
+def _known_count(request: HttpRequest, form: HouseholdFilterForm, unit: OrgUnit | None) -> int | None:
+    """The list's length from the kept subtree figures when only the unit and phase narrow it."""
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return None
+    if any(cleaned.get(name) for name in ("status", "category", "q")):
+        return None
+    return rollup.household_count([unit.pk] if unit else _scope_unit_ids(request), phase=cleaned.get("phase"))
+
+
 def index(request: HttpRequest) -> HttpResponse:
     qs, form, unit, privacy = _filtered(request)
-    page = Paginator(qs, 50).get_page(request.GET.get("trang"))
+    page = CountedPaginator(qs, 50, count=_known_count(request, form, unit)).get_page(request.GET.get("trang"))
     for household in page.object_list:
         household.show_private = privacy.covers(household.area)  # type: ignore[attr-defined]
     query = request.GET.copy()
