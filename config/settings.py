@@ -259,6 +259,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "reports.treehouses",
     "reports.treeprogress",
     "reports.treemoney",
+    "reports.treemonthmoney",
     "reports.stalefigures",
     "django_tasks_database",
 )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import QuerySet, Sum
 
 from chungtay.core.access import visible_to
 
-from .models import Account, AccountKind, Disbursement, DisbursementStatus, Fund, Receipt, Source, StatementLine
+from .models import Account, AccountKind, Disbursement, DisbursementStatus, Fund, Source, StatementLine
 
 
 def funds_for(user, perm: str = "funds.view") -> QuerySet[Fund]:  # type: ignore[no-untyped-def]
@@ -32,54 +31,24 @@ def fund_figures(funds: list[Fund]) -> dict[int, dict[str, int]]:
 
 
 def subtree_summary(unit) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """Mobilised, allocated, disbursed and balance for a unit and everything below it."""
-    origin = Case(When(source__isnull=True, then=Value("fund")), default=Value("source"), output_field=CharField())
-    rows = (
-        Account.objects.filter(unit__path__startswith=unit.path)
-        .annotate(origin=origin)
-        .values("kind", "origin")
-        .annotate(total=Sum("balance"))
-    )
-    by: defaultdict[tuple[str, str], int] = defaultdict(int)
-    for row in rows:
-        by[(row["kind"], row["origin"])] += row["total"] or 0
-    summary = {
-        "mobilised": -by[(AccountKind.DONATIONS, "fund")],
-        "balance": by[(AccountKind.FUND_CASH, "fund")],
-        "allocated_open": by[(AccountKind.ALLOCATION, "fund")],
-        "disbursed": by[(AccountKind.DISBURSED, "fund")],
-        "fees": by[(AccountKind.FEES, "fund")],
-        "source_committed": -by[(AccountKind.SOURCE, "source")],
-        "source_disbursed": by[(AccountKind.DISBURSED, "source")],
-    }
-    summary["allocated"] = summary["allocated_open"] + summary["disbursed"]
-    return summary
+    """Mobilised, allocated, disbursed and balance for a unit and everything below it (kept figures)."""
+    from chungtay.reports.selectors import money_summary
+
+    return money_summary(unit)
 
 
 def monthly_series(unit) -> dict[str, list]:  # type: ignore[no-untyped-def]
-    """Money in (receipts) and out (approved disbursements) per month, for the chart."""
-    received = (
-        Receipt.objects.filter(fund__unit__path__startswith=unit.path)
-        .annotate(month=TruncMonth("received_on"))
-        .values("month")
-        .annotate(total=Sum("amount"))
-    )
-    paid = (
-        Disbursement.objects.filter(
-            Q(fund__unit__path__startswith=unit.path) | Q(source__unit__path__startswith=unit.path),
-            status=DisbursementStatus.APPROVED,
-        )
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(total=Sum("amount"))
-    )
-    months = sorted({r["month"] for r in received} | {r["month"] for r in paid})
-    r_map = {r["month"]: r["total"] for r in received}
-    p_map = {r["month"]: r["total"] for r in paid}
+    """Money in (receipts) and out (approved disbursements) per month, for the chart (kept figures)."""
+    from chungtay.orgunits.models import OrgUnit
+    from chungtay.reports import rollup
+
+    rollup.ensure_fresh()
+    unit_id = unit.pk or OrgUnit.objects.filter(path=unit.path).values_list("pk", flat=True).first()
+    rows = rollup.month_money(unit_id) if unit_id else []
     return {
-        "labels": [m.strftime("%m/%Y") for m in months],
-        "received": [int(r_map.get(m) or 0) for m in months],
-        "disbursed": [int(p_map.get(m) or 0) for m in months],
+        "labels": [r["month"].strftime("%m/%Y") for r in rows],
+        "received": [int(r["received"]) for r in rows],
+        "disbursed": [int(r["disbursed"]) for r in rows],
     }
 
 
@@ -110,7 +79,12 @@ def household_money(household) -> list[dict[str, object]]:  # type: ignore[no-un
     return rows
 
 
-def queue_counts(funds: list[Fund]) -> dict[str, int]:
-    pending = Disbursement.objects.filter(Q(fund__in=funds), status=DisbursementStatus.RECORDED).count()
-    unmatched = StatementLine.objects.filter(fund__in=funds, status="unmatched").aggregate(n=Count("id"))["n"]
+def queue_counts(user) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Vouchers waiting for approval and statement lines waiting for a match, in the user's funds."""
+    pending = visible_to(
+        user, Disbursement.objects.filter(status=DisbursementStatus.RECORDED), "funds.view", "fund__unit__path"
+    ).count()
+    unmatched = visible_to(
+        user, StatementLine.objects.filter(status="unmatched"), "funds.view", "fund__unit__path"
+    ).count()
     return {"pending_disbursements": pending, "unmatched_lines": unmatched}

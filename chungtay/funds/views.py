@@ -70,7 +70,11 @@ def _form_error(form, exc: DomainError) -> None:  # type: ignore[no-untyped-def]
 
 
 def overview(request: AuthedRequest) -> HttpResponse:
-    funds = list(selectors.funds_for(request.user).order_by("unit__path", "name"))
+    # A whole country has some 11,000 funds: the table is paged, its figures read for one page only.
+    page = Paginator(selectors.funds_for(request.user).order_by("unit__path", "name"), 50).get_page(
+        request.GET.get("trang")
+    )
+    funds = list(page.object_list)
     tops = top_units_for(request.user)
     unit = tops[0] if tops else None
     return render(
@@ -78,11 +82,12 @@ def overview(request: AuthedRequest) -> HttpResponse:
         "funds/overview.html",
         {
             "funds": funds,
+            "page": page,
             "figures": selectors.fund_figures(funds),
             "unit": unit,
             "summary": cached("funds_summary", unit.pk, lambda: selectors.subtree_summary(unit)) if unit else None,
             "series": cached("funds_series", unit.pk, lambda: selectors.monthly_series(unit)) if unit else None,
-            "queues": selectors.queue_counts(funds),
+            "queues": selectors.queue_counts(request.user),
             "can_manage": has_perm(request.user, "funds.manage"),
             "sources": selectors.sources_for(request.user),
         },

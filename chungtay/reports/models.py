@@ -235,6 +235,22 @@ class TreeMoney(models.Model):
         return f"{self.unit_id}: {-self.fund_donations}"
 
 
+class TreeMonthMoney(models.Model):
+    """Money received (receipts of the subtree's funds) and paid out (approved disbursements from
+    the subtree's funds and sources) in a month, đồng."""
+
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    received = models.BigIntegerField(default=0)
+    disbursed = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="treemonthmoney_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.month:%m/%Y}: {self.received}, {self.disbursed}"
+
+
 class StaleFigures(models.Model):
     """A unit whose own rows changed since its subtree figures were computed."""
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from chungtay.orgunits.models import OrgUnit
 
-from .models import StaleFigures, TreeHouses, TreeMoney, TreeProgress
+from .models import StaleFigures, TreeHouses, TreeMoney, TreeMonthMoney, TreeProgress
 
 logger = logging.getLogger(__name__)
 CHUNK = 2000  # unit ids per IN (...) list
@@ -54,6 +54,7 @@ HOUSE_FIELDS = (
     "lon_sum",
 )
 PROGRESS_FIELDS = ("started", "completed")
+MONTH_MONEY_FIELDS = ("received", "disbursed")
 MONEY_FIELDS = (
     "fund_donations",
     "fund_cash",
@@ -141,6 +142,7 @@ def rebuild() -> int:
         TreeHouses.objects.all().delete()
         TreeProgress.objects.all().delete()
         TreeMoney.objects.all().delete()
+        TreeMonthMoney.objects.all().delete()
         units = list(OrgUnit.objects.values_list("id", "depth"))
         _recompute(units, fresh=True)
     return len(units)
@@ -157,6 +159,7 @@ def _recompute(units: list[tuple[int, int]], *, fresh: bool = False) -> None:
             _recompute_houses(chunk, fresh)
             _recompute_progress(chunk, fresh)
             _recompute_money(chunk, fresh)
+            _recompute_month_money(chunk, fresh)
 
 
 def _add(target: dict[str, Any], source: dict[str, Any], fields: tuple[str, ...]) -> None:
@@ -310,6 +313,44 @@ def _recompute_money(chunk: list[int], fresh: bool) -> None:
     )
 
 
+def _recompute_month_money(chunk: list[int], fresh: bool) -> None:
+    from chungtay.funds.models import Disbursement, DisbursementStatus, Receipt
+
+    rows: dict[tuple[int, dt.date], dict[str, Any]] = defaultdict(dict)
+    received = (
+        Receipt.objects.filter(fund__unit_id__in=chunk)
+        .annotate(month=TruncMonth("received_on"))
+        .values("fund__unit_id", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for r in received:
+        _add(rows[(r["fund__unit_id"], _as_date(r["month"]))], {"received": r["total"]}, MONTH_MONEY_FIELDS)
+    approved = Disbursement.objects.filter(status=DisbursementStatus.APPROVED)
+    for field in ("fund__unit_id", "source__unit_id"):
+        paid = (
+            approved.filter(**{f"{field}__in": chunk})
+            .annotate(month=TruncMonth("date"))
+            .values(field, "month")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        for r in paid:
+            _add(rows[(r[field], _as_date(r["month"]))], {"disbursed": r["total"]}, MONTH_MONEY_FIELDS)
+    for r in _children_rows(TreeMonthMoney, chunk, "month", MONTH_MONEY_FIELDS):
+        key = (r["unit__parent_id"], _as_date(r["month"]))
+        _add(rows[key], {n: r[f"s_{n}"] for n in MONTH_MONEY_FIELDS}, MONTH_MONEY_FIELDS)
+    if not fresh:
+        TreeMonthMoney.objects.filter(unit_id__in=chunk).delete()
+    TreeMonthMoney.objects.bulk_create(
+        [
+            TreeMonthMoney(unit_id=unit_id, month=month, **{n: values.get(n, 0) for n in MONTH_MONEY_FIELDS})
+            for (unit_id, month), values in rows.items()
+        ],
+        batch_size=1000,
+    )
+
+
 # --- Reads ---------------------------------------------------------------------------------------
 def houses(unit_ids: list[int]) -> dict[int, dict[int, dict[str, Any]]]:
     """{unit id: {phase year: figures}} for the given units' subtrees (call ensure_fresh first)."""
@@ -334,6 +375,10 @@ def money(unit_ids: list[int]) -> dict[int, dict[str, int]]:
     return out
 
 
+def month_money(unit_id: int) -> list[dict[str, Any]]:
+    return list(TreeMonthMoney.objects.filter(unit_id=unit_id).order_by("month").values("month", *MONTH_MONEY_FIELDS))
+
+
 def progress(unit_id: int) -> list[dict[str, Any]]:
     return list(TreeProgress.objects.filter(unit_id=unit_id).order_by("month").values("month", *PROGRESS_FIELDS))
 
@@ -353,6 +398,8 @@ def verify() -> list[str]:
             rows[("progress", r[0], r[1])] = r[2:]
         for r in TreeMoney.objects.values_list("unit_id", *MONEY_FIELDS):
             rows[("money", r[0], None)] = r[1:]
+        for r in TreeMonthMoney.objects.values_list("unit_id", "month", *MONTH_MONEY_FIELDS):
+            rows[("month_money", r[0], r[1])] = r[2:]
         return rows
 
     refresh_pending()

@@ -160,3 +160,23 @@ def test_the_overview_shows_the_subtree_money(client, people, tree, town_fund, c
     client.force_login(people.town_office)
     body = client.get(reverse("funds:overview")).content.decode()
     assert "65.000.000 đ" in body and "25.000.000 đ" in body
+
+
+def test_the_overview_pages_its_fund_table_and_reads_figures_for_that_page_only(
+    client, people, tree, django_assert_max_num_queries
+):
+    from chungtay.funds.models import Fund
+    from chungtay.funds.services import fund_create
+
+    for i in range(53):
+        fund_create(actor=None, unit=tree.town, kind="movement", name=f"Quỹ Thôn {i:02d}", code=f"q{i:02d}")
+    client.force_login(people.town_office)
+    client.get(reverse("funds:overview"))
+    with django_assert_max_num_queries(25):
+        first = client.get(reverse("funds:overview")).context
+    assert len(first["funds"]) == 50 and first["page"].paginator.count == Fund.objects.count()
+    assert set(first["figures"]) == {f.pk for f in first["funds"]}
+    second = client.get(reverse("funds:overview"), {"trang": 2}).context
+    assert {f.pk for f in first["funds"]} | {f.pk for f in second["funds"]} == set(
+        Fund.objects.values_list("pk", flat=True)
+    )

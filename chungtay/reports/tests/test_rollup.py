@@ -52,7 +52,18 @@ def recount(unit: OrgUnit) -> dict:
             money[("source" if a.source_id else "fund", a.kind)] += a.balance
         if a.kind == "disbursed" and a.household_id and a.household.area.path.startswith(unit.path):
             money["to_households"] += a.balance
+    from chungtay.funds.models import Disbursement, Receipt
+
+    month_money: dict = defaultdict(lambda: [0, 0])
+    for r in Receipt.objects.select_related("fund__unit"):
+        if r.fund.unit.path.startswith(unit.path):
+            month_money[r.received_on.replace(day=1)][0] += r.amount
+    for d in Disbursement.objects.filter(status="approved").select_related("fund__unit", "source__unit"):
+        owner = d.fund.unit if d.fund_id else d.source.unit
+        if owner.path.startswith(unit.path):
+            month_money[d.date.replace(day=1)][1] += d.amount
     return {
+        "month_money": {m: tuple(v) for m, v in month_money.items()},
         "phases": {year: dict(values) for year, values in phases.items()},
         "months": {m: (len(v["started"]), len(v["completed"])) for m, v in months.items()},
         "money": dict(money),
@@ -76,7 +87,8 @@ def kept(unit: OrgUnit) -> dict:
         ("source", "disbursed"): m["source_disbursed"],
         "to_households": m["disbursed_to_households"],
     }
-    return {"phases": phases, "months": months, "money": money}
+    month_money = {r["month"]: (r["received"], r["disbursed"]) for r in rollup.month_money(unit.pk)}
+    return {"phases": phases, "months": months, "money": money, "month_money": month_money}
 
 
 def assert_every_unit_matches() -> None:
@@ -90,6 +102,7 @@ def assert_every_unit_matches() -> None:
         }
         assert got["phases"] == full, unit.name
         assert got["months"] == expected["months"], unit.name
+        assert got["month_money"] == expected["month_money"], unit.name
         assert {k: v for k, v in got["money"].items() if v} == {k: v for k, v in expected["money"].items() if v}, (
             unit.name
         )
