@@ -68,3 +68,17 @@ def test_inspectors_cannot_change_anything(client, people, tree):
         ("accounts:user_create", []),
     ]:
         assert client.post(reverse(name, args=args), {}).status_code == 403, name
+
+
+def test_an_inspector_of_the_whole_tree_sees_every_units_changes_but_not_user_accounts(client, people, tree):
+    from conftest import make_user
+
+    whole = make_user("thanh_tra_tinh", tree.province, "inspector")
+    unit_update(actor=people.town_office, unit=tree.other_district, name="Duy Xuyên Mới", kind="huyen", code="",
+                valid_from=tree.other_district.valid_from, valid_to=None)  # fmt: skip
+    make_user("tai_khoan_moi_xyz", None, None)
+    client.force_login(whole)
+    recent = client.get(reverse("core:audit_recent")).content.decode()
+    assert "Duy Xuyên Mới" in recent and "tai_khoan_moi_xyz" not in recent
+    client.force_login(people.inspector)  # the town's inspector: not the other district
+    assert "Duy Xuyên Mới" not in client.get(reverse("core:audit_recent")).content.decode()

@@ -87,7 +87,7 @@ def _scope_unit_ids(request: HttpRequest) -> list[int]:
     """The top units of the user's housing scope (disjoint subtrees)."""
     user = request.user
     if user.is_superuser:
-        return list(OrgUnit.objects.filter(depth=1).values_list("pk", flat=True))
+        return list(OrgUnit.objects.filter(parent__isnull=True).values_list("pk", flat=True))
     paths = scope_paths(user, "housing.view")  # type: ignore[arg-type]
     return list(OrgUnit.objects.filter(path__in=paths).values_list("pk", flat=True)) if paths else []
 
