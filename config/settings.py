@@ -260,6 +260,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "reports.treeprogress",
     "reports.treemoney",
     "reports.treemonthmoney",
+    "reports.ownmoney",
+    "reports.ownmonthmoney",
     "reports.stalefigures",
     "django_tasks_database",
 )

@@ -145,7 +145,7 @@ def post(
     for account_id, delta in change.items():
         Account.objects.filter(pk=account_id).update(balance=locked[account_id].balance + delta)
     LedgerHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
-    balances_changed.send(sender=Account, accounts=list(locked.values()))
+    balances_changed.send(sender=Account, accounts=list(locked.values()), changes=change)
     return entry
 
 

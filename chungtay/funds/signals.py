@@ -3,5 +3,5 @@
 from django.dispatch import Signal
 
 # Sent by ledger.post inside its transaction, after the balances were written; `accounts` is the
-# list of Account objects whose balance changed.
+# list of Account objects whose balance changed, `changes` maps their ids to the amount added.
 balances_changed = Signal()

@@ -251,6 +251,42 @@ class TreeMonthMoney(models.Model):
         return f"{self.unit_id}/{self.month:%m/%Y}: {self.received}, {self.disbursed}"
 
 
+class OwnMoney(models.Model):
+    """TreeMoney's figures for the accounts of one unit only, kept by adding each posting's changes
+    in its own transaction (a unit holding a national fund has hundreds of thousands of accounts:
+    summing them again after each posting took seconds)."""
+
+    unit = models.OneToOneField("orgunits.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    fund_donations = models.BigIntegerField(default=0)
+    fund_cash = models.BigIntegerField(default=0)
+    fund_allocation = models.BigIntegerField(default=0)
+    fund_disbursed = models.BigIntegerField(default=0)
+    fund_fees = models.BigIntegerField(default=0)
+    source_committed = models.BigIntegerField(default=0)
+    source_disbursed = models.BigIntegerField(default=0)
+    donations_of_funds = models.BigIntegerField(default=0)
+    disbursed_to_households = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {-self.fund_donations}"
+
+
+class OwnMonthMoney(models.Model):
+    """TreeMonthMoney's figures for one unit's own funds and sources, added to as receipts are
+    recorded and disbursements approved."""
+
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    received = models.BigIntegerField(default=0)
+    disbursed = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="ownmonthmoney_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.month:%m/%Y}: {self.received}, {self.disbursed}"
+
+
 class StaleFigures(models.Model):
     """A unit whose own rows changed since its subtree figures were computed."""
 

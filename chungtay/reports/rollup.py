@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from chungtay.orgunits.models import OrgUnit
 
-from .models import StaleFigures, TreeHouses, TreeMoney, TreeMonthMoney, TreeProgress
+from .models import OwnMoney, OwnMonthMoney, StaleFigures, TreeHouses, TreeMoney, TreeMonthMoney, TreeProgress
 
 logger = logging.getLogger(__name__)
 CHUNK = 2000  # unit ids per IN (...) list
@@ -100,6 +100,130 @@ def _enqueue_refresh() -> None:
 _enqueue_refresh._refresh_figures = True  # type: ignore[attr-defined]
 
 
+def _add_rows(model: type, key: tuple[str, ...], fields: tuple[str, ...], rows: dict[tuple, dict[str, int]]) -> None:
+    """Add to (or create) rows of an Own* table: INSERT … ON CONFLICT DO UPDATE SET f = f + excluded.f."""
+    rows = {k: v for k, v in rows.items() if any(v.values())}
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
+    columns = [*key, *fields]
+    updates = ", ".join(f"{f} = {table}.{f} + excluded.{f}" for f in fields)
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, [[*k, *(v.get(f, 0) for f in fields)] for k, v in sorted(rows.items())])
+
+
+FUND_SIDE = {
+    "donations": "fund_donations",
+    "fund_cash": "fund_cash",
+    "allocation": "fund_allocation",
+    "disbursed": "fund_disbursed",
+    "fees": "fund_fees",
+}
+SOURCE_SIDE = {"source": "source_committed", "disbursed": "source_disbursed"}
+
+
+def money_changes(accounts: Iterable[Any], changes: dict[int, int], area_of: dict[int, int]) -> dict[tuple, dict]:
+    """The OwnMoney additions for balance changes {account id: delta} of the given accounts."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for account in accounts:
+        delta = changes.get(account.pk, 0)
+        if not delta:
+            continue
+        own = rows[(account.unit_id,)]
+        if account.source_id is None and account.kind in FUND_SIDE:
+            own[FUND_SIDE[account.kind]] += delta
+        if account.source_id is not None and account.kind in SOURCE_SIDE:
+            own[SOURCE_SIDE[account.kind]] += delta
+        if account.kind == "donations" and account.fund_id is not None:
+            own["donations_of_funds"] += delta
+        if account.kind == "disbursed" and account.household_id:
+            rows[(area_of[account.household_id],)]["disbursed_to_households"] += delta
+    return rows
+
+
+def add_money(rows: dict[tuple, dict[str, int]]) -> None:
+    _add_rows(OwnMoney, ("unit_id",), MONEY_FIELDS, rows)
+
+
+def add_month_money(*, unit_id: int, month: dt.date, received: int = 0, disbursed: int = 0) -> None:
+    rows = {(unit_id, month.replace(day=1)): {"received": received, "disbursed": disbursed}}
+    _add_rows(OwnMonthMoney, ("unit_id", "month"), MONTH_MONEY_FIELDS, rows)
+
+
+def own_money_rows(account_model: Any) -> dict[tuple, dict[str, int]]:
+    """OwnMoney of every unit, summed from the accounts (rebuild; also used by migrations)."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_unit = (
+        account_model.objects.values("unit_id", "kind")
+        .annotate(
+            fund_side=Coalesce(Sum("balance", filter=Q(source__isnull=True)), 0),
+            source_side=Coalesce(Sum("balance", filter=Q(source__isnull=False)), 0),
+            of_funds=Coalesce(Sum("balance", filter=Q(fund__isnull=False)), 0),
+        )
+        .order_by()
+    )
+    for r in by_unit:
+        own = rows[(r["unit_id"],)]
+        if r["kind"] in FUND_SIDE:
+            own[FUND_SIDE[r["kind"]]] += r["fund_side"]
+        if r["kind"] in SOURCE_SIDE:
+            own[SOURCE_SIDE[r["kind"]]] += r["source_side"]
+        if r["kind"] == "donations":
+            own["donations_of_funds"] += r["of_funds"]
+    to_households = (
+        account_model.objects.filter(kind="disbursed", household__isnull=False)
+        .values("household__area_id")
+        .annotate(total=Sum("balance"))
+        .order_by()
+    )
+    for r in to_households:
+        rows[(r["household__area_id"],)]["disbursed_to_households"] += r["total"] or 0
+    return rows
+
+
+def own_month_rows(receipt_model: Any, disbursement_model: Any) -> dict[tuple, dict[str, int]]:
+    """OwnMonthMoney of every unit, summed from receipts and approved disbursements."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    received = (
+        receipt_model.objects.annotate(month=TruncMonth("received_on"))
+        .values("fund__unit_id", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for r in received:
+        rows[(r["fund__unit_id"], _as_date(r["month"]))]["received"] += r["total"] or 0
+    approved = disbursement_model.objects.filter(status="approved")
+    for owner, field in ((Q(fund__isnull=False), "fund__unit_id"), (Q(fund__isnull=True), "source__unit_id")):
+        paid = (
+            approved.filter(owner)
+            .annotate(month=TruncMonth("date"))
+            .values(field, "month")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        for r in paid:
+            rows[(r[field], _as_date(r["month"]))]["disbursed"] += r["total"] or 0
+    return rows
+
+
+def rebuild_own(
+    account_model: Any,
+    receipt_model: Any,
+    disbursement_model: Any,
+    own_money: Any = OwnMoney,
+    own_month: Any = OwnMonthMoney,
+) -> None:
+    """Refill the Own* tables from the ledger and receipts (models passed in, so migrations can call it)."""
+    own_money.objects.all().delete()
+    own_month.objects.all().delete()
+    _add_rows(own_money, ("unit_id",), MONEY_FIELDS, own_money_rows(account_model))
+    _add_rows(own_month, ("unit_id", "month"), MONTH_MONEY_FIELDS, own_month_rows(receipt_model, disbursement_model))
+
+
 # --- Refresh -------------------------------------------------------------------------------------
 def _lock() -> None:
     if connection.vendor == "postgresql":
@@ -143,6 +267,9 @@ def rebuild() -> int:
         TreeProgress.objects.all().delete()
         TreeMoney.objects.all().delete()
         TreeMonthMoney.objects.all().delete()
+        from chungtay.funds.models import Account, Disbursement, Receipt
+
+        rebuild_own(Account, Receipt, Disbursement)
         units = list(OrgUnit.objects.values_list("id", "depth"))
         _recompute(units, fresh=True)
     return len(units)
@@ -168,13 +295,24 @@ def _add(target: dict[str, Any], source: dict[str, Any], fields: tuple[str, ...]
 
 
 def _children_rows(model: type, chunk: list[int], key: str | None, fields: tuple[str, ...]) -> list[dict]:
-    group = ["unit__parent_id", key] if key else ["unit__parent_id"]
-    return list(
-        model.objects.filter(unit__parent_id__in=chunk)  # type: ignore[attr-defined]
-        .values(*group)
-        .annotate(**{f"s_{name}": Sum(name) for name in fields})
-        .order_by()
-    )
+    """Sums of the children's subtree rows per parent in `chunk` (and per key)."""
+    parent_of = dict(OrgUnit.objects.filter(parent_id__in=chunk).values_list("pk", "parent_id"))
+    if not parent_of:
+        return []
+    out: dict[tuple, dict[str, Any]] = {}
+    children = list(parent_of)
+    for start in range(0, len(children), CHUNK):
+        # By the children's ids, not a join on parent_id: the join read the whole table each time.
+        rows = model.objects.filter(unit_id__in=children[start : start + CHUNK]).values(  # type: ignore[attr-defined]
+            "unit_id", *((key,) if key else ()), *fields
+        )
+        for r in rows:
+            parent = parent_of[r["unit_id"]]
+            group = (parent, r[key]) if key else (parent,)
+            target = out.setdefault(group, {"unit__parent_id": parent, **({key: r[key]} if key else {})})
+            for name in fields:
+                target[f"s_{name}"] = target.get(f"s_{name}", 0) + (r[name] or 0)
+    return list(out.values())
 
 
 def _recompute_houses(chunk: list[int], fresh: bool) -> None:
@@ -261,44 +399,9 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
 
 
 def _recompute_money(chunk: list[int], fresh: bool) -> None:
-    from chungtay.funds.models import Account, AccountKind
-
     rows: dict[int, dict[str, Any]] = defaultdict(dict)
-    own = (
-        Account.objects.filter(unit_id__in=chunk)
-        .values("unit_id", "kind")
-        .annotate(
-            fund_side=Coalesce(Sum("balance", filter=Q(source__isnull=True)), 0),
-            source_side=Coalesce(Sum("balance", filter=Q(source__isnull=False)), 0),
-            of_funds=Coalesce(Sum("balance", filter=Q(fund__isnull=False)), 0),
-        )
-        .order_by()
-    )
-    fund_field = {
-        AccountKind.DONATIONS: "fund_donations",
-        AccountKind.FUND_CASH: "fund_cash",
-        AccountKind.ALLOCATION: "fund_allocation",
-        AccountKind.DISBURSED: "fund_disbursed",
-        AccountKind.FEES: "fund_fees",
-    }
-    source_field = {AccountKind.SOURCE: "source_committed", AccountKind.DISBURSED: "source_disbursed"}
-    for r in own:
-        values: dict[str, int] = {}
-        if r["kind"] in fund_field:
-            values[fund_field[r["kind"]]] = r["fund_side"]
-        if r["kind"] in source_field:
-            values[source_field[r["kind"]]] = r["source_side"]
-        if r["kind"] == AccountKind.DONATIONS:
-            values["donations_of_funds"] = r["of_funds"]
-        _add(rows[r["unit_id"]], values, MONEY_FIELDS)
-    to_households = (
-        Account.objects.filter(kind=AccountKind.DISBURSED, household__area_id__in=chunk)
-        .values("household__area_id")
-        .annotate(total=Sum("balance"))
-        .order_by()
-    )
-    for r in to_households:
-        _add(rows[r["household__area_id"]], {"disbursed_to_households": r["total"]}, MONEY_FIELDS)
+    for r in OwnMoney.objects.filter(unit_id__in=chunk).values("unit_id", *MONEY_FIELDS):
+        _add(rows[r["unit_id"]], r, MONEY_FIELDS)
     for r in _children_rows(TreeMoney, chunk, None, MONEY_FIELDS):
         _add(rows[r["unit__parent_id"]], {n: r[f"s_{n}"] for n in MONEY_FIELDS}, MONEY_FIELDS)
     if not fresh:
@@ -314,29 +417,9 @@ def _recompute_money(chunk: list[int], fresh: bool) -> None:
 
 
 def _recompute_month_money(chunk: list[int], fresh: bool) -> None:
-    from chungtay.funds.models import Disbursement, DisbursementStatus, Receipt
-
     rows: dict[tuple[int, dt.date], dict[str, Any]] = defaultdict(dict)
-    received = (
-        Receipt.objects.filter(fund__unit_id__in=chunk)
-        .annotate(month=TruncMonth("received_on"))
-        .values("fund__unit_id", "month")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    for r in received:
-        _add(rows[(r["fund__unit_id"], _as_date(r["month"]))], {"received": r["total"]}, MONTH_MONEY_FIELDS)
-    approved = Disbursement.objects.filter(status=DisbursementStatus.APPROVED)
-    for field in ("fund__unit_id", "source__unit_id"):
-        paid = (
-            approved.filter(**{f"{field}__in": chunk})
-            .annotate(month=TruncMonth("date"))
-            .values(field, "month")
-            .annotate(total=Sum("amount"))
-            .order_by()
-        )
-        for r in paid:
-            _add(rows[(r[field], _as_date(r["month"]))], {"disbursed": r["total"]}, MONTH_MONEY_FIELDS)
+    for r in OwnMonthMoney.objects.filter(unit_id__in=chunk).values("unit_id", "month", *MONTH_MONEY_FIELDS):
+        _add(rows[(r["unit_id"], _as_date(r["month"]))], r, MONTH_MONEY_FIELDS)
     for r in _children_rows(TreeMonthMoney, chunk, "month", MONTH_MONEY_FIELDS):
         key = (r["unit__parent_id"], _as_date(r["month"]))
         _add(rows[key], {n: r[f"s_{n}"] for n in MONTH_MONEY_FIELDS}, MONTH_MONEY_FIELDS)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from chungtay.funds.models import Disbursement, DisbursementStatus, Fund, Receipt, Source
 from chungtay.funds.signals import balances_changed
 from chungtay.housing.models import FundingPlanLine, Household, ProgressUpdate
 
@@ -43,9 +44,37 @@ def _household_row_changed(sender: Any, instance: ProgressUpdate | FundingPlanLi
 
 
 @receiver(balances_changed)
-def _balances_changed(sender: Any, accounts: list, **kwargs: Any) -> None:
-    units = {account.unit_id for account in accounts}
+def _balances_changed(sender: Any, accounts: list, changes: dict[int, int], **kwargs: Any) -> None:
     households = [account.household_id for account in accounts if account.household_id]
-    if households:
-        units |= set(Household.objects.filter(pk__in=households).values_list("area_id", flat=True))
-    rollup.mark_stale(units)
+    area_of = dict(Household.objects.filter(pk__in=households).values_list("pk", "area_id")) if households else {}
+    rollup.add_money(rollup.money_changes(accounts, changes, area_of))
+    rollup.mark_stale({account.unit_id for account in accounts} | set(area_of.values()))
+
+
+@receiver(post_save, sender=Receipt)
+def _receipt_recorded(sender: Any, instance: Receipt, created: bool, **kwargs: Any) -> None:
+    # A receipt's fund, amount and date never change after it is recorded (a mistake is reversed in
+    # the ledger and the receipt stays listed), so adding on creation keeps the month's sum exact.
+    if created:
+        unit_id = Fund.objects.filter(pk=instance.fund_id).values_list("unit_id", flat=True).get()
+        rollup.add_month_money(unit_id=unit_id, month=instance.received_on, received=instance.amount)
+        rollup.mark_stale([unit_id])
+
+
+@receiver(pre_save, sender=Disbursement)
+def _disbursement_before(sender: Any, instance: Disbursement, **kwargs: Any) -> None:
+    old = Disbursement.objects.filter(pk=instance.pk).values_list("status", flat=True).first() if instance.pk else None
+    instance._status_before = old  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=Disbursement)
+def _disbursement_saved(sender: Any, instance: Disbursement, **kwargs: Any) -> None:
+    was = getattr(instance, "_status_before", None)
+    approved = DisbursementStatus.APPROVED
+    if (instance.status == approved) == (was == approved):
+        return
+    sign = 1 if instance.status == approved else -1
+    owner = Fund if instance.fund_id else Source
+    unit_id = owner.objects.filter(pk=instance.fund_id or instance.source_id).values_list("unit_id", flat=True).get()
+    rollup.add_month_money(unit_id=unit_id, month=instance.date, disbursed=sign * instance.amount)
+    rollup.mark_stale([unit_id])

@@ -136,6 +136,14 @@ def test_figures_follow_households_progress_withdrawals_moves_and_money(tree, pe
         actor=None, household=a[1], amount=40_000_000, date=dt.date(2024, 5, 2), decision="QĐ 12/QĐ-MTTQ", fund=fund
     )
     assert_every_unit_matches()
+    voucher = funds.disbursement_record(
+        actor=people.town_office, household=a[1], amount=25_000_000, date=dt.date(2024, 6, 3),
+        voucher_number="PC-01", stage="start", fund=fund,
+    )  # fmt: skip
+    assert_every_unit_matches()  # recorded, not yet paid: nothing moves
+    funds.disbursement_approve(actor=people.board, disbursement=voucher)
+    assert_every_unit_matches()
+    assert rollup.month_money(tree.province.pk)[-1]["disbursed"] == 25_000_000
     town = selectors.unit_summary(tree.town, today=TODAY)
     assert town.houses["planned"] == 3 and town.houses["withdrawn"] == 1 and town.money["mobilised"] == 90_000_000
 
