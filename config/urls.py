@@ -23,3 +23,4 @@ urlpatterns = [
 
 handler403 = "chungtay.core.views.permission_denied"
 handler404 = "chungtay.core.views.page_not_found"
+handler500 = "chungtay.core.views.server_error"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -7,11 +8,12 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
@@ -189,13 +191,16 @@ def audit_object(request: HttpRequest, model: str, pk: int) -> HttpResponse:
 
 
 def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """Evidence is served only to users whose scope covers the document's unit."""
+    """Evidence is served only to users whose scope covers the document's unit, always as a download.
+
+    The stored bytes are the uploader's own (images too), so they are never shown inline; an <img>
+    pointing here still displays.
+    """
     from chungtay.core.models import Document
     from chungtay.core.uploads import serve
 
     document = get_visible_or_404(request.user, Document.objects.all(), "documents.view", "unit__path", pk=pk)  # type: ignore[arg-type]
-    inline = request.GET.get("xem") == "1"
-    return serve(document.file, filename=document.original_name, content_type=document.content_type, inline=inline)
+    return serve(document.file, filename=document.original_name, content_type=document.content_type)
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
@@ -204,6 +209,20 @@ def permission_denied(request: HttpRequest, exception: Any = None) -> HttpRespon
 
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler; a lost or refused database connection gets a 503 that says to try again.
+
+    Django calls this while handling the error, so sys.exc_info() is that error. Nothing here may
+    touch the database (it may be gone): the pages are rendered without a request, so no context
+    processor runs. The open transaction was rolled back with the connection, and the next request
+    opens a new one (CONN_HEALTH_CHECKS), which is what the 503 page promises.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return HttpResponse(loader.get_template("503.html").render(), status=503, headers={"Retry-After": "5"})
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 def forbid_unless(condition: bool) -> None:

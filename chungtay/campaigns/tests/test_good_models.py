@@ -37,6 +37,8 @@ def test_a_proposal_is_seen_by_its_subtree_only_until_recognised(client, propose
     assert client.get(detail).status_code == 200
     photo = client.get(reverse("campaigns:goodmodel_photo", args=[proposed.pk, proposed_photo_pk(proposed)]))
     assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
+    # the uploader's own bytes: a download with nosniff (the <img> on the page still shows it)
+    assert photo["Content-Disposition"].startswith("attachment") and photo["X-Content-Type-Options"] == "nosniff"
 
 
 def proposed_photo_pk(model):

@@ -158,4 +158,5 @@ def goodmodel_photo(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     document: Document = link.document
     if not document.is_image:
         raise Http404
-    return serve(document.file, filename=document.original_name, content_type=document.content_type, inline=True)
+    # The uploader's own bytes: a download (the <img> on the model's page still shows it), never inline.
+    return serve(document.file, filename=document.original_name, content_type=document.content_type)

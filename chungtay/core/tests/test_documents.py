@@ -104,10 +104,26 @@ def test_documents_download_only_inside_the_subtree_and_never_inline_html(client
     assert "sandbox" in response["Content-Security-Policy"]
 
 
-def test_an_image_may_be_shown_inline(client, people, tree):
+def test_an_uploaded_image_is_a_download_too_even_when_asked_to_be_shown(client, people, tree):
     doc = upload(people, tree, png_bytes(), "anh.png", kind="photo")
     client.force_login(people.area_board)  # area board of Khối phố 1 cannot see the commune's own documents
     assert client.get(reverse("core:document_download", args=[doc.pk])).status_code == 404
     client.force_login(people.commune_a_staff)
     response = client.get(reverse("core:document_download", args=[doc.pk]) + "?xem=1")
-    assert response["Content-Disposition"].startswith("inline") and response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment") and response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("content_type", ["application/pdf", "text/html", "image/svg+xml", "image/png"])
+def test_serve_gives_a_download_with_nosniff_unless_asked_for_an_inline_jpeg_or_png(content_type):
+    from django.core.files.base import ContentFile
+
+    from chungtay.core.uploads import serve
+
+    download = serve(ContentFile(b"x"), filename="f", content_type=content_type)
+    shown = serve(ContentFile(b"x"), filename="f", content_type=content_type, inline=True)
+    assert download["Content-Disposition"].startswith("attachment")
+    expected = "inline" if content_type == "image/png" else "attachment"
+    assert shown["Content-Disposition"].startswith(expected)
+    for response in (download, shown):
+        assert response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]
