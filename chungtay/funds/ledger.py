@@ -13,12 +13,24 @@ import json
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from chungtay.core.errors import DomainError
 from chungtay.core.money import format_vnd
 
-from .models import NON_NEGATIVE, Account, AccountKind, Fund, JournalEntry, JournalLine, LedgerHead, Source
+from .models import (
+    NON_NEGATIVE,
+    Account,
+    AccountKind,
+    Fund,
+    JournalEntry,
+    JournalLine,
+    LedgerHead,
+    Receipt,
+    ReceiptTally,
+    Source,
+)
 from .signals import balances_changed
 
 GENESIS = "0" * 64
@@ -207,5 +219,23 @@ def verify() -> list[LedgerProblem]:
         expected = sums.get(account.pk, 0)
         if account.balance != expected:
             message = f"Số dư tài khoản {account.key} ({account.balance}) khác tổng các dòng ({expected})."
+            problems.append(LedgerProblem(None, message))
+    problems += _tally_problems()
+    return problems
+
+
+def _tally_problems() -> list[LedgerProblem]:
+    """The funds' receipt tallies (the public ledger's totals) against the receipts themselves."""
+    kept = {fund: (n, total) for fund, n, total in ReceiptTally.objects.values_list("fund_id", "count", "total")}
+    rows = Receipt.objects.order_by().values("fund_id").annotate(n=Count("id"), total=Sum("amount"))
+    actual = {row["fund_id"]: (row["n"], row["total"]) for row in rows}
+    problems = []
+    for fund in sorted(kept.keys() | actual.keys()):
+        (n, total), (real_n, real_total) = kept.get(fund, (0, 0)), actual.get(fund, (0, 0))
+        if (n, total) != (real_n, real_total):
+            message = (
+                f"Tổng hợp khoản ủng hộ của quỹ #{fund} ({n} khoản, {total}) khác các khoản đã ghi "
+                f"({real_n} khoản, {real_total}); chạy lại ReceiptTally.rebuild()."
+            )
             problems.append(LedgerProblem(None, message))
     return problems

@@ -18,7 +18,7 @@ Account kinds and what a balance means (every account is debit-normal: balance =
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -222,6 +222,9 @@ class Donor(models.Model):
     kind = models.CharField(_("Loại"), max_length=20, choices=DonorKind.choices, default=DonorKind.PERSON)
     anonymous = models.BooleanField(_("Ẩn danh khi công khai"), default=False)
     published_name = models.CharField(_("Tên công khai"), max_length=200, blank=True)
+    # The public search matches the published name as people type it, from a trigram index (PostgreSQL).
+    # A database default, so bulk loads (bench COPY) that do not name the column still work.
+    published_folded = models.CharField(max_length=200, blank=True, editable=False, default="", db_default="")
     contact = models.CharField(_("Liên hệ (không công khai)"), max_length=200, blank=True)
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("Đơn vị"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -233,6 +236,7 @@ class Donor(models.Model):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.name = nfc(self.name)
         self.name_folded = fold(self.name)
+        self.published_folded = fold(self.published_name)
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:
@@ -325,15 +329,70 @@ class Receipt(models.Model):
                 fields=["fund", "receipt_number"], condition=~Q(receipt_number=""), name="receipt_unique_number"
             ),
         ]
-        indexes = [models.Index(fields=["fund", "received_on"], name="receipt_fund_date")]
+        indexes = [
+            models.Index(fields=["fund", "received_on"], name="receipt_fund_date"),
+            # The public search looks a bank reference up in every fund.
+            models.Index(fields=["bank_ref"], condition=~Q(bank_ref=""), name="receipt_bank_ref"),
+        ]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.memo = nfc(self.memo)
         self.memo_folded = fold(self.memo)
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if adding:
+            ReceiptTally.add(fund_id=self.fund_id, amount=self.amount)
 
     def __str__(self) -> str:
         return f"{self.donor} — {self.amount} ({self.received_on:%d/%m/%Y})"
+
+
+class ReceiptTally(models.Model):
+    """How many receipts a fund has and their sum, kept as receipts are created.
+
+    The public ledger shows "N khoản, tổng X" for all receipts (or a unit's funds): counting and
+    summing millions of rows on every visit is what made that page slow. A receipt is never deleted
+    and its fund and amount never change (its journal entry carries them; a mistake is reversed in
+    the ledger, the receipt stays listed), so adding on creation keeps the tally exact.
+    `Receipt.save` adds; anything that inserts receipts around it (bulk loads) calls `rebuild()`.
+    """
+
+    fund = models.OneToOneField(Fund, primary_key=True, on_delete=models.CASCADE, related_name="receipt_tally")
+    count = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Tổng hợp khoản ủng hộ của quỹ")
+        verbose_name_plural = _("Tổng hợp khoản ủng hộ của quỹ")
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}: {self.count} / {self.total}"
+
+    @classmethod
+    def add(cls, *, fund_id: int, amount: int) -> None:
+        # One statement on PostgreSQL and SQLite alike; the row lock it takes is released with the
+        # receipt's transaction (receipts of a fund are serialised by the ledger's locks already).
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (fund_id, count, total) VALUES (%s, 1, %s) "  # noqa: S608 - table name
+                f"ON CONFLICT (fund_id) DO UPDATE SET count = {table}.count + 1, total = {table}.total + %s",
+                [fund_id, amount, amount],
+            )
+
+    @classmethod
+    def rebuild(cls) -> None:
+        """Recount every fund from the receipts (after a bulk load, or to repair)."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Receipts created meanwhile wait to add theirs until the recount is committed.
+                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table name
+            cursor.execute(
+                f"INSERT INTO {table} (fund_id, count, total) "  # noqa: S608 - table name
+                "SELECT fund_id, COUNT(*), SUM(amount) FROM funds_receipt GROUP BY fund_id"
+            )
 
 
 class Transfer(models.Model):

@@ -440,6 +440,7 @@ RECEIPT_FIELDS = (
     "fund__name",
     "fund__code",
 )
+NEWEST_FIRST = ("-received_on", "-id")
 
 
 @dataclass(frozen=True)
@@ -452,44 +453,26 @@ class ReceiptFilters:
     fund: int | None = None
     unit: PublicUnit | None = None
 
+    @property
+    def by_date_or_amount(self) -> bool:
+        return bool(self.date_from or self.date_to or self.amount_min is not None or self.amount_max is not None)
 
-# Above this many ids a literal IN list stops helping; a subquery lets PostgreSQL choose instead.
+    @property
+    def picks_rows(self) -> bool:
+        """Whether the filters keep some receipts of a fund and not others (the fund tallies cannot answer)."""
+        return bool(fold(self.query)) or self.by_date_or_amount
+
+
+# Up to this many ids, a part of the search goes into the receipts query as a list, `IN (…)`:
+# PostgreSQL then estimates it exactly and reads the receipts' own indexes. Above it, a subquery.
 ID_LIST_CAP = 2000
+# A search or filter matching more receipts than this shows "Hơn 5.000 khoản" and no sum, and pages
+# through its newest 5,000: counting and summing every receipt of a one-word search ("nguyen" is a
+# third of all names) cannot be fast at millions of receipts. Below it, count and sum are exact.
+TOTALS_CAP = 5000
 
 
-def _ids_or_subquery(qs: QuerySet) -> Any:
-    ids = list(qs.values_list("id", flat=True)[: ID_LIST_CAP + 1])
-    return qs.values("id") if len(ids) > ID_LIST_CAP else ids
-
-
-def _search_match(folded: str, raw: str) -> Q:
-    """Resolve each part of the search to ids first (each on its own index: trigram on folded names,
-    the household code, the bank reference), then OR the id lists on the receipts' foreign-key
-    indexes. An OR across joined tables would make PostgreSQL scan every receipt."""
-    from chungtay.funds.models import Donor, Fund
-    from chungtay.housing.models import Household
-    from chungtay.orgunits.models import OrgUnit
-
-    donors = Donor.objects.filter(anonymous=False, published_name="", name_folded__contains=folded)
-    match = Q(donor_id__in=_ids_or_subquery(donors))
-    published = Donor.objects.filter(anonymous=False).exclude(published_name="").values_list("id", "published_name")
-    published_ids = [pk for pk, name in published if folded in fold(name)]
-    if published_ids:
-        match |= Q(donor_id__in=published_ids)
-    if folded in fold(ANONYMOUS_NAME):
-        match |= Q(donor_id__in=_ids_or_subquery(Donor.objects.filter(anonymous=True)))
-    units = list(OrgUnit.objects.filter(name_folded__contains=folded).values_list("id", flat=True)[:ID_LIST_CAP])
-    if units:
-        match |= Q(designated_unit_id__in=units)
-        match |= Q(fund_id__in=list(Fund.objects.filter(unit_id__in=units).values_list("id", flat=True)))
-    households = list(Household.objects.filter(code__iexact=raw).values_list("id", flat=True)[:10])
-    if households:
-        match |= Q(designated_household_id__in=households)
-    match |= Q(bank_ref=raw) | Q(bank_ref=raw.upper())
-    return match
-
-
-def receipts(filters: ReceiptFilters = ReceiptFilters()) -> QuerySet:
+def _receipts_in_scope(filters: ReceiptFilters) -> QuerySet:
     from chungtay.funds.models import Receipt
 
     qs = Receipt.objects.all()
@@ -505,15 +488,205 @@ def receipts(filters: ReceiptFilters = ReceiptFilters()) -> QuerySet:
         qs = qs.filter(amount__gte=filters.amount_min)
     if filters.amount_max is not None:
         qs = qs.filter(amount__lte=filters.amount_max)
+    return qs
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part of a search as a condition on the receipt's own columns. A broad part (more ids than
+    a list holds) carries `sample`, a condition on its first ids, to tell cheaply that it is over the cap."""
+
+    match: Q
+    sample: Q | None = None
+    column: str = "id"  # the receipt column the part is about: counting it reads only its index
+    funds: tuple[int, ...] = ()  # funds all of whose receipts match (their tallies give a lower bound)
+
+
+def _search_parts(folded: str, raw: str) -> list[_Part]:
+    """What a search matches: parts whose OR is the answer.
+
+    A receipt matches by its donor's public name, the unit it was given to or whose fund received it,
+    the household it was given to (code) or its bank reference. Each part is resolved to ids on its
+    own index first (trigram indexes on the folded names, the household code, the bank reference);
+    small lists share the first part, which PostgreSQL answers by combining the receipts' own
+    indexes. A part with too many ids for a list (a common word of names, "ẩn danh") is a part of
+    its own, `IN (SELECT …)`, to be run as its own query: inside an OR it would make PostgreSQL
+    read every receipt. The real name of an anonymous donor is never searched."""
+    from chungtay.funds.models import Donor, Fund
+    from chungtay.housing.models import Household
+
+    listed = Q(bank_ref__in=sorted({raw, raw.upper()}))
+    broad: list[_Part] = []
+    funds: list[int] = []
+
+    def add(column: str, qs: QuerySet) -> None:
+        nonlocal listed
+        ids = list(qs.order_by().values_list("id", flat=True)[: ID_LIST_CAP + 1])
+        if len(ids) > ID_LIST_CAP:
+            subquery = qs.order_by().values("id")
+            broad.append(_Part(Q(**{f"{column}__in": subquery}), Q(**{f"{column}__in": ids}), column))
+        elif ids:
+            listed |= Q(**{f"{column}__in": ids})
+            if column == "fund_id":
+                funds.extend(ids)
+
+    named = Donor.objects.filter(anonymous=False)
+    add("donor_id", named.filter(published_folded="", name_folded__contains=folded))
+    add("donor_id", named.exclude(published_folded="").filter(published_folded__contains=folded))
+    if folded in fold(ANONYMOUS_NAME):
+        add("donor_id", Donor.objects.filter(anonymous=True))
+    add("designated_unit_id", OrgUnit.objects.filter(name_folded__contains=folded))
+    add("fund_id", Fund.objects.filter(unit__name_folded__contains=folded))
+    # A household code as typed or in capitals, on the code's unique index (codes are capitals in practice).
+    add("designated_household_id", Household.objects.filter(code__in=sorted({raw, raw.upper(), raw.lower()})))
+    return [_Part(listed, funds=tuple(funds)), *broad]
+
+
+def receipts(filters: ReceiptFilters = ReceiptFilters()) -> QuerySet:
+    """Public rows of receipts (values), newest first: the API's list and the open data. The parts of
+    a search are ORed into one condition here; the portal's page runs them apart (`receipt_page`)."""
+    qs = _receipts_in_scope(filters)
     folded = fold(filters.query)
     if folded:
-        qs = qs.filter(_search_match(folded, filters.query.strip()))
-    return qs.annotate(public_name=_public_name()).order_by("-received_on", "-id").values(*RECEIPT_FIELDS)
+        match = Q()
+        for part in _search_parts(folded, filters.query.strip()):
+            match |= part.match
+        qs = qs.filter(match)
+    return qs.annotate(public_name=_public_name()).order_by(*NEWEST_FIRST).values(*RECEIPT_FIELDS)
 
 
 def receipts_total(qs: QuerySet) -> dict[str, int]:
+    """Count and sum of every receipt of `qs`, exactly: reads them all (the page uses `receipt_page`)."""
     totals = qs.order_by().aggregate(n=Count("id"), total=Coalesce(Sum("amount"), 0))
     return {"count": totals["n"], "total": totals["total"]}
+
+
+@dataclass
+class ReceiptPage:
+    """One page of the public ledger with the count and sum of everything the filters match.
+
+    `capped`: more than `count` receipts match; there is no sum and the pages cover the newest
+    `count`. Reads like Django's `Page` for the shared pager (`paginator.num_pages` is None when capped).
+    """
+
+    rows: list[dict[str, Any]]
+    number: int
+    size: int
+    count: int
+    total: int | None
+    capped: bool = False
+    has_next: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        return None if self.capped else max(1, -(-self.count // self.size))
+
+    @property
+    def paginator(self) -> ReceiptPage:
+        return self
+
+
+def receipt_page(filters: ReceiptFilters = ReceiptFilters(), *, number: int = 1, size: int = 50) -> ReceiptPage:
+    """The page `number` (clamped to the pages there are) of the receipts the filters match, newest first.
+
+    Without a search, date or amount filter, count and sum come from the funds' receipt tallies and
+    the page is read from the newest-first index. Otherwise each part of the match is read up to
+    `TOTALS_CAP` receipts (id, date, amount): below the cap count and sum are exact and the page is
+    cut from them; above it the page is merged from the newest receipts of each part."""
+    scope = _receipts_in_scope(filters)
+    if not filters.picks_rows:
+        count, total = _tallied(filters)
+        page = ReceiptPage([], 1, size, count=count, total=total)
+        page.number = min(max(number, 1), page.num_pages or 1)
+        offset = (page.number - 1) * size
+        ids = list(scope.order_by(*NEWEST_FIRST).values_list("id", flat=True)[offset : offset + size + 1])
+        return _fill(page, ids)
+
+    folded = fold(filters.query)
+    parts = _search_parts(folded, filters.query.strip()) if folded else [_Part(Q(), sample=Q(), column="received_on")]
+    found = _matches(scope, parts, filters)
+    if found is not None:
+        page = ReceiptPage([], 1, size, count=len(found), total=sum(amount for _, amount in found.values()))
+        page.number = min(max(number, 1), page.num_pages or 1)
+        newest = sorted(found, key=lambda pk: (found[pk][0], pk), reverse=True)
+        offset = (page.number - 1) * size
+        return _fill(page, newest[offset : offset + size + 1])
+
+    page = ReceiptPage([], 1, size, count=TOTALS_CAP, total=None, capped=True)
+    page.number = min(max(number, 1), -(-TOTALS_CAP // size))
+    offset = (page.number - 1) * size
+    end = min(offset + size + 1, TOTALS_CAP)  # pages cover the newest TOTALS_CAP
+    if len(parts) == 1:
+        ids = list(scope.filter(parts[0].match).order_by(*NEWEST_FIRST).values_list("id", flat=True)[offset:end])
+    else:  # the newest `end` of the union are among the newest `end` of each part
+        days: dict[int, dt.date] = {}
+        for part in parts:
+            days.update(scope.filter(part.match).order_by(*NEWEST_FIRST).values_list("id", "received_on")[:end])
+        ids = sorted(days, key=lambda pk: (days[pk], pk), reverse=True)[offset:end]
+    return _fill(page, ids)
+
+
+def _tallied(filters: ReceiptFilters, funds: tuple[int, ...] | None = None) -> tuple[int, int]:
+    """Count and sum of every receipt of the funds in scope (of `funds` among them), from the tallies."""
+    from chungtay.funds.models import ReceiptTally
+
+    tallies = ReceiptTally.objects.all()
+    if funds is not None:
+        tallies = tallies.filter(fund_id__in=funds)
+    if filters.unit is not None:
+        tallies = tallies.filter(fund__unit__path__startswith=filters.unit.path)
+    if filters.fund:
+        tallies = tallies.filter(fund_id=filters.fund)
+    sums = tallies.aggregate(n=Coalesce(Sum("count"), 0), total=Coalesce(Sum("total"), 0))
+    return sums["n"], sums["total"]
+
+
+def _matches(scope: QuerySet, parts: list[_Part], filters: ReceiptFilters) -> dict[int, tuple[dt.date, int]] | None:
+    """Every receipt the parts match (id → date, amount), or None when there are more than `TOTALS_CAP`."""
+    found: dict[int, tuple[dt.date, int]] = {}
+    for part in parts:
+        # Funds whose receipts all match (a search for a unit's name): their tallies may settle it.
+        if part.funds and not filters.by_date_or_amount and _tallied(filters, part.funds)[0] > TOTALS_CAP:
+            return None
+        # Counting a broad part's first ids from an index alone usually shows it is over the cap already.
+        if part.sample is not None:
+            sample = scope.filter(part.sample).order_by().values(part.column)
+            if sample[: TOTALS_CAP + 1].count() > TOTALS_CAP:
+                return None
+        rows = scope.filter(part.match).order_by().values_list("id", "received_on", "amount")[: TOTALS_CAP + 1]
+        found.update((pk, (day, amount)) for pk, day, amount in rows)
+        if len(found) > TOTALS_CAP:
+            return None
+    return found
+
+
+def _fill(page: ReceiptPage, ids: list[int]) -> ReceiptPage:
+    """Put the rows of `ids` (one more than a page when there is a next page) on the page, in order."""
+    from chungtay.funds.models import Receipt
+
+    page.has_next = len(ids) > page.size
+    ids = ids[: page.size]
+    if ids:
+        rows = Receipt.objects.filter(id__in=ids).order_by().annotate(public_name=_public_name())
+        by_id: dict[int, dict[str, Any]] = {row["id"]: row for row in rows.values(*RECEIPT_FIELDS)}
+        page.rows = [receipt_row(by_id[pk]) for pk in ids]
+    return page
 
 
 def receipt_row(row: dict[str, Any]) -> dict[str, Any]:

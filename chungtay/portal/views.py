@@ -53,21 +53,29 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     return _unit_page(request, _unit_or_404(pk), template="portal/unit.html")
 
 
+def _page_number(value: str | None) -> int:
+    return int(value) if value and value.isascii() and value.isdigit() else 1
+
+
 @require_GET
 def receipts(request: HttpRequest) -> HttpResponse:
     form = ReceiptFilterForm(request.GET or None)
     unit = None
     if request.GET.get("don_vi", "").isdigit():
         unit = public.unit_get(int(request.GET["don_vi"]))
-    qs = public.receipts(form.filters(unit=unit)) if (form.is_valid() or not request.GET) else public.receipts().none()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    if form.is_valid() or not request.GET:
+        page = public.receipt_page(
+            form.filters(unit=unit), number=_page_number(request.GET.get("trang")), size=PAGE_SIZE
+        )
+    else:
+        page = public.ReceiptPage([], 1, PAGE_SIZE, count=0, total=0)
     query = request.GET.copy()
     query.pop("trang", None)
     context = {
         "form": form,
         "page": page,
-        "rows": [public.receipt_row(row) for row in page.object_list],
-        "totals": public.receipts_total(qs),
+        "rows": page.rows,
+        "totals": {"count": page.count, "total": page.total, "capped": page.capped},
         "query": query.urlencode(),
         "unit": unit,
     }
