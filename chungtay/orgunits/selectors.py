@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from chungtay.accounts.models import User
 from chungtay.core.access import visible_to
@@ -38,8 +38,18 @@ def top_units_for(user: User) -> list[OrgUnit]:
     return top
 
 
-def children_with_counts(unit: OrgUnit) -> QuerySet[OrgUnit]:
-    return unit.children_set.annotate(n_children=Count("children_set")).order_by("kind", "name")
+# A unit with more children than this lists the first ones and points to the search: a page stays
+# bounded whatever an import puts under one unit (the largest lists today are ~60 provinces).
+CHILDREN_SHOWN = 200
+
+
+def children_with_counts(unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's first `CHILDREN_SHOWN` children, each with `n_children` (treebeard's `numchild`,
+    kept on every insert): one indexed query, no counting."""
+    children = list(unit.children_set.order_by("kind", "name")[:CHILDREN_SHOWN])
+    for child in children:
+        child.n_children = child.numchild
+    return children
 
 
 def ancestors(unit: OrgUnit) -> list[OrgUnit]:
@@ -50,9 +60,30 @@ def ancestors(unit: OrgUnit) -> list[OrgUnit]:
 
 
 def level_counts(unit: OrgUnit) -> dict[int, int]:
+    """How many units of each level are below `unit`, reading only the units that can have children.
+
+    Areas (the last level, nine units in ten) have no children, so they are never read: every unit
+    below `unit` is the child of a unit above the area level in the subtree, hence the number of
+    areas is the sum of those units' `numchild` less the non-area units below `unit`."""
     # treebeard orders every queryset by path; without clearing it, GROUP BY would include path.
-    rows = subtree(unit, include_self=False).order_by().values("level").annotate(n=Count("id"))
-    return {row["level"]: row["n"] for row in rows}
+    rows = (
+        subtree(unit)
+        .filter(level__lt=Level.AREA)
+        .order_by()
+        .values("level")
+        .annotate(n=Count("id"), children=Sum("numchild"))
+    )
+    counts: dict[int, int] = {}
+    children = 0
+    for row in rows:
+        children += row["children"] or 0
+        n = row["n"] - (1 if row["level"] == unit.level else 0)  # not the unit itself
+        if n:
+            counts[row["level"]] = n
+    areas = children - sum(counts.values())
+    if areas:
+        counts[int(Level.AREA)] = areas
+    return counts
 
 
 def search_units(user: User, query: str, *, limit: int = 30) -> QuerySet[OrgUnit]:

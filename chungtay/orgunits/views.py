@@ -27,19 +27,28 @@ def _unit(request: AuthedRequest, pk: int, perm: str = "units.view") -> OrgUnit:
 
 
 def tree(request: AuthedRequest) -> HttpResponse:
-    tops = selectors.top_units_for(request.user)
+    tops = [u for u in selectors.top_units_for(request.user) if has_perm(request.user, "units.view", u)]
     if len(tops) == 1:
-        return redirect("orgunits:detail", pk=tops[0].pk)
+        # The unit's own page, here rather than behind a redirect: one request, not two, for the
+        # page everyone opens first (under load a redirect waits in the queue twice).
+        return _detail_page(request, tops[0])
     return render(request, "orgunits/tree.html", {"tops": tops})
 
 
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    unit = _unit(request, pk)
+    return _detail_page(request, _unit(request, pk))
+
+
+def _detail_page(request: AuthedRequest, unit: OrgUnit) -> HttpResponse:
+    """The unit, its levels below (counted without reading the areas) and its children (at most
+    `selectors.CHILDREN_SHOWN`); deeper levels open in place with htmx, one level at a time."""
     can_manage = has_perm(request.user, "units.manage", unit)
+    children = selectors.children_with_counts(unit)
     context = {
         "unit": unit,
         "ancestors": [a for a in selectors.ancestors(unit) if has_perm(request.user, "units.view", a)],
-        "children": selectors.children_with_counts(unit),
+        "children": children,
+        "children_more": max(unit.numchild - len(children), 0),
         "level_counts": [(Level(lvl).label, n) for lvl, n in sorted(selectors.level_counts(unit).items())],
         "member_orgs": unit.member_organisations.all(),
         "memberships": selectors.memberships_in(unit) if has_perm(request.user, "users.manage", unit) else None,
@@ -55,7 +64,9 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def children(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx fragment: the children of a unit, for expanding the tree in place."""
     unit = _unit(request, pk)
-    return render(request, "orgunits/_children.html", {"unit": unit, "children": selectors.children_with_counts(unit)})
+    children = selectors.children_with_counts(unit)
+    context = {"unit": unit, "children": children, "children_more": max(unit.numchild - len(children), 0)}
+    return render(request, "orgunits/_children.html", context)
 
 
 def search(request: AuthedRequest) -> HttpResponse:
