@@ -7,7 +7,7 @@ import hashlib
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from chungtay.core.access import get_visible_or_404, has_perm, scope_q, visible_
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
 from chungtay.core.models import ImportBatch, ImportStatus
+from chungtay.core.pagination import CountedPaginator
 from chungtay.core.pdf import pdf_response
 from chungtay.core.text import fold
 from chungtay.core.types import AuthedRequest
@@ -46,6 +47,7 @@ from .models import (
     MatchStatus,
     Pledge,
     Receipt,
+    ReceiptTally,
     Source,
     StatementLine,
 )
@@ -149,10 +151,14 @@ def receipt_list(request: AuthedRequest) -> HttpResponse:
         request.user, Receipt.objects.select_related("fund", "donor", "fund__unit"), "funds.view", "fund__unit__path"
     )
     q = request.GET.get("q", "").strip()
+    count = None
     if q:
         folded = fold(q)
         qs = qs.filter(Q(donor__name_folded__contains=folded) | Q(memo_folded__contains=folded) | Q(bank_ref=q))
-    page = Paginator(qs.order_by("-received_on", "-id"), 50).get_page(request.GET.get("trang"))
+    else:  # every receipt in scope: the per-fund tallies know how many (COUNT(*) read 5 million rows)
+        tallies = visible_to(request.user, ReceiptTally.objects.all(), "funds.view", "fund__unit__path")
+        count = tallies.aggregate(n=Sum("count"))["n"] or 0
+    page = CountedPaginator(qs.order_by("-received_on", "-id"), 50, count=count).get_page(request.GET.get("trang"))
     template = "funds/_receipt_rows.html" if request.htmx else "funds/receipt_list.html"
     return render(request, template, {"page": page, "q": q})
 

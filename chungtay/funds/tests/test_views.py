@@ -180,3 +180,18 @@ def test_the_overview_pages_its_fund_table_and_reads_figures_for_that_page_only(
     assert {f.pk for f in first["funds"]} | {f.pk for f in second["funds"]} == set(
         Fund.objects.values_list("pk", flat=True)
     )
+
+
+def test_the_receipt_list_counts_its_receipts_from_the_tallies_of_the_funds_in_scope(
+    client, people, town_fund, commune_fund, give
+):
+    for i in range(3):
+        give(town_fund, 1_000_000 + i)
+    for i in range(2):
+        give(commune_fund, 2_000_000 + i)
+    client.force_login(people.town_office)  # the town's scope: both funds
+    page = client.get(reverse("funds:receipt_list")).context["page"]
+    assert page.paginator.count == 5 == len(page.object_list)
+    client.force_login(people.commune_a_staff)  # the commune's own fund only
+    page = client.get(reverse("funds:receipt_list")).context["page"]
+    assert page.paginator.count == Receipt.objects.filter(fund=commune_fund).count() == 2 == len(page.object_list)
