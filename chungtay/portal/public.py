@@ -293,6 +293,19 @@ def households(*, unit: PublicUnit | None = None, query: str = "", status: str =
     return qs.order_by("area__path", "code").values(*HOUSEHOLD_FIELDS, *HOUSEHOLD_PUBLIC_FIELDS)
 
 
+def household_count(unit: PublicUnit | None = None) -> int:
+    """How many households the unfiltered public list holds (not withdrawn), from the kept subtree
+    figures: counting the list itself read every household of the country."""
+    from chungtay.reports import rollup
+
+    if unit is not None:
+        ids = [unit.id]
+    else:
+        ids = list(OrgUnit.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    rollup.ensure_fresh()
+    return sum(rollup.houses_total(phases)["planned"] for phases in rollup.houses(ids).values())
+
+
 def household_rows(rows: Any) -> list[dict[str, Any]]:
     return [_public_household(row) for row in rows]
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from chungtay.core.figures import cached
+from chungtay.core.pagination import CountedPaginator
 from chungtay.core.uploads import serve
 
 from . import opendata, public
@@ -91,7 +92,10 @@ def households(request: HttpRequest) -> HttpResponse:
     unit = None
     if request.GET.get("don_vi", "").isdigit():
         unit = public.unit_get(int(request.GET["don_vi"]))
-    page = Paginator(public.households(unit=unit, query=query), PAGE_SIZE).get_page(request.GET.get("trang"))
+    count = None if query else public.household_count(unit)
+    page = CountedPaginator(public.households(unit=unit, query=query), PAGE_SIZE, count=count).get_page(
+        request.GET.get("trang")
+    )
     params = request.GET.copy()
     params.pop("trang", None)
     context = {

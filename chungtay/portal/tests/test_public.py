@@ -122,6 +122,14 @@ def test_the_household_list_does_not_search_head_names(client, world):
     assert world.consenting.code in page and world.private.code not in page
 
 
+def test_the_household_list_is_as_long_as_its_rows_and_leaves_withdrawn_households_out(client, world, tree):
+    world.private.status, world.private.withdrawn_reason = "withdrawn", "Chuyển đi nơi khác"
+    world.private.save()
+    for params, expected in (({}, 1), ({"don_vi": tree.commune_b.pk}, 0), ({"don_vi": tree.commune_a.pk}, 1)):
+        page = client.get(reverse("portal:households"), params).context["page"]
+        assert page.paginator.count == len(page.object_list) == expected, params
+
+
 def test_map_positions_are_rounded_to_about_a_kilometre(world, tree):
     cells = public.map_cells(public.unit_get(tree.town.pk))
     assert {(c["lat"], c["lon"]) for c in cells} == {(15.88, 108.25), (15.9, 108.21)}
@@ -215,7 +223,7 @@ def test_the_open_data_page_documents_every_column_and_the_licence(client, world
     [
         ("portal:home", [], 14),
         ("portal:receipts", [], 6),
-        ("portal:households", [], 3),
+        ("portal:households", [], 4),  # roots, pending figures, kept figures, the page
         ("portal:gallery", [], 3),
         ("portal:donate", [], 3),
     ],
