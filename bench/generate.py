@@ -841,6 +841,7 @@ class Generator:
 
     def finish(self) -> None:
         """Sequences past the ids we chose, memberships and sessions for the load test, statistics."""
+        from chungtay.funds.models import ReceiptTally
         from chungtay.orgunits.models import Membership
 
         with connection.cursor() as cursor:
@@ -862,6 +863,14 @@ class Generator:
             ):
                 last = f"GREATEST((SELECT max(id) FROM {table}), 1)"
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last})")
+        # Receipts were copied in around Receipt.save, which keeps the per-fund tallies.
+        ReceiptTally.rebuild()
+        # Households, progress and balances were copied in around the signals that mark figures stale.
+        from chungtay.reports import rollup
+
+        started = time.perf_counter()
+        rollup.rebuild()
+        self.log(f"  subtree figures rebuilt in {time.perf_counter() - started:.1f} s")
         root = OrgUnit.objects.get(pk=self.country)
         Membership.objects.create(user=self.maker, unit=root, role="office")
         Membership.objects.create(user=self.checker, unit=root, role="board")
