@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "chungtay.core"
     label = "core"
     verbose_name = "Dùng chung"
+
+    def ready(self) -> None:
+        from . import choices
+
+        choices.install()  # once every model class exists
