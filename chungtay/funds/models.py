@@ -476,6 +476,8 @@ class Disbursement(models.Model):
     class Meta:
         verbose_name = _("Chi hỗ trợ")
         verbose_name_plural = _("Chi hỗ trợ")
+        # The approval queue: a handful of vouchers among hundreds of thousands (funds overview badge).
+        indexes = [models.Index(fields=["fund"], condition=Q(status="recorded"), name="disbursement_waiting")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive"),
             # Maker-checker: whoever records a disbursement cannot approve it.

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chungtay.core.access import get_visible_or_404, has_perm, scope_q, visible_to
+from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, scope_q, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
 from chungtay.core.models import ImportBatch, ImportStatus
@@ -89,7 +89,14 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "unit": unit,
             "summary": cached("funds_summary", unit.pk, lambda: selectors.subtree_summary(unit)) if unit else None,
             "series": cached("funds_series", unit.pk, lambda: selectors.monthly_series(unit)) if unit else None,
-            "queues": selectors.queue_counts(request.user),
+            # Badges over the whole scope: cached like the figures, under the user's scope (not the user).
+            "queues": cached(
+                "funds_queues",
+                0,
+                lambda: selectors.queue_counts(request.user),
+                request.user.is_superuser,
+                *scope_paths(request.user, "funds.view"),
+            ),
             "can_manage": has_perm(request.user, "funds.manage"),
             "sources": selectors.sources_for(request.user),
         },

@@ -195,3 +195,20 @@ def test_the_receipt_list_counts_its_receipts_from_the_tallies_of_the_funds_in_s
     client.force_login(people.commune_a_staff)  # the commune's own fund only
     page = client.get(reverse("funds:receipt_list")).context["page"]
     assert page.paginator.count == Receipt.objects.filter(fund=commune_fund).count() == 2 == len(page.object_list)
+
+
+def test_queue_badges_stop_counting_at_the_cap(people, tree, town_fund, give, make_household, monkeypatch):
+    from chungtay.funds import selectors
+
+    give(town_fund, 60_000_000)
+    household = make_household(tree.area_a1)
+    allocation_record(actor=people.town_office, household=household, fund=town_fund, amount=10_000_000,
+                      date=dt.date(2024, 6, 1), decision="QĐ 1")  # fmt: skip
+    for i in range(3):
+        disbursement_record(actor=people.town_office, household=household, fund=town_fund, amount=1_000_000,
+                            date=dt.date(2024, 6, 2), voucher_number=f"PC-{i}", stage="start")  # fmt: skip
+    assert selectors.queue_counts(people.town_office)["pending_disbursements"] == 3
+    monkeypatch.setattr(selectors, "QUEUE_BADGE_CAP", 2)
+    counts = selectors.queue_counts(people.town_office)
+    assert (counts["pending_disbursements"], counts["pending_disbursements_more"]) == (2, True)
+    assert selectors.queue_counts(people.commune_b_staff)["pending_disbursements"] == 0  # not in their scope
