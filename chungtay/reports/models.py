@@ -215,8 +215,9 @@ class TreeProgress(models.Model):
         return f"{self.unit_id}/{self.month:%m/%Y}: {self.started}, {self.completed}"
 
 
-class TreeMoney(models.Model):
-    """Ledger balances of the accounts held by a unit's subtree (signs as in the ledger), đồng."""
+class MoneyFigures(models.Model):
+    """Ledger balances by kind (signs as in the ledger), đồng: of a subtree (TreeMoney) or of one unit's
+    own accounts (OwnMoney)."""
 
     unit = models.OneToOneField("orgunits.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="+")
     fund_donations = models.BigIntegerField(default=0)
@@ -231,60 +232,52 @@ class TreeMoney(models.Model):
     donations_of_funds = models.BigIntegerField(default=0)
     disbursed_to_households = models.BigIntegerField(default=0)
 
+    class Meta:
+        abstract = True
+
     def __str__(self) -> str:
         return f"{self.unit_id}: {-self.fund_donations}"
 
 
-class TreeMonthMoney(models.Model):
-    """Money received (receipts of the subtree's funds) and paid out (approved disbursements from
-    the subtree's funds and sources) in a month, đồng."""
+class MonthMoneyFigures(models.Model):
+    """Money received (receipts of the funds) and paid out (approved disbursements from the funds and
+    sources) in a month, đồng: of a subtree (TreeMonthMoney) or of one unit (OwnMonthMoney)."""
 
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     received = models.BigIntegerField(default=0)
     disbursed = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.month:%m/%Y}: {self.received}, {self.disbursed}"
+
+
+class TreeMoney(MoneyFigures):
+    """The accounts held by a unit's whole subtree."""
+
+
+class TreeMonthMoney(MonthMoneyFigures):
+    """The subtree's funds and sources, per month."""
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "month"], name="treemonthmoney_unique")]
 
-    def __str__(self) -> str:
-        return f"{self.unit_id}/{self.month:%m/%Y}: {self.received}, {self.disbursed}"
+
+class OwnMoney(MoneyFigures):
+    """The accounts of one unit only, kept by adding each posting's changes in its own transaction (a
+    unit holding a national fund has hundreds of thousands of accounts: summing them again after each
+    posting took seconds)."""
 
 
-class OwnMoney(models.Model):
-    """TreeMoney's figures for the accounts of one unit only, kept by adding each posting's changes
-    in its own transaction (a unit holding a national fund has hundreds of thousands of accounts:
-    summing them again after each posting took seconds)."""
-
-    unit = models.OneToOneField("orgunits.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="+")
-    fund_donations = models.BigIntegerField(default=0)
-    fund_cash = models.BigIntegerField(default=0)
-    fund_allocation = models.BigIntegerField(default=0)
-    fund_disbursed = models.BigIntegerField(default=0)
-    fund_fees = models.BigIntegerField(default=0)
-    source_committed = models.BigIntegerField(default=0)
-    source_disbursed = models.BigIntegerField(default=0)
-    donations_of_funds = models.BigIntegerField(default=0)
-    disbursed_to_households = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.unit_id}: {-self.fund_donations}"
-
-
-class OwnMonthMoney(models.Model):
-    """TreeMonthMoney's figures for one unit's own funds and sources, added to as receipts are
-    recorded and disbursements approved."""
-
-    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    month = models.DateField()
-    received = models.BigIntegerField(default=0)
-    disbursed = models.BigIntegerField(default=0)
+class OwnMonthMoney(MonthMoneyFigures):
+    """One unit's own funds and sources per month, added to as receipts are recorded and
+    disbursements approved."""
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "month"], name="ownmonthmoney_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id}/{self.month:%m/%Y}: {self.received}, {self.disbursed}"
 
 
 class StaleFigures(models.Model):

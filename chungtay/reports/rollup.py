@@ -318,6 +318,22 @@ def _children_rows(model: type, chunk: list[int], key: str | None, fields: tuple
     return list(out.values())
 
 
+def _replace(
+    model: Any, chunk: list[int], fresh: bool, rows: dict[tuple, dict[str, Any]], key: str | None, fields: tuple
+) -> None:
+    """Put `rows` ({(unit id[, key]): figures}) in place of the chunk's rows; all-zero rows are left out."""
+    if not fresh:
+        model.objects.filter(unit_id__in=chunk).delete()
+    model.objects.bulk_create(
+        [
+            model(unit_id=group[0], **({key: group[1]} if key else {}), **{n: values.get(n, 0) for n in fields})
+            for group, values in rows.items()
+            if any(values.get(n) for n in fields)
+        ],
+        batch_size=1000,
+    )
+
+
 def _recompute_houses(chunk: list[int], fresh: bool) -> None:
     from chungtay.housing.models import DONE_STATUSES, STARTED_STATUSES, FundingPlanLine, Household, Status
 
@@ -357,15 +373,7 @@ def _recompute_houses(chunk: list[int], fresh: bool) -> None:
         _add(rows[(r["household__area_id"], r["household__phase_year"])], {"plan_amount": r["total"]}, HOUSE_FIELDS)
     for r in _children_rows(TreeHouses, chunk, "phase_year", HOUSE_FIELDS):
         _add(rows[(r["unit__parent_id"], r["phase_year"])], {n: r[f"s_{n}"] for n in HOUSE_FIELDS}, HOUSE_FIELDS)
-    if not fresh:
-        TreeHouses.objects.filter(unit_id__in=chunk).delete()
-    TreeHouses.objects.bulk_create(
-        [
-            TreeHouses(unit_id=unit_id, phase_year=year, **{n: values.get(n, 0) for n in HOUSE_FIELDS})
-            for (unit_id, year), values in rows.items()
-        ],
-        batch_size=1000,
-    )
+    _replace(TreeHouses, chunk, fresh, rows, "phase_year", HOUSE_FIELDS)
 
 
 def _recompute_progress(chunk: list[int], fresh: bool) -> None:
@@ -386,15 +394,7 @@ def _recompute_progress(chunk: list[int], fresh: bool) -> None:
     for r in _children_rows(TreeProgress, chunk, "month", PROGRESS_FIELDS):
         key = (r["unit__parent_id"], _as_date(r["month"]))
         _add(rows[key], {n: r[f"s_{n}"] for n in PROGRESS_FIELDS}, PROGRESS_FIELDS)
-    if not fresh:
-        TreeProgress.objects.filter(unit_id__in=chunk).delete()
-    TreeProgress.objects.bulk_create(
-        [
-            TreeProgress(unit_id=unit_id, month=month, **{n: values.get(n, 0) for n in PROGRESS_FIELDS})
-            for (unit_id, month), values in rows.items()
-        ],
-        batch_size=1000,
-    )
+    _replace(TreeProgress, chunk, fresh, rows, "month", PROGRESS_FIELDS)
 
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
@@ -407,16 +407,7 @@ def _recompute_money(chunk: list[int], fresh: bool) -> None:
         _add(rows[r["unit_id"]], r, MONEY_FIELDS)
     for r in _children_rows(TreeMoney, chunk, None, MONEY_FIELDS):
         _add(rows[r["unit__parent_id"]], {n: r[f"s_{n}"] for n in MONEY_FIELDS}, MONEY_FIELDS)
-    if not fresh:
-        TreeMoney.objects.filter(unit_id__in=chunk).delete()
-    TreeMoney.objects.bulk_create(
-        [
-            TreeMoney(unit_id=unit_id, **{n: values.get(n, 0) for n in MONEY_FIELDS})
-            for unit_id, values in rows.items()
-            if any(values.get(n) for n in MONEY_FIELDS)
-        ],
-        batch_size=1000,
-    )
+    _replace(TreeMoney, chunk, fresh, {(unit_id,): values for unit_id, values in rows.items()}, None, MONEY_FIELDS)
 
 
 def _recompute_month_money(chunk: list[int], fresh: bool) -> None:
@@ -426,15 +417,7 @@ def _recompute_month_money(chunk: list[int], fresh: bool) -> None:
     for r in _children_rows(TreeMonthMoney, chunk, "month", MONTH_MONEY_FIELDS):
         key = (r["unit__parent_id"], _as_date(r["month"]))
         _add(rows[key], {n: r[f"s_{n}"] for n in MONTH_MONEY_FIELDS}, MONTH_MONEY_FIELDS)
-    if not fresh:
-        TreeMonthMoney.objects.filter(unit_id__in=chunk).delete()
-    TreeMonthMoney.objects.bulk_create(
-        [
-            TreeMonthMoney(unit_id=unit_id, month=month, **{n: values.get(n, 0) for n in MONTH_MONEY_FIELDS})
-            for (unit_id, month), values in rows.items()
-        ],
-        batch_size=1000,
-    )
+    _replace(TreeMonthMoney, chunk, fresh, rows, "month", MONTH_MONEY_FIELDS)
 
 
 # --- Reads ---------------------------------------------------------------------------------------
