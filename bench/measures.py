@@ -350,17 +350,6 @@ def donor_search(term: str) -> None:
     qs.aggregate(n=Count("id"), total=Sum("amount"))
 
 
-def portal_search(term: str) -> None:
-    from django.core.paginator import Paginator
-
-    from chungtay.portal import public
-
-    qs = public.receipts(public.ReceiptFilters(query=term))
-    page = Paginator(qs, 20).get_page(1)
-    [public.receipt_row(r) for r in page.object_list]
-    public.receipts_total(qs)
-
-
 def measure_search(scale: Scale) -> list[dict]:
     terms = search_terms(40 if scale.name != "national" else 30)
     matched = [
