@@ -570,12 +570,6 @@ def receipts(filters: ReceiptFilters = ReceiptFilters()) -> QuerySet:
     return qs.annotate(public_name=_public_name()).order_by(*NEWEST_FIRST).values(*RECEIPT_FIELDS)
 
 
-def receipts_total(qs: QuerySet) -> dict[str, int]:
-    """Count and sum of every receipt of `qs`, exactly: reads them all (the page uses `receipt_page`)."""
-    totals = qs.order_by().aggregate(n=Count("id"), total=Coalesce(Sum("amount"), 0))
-    return {"count": totals["n"], "total": totals["total"]}
-
-
 @dataclass
 class ReceiptPage:
     """One page of the public ledger with the count and sum of everything the filters match.
