@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Dùng chung"
 
     def ready(self) -> None:
-        from . import choices
+        from . import choices, fonts  # noqa: F401 - fonts registers its deploy check
 
         choices.install()  # once every model class exists

@@ -14,7 +14,11 @@ def test_collectstatic_works_with_production_settings(tmp_path):
     env.pop("PYTEST_VERSION", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "staticfiles.json").exists()
