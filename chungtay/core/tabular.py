@@ -8,9 +8,9 @@ classifies every row below it, so each importer only has to map columns to field
 rows of kind "data". The user confirms (or corrects) the detected header in a mapping step, which
 is why `header_row`/`header_depth` can override the detection.
 
-Cell values are returned as read (text NFC-normalised and stripped); the `parse_*` helpers turn
-them into đồng, dates and years and raise `CellError` with a Vietnamese message the import
-preview can show next to the cell.
+Cell values are returned as read (text NFC-normalised and stripped, without the quote our own
+exports put before a formula character); the `parse_*` helpers turn them into đồng, dates and
+years and raise `CellError` with a Vietnamese message the import preview can show next to the cell.
 
 Pure Python (no Django) so it can be tested without a database.
 """
@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from chungtay.core import cells
 from chungtay.core.text import fold, nfc
 
 __all__ = [
@@ -420,8 +421,10 @@ class _Grid:
 
 
 def _clean_text(value: str) -> str | None:
-    # Zero-width spaces and stray BOMs come with text pasted from web pages and PDFs.
-    text = nfc(value.replace("\u200b", "").replace("\ufeff", ""))
+    # Zero-width spaces and stray BOMs come with text pasted from web pages and PDFs. The quote
+    # our own exports put before a formula character (cells.neutralise) goes again, so that a
+    # note "- đã khảo sát" exported as "'- đã khảo sát" imports back as it was.
+    text = nfc(cells.restore(value.replace("\u200b", "").replace("\ufeff", "")))
     return text or None
 
 

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce, Collate
 
-from chungtay.core import dates
+from chungtay.core import cells, dates
 from chungtay.orgunits.models import OrgUnit
 
 from .imports import note_column
@@ -72,12 +72,10 @@ def _stored_width(width: float) -> float:
 def export_households(households: QuerySet[Household], out: str | Path | IO[bytes], *, unit: OrgUnit, user: Any) -> int:
     """Write the households (any filtered queryset; it is re-ordered here) to `out`, a path or a
     binary file. Returns the number of households written."""
-    import xlsxwriter
-
     privacy = PrivacyScope(user)
     decisions = list(households.order_by().values_list("decision_number", "decision_date").distinct()[:2])
 
-    wb = xlsxwriter.Workbook(str(out) if isinstance(out, Path) else out, {"constant_memory": True})
+    wb = cells.workbook(out, {"constant_memory": True})
     ws = wb.add_worksheet("Danh sách")
     f = _Formats(wb)
     for i, width in enumerate(WIDTHS[:NCOLS]):
@@ -223,7 +221,7 @@ class _Formats:
 
 
 def _text(ws: Any, row: int, col: int, value: str, fmt: Any) -> None:
-    """Text stays text: write() would turn "=…" into a formula and "http://…" into a link."""
+    """Text stays text (cells.workbook also guards a leading "=", "+", "-", "@" with a quote)."""
     if value:
         ws.write_string(row, col, value, fmt)
     else:

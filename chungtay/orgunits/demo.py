@@ -16,6 +16,7 @@ from django.db import transaction
 
 from chungtay.accounts.models import User
 from chungtay.accounts.services import membership_add, user_create
+from chungtay.core import cells
 from chungtay.core.errors import DomainError
 
 from .imports import commit_unit_import, plan_unit_import
@@ -76,7 +77,7 @@ def demo_units_csv() -> str:
     source = UNITS_CSV.read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(source)))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = cells.csv_writer(out, lineterminator="\n")
     writer.writerow(["level", "kind", "name", "parent"])
     for row in rows:
         writer.writerow([row["level"], row["kind"], row["name"], row["parent"]])

@@ -6,7 +6,6 @@ the end (docs/open-data.md). Every row comes from the public selector layer.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -16,6 +15,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from chungtay.core import cells
 
 from . import public
 
@@ -133,9 +134,10 @@ def _cell(value: Any) -> Any:
 
 
 def csv_chunks(dataset: Dataset) -> Iterator[str]:
-    """UTF-8 with a BOM so Excel opens Vietnamese text correctly; one header row, then the data."""
+    """UTF-8 with a BOM so Excel opens Vietnamese text correctly; one header row, then the data.
+    Text that a spreadsheet would take for a formula gets a leading quote (cells.neutralise)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = cells.csv_writer(buffer)
     yield "\ufeff"
     writer.writerow(dataset.names)
     for row in dataset.rows():
@@ -148,6 +150,7 @@ def csv_chunks(dataset: Dataset) -> Iterator[str]:
 
 
 def json_chunks(dataset: Dataset) -> Iterator[str]:
+    """JSON is not opened as a spreadsheet: values go out exactly as stored, with no formula guard."""
     head = {
         "dataset": dataset.slug,
         "schema_version": SCHEMA_VERSION,

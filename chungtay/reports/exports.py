@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
-from chungtay.core import dates
+from chungtay.core import cells, dates
 from chungtay.housing.models import DONE_STATUSES, Category, Household, Status, SupportKind
 from chungtay.orgunits.models import Level, OrgUnit
 
@@ -28,9 +28,7 @@ LEVEL_LABELS = dict(Level.choices)
 
 
 def _workbook(path: Path) -> Any:
-    import xlsxwriter
-
-    return xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    return cells.workbook(path, {"constant_memory": True, "strings_to_numbers": False})
 
 
 class _Sheet:

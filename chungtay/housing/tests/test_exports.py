@@ -63,6 +63,11 @@ def export(user, unit, households=None) -> bytes:
     return out.getvalue()
 
 
+def guarded(text: str) -> str:
+    """A note starting with "=" is written with a quote in front, so Excel shows it as text."""
+    return "'" + text if text.startswith("=") else text
+
+
 def expected_rows(*, private_sections: set[str], subtitle: str) -> list[list]:
     """The whole sheet, row by row, as openpyxl reads it back."""
 
@@ -101,7 +106,7 @@ def expected_rows(*, private_sections: set[str], subtitle: str) -> list[list]:
                 str(genders[gender]) if gender else None, (cid or None) if private else None, AREA_NAMES[area],
                 *["x" if category == c else None for c in categories],
                 *["x" if kind == k else None for k in (NEW, REPAIR)],
-                phase, amount, code, note or reason or None,
+                phase, amount, code, guarded(note or reason) or None,
             ])  # fmt: skip
             subtotal += amount
         rows.append(line(B=f"Cộng {roman}", O=subtotal))
