@@ -1,22 +1,27 @@
 """Criteria computed from the system's own data (kind "computed", `Criterion.metric_key`).
 
-Each metric is `fn(unit, movement, max_points) -> MetricValue`: the value (a share 0..1 or a count),
-the points it earns out of the criterion's maximum, and a Vietnamese explanation with the figures,
-so the unit and the reviewer see exactly where a score comes from. Each runs a fixed number of
-queries over the unit's subtree (one `path LIKE 'prefix%'` filter), whatever its size.
+Each metric is `fn(unit, movement, max_points, *, as_of) -> MetricValue`: the value (a share 0..1 or
+a count), the points it earns out of the criterion's maximum, and a Vietnamese explanation with the
+figures, so the unit and the reviewer see exactly where a score comes from. Each runs a fixed number
+of queries over the unit's subtree (one `path LIKE 'prefix%'` filter), whatever its size.
+
+`as_of` is the day the figures are taken on; the caller names it (the assessment uses the day it is
+computed, never later than the movement's end: `assessment_as_of`), so a score depends on the data and
+that day, not on the day the code happens to run.
 
 The rules (documented in docs/huong-dan/danh-gia-khen-thuong.md):
 - housing_completion_vs_phase (3.2.2c): households of the movement's year in the approved list
   (not withdrawn) that are completed or handed over; points = max × share. No household scheduled
   for the year → full points.
 - complaints_and_fund_rules (3.2.2a): every complaint or denunciation received in the year in the
-  subtree takes 25% of the maximum, every one still open past its due date 25% more, and every bank
+  subtree by the as-of day takes 25% of the maximum, every one still open past its due date on that
+  day 25% more, and every bank
   statement line of the subtree's funds still waiting to be reconciled 10%; never below zero.
 - non_state_share (3.2.2b): the share of the funding plan of the year's households that comes from
   sources other than the state budget and the household's own share (the Front's fund, sponsors,
   other programmes combined in); the target is 30%: points = max × min(1, share / 30%).
 - obligations_on_time (3.2.1d): the unit's own obligations in the movement that fell due by the
-  evaluation day (self-assessment itself excluded, excused ones not counted), reported in the
+  as-of day (self-assessment itself excluded, excused ones not counted), reported in the
   system by their due date; points = max × share.
 - activity_count: the movement's activities recorded by the unit and its subtree; the target is 5:
   points = max × min(1, n / 5).
@@ -32,7 +37,6 @@ from typing import Any
 
 from django.db.models import Count, F, Q, Sum
 
-from chungtay.core.dates import today
 from chungtay.core.money import format_vnd
 
 ZERO = Decimal(0)
@@ -68,7 +72,13 @@ def movement_year(movement: Any) -> int:
     return movement.ends_on.year
 
 
-def housing_completion_vs_phase(unit: Any, movement: Any, max_points: Decimal) -> MetricValue:
+def assessment_as_of(movement: Any, on: dt.date) -> dt.date:
+    """The day an assessment's figures are taken on: the day they are computed (`on`), but no later
+    than the movement's end: a refresh after the period does not count what fell due after it."""
+    return min(on, movement.ends_on)
+
+
+def housing_completion_vs_phase(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
     from chungtay.housing.models import DONE_STATUSES, Household, Status
 
     year = movement_year(movement)
@@ -87,17 +97,17 @@ def housing_completion_vs_phase(unit: Any, movement: Any, max_points: Decimal) -
     )
 
 
-def complaints_and_fund_rules(unit: Any, movement: Any, max_points: Decimal) -> MetricValue:
+def complaints_and_fund_rules(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
     from chungtay.funds.models import MatchStatus, StatementLine
     from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind
 
     year = movement_year(movement)
-    on = today()
     counts = Complaint.objects.filter(
         origin_unit__path__startswith=unit.path,
         received_on__year=year,
+        received_on__lte=as_of,
         kind__in=[ComplaintKind.COMPLAINT, ComplaintKind.DENUNCIATION],
-    ).aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(status__in=OPEN_COMPLAINT, due_on__lt=on)))
+    ).aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(status__in=OPEN_COMPLAINT, due_on__lt=as_of)))
     unreconciled = StatementLine.objects.filter(
         fund__unit__path__startswith=unit.path, status=MatchStatus.UNMATCHED
     ).count()
@@ -116,7 +126,7 @@ def complaints_and_fund_rules(unit: Any, movement: Any, max_points: Decimal) -> 
     return MetricValue(Decimal(total + overdue), points, text, detail)
 
 
-def non_state_share(unit: Any, movement: Any, max_points: Decimal) -> MetricValue:
+def non_state_share(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
     from chungtay.housing.models import FundingPlanLine, FundingSource, Status
 
     year = movement_year(movement)
@@ -143,12 +153,11 @@ def non_state_share(unit: Any, movement: Any, max_points: Decimal) -> MetricValu
     return MetricValue(share, points, text, detail)
 
 
-def obligations_on_time(unit: Any, movement: Any, max_points: Decimal, *, on: dt.date | None = None) -> MetricValue:
+def obligations_on_time(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
     from chungtay.campaigns.models import MilestoneKind, Obligation
 
-    on = on or today()
     counts = (
-        Obligation.objects.filter(milestone__movement=movement, unit=unit, due_on__lte=on, excused_reason="")
+        Obligation.objects.filter(milestone__movement=movement, unit=unit, due_on__lte=as_of, excused_reason="")
         .exclude(milestone__kind__in=[MilestoneKind.SELF_ASSESSMENT, MilestoneKind.FINAL_REVIEW])
         .aggregate(due=Count("pk"), on_time=Count("pk", filter=Q(fulfilled_at__date__lte=F("due_on"))))
     )
@@ -161,7 +170,7 @@ def obligations_on_time(unit: Any, movement: Any, max_points: Decimal, *, on: dt
     return MetricValue(share, q2(max_points * share), text, detail)
 
 
-def activity_count(unit: Any, movement: Any, max_points: Decimal) -> MetricValue:
+def activity_count(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
     from chungtay.campaigns.models import Activity
 
     n = Activity.objects.filter(movement=movement, unit__path__startswith=unit.path).count()
@@ -180,10 +189,10 @@ METRICS: dict[str, Callable[..., MetricValue]] = {
 }
 
 
-def compute(metric_key: str, unit: Any, movement: Any, max_points: Decimal) -> MetricValue:
+def compute(metric_key: str, unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
     fn = METRICS.get(metric_key)
     if fn is None:
         return MetricValue(None, ZERO, f"Chưa có cách tính cho chỉ số “{metric_key}”.", {})
-    result = fn(unit, movement, max_points)
+    result = fn(unit, movement, max_points, as_of=as_of)
     result.points = min(max_points, max(ZERO, result.points))
     return result

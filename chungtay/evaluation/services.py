@@ -171,28 +171,35 @@ def assessment_open(*, actor: Any, participation: Participation) -> Assessment:
         assessment.save()
         for criterion in criteria:  # one by one, not bulk_create, so that each line's creation is audited
             AssessmentLine.objects.create(assessment=assessment, criterion=criterion)
-        _refresh_computed(assessment)
+        _refresh_computed(assessment, on=timezone.localdate(_now()))
     _save(assessment, actor)
     return assessment
 
 
-def _refresh_computed(assessment: Assessment) -> None:
+def _refresh_computed(assessment: Assessment, *, on: dt.date) -> None:
+    """Computed lines from the data as of `on` (the day of the refresh), capped at the movement's end."""
     unit, movement = assessment.participation.unit, assessment.participation.movement
+    as_of = metrics.assessment_as_of(movement, on)
     for line in _lines(assessment).filter(criterion__kind=CriterionKind.COMPUTED):
-        result = metrics.compute(line.criterion.metric_key, unit, movement, line.criterion.max_points)
+        result = metrics.compute(line.criterion.metric_key, unit, movement, line.criterion.max_points, as_of=as_of)
         line.computed_value = result.value
-        line.computed_detail = {**result.detail, "explanation": result.explanation, "points": str(result.points)}
+        line.computed_detail = {
+            **result.detail,
+            "explanation": result.explanation,
+            "points": str(result.points),
+            "as_of": as_of.isoformat(),
+        }
         line.self_score = result.points
         line.save(update_fields=["computed_value", "computed_detail", "self_score"])
 
 
 @transaction.atomic
-def assessment_refresh(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_refresh(*, actor: Any, assessment: Assessment, now: dt.datetime | None = None) -> Assessment:
     if assessment.status not in EDITABLE_BY_UNIT:
         raise DomainError("Bản tự đánh giá đã nộp: không cập nhật lại số liệu.")
     _ensure_unlocked(assessment)
     with as_actor(actor):
-        _refresh_computed(assessment)
+        _refresh_computed(assessment, on=timezone.localdate(now or _now()))
     _save(assessment, actor)
     return assessment
 
@@ -247,12 +254,12 @@ def assessment_submit(*, actor: Any, assessment: Assessment, now: dt.datetime | 
     if assessment.status not in EDITABLE_BY_UNIT:
         raise DomainError("Bản tự đánh giá đã được nộp.")
     _ensure_unlocked(assessment)
+    now = now or _now()
     with as_actor(actor):
-        _refresh_computed(assessment)
+        _refresh_computed(assessment, on=timezone.localdate(now))
     missing = [ln.criterion.code for ln in _lines(assessment) if ln.self_score is None]
     if missing:
         raise DomainError("Chưa tự chấm điểm tiêu chí: " + ", ".join(missing) + ".")
-    now = now or _now()
     first_submission = assessment.submitted_at is None
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = now

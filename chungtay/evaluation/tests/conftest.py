@@ -1,18 +1,21 @@
 """A launched movement on the shared test tree with the commune criteria of 199/KH-MTTQ-BTT
 (reviewed, computed, yes/no, bonus and penalty lines), and helpers to take a unit through
-self-assessment and review."""
+self-assessment and review.
+
+These tests live on a fixed day, TODAY, and the clock is moved there (time-machine): "the year's
+phase", "overdue" and "late" then come out the same whatever day the suite runs on."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from chungtay.campaigns import services as campaigns
 from chungtay.campaigns.models import CriterionKind, MilestoneKind, Movement, Participation
-from chungtay.core.dates import today
 from chungtay.evaluation import services
 from chungtay.evaluation.models import Assessment
 from chungtay.orgunits.models import Level
@@ -33,8 +36,17 @@ CRITERIA = [
 ]
 
 
+TODAY = dt.date(2024, 10, 15)  # the movement runs 2024-07-07 → 2024-11-14, all within one year
+
+
 def day(offset: int) -> dt.date:
-    return today() + dt.timedelta(days=offset)
+    return TODAY + dt.timedelta(days=offset)
+
+
+@pytest.fixture(autouse=True)
+def on_fixed_day(time_machine):
+    # tick=True: the clock runs on from 09:00, so timestamps still order the way they were written.
+    time_machine.move_to(dt.datetime.combine(TODAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 
 
 @pytest.fixture(autouse=True)
