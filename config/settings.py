@@ -7,6 +7,7 @@ works with `make run`; production sets DJANGO_SECRET_KEY, DATABASE_URL and DJANG
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
@@ -216,16 +217,23 @@ if os.environ.get("PYTEST_VERSION"):
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Tokens are knox's (hashed, expiring); a session counts only once it has passed the second
+    # factor where one is needed, and the exception handler then says so in a 403 (issue 15).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "chungtay.api.authentication.ApiTokenAuthentication",
+        "chungtay.api.authentication.TwoFactorSessionAuthentication",
     ],
+    "EXCEPTION_HANDLER": "chungtay.api.authentication.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "60/minute")},
 }
+# API tokens (django-rest-knox): stored as SHA-512 digests, several per user, each expiring.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": "Token"}
 SPECTACULAR_SETTINGS = {
     # Swagger UI from the installed sidecar package, not a CDN: works offline and under our CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -265,7 +273,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "reports.stalefigures",
     "django_tasks_database",
 )
-AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login", "digest", "token_key")  # API token secrets
 # Private fields of households are masked in the audit log too (it is read by inspectors).
 AUDITLOG_MASK_TRACKING_FIELDS = (
     "citizen_id",

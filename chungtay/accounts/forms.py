@@ -50,3 +50,7 @@ class MembershipForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["role"].choices = [(r, lbl) for r, lbl in Role.choices if r in roles]  # type: ignore[attr-defined]
+
+
+class ApiTokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Tên token (để nhận ra, ví dụ “máy chủ báo cáo”)"), max_length=100, required=False)

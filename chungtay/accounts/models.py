@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 from chungtay.core.text import fold
 
@@ -29,3 +31,25 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+
+class ApiToken(AbstractAuthToken):
+    """A REST API token (django-rest-knox, settings.KNOX_TOKEN_MODEL). Only the SHA-512 digest of the
+    token is stored; it expires after settings.API_TOKEN_DAYS; a user may hold several (one per script
+    or machine) and revokes them on the profile page. Made by accounts.services.token_issue."""
+
+    # An id to name a token in URLs and the audit log; knox still looks tokens up by digest.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("Tên"), max_length=100, blank=True)
+    last_used = models.DateTimeField(_("Dùng lần cuối"), null=True, blank=True)
+    # Issued after a TOTP code. A token without it stops working once its user comes to need the
+    # second factor (a new role, or REQUIRE_2FA turned on), so a password alone never outlives that.
+    second_factor = models.BooleanField(_("Cấp sau xác thực hai lớp"), default=False)
+
+    class Meta:
+        verbose_name = _("Token API")
+        verbose_name_plural = _("Token API")
+
+    def __str__(self) -> str:
+        return f"{self.name or 'Token API'} ({self.user})"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +15,7 @@ from chungtay.core.errors import DomainError
 from chungtay.core.text import nfc
 from chungtay.orgunits.models import Membership, OrgUnit, Role
 
-from .models import User
+from .models import ApiToken, User
 
 
 def grantable_roles(actor: User) -> list[str]:
@@ -79,3 +82,29 @@ def membership_remove(*, actor: User | None, membership: Membership) -> None:
         raise DomainError("Không thể tự gỡ quyền quản lý của chính mình.")
     with as_actor(actor):
         membership.delete()
+
+
+# --- API tokens (issue 15) -------------------------------------------------------------------
+@transaction.atomic
+def token_issue(*, user: User, second_factor: bool, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token for `user`, valid settings.API_TOKEN_DAYS days; returns it and its secret.
+
+    The secret is shown once and never stored (knox keeps its digest). The caller has established
+    the user: a session past the second factor where one is needed, or password plus TOTP code, and
+    says whether a code was part of it (`second_factor`)."""
+    with as_actor(user):
+        return ApiToken.objects.create(
+            user=user,
+            expiry=timedelta(days=settings.API_TOKEN_DAYS),
+            name=nfc(name.strip())[:100],
+            second_factor=second_factor,
+        )
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: ApiToken) -> None:
+    """Delete one of the actor's own tokens; the audit log records who and which (not the secret)."""
+    if token.user_id != actor.pk:
+        raise DomainError("Chỉ thu hồi được token của chính mình.")
+    with as_actor(actor):
+        token.delete()

@@ -12,16 +12,19 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from chungtay.core.access import user_roles
+from chungtay.core.access import rule_for, user_roles
 from chungtay.core.forms import StyledFormMixin
 
 ALLOWED_WHILE_UNVERIFIED = {"accounts:otp_setup", "accounts:otp_verify", "accounts:logout", "set_language", "healthz"}
+API_UNVERIFIED_DETAIL = (
+    "Phiên đăng nhập chưa qua bước xác thực hai lớp: hãy nhập mã từ ứng dụng xác thực trên trang web rồi thử lại."
+)
 
 
 def needs_second_factor(user: Any) -> bool:
@@ -42,10 +45,22 @@ class RequireTwoFactorMiddleware:
         if not needs_second_factor(user) or user.is_verified():  # type: ignore[union-attr]
             return None
         name = request.resolver_match.view_name if request.resolver_match else ""
-        if name in ALLOWED_WHILE_UNVERIFIED or name.startswith("api:"):
+        if name in ALLOWED_WHILE_UNVERIFIED:
             return None
+        if name.startswith("api:"):
+            return _api_while_unverified(request, name)
         has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         return redirect("accounts:otp_verify" if has_device else "accounts:otp_setup")
+
+
+def _api_while_unverified(request: HttpRequest, name: str) -> HttpResponse | None:
+    """API calls get JSON, never the code page. Public endpoints answer as they would anyone; a call
+    carrying its own credentials (a token) is judged by DRF on those alone; any other call is refused
+    here, as chungtay.api.authentication refuses it inside DRF too."""
+    rule = rule_for(name)
+    if (rule is not None and rule.kind == "public") or "Authorization" in request.headers:
+        return None
+    return JsonResponse({"detail": API_UNVERIFIED_DETAIL}, status=403)
 
 
 class CodeForm(StyledFormMixin, forms.Form):

@@ -31,6 +31,8 @@ urlpatterns = [
     ),
     path("dat-lai/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("ho-so/", views.profile, name="profile"),
+    path("ho-so/token/", views.token_create, name="token_create"),
+    path("ho-so/token/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
     path("xac-thuc/bat/", twofactor.otp_setup, name="otp_setup"),
     path("xac-thuc/", twofactor.otp_verify, name="otp_verify"),
     path("nguoi-dung/", views.user_list, name="user_list"),

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chungtay.core.access import scope_q
@@ -15,8 +18,9 @@ from chungtay.orgunits.models import Membership
 from chungtay.orgunits.selectors import units_for
 
 from . import services
-from .forms import MembershipForm, UserCreateForm
-from .models import User
+from .forms import ApiTokenForm, MembershipForm, UserCreateForm
+from .models import ApiToken, User
+from .twofactor import needs_second_factor
 
 
 def _managed_users(request: AuthedRequest):  # type: ignore[no-untyped-def]
@@ -27,8 +31,42 @@ def _managed_users(request: AuthedRequest):  # type: ignore[no-untyped-def]
 
 
 def profile(request: AuthedRequest) -> HttpResponse:
+    return _profile_page(request, ApiTokenForm())
+
+
+def _profile_page(request: AuthedRequest, form: ApiTokenForm, new_token: str = "") -> HttpResponse:
     memberships = request.user.memberships.select_related("unit").order_by("unit__path")
-    return render(request, "accounts/profile.html", {"memberships": memberships})
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created")
+    context = {
+        "memberships": memberships,
+        "tokens": tokens,
+        "token_form": form,
+        "new_token": new_token,
+        "token_days": settings.API_TOKEN_DAYS,
+        "now": timezone.now(),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@require_POST
+def token_create(request: AuthedRequest) -> HttpResponse:
+    """A new API token, shown once on the page that answers (never put in the session or a message)."""
+    verified = request.user.is_verified()  # type: ignore[attr-defined]
+    if needs_second_factor(request.user) and not verified:
+        raise PermissionDenied  # RequireTwoFactorMiddleware sends such sessions to the code page first
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, form)
+    _, secret = services.token_issue(user=request.user, second_factor=verified, name=form.cleaned_data["name"])
+    return _profile_page(request, ApiTokenForm(), new_token=secret)
+
+
+@require_POST
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Đã thu hồi token “{token.name or 'Token API'}”.")
+    return redirect("accounts:profile")
 
 
 def user_list(request: AuthedRequest) -> HttpResponse:

@@ -282,3 +282,26 @@ class ReceiptSerializer(serializers.Serializer):
             "designated_household": instance.designated_household.code if instance.designated_household_id else "",
             "memo": instance.memo,
         }
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label="Tên đăng nhập")
+    password = serializers.CharField(label="Mật khẩu", style={"input_type": "password"}, trim_whitespace=False)
+    code = serializers.CharField(
+        label="Mã xác thực",
+        required=False,
+        allow_blank=True,
+        help_text="6 chữ số trên ứng dụng xác thực; bắt buộc với tài khoản cần xác thực hai lớp.",
+    )
+    name = serializers.CharField(
+        label="Tên token",
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Để nhận ra token trên trang hồ sơ.",
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Gửi kèm mỗi yêu cầu: `Authorization: Token <token>`. Chỉ hiện một lần.")
+    expiry = serializers.DateTimeField()

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -18,6 +19,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from chungtay.accounts import services as accounts_services
+from chungtay.accounts.twofactor import needs_second_factor
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.funds import services as funds_services
@@ -208,14 +211,50 @@ class PublicProgressViewSet(PublicMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
-class TokenView(ObtainAuthToken):
-    """POST username and password, get the token to send as `Authorization: Token <token>`."""
+class TokenView(APIView):
+    """POST username and password, and a TOTP `code` for the roles that sign in with one; get a token to
+    send as `Authorization: Token <token>`, valid settings.API_TOKEN_DAYS days (issue 15)."""
 
+    authentication_classes = []  # the password (and code) is the proof, not a session or another token
+    permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
 
-    @extend_schema(summary="Lấy token bằng tên đăng nhập và mật khẩu")
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+    @extend_schema(
+        summary="Lấy token bằng tên đăng nhập, mật khẩu và mã xác thực hai lớp (nếu tài khoản cần)",
+        request=s.TokenRequestSerializer,
+        responses=s.TokenSerializer,
+    )
+    def post(self, request: Request) -> Response:
+        query = s.TokenRequestSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        user = authenticate(request, username=data["username"], password=data["password"])
+        if user is None:
+            raise serializers.ValidationError({"non_field_errors": ["Tên đăng nhập hoặc mật khẩu không đúng."]})
+        second_factor = needs_second_factor(user)
+        if second_factor:
+            _check_totp(user, data.get("code", ""))
+        token, secret = accounts_services.token_issue(
+            user=user, second_factor=second_factor, name=data.get("name") or "Token API"
+        )
+        return Response(s.TokenSerializer({"token": secret, "expiry": token.expiry}).data)
+
+
+def _check_totp(user: Any, code: str) -> None:
+    """The code, checked with django-otp's own back-off: each wrong code makes the device wait longer."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        message = "Tài khoản này cần xác thực hai lớp: hãy đăng nhập trên trang web để bật ứng dụng xác thực trước."
+        raise serializers.ValidationError({"code": [message]})
+    if not code:
+        message = "Tài khoản này cần mã xác thực hai lớp: gửi thêm trường code (6 chữ số trên ứng dụng xác thực)."
+        raise serializers.ValidationError({"code": [message]})
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        message = "Đã nhập sai mã nhiều lần liên tiếp; hãy chờ một lúc rồi thử lại với mã mới."
+        raise serializers.ValidationError({"code": [message]})
+    if not device.verify_token(code):  # a refusal counts towards the back-off (throttle_increment)
+        raise serializers.ValidationError({"code": ["Mã xác thực không đúng hoặc đã hết hạn."]})
 
 
 # --- Staff: token or session, scoped like the pages --------------------------------------------

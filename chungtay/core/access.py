@@ -155,6 +155,8 @@ URL_RULES: dict[str, Rule] = {
     "accounts:password_change": LOGIN,
     "accounts:password_change_done": LOGIN,
     "accounts:profile": LOGIN,
+    "accounts:token_create": LOGIN,  # own API tokens; a session needing 2FA must have passed it
+    "accounts:token_revoke": LOGIN,  # own tokens only (the view looks them up by user)
     "accounts:otp_setup": LOGIN,
     "accounts:otp_verify": LOGIN,
     "accounts:user_list": needs("users.manage"),

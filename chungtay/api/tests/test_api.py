@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from chungtay.accounts.services import token_issue
 from chungtay.funds.models import Receipt
 from chungtay.housing.models import Household, ProgressUpdate
 from chungtay.portal.tests.conftest import SENTINELS
@@ -24,7 +24,7 @@ def _clear_throttle():
 
 def api_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user, second_factor=True)[1]}")
     return client
 
 
@@ -48,7 +48,9 @@ def test_a_token_is_issued_for_a_username_and_password(people):
     client = APIClient()
     response = client.post(reverse("api:token"), {"username": "staff_a", "password": PASSWORD})
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=people.commune_a_staff).key
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert client.get(reverse("api:household-list")).status_code == 200
+    client.credentials()
     assert client.post(reverse("api:token"), {"username": "staff_a", "password": "sai"}).status_code == 400
     assert client.get(reverse("api:token")).status_code == 405
 

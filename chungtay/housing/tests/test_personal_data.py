@@ -115,10 +115,10 @@ def test_the_command_exports_and_erases(household, capsys):
 
 
 def test_private_fields_read_through_the_api_are_logged_too(client, people, household):
-    from rest_framework.authtoken.models import Token
+    from chungtay.accounts.services import token_issue
 
-    token = Token.objects.create(user=people.inspector)
-    response = client.get(f"/api/households/{household.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = token_issue(user=people.inspector, second_factor=False)
+    response = client.get(f"/api/households/{household.pk}/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200 and response.json()["citizen_id"] == "049123456789"
     assert PrivateDataAccess.objects.filter(
         user=people.inspector, household=household, path__startswith="/api/"
