@@ -7,19 +7,26 @@ answer; everything else redirects there.
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chungtay.core.access import rule_for, user_roles
 from chungtay.core.forms import StyledFormMixin
+from chungtay.core.redirects import safe_next
 
 ALLOWED_WHILE_UNVERIFIED = {"accounts:otp_setup", "accounts:otp_verify", "accounts:logout", "set_language", "healthz"}
 API_UNVERIFIED_DETAIL = (
@@ -80,13 +87,14 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         device = TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=False)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        if _code_accepted(request, device, form):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, "Đã bật xác thực hai lớp.")
             return redirect("dashboard")
-        form.add_error("code", "Mã không đúng hoặc đã hết hạn; hãy nhập mã mới trên ứng dụng.")
+        if getattr(request, "axes_locked_out", False):
+            return _sign_out_locked(request)
     import segno
 
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
@@ -100,8 +108,63 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp_setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        if _code_accepted(request, device, form):
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "dashboard")
-        form.add_error("code", "Mã không đúng hoặc đã hết hạn.")
+            return redirect(safe_next(request, "dashboard"))
+        if getattr(request, "axes_locked_out", False):
+            return _sign_out_locked(request)
     return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+def _code_accepted(request: HttpRequest, device: TOTPDevice, form: CodeForm) -> bool:
+    """Whether the form's code signs the user in; if not, the form carries the reason.
+
+    A refused code counts twice. Towards the device's back-off (django-otp's ThrottlingMixin: after n
+    refusals in a row the next code is only checked OTP_TOTP_THROTTLE_FACTOR * 2**(n-1) seconds
+    later), and towards the account lockout as a failed sign-in: django-axes hears Django's
+    `user_login_failed` exactly as for a wrong password, so AXES_FAILURE_LIMIT wrong passwords and
+    codes together lock the account (and set `request.axes_locked_out`).
+    """
+    credentials = {"username": request.user.get_username()}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        # Locked from another session or tab since this one passed the password step.
+        request.axes_locked_out = True  # type: ignore[attr-defined]
+        return False
+    allowed, _ = device.verify_is_allowed()
+    if allowed and device.verify_token(form.cleaned_data["code"]):
+        return True
+    if not allowed:
+        # Not checked, yet still a guess: counted, so a burst of guesses cannot hide inside the wait.
+        device.throttle_increment()
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    wait = _throttle_wait(device)
+    if allowed:
+        message = "Mã không đúng hoặc đã hết hạn."
+    else:
+        message = "Bạn đã nhập sai mã nhiều lần liên tiếp nên mã vừa nhập chưa được kiểm tra."
+    if wait:
+        message += f" Hãy chờ {wait} rồi nhập mã mới."
+    form.add_error("code", message)
+    return False
+
+
+def _throttle_wait(device: TOTPDevice) -> str:
+    """How long until the device checks codes again, in Vietnamese ("" when it does now)."""
+    allowed, info = device.verify_is_allowed()
+    until = None if allowed else (info or {}).get("locked_until")
+    if until is None:
+        return ""
+    seconds = max(1, math.ceil((until - timezone.now()) / timedelta(seconds=1)))
+    for unit, size in (("ngày", 86400), ("giờ", 3600), ("phút", 60)):
+        if seconds >= 2 * size:
+            return f"{math.ceil(seconds / size)} {unit}"
+    return f"{seconds} giây"
+
+
+def _sign_out_locked(request: HttpRequest) -> HttpResponse:
+    """End the half-signed-in session of a user axes has just locked out, as a password lockout leaves none.
+
+    AxesMiddleware turns the response into the lockout page (429), the same page a locked password gets.
+    """
+    logout(request)
+    return redirect("accounts:login")

@@ -18,6 +18,7 @@ from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
+from chungtay.core.redirects import safe_url
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import top_units_for
 
@@ -102,8 +103,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     services.notification_mark_read(user=request.user, notification=notification)  # type: ignore[arg-type]
-    if request.POST.get("mo") and notification.url.startswith("/"):
-        return redirect(notification.url)
+    if request.POST.get("mo"):
+        # Stored links are our own paths, but "//host" also starts with "/": check like any other target.
+        return redirect(safe_url(request, notification.url, "reports:notifications"))
     return redirect("reports:notifications")
 
 
