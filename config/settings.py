@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # One user action, one transaction: a refused POST/PUT/PATCH/DELETE writes nothing. Inside the
+    # session and messages middleware, so a refusal's message is still kept (chungtay/core/transactions.py).
+    "chungtay.core.transactions.AtomicActionMiddleware",
     # Every URL must be mapped to a rule in chungtay/core/access.py; unmapped views are refused.
     "chungtay.core.access.AccessMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.

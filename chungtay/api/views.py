@@ -413,13 +413,10 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         if data.get("designation") == Designation.HOUSEHOLD and data.get("designated_household"):
             household = Household.objects.filter(code=data["designated_household"]).only("id", "area").first()
         try:
-            donor = funds_services.donor_find_or_create(
-                unit=fund.unit, name=data["donor_name"], kind=data["donor_kind"], anonymous=data["anonymous"]
-            )
             receipt = funds_services.receipt_record(
                 actor=request.user,  # type: ignore[arg-type]
                 fund=fund,
-                donor=donor,
+                donor=funds_services.DonorRef(data["donor_name"], data["donor_kind"], data["anonymous"]),
                 amount=data["amount"],
                 received_on=data["received_on"],
                 channel=data["channel"],

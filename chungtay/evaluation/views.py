@@ -17,6 +17,7 @@ from chungtay.campaigns.selectors import movement_or_404, movements_for, partici
 from chungtay.core.access import has_perm, root_units_for, visible_to
 from chungtay.core.documents import documents_for, documents_for_many
 from chungtay.core.errors import DomainError
+from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
 
@@ -160,6 +161,7 @@ def self_assess(request: AuthedRequest, movement_pk: int, unit_pk: int) -> HttpR
     try:
         assessment = services.assessment_open(actor=request.user, participation=participation)
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
         return redirect("evaluation:board", movement_pk=movement.pk)
     error_field = None
@@ -181,6 +183,7 @@ def self_assess(request: AuthedRequest, movement_pk: int, unit_pk: int) -> HttpR
                 messages.success(request, "Đã lưu bản tự chấm.")
             return redirect("evaluation:self_assess", movement_pk=movement.pk, unit_pk=unit_pk)
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
             error_field = exc.field
     assessment.refresh_from_db()
@@ -233,6 +236,7 @@ def evidence_upload(request: AuthedRequest, line_pk: int) -> HttpResponse:
             kind=form.cleaned_data["kind"],
         )  # fmt: skip
     except DomainError as exc:
+        refuse()
         messages.error(request, f"Tiêu chí {line.criterion.code}: {exc.message}")
     else:
         messages.success(request, f"Đã thêm minh chứng cho tiêu chí {line.criterion.code}.")
@@ -280,6 +284,7 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, "Đã lưu điểm thẩm định.")
             return redirect("evaluation:review", pk=assessment.pk)
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
             error_field = exc.field
     assessment.refresh_from_db()
@@ -310,6 +315,7 @@ def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
             raise DomainError("Cần ghi nội dung đơn vị phải bổ sung, chỉnh sửa.")
         services.assessment_return(actor=request.user, assessment=assessment, comment=form.cleaned_data["comment"])
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
         return redirect("evaluation:review", pk=assessment.pk)
     messages.success(request, f"Đã trả lại bản tự đánh giá của {assessment.participation.unit.title}.")
@@ -351,6 +357,7 @@ def setup(request: AuthedRequest, movement_pk: int) -> HttpResponse:
                     messages.success(request, "Đã lập cụm thi đua.")
                     return redirect("evaluation:setup", movement_pk=movement.pk)
         except DomainError as exc:
+            refuse()
             form = {"settings": settings_form, "band": band_form, "group": group_form}[which or "settings"]
             _form_error(form, exc)
     return render(
@@ -380,6 +387,7 @@ def band_delete(request: AuthedRequest, movement_pk: int, pk: int) -> HttpRespon
         services.band_delete(actor=request.user, band=band)
         messages.success(request, f"Đã xóa xếp loại “{band.name}”.")
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     return redirect("evaluation:setup", movement_pk=movement.pk)
 
@@ -433,6 +441,7 @@ def cross_review(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
             messages.success(request, f"Đã ghi kết quả chấm chéo {assessment.participation.unit.title}.")
             return redirect("evaluation:cross_list", movement_pk=movement.pk)
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
     scores = existing.scores if existing else {}
     for line in lines:
@@ -486,6 +495,7 @@ def ranking_approve(request: AuthedRequest, movement_pk: int) -> HttpResponse:
         services.ranking_approve(actor=request.user, movement=movement, level=level, note=request.POST.get("note", ""))
         messages.success(request, "Đã phê duyệt kết quả xếp hạng. Điểm đã được khóa.")
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     return redirect(f"{_url('evaluation:ranking', movement.pk)}?cap={level}")
 
@@ -548,6 +558,7 @@ def award_form_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             services.award_form_create(actor=request.user, movement=movement, **form.cleaned_data)
             messages.success(request, f"Đã thêm hình thức “{form.cleaned_data['name']}”.")
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
     else:
         _form_messages(request, form)
@@ -563,6 +574,7 @@ def proposal_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             p = services.proposal_add(actor=request.user, **form.cleaned_data)
             messages.success(request, f"Đã đề nghị {p.award_form.name} cho {p.nominee}.")
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
     else:
         _form_messages(request, form)
@@ -578,6 +590,7 @@ def proposal_from_ranking(request: AuthedRequest, movement_pk: int) -> HttpRespo
             created = services.proposals_from_ranking(actor=request.user, **form.cleaned_data)
             messages.success(request, f"Đã đề nghị {len(created)} đơn vị: " + ", ".join(p.nominee for p in created))
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
     else:
         _form_messages(request, form)
@@ -592,6 +605,7 @@ def proposal_remove(request: AuthedRequest, pk: int) -> HttpResponse:
         services.proposal_remove(actor=request.user, proposal=proposal)
         messages.success(request, "Đã rút đề nghị.")
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     return redirect("evaluation:awards", movement_pk=movement.pk)
 
@@ -605,6 +619,7 @@ def meeting_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             meeting = services.meeting_create(actor=request.user, movement=movement, **form.cleaned_data)
             return redirect("evaluation:meeting_detail", pk=meeting.pk)
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
     else:
         _form_messages(request, form)
@@ -655,6 +670,7 @@ def meeting_votes(request: AuthedRequest, pk: int) -> HttpResponse:
             )
             recorded += 1
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
     if recorded:
         messages.success(request, f"Đã ghi kết quả biểu quyết {recorded} đề nghị.")
@@ -671,6 +687,7 @@ def decision_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             messages.success(request, f"Đã lập dự thảo quyết định số {decision.number}.")
             return redirect("evaluation:decision_detail", pk=decision.pk)
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
     else:
         _form_messages(request, form)
@@ -707,6 +724,7 @@ def decision_sign(request: AuthedRequest, pk: int) -> HttpResponse:
         services.decision_sign(actor=request.user, decision=decision)
         messages.success(request, f"Đã ký ban hành Quyết định số {decision.number}.")
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     return redirect("evaluation:decision_detail", pk=decision.pk)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -93,6 +94,22 @@ def source_create(*, actor: User | None, unit, kind: str, name: str) -> Source: 
     return source
 
 
+@dataclass(frozen=True)
+class DonorRef:
+    """A donor named on a form: found or created by the service that records the gift, inside its
+    transaction and after its checks, so a refused gift leaves no donor behind (issue 15 item 4)."""
+
+    name: str
+    kind: str = "ca_nhan"
+    anonymous: bool = False
+
+
+def _donor(unit, donor: Donor | DonorRef) -> Donor:  # type: ignore[no-untyped-def]
+    if isinstance(donor, Donor):
+        return donor
+    return donor_find_or_create(unit=unit, name=donor.name, kind=donor.kind, anonymous=donor.anonymous)
+
+
 def donor_find_or_create(
     *,
     unit,
@@ -118,7 +135,7 @@ def receipt_record(
     *,
     actor: User | None,
     fund: Fund,
-    donor: Donor,
+    donor: Donor | DonorRef,
     amount: int,
     received_on: dt.date,
     channel: str,
@@ -151,6 +168,7 @@ def receipt_record(
     if receipt_number and Receipt.objects.filter(fund=fund, receipt_number=receipt_number.strip()).exists():
         raise DomainError(f"Biên lai số {receipt_number} đã được dùng.", field="receipt_number")
     with as_actor(actor):
+        donor = _donor(fund.unit, donor)
         entry = ledger.post(
             kind=EntryKind.RECEIPT,
             unit=fund.unit,
@@ -185,7 +203,7 @@ def pledge_record(
     *,
     actor: User | None,
     fund: Fund,
-    donor: Donor,
+    donor: Donor | DonorRef,
     amount: int,
     pledged_on: dt.date,
     due_on: dt.date | None = None,
@@ -196,7 +214,7 @@ def pledge_record(
     with as_actor(actor):
         return Pledge.objects.create(
             fund=fund,
-            donor=donor,
+            donor=_donor(fund.unit, donor),
             amount=amount,
             pledged_on=pledged_on,
             due_on=due_on,
@@ -431,13 +449,10 @@ def statement_line_resolve(
             return locked
         if locked.credit <= 0:
             raise DomainError("Chỉ giao dịch ghi có mới ghi nhận được là khoản ủng hộ.", field="action")
-        donor = donor_find_or_create(
-            unit=locked.fund.unit, name=donor_name or "Nhà hảo tâm ẩn danh", anonymous=not donor_name.strip()
-        )
         receipt = receipt_record(
             actor=actor,
             fund=locked.fund,
-            donor=donor,
+            donor=DonorRef(donor_name or "Nhà hảo tâm ẩn danh", anonymous=not donor_name.strip()),
             amount=locked.credit,
             received_on=locked.txn_at.date(),
             channel=Channel.BANK,

@@ -20,6 +20,7 @@ from chungtay.core.models import ImportBatch, ImportStatus
 from chungtay.core.pagination import CountedPaginator
 from chungtay.core.pdf import pdf_response
 from chungtay.core.text import fold
+from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.core.words import amount_in_words
 from chungtay.orgunits.selectors import top_units_for
@@ -110,6 +111,7 @@ def fund_create(request: AuthedRequest) -> HttpResponse:
         try:
             fund = services.fund_create(actor=request.user, unit=tops[0], **form.cleaned_data)
         except DomainError as exc:
+            refuse()
             _form_error(form, exc)
         else:
             messages.success(request, f"Đã lập {fund.name}.")
@@ -182,13 +184,10 @@ def receipt_create(request: AuthedRequest, pk: int) -> HttpResponse:
             household = None
             if data["designation"] == Designation.HOUSEHOLD:
                 household = _household(request, data["household_code"] or "", fund.unit)
-            donor = services.donor_find_or_create(
-                unit=fund.unit, name=data["donor_name"], kind=data["donor_kind"], anonymous=data["anonymous"]
-            )
             receipt = services.receipt_record(
                 actor=request.user,
                 fund=fund,
-                donor=donor,
+                donor=services.DonorRef(data["donor_name"], data["donor_kind"], data["anonymous"]),
                 amount=data["amount"],
                 received_on=data["received_on"],
                 channel=data["channel"],
@@ -200,6 +199,7 @@ def receipt_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 memo=data["memo"],
             )
         except DomainError as exc:
+            refuse()
             _form_error(form, exc)
         else:
             messages.success(request, f"Đã ghi nhận {receipt.amount:,} đ của {receipt.donor}.".replace(",", "."))
@@ -237,11 +237,10 @@ def pledge_create(request: AuthedRequest, pk: int) -> HttpResponse:
     form = PledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        donor = services.donor_find_or_create(unit=fund.unit, name=data["donor_name"], kind=data["donor_kind"])
         services.pledge_record(
             actor=request.user,
             fund=fund,
-            donor=donor,
+            donor=services.DonorRef(data["donor_name"], data["donor_kind"]),
             amount=data["amount"],
             pledged_on=data["pledged_on"],
             due_on=data["due_on"],
@@ -285,6 +284,7 @@ def transfer_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 decision=data["decision"],
             )
         except (DomainError, Fund.DoesNotExist) as exc:
+            refuse()
             _form_error(form, exc if isinstance(exc, DomainError) else DomainError("Chọn quỹ nhận.", field="to_fund"))
         else:
             messages.success(request, "Đã chuyển quỹ.")
@@ -327,6 +327,7 @@ def allocation_create(request: AuthedRequest) -> HttpResponse:
                 **origin,
             )
         except DomainError as exc:
+            refuse()
             _form_error(form, exc)
         else:
             messages.success(request, f"Đã phân bổ cho hộ {household.code}.")
@@ -386,6 +387,7 @@ def disbursement_create(request: AuthedRequest) -> HttpResponse:
                 **origin,
             )
         except DomainError as exc:
+            refuse()
             _form_error(form, exc)
         else:
             messages.success(request, "Đã lập phiếu chi; cần một người khác duyệt.")
@@ -408,6 +410,7 @@ def disbursement_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         services.disbursement_approve(actor=request.user, disbursement=disbursement)
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Đã duyệt phiếu chi {disbursement.voucher_number}.")
@@ -423,6 +426,7 @@ def disbursement_reject(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user, disbursement=disbursement, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
         return redirect("funds:disbursement_list")
     return render(
@@ -466,6 +470,7 @@ def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             reversal = services.entry_reverse(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
         except DomainError as exc:
+            refuse()
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"Đã lập bút toán đảo #{reversal.seq}.")
@@ -540,6 +545,7 @@ def statement_confirm(request: AuthedRequest, pk: int, batch_id: int) -> HttpRes
     try:
         plan, statement = statements.commit_statement(actor=request.user, batch=batch, fund=fund)
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
         return redirect("funds:fund_detail", pk=fund.pk)
     if statement is None:
@@ -598,6 +604,7 @@ def reconcile_line(request: AuthedRequest, pk: int) -> HttpResponse:
                 note=data["note"],
             )
         except DomainError as exc:
+            refuse()
             _form_error(form, exc)
         else:
             messages.success(request, f"Đã xử lý giao dịch {line.bank_ref}.")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from chungtay.core.access import get_visible_or_404, has_perm, require_perm
 from chungtay.core.errors import DomainError
 from chungtay.core.models import ImportBatch, ImportStatus
+from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 
 from . import selectors, services
@@ -86,6 +87,7 @@ def create_child(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             unit = services.unit_create(actor=request.user, parent=parent, level=level, **form.cleaned_data)
         except DomainError as exc:
+            refuse()
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"Đã thêm {unit.title}.")
@@ -111,6 +113,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except DomainError as exc:
+            refuse()
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"Đã lưu {unit.title}.")
@@ -140,6 +143,7 @@ def succession_add(request: AuthedRequest, pk: int) -> HttpResponse:
                 legal_basis=form.cleaned_data["legal_basis"],
             )
         except DomainError as exc:
+            refuse()
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Đã ghi nhận việc kế thừa đơn vị.")
@@ -154,6 +158,7 @@ def memberorg_add(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.member_org_add(actor=request.user, unit=unit, **form.cleaned_data)
         except DomainError as exc:
+            refuse()
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Đã thêm tổ chức thành viên.")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.errors import DomainError
+from chungtay.core.transactions import refuse
 from chungtay.orgunits.models import Membership, OrgUnit
 
 from .. import selectors, services
@@ -42,6 +43,7 @@ def contest_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=_user(request), movement=movement, upload=upload, file_name=upload.name if upload else "", **data
             )
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã tạo cuộc thi."))
@@ -82,6 +84,7 @@ def round_add(request: HttpRequest, pk: int) -> HttpResponse:
             raise DomainError(_("Vòng thi: cần ghi tên vòng và điểm tối đa hợp lệ."), field="name")
         services.round_add(actor=_user(request), contest=contest, **form.cleaned_data)
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã thêm vòng thi."))
@@ -101,6 +104,7 @@ def entrant_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         services.entrant_add(actor=user, contest=contest, **form.cleaned_data)
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã thêm thí sinh."))
@@ -133,6 +137,7 @@ def round_score(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.judge_scores_record(actor=user, contest_round=contest_round, scores=scores)
             except DomainError as exc:
+                refuse()
                 field = exc.field or ""
                 errors[int(field.split("_")[1]) if field.startswith("score_") else 0] = exc.message
             else:

@@ -14,6 +14,7 @@ from chungtay.core.access import has_perm, visible_to
 from chungtay.core.documents import documents_for
 from chungtay.core.errors import DomainError
 from chungtay.core.models import Document, DocumentLink
+from chungtay.core.transactions import refuse
 from chungtay.core.uploads import serve
 from chungtay.orgunits.models import OrgUnit
 
@@ -54,6 +55,7 @@ def goodmodel_propose(request: HttpRequest, pk: int, unit_pk: int) -> HttpRespon
                 **data,
             )  # fmt: skip
         except DomainError as exc:
+            refuse()
             if exc.field == "file":
                 exc.field = "photo"
             _fail(form, exc)
@@ -89,6 +91,7 @@ def goodmodel_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     name=photo_form.cleaned_data["file"].name,
                 )  # fmt: skip
             except DomainError as exc:
+                refuse()
                 _fail(photo_form, exc)
             else:
                 messages.success(request, _("Đã thêm hình ảnh."))
@@ -124,6 +127,7 @@ def goodmodel_decide(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data.get("note", ""),
         )  # fmt: skip
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã ghi nhận: %(s)s.") % {"s": model.get_status_display()})
@@ -140,6 +144,7 @@ def goodmodel_replicate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.good_model_replicate(actor=user, good_model=model, **form.cleaned_data)
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Đã ghi nhận đơn vị nhân rộng mô hình."))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.errors import DomainError
+from chungtay.core.transactions import refuse
 from chungtay.orgunits.models import Level, OrgUnit
 
 from .. import selectors, services
@@ -66,6 +67,7 @@ def movement_create(request: HttpRequest) -> HttpResponse:
                         actor=_user(request), movement=movement, upload=upload, name=upload.name
                     )
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã tạo phong trào. Tiếp theo: căn cứ, tiêu chí, đối tượng và mốc thời gian."))
@@ -91,6 +93,7 @@ def movement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=_user(request), movement=movement, upload=upload, name=upload.name
                     )
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã lưu phong trào."))
@@ -137,6 +140,7 @@ def legal_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.legal_reference_add(actor=_user(request), movement=movement, **form.cleaned_data)
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             form = LegalReferenceForm()
@@ -169,6 +173,7 @@ def movement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.movement_transition(actor=_user(request), movement=movement, to=to)
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         movement.refresh_from_db()
@@ -191,6 +196,7 @@ def movement_copy(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             copy = services.movement_copy(actor=_user(request), movement=movement, **form.cleaned_data)
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã tạo phong trào năm sau từ %(s)s (dự thảo).") % {"s": movement.symbol})
@@ -222,6 +228,7 @@ def criteria(request: HttpRequest, pk: int, level: int) -> HttpResponse:
                     actor=user, movement=movement, level=level, parent_code=data.pop("parent"), **data
                 )
             except DomainError as exc:
+                refuse()
                 _fail(form, exc)
             else:
                 messages.success(request, _("Đã thêm %(code)s.") % {"code": data["code"]})
@@ -263,6 +270,7 @@ def criterion_edit(request: HttpRequest, pk: int, crit_pk: int) -> HttpResponse:
         try:
             services.criterion_update(actor=_user(request), criterion=criterion, **form.cleaned_data)
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": form.cleaned_data["code"]})
@@ -279,6 +287,7 @@ def criterion_delete(request: HttpRequest, pk: int, crit_pk: int) -> HttpRespons
     try:
         services.criterion_remove(actor=_user(request), criterion=criterion)
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã xóa %(code)s.") % {"code": criterion.code})
@@ -291,6 +300,7 @@ def criteria_publish(request: HttpRequest, pk: int, level: int) -> HttpResponse:
     try:
         published = services.criteria_set_publish(actor=_user(request), movement=movement, level=_level(level))
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -309,6 +319,7 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             n = services.participants_add_level(actor=user, movement=movement, level=level)
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã thêm %(n)s đơn vị (%(level)s).") % {"n": n, "level": Level(level).label})
@@ -330,6 +341,7 @@ def participant_remove(request: HttpRequest, pk: int, part_pk: int) -> HttpRespo
     try:
         services.participant_remove(actor=_user(request), participation=participation)
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã bỏ %(u)s khỏi danh sách.") % {"u": participation.unit.title})
@@ -343,6 +355,7 @@ def milestones(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.milestone_add(actor=_user(request), movement=movement, **form.cleaned_data)
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã thêm mốc thời gian."))
@@ -360,6 +373,7 @@ def milestone_remove(request: HttpRequest, pk: int, ms_pk: int) -> HttpResponse:
     try:
         services.milestone_remove(actor=_user(request), milestone=milestone)
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã xóa mốc thời gian."))

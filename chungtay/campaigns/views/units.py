@@ -15,6 +15,7 @@ from chungtay.core.access import get_visible_or_404, has_perm
 from chungtay.core.documents import documents_for
 from chungtay.core.errors import DomainError
 from chungtay.core.models import DocumentKind
+from chungtay.core.transactions import refuse
 from chungtay.orgunits.models import Level
 
 from .. import selectors, services
@@ -91,6 +92,7 @@ def register(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         try:
             services.participation_register(actor=_user(request), participation=participation, **form.cleaned_data)
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             if participation.registered_late:
@@ -116,6 +118,7 @@ def own_plan(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
                 title=data["title"], number=data["number"], issued_on=data["issued_on"],
             )  # fmt: skip
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã tải lên kế hoạch của đơn vị."))
@@ -136,6 +139,7 @@ def report_submit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
                 name=data["file"].name, title=data["title"], number=data["number"], issued_on=data["issued_on"],
             )  # fmt: skip
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã nộp báo cáo."))
@@ -182,6 +186,7 @@ def activity_create(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
                 file_name=upload.name if upload else "", document_kind=doc_kind, criteria=chosen, **data,
             )  # fmt: skip
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận: %(t)s.") % {"t": activity.title})
@@ -207,6 +212,7 @@ def evidence(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
                 issued_on=data["issued_on"],
             )  # fmt: skip
         except DomainError as exc:
+            refuse()
             _fail(form, exc)
         else:
             messages.success(request, _("Đã thêm minh chứng cho tiêu chí %(c)s.") % {"c": data["criterion"].code})
@@ -234,6 +240,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     title=data["title"], number=data["number"], issued_on=data["issued_on"],
                 )  # fmt: skip
             except DomainError as exc:
+                refuse()
                 _fail(form, exc)
             else:
                 messages.success(request, _("Đã thêm tài liệu."))
@@ -257,6 +264,7 @@ def obligation_excuse(request: HttpRequest, pk: int) -> HttpResponse:
             raise DomainError(_("Cần ghi lý do miễn."), field="reason")
         services.obligation_excuse(actor=user, obligation=obligation, reason=form.cleaned_data["reason"])
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã miễn việc này cho đơn vị."))

@@ -14,6 +14,7 @@ from chungtay.core.access import has_perm, visible_to
 from chungtay.core.documents import document_upload, documents_for
 from chungtay.core.errors import DomainError
 from chungtay.core.models import DocumentKind
+from chungtay.core.transactions import refuse
 from chungtay.orgunits.models import Level, OrgUnit
 
 from .. import selectors, services
@@ -63,6 +64,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
         try:
             complaint = services.complaint_create(actor=user, **form.cleaned_data)  # type: ignore[arg-type]
         except DomainError as exc:
+            refuse()
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"Đã tiếp nhận đơn; hạn giải quyết {complaint.due_on:%d/%m/%Y}.")
@@ -92,6 +94,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.complaint_update(actor=request.user, complaint=complaint, **form.cleaned_data)  # type: ignore[arg-type]
             except DomainError as exc:
+                refuse()
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, "Đã cập nhật đơn.")
@@ -120,6 +123,7 @@ def complaint_document(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=DocumentKind.OTHER, title=form.cleaned_data["title"], attach_to=complaint,
             )  # fmt: skip
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
         else:
             messages.success(request, "Đã đính kèm tài liệu.")

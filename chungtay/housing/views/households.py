@@ -18,6 +18,7 @@ from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.pagination import CountedPaginator
+from chungtay.core.transactions import refuse
 from chungtay.core.uploads import serve
 from chungtay.housing.privacy import log_private_view
 from chungtay.orgunits.models import Level, OrgUnit
@@ -173,6 +174,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             household = services.household_create(actor=request.user, data=_data_from(form.cleaned_data))  # type: ignore[arg-type]
         except DomainError as exc:
+            refuse()
             _form_error(form, exc)
         else:
             messages.success(request, f"Đã thêm hộ {household.code}.")
@@ -187,6 +189,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.household_update(actor=request.user, household=household, data=_data_from(form.cleaned_data))  # type: ignore[arg-type]
         except DomainError as exc:
+            refuse()
             _form_error(form, exc)
         else:
             messages.success(request, f"Đã lưu hộ {household.code}.")
@@ -210,6 +213,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, "Thao tác không hợp lệ.")
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     return redirect("housing:household_detail", pk=household.pk)
 
@@ -222,6 +226,7 @@ def funding(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.funding_line_set(actor=request.user, household=household, **form.cleaned_data)  # type: ignore[arg-type]
         except DomainError as exc:
+            refuse()
             messages.error(request, exc.message)
         else:
             messages.success(request, "Đã lưu nguồn kinh phí.")
@@ -250,6 +255,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"], photos=uploads,
             )  # fmt: skip
         except DomainError as exc:
+            refuse()
             _form_error(form, exc)
         else:
             warnings = [p.warning for p in update.photos.all() if p.warning]
@@ -276,6 +282,7 @@ def progress_verify(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.progress_verify(actor=request.user, update=update)  # type: ignore[arg-type]
     except DomainError as exc:
+        refuse()
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Đã xác nhận giai đoạn “{update.get_stage_display()}”.")
@@ -338,6 +345,7 @@ def norm_create(request: HttpRequest) -> HttpResponse:
         try:
             services.norm_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except DomainError as exc:
+            refuse()
             _form_error(form, exc)
         else:
             messages.success(request, "Đã thêm mức hỗ trợ.")
