@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "chungtay.funds",
     "chungtay.evaluation",
     "chungtay.reports",
+    "chungtay.figures",
     "chungtay.portal",
     "chungtay.api",
 ]

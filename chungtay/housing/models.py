@@ -172,6 +172,8 @@ class Household(models.Model):
     erased_at = models.DateTimeField(_("Đã xoá dữ liệu cá nhân lúc"), null=True, blank=True)
     status = models.CharField(_("Trạng thái"), max_length=20, choices=Status.choices, default=Status.APPROVED)
     withdrawn_reason = models.CharField(_("Lý do rút khỏi danh sách"), max_length=250, blank=True)
+    # The day the household left the list: figures as of an earlier day still count it (figures catalogue).
+    withdrawn_on = models.DateField(_("Ngày rút khỏi danh sách"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -250,7 +250,9 @@ def household_mark_surveyed(*, actor: User | None, household: Household) -> Hous
 
 
 @transaction.atomic
-def household_withdraw(*, actor: User | None, household: Household, reason: str) -> Household:
+def household_withdraw(
+    *, actor: User | None, household: Household, reason: str, on: dt.date | None = None
+) -> Household:
     _require(actor, "housing.edit", household.area)
     reason = nfc(reason)
     if not reason:
@@ -258,8 +260,9 @@ def household_withdraw(*, actor: User | None, household: Household, reason: str)
     if household.status in (Status.COMPLETED, Status.HANDED_OVER, Status.WITHDRAWN):
         raise DomainError(f"Hộ đang ở trạng thái “{household.get_status_display()}”, không thể rút.", field="reason")
     household.status, household.withdrawn_reason = Status.WITHDRAWN, reason
+    household.withdrawn_on = on or dates.today()
     with as_actor(actor):
-        household.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+        household.save(update_fields=["status", "withdrawn_reason", "withdrawn_on", "updated_at"])
     return household
 
 

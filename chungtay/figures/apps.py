@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class FiguresConfig(AppConfig):
+    name = "chungtay.figures"
+    label = "figures"
+    verbose_name = "Danh mục số liệu"
+
+    def ready(self) -> None:
+        from . import definitions  # noqa: F401 - registers every figure of the catalogue

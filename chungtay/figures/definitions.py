@@ -1,0 +1,401 @@
+"""The figures themselves: houses, money, obligations, complaints, registrations.
+
+Each group answers for a list of sibling units (or one unit) in a fixed number of queries, grouping
+rows by the units' path prefix. The definitions below are the only ones in the system; their texts
+become docs/figures.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext_lazy as _
+
+from chungtay.campaigns.models import MovementStatus, Obligation, Participation
+from chungtay.funds.models import JournalLine
+from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind, FundingPlanLine, Household, ProgressUpdate
+from chungtay.orgunits.models import OrgUnit
+from chungtay.reports import rollup
+
+from .catalogue import Params, figure, group, rate
+
+NOT_DRAFT = (MovementStatus.LAUNCHED, MovementStatus.UNDER_WAY, MovementStatus.EVALUATING, MovementStatus.CLOSED)
+
+
+# --- Grouping rows by unit -----------------------------------------------------------------------
+def _scope(units: Sequence[Any]) -> tuple[str, int, dict[str, int]]:
+    """(path prefix every row must start with, prefix length, {unit path: unit id}) for sibling units."""
+    lengths = {len(u.path) for u in units}
+    if len(lengths) != 1:
+        raise ValueError("the units of one batch of figures must share a depth")
+    length = lengths.pop()
+    by_path = {u.path: u.pk for u in units}
+    common = units[0].path if len(units) == 1 else units[0].path[: length - OrgUnit.steplen]
+    return common, length, by_path
+
+
+def _grouped(qs: QuerySet[Any], path_field: str, units: Sequence[Any], **aggregates: Any) -> dict[int, dict[str, int]]:
+    """Aggregate `qs` per unit: rows whose `path_field` starts with the unit's path."""
+    if not units:
+        return {}
+    common, length, by_path = _scope(units)
+    rows = (
+        qs.filter(**{f"{path_field}__startswith": common})
+        .annotate(unit_prefix=Substr(path_field, 1, length))
+        .values("unit_prefix")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    out: dict[int, dict[str, int]] = {}
+    for row in rows:
+        unit_id = by_path.get(row.pop("unit_prefix"))
+        if unit_id is not None:
+            out[unit_id] = {key: int(value or 0) for key, value in row.items()}
+    return out
+
+
+def _fill(units: Sequence[Any], found: dict[int, dict[str, int]], names: Sequence[str]) -> dict[int, dict[str, int]]:
+    return {u.pk: {name: found.get(u.pk, {}).get(name, 0) for name in names} for u in units}
+
+
+# --- Houses --------------------------------------------------------------------------------------
+HOUSE_NAMES = (
+    "houses_planned",
+    "houses_not_started",
+    "houses_started",
+    "houses_building",
+    "houses_completed",
+    "houses_handed_over",
+    "houses_withdrawn",
+    "houses_support_amount",
+    "houses_support_amount_done",
+    "houses_plan_amount",
+)
+# The kept figures' column for each house figure.
+KEPT_HOUSES = dict(zip(HOUSE_NAMES, (
+    "planned", "not_started", "started", "building", "completed", "handed_over", "withdrawn",
+    "amount", "amount_done", "plan_amount",
+), strict=True))  # fmt: skip
+
+# The furthest stage a household had reached: 0 none, 1 started, 2 building, 3 completed, 4 handed over.
+STAGE_RANK = Case(
+    When(stage="start", then=Value(1)),
+    When(stage__in=["foundation", "walls", "roof"], then=Value(2)),
+    When(stage="completed", then=Value(3)),
+    When(stage="handed_over", then=Value(4)),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+
+@group("houses", "Nhà ở: hộ trong danh sách và tiến độ")
+def houses(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    if p.is_today:
+        rollup.ensure_fresh()
+        kept = rollup.houses([u.pk for u in units])
+        out = {}
+        for u in units:
+            by_phase = kept.get(u.pk, {})
+            row = by_phase.get(p.phase, {}) if p.phase is not None else rollup.houses_total(by_phase)
+            out[u.pk] = {name: int(row.get(column) or 0) for name, column in KEPT_HOUSES.items()}
+        return out
+    return _houses_history(units, p)
+
+
+def _withdrawn_by(day: Any, prefix: str = "") -> Q:
+    # A household withdrawn before its day was recorded (older data) has left the list on every day.
+    return Q(**{f"{prefix}withdrawn_on__lte": day}) | Q(
+        **{f"{prefix}status": "withdrawn", f"{prefix}withdrawn_on__isnull": True}
+    )
+
+
+def _houses_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    day = p.as_of
+    reached = Subquery(
+        ProgressUpdate.objects.filter(household=OuterRef("pk"), date__lte=day)
+        .annotate(rank=STAGE_RANK)
+        .order_by("-rank")
+        .values("rank")[:1],
+        output_field=IntegerField(),
+    )
+    qs = Household.objects.filter(decision_date__lte=day).annotate(reached=Coalesce(reached, Value(0)))
+    if p.phase is not None:
+        qs = qs.filter(phase_year=p.phase)
+    gone = _withdrawn_by(day)
+    live = ~gone
+    done = live & Q(reached__gte=3)
+    found = _grouped(
+        qs, "area__path", units,
+        houses_planned=Count("id", filter=live),
+        houses_not_started=Count("id", filter=live & Q(reached=0)),
+        houses_started=Count("id", filter=live & Q(reached__gte=1)),
+        houses_building=Count("id", filter=live & Q(reached__in=[1, 2])),
+        houses_completed=Count("id", filter=done),
+        houses_handed_over=Count("id", filter=live & Q(reached=4)),
+        houses_withdrawn=Count("id", filter=gone),
+        houses_support_amount=Sum("state_support", filter=live),
+        houses_support_amount_done=Sum("state_support", filter=done),
+    )  # fmt: skip
+    plans = FundingPlanLine.objects.filter(household__decision_date__lte=day).exclude(_withdrawn_by(day, "household__"))
+    if p.phase is not None:
+        plans = plans.filter(household__phase_year=p.phase)
+    for unit_id, row in _grouped(plans, "household__area__path", units, houses_plan_amount=Sum("amount")).items():
+        found.setdefault(unit_id, {}).update(row)
+    return _fill(units, found, HOUSE_NAMES)
+
+
+H = "houses"
+LIST = "Hộ trong danh sách được phê duyệt (ngày quyết định đến ngày tính), thuộc khu dân cư trong cây đơn vị"
+NOT_OUT = "chưa rút khỏi danh sách tính đến ngày đó"
+figure(H, "houses_planned", _("Số hộ cần hỗ trợ"), f"{LIST}, {NOT_OUT}.")
+figure(H, "houses_not_started", _("Chưa khởi công"), f"{LIST}, {NOT_OUT}, chưa có cập nhật tiến độ nào đến ngày đó.")
+figure(H, "houses_started", _("Đã khởi công"),
+       f"{LIST}, {NOT_OUT}, có cập nhật tiến độ (khởi công trở lên) ghi ngày không sau ngày tính; "
+       "gồm cả nhà đã xong.")  # fmt: skip
+figure(H, "houses_building", _("Đang thi công"), "Đã khởi công nhưng chưa hoàn thành tính đến ngày đó.")
+figure(H, "houses_completed", _("Đã hoàn thành"),
+       f"{LIST}, {NOT_OUT}, có cập nhật giai đoạn “Hoàn thành” hoặc “Bàn giao” "
+       "ghi ngày không sau ngày tính.")  # fmt: skip
+figure(H, "houses_handed_over", _("Đã bàn giao"), "Trong số đã hoàn thành, có cập nhật “Bàn giao” đến ngày đó.")
+figure(H, "houses_withdrawn", _("Đã rút khỏi danh sách"), "Hộ có ngày rút khỏi danh sách không sau ngày tính.")
+figure(H, "houses_support_amount", _("Kinh phí Nhà nước hỗ trợ theo danh sách"),
+       "Tổng mức hỗ trợ của Nhà nước ghi trong danh sách cho các hộ cần hỗ trợ (chưa rút).", unit="đồng")  # fmt: skip
+figure(H, "houses_support_amount_done", _("Kinh phí hỗ trợ của các nhà đã hoàn thành"),
+       "Tổng mức hỗ trợ của Nhà nước cho các hộ đã hoàn thành tính đến ngày đó.", unit="đồng")  # fmt: skip
+figure(H, "houses_plan_amount", _("Tổng kinh phí theo kế hoạch (mọi nguồn)"),
+       "Tổng các dòng kế hoạch kinh phí (Nhà nước, Quỹ, nhà tài trợ, lồng ghép, hộ đóng góp) của các hộ cần hỗ trợ.",
+       unit="đồng")  # fmt: skip
+figure(H, "houses_done_percent", _("Tỷ lệ hoàn thành"), "Đã hoàn thành / số hộ cần hỗ trợ, làm tròn đến phần trăm.",
+       unit="%", derive=lambda v: rate(v["houses_completed"], v["houses_planned"]))  # fmt: skip
+
+
+# --- Money ---------------------------------------------------------------------------------------
+MONEY_NAMES = (
+    "money_received",
+    "money_unallocated",
+    "money_allocated_unpaid",
+    "money_paid_from_funds",
+    "money_fees",
+    "money_other_sources_committed",
+    "money_other_sources_paid",
+    "money_households_received",
+)
+# name: (kept column, sign): the kept figures hold ledger balances (credits negative).
+KEPT_MONEY = {
+    "money_received": ("fund_donations", -1),
+    "money_unallocated": ("fund_cash", 1),
+    "money_allocated_unpaid": ("fund_allocation", 1),
+    "money_paid_from_funds": ("fund_disbursed", 1),
+    "money_fees": ("fund_fees", 1),
+    "money_other_sources_committed": ("source_committed", -1),
+    "money_other_sources_paid": ("source_disbursed", 1),
+    "money_households_received": ("disbursed_to_households", 1),
+}
+
+
+@group("money", "Tiền: vận động, phân bổ, chi cho hộ")
+def money(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    if p.is_today:
+        rollup.ensure_fresh()
+        kept = rollup.money([u.pk for u in units])
+        return {
+            u.pk: {name: sign * int(kept[u.pk][column] or 0) for name, (column, sign) in KEPT_MONEY.items()}
+            for u in units
+        }
+    return _money_history(units, p)
+
+
+def _balance(condition: Q) -> Sum:
+    return Sum(F("debit") - F("credit"), filter=condition)
+
+
+def _money_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    lines = JournalLine.objects.filter(entry__date__lte=p.as_of)
+    fund_side = Q(account__source__isnull=True)
+    source_side = Q(account__source__isnull=False)
+    found = _grouped(
+        lines, "account__unit__path", units,
+        received=_balance(Q(account__kind="donations", account__fund__isnull=False)),
+        money_unallocated=_balance(fund_side & Q(account__kind="fund_cash")),
+        money_allocated_unpaid=_balance(fund_side & Q(account__kind="allocation")),
+        money_paid_from_funds=_balance(fund_side & Q(account__kind="disbursed")),
+        money_fees=_balance(fund_side & Q(account__kind="fees")),
+        committed=_balance(source_side & Q(account__kind="source")),
+        money_other_sources_paid=_balance(source_side & Q(account__kind="disbursed")),
+    )  # fmt: skip
+    for row in found.values():
+        row["money_received"] = -row.pop("received")
+        row["money_other_sources_committed"] = -row.pop("committed")
+    to_households = lines.filter(account__kind="disbursed", account__household__isnull=False)
+    paid = _grouped(to_households, "account__household__area__path", units, money_households_received=_balance(Q()))
+    for unit_id, row in paid.items():
+        found.setdefault(unit_id, {}).update(row)
+    return _fill(units, found, MONEY_NAMES)
+
+
+M = "money"
+FUNDS = "các quỹ do đơn vị trong cây quản lý"
+figure(M, "money_received", _("Đã vận động vào quỹ"),
+       f"Tiền ủng hộ ghi thu vào {FUNDS}, theo ngày chứng từ đến ngày tính (trừ bút toán đảo).",
+       unit="đồng")  # fmt: skip
+figure(M, "money_unallocated", _("Tồn quỹ chưa phân bổ"), f"Số dư tiền của {FUNDS} chưa phân bổ cho hộ, đến ngày tính.",
+       unit="đồng")  # fmt: skip
+figure(M, "money_allocated_unpaid", _("Đã phân bổ cho hộ, chưa chi"),
+       f"Tiền {FUNDS} đã phân bổ cho hộ nhưng chưa chi, đến ngày tính.", unit="đồng")  # fmt: skip
+figure(M, "money_paid_from_funds", _("Đã chi cho hộ từ quỹ vận động"),
+       f"Phiếu chi đã duyệt từ {FUNDS} cho các hộ (ở bất kỳ địa bàn nào), đến ngày tính.", unit="đồng")  # fmt: skip
+figure(M, "money_fees", _("Phí ngân hàng, chi khác"), f"Phí và khoản chi khác của {FUNDS}.", unit="đồng")
+figure(M, "money_allocated", _("Đã phân bổ cho hộ (gồm đã chi)"),
+       "Đã phân bổ cho hộ, chưa chi + đã chi cho hộ từ quỹ vận động.", unit="đồng",
+       derive=lambda v: v["money_allocated_unpaid"] + v["money_paid_from_funds"])  # fmt: skip
+figure(M, "money_other_sources_committed", _("Nguồn ngoài quỹ đã cam kết"),
+       "Ngân sách, lồng ghép, nhà tài trợ trực tiếp, hộ đối ứng do đơn vị trong cây ghi nhận, đến ngày tính.",
+       unit="đồng")  # fmt: skip
+figure(M, "money_other_sources_paid", _("Đã chi cho hộ từ nguồn ngoài quỹ"),
+       "Phiếu chi đã duyệt từ các nguồn ngoài quỹ do đơn vị trong cây ghi nhận, đến ngày tính.",
+       unit="đồng")  # fmt: skip
+figure(M, "money_households_received", _("Hộ trên địa bàn đã nhận (mọi nguồn)"),
+       "Tổng phiếu chi đã duyệt cho các hộ thuộc khu dân cư trong cây, từ mọi quỹ và mọi nguồn, đến ngày tính.",
+       unit="đồng")  # fmt: skip
+
+
+# --- Obligations ---------------------------------------------------------------------------------
+OBLIGATION_NAMES = (
+    "obligations_total",
+    "obligations_due",
+    "obligations_on_time",
+    "obligations_done_late",
+    "obligations_overdue",
+    "obligations_open",
+    "obligations_excused",
+)
+
+
+@group("obligations", "Việc phải làm theo phong trào: đúng hạn, trễ hạn, quá hạn")
+def obligations(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    day = p.as_of
+    qs = Obligation.objects.filter(milestone__movement__status__in=NOT_DRAFT)
+    if p.movement_id is not None:
+        qs = qs.filter(milestone__movement_id=p.movement_id)
+    done = Q(fulfilled_at__isnull=False, fulfilled_at__date__lte=day)
+    excused = ~done & ~Q(excused_reason="")
+    waiting = ~done & Q(excused_reason="")
+    found = _grouped(
+        qs, "unit__path", units,
+        obligations_total=Count("id"),
+        obligations_on_time=Count("id", filter=done & Q(fulfilled_at__date__lte=F("due_on"))),
+        obligations_done_late=Count("id", filter=done & Q(fulfilled_at__date__gt=F("due_on"))),
+        obligations_overdue=Count("id", filter=waiting & Q(due_on__lt=day)),
+        obligations_open=Count("id", filter=waiting & Q(due_on__gte=day)),
+        obligations_excused=Count("id", filter=excused),
+    )  # fmt: skip
+    for row in found.values():
+        row["obligations_due"] = row["obligations_on_time"] + row["obligations_done_late"] + row["obligations_overdue"]
+    return _fill(units, found, OBLIGATION_NAMES)
+
+
+OB = "obligations"
+OBL = "Việc phải làm (mốc của phong trào đã phát động) của các đơn vị trong cây"
+figure(OB, "obligations_total", _("Tổng số việc phải làm"), f"{OBL}, mọi hạn.", unit="việc")
+figure(OB, "obligations_due", _("Việc đã đến hạn"),
+       "Đúng hạn + hoàn thành trễ hạn + quá hạn (việc được miễn không tính).", unit="việc")  # fmt: skip
+figure(OB, "obligations_on_time", _("Hoàn thành đúng hạn"),
+       f"{OBL} hoàn thành đến ngày tính, vào hoặc trước ngày hạn.", unit="việc")  # fmt: skip
+figure(OB, "obligations_done_late", _("Hoàn thành trễ hạn"),
+       f"{OBL} hoàn thành đến ngày tính, sau ngày hạn.", unit="việc")  # fmt: skip
+figure(OB, "obligations_overdue", _("Quá hạn chưa thực hiện"),
+       f"{OBL} có hạn trước ngày tính, chưa hoàn thành đến ngày đó và không được miễn.", unit="việc")  # fmt: skip
+figure(OB, "obligations_open", _("Chưa đến hạn"),
+       f"{OBL} có hạn từ ngày tính trở đi, chưa hoàn thành, không được miễn.", unit="việc")  # fmt: skip
+figure(OB, "obligations_excused", _("Được miễn"), f"{OBL} chưa hoàn thành và có lý do miễn.", unit="việc")
+figure(OB, "obligations_on_time_percent", _("Tỷ lệ đúng hạn"),
+       "Hoàn thành đúng hạn / việc đã đến hạn, làm tròn đến phần trăm.", unit="%",
+       derive=lambda v: rate(v["obligations_on_time"], v["obligations_due"]))  # fmt: skip
+
+
+# --- Complaints ----------------------------------------------------------------------------------
+COMPLAINT_NAMES = (
+    "complaints_received",
+    "complaints_open",
+    "complaints_overdue",
+    "complaints_escalated",
+    "complaints_complaint",
+    "complaints_petition",
+    "complaints_denunciation",
+)
+
+
+@group("complaints", "Đơn thư khiếu nại, kiến nghị, tố cáo")
+def complaints(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    day = p.as_of
+    qs = Complaint.objects.filter(received_on__lte=day)
+    if p.phase is not None:
+        qs = qs.filter(received_on__year=p.phase)
+    # Open on that day: not resolved by then. A closed complaint without a resolution date counts as closed.
+    open_then = ~Q(resolved_on__lte=day) & (Q(status__in=OPEN_COMPLAINT) | Q(resolved_on__isnull=False))
+    found = _grouped(
+        qs, "origin_unit__path", units,
+        complaints_received=Count("id"),
+        complaints_open=Count("id", filter=open_then),
+        complaints_overdue=Count("id", filter=open_then & Q(due_on__lt=day)),
+        complaints_escalated=Count("id", filter=Q(escalated_at__date__lte=day)),
+        complaints_complaint=Count("id", filter=Q(kind=ComplaintKind.COMPLAINT)),
+        complaints_petition=Count("id", filter=Q(kind=ComplaintKind.PETITION)),
+        complaints_denunciation=Count("id", filter=Q(kind=ComplaintKind.DENUNCIATION)),
+    )  # fmt: skip
+    return _fill(units, found, COMPLAINT_NAMES)
+
+
+C = "complaints"
+CPL = "Đơn thư phát sinh trên địa bàn các đơn vị trong cây, tiếp nhận đến ngày tính"
+figure(C, "complaints_received", _("Đơn thư đã tiếp nhận"), f"{CPL}.", unit="đơn")
+figure(C, "complaints_open", _("Đơn thư đang xử lý"), f"{CPL}, chưa giải quyết xong tính đến ngày đó.", unit="đơn")
+figure(C, "complaints_overdue", _("Đơn thư quá hạn chưa giải quyết"),
+       f"{CPL}, chưa giải quyết xong và đã quá hạn giải quyết tính đến ngày đó.", unit="đơn")  # fmt: skip
+figure(C, "complaints_escalated", _("Đơn thư đã chuyển lên cấp trên"), f"{CPL}, đã chuyển lên đến ngày đó.", unit="đơn")
+figure(C, "complaints_complaint", _("Khiếu nại"), f"{CPL}, loại khiếu nại.", unit="đơn")
+figure(C, "complaints_petition", _("Kiến nghị, phản ánh"), f"{CPL}, loại kiến nghị, phản ánh.", unit="đơn")
+figure(C, "complaints_denunciation", _("Tố cáo"), f"{CPL}, loại tố cáo.", unit="đơn")
+
+
+# --- Registrations -------------------------------------------------------------------------------
+REGISTRATION_NAMES = ("units_participating", "units_registered", "units_registered_late")
+
+
+@group("registrations", "Đơn vị tham gia và đăng ký thi đua")
+def registrations(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    day = p.as_of
+    qs = Participation.objects.filter(movement__status__in=NOT_DRAFT)
+    if p.movement_id is not None:
+        qs = qs.filter(movement_id=p.movement_id)
+    registered = Q(registered_at__isnull=False, registered_at__date__lte=day)
+    found = _grouped(
+        qs, "unit__path", units,
+        units_participating=Count("id"),
+        units_registered=Count("id", filter=registered),
+        units_registered_late=Count("id", filter=registered & Q(registered_late=True)),
+    )  # fmt: skip
+    return _fill(units, found, REGISTRATION_NAMES)
+
+
+R = "registrations"
+figure(R, "units_participating", _("Đơn vị tham gia"),
+       "Lượt tham gia phong trào (đã phát động) của các đơn vị trong cây.", unit="đơn vị")  # fmt: skip
+figure(R, "units_registered", _("Đã đăng ký thi đua"),
+       "Trong số đơn vị tham gia, đã đăng ký thi đua đến ngày tính.", unit="đơn vị")  # fmt: skip
+figure(R, "units_registered_late", _("Đăng ký quá hạn"), "Trong số đã đăng ký, đăng ký sau hạn.", unit="đơn vị")
