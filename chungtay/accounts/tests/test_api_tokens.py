@@ -100,3 +100,12 @@ def test_a_board_member_makes_a_token_only_after_the_second_factor(client, peopl
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     response = client.post(reverse("accounts:token_create"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_superuser_sees_and_revokes_anyones_token_in_the_admin(client, people, django_user_model):
+    stored, _ = token_issue(user=people.commune_a_staff, second_factor=False, name="Lộ")
+    root = django_user_model.objects.create(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    assert "Lộ" in client.get(reverse("admin:accounts_apitoken_changelist")).content.decode()
+    response = client.post(reverse("admin:accounts_apitoken_delete", args=[stored.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not ApiToken.objects.filter(pk=stored.pk).exists()
