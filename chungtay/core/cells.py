@@ -44,16 +44,22 @@ def is_risky(text: str) -> bool:
     return bool(rest) and rest[0] in TRIGGERS
 
 
+def _needs_guard(text: str) -> bool:
+    # Quotes already in front count as part of the text: "'=1" is written "''=1" so it reads back whole.
+    return is_risky(text.lstrip(GUARD))
+
+
 def neutralise(value: Any) -> Any:
     """The value to put in a cell: risky text with a leading quote, anything else unchanged."""
-    if isinstance(value, str) and is_risky(value):
+    if isinstance(value, str) and _needs_guard(value):
         return GUARD + value
     return value
 
 
 def restore(text: str) -> str:
-    """Undo `neutralise` on text read back from a cell: only a quote that guards a risky value goes."""
-    if text.startswith(GUARD) and is_risky(text[1:]):
+    """Undo `neutralise` on text read back from a cell: only a quote that guards a risky value goes,
+    so a bank's "'0041000123456" (quoted to keep the leading zero) is read as it was."""
+    if text.startswith(GUARD) and _needs_guard(text[1:]):
         return text[1:]
     return text
 
