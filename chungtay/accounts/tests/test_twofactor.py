@@ -159,3 +159,15 @@ def test_a_session_opened_before_the_lockout_cannot_finish_with_the_right_code(c
     response = other.post(reverse("accounts:otp_verify"), {"code": code_for(device)})
     assert response.status_code == 429
     assert "_auth_user_id" not in other.session
+
+
+def test_signing_in_again_with_the_password_does_not_reset_the_code_throttle(client, people, generous_lockout):
+    device = TOTPDevice.objects.create(user=people.board, name="app", confirmed=True)
+    sign_in(client, "board")
+    for _ in range(4):
+        client.post(reverse("accounts:otp_verify"), {"code": wrong_code(device)})
+    client.post(reverse("accounts:logout"))
+    sign_in(client, "board")
+    body = client.post(reverse("accounts:otp_verify"), {"code": code_for(device)}).content.decode()
+    assert "Hãy chờ" in body
+    assert client.get(reverse("dashboard")).status_code == 302
