@@ -1,17 +1,18 @@
-"""A movement like 199/KH-MTTQ-BTT on the shared test tree, with dates around today so that
-"on time" and "late" mean what they would in a running year."""
+"""A movement like 199/KH-MTTQ-BTT on the shared test tree, with dates around TODAY so that
+"on time" and "late" mean what they would in a running year. TODAY is a fixed day and the clock is
+moved there (time-machine), so the results do not depend on the day the suite runs."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from chungtay.campaigns import services
 from chungtay.campaigns.models import CriterionKind, MilestoneKind, Movement, Recurrence
-from chungtay.core.dates import today
 from chungtay.orgunits.models import Level
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -23,8 +24,19 @@ def pdf(name: str = "tep.pdf") -> io.BytesIO:
     return data
 
 
+TODAY = dt.date(2024, 3, 4)  # the movement runs 2024-02-23 → 2024-09-20; every milestone falls in 2024
+
+
 def day(offset: int) -> dt.date:
-    return today() + dt.timedelta(days=offset)
+    return TODAY + dt.timedelta(days=offset)
+
+
+@pytest.fixture(autouse=True)
+def on_fixed_day(request, time_machine):
+    # tick=True: the clock runs on from 09:00, so timestamps still order the way they were written.
+    # A test marked @pytest.mark.time_machine(...) (the demo's) keeps the day it names.
+    if request.node.get_closest_marker("time_machine") is None:
+        time_machine.move_to(dt.datetime.combine(TODAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,5 @@
 """Good models: a unit proposes, the standing board recognises, other units replicate."""
 
-import datetime as dt
 import io
 
 import pytest
@@ -10,6 +9,8 @@ from PIL import Image
 from chungtay.campaigns import services
 from chungtay.campaigns.models import GoodModel, GoodModelStatus, Participation
 from chungtay.core.errors import DomainError
+
+from .conftest import TODAY
 
 
 def png() -> io.BytesIO:
@@ -68,19 +69,19 @@ def test_rejecting_needs_a_reason(proposed, people):
 def test_other_units_replicate_a_recognised_model_once(client, proposed, tree, people):
     with pytest.raises(DomainError, match="đã được công nhận"):
         services.good_model_replicate(
-            actor=people.commune_b_staff, good_model=proposed, unit=tree.commune_b, since=dt.date.today()
+            actor=people.commune_b_staff, good_model=proposed, unit=tree.commune_b, since=TODAY
         )
     services.good_model_decide(actor=people.board, good_model=proposed, recognise=True)
     client.force_login(people.commune_b_staff)
     response = client.post(
         reverse("campaigns:goodmodel_replicate", args=[proposed.pk]),
-        {"unit": tree.commune_b.pk, "since": dt.date.today().strftime("%d/%m/%Y")},
+        {"unit": tree.commune_b.pk, "since": TODAY.strftime("%d/%m/%Y")},
     )
     assert response.status_code == 302
     assert proposed.replications.get().unit == tree.commune_b
     with pytest.raises(DomainError, match="đã ghi nhận"):
         services.good_model_replicate(
-            actor=people.commune_b_staff, good_model=proposed, unit=tree.commune_b, since=dt.date.today()
+            actor=people.commune_b_staff, good_model=proposed, unit=tree.commune_b, since=TODAY
         )
     # Commune B cannot record a replication in commune A's name.
     client.post(
