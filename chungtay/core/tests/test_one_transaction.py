@@ -9,6 +9,7 @@ payloads; each model's row count is compared before and after every refused requ
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -266,9 +267,9 @@ def test_no_refused_page_post_writes_anything(client, people, tree, scene, setti
 API_BASES = {
     "api:household-list": (
         "post",
-        lambda tree, scene: {
+        lambda tree, scene, n=0: {
             "area": tree.area_a1.pk,
-            "head_name": "Võ Văn Mới",
+            "head_name": f"Võ Văn Mới {n}",
             "category": "poor",
             "support_kind": "new",
             "phase_year": 2025,
@@ -276,27 +277,27 @@ API_BASES = {
             "decision_date": "2023-12-20",
         },
     ),
-    "api:household-detail": ("patch", lambda tree, scene: {"area": tree.area_a1.pk, "head_name": "Võ Văn Sửa"}),
+    "api:household-detail": ("patch", lambda tree, scene, n=0: {"area": tree.area_a1.pk, "head_name": "Võ Văn Sửa"}),
     "api:progress-list": (
         "post",
-        lambda tree, scene: {"household": scene["inside"].pk, "stage": "walls", "date": "2024-06-10"},
+        lambda tree, scene, n=0: {"household": scene["inside"].pk, "stage": "walls", "date": "2024-06-10"},
     ),
     "api:receipt-list": (
         "post",
-        lambda tree, scene: {
+        lambda tree, scene, n=0: {
             "fund": scene["commune_fund"].pk,
-            "donor_name": "Nhà Hảo Tâm Mới",
+            "donor_name": f"Nhà Hảo Tâm Số {n}",  # a new donor each time: found, one adds no row
             "donor_kind": "ca_nhan",
             "anonymous": False,
             "amount": 1_000_000,
             "received_on": "2024-06-10",
             "channel": "tien_mat",
-            "receipt_number": "BL-9001",
+            "receipt_number": f"BL-{9000 + n}",
             "designation": "ho",
             "designated_household": scene["inside"].code,
         },
     ),
-    "api:token": ("post", lambda tree, scene: {"username": "staff_a", "password": "sai-mat-khau"}),
+    "api:token": ("post", lambda tree, scene, n=0: {"username": "staff_a", "password": "sai-mat-khau"}),
 }
 
 
@@ -329,7 +330,7 @@ def test_no_refused_api_write_writes_anything(client, people, tree, scene):
         if not name.startswith("api:"):
             continue
         url = reverse(name, kwargs={key: scene["inside"].pk for _, key in _route_kwargs(route)})
-        method, make_base = API_BASES.get(name, ("post", lambda tree, scene: {}))
+        method, make_base = API_BASES.get(name, ("post", lambda tree, scene, n=0: {}))
         base = make_base(tree, scene)
 
         def send(verb: str, data: dict[str, Any], url: str = url) -> None:
@@ -342,9 +343,12 @@ def test_no_refused_api_write_writes_anything(client, people, tree, scene):
             if not base:
                 continue
             # Deterministic: each id of the valid payload swapped for its out-of-scope twin, each field dropped.
+            # Each payload fresh (new donor, new receipt number): an accepted one must not make the
+            # next refusal find what it would otherwise create.
+            fresh = itertools.count(1)
             for key, value in base.items():
-                send(method, base | {key: outside_twin(tree, scene, value)})
-                send(method, {k: v for k, v in base.items() if k != key})
+                send(method, make_base(tree, scene, next(fresh)) | {key: outside_twin(tree, scene, value)})
+                send(method, {k: v for k, v in make_base(tree, scene, next(fresh)).items() if k != key})
 
             probe_api(send, method, payloads(list(base), base, bad))
         except AssertionError as exc:
@@ -374,3 +378,11 @@ def test_a_refused_receipt_leaves_no_donor_behind(client, people, tree, scene):
     )
     assert page.status_code == 200 and page.context["form"].errors
     assert Donor.objects.count() == donors
+
+
+def test_a_failed_sign_in_is_still_counted_towards_the_lockout(client, people):
+    from axes.models import AccessAttempt
+
+    client.post(reverse("accounts:login"), {"username": "staff_a", "password": "sai-mat-khau"})
+    client.post(reverse("api:token"), {"username": "staff_a", "password": "sai-mat-khau"})
+    assert AccessAttempt.objects.get(username="staff_a").failures_since_start == 2
