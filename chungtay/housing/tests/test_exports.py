@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chungtay.core import dates
 from chungtay.core.tabular import read_table
 from chungtay.core.text import mask_name
 from chungtay.housing.exports import export_households
@@ -22,6 +21,8 @@ from chungtay.housing.models import Category, Gender, Household, SupportKind
 POOR, NEAR_POOR, POLICY = Category.POOR, Category.NEAR_POOR, Category.POLICY
 NEW, REPAIR = SupportKind.NEW, SupportKind.REPAIR
 MALE, FEMALE = Gender.MALE, Gender.FEMALE
+# The sheet is dated on the day of extraction: extract on 02/12/2024, whatever day the suite runs on.
+pytestmark = pytest.mark.time_machine(dt.datetime(2024, 12, 2, 9, tzinfo=dt.timezone(dt.timedelta(hours=7))))
 NORM = {NEW: 60_000_000, REPAIR: 30_000_000}  # the norms fixture (NQ 13/2023)
 DECISION = ("8584/QĐ-UBND", dt.date(2023, 12, 20))  # make_household's decision
 # Sheet order: commune, area, folded name. code, name, area, birth year, gender, CCCD, category, kind,
@@ -114,7 +115,7 @@ def expected_rows(*, private_sections: set[str], subtitle: str) -> list[list]:
     rows += [
         line(A="TỔNG CỘNG", O=grand),
         line(),
-        line(K=dates.vn_long_date(dates.today(), place="Điện Bàn")),
+        line(K="Điện Bàn, ngày 02 tháng 12 năm 2024"),
         line(B="NGƯỜI LẬP BIỂU", K="TM. BAN THƯỜNG TRỰC"),
         line(K="CHỦ TỊCH"),
     ]
@@ -137,7 +138,7 @@ def test_a_second_decision_makes_the_subtitle_the_day_of_extraction(people, tree
                    decision_date=dt.date(2024, 3, 1))  # fmt: skip
     others = Household.objects.exclude(code="HT00109")
     ws = openpyxl.load_workbook(io.BytesIO(export(people.town_office, tree.town))).active
-    assert ws["A5"].value == f"(Trích xuất ngày {dates.today():%d/%m/%Y})"
+    assert ws["A5"].value == "(Trích xuất ngày 02/12/2024)"
     # The decision is read over the households given, not over the table.
     ws = openpyxl.load_workbook(io.BytesIO(export(people.town_office, tree.town, others))).active
     assert ws["A5"].value == "(Kèm theo Quyết định số 8584/QĐ-UBND ngày 20/12/2023)"
@@ -199,6 +200,6 @@ def test_the_list_page_sends_the_file_as_an_attachment(client, people, listed):
     client.force_login(people.town_office)
     response = client.get(reverse("housing:export"))
     assert response.status_code == 200 and response.streaming
-    assert response["Content-Disposition"] == f'attachment; filename="danh-sach-ho-ho-tro-{dates.today():%Y%m%d}.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="danh-sach-ho-ho-tro-20241202.xlsx"'
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert ws["B10"].value == "Hồ Văn Bé" and ws["A5"].value.startswith("(Kèm theo Quyết định số 8584/QĐ-UBND")
