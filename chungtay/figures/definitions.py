@@ -286,23 +286,41 @@ OBLIGATION_NAMES = (
 )
 
 
+def obligation_states(day: Any) -> dict[str, Q]:
+    """The state of an obligation on `day`, as Q filters on Obligation: the only definitions of
+    on time, done late, overdue, not yet due and excused. Every state is one of these five (the
+    timeliness matrix, reminders and workspaces filter with them too, so their counts add up to
+    the catalogue's)."""
+    done = Q(fulfilled_at__isnull=False, fulfilled_at__date__lte=day)
+    waiting = ~done & Q(excused_reason="")
+    return {
+        "on_time": done & Q(fulfilled_at__date__lte=F("due_on")),
+        "done_late": done & Q(fulfilled_at__date__gt=F("due_on")),
+        "overdue": waiting & Q(due_on__lt=day),
+        "open": waiting & Q(due_on__gte=day),
+        "excused": ~done & ~Q(excused_reason=""),
+    }
+
+
+def counted_obligations(movement_id: int | None = None) -> QuerySet[Obligation]:
+    """The obligations the catalogue counts: of launched movements (never drafts), optionally one."""
+    qs = Obligation.objects.filter(milestone__movement__status__in=NOT_DRAFT)
+    if movement_id is not None:
+        qs = qs.filter(milestone__movement_id=movement_id)
+    return qs
+
+
 @group("obligations", "Việc phải làm theo phong trào: đúng hạn, trễ hạn, quá hạn")
 def obligations(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
-    day = p.as_of
-    qs = Obligation.objects.filter(milestone__movement__status__in=NOT_DRAFT)
-    if p.movement_id is not None:
-        qs = qs.filter(milestone__movement_id=p.movement_id)
-    done = Q(fulfilled_at__isnull=False, fulfilled_at__date__lte=day)
-    excused = ~done & ~Q(excused_reason="")
-    waiting = ~done & Q(excused_reason="")
+    state = obligation_states(p.as_of)
     found = _grouped(
-        qs, "unit__path", units,
+        counted_obligations(p.movement_id), "unit__path", units,
         obligations_total=Count("id"),
-        obligations_on_time=Count("id", filter=done & Q(fulfilled_at__date__lte=F("due_on"))),
-        obligations_done_late=Count("id", filter=done & Q(fulfilled_at__date__gt=F("due_on"))),
-        obligations_overdue=Count("id", filter=waiting & Q(due_on__lt=day)),
-        obligations_open=Count("id", filter=waiting & Q(due_on__gte=day)),
-        obligations_excused=Count("id", filter=excused),
+        obligations_on_time=Count("id", filter=state["on_time"]),
+        obligations_done_late=Count("id", filter=state["done_late"]),
+        obligations_overdue=Count("id", filter=state["overdue"]),
+        obligations_open=Count("id", filter=state["open"]),
+        obligations_excused=Count("id", filter=state["excused"]),
     )  # fmt: skip
     for row in found.values():
         row["obligations_due"] = row["obligations_on_time"] + row["obligations_done_late"] + row["obligations_overdue"]
