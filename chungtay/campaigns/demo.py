@@ -1,5 +1,7 @@
-"""The 2024 movement of the Điện Bàn Front, Plan 199/KH-MTTQ-BTT of 14/03/2024, entered in full,
-with a few communes at different stages. Idempotent: if the plan is already there, nothing is added.
+"""The Điện Bàn Front's movement after Plan 199/KH-MTTQ-BTT of 14/03/2024, entered in full, its dates moved
+by whole years to stand around the day the demo is loaded (chungtay.core.demo_clock), with the communes at
+different stages — only what would have happened by that day is recorded. Idempotent: if the plan is
+already there, nothing is added.
 
 Everything goes through the services a person would use; the evidence files are small PDFs and
 PNGs generated here (they pass the same content checks as real uploads).
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from chungtay.accounts.models import User
+from chungtay.core import dates, demo_clock
+from chungtay.core.demo_clock import at as _at
+from chungtay.core.demo_clock import d as D
+from chungtay.core.demo_clock import happened
 from chungtay.core.models import DocumentKind
 from chungtay.orgunits.models import Level, OrgUnit
 
@@ -40,7 +47,25 @@ THEME = (
     "Đổi mới, nâng cao năng lực hoạt động của Ủy ban MTTQ Việt Nam các cấp, phát huy vai trò nòng cốt, "
     "tích cực tham gia hỗ trợ nhà ở cho hộ nghèo, cận nghèo trên địa bàn thị xã"
 )
-TITLE = "Phong trào thi đua năm 2024"
+# The movement is the demo year's; its plan text keeps the 2024 wording, under this note.
+DEMO_NOTE = (
+    "Ghi chú: đây là dữ liệu mẫu. Nội dung dưới đây giữ nguyên lời văn của Kế hoạch số 199/KH-MTTQ-BTT ngày "
+    "14/3/2024; các mốc thời gian của phong trào năm {year} được dời {shift} năm theo kế hoạch đó. "
+    "Dữ liệu mẫu tính đến ngày {day}."
+)
+_NOTE_DAY = re.compile(r"Dữ liệu mẫu tính đến ngày (\d{2}/\d{2}/\d{4})")
+
+
+def demo_title() -> str:
+    return f"Phong trào thi đua năm {demo_clock.story_year()} (dữ liệu mẫu theo Kế hoạch 199/KH-MTTQ-BTT năm 2024)"
+
+
+def recorded_day() -> dt.date | None:
+    """The day the demo in the database stands on (from its note), or None if there is no demo."""
+    movement = Movement.objects.filter(symbol=SYMBOL, issuing_unit__name="Điện Bàn").first()
+    match = _NOTE_DAY.search(movement.content) if movement else None
+    return dt.datetime.strptime(match.group(1), "%d/%m/%Y").date() if match else None
+
 
 PURPOSES = """- Tiếp tục đổi mới nội dung, phương thức hoạt động của MTTQ Việt Nam các cấp trên địa bàn thị xã theo tinh thần Nghị quyết Đại hội XIII của Đảng; nâng cao năng lực hoạt động của Ủy ban MTTQ Việt Nam các cấp trên địa bàn thị xã. Trong đó, chú trọng xây dựng, nâng cao chất lượng đội ngũ cán bộ MTTQ Việt Nam các cấp đáp ứng tiêu chuẩn, điều kiện theo quy định; có phẩm chất chính trị, đạo đức tốt; có năng lực lãnh đạo, có uy tín, tâm huyết, trách nhiệm và kinh nghiệm công tác theo tinh thần Nghị quyết số 43-NQ/TW.
 - Phát huy vai trò nòng cốt của Ủy ban MTTQ Việt Nam thị xã và xã, phường, tích cực tham gia hỗ trợ nhà ở cho các hộ nghèo, cận nghèo trên địa bàn thị xã. Kêu gọi, vận động các cấp, các ngành, các cơ quan, tổ chức, cá nhân, các tầng lớp Nhân dân thi đua thực hiện thắng lợi mục tiêu “xóa bỏ hoàn toàn tình trạng nhà tạm, nhà dột nát cho hộ nghèo, hộ cận nghèo, người dân bị ảnh hưởng bởi thiên tai, biến đổi khí hậu” trên địa bàn thị xã theo tinh thần Nghị quyết số 42-NQ/TW, xóa nhà tạm, nhà dột nát trên địa bàn thị xã theo Nghị quyết số 13/2023/NQ-HĐND của HĐND tỉnh; hưởng ứng phong trào thi đua “Quảng Nam chung tay vì người nghèo, không để ai bị bỏ lại phía sau”.
@@ -145,22 +170,23 @@ AREA_CRITERIA = [
     ("4", "", B, 5, "", [PHOTO], "Có cách làm hay, gương điển hình được xã, phường giới thiệu nhân rộng."),
 ]  # fmt: skip
 
-D = dt.date
-# (kind, level, due, recurrence, until, title)
-MILESTONES = [
-    (MilestoneKind.REGISTRATION, Level.COMMUNE, D(2024, 3, 29), Recurrence.ONCE, None, ""),
-    (MilestoneKind.REGISTRATION, Level.AREA, D(2024, 4, 5), Recurrence.ONCE, None, ""),
-    (MilestoneKind.REGISTRATION, Level.DISTRICT, D(2024, 3, 29), Recurrence.ONCE, None, ""),
-    (MilestoneKind.OWN_PLAN, Level.COMMUNE, D(2024, 3, 31), Recurrence.ONCE, None, ""),
-    (MilestoneKind.LAUNCH, Level.COMMUNE, D(2024, 4, 15), Recurrence.ONCE, None, ""),
-    (MilestoneKind.LAUNCH, Level.DISTRICT, D(2024, 3, 25), Recurrence.ONCE, None, "Hội nghị phát động cấp thị xã"),
-    (MilestoneKind.PROGRESS_REPORT, Level.COMMUNE, D(2024, 4, 25), Recurrence.MONTHLY, D(2024, 10, 25),
-     "Báo cáo tiến độ hằng tháng"),
-    (MilestoneKind.SELF_ASSESSMENT, Level.COMMUNE, D(2024, 10, 31), Recurrence.ONCE, None, ""),
-    (MilestoneKind.SELF_ASSESSMENT, Level.AREA, D(2024, 10, 31), Recurrence.ONCE, None, ""),
-    (MilestoneKind.FINAL_REVIEW, Level.DISTRICT, D(2024, 12, 20), Recurrence.ONCE, None,
-     "Tổng kết, bình xét, khen thưởng"),
-]  # fmt: skip
+
+def _milestones() -> list[tuple[str, int, dt.date, str, dt.date | None, str]]:
+    """(kind, level, due, recurrence, until, title), in the demo's year."""
+    return [
+        (MilestoneKind.REGISTRATION, Level.COMMUNE, D(2024, 3, 29), Recurrence.ONCE, None, ""),
+        (MilestoneKind.REGISTRATION, Level.AREA, D(2024, 4, 5), Recurrence.ONCE, None, ""),
+        (MilestoneKind.REGISTRATION, Level.DISTRICT, D(2024, 3, 29), Recurrence.ONCE, None, ""),
+        (MilestoneKind.OWN_PLAN, Level.COMMUNE, D(2024, 3, 31), Recurrence.ONCE, None, ""),
+        (MilestoneKind.LAUNCH, Level.COMMUNE, D(2024, 4, 15), Recurrence.ONCE, None, ""),
+        (MilestoneKind.LAUNCH, Level.DISTRICT, D(2024, 3, 25), Recurrence.ONCE, None, "Hội nghị phát động cấp thị xã"),
+        (MilestoneKind.PROGRESS_REPORT, Level.COMMUNE, D(2024, 4, 25), Recurrence.MONTHLY, D(2024, 10, 25),
+         "Báo cáo tiến độ hằng tháng"),
+        (MilestoneKind.SELF_ASSESSMENT, Level.COMMUNE, D(2024, 10, 31), Recurrence.ONCE, None, ""),
+        (MilestoneKind.SELF_ASSESSMENT, Level.AREA, D(2024, 10, 31), Recurrence.ONCE, None, ""),
+        (MilestoneKind.FINAL_REVIEW, Level.DISTRICT, D(2024, 12, 20), Recurrence.ONCE, None,
+         "Tổng kết, bình xét, khen thưởng"),
+    ]  # fmt: skip
 
 
 def demo_pdf(title: str, lines: list[str]) -> bytes:
@@ -198,10 +224,6 @@ def demo_png(color: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
-def _at(day: dt.date, hour: int = 9) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
-
-
 def _commune(name: str) -> OrgUnit:
     return OrgUnit.objects.get(name=name, level=Level.COMMUNE)
 
@@ -216,9 +238,12 @@ def load_demo() -> dict[str, int]:
         return _counts(existing, created=0)
     office = User.objects.get(username="vanphong")
     board = User.objects.get(username="chutich")
+    note = DEMO_NOTE.format(
+        year=demo_clock.story_year(), shift=demo_clock.shift(), day=dates.format_date(demo_clock.demo_day())
+    )
     movement = services.movement_create(
-        actor=office, issuing_unit=town, symbol=SYMBOL, issued_on=D(2024, 3, 14), title=TITLE, theme=THEME,
-        purposes=PURPOSES, requirements=REQUIREMENTS, content=CONTENT, starts_on=D(2024, 3, 14),
+        actor=office, issuing_unit=town, symbol=SYMBOL, issued_on=D(2024, 3, 14), title=demo_title(), theme=THEME,
+        purposes=PURPOSES, requirements=REQUIREMENTS, content=f"{note}\n\n{CONTENT}", starts_on=D(2024, 3, 14),
         ends_on=D(2024, 10, 31), review_month=D(2024, 12, 1), registration_deadline=D(2024, 3, 29),
         signer="Phan Ngọc Hải, Chủ tịch (TM. Ban Thường trực)",
     )  # fmt: skip
@@ -235,24 +260,28 @@ def load_demo() -> dict[str, int]:
             summary=summary,
         )  # fmt: skip
     for level, rows in ((Level.COMMUNE, COMMUNE_CRITERIA), (Level.AREA, AREA_CRITERIA)):
-        for code, parent, kind, points, metric, evidence, title in rows:
+        for code, parent, kind, points, metric, evidence, text in rows:
             services.criterion_add(
                 actor=office, movement=movement, level=level, code=code, parent_code=parent, kind=kind,
-                max_points=Decimal(points), metric_key=metric, evidence_kinds=list(evidence), title=title,
+                max_points=Decimal(points), metric_key=metric, evidence_kinds=list(evidence), title=text,
             )  # fmt: skip
     for level in (Level.DISTRICT, Level.COMMUNE, Level.AREA):
         services.participants_add_level(actor=office, movement=movement, level=level)
-    for kind, level, due, recurrence, until, title in MILESTONES:
+    for kind, level, due, recurrence, until, text in _milestones():
         services.milestone_add(
             actor=office, movement=movement, kind=kind, level=level, due_on=due, recurrence=recurrence, until=until,
-            title=title,
+            title=text,
         )  # fmt: skip
     services.movement_launch(actor=office, movement=movement)
     movement.refresh_from_db()
     movement.launched_at = _at(D(2024, 3, 14), 8)
     movement.save(update_fields=["launched_at"])
-    services.movement_transition(actor=office, movement=movement, to=MovementStatus.UNDER_WAY)
+    # Under way from the town's launch conference; being evaluated once the period is over.
+    if happened(D(2024, 3, 25)):
+        services.movement_transition(actor=office, movement=movement, to=MovementStatus.UNDER_WAY)
     _stages(movement, office, board)
+    if movement.ends_on < demo_clock.demo_day():
+        services.movement_transition(actor=office, movement=movement, to=MovementStatus.EVALUATING)
     return _counts(movement, created=1)
 
 
@@ -261,121 +290,188 @@ def _part(movement: Movement, unit: OrgUnit) -> Participation:
 
 
 def _stages(movement: Movement, office: User, board: User) -> None:
-    """Vĩnh Điện has done nearly everything, Điện Hồng is half-way, Điện An only registered, Điện Ngọc late."""
+    """Vĩnh Điện does nearly everything, Điện Hồng half, Điện An only registers, Điện Ngọc is late; the other
+    communes and their areas register around the deadline. Each step is recorded only once its day has come."""
     vinh_dien_user = User.objects.get(username="vinhdien")
     dien_hong_user = User.objects.get(username="dienhong")
     vinh_dien, dien_hong = _commune("Vĩnh Điện"), _commune("Điện Hồng")
+    town = movement.issuing_unit
+
+    # The town: registers itself and holds the launch conference of 25/03.
+    p = _part(movement, town)
+    if happened(D(2024, 3, 20)):
+        services.participation_register(
+            actor=office, participation=p, now=_at(D(2024, 3, 20)),
+            commitments="Tổ chức Hội nghị phát động, theo dõi, đôn đốc và tổng kết phong trào theo kế hoạch.",
+        )  # fmt: skip
+    if happened(D(2024, 3, 25)):
+        services.activity_record(
+            actor=office, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE,
+            title="Hội nghị phát động phong trào thi đua cấp thị xã", held_on=D(2024, 3, 25),
+            place="Hội trường Ủy ban MTTQ Việt Nam thị xã", attendance=120, level=ActivityLevel.DISTRICT,
+        )  # fmt: skip
+        _backdate(movement, town, MilestoneKind.LAUNCH, D(2024, 3, 25))
 
     # Vĩnh Điện: registered on time, plan, launch with minutes, training, regulation, IT, reports, a good model.
     p = _part(movement, vinh_dien)
-    services.participation_register(
-        actor=vinh_dien_user, participation=p, now=_at(D(2024, 3, 22)),
-        commitments="- Ban hành quy chế làm việc nhiệm kỳ 2024 - 2029 trong quý II.\n"
-        "- Tổ chức 02 lớp bồi dưỡng cho Ban Công tác Mặt trận 7 khối phố.\n"
-        "- Hoàn thành 100% nhà theo phân kỳ năm 2024 trước 30/9/2024.\n"
-        "- Cử 01 cán bộ dự thi “Cán bộ Mặt trận cơ sở giỏi”.",
-        individuals="Nguyễn Thị Thu Trang — Phó Chủ tịch\nTrần Văn Bình — Ủy viên Ban Thường trực",
-    )  # fmt: skip
-    services.own_plan_upload(
-        actor=vinh_dien_user, participation=p, name="ke-hoach-vinh-dien.pdf",
-        title="Kế hoạch thực hiện phong trào thi đua năm 2024", number="15/KH-MTTQ", issued_on=D(2024, 3, 25),
-        upload=io.BytesIO(demo_pdf("KẾ HOẠCH số 15/KH-MTTQ", ["Phường Vĩnh Điện, ngày 25/3/2024"])),
-    )  # fmt: skip
-    _backdate(movement, vinh_dien, MilestoneKind.OWN_PLAN, D(2024, 3, 25))
-    services.activity_record(
-        actor=vinh_dien_user, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE,
-        title="Hội nghị phát động phong trào thi đua năm 2024", held_on=D(2024, 4, 8), place="Hội trường UBND phường",
-        attendance=86,
-        participants="Ủy viên Ủy ban MTTQ phường, trưởng các tổ chức thành viên, Ban Công tác Mặt trận 7 khối phố",
-        level=ActivityLevel.COMMUNE,
-        upload=io.BytesIO(demo_pdf("BIÊN BẢN HỘI NGHỊ PHÁT ĐỘNG", ["Ngày 08/4/2024", "86 đại biểu"])),
-        file_name="bien-ban-phat-dong.pdf", document_kind=MINUTES, document_title="Biên bản hội nghị phát động",
-    )  # fmt: skip
-    _backdate(movement, vinh_dien, MilestoneKind.LAUNCH, D(2024, 4, 8))
+    if happened(D(2024, 3, 22)):
+        services.participation_register(
+            actor=vinh_dien_user, participation=p, now=_at(D(2024, 3, 22)),
+            commitments="- Ban hành quy chế làm việc nhiệm kỳ 2024 - 2029 trong quý II.\n"
+            "- Tổ chức 02 lớp bồi dưỡng cho Ban Công tác Mặt trận 7 khối phố.\n"
+            f"- Hoàn thành 100% nhà theo phân kỳ năm {demo_clock.story_year()} trước {D(2024, 9, 30):%d/%m/%Y}.\n"
+            "- Cử 01 cán bộ dự thi “Cán bộ Mặt trận cơ sở giỏi”.",
+            individuals="Nguyễn Thị Thu Trang — Phó Chủ tịch\nTrần Văn Bình — Ủy viên Ban Thường trực",
+        )  # fmt: skip
+    if happened(D(2024, 3, 25)):
+        services.own_plan_upload(
+            actor=vinh_dien_user, participation=p, name="ke-hoach-vinh-dien.pdf",
+            title=f"Kế hoạch thực hiện phong trào thi đua năm {demo_clock.story_year()}", number="15/KH-MTTQ",
+            issued_on=D(2024, 3, 25),
+            upload=io.BytesIO(demo_pdf("KẾ HOẠCH số 15/KH-MTTQ", [f"Phường Vĩnh Điện, {D(2024, 3, 25):%d/%m/%Y}"])),
+        )  # fmt: skip
+        _backdate(movement, vinh_dien, MilestoneKind.OWN_PLAN, D(2024, 3, 25))
+    if happened(D(2024, 4, 8)):
+        services.activity_record(
+            actor=vinh_dien_user, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE,
+            title=f"Hội nghị phát động phong trào thi đua năm {demo_clock.story_year()}", held_on=D(2024, 4, 8),
+            place="Hội trường UBND phường", attendance=86,
+            participants="Ủy viên Ủy ban MTTQ phường, trưởng các tổ chức thành viên, Ban Công tác Mặt trận 7 khối phố",
+            level=ActivityLevel.COMMUNE,
+            upload=io.BytesIO(demo_pdf("BIÊN BẢN HỘI NGHỊ PHÁT ĐỘNG", [f"{D(2024, 4, 8):%d/%m/%Y}", "86 đại biểu"])),
+            file_name="bien-ban-phat-dong.pdf", document_kind=MINUTES, document_title="Biên bản hội nghị phát động",
+        )  # fmt: skip
+        _backdate(movement, vinh_dien, MilestoneKind.LAUNCH, D(2024, 4, 8))
     crit = {c.code: c for c in services.latest_set(movement, Level.COMMUNE).criteria.all()}  # type: ignore[union-attr]
-    services.activity_record(
-        actor=vinh_dien_user, participation=p, kind=ActivityKind.TRAINING, training_kind=TrainingKind.SEMINAR,
-        title="Tọa đàm nâng cao kỹ năng vận động Nhân dân cho Ban Công tác Mặt trận", held_on=D(2024, 5, 17),
-        place="Nhà văn hóa khối phố 3", attendance=42, level=ActivityLevel.AREA,
-        upload=io.BytesIO(demo_pdf("BÁO CÁO KẾT QUẢ TỌA ĐÀM", ["Ngày 17/5/2024"])), file_name="bao-cao-toa-dam.pdf",
-        document_kind=REPORT, criteria=[crit["3.2.1.b"]],
-    )  # fmt: skip
-    services.activity_record(
-        actor=vinh_dien_user, participation=p, kind=ActivityKind.REGULATION,
-        title="Quy chế làm việc của Ủy ban MTTQ Việt Nam phường nhiệm kỳ 2024 - 2029", held_on=D(2024, 6, 5),
-        upload=io.BytesIO(demo_pdf("NGHỊ QUYẾT BAN HÀNH QUY CHẾ", ["Nhiệm kỳ 2024 - 2029"])),
-        file_name="nghi-quyet-quy-che.pdf", document_kind=RESOLUTION, criteria=[crit["3.2.1.a"]],
-    )  # fmt: skip
-    services.activity_record(
-        actor=vinh_dien_user, participation=p, kind=ActivityKind.IT_MEASURE,
-        title="Lập nhóm Zalo điều hành với 7 Ban Công tác Mặt trận; nộp báo cáo qua hệ thống", held_on=D(2024, 4, 20),
-        note="Toàn bộ văn bản chỉ đạo gửi qua nhóm; báo cáo tháng nộp trên Chung Tay.",
-    )  # fmt: skip
+    if happened(D(2024, 5, 17)):
+        services.activity_record(
+            actor=vinh_dien_user, participation=p, kind=ActivityKind.TRAINING, training_kind=TrainingKind.SEMINAR,
+            title="Tọa đàm nâng cao kỹ năng vận động Nhân dân cho Ban Công tác Mặt trận", held_on=D(2024, 5, 17),
+            place="Nhà văn hóa khối phố 3", attendance=42, level=ActivityLevel.AREA,
+            upload=io.BytesIO(demo_pdf("BÁO CÁO KẾT QUẢ TỌA ĐÀM", [f"Ngày {D(2024, 5, 17):%d/%m/%Y}"])),
+            file_name="bao-cao-toa-dam.pdf", document_kind=REPORT, criteria=[crit["3.2.1.b"]],
+        )  # fmt: skip
+    if happened(D(2024, 6, 5)):
+        services.activity_record(
+            actor=vinh_dien_user, participation=p, kind=ActivityKind.REGULATION,
+            title="Quy chế làm việc của Ủy ban MTTQ Việt Nam phường nhiệm kỳ 2024 - 2029", held_on=D(2024, 6, 5),
+            upload=io.BytesIO(demo_pdf("NGHỊ QUYẾT BAN HÀNH QUY CHẾ", ["Nhiệm kỳ 2024 - 2029"])),
+            file_name="nghi-quyet-quy-che.pdf", document_kind=RESOLUTION, criteria=[crit["3.2.1.a"]],
+        )  # fmt: skip
+    if happened(D(2024, 4, 20)):
+        services.activity_record(
+            actor=vinh_dien_user, participation=p, kind=ActivityKind.IT_MEASURE,
+            title="Lập nhóm Zalo điều hành với 7 Ban Công tác Mặt trận; nộp báo cáo qua hệ thống",
+            held_on=D(2024, 4, 20), note="Toàn bộ văn bản chỉ đạo gửi qua nhóm; báo cáo tháng nộp trên Chung Tay.",
+        )  # fmt: skip
     for month in (4, 5, 6):
+        if not happened(D(2024, month, 24)):
+            break
+        label = f"{month}/{demo_clock.story_year()}"
         services.report_submit(
             actor=vinh_dien_user, participation=p, kind=MilestoneKind.PROGRESS_REPORT,
-            name=f"bao-cao-thang-{month}.pdf", title=f"Báo cáo tiến độ tháng {month}/2024",
-            issued_on=D(2024, month, 24), upload=io.BytesIO(demo_pdf(f"BÁO CÁO THÁNG {month}/2024", [])),
+            name=f"bao-cao-thang-{month}.pdf", title=f"Báo cáo tiến độ tháng {label}",
+            issued_on=D(2024, month, 24), upload=io.BytesIO(demo_pdf(f"BÁO CÁO THÁNG {label}", [])),
         )  # fmt: skip
         _backdate(movement, vinh_dien, MilestoneKind.PROGRESS_REPORT, D(2024, month, 24), due=D(2024, month, 25))
-    model = services.good_model_propose(
-        actor=vinh_dien_user, participation=p, field=GoodModelField.HOUSING,
-        title="“Ngày công thiện nguyện” dựng nhà cho hộ nghèo",
-        description="Mỗi khối phố lập tổ thợ thiện nguyện; đoàn viên, hội viên góp ngày công, vật liệu.\n"
-        "- Giảm 15–20% chi phí mỗi căn nhà.\n- 12 căn hoàn thành trước phân kỳ.",
-        photo=io.BytesIO(demo_png((120, 170, 210))), photo_name="ngay-cong.png",
-    )  # fmt: skip
-    services.good_model_decide(actor=board, good_model=model, recognise=True, note="Đề nghị nhân rộng toàn thị xã.")
-    services.good_model_replicate(
-        actor=office, good_model=model, unit=dien_hong, since=D(2024, 8, 1), note="Áp dụng tại 3 thôn"
-    )
+    if happened(D(2024, 7, 15)):
+        model = services.good_model_propose(
+            actor=vinh_dien_user, participation=p, field=GoodModelField.HOUSING,
+            title="“Ngày công thiện nguyện” dựng nhà cho hộ nghèo",
+            description="Mỗi khối phố lập tổ thợ thiện nguyện; đoàn viên, hội viên góp ngày công, vật liệu.\n"
+            "- Giảm 15–20% chi phí mỗi căn nhà.\n- 12 căn hoàn thành trước phân kỳ.",
+            photo=io.BytesIO(demo_png((120, 170, 210))), photo_name="ngay-cong.png",
+        )  # fmt: skip
+        services.good_model_decide(actor=board, good_model=model, recognise=True, note="Đề nghị nhân rộng toàn thị xã.")
+        type(model).objects.filter(pk=model.pk).update(decided_at=_at(D(2024, 7, 25), 10))
+        if happened(D(2024, 8, 1)):
+            services.good_model_replicate(
+                actor=office, good_model=model, unit=dien_hong, since=D(2024, 8, 1), note="Áp dụng tại 3 thôn"
+            )
 
     # Điện Hồng: registered, launch held without minutes yet, one report, the rest late.
     p = _part(movement, dien_hong)
-    services.participation_register(
-        actor=dien_hong_user, participation=p, now=_at(D(2024, 3, 28)),
-        commitments="- Hoàn thành nhà theo phân kỳ.\n- Tổ chức hội nghị phát động trong tháng 4.",
-    )  # fmt: skip
-    services.activity_record(
-        actor=dien_hong_user, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE, title="Hội nghị phát động thi đua",
-        held_on=D(2024, 4, 26), place="Hội trường UBND xã", attendance=54,
-    )  # fmt: skip
-    _backdate(movement, dien_hong, MilestoneKind.LAUNCH, D(2024, 4, 26))
-    services.report_submit(
-        actor=dien_hong_user, participation=p, kind=MilestoneKind.PROGRESS_REPORT, name="bao-cao-thang-4.pdf",
-        title="Báo cáo tiến độ tháng 4/2024", upload=io.BytesIO(demo_pdf("BÁO CÁO THÁNG 4/2024", [])),
-    )  # fmt: skip
-    _backdate(movement, dien_hong, MilestoneKind.PROGRESS_REPORT, D(2024, 5, 2), due=D(2024, 4, 25))
+    if happened(D(2024, 3, 28)):
+        services.participation_register(
+            actor=dien_hong_user, participation=p, now=_at(D(2024, 3, 28)),
+            commitments="- Hoàn thành nhà theo phân kỳ.\n- Tổ chức hội nghị phát động trong tháng 4.",
+        )  # fmt: skip
+    if happened(D(2024, 4, 26)):
+        services.activity_record(
+            actor=dien_hong_user, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE,
+            title="Hội nghị phát động thi đua", held_on=D(2024, 4, 26), place="Hội trường UBND xã", attendance=54,
+        )  # fmt: skip
+        _backdate(movement, dien_hong, MilestoneKind.LAUNCH, D(2024, 4, 26))
+    if happened(D(2024, 5, 2)):
+        label = f"4/{demo_clock.story_year()}"
+        services.report_submit(
+            actor=dien_hong_user, participation=p, kind=MilestoneKind.PROGRESS_REPORT, name="bao-cao-thang-4.pdf",
+            title=f"Báo cáo tiến độ tháng {label}", upload=io.BytesIO(demo_pdf(f"BÁO CÁO THÁNG {label}", [])),
+        )  # fmt: skip
+        _backdate(movement, dien_hong, MilestoneKind.PROGRESS_REPORT, D(2024, 5, 2), due=D(2024, 4, 25))
 
-    # Điện An registered on time; Điện Ngọc registered after the deadline (flagged).
-    services.participation_register(
-        actor=office, participation=_part(movement, _commune("Điện An")), now=_at(D(2024, 3, 27)),
-        commitments="Đăng ký thi đua theo các chỉ tiêu của Kế hoạch 199/KH-MTTQ-BTT.",
-    )  # fmt: skip
-    services.participation_register(
-        actor=office, participation=_part(movement, _commune("Điện Ngọc")), now=_at(D(2024, 4, 10)),
-        commitments="Đăng ký thi đua theo các chỉ tiêu của Kế hoạch 199/KH-MTTQ-BTT.",
-    )  # fmt: skip
-
-    contest = services.contest_create(
-        actor=office, movement=movement, title="Cuộc thi “Cán bộ Mặt trận cơ sở giỏi” năm 2024",
-        description="Mỗi xã, phường cử 01 cán bộ dự thi. Vòng sơ khảo: bài viết; vòng chung khảo: thuyết trình, "
-        "xử lý tình huống.",
-    )  # fmt: skip
-    first = services.round_add(actor=office, contest=contest, name="Vòng sơ khảo", held_on=D(2024, 8, 20))
-    services.round_add(actor=office, contest=contest, name="Vòng chung khảo", held_on=D(2024, 9, 27))
-    entrants = [
-        services.entrant_add(actor=office, contest=contest, unit=vinh_dien, person_name="Trần Văn Bình",
-                             position="Ủy viên Ban Thường trực"),
-        services.entrant_add(actor=office, contest=contest, unit=dien_hong, person_name="Lê Thị Mỹ Duyên",
-                             position="Cán bộ Mặt trận xã"),
-        services.entrant_add(actor=office, contest=contest, unit=_commune("Điện An"), person_name="Hồ Văn Tâm",
-                             position="Phó Chủ tịch"),
-    ]  # fmt: skip
-    for judge, scores in ((office, (86, 78, 81)), (board, (90, 75, 84))):
-        services.judge_scores_record(
-            actor=judge, contest_round=first, scores={e.pk: Decimal(s) for e, s in zip(entrants, scores, strict=True)}
+    # Điện An registered on time; Điện Ngọc after the deadline (flagged); the others around the deadline,
+    # two of them late — every commune that will assess itself has registered first.
+    others = OrgUnit.objects.filter(parent=town, level=Level.COMMUNE).exclude(
+        name__in=["Vĩnh Điện", "Điện Hồng", "Điện An", "Điện Ngọc"]
+    )
+    days = {"Điện An": D(2024, 3, 27), "Điện Ngọc": D(2024, 4, 10)}
+    for n, unit in enumerate(others.order_by("path")):
+        days[unit.name] = D(2024, 4, 2) + dt.timedelta(days=n) if n in (5, 11) else D(2024, 3, 20) + dt.timedelta(n % 9)
+    for name, day in days.items():
+        if happened(day):
+            services.participation_register(
+                actor=office, participation=_part(movement, _commune(name)), now=_at(day),
+                commitments="Đăng ký thi đua theo các chỉ tiêu của Kế hoạch 199/KH-MTTQ-BTT.",
+            )  # fmt: skip
+    # The residential areas register through their commune in the week after it.
+    registered = dict(
+        Participation.objects.filter(movement=movement, level=Level.COMMUNE, registered_at__isnull=False).values_list(
+            "unit_id", "registered_at"
         )
+    )
+    areas = Participation.objects.filter(movement=movement, level=Level.AREA).select_related("movement", "unit")
+    for area in areas.order_by("unit__path"):
+        commune_day = registered.get(area.unit.parent_id)
+        day = commune_day and timezone.localdate(commune_day) + dt.timedelta(days=1 + int(area.unit.name[-1]) % 7)
+        if day and happened(day):
+            services.participation_register(
+                actor=office, participation=area, now=_at(day, 14),
+                commitments="Ban Công tác Mặt trận đăng ký thi đua theo bộ tiêu chí khu dân cư.",
+            )  # fmt: skip
+
+    if happened(D(2024, 7, 1)):
+        contest = services.contest_create(
+            actor=office, movement=movement,
+            title=f"Cuộc thi “Cán bộ Mặt trận cơ sở giỏi” năm {demo_clock.story_year()}",
+            description="Mỗi xã, phường cử 01 cán bộ dự thi. Vòng sơ khảo: bài viết; vòng chung khảo: thuyết trình, "
+            "xử lý tình huống.",
+        )  # fmt: skip
+        first = services.round_add(actor=office, contest=contest, name="Vòng sơ khảo", held_on=D(2024, 8, 20))
+        services.round_add(actor=office, contest=contest, name="Vòng chung khảo", held_on=D(2024, 9, 27))
+        entrants = [
+            services.entrant_add(actor=office, contest=contest, unit=vinh_dien, person_name="Trần Văn Bình",
+                                 position="Ủy viên Ban Thường trực"),
+            services.entrant_add(actor=office, contest=contest, unit=dien_hong, person_name="Lê Thị Mỹ Duyên",
+                                 position="Cán bộ Mặt trận xã"),
+            services.entrant_add(actor=office, contest=contest, unit=_commune("Điện An"), person_name="Hồ Văn Tâm",
+                                 position="Phó Chủ tịch"),
+        ]  # fmt: skip
+        if happened(first.held_on):
+            for judge, scores in ((office, (86, 78, 81)), (board, (90, 75, 84))):
+                services.judge_scores_record(
+                    actor=judge, contest_round=first,
+                    scores={e.pk: Decimal(s) for e, s in zip(entrants, scores, strict=True)},
+                )  # fmt: skip
+
+    # The town's final review (tổng kết) conference, once its day has come.
+    if happened(D(2024, 12, 20)):
+        services.report_submit(
+            actor=office, participation=_part(movement, town), kind=MilestoneKind.FINAL_REVIEW,
+            name="bao-cao-tong-ket.pdf", title=f"Báo cáo tổng kết phong trào thi đua năm {demo_clock.story_year()}",
+            issued_on=D(2024, 12, 20), upload=io.BytesIO(demo_pdf("BÁO CÁO TỔNG KẾT", [])),
+        )  # fmt: skip
+        _backdate(movement, town, MilestoneKind.FINAL_REVIEW, D(2024, 12, 20))
 
 
 def _backdate(movement: Movement, unit: OrgUnit, kind: str, day: dt.date, *, due: dt.date | None = None) -> None:

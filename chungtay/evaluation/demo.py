@@ -1,8 +1,9 @@
-"""Evaluation of the demo movement 199/KH-MTTQ-BTT, December 2024, up to the point where people
-take over in the browser: bands, award forms and quotas, a cluster for cross review, and the 20
-communes' self-assessments — most reviewed, two waiting for review, three returned for correction.
+"""Evaluation of the demo movement 199/KH-MTTQ-BTT up to the point where people take over in the browser:
+bands, award forms and quotas, a cluster for cross review, and the registered communes' self-assessments as
+they stand on the demo's day (chungtay.core.demo_clock) — opened from October, submitted on their days, then
+most reviewed, two waiting for review, three returned for correction (as on 02/12 of the story).
 Approving the ranking, the meeting, the decision and its signature are left to do by hand
-(docs/huong-dan/danh-gia-khen-thuong.md). Idempotent: nothing is added once assessments exist.
+(docs/huong-dan/danh-gia-khen-thuong.md). Idempotent: nothing is added once the award forms exist.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import io
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from chungtay.accounts.models import User
 from chungtay.campaigns.models import Movement
+from chungtay.core import demo_clock
+from chungtay.core.demo_clock import at as _at
+from chungtay.core.demo_clock import d, happened
 from chungtay.core.models import DocumentKind
 from chungtay.orgunits.models import Level
 
@@ -35,10 +38,6 @@ RETURNED = {"Điện Phước", "Điện Thọ", "Điện Quang"}  # sent back f
 LATE = {"Điện Ngọc"}
 
 
-def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
-
-
 def _score(max_points: Decimal, share: float) -> Decimal:
     return (max_points * Decimal(str(share))).quantize(Decimal("0.5"))
 
@@ -48,7 +47,7 @@ def load_demo() -> dict[str, int]:
     movement = Movement.objects.filter(symbol=SYMBOL).select_related("issuing_unit").first()
     if movement is None:
         return {"bản tự đánh giá": 0}
-    if Assessment.objects.filter(participation__movement=movement).exists():
+    if movement.award_forms.exists():
         return _counts(movement)
     office = User.objects.get(username="vanphong")
     staff = {"Vĩnh Điện": User.objects.get(username="vinhdien"), "Điện Hồng": User.objects.get(username="dienhong")}
@@ -84,6 +83,9 @@ def load_demo() -> dict[str, int]:
         services.cross_group_create(actor=office, movement=movement, name="Cụm 1 (phía Bắc)", units=cluster)
 
     for index, participation in enumerate(participations):
+        # A unit assesses itself once the window opens (October) and only if it registered.
+        if participation.registered_at is None or not happened(d(2024, 10, 1)):
+            continue
         name = participation.unit.name
         actor = staff.get(name, office)
         share = SHARES[index % len(SHARES)]
@@ -104,10 +106,14 @@ def load_demo() -> dict[str, int]:
             _evidence(actor, assessment)
         if index == len(participations) - 1:
             continue  # one unit is still filling its form in
-        day = dt.date(2024, 11, 5) if name in LATE else dt.date(2024, 10, 10) + dt.timedelta(days=index // 2)
-        services.assessment_submit(actor=actor, assessment=assessment, now=_at(day))
+        day = d(2024, 11, 5) if name in LATE else d(2024, 10, 10) + dt.timedelta(days=index // 2)
+        if not happened(day):
+            continue  # still filling its form in
+        services.assessment_submit(actor=actor, assessment=assessment, now=_at(day, 10))
         if name in PENDING:
             continue
+        if not happened(day + dt.timedelta(days=12)):
+            continue  # the office has not got to it yet
         if name in RETURNED:
             services.assessment_return(
                 actor=office, assessment=assessment,
@@ -123,18 +129,20 @@ def load_demo() -> dict[str, int]:
         if adjust:
             services.review_save(actor=office, assessment=assessment, entries=adjust)
         services.assessment_mark_reviewed(actor=office, assessment=assessment)
+        Assessment.objects.filter(pk=assessment.pk).update(reviewed_at=_at(day + dt.timedelta(days=12), 16))
     return _counts(movement)
 
 
 def _evidence(actor: User, assessment: Assessment) -> None:
     from chungtay.campaigns.demo import demo_pdf
 
+    where = f"Phường Vĩnh Điện, tháng 10/{demo_clock.story_year()}"
     for line in assessment.lines.select_related("criterion").filter(criterion__code__in=["3.2.1.a", "3.2.1.b"]):
         code = line.criterion.code
         services.evidence_add(
             actor=actor, line=line, name=f"minh-chung-{code}.pdf", kind=DocumentKind.REPORT,
             title=f"Báo cáo minh chứng tiêu chí {code}",
-            upload=io.BytesIO(demo_pdf(f"MINH CHỨNG TIÊU CHÍ {code}", ["Phường Vĩnh Điện, tháng 10/2024"])),
+            upload=io.BytesIO(demo_pdf(f"MINH CHỨNG TIÊU CHÍ {code}", [where])),
         )  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 """Funds demo: the town's and two communes' funds, donors, a bank statement, allocations and
-disbursements for the demo households — all through the same services a person would use.
+disbursements for the demo households — all through the same services a person would use, dated by the
+demo's clock: no receipt in the future, no voucher for a house not yet started.
 Idempotent: it does nothing once the town fund exists."""
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import random
 from django.db import transaction
 
 from chungtay.accounts.models import User
+from chungtay.core import demo_clock
+from chungtay.core.demo_clock import d, happened
 from chungtay.orgunits.models import Level, OrgUnit
 
 from .ledger import account_for
-from .models import AccountKind, Channel, Designation, DisbursementStatus, Fund, FundKind, SourceKind
+from .models import AccountKind, Channel, Designation, Disbursement, DisbursementStatus, Fund, FundKind, SourceKind
 from .services import (
     allocation_record,
     disbursement_approve,
@@ -47,7 +50,7 @@ DONORS = [
 def load_demo() -> dict[str, int]:
     if Fund.objects.filter(code="vnn-dienban").exists():
         return {"quỹ": Fund.objects.count(), "mới tạo": 0}
-    from chungtay.housing.models import Household
+    from chungtay.housing.models import Household, Stage
 
     rng = random.Random(2024)
     town = OrgUnit.objects.get(name="Điện Bàn", level=Level.DISTRICT)
@@ -71,7 +74,7 @@ def load_demo() -> dict[str, int]:
         actor=office,
         unit=town,
         kind=FundKind.MOVEMENT,
-        name="Quỹ vận động xóa nhà tạm thị xã Điện Bàn 2024",
+        name=f"Quỹ vận động xóa nhà tạm thị xã Điện Bàn {demo_clock.story_year()}",
         code="xnt-dienban",
         bank_name="Agribank",
         bank_bin="970405",
@@ -92,13 +95,16 @@ def load_demo() -> dict[str, int]:
         actor=office, unit=town, kind=SourceKind.STATE_BUDGET, name="Ngân sách tỉnh theo Nghị quyết 13/2023/NQ-HĐND"
     )
 
+    year = demo_clock.story_year()
     receipts = 0
     for i in range(60):
         name, kind = DONORS[i % len(DONORS)]
-        donor = donor_find_or_create(unit=town, name=name, kind=kind, anonymous=(i % 11 == 5))
         fund = movement_fund if i % 3 else town_fund
-        day = dt.date(2024, 3, 20) + dt.timedelta(days=i * 3)
+        day = d(2024, 3, 20) + dt.timedelta(days=i * 3)
         amount = rng.choice([500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 50_000_000])
+        if not happened(day):
+            break  # no receipt in the future
+        donor = donor_find_or_create(unit=town, name=name, kind=kind, anonymous=(i % 11 == 5))
         cash = i % 4 == 0
         receipt_record(
             actor=office,
@@ -108,71 +114,91 @@ def load_demo() -> dict[str, int]:
             received_on=day,
             channel=Channel.CASH if cash else Channel.BANK,
             receipt_number=f"BL{i + 1:04d}" if cash else "",
-            bank_ref="" if cash else f"FT24{i + 1:06d}",
+            bank_ref="" if cash else f"FT{year % 100:02d}{i + 1:06d}",
             designation=Designation.MOVEMENT if fund == movement_fund else Designation.GENERAL,
             memo="Ủng hộ xóa nhà tạm" if fund == movement_fund else "Ủng hộ Quỹ Vì người nghèo",
         )
         receipts += 1
-    for fund in commune_funds.values():
-        transfer_record(
-            actor=office,
-            from_fund=town_fund,
-            to_fund=fund,
-            amount=20_000_000,
-            date=dt.date(2024, 6, 15),
-            decision="Quyết định 45/QĐ-MTTQ-BTT ngày 14/6/2024",
-        )
+    if happened(d(2024, 6, 15)):
+        for fund in commune_funds.values():
+            transfer_record(
+                actor=office,
+                from_fund=town_fund,
+                to_fund=fund,
+                amount=20_000_000,
+                date=d(2024, 6, 15),
+                decision=f"Quyết định 45/QĐ-MTTQ-BTT ngày {d(2024, 6, 14):%d/%m/%Y}",
+            )
 
-    # Households of the demo in two communes: state budget for every one, Front money for some.
+    # Households of this year's phase and the next: state budget from April of their phase year, Front money
+    # for some from July; a voucher pays the start once the house has started, and a few later vouchers
+    # (walls done) wait for approval so the queue is not empty.
     households = list(
-        Household.objects.filter(area__path__startswith=town.path).exclude(status="withdrawn").order_by("code")[:40]
+        Household.objects.filter(area__path__startswith=town.path, phase_year__gte=year)
+        .exclude(status="withdrawn")
+        .order_by("code")[:40]
     )
+    started = _stage_days(households, Stage.START)
+    walls = _stage_days(households, Stage.WALLS)
     allocations = paid = 0
+    pending_candidates = []
     for n, household in enumerate(households):
+        allotted = dt.date(household.phase_year, 4, 1)
+        if not happened(allotted):
+            continue
         allocation_record(
             actor=office,
             household=household,
             source=state,
             amount=household.state_support,
-            date=dt.date(2024, 4, 1),
-            decision="Quyết định 8584/QĐ-UBND ngày 20/12/2023",
+            date=allotted,
+            decision=f"Quyết định 8584/QĐ-UBND ngày {d(2023, 12, 20):%d/%m/%Y}",
         )
         allocations += 1
-        if n % 2 == 0 and account_for(AccountKind.FUND_CASH, fund=movement_fund).balance >= 10_000_000:
+        front_day = dt.date(household.phase_year, 7, 1)
+        if (
+            n % 2 == 0
+            and happened(front_day)
+            and account_for(AccountKind.FUND_CASH, fund=movement_fund).balance >= 10_000_000
+        ):
             allocation_record(
                 actor=office,
                 household=household,
                 fund=movement_fund,
                 amount=10_000_000,
-                date=dt.date(2024, 7, 1),
-                decision="Quyết định 52/QĐ-MTTQ-BTT ngày 28/6/2024",
+                date=front_day,
+                decision=f"Quyết định 52/QĐ-MTTQ-BTT ngày {dt.date(household.phase_year, 6, 28):%d/%m/%Y}",
             )
             allocations += 1
-        if household.status in ("completed", "handed_over", "building"):
+        start = started.get(household.pk)
+        paid_on = start and max(start + dt.timedelta(days=7), allotted)
+        if paid_on and happened(paid_on):
             voucher = disbursement_record(
                 actor=office,
                 household=household,
                 source=state,
                 amount=household.state_support // 2,
-                date=dt.date(2024, 7, 10),
+                date=paid_on,
                 voucher_number=f"PC-NS-{n + 1:03d}",
                 stage="start",
             )
             disbursement_approve(actor=board, disbursement=voucher)
+            Disbursement.objects.filter(pk=voucher.pk).update(decided_at=demo_clock.at(paid_on, 15))
             paid += 1
-    # A few vouchers wait for approval so the queue is not empty.
-    for n, household in enumerate(households[:3]):
+        walls_on = walls.get(household.pk)
+        if walls_on and happened(walls_on + dt.timedelta(days=5)):
+            pending_candidates.append((household, walls_on + dt.timedelta(days=5)))
+    for n, (household, day) in enumerate(pending_candidates[:3]):
         if account_for(AccountKind.ALLOCATION, source=state, household=household).balance >= 5_000_000:
             disbursement_record(
                 actor=office,
                 household=household,
                 source=state,
                 amount=5_000_000,
-                date=dt.date(2024, 9, 5),
+                date=day,
                 voucher_number=f"PC-CHO-{n + 1}",
                 stage="walls",
             )
-    from .models import Disbursement
 
     pending = Disbursement.objects.filter(status=DisbursementStatus.RECORDED).count()
     return {
@@ -182,3 +208,14 @@ def load_demo() -> dict[str, int]:
         "đã chi": paid,
         "chờ duyệt": pending,
     }
+
+
+def _stage_days(households: list, stage: str) -> dict[int, dt.date]:  # type: ignore[type-arg]
+    """The day each household reached `stage`, if it has."""
+    from chungtay.housing.models import ProgressUpdate
+
+    rows = ProgressUpdate.objects.filter(household__in=households, stage=stage).values_list("household_id", "date")
+    days: dict[int, dt.date] = {}
+    for household_id, day in rows:
+        days[household_id] = min(day, days.get(household_id, day))
+    return days

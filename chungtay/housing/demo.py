@@ -1,6 +1,7 @@
 """Housing demo for Điện Bàn: the Resolution 13/2023 norms, ~200 fictional households across the
-20 communes and wards (phases 2023–2025), funding plans, stage updates with drawn photos that
-carry EXIF time and GPS, and a few complaints.
+20 communes and wards (phases 2023–2025 of the story, moved with the demo's clock), funding plans, stage
+updates with drawn photos that carry EXIF time and GPS, and a few complaints. Only the stages reached by
+the demo's day are recorded: a house of a later phase is still waiting to start.
 
 Every name is generated from common family, middle and given names with a fixed seed: none is a
 real person. Idempotent: households are keyed by their demo code and only new ones get updates.
@@ -16,7 +17,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from chungtay.accounts.models import User
-from chungtay.core import dates
+from chungtay.core import demo_clock
+from chungtay.core.demo_clock import d, happened
 from chungtay.orgunits.models import Level, OrgUnit
 
 from . import services
@@ -36,7 +38,7 @@ from .photos import make_jpeg
 
 SEED = 199  # Kế hoạch 199/KH-MTTQ-BTT
 PER_UNIT = 10
-DECISION = ("8584/QĐ-UBND", dt.date(2023, 12, 20))
+DECISION_NUMBER = "8584/QĐ-UBND"  # of 20/12/2023 in the story
 NQ13 = "Nghị quyết 13/2023/NQ-HĐND ngày 22/9/2023 của HĐND tỉnh Quảng Nam"
 # Around the centre of Điện Bàn; each commune gets its own offset so houses spread over the map.
 CENTRE = (15.8880, 108.2500)
@@ -74,7 +76,7 @@ def _norms(admin: User) -> list[SupportNorm]:
         if norm is None:
             norm = services.norm_create(
                 actor=admin, programme=programme, kind=kind, amount=amount, categories=list(categories),
-                legal_basis=basis, valid_from=dt.date(2023, 1, 1), valid_to=dt.date(2025, 12, 31), area_group=group,
+                legal_basis=basis, valid_from=d(2023, 1, 1), valid_to=d(2025, 12, 31), area_group=group,
             )  # fmt: skip
         norms.append(norm)
     return norms
@@ -122,7 +124,8 @@ def load_demo() -> dict[str, int]:
     board = User.objects.filter(username="khoipho1").first()
     norms = _norms(admin)
     rng = random.Random(SEED)
-    today = dates.today()
+    today = demo_clock.demo_day()
+    story_year = demo_clock.story_year()
     communes = list(OrgUnit.objects.filter(parent=town, level=Level.COMMUNE).order_by("name"))
     created = updates = photos = 0
     reused_photo: bytes | None = None
@@ -138,19 +141,21 @@ def load_demo() -> dict[str, int]:
             name, gender = _name(rng)
             category = rng.choices([c for c, _ in CATEGORY_WEIGHTS], [w for _, w in CATEGORY_WEIGHTS])[0]
             kind = SupportKind.NEW if rng.random() < 0.6 else SupportKind.REPAIR
-            phase = rng.choices([2023, 2024, 2025], [25, 40, 35])[0]
+            phase = rng.choices([2023, 2024, 2025], [25, 40, 35])[0] + demo_clock.shift()
             # Khối phố 1 of Vĩnh Điện (the demo area board) gets the houses still being built.
             area = areas[0] if vinh_dien and i < 4 else areas[rng.randrange(len(areas))]
             if vinh_dien and i < 4:
-                phase = 2025
+                phase = story_year
+            elif vinh_dien and i in (6, 7):
+                phase = story_year - 1  # finished houses: their photos show the far and reused warnings
             lat = base_lat + rng.uniform(-0.006, 0.006)
             lon = base_lon + rng.uniform(-0.006, 0.006)
             # How far the house has got: 2023 all handed over; later phases spread, some late.
             if vinh_dien and i < 4:
                 reached = [-1, 0, 1, 2][i]
-            elif phase == 2023:
+            elif phase < story_year:
                 reached = 5
-            elif phase == 2024:
+            elif phase == story_year:
                 reached = rng.choices([5, 4, 3, 1], [70, 15, 10, 5])[0]
             else:
                 reached = rng.choices([5, 4, 3, 2, 0, -1], [40, 20, 15, 10, 8, 7])[0]
@@ -166,7 +171,7 @@ def load_demo() -> dict[str, int]:
                     phone=f"09{rng.randint(10_000_000, 99_999_999)}",
                     address_detail=f"Tổ {rng.randint(1, 12)}, {area.name}, {commune.title}",
                     category=category, support_kind=kind, phase_year=phase,
-                    decision_number=DECISION[0], decision_date=DECISION[1],
+                    decision_number=DECISION_NUMBER, decision_date=d(2023, 12, 20),
                     lat=Decimal(f"{lat:.6f}"), lon=Decimal(f"{lon:.6f}"), photo_consent=rng.random() < 0.7,
                 ),
             )  # fmt: skip
@@ -186,13 +191,18 @@ def load_demo() -> dict[str, int]:
                     actor=admin, household=household, source=FundingSource.OWN_SHARE,
                     amount=rng.choice([10_000_000, 20_000_000, 30_000_000]),
                 )  # fmt: skip
-            if reached >= 0 and household.status == "approved":
-                services.household_mark_surveyed(actor=admin, household=household)
             start = dt.date(phase, rng.randint(2, 6), rng.randint(1, 28))
+            if vinh_dien and i < 4:
+                # The area board's houses are being built now, whatever the day: started weeks before it.
+                start = today - dt.timedelta(days=STAGE_DAYS[STAGES[max(reached, 0)]] + 8)
+            if reached >= 0 and household.status == "approved" and happened(start - dt.timedelta(days=14)):
+                services.household_mark_surveyed(actor=admin, household=household)
             reporter = board if (vinh_dien and area == areas[0] and board) else admin
             for order in range(reached + 1):
                 stage = STAGES[order]
-                day = min(start + dt.timedelta(days=STAGE_DAYS[stage] + rng.randint(0, 5)), today)
+                day = start + dt.timedelta(days=STAGE_DAYS[stage] + rng.randint(0, 5))
+                if not happened(day):
+                    break  # not reached yet on the demo's day
                 taken = dt.datetime.combine(day, dt.time(8 + rng.randint(0, 8), rng.randint(0, 59)))
                 # Photos on the start and on the latest stage keep the demo small but show the story.
                 shots = []
