@@ -103,8 +103,8 @@ def dashboard_queries(unit) -> None:  # type: ignore[no-untyped-def]
     from chungtay.housing.selectors import phase_progress
     from chungtay.reports import selectors
 
-    selectors.unit_summary(unit, today=TODAY)
-    selectors.children_breakdown(unit, today=TODAY)
+    selectors.unit_summary(unit, as_of=TODAY)
+    selectors.children_breakdown(unit, as_of=TODAY)
     selectors.progress_series(unit)
     if selectors.located_count(unit) > selectors.MAP_LIMIT:
         selectors.map_bubbles(unit)

@@ -10,24 +10,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
-from chungtay.campaigns.models import (
-    GoodModel,
-    GoodModelStatus,
-    Milestone,
-    Movement,
-    MovementStatus,
-    Obligation,
-    Participation,
-)
+from chungtay.campaigns.models import Milestone, Movement, MovementStatus, Participation
+from chungtay.core import dates
 from chungtay.core.money import format_vnd
+from chungtay.figures import catalogue
+from chungtay.figures.definitions import counted_obligations, obligation_states
 from chungtay.housing.models import (
     DONE_STATUSES,
     OPEN_COMPLAINT,
-    STARTED_STATUSES,
     Complaint,
     Household,
     Status,
@@ -47,189 +40,105 @@ def _vn(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-# --- Dashboard figures ---------------------------------------------------------------------------
-HOUSE_COUNTS = {
-    "planned": Count("id", filter=~Q(status=Status.WITHDRAWN)),
-    "not_started": Count("id", filter=Q(status__in=[Status.APPROVED, Status.SURVEYED])),
-    "started": Count("id", filter=Q(status__in=STARTED_STATUSES)),
-    "building": Count("id", filter=Q(status__in=[Status.STARTED, Status.BUILDING])),
-    "completed": Count("id", filter=Q(status__in=DONE_STATUSES)),
-    "handed_over": Count("id", filter=Q(status=Status.HANDED_OVER)),
-    "withdrawn": Count("id", filter=Q(status=Status.WITHDRAWN)),
-    "amount": Coalesce(Sum("state_support", filter=~Q(status=Status.WITHDRAWN)), 0),
-    "amount_done": Coalesce(Sum("state_support", filter=Q(status__in=DONE_STATUSES)), 0),
-}
+# --- Dashboard figures: every one read from the catalogue (chungtay.figures) ---------------------
+# The groups of the cards; the rows show some of the same figures, under the same labels.
+SUMMARY_GROUPS = ("houses", "money", "obligations", "complaints", "registrations", "good_models")
+ROW_GROUPS = ("houses", "money", "obligations", "complaints")
+ROW_FIGURES = (
+    "houses_planned", "houses_completed", "houses_done_percent", "houses_handed_over",
+    "money_received", "money_paid_from_funds", "money_households_received",
+    "obligations_overdue", "obligations_on_time_percent", "complaints_open", "complaints_overdue",
+)  # fmt: skip
 
 
-def _obligation_counts(today: dt.date) -> dict[str, Any]:
-    return {
-        "total": Count("id"),
-        "on_time": Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__date__lte=F("due_on"))),
-        "done_late": Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__date__gt=F("due_on"))),
-        "late": Count("id", filter=Q(fulfilled_at__isnull=True, excused_reason="", due_on__lt=today)),
-        "excused": Count("id", filter=Q(fulfilled_at__isnull=True) & ~Q(excused_reason="")),
-        "open": Count("id", filter=Q(fulfilled_at__isnull=True, excused_reason="", due_on__gte=today)),
-    }
+def additive(name: str) -> bool:
+    """A figure whose value for a unit is the sum of its parts (every count and amount; not a rate)."""
+    return catalogue.FIGURES[name].unit != "%"
 
 
-def _active_obligations() -> QuerySet[Obligation]:
-    return Obligation.objects.filter(milestone__movement__status__in=(*ACTIVE_MOVEMENTS, MovementStatus.CLOSED))
+def _values(figures: catalogue.FigureSet, groups: tuple[str, ...]) -> dict[str, int | None]:
+    out: dict[str, int | None] = {}
+    for name in groups:
+        out.update(figures.group(name))
+    return out
 
 
-def _rate(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
-
-
-def money_summary(unit: OrgUnit) -> dict[str, int]:
-    """Mobilised, allocated, disbursed and balance for a subtree, from its kept figures (rollup)."""
-    rollup.ensure_fresh()
-    return _money_figures(rollup.money([unit.pk])[unit.pk])
-
-
-def _money_figures(m: dict[str, int]) -> dict[str, int]:
-    summary = {
-        "mobilised": -m["fund_donations"],
-        "balance": m["fund_cash"],
-        "allocated_open": m["fund_allocation"],
-        "disbursed": m["fund_disbursed"],
-        "fees": m["fund_fees"],
-        "source_committed": -m["source_committed"],
-        "source_disbursed": m["source_disbursed"],
-    }
-    summary["allocated"] = summary["allocated_open"] + summary["disbursed"]
-    return summary
+def money_summary(unit: OrgUnit, *, as_of: dt.date | None = None) -> dict[str, int | None]:
+    """The money figures of a subtree as of a day (today when not given), by catalogue name."""
+    return catalogue.for_unit(unit, as_of=as_of).group("money")
 
 
 @dataclass
 class Summary:
+    """The cards of a dashboard: the catalogue's figures of `unit`'s subtree as of `as_of`,
+    materialised (it is cached), by figure name."""
+
     unit: OrgUnit
-    houses: dict[str, int]
+    as_of: dt.date
+    figures: dict[str, int | None]
     by_phase: list[dict[str, Any]]
-    money: dict[str, int]
-    complaints: dict[str, int]
-    obligations: dict[str, int]
-    registrations: dict[str, int]
-    good_models: dict[str, int]
-
-    @property
-    def done_percent(self) -> int:
-        return _rate(self.houses["completed"], self.houses["planned"]) or 0
-
-    @property
-    def on_time_percent(self) -> int | None:
-        o = self.obligations
-        return _rate(o["on_time"], o["on_time"] + o["done_late"] + o["late"])
 
 
-def unit_summary(unit: OrgUnit, *, today: dt.date) -> Summary:
-    """The cards of the dashboard: eight queries for any subtree."""
-    from chungtay.housing.selectors import complaint_counts
+def unit_summary(unit: OrgUnit, *, as_of: dt.date | None = None) -> Summary:
+    """The cards of the dashboard: one query per group, and one per phase year for the phase table."""
+    as_of = as_of or dates.today()
+    figures = _values(catalogue.for_unit(unit, as_of=as_of), SUMMARY_GROUPS)
+    return Summary(unit=unit, as_of=as_of, figures=figures, by_phase=_by_phase(unit, as_of))
 
+
+def _by_phase(unit: OrgUnit, as_of: dt.date) -> list[dict[str, Any]]:
+    # The phase years the subtree's list holds today (kept figures): a superset of those of an earlier day.
     rollup.ensure_fresh()
-    phases = rollup.houses([unit.pk]).get(unit.pk, {})
-    by_phase = [{"phase_year": year, **{k: phases[year][k] for k in HOUSE_COUNTS}} for year in sorted(phases)]
-    houses = {k: v for k, v in rollup.houses_total(phases).items() if k in HOUSE_COUNTS}
-    obligations = _active_obligations().filter(unit__path__startswith=unit.path).aggregate(**_obligation_counts(today))
-    registrations = (
-        Participation.objects.filter(unit__path__startswith=unit.path)
-        .exclude(movement__status=MovementStatus.DRAFT)
-        .aggregate(
-            total=Count("id"),
-            registered=Count("id", filter=Q(registered_at__isnull=False)),
-            late=Count("id", filter=Q(registered_late=True)),
-        )
-    )
-    good = GoodModel.objects.filter(unit__path__startswith=unit.path).aggregate(
-        total=Count("id", distinct=True),
-        recognised=Count("id", filter=Q(status=GoodModelStatus.RECOGNISED), distinct=True),
-        replications=Count("replications", distinct=True),
-    )
-    return Summary(
-        unit=unit,
-        houses={k: int(v or 0) for k, v in houses.items()},
-        by_phase=by_phase,
-        money=money_summary(unit),
-        complaints=complaint_counts(unit, today=today),
-        obligations={k: int(v or 0) for k, v in obligations.items()},
-        registrations={k: int(v or 0) for k, v in registrations.items()},
-        good_models={k: int(v or 0) for k, v in good.items()},
-    )
+    years = sorted(y for y in rollup.houses([unit.pk]).get(unit.pk, {}) if y is not None)
+    rows = []
+    for year in years:
+        houses = catalogue.for_unit(unit, as_of=as_of, phase=year).group("houses")
+        if houses["houses_planned"] or houses["houses_withdrawn"]:
+            rows.append({"phase_year": year, **houses})
+    return rows
 
 
 @dataclass
 class ChildRow:
+    """One row of the table under the cards: a child unit's subtree, or (`direct`) what the unit
+    itself holds — its own funds, obligations, complaints — so that the rows add up to the cards."""
+
     unit: OrgUnit
-    planned: int = 0
-    started: int = 0
-    completed: int = 0
-    handed_over: int = 0
-    amount: int = 0
-    mobilised: int = 0
-    disbursed: int = 0
-    obligations_late: int = 0
-    obligations_on_time: int = 0
-    obligations_due: int = 0
-    complaints_open: int = 0
-    complaints_late: int = 0
-
-    @property
-    def done_percent(self) -> int:
-        return _rate(self.completed, self.planned) or 0
-
-    @property
-    def on_time_percent(self) -> int | None:
-        return _rate(self.obligations_on_time, self.obligations_due)
+    figures: dict[str, int | None]
+    direct: bool = False
 
 
-def children_breakdown(unit: OrgUnit, *, today: dt.date) -> list[ChildRow]:
-    """One row per child unit (the bars of the dashboard): six queries however many children."""
-
-    children = list(unit.children_set.order_by("kind", "name"))
-    if not children:
-        return []
-    step = len(unit.path) + OrgUnit.steplen
-    rows = {child.path: ChildRow(child) for child in children}
-
-    rollup.ensure_fresh()
-    ids = [child.pk for child in children]
-    houses = rollup.houses(ids)
-    money = rollup.money(ids)
-    for child in children:
-        row = rows[child.path]
-        total = rollup.houses_total(houses.get(child.pk, {}))
-        row.planned, row.started, row.completed = total["planned"], total["started"], total["completed"]
-        row.handed_over, row.amount = total["handed_over"], total["amount"]
-        row.mobilised = -money[child.pk]["donations_of_funds"]
-        row.disbursed = money[child.pk]["disbursed_to_households"]
-    counts = _obligation_counts(today)
-    obligations = (
-        _active_obligations()
-        .filter(unit__path__startswith=unit.path)
-        .annotate(prefix=Substr("unit__path", 1, step))
-        .values("prefix")
-        .annotate(on_time=counts["on_time"], done_late=counts["done_late"], late=counts["late"])
-    )
-    for r in obligations:
-        if row := rows.get(r["prefix"]):
-            row.obligations_late, row.obligations_on_time = r["late"], r["on_time"]
-            row.obligations_due = r["on_time"] + r["done_late"] + r["late"]
-    complaints = (
-        Complaint.objects.filter(origin_unit__path__startswith=unit.path, status__in=OPEN_COMPLAINT)
-        .annotate(prefix=Substr("origin_unit__path", 1, step))
-        .values("prefix")
-        .annotate(n=Count("id"), late=Count("id", filter=Q(due_on__lt=today)))
-    )
-    for r in complaints:
-        if row := rows.get(r["prefix"]):
-            row.complaints_open, row.complaints_late = r["n"], r["late"]
-    return list(rows.values())
+def children_breakdown(unit: OrgUnit, *, as_of: dt.date | None = None) -> list[ChildRow]:
+    """One row per child unit, as of a day: one query per group however many children."""
+    return [
+        ChildRow(child, _values(figures, ROW_GROUPS))
+        for child, figures in catalogue.for_children(unit, as_of=as_of or dates.today())
+    ]
 
 
-def progress_series(unit: OrgUnit) -> dict[str, list[Any]]:
-    """Houses started and completed per month, and the running totals, for the line chart (one query)."""
+def direct_row(summary: Summary, rows: list[ChildRow]) -> ChildRow | None:
+    """What the unit holds itself: its card less its children's rows, for every additive figure of the
+    rows (a rate is recomputed from its parts). None when the unit holds nothing itself."""
+    values: dict[str, int | None] = {}
+    for name in {n for group in ROW_GROUPS for n in (f.name for f in catalogue.GROUPS[group].figures)}:
+        if additive(name):
+            values[name] = (summary.figures[name] or 0) - sum(r.figures[name] or 0 for r in rows)
+    if not any(values.values()):
+        return None
+    for group in ROW_GROUPS:
+        for name, derive in catalogue.GROUPS[group].derived.items():
+            values[name] = derive(values)  # type: ignore[arg-type]
+    return ChildRow(summary.unit, values, direct=True)
+
+
+def progress_series(unit: OrgUnit, *, until: dt.date | None = None) -> dict[str, list[Any]]:
+    """Houses started and completed per month, and the running totals, for the line chart (one query).
+    The kept monthly series: with `until`, cut at that day's month (a month-end is enough for a chart)."""
     rollup.ensure_fresh()
     per: dict[dt.date, dict[str, int]] = {
-        r["month"]: {"start": r["started"], "completed": r["completed"]} for r in rollup.progress(unit.pk)
+        r["month"]: {"start": r["started"], "completed": r["completed"]}
+        for r in rollup.progress(unit.pk)
+        if until is None or r["month"] <= until
     }
     labels, started, completed, cum_started, cum_completed = [], [], [], [], []
     s_total = c_total = 0
@@ -305,7 +214,7 @@ def map_bubbles(unit: OrgUnit) -> list[dict[str, Any]]:
                 "count": total["located"],
                 "planned": total["planned"],
                 "completed": total["completed"],
-                "percent": _rate(total["completed"], total["planned"]) or 0,
+                "percent": catalogue.rate(total["completed"], total["planned"]) or 0,
                 "url": url.format(child.pk),
             }
         )
@@ -359,11 +268,11 @@ class Cell:
 
     @property
     def completeness(self) -> int | None:
-        return _rate(self.received, self.expected)
+        return catalogue.rate(self.received, self.expected)
 
     @property
     def timeliness(self) -> int | None:
-        return _rate(self.on_time, self.expected)
+        return catalogue.rate(self.on_time, self.expected)
 
 
 @dataclass
@@ -386,8 +295,10 @@ class Timeliness:
     total: Cell
 
 
-def timeliness(movement: Movement, unit: OrgUnit, *, today: dt.date, level: int | None = None) -> Timeliness:
-    """Units × milestones: expected, received, on time, missing, excused (with reasons). Four queries."""
+def timeliness(movement: Movement, unit: OrgUnit, *, as_of: dt.date, level: int | None = None) -> Timeliness:
+    """Units × milestones as of a day: expected, received, on time, overdue, excused (with reasons).
+    The states are the catalogue's (`obligation_states`), so without a level the total equals the
+    obligations figures of `unit` for the movement and day. Four queries."""
     milestones = list(movement.milestones.order_by("due_on", "pk"))
     index = {m.pk: i for i, m in enumerate(milestones)}
     participations = Participation.objects.filter(movement=movement, unit__path__startswith=unit.path)
@@ -395,22 +306,19 @@ def timeliness(movement: Movement, unit: OrgUnit, *, today: dt.date, level: int 
         participations = participations.filter(level=level)
     participations = participations.select_related("unit").order_by("level", "unit__path")
     rows = {p.unit_id: TimelinessRow(p, [Cell() for _ in milestones], Cell()) for p in participations}
-    obligations = Obligation.objects.filter(milestone__movement=movement, unit_id__in=list(rows))
-    not_excused = Q(excused_reason="") | Q(fulfilled_at__isnull=False)
+    obligations = counted_obligations(movement.pk).filter(unit_id__in=list(rows))
+    state = obligation_states(as_of)
     counts = obligations.values("unit_id", "milestone_id").annotate(
-        expected=Count("id", filter=not_excused & (Q(due_on__lt=today) | Q(fulfilled_at__isnull=False))),
-        received=Count("id", filter=Q(fulfilled_at__isnull=False)),
-        on_time=Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__date__lte=F("due_on"))),
-        missing=Count("id", filter=Q(fulfilled_at__isnull=True, excused_reason="", due_on__lt=today)),
-        excused=Count("id", filter=Q(fulfilled_at__isnull=True) & ~Q(excused_reason="")),
-        open=Count("id", filter=Q(fulfilled_at__isnull=True, excused_reason="", due_on__gte=today)),
+        **{name: Count("id", filter=q) for name, q in state.items()}
     )
     for c in counts:
         row = rows[c["unit_id"]]
+        received = c["on_time"] + c["done_late"]
         row.cells[index[c["milestone_id"]]] = Cell(
-            c["expected"], c["received"], c["on_time"], c["missing"], c["excused"], c["open"]
-        )
-    excuses = obligations.filter(fulfilled_at__isnull=True).exclude(excused_reason="")
+            expected=received + c["overdue"], received=received, on_time=c["on_time"], missing=c["overdue"],
+            excused=c["excused"], open=c["open"],
+        )  # fmt: skip
+    excuses = obligations.filter(state["excused"])
     for e in excuses.values("unit_id", "milestone_id", "due_on", "excused_reason").order_by("due_on"):
         rows[e["unit_id"]].cells[index[e["milestone_id"]]].reasons.append(f"{_vn(e['due_on'])}: {e['excused_reason']}")
     columns = [Cell() for _ in milestones]
@@ -454,9 +362,12 @@ def _responsible_for_house(area: OrgUnit) -> OrgUnit:
 def overdue_items(today: dt.date, *, within: OrgUnit | None = None) -> list[OverdueItem]:
     """Overdue obligations, houses behind schedule and overdue complaints (three queries)."""
     items: list[OverdueItem] = []
-    obligations = Obligation.objects.filter(
-        fulfilled_at__isnull=True, excused_reason="", due_on__lt=today, milestone__movement__status__in=ACTIVE_MOVEMENTS
-    ).select_related("unit", "milestone", "milestone__movement")
+    # Overdue as the catalogue defines it; reminders only for movements still running.
+    obligations = (
+        counted_obligations()
+        .filter(obligation_states(today)["overdue"], milestone__movement__status__in=ACTIVE_MOVEMENTS)
+        .select_related("unit", "milestone", "milestone__movement")
+    )
     phase_due = Q(phase_year__lt=today.year)
     if today.month >= HOUSE_WARN_FROM_MONTH:
         phase_due |= Q(phase_year=today.year)

@@ -478,11 +478,11 @@ def review_context(
     )
     whole, _children, _years = phase_progress(unit)
     total = whole.total
-    money = selectors.money_summary(unit)
+    money = selectors.money_summary(unit, as_of=as_of)
     complaints = complaint_counts(unit, today=as_of)
     good = list(movement.good_models.filter(status=GoodModelStatus.RECOGNISED).order_by("proposed_at"))
     replications = sum(g.replications.count() for g in good) if len(good) < 50 else 0
-    children = selectors.children_breakdown(unit, today=as_of)
+    children = selectors.children_breakdown(unit, as_of=as_of)
     evaluation = evaluation_rows(movement)
     on_time_rate = (
         f"{round(100 * obligations['on_time'] / obligations['due'])}%" if obligations["due"] else "chưa có việc đến hạn"
@@ -494,7 +494,7 @@ def review_context(
         title = f"{title} năm {year}"
     assessment = (
         f"Phong trào được các cấp Mặt trận triển khai đồng bộ; đến {as_of:%d/%m/%Y} đã hoàn thành "
-        f"{total.completed}/{total.planned} nhà ({percent}%), vận động được {format_vnd(money['mobilised'])}. "
+        f"{total.completed}/{total.planned} nhà ({percent}%), vận động được {format_vnd(money['money_received'])}. "
         f"Còn {obligations['late']} việc chưa thực hiện đúng các mốc của Kế hoạch và {complaints['open']} đơn thư "
         "đang xử lý, cần tiếp tục đôn đốc."
     )
@@ -526,12 +526,14 @@ def review_context(
         "phases": [{"year": y, "planned": r.planned, "amount": format_vnd(r.amount), "started": r.started,
                     "completed": r.completed, "handed_over": r.handed_over}
                    for y, r in sorted(whole.phases.items())],
-        "units": [{"title": c.unit.title, "planned": c.planned, "completed": c.completed,
-                   "percent": f"{c.done_percent}%", "mobilised": format_vnd(c.mobilised),
-                   "disbursed": format_vnd(c.disbursed)} for c in children],
-        "money_mobilised": format_vnd(money["mobilised"]), "money_allocated": format_vnd(money["allocated"]),
-        "money_disbursed": format_vnd(money["disbursed"]), "money_balance": format_vnd(money["balance"]),
-        "source_committed": format_vnd(money["source_committed"]),
+        "units": [{"title": c.unit.title, "planned": c.figures["houses_planned"],
+                   "completed": c.figures["houses_completed"], "percent": f"{c.figures['houses_done_percent'] or 0}%",
+                   "mobilised": format_vnd(c.figures["money_received"]),
+                   "disbursed": format_vnd(c.figures["money_households_received"])} for c in children],
+        "money_mobilised": format_vnd(money["money_received"]), "money_allocated": format_vnd(money["money_allocated"]),
+        "money_disbursed": format_vnd(money["money_paid_from_funds"]),
+        "money_balance": format_vnd(money["money_unallocated"]),
+        "source_committed": format_vnd(money["money_other_sources_committed"]),
         "complaints_total": complaints["total"], "complaints_open": complaints["open"],
         "complaints_overdue": complaints["overdue"], "complaints_escalated": complaints["escalated"],
         "good_models_total": movement.good_models.count(), "good_models_recognised": len(good),

@@ -19,6 +19,7 @@ from chungtay.core.access import get_visible_or_404, has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
 from chungtay.core.redirects import safe_url
+from chungtay.figures import asof
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import top_units_for
 
@@ -42,11 +43,21 @@ def _unit(request: HttpRequest, perm: str = "reports.view") -> tuple[OrgUnit, Or
     return unit, top
 
 
+def _as_of(request: HttpRequest) -> tuple[dt.date, str, str]:
+    """The day asked for (`?ngay=dd/mm/yyyy`, today by default, never later), its error message if
+    refused, and the query suffix that keeps it on drill-down links."""
+    as_of, error = asof.as_of_from(request.GET.get("ngay"))
+    keep = "" if as_of == dates.today() else f"&ngay={as_of:%d/%m/%Y}"
+    return as_of, error, keep
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = dates.today()
     unit, top = _unit(request)
-    summary = cached("unit_summary", unit.pk, lambda: selectors.unit_summary(unit, today=today), today)
-    children = cached("children", unit.pk, lambda: selectors.children_breakdown(unit, today=today), today)
+    as_of, date_error, keep = _as_of(request)
+    summary = cached("unit_summary", unit.pk, lambda: selectors.unit_summary(unit, as_of=as_of), as_of)
+    children = cached("children", unit.pk, lambda: selectors.children_breakdown(unit, as_of=as_of), as_of)
+    direct = selectors.direct_row(summary, children)
     show_map = has_perm(request.user, "housing.view", unit)  # type: ignore[arg-type]
     # Past MAP_LIMIT located houses the map shows one bubble per child unit instead of single houses.
     bubbles_mode = show_map and selectors.located_count(unit) > selectors.MAP_LIMIT
@@ -58,22 +69,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     households = list(selectors.area_households(unit)[:200]) if unit.level == Level.AREA and show_map else []
     bars = {
         "labels": [c.unit.name for c in children],
-        "planned": [c.planned for c in children],
-        "completed": [c.completed for c in children],
-        "handed_over": [c.handed_over for c in children],
-        "late": [c.obligations_late for c in children],
-    }
+        **{
+            key: [c.figures[name] for c in children]
+            for key, name in (
+                ("planned", "houses_planned"), ("completed", "houses_completed"),
+                ("handed_over", "houses_handed_over"), ("late", "obligations_overdue"),
+            )
+        },
+    }  # fmt: skip
+    series = cached("series", unit.pk, lambda: selectors.progress_series(unit, until=as_of), as_of)
     return render(request, "reports/dashboard.html", {
-        "unit": unit, "summary": summary, "children": children, "crumbs": selectors.breadcrumbs(unit, top),
-        "bars": bars, "series": cached("series", unit.pk, lambda: selectors.progress_series(unit)), "points": points,
+        "unit": unit, "summary": summary, "f": summary.figures, "children": children, "direct": direct,
+        "crumbs": selectors.breadcrumbs(unit, top), "bars": bars, "series": series, "points": points,
         "show_map": show_map, "bubbles_mode": bubbles_mode,
-        "households": households, "today": today, "map_limit": selectors.MAP_LIMIT,
+        "households": households, "today": today, "as_of": as_of, "is_today": as_of == today,
+        "date_error": date_error, "keep": keep, "map_limit": selectors.MAP_LIMIT,
         "can_remind": has_perm(request.user, "reports.remind", unit),  # type: ignore[arg-type]
     })  # fmt: skip
 
 
 def timeliness(request: HttpRequest) -> HttpResponse:
     unit, top = _unit(request)
+    as_of, date_error, keep = _as_of(request)
     movements = list(movements_for(request.user).exclude(status="draft"))
     movement = None
     wanted = request.GET.get("phong_trao", "")
@@ -86,10 +103,11 @@ def timeliness(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("cap", "")
     table = None
     if movement is not None:
-        table = selectors.timeliness(movement, unit, today=dates.today(), level=int(level) if level.isdigit() else None)
+        table = selectors.timeliness(movement, unit, as_of=as_of, level=int(level) if level.isdigit() else None)
     return render(request, "reports/timeliness.html", {
         "unit": unit, "crumbs": selectors.breadcrumbs(unit, top), "movements": movements, "movement": movement,
         "table": table, "level": level, "levels": [(Level.COMMUNE, "Cấp xã"), (Level.AREA, "Khu dân cư")],
+        "as_of": as_of, "is_today": as_of == dates.today(), "date_error": date_error, "keep": keep,
     })  # fmt: skip
 
 

@@ -1,15 +1,41 @@
-"""`{% reports_summary user %}`: the follow-up figures of the user's top unit on the home page."""
+"""`{% reports_summary user %}`: the follow-up figures of the user's top unit on the home page;
+`{% so_lieu figures "money_received" %}`: one catalogue figure, formatted, in an element marked
+`data-figure="money_received"` (the cross-surface tests read those)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from chungtay.core import dates
 from chungtay.core.access import has_perm
+from chungtay.core.money import format_vnd
+from chungtay.figures import catalogue
 
 register = template.Library()
+
+
+def figure_text(name: str, value: int | None) -> str:
+    """A figure as every surface writes it: "60.000.000 đ", "1.234", "33%", "—" for a rate of nothing."""
+    if value is None:
+        return "—"
+    unit = catalogue.FIGURES[name].unit
+    if unit == "đồng":
+        return format_vnd(int(value))
+    if unit == "%":
+        return f"{value}%"
+    return f"{int(value):,}".replace(",", ".")
+
+
+@register.simple_tag
+def so_lieu(figures: Any, name: str, css: str = "") -> SafeString:
+    value = figures[name]
+    if css:
+        return format_html('<span class="{}" data-figure="{}">{}</span>', css, name, figure_text(name, value))
+    return format_html('<span data-figure="{}">{}</span>', name, figure_text(name, value))
 
 
 @register.inclusion_tag("reports/_summary.html")
@@ -25,6 +51,6 @@ def reports_summary(user: Any) -> dict[str, Any]:
 
     today = dates.today()
     return {
-        "summary": cached("unit_summary", tops[0].pk, lambda: unit_summary(tops[0], today=today), today),
+        "summary": cached("unit_summary", tops[0].pk, lambda: unit_summary(tops[0], as_of=today), today),
         "unit": tops[0],
     }
