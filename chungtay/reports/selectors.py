@@ -267,6 +267,10 @@ class Cell:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
+    def done_late(self) -> int:
+        return self.received - self.on_time
+
+    @property
     def completeness(self) -> int | None:
         return catalogue.rate(self.received, self.expected)
 
