@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from chungtay.core.access import visible_to
 
@@ -19,40 +20,17 @@ def sources_for(user, perm: str = "funds.view") -> QuerySet[Source]:  # type: ig
     return visible_to(user, Source.objects.select_related("unit"), perm, "unit__path")
 
 
-def fund_figures(funds: list[Fund]) -> dict[int, dict[str, int]]:
-    """Per fund: received, cash (unallocated), allocated (outstanding), disbursed, fees — one query,
-    cached like the other figures under the funds' ids (a district fund sums thousands of accounts)."""
-    from chungtay.core.figures import cached
-
-    ids = sorted(f.pk for f in funds)
-    return cached("fund_figures", 0, lambda: _fund_figures(funds), ",".join(map(str, ids)))
-
-
-def _fund_figures(funds: list[Fund]) -> dict[int, dict[str, int]]:
-    figures: dict[int, dict[str, int]] = {f.pk: defaultdict(int) for f in funds}  # type: ignore[misc]
-    rows = Account.objects.filter(fund__in=funds).values("fund_id", "kind").annotate(total=Sum("balance"))
-    for row in rows:
-        figures[row["fund_id"]][row["kind"]] += row["total"] or 0
-    for fig in figures.values():
-        fig["received"] = -fig.get(AccountKind.DONATIONS, 0)
-    return figures
-
-
-def subtree_summary(unit) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """Mobilised, allocated, disbursed and balance for a unit and everything below it (kept figures)."""
-    from chungtay.reports.selectors import money_summary
-
-    return money_summary(unit)
-
-
-def monthly_series(unit) -> dict[str, list]:  # type: ignore[no-untyped-def]
-    """Money in (receipts) and out (approved disbursements) per month, for the chart (kept figures)."""
+def monthly_series(unit, until: dt.date | None = None) -> dict[str, list]:  # type: ignore[no-untyped-def]
+    """Money in (receipts) and out (approved disbursements) per month, for the chart (kept figures);
+    with `until`, the months up to that day's."""
     from chungtay.orgunits.models import OrgUnit
     from chungtay.reports import rollup
 
     rollup.ensure_fresh()
     unit_id = unit.pk or OrgUnit.objects.filter(path=unit.path).values_list("pk", flat=True).first()
     rows = rollup.month_money(unit_id) if unit_id else []
+    if until is not None:
+        rows = [r for r in rows if r["month"] <= until]
     return {
         "labels": [r["month"].strftime("%m/%Y") for r in rows],
         "received": [int(r["received"]) for r in rows],

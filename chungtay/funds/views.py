@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, scope_q, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
@@ -23,6 +24,8 @@ from chungtay.core.text import fold
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.core.words import amount_in_words
+from chungtay.figures import asof, catalogue
+from chungtay.figures import funds as fund_figures
 from chungtay.orgunits.selectors import top_units_for
 
 from . import selectors, services, statements, vietqr
@@ -73,6 +76,9 @@ def _form_error(form, exc: DomainError) -> None:  # type: ignore[no-untyped-def]
 
 
 def overview(request: AuthedRequest) -> HttpResponse:
+    # Every figure is the catalogue's, for the user's top unit's subtree and for each fund of the page,
+    # as of the day asked for (`?ngay=dd/mm/yyyy`, today by default).
+    as_of, date_error = asof.as_of_from(request.GET.get("ngay"))
     # A whole country has some 11,000 funds: the table is paged, its figures read for one page only.
     page = Paginator(selectors.funds_for(request.user).order_by("unit__path", "name"), 50).get_page(
         request.GET.get("trang")
@@ -86,10 +92,15 @@ def overview(request: AuthedRequest) -> HttpResponse:
         {
             "funds": funds,
             "page": page,
-            "figures": selectors.fund_figures(funds),
+            "as_of": as_of,
+            "is_today": as_of == dates.today(),
+            "date_error": date_error,
+            "figures": fund_figures.for_funds(funds, as_of=as_of),
             "unit": unit,
-            "summary": cached("funds_summary", unit.pk, lambda: selectors.subtree_summary(unit)) if unit else None,
-            "series": cached("funds_series", unit.pk, lambda: selectors.monthly_series(unit)) if unit else None,
+            "summary": catalogue.for_unit(unit, as_of=as_of) if unit else None,
+            "series": cached("funds_series", unit.pk, lambda: selectors.monthly_series(unit, until=as_of), as_of)
+            if unit
+            else None,
             # Badges over the whole scope: cached like the figures, under the user's scope (not the user).
             "queues": cached(
                 "funds_queues",
@@ -142,7 +153,7 @@ def fund_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "funds/fund_detail.html",
         {
             "fund": fund,
-            "figures": selectors.fund_figures([fund])[fund.pk],
+            "figures": fund_figures.for_fund(fund),
             "entries": entries,
             "statements": fund.statements.select_related("batch")[:10],
             "can_record": has_perm(request.user, "funds.record", fund.unit),

@@ -32,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Round, Substr
+from django.db.models.functions import Coalesce, Round
 
 from chungtay.core.text import fold, mask_name
 from chungtay.orgunits.models import Kind, Level, OrgUnit
@@ -119,44 +119,54 @@ def home_unit() -> PublicUnit | None:
 
 
 # --- Progress and money per unit ---------------------------------------------------------------
-@dataclass
-class Figures:
-    """Houses and money for a unit's subtree: what the home and unit pages show."""
-
-    planned: int = 0
-    started: int = 0
-    completed: int = 0
-    handed_over: int = 0
-    state_support: int = 0
-    mobilised: int = 0
-    allocated: int = 0
-    disbursed: int = 0
-
-    @property
-    def done_percent(self) -> int:
-        return round(100 * self.completed / self.planned) if self.planned else 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "planned": self.planned,
-            "started": self.started,
-            "completed": self.completed,
-            "handed_over": self.handed_over,
-            "done_percent": self.done_percent,
-            "state_support": self.state_support,
-            "mobilised": self.mobilised,
-            "allocated": self.allocated,
-            "disbursed": self.disbursed,
-        }
-
-
-_HOUSE_COUNTS = {
-    "planned": Count("id"),
-    "started": Count("id", filter=Q(status__in=["started", "building", "completed", "handed_over"])),
-    "completed": Count("id", filter=Q(status__in=["completed", "handed_over"])),
-    "handed_over": Count("id", filter=Q(status="handed_over")),
-    "state_support": Coalesce(Sum("state_support"), 0),
+# The public figures of a unit's subtree: catalogue figures only (aggregates, never a household's row).
+PUBLIC_FIGURES = (
+    "houses_planned",
+    "houses_started",
+    "houses_completed",
+    "houses_handed_over",
+    "houses_done_percent",
+    "houses_support_amount",
+    "money_received",
+    "money_paid_from_funds",
+    "money_other_sources_paid",
+    "money_households_allocated",
+    "money_households_received",
+)
+# The API's first field names (documented in docs/api.md) and the catalogue figure each one is.
+LEGACY_FIELDS = {
+    "planned": "houses_planned",
+    "started": "houses_started",
+    "completed": "houses_completed",
+    "handed_over": "houses_handed_over",
+    "done_percent": "houses_done_percent",
+    "state_support": "houses_support_amount",
+    "mobilised": "money_received",
+    "allocated": "money_households_allocated",
+    "disbursed": "money_households_received",
 }
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The public figures of a unit's subtree as of a day, by catalogue name (`values`)."""
+
+    as_of: dt.date
+    values: dict[str, int | None]
+
+    def __getattr__(self, name: str) -> int | None:
+        if name in PUBLIC_FIGURES:
+            return self.values[name]
+        raise AttributeError(name)
+
+    def __getitem__(self, name: str) -> int | None:
+        return self.values[name]
+
+    def as_dict(self) -> dict[str, int | None]:
+        """The catalogue names, and the API's first names for the same figures."""
+        legacy = {old: self.values[name] for old, name in LEGACY_FIELDS.items()}
+        legacy["done_percent"] = legacy["done_percent"] or 0  # was 0, not null, with no house planned
+        return {**legacy, **self.values}
 
 
 @dataclass
@@ -165,63 +175,35 @@ class UnitReport:
     whole: Figures
     children: list[tuple[PublicUnit, Figures]] = field(default_factory=list)
 
+    @property
+    def as_of(self) -> dt.date:
+        return self.whole.as_of
 
-def unit_report(unit: PublicUnit) -> UnitReport:
-    """Figures for the unit and each child unit in five queries, whatever the size of the tree.
 
-    Money in is counted where the fund is (a commune's own fund); money out where the household is.
-    """
-    from chungtay.funds.models import Account, AccountKind
-    from chungtay.housing.models import Household
+def _figures(figures: Any) -> Figures:
+    return Figures(figures.as_of, {name: figures[name] for name in PUBLIC_FIGURES})
+
+
+def unit_report(unit: PublicUnit, *, as_of: dt.date | None = None) -> UnitReport:
+    """The public figures of the unit's subtree and of each child's, as of `as_of` (today when not
+    given), from the figures catalogue: a few queries per figure group, whatever the size of the tree."""
+    from chungtay.figures import catalogue
 
     children = unit_children(unit)
-    step = len(unit.path) + OrgUnit.steplen
-    whole = Figures()
-    by_prefix = {child.path: Figures() for child in children}
 
-    def targets(prefix: str) -> list[Figures]:
-        return [whole, by_prefix[prefix]] if prefix in by_prefix else [whole]
+    def handle(u: PublicUnit) -> OrgUnit:  # what the catalogue reads of a unit: its id and path
+        return OrgUnit(pk=u.id, path=u.path)
 
-    houses = (
-        Household.objects.filter(PUBLIC_HOUSEHOLD, area__path__startswith=unit.path)
-        .annotate(prefix=Substr("area__path", 1, step))
-        .values("prefix")
-        .annotate(**_HOUSE_COUNTS)
-    )
-    for row in houses:
-        for target in targets(row["prefix"]):
-            for name in _HOUSE_COUNTS:
-                setattr(target, name, getattr(target, name) + (row[name] or 0))
-    given = (
-        Account.objects.filter(unit__path__startswith=unit.path, kind=AccountKind.DONATIONS, fund__isnull=False)
-        .annotate(prefix=Substr("unit__path", 1, step))
-        .values("prefix")
-        .annotate(total=Sum("balance"))
-    )
-    for row in given:
-        for target in targets(row["prefix"]):
-            target.mobilised += -(row["total"] or 0)
-    spent = (
-        Account.objects.filter(
-            household__area__path__startswith=unit.path, kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED]
-        )
-        .annotate(prefix=Substr("household__area__path", 1, step))
-        .values("prefix", "kind")
-        .annotate(total=Sum("balance"))
-    )
-    for row in spent:
-        for target in targets(row["prefix"]):
-            target.allocated += row["total"] or 0
-            if row["kind"] == AccountKind.DISBURSED:
-                target.disbursed += row["total"] or 0
-    return UnitReport(unit, whole, [(child, by_prefix[child.path]) for child in children])
+    whole = _figures(catalogue.for_unit(handle(unit), as_of=as_of))
+    rows = catalogue.for_units([handle(child) for child in children], as_of=as_of)
+    return UnitReport(unit, whole, [(child, _figures(f)) for child, (_h, f) in zip(children, rows, strict=True)])
 
 
-def monthly_series(unit: PublicUnit) -> dict[str, list]:
+def monthly_series(unit: PublicUnit, *, until: dt.date | None = None) -> dict[str, list]:
     """Money in and out per month for the chart (aggregates only)."""
     from chungtay.funds.selectors import monthly_series as funds_monthly
 
-    return funds_monthly(OrgUnit(path=unit.path))
+    return funds_monthly(OrgUnit(pk=unit.id, path=unit.path), until=until)
 
 
 def map_cells(unit: PublicUnit) -> list[dict[str, Any]]:

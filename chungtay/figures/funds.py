@@ -1,0 +1,105 @@
+"""Figures of one fund, and what the households of a subtree were allocated from every source.
+
+The fund group answers for a list of funds (the rows of the funds table, or one fund's page) with
+the same definitions as the unit money figures, restricted to that fund; its labels say "this fund"
+("Đã chi cho hộ từ quỹ này"), so they never read as the unit's figures. As of today it reads the ledger balances
+kept on write; as of an earlier day it adds the dated ledger lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import F, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from chungtay.core.figures import cached
+from chungtay.funds.models import Account, AccountKind, Fund, JournalLine
+
+from .catalogue import Batch, FigureSet, Params, _params, figure, group
+from .definitions import _grouped
+
+# name of a fund figure: (unit figure it restricts, its label, account kind, sign: credits are negative)
+FUND_FIGURES = {
+    "fund_received": ("money_received", _("Quỹ này đã nhận ủng hộ"), AccountKind.DONATIONS, -1),
+    "fund_unallocated": ("money_unallocated", _("Tồn quỹ này chưa phân bổ"), AccountKind.FUND_CASH, 1),
+    "fund_allocated_unpaid": (
+        "money_allocated_unpaid", _("Quỹ này đã phân bổ cho hộ, chưa chi"), AccountKind.ALLOCATION, 1,
+    ),
+    "fund_paid": ("money_paid_from_funds", _("Đã chi cho hộ từ quỹ này"), AccountKind.DISBURSED, 1),
+    "fund_fees": ("money_fees", _("Phí ngân hàng, chi khác của quỹ này"), AccountKind.FEES, 1),
+}  # fmt: skip
+
+
+@group("fund_money", "Tiền của một quỹ: vận động, phân bổ, chi cho hộ")
+def fund_money(funds: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    # Asked for units (a walk of every figure for a unit), a fund figure has nothing to say: zeros.
+    ids = sorted(f.pk for f in funds if isinstance(f, Fund))
+    if not ids:
+        return {}
+    if p.is_today:
+        # A district fund sums thousands of household accounts: kept a minute like the other figures.
+        return cached("fund_money", 0, lambda: _fund_money(ids, None), ",".join(map(str, ids)))
+    return _fund_money(ids, p.as_of)
+
+
+def _fund_money(ids: list[int], day: dt.date | None) -> dict[int, dict[str, int]]:
+    if day is None:
+        rows = Account.objects.filter(fund_id__in=ids).values("fund_id", "kind").annotate(total=Sum("balance"))
+        found = [(r["fund_id"], r["kind"], r["total"]) for r in rows.order_by()]
+    else:
+        lines = JournalLine.objects.filter(account__fund_id__in=ids, entry__date__lte=day)
+        rows = lines.values("account__fund_id", "account__kind").annotate(total=Sum(F("debit") - F("credit")))
+        found = [(r["account__fund_id"], r["account__kind"], r["total"]) for r in rows.order_by()]
+    by_kind: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+    for fund_id, kind, total in found:
+        by_kind[fund_id][kind] = by_kind[fund_id].get(kind, 0) + int(total or 0)
+    return {
+        pk: {name: sign * kinds.get(kind, 0) for name, (_unit, _label, kind, sign) in FUND_FIGURES.items()}
+        for pk, kinds in by_kind.items()
+    }
+
+
+FM = "fund_money"
+for _name, (_unit_figure, _label, _kind, _sign) in FUND_FIGURES.items():
+    figure(FM, _name, _label,
+           f"Như `{_unit_figure}`, chỉ tính tài khoản của quỹ này (không gồm các quỹ khác của đơn vị).",
+           unit="đồng")  # fmt: skip
+figure(FM, "fund_allocated", _("Quỹ này đã phân bổ cho hộ (gồm đã chi)"),
+       "Như `money_allocated`, chỉ tính quỹ này: đã phân bổ cho hộ, chưa chi + đã chi cho hộ từ quỹ này.",
+       unit="đồng", derive=lambda v: v["fund_allocated_unpaid"] + v["fund_paid"])  # fmt: skip
+
+
+@group("households_money", "Tiền đến hộ trên địa bàn: phân bổ từ mọi nguồn")
+def households_money(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    to_households = Q(household__isnull=False, kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED])
+    if p.is_today:
+        found = _grouped(Account.objects.filter(to_households), "household__area__path", units,
+                         money_households_allocated=Sum("balance"))  # fmt: skip
+    else:
+        lines = JournalLine.objects.filter(
+            entry__date__lte=p.as_of,
+            account__household__isnull=False,
+            account__kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED],
+        )
+        found = _grouped(lines, "account__household__area__path", units,
+                         money_households_allocated=Sum(F("debit") - F("credit")))  # fmt: skip
+    name = "money_households_allocated"
+    return {u.pk: {name: found.get(u.pk, {}).get(name, 0)} for u in units}
+
+
+figure("households_money", "money_households_allocated", _("Hộ trên địa bàn đã được phân bổ (mọi nguồn, gồm đã chi)"),
+       "Tổng phân bổ cho các hộ thuộc khu dân cư trong cây, từ mọi quỹ và mọi nguồn, gồm phần đã chi, đến ngày tính.",
+       unit="đồng")  # fmt: skip
+
+
+def for_funds(funds: Sequence[Any], *, as_of: dt.date | None = None) -> dict[int, FigureSet]:
+    """{fund id: the figures of that fund as of `as_of`} — one query for all of them."""
+    batch = Batch(list(funds), _params(as_of, None, None))
+    return {fund.pk: FigureSet(fund, batch) for fund in funds}
+
+
+def for_fund(fund: Any, *, as_of: dt.date | None = None) -> FigureSet:
+    return for_funds([fund], as_of=as_of)[fund.pk]
