@@ -179,7 +179,7 @@ STATE_FILTERS = {
     "chua-dang-ky": _("Chưa đăng ký"),
     "chua-ke-hoach": _("Chưa có kế hoạch"),
     "chua-phat-dong": _("Chưa tổ chức phát động"),
-    "tre-han": _("Có việc trễ hạn"),
+    "tre-han": _("Có việc quá hạn chưa thực hiện"),
 }
 
 
@@ -194,6 +194,9 @@ def tracking(
         participations = participations.filter(level=level)
     if query.strip():
         participations = participations.filter(unit__name_folded__contains=fold(query))
+    # Overdue as the figures catalogue defines it (imported here: chungtay.figures imports this app's models).
+    from chungtay.figures.definitions import obligation_states
+
     rows = {p.unit_id: TrackRow(p) for p in participations}
     counts = (
         Obligation.objects.filter(milestone__movement=movement, unit_id__in=list(rows))
@@ -203,7 +206,7 @@ def tracking(
             due=Count("pk", filter=Q(due_on__lte=on)),
             done=Count("pk", filter=Q(fulfilled_at__isnull=False)),
             on_time=Count("pk", filter=Q(fulfilled_at__date__lte=F("due_on"))),
-            late=Count("pk", filter=Q(fulfilled_at__isnull=True, excused_reason="", due_on__lt=on)),
+            late=Count("pk", filter=obligation_states(on)["overdue"]),
         )
     )
     by_kind: dict[tuple[int, str], dict[str, int]] = {}

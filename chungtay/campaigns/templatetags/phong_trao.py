@@ -44,10 +44,11 @@ def van_ban(text: str | None) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
+# The words of the figures catalogue's obligation states (chungtay/figures/definitions.py), everywhere.
 STATES = {
-    "done": ("text-bg-success", _("Đã xong")),
-    "done_late": ("text-bg-warning", _("Xong, trễ hạn")),
-    "late": ("text-bg-danger", _("Trễ hạn")),
+    "done": ("text-bg-success", _("Hoàn thành đúng hạn")),
+    "done_late": ("text-bg-warning", _("Hoàn thành trễ hạn")),
+    "late": ("text-bg-danger", _("Quá hạn chưa thực hiện")),
     "open": ("text-bg-light border", _("Chưa đến hạn")),
     "excused": ("text-bg-secondary", _("Được miễn")),
 }
@@ -79,9 +80,14 @@ def lookup(mapping: dict, key: object) -> object:
 
 @register.simple_tag
 def phong_trao_cua_toi(user: object) -> list[dict[str, object]]:
-    """For the dashboard: running movements with the user's own units' workspaces and late counts."""
+    """For the dashboard: running movements with the user's own units' workspaces and, for each, the
+    unit's own obligations overdue today (the catalogue's definition; the unit alone, not its subtree).
+    Two queries."""
+    from django.db.models import Count
+
     from chungtay.core.access import has_perm
     from chungtay.core.dates import today
+    from chungtay.figures.definitions import obligation_states
 
     from ..models import Obligation, Participation
     from ..services import RUNNING
@@ -89,13 +95,20 @@ def phong_trao_cua_toi(user: object) -> list[dict[str, object]]:
     if not getattr(user, "is_authenticated", False) or not has_perm(user, "movement.view"):  # type: ignore[arg-type]
         return []
     unit_ids = list(user.memberships.values_list("unit_id", flat=True))  # type: ignore[attr-defined]
-    rows = []
-    for p in Participation.objects.filter(unit_id__in=unit_ids, movement__status__in=RUNNING).select_related(
-        "movement", "unit"
-    )[:10]:
-        late = Obligation.objects.filter(
-            milestone__movement=p.movement, unit=p.unit, fulfilled_at__isnull=True, excused_reason="",
-            due_on__lt=today(),
-        ).count()  # fmt: skip
-        rows.append({"participation": p, "late": late})
-    return rows
+    participations = list(
+        Participation.objects.filter(unit_id__in=unit_ids, movement__status__in=RUNNING).select_related(
+            "movement", "unit"
+        )[:10]
+    )
+    overdue = (
+        Obligation.objects.filter(
+            obligation_states(today())["overdue"],
+            milestone__movement_id__in={p.movement_id for p in participations},
+            unit_id__in={p.unit_id for p in participations},
+        )
+        .values("milestone__movement_id", "unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {(r["milestone__movement_id"], r["unit_id"]): r["n"] for r in overdue}
+    return [{"participation": p, "late": counts.get((p.movement_id, p.unit_id), 0)} for p in participations]

@@ -10,6 +10,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.urls import reverse
 
 from chungtay.core import dates
 from chungtay.figures import catalogue
@@ -241,3 +242,28 @@ def test_the_timeliness_total_equals_the_catalogue_for_the_same_unit_movement_an
     f = catalogue.for_unit(town.town, as_of=as_of, movement=movement)
     on_page = {name: value for (_where, name), value in page.items()}
     assert on_page and all(value == f[name] for name, value in on_page.items())
+
+
+def test_overdue_on_time_and_late_read_the_same_words_on_the_home_page_and_the_workspace(
+    client, people, tree, movement, participate, obligation
+):
+    participate(tree.commune_a)
+    participate(tree.area_a1)
+    obligation(tree.commune_a, D(2024, 3, 31))  # overdue: the commune's own
+    obligation(tree.area_a1, D(2024, 3, 31))  # overdue: its area's
+    obligation(tree.commune_a, D(2024, 4, 15), kind="launch", done_on=D(2024, 4, 20))  # done late
+    client.force_login(people.commune_a_staff)
+    page = client.get(reverse("dashboard")).content.decode()
+    # Per unit on the home page, the subtree in the follow-up card: each label says which.
+    assert "1 việc quá hạn chưa thực hiện (của riêng đơn vị)" in page
+    home = Shown()
+    home.feed(page)
+    assert (
+        number(home.found[("page", "obligations_overdue")])
+        == 2
+        == catalogue.value("obligations_overdue", tree.commune_a)
+    )
+    assert "toàn bộ đơn vị và cấp dưới" in page and "việc trễ hạn" not in page
+    workspace = client.get(reverse("campaigns:workspace", args=[movement.pk, tree.commune_a.pk])).content.decode()
+    assert "Quá hạn chưa thực hiện" in workspace and "Hoàn thành trễ hạn" in workspace
+    assert "Trễ hạn" not in workspace and "Xong, trễ hạn" not in workspace
