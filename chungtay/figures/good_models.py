@@ -43,4 +43,5 @@ figure(GM, "good_models_proposed", _("Mô hình hay đã đề xuất"), f"{GMS}
 figure(GM, "good_models_recognised", _("Mô hình hay được công nhận"),
        f"{GMS}, được công nhận (ngày quyết định không sau ngày tính).", unit="mô hình")  # fmt: skip
 figure(GM, "good_models_replications", _("Nơi nhân rộng mô hình hay"),
-       f"Số nơi áp dụng (từ ngày không sau ngày tính) các mô hình của {GMS}.", unit="nơi")  # fmt: skip
+       "Số nơi áp dụng (từ ngày không sau ngày tính) các mô hình hay do các đơn vị trong cây đề xuất.",
+       unit="nơi")  # fmt: skip
