@@ -20,7 +20,8 @@ def test_the_demo_has_the_2024_plan_with_its_criteria_participants_and_stages(db
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", "--quiet-logins")
     movement = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
-    assert movement.status == MovementStatus.UNDER_WAY and movement.plan_document
+    # On DEMO_DAY (02/12) the period (to 31/10) is over: the movement is being evaluated.
+    assert movement.status == MovementStatus.EVALUATING and movement.plan_document
     assert (movement.starts_on.isoformat(), movement.ends_on.isoformat()) == ("2024-03-14", "2024-10-31")
     assert movement.review_month.isoformat() == "2024-12-01"
     assert movement.legal_references.count() == 8
