@@ -16,10 +16,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -57,7 +60,11 @@ class RequireTwoFactorMiddleware:
         if name.startswith("api:"):
             return _api_while_unverified(request, name)
         has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        return redirect("accounts:otp_verify" if has_device else "accounts:otp_setup")
+        target = reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")
+        if has_device and request.method == "GET":
+            # Back to the page asked for once the code is in (otp_verify checks `next` with safe_next).
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)
 
 
 def _api_while_unverified(request: HttpRequest, name: str) -> HttpResponse | None:
@@ -88,6 +95,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _code_accepted(request, device, form):
+            signed_in_fully(user)
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
@@ -109,6 +117,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _code_accepted(request, device, form):
+            signed_in_fully(request.user)
             otp_login(request, device)
             return redirect(safe_next(request, "dashboard"))
         if getattr(request, "axes_locked_out", False):
@@ -117,7 +126,29 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 def _code_accepted(request: HttpRequest, device: TOTPDevice, form: CodeForm) -> bool:
-    """Whether the form's code signs the user in; if not, the form carries the reason.
+    """Whether the form's code signs the user in; if not, the form carries the reason."""
+    refusal = code_refusal(request, request.user, device, form.cleaned_data["code"])
+    if refusal:
+        form.add_error("code", refusal)
+    return not refusal
+
+
+def signed_in_fully(user: Any) -> None:
+    """Every factor passed: only now do earlier failures stop counting. AXES_RESET_ON_SUCCESS is off,
+    since a correct password alone would otherwise wipe the wrong codes before it, and someone who
+    knows the password could guess codes for ever, AXES_FAILURE_LIMIT - 1 at a time."""
+    AxesProxyHandler.reset_attempts(username=user.get_username())
+
+
+@receiver(user_logged_in)
+def _password_was_enough(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if not needs_second_factor(user):
+        signed_in_fully(user)
+
+
+def code_refusal(request: HttpRequest, user: Any, device: TOTPDevice, code: str) -> str:
+    """Check a TOTP code for `user`, the same way on every door (pages and /api/token/): "" when it
+    is accepted, else the Vietnamese reason.
 
     A refused code counts twice. Towards the device's back-off (django-otp's ThrottlingMixin: after n
     refusals in a row the next code is only checked OTP_TOTP_THROTTLE_FACTOR * 2**(n-1) seconds
@@ -125,14 +156,14 @@ def _code_accepted(request: HttpRequest, device: TOTPDevice, form: CodeForm) -> 
     `user_login_failed` exactly as for a wrong password, so AXES_FAILURE_LIMIT wrong passwords and
     codes together lock the account (and set `request.axes_locked_out`).
     """
-    credentials = {"username": request.user.get_username()}
+    credentials = {"username": user.get_username()}
     if not AxesProxyHandler.is_allowed(request, credentials):
         # Locked from another session or tab since this one passed the password step.
         request.axes_locked_out = True  # type: ignore[attr-defined]
-        return False
+        return "Tài khoản đang bị tạm khóa vì nhập sai nhiều lần."
     allowed, _ = device.verify_is_allowed()
-    if allowed and device.verify_token(form.cleaned_data["code"]):
-        return True
+    if allowed and device.verify_token(code):
+        return ""
     if not allowed:
         # Not checked, yet still a guess: counted, so a burst of guesses cannot hide inside the wait.
         device.throttle_increment()
@@ -144,8 +175,7 @@ def _code_accepted(request: HttpRequest, device: TOTPDevice, form: CodeForm) -> 
         message = "Bạn đã nhập sai mã nhiều lần liên tiếp nên mã vừa nhập chưa được kiểm tra."
     if wait:
         message += f" Hãy chờ {wait} rồi nhập mã mới."
-    form.add_error("code", message)
-    return False
+    return message
 
 
 def _throttle_wait(device: TOTPDevice) -> str:

@@ -20,7 +20,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from chungtay.accounts import services as accounts_services
-from chungtay.accounts.twofactor import needs_second_factor
+from chungtay.accounts.twofactor import code_refusal, needs_second_factor, signed_in_fully
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.funds import services as funds_services
@@ -233,15 +233,17 @@ class TokenView(APIView):
             raise serializers.ValidationError({"non_field_errors": ["Tên đăng nhập hoặc mật khẩu không đúng."]})
         second_factor = needs_second_factor(user)
         if second_factor:
-            _check_totp(user, data.get("code", ""))
+            _check_totp(request, user, data.get("code", ""))
+        signed_in_fully(user)
         token, secret = accounts_services.token_issue(
             user=user, second_factor=second_factor, name=data.get("name") or "Token API"
         )
         return Response(s.TokenSerializer({"token": secret, "expiry": token.expiry}).data)
 
 
-def _check_totp(user: Any, code: str) -> None:
-    """The code, checked with django-otp's own back-off: each wrong code makes the device wait longer."""
+def _check_totp(request: Request, user: Any, code: str) -> None:
+    """The code, checked exactly as the sign-in page checks it (twofactor.code_refusal): django-otp's
+    back-off, and each wrong code counted towards the account lockout like a wrong password."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         message = "Tài khoản này cần xác thực hai lớp: hãy đăng nhập trên trang web để bật ứng dụng xác thực trước."
@@ -249,12 +251,9 @@ def _check_totp(user: Any, code: str) -> None:
     if not code:
         message = "Tài khoản này cần mã xác thực hai lớp: gửi thêm trường code (6 chữ số trên ứng dụng xác thực)."
         raise serializers.ValidationError({"code": [message]})
-    allowed, _ = device.verify_is_allowed()
-    if not allowed:
-        message = "Đã nhập sai mã nhiều lần liên tiếp; hãy chờ một lúc rồi thử lại với mã mới."
-        raise serializers.ValidationError({"code": [message]})
-    if not device.verify_token(code):  # a refusal counts towards the back-off (throttle_increment)
-        raise serializers.ValidationError({"code": ["Mã xác thực không đúng hoặc đã hết hạn."]})
+    refusal = code_refusal(request._request, user, device, code)
+    if refusal:
+        raise serializers.ValidationError({"code": [refusal]})
 
 
 # --- Staff: token or session, scoped like the pages --------------------------------------------

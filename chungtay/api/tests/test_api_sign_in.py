@@ -100,7 +100,7 @@ def test_a_wrong_code_is_refused_and_counts_towards_django_otps_back_off(people,
     settings.OTP_TOTP_THROTTLE_FACTOR = 60  # long enough that the next try is surely still waiting
     device = paired(people.board)
     response = ask_token("board", code=wrong_code(device))
-    assert response.status_code == 400 and response.json()["code"] == ["Mã xác thực không đúng hoặc đã hết hạn."]
+    assert response.status_code == 400 and response.json()["code"][0].startswith("Mã không đúng hoặc đã hết hạn.")
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
     # Even the right code waits out the back-off.
@@ -246,3 +246,34 @@ def test_no_private_api_door_opens_without_a_token_or_the_second_factor(client, 
 
 def test_every_api_route_has_a_rule():
     assert all(rule_for(name) is not None for name, _ in api_urls())
+
+
+def test_wrong_codes_at_the_token_door_lock_the_account_like_wrong_passwords(people, settings):
+    """The correct password each time must not wipe the wrong codes before it (issue 15 item 5)."""
+    device = paired(people.board)
+    for attempt in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        device.throttling_failure_count, device.throttling_failure_timestamp = 0, None  # not the back-off: axes
+        device.save()
+        status = ask_token("board", code=wrong_code(device)).status_code
+        assert status == (429 if attempt == settings.AXES_FAILURE_LIMIT else 400)
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
+    device.save()
+    assert ask_token("board", code=code_for(device)).status_code in (400, 403, 429)
+    assert not ApiToken.objects.exists()
+    assert APIClient().post(reverse("accounts:login"), {"username": "board", "password": PASSWORD}).status_code == 429
+
+
+def test_a_full_sign_in_at_the_token_door_clears_earlier_failures(people, settings):
+    device = paired(people.board)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
+        device.save()
+        ask_token("board", code=wrong_code(device))
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
+    device.save()
+    assert ask_token("board", code=code_for(device)).status_code == 200
+    # The count starts again: as many wrong codes again are refused, not locked out.
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
+        device.save()
+        assert ask_token("board", code=wrong_code(device)).status_code == 400
