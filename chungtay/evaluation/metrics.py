@@ -9,22 +9,25 @@ of queries over the unit's subtree (one `path LIKE 'prefix%'` filter), whatever 
 computed, never later than the movement's end: `assessment_as_of`), so a score depends on the data and
 that day, not on the day the code happens to run.
 
-The rules (documented in docs/huong-dan/danh-gia-khen-thuong.md):
-- housing_completion_vs_phase (3.2.2c): households of the movement's year in the approved list
-  (not withdrawn) that are completed or handed over; points = max × share. No household scheduled
-  for the year → full points.
-- complaints_and_fund_rules (3.2.2a): every complaint or denunciation received in the year in the
-  subtree by the as-of day takes 25% of the maximum, every one still open past its due date on that
-  day 25% more, and every bank
-  statement line of the subtree's funds still waiting to be reconciled 10%; never below zero.
+Every number comes from the figures catalogue (chungtay.figures, docs/figures.md) for the unit's
+subtree (3.2.1d: the unit alone) as of that day, so a criterion, the dashboard and the reports agree
+for the same unit and day. The rules (documented in docs/huong-dan/danh-gia-khen-thuong.md):
+- housing_completion_vs_phase (3.2.2c): `houses_completed` / `houses_planned` of the movement's year's
+  phase (listed, not withdrawn, completed or handed over by that day); points = max × share. No
+  household scheduled for the year → full points.
+- complaints_and_fund_rules (3.2.2a): every complaint or denunciation received in the year by the
+  as-of day (`complaints_grave_received`) takes 25% of the maximum, every one still open past its due
+  date on that day (`complaints_grave_overdue`) 25% more, and every bank statement line of the
+  subtree's funds still waiting to be reconciled (`statement_lines_unmatched`) 10%; never below zero.
 - non_state_share (3.2.2b): the share of the funding plan of the year's households that comes from
-  sources other than the state budget and the household's own share (the Front's fund, sponsors,
-  other programmes combined in); the target is 30%: points = max × min(1, share / 30%).
-- obligations_on_time (3.2.1d): the unit's own obligations in the movement that fell due by the
-  as-of day (self-assessment itself excluded, excused ones not counted), reported in the
-  system by their due date; points = max × share.
-- activity_count: the movement's activities recorded by the unit and its subtree; the target is 5:
-  points = max × min(1, n / 5).
+  sources other than the state budget and the household's own share (`plan_non_state` /
+  `plan_combined`: the Front's fund, sponsors, other programmes combined in); the target is 30%:
+  points = max × min(1, share / 30%).
+- obligations_on_time (3.2.1d): the unit's own obligations in the movement due by the as-of day
+  (`own_obligations_due`: self-assessment and final review excluded, excused ones not counted) and
+  those done by their due day (`own_obligations_on_time`); points = max × share.
+- activity_count: the movement's activities held by the unit and its subtree by that day
+  (`activities_held`); the target is 5: points = max × min(1, n / 5).
 """
 
 from __future__ import annotations
@@ -35,9 +38,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
-
 from chungtay.core.money import format_vnd
+from chungtay.figures import catalogue
 
 ZERO = Decimal(0)
 NON_STATE_TARGET = Decimal("0.30")
@@ -78,16 +80,14 @@ def assessment_as_of(movement: Any, on: dt.date) -> dt.date:
     return min(on, movement.ends_on)
 
 
-def housing_completion_vs_phase(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
-    from chungtay.housing.models import DONE_STATUSES, Household, Status
+def _figures(unit: Any, as_of: dt.date, **narrowing: Any) -> catalogue.FigureSet:
+    return catalogue.for_unit(unit, as_of=as_of, **narrowing)
 
+
+def housing_completion_vs_phase(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
     year = movement_year(movement)
-    counts = (
-        Household.objects.filter(area__path__startswith=unit.path, phase_year=year)
-        .exclude(status=Status.WITHDRAWN)
-        .aggregate(planned=Count("pk"), done=Count("pk", filter=Q(status__in=DONE_STATUSES)))
-    )
-    planned, done = counts["planned"] or 0, counts["done"] or 0
+    f = _figures(unit, as_of, phase=year)
+    planned, done = f.houses_planned, f.houses_completed
     detail = {"year": year, "planned": planned, "done": done}
     if not planned:
         return MetricValue(None, max_points, f"Không có hộ nào trong phân kỳ {year}: đạt điểm tối đa.", detail)
@@ -98,20 +98,11 @@ def housing_completion_vs_phase(unit: Any, movement: Any, max_points: Decimal, *
 
 
 def complaints_and_fund_rules(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
-    from chungtay.funds.models import MatchStatus, StatementLine
-    from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind
-
     year = movement_year(movement)
-    counts = Complaint.objects.filter(
-        origin_unit__path__startswith=unit.path,
-        received_on__year=year,
-        received_on__lte=as_of,
-        kind__in=[ComplaintKind.COMPLAINT, ComplaintKind.DENUNCIATION],
-    ).aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(status__in=OPEN_COMPLAINT, due_on__lt=as_of)))
-    unreconciled = StatementLine.objects.filter(
-        fund__unit__path__startswith=unit.path, status=MatchStatus.UNMATCHED
-    ).count()
-    total, overdue = counts["total"] or 0, counts["overdue"] or 0
+    # `phase` narrows complaints to those received in that year.
+    f = _figures(unit, as_of, phase=year)
+    total, overdue = f.complaints_grave_received, f.complaints_grave_overdue
+    unreconciled = f.statement_lines_unmatched
     lost = max_points * (COMPLAINT_PENALTY * (total + overdue) + UNRECONCILED_PENALTY * unreconciled)
     points = q2(max(ZERO, max_points - lost))
     detail = {"year": year, "complaints": total, "overdue": overdue, "unreconciled": unreconciled}
@@ -127,20 +118,9 @@ def complaints_and_fund_rules(unit: Any, movement: Any, max_points: Decimal, *, 
 
 
 def non_state_share(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
-    from chungtay.housing.models import FundingPlanLine, FundingSource, Status
-
     year = movement_year(movement)
-    sums = (
-        FundingPlanLine.objects.filter(household__area__path__startswith=unit.path, household__phase_year=year)
-        .exclude(household__status=Status.WITHDRAWN)
-        .exclude(source=FundingSource.OWN_SHARE)
-        .aggregate(
-            total=Sum("amount"),
-            state=Sum("amount", filter=Q(source=FundingSource.STATE)),
-        )
-    )
-    total, state = int(sums["total"] or 0), int(sums["state"] or 0)
-    other = total - state
+    f = _figures(unit, as_of, phase=year)
+    total, state, other = f.plan_combined, f.plan_state, f.plan_non_state
     detail = {"year": year, "total": total, "state": state, "other": other}
     if not total:
         return MetricValue(None, ZERO, f"Chưa có kế hoạch kinh phí cho các hộ phân kỳ {year}.", detail)
@@ -154,14 +134,8 @@ def non_state_share(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.
 
 
 def obligations_on_time(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
-    from chungtay.campaigns.models import MilestoneKind, Obligation
-
-    counts = (
-        Obligation.objects.filter(milestone__movement=movement, unit=unit, due_on__lte=as_of, excused_reason="")
-        .exclude(milestone__kind__in=[MilestoneKind.SELF_ASSESSMENT, MilestoneKind.FINAL_REVIEW])
-        .aggregate(due=Count("pk"), on_time=Count("pk", filter=Q(fulfilled_at__date__lte=F("due_on"))))
-    )
-    due, on_time = counts["due"] or 0, counts["on_time"] or 0
+    f = _figures(unit, as_of, movement=movement)
+    due, on_time = f.own_obligations_due, f.own_obligations_on_time
     detail = {"due": due, "on_time": on_time}
     if not due:
         return MetricValue(None, max_points, "Chưa có việc nào đến hạn: đạt điểm tối đa.", detail)
@@ -171,9 +145,7 @@ def obligations_on_time(unit: Any, movement: Any, max_points: Decimal, *, as_of:
 
 
 def activity_count(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) -> MetricValue:
-    from chungtay.campaigns.models import Activity
-
-    n = Activity.objects.filter(movement=movement, unit__path__startswith=unit.path).count()
+    n = _figures(unit, as_of, movement=movement).activities_held
     points = q2(max_points * min(Decimal(1), Decimal(n) / ACTIVITY_TARGET))
     return MetricValue(
         Decimal(n), points, f"{n} hoạt động được ghi nhận trên hệ thống (mục tiêu {ACTIVITY_TARGET}).", {"count": n}

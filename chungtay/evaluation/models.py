@@ -96,6 +96,9 @@ class Assessment(models.Model):
         _("Trạng thái"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
     due_on = models.DateField(_("Hạn nộp"))
+    # The first submission's time stays when the assessment is returned and submitted again (the
+    # figures count a unit as self-assessed from that day); `submitted_at` is the latest submission.
+    first_submitted_at = models.DateTimeField(_("Nộp lần đầu lúc"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("Nộp lúc"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

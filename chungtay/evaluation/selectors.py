@@ -226,14 +226,20 @@ def awardees(decision: Any) -> list[Proposal]:
     return list(decision.proposals.select_related("unit", "award_form").order_by("award_form__order", "order", "pk"))
 
 
-def results_table(movement: Movement) -> list[dict[str, Any]]:
+def results_table(movement: Movement, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Reviewed and approved results of a movement, every level, in rank order within each level —
-    the one function the reports app asks for (Excel table and the final review report)."""
-    qs = list(
-        Assessment.objects.filter(participation__movement=movement, status__in=RANKABLE).select_related(
-            "participation__unit", "band"
+    the one function the reports app asks for (Excel table and the final review report).
+
+    With `as_of`, only the units scored by that day (the catalogue's `units_scored`), "approved" as
+    it stood then; the totals are today's (the scores' history is not kept)."""
+    found = Assessment.objects.filter(participation__movement=movement, status__in=RANKABLE)
+    approved_levels: set[int] | None = None
+    if as_of is not None:
+        found = found.filter(reviewed_at__date__lte=as_of)
+        approved_levels = set(
+            movement.ranking_approvals.filter(approved_at__date__lte=as_of).values_list("level", flat=True)
         )
-    )
+    qs = list(found.select_related("participation__unit", "band"))
     rows: list[dict[str, Any]] = []
     by_level: dict[int, list[Assessment]] = {}
     for assessment in qs:
@@ -246,7 +252,8 @@ def results_table(movement: Movement) -> list[dict[str, Any]]:
                     "total": assessment.final_total,
                     "band": assessment.band.name if assessment.band else "",
                     "rank": rank,
-                    "approved": assessment.status == AssessmentStatus.APPROVED,
+                    "approved": assessment.status == AssessmentStatus.APPROVED
+                    and (approved_levels is None or level in approved_levels),
                 }
             )
     return rows

@@ -266,6 +266,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment, now: dt.datetime | 
     assessment.submitted_by = actor
     # A resubmission after a return is not late on its own: the first submission decides.
     if first_submission:
+        assessment.first_submitted_at = now
         assessment.late = timezone.localdate(now) > assessment.due_on
     _save(assessment, actor)
     if first_submission:

@@ -7,6 +7,11 @@ class FiguresConfig(AppConfig):
     verbose_name = "Danh mục số liệu"
 
     def ready(self) -> None:
-        from . import definitions  # noqa: F401 - registers every figure of the catalogue
+        # Importing a module registers its figures (docs/figures.md lists them in this order).
+        from . import definitions  # noqa: F401, I001 - houses, money, obligations, complaints, registrations
         from . import good_models  # noqa: F401 - good models and their replication, as of a date
         from . import funds  # noqa: F401 - per-fund figures and households' allocations from every source
+
+        # Participants by level, activities and a unit's own obligations (3.2.1d); self-assessed, scored and
+        # approved as of a date; the funding plan by source (3.2.2b); complaints and statement lines (3.2.2a).
+        from . import campaign, evaluation, plans, rules  # noqa: F401
