@@ -145,7 +145,7 @@ def load_demo() -> dict[str, int]:
             # Khối phố 1 of Vĩnh Điện (the demo area board) gets the houses still being built.
             area = areas[0] if vinh_dien and i < 4 else areas[rng.randrange(len(areas))]
             if vinh_dien and i < 4:
-                phase = story_year
+                phase = story_year + 1  # next year's phase, started early; this year's stays on schedule
             elif vinh_dien and i in (6, 7):
                 phase = story_year - 1  # finished houses: their photos show the far and reused warnings
             lat = base_lat + rng.uniform(-0.006, 0.006)
