@@ -1,6 +1,8 @@
-"""Reads for follow-up and reporting. Every figure is for a unit's subtree and costs a fixed number
-of queries whatever the size of the tree: rows are grouped per child unit by the child's path
-prefix (`Substr(path, 1, len(child path))`), so per-commune bars are one query, not one per commune.
+"""Reads for follow-up and reporting. Every figure the dashboards show is a figure of the catalogue
+(chungtay.figures: one name, label and definition), for a unit's subtree as of a day, at a fixed
+number of queries whatever the size of the tree (the catalogue groups rows per child unit by path
+prefix, so per-commune rows are one query per group, not one per commune). Obligation states —
+overdue, done on time, done late — are the catalogue's `obligation_states` here too.
 """
 
 from __future__ import annotations
