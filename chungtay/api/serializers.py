@@ -3,10 +3,12 @@ housing and funds services (which keep every rule, so the API and the pages beha
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rest_framework import serializers
 
+from chungtay.core import dates
 from chungtay.funds.models import Channel, Designation, DonorKind
 from chungtay.housing.models import Category, Gender, Stage, SupportKind
 
@@ -15,16 +17,37 @@ MAX_ID = 2**31 - 1
 
 
 # --- Public ----------------------------------------------------------------------------------
-class FiguresSerializer(serializers.Serializer):
-    planned = serializers.IntegerField(help_text="Hộ cần hỗ trợ (không tính hộ đã rút)")
-    started = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    handed_over = serializers.IntegerField()
-    done_percent = serializers.IntegerField()
-    state_support = serializers.IntegerField(help_text="Kinh phí Nhà nước hỗ trợ theo danh sách, đồng")
-    mobilised = serializers.IntegerField(help_text="Đã vận động vào các quỹ, đồng")
-    allocated = serializers.IntegerField(help_text="Đã phân bổ cho hộ (gồm phần đã chi), đồng")
-    disbursed = serializers.IntegerField(help_text="Đã chi cho hộ, đồng")
+class LegacyFiguresSerializer(serializers.Serializer):
+    """The first field names of the public figures, kept for existing clients; each is a catalogue
+    figure also given under its catalogue name (`public.LEGACY_FIELDS`)."""
+
+    planned = serializers.IntegerField(help_text="= houses_planned")
+    started = serializers.IntegerField(help_text="= houses_started")
+    completed = serializers.IntegerField(help_text="= houses_completed")
+    handed_over = serializers.IntegerField(help_text="= houses_handed_over")
+    done_percent = serializers.IntegerField(help_text="= houses_done_percent, 0 khi chưa có hộ nào")
+    state_support = serializers.IntegerField(help_text="= houses_support_amount, đồng")
+    mobilised = serializers.IntegerField(help_text="= money_received, đồng")
+    allocated = serializers.IntegerField(help_text="= money_households_allocated, đồng")
+    disbursed = serializers.IntegerField(help_text="= money_households_received, đồng")
+
+
+def _catalogue_fields() -> dict[str, serializers.Field]:
+    """One field per public figure, named and described as in the figures catalogue (docs/figures.md)."""
+    from chungtay.figures.catalogue import FIGURES
+    from chungtay.portal.public import PUBLIC_FIGURES
+
+    fields: dict[str, serializers.Field] = {}
+    for name in PUBLIC_FIGURES:
+        item = FIGURES[name]
+        fields[name] = serializers.IntegerField(
+            allow_null=item.unit == "%", help_text=f"{item.label} ({item.unit}). {item.definition}"
+        )
+    return fields
+
+
+# The public figures of a unit's subtree as of a day: the catalogue's names, and the first names.
+FiguresSerializer = type("FiguresSerializer", (LegacyFiguresSerializer,), _catalogue_fields())
 
 
 class PublicUnitSerializer(serializers.Serializer):
@@ -43,6 +66,7 @@ class ChildFiguresSerializer(serializers.Serializer):
 
 class UnitReportSerializer(serializers.Serializer):
     unit = PublicUnitSerializer()
+    as_of = serializers.DateField(help_text="Số liệu đến ngày này (mọi số liệu trong figures và children)")
     figures = FiguresSerializer()
     children = ChildFiguresSerializer(many=True)
 
@@ -55,6 +79,17 @@ class MovementSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     status = serializers.CharField()
+
+
+class SummaryQuerySerializer(serializers.Serializer):
+    ngay = serializers.DateField(
+        required=False, help_text="Số liệu đến ngày (YYYY-MM-DD); mặc định hôm nay, không được sau hôm nay"
+    )
+
+    def validate_ngay(self, value: dt.date) -> dt.date:
+        if value > dates.today():
+            raise serializers.ValidationError("Chưa có số liệu của ngày này: số liệu chỉ tính đến hôm nay.")
+        return value
 
 
 class SummarySerializer(serializers.Serializer):

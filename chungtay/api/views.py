@@ -3,6 +3,7 @@ reach them); staff endpoints use the same scoping as the pages and write through
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -59,12 +60,13 @@ def _unit_dict(unit: public.PublicUnit, parent_id: int | None = None) -> dict[st
     }
 
 
-def _report_dict(unit: public.PublicUnit) -> dict[str, Any]:
-    report = public.unit_report(unit)
+def _report_dict(unit: public.PublicUnit, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    report = public.unit_report(unit, as_of=as_of)
     ancestors = public.unit_ancestors(unit)
     parent_id = ancestors[-1].id if ancestors else None
     return {
         "unit": _unit_dict(unit, parent_id),
+        "as_of": report.as_of,
         "figures": report.whole.as_dict(),
         "children": [
             {"unit": _unit_dict(child, unit.id), "figures": figures.as_dict()} for child, figures in report.children
@@ -88,13 +90,18 @@ class PublicMixin:
 
 
 class PublicSummaryView(PublicMixin, APIView):
-    @extend_schema(summary="Tổng quan phong trào và kết quả của đơn vị chủ trì", responses=s.SummarySerializer)
+    @extend_schema(
+        summary="Tổng quan phong trào và kết quả của đơn vị chủ trì",
+        parameters=[s.SummaryQuerySerializer],
+        responses=s.SummarySerializer,
+    )
     def get(self, request: Request) -> Response:
+        as_of = _query(s.SummaryQuerySerializer, request).get("ngay")
         movement = public.current_movement()
         unit = public.home_unit()
         if movement:
             movement = {key: movement[key] for key in s.MovementSerializer().fields}
-        data = {"movement": movement, "report": _report_dict(unit) if unit else None}
+        data = {"movement": movement, "report": _report_dict(unit, as_of=as_of) if unit else None}
         return Response(s.SummarySerializer(data).data)
 
 

@@ -8,6 +8,7 @@ number of data rows written.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -55,10 +56,10 @@ class _Sheet:
             self.ws.write(self.row, col, value, fmt)
         self.row += 1
 
-    def heading(self, unit: OrgUnit, title: str, ncols: int) -> None:
+    def heading(self, unit: OrgUnit, title: str, ncols: int, *, as_of: dt.date | None = None) -> None:
         self.line([unit.committee_title.upper()], self.bold)
         self.line([title], self.title)
-        self.line([f"Số liệu đến ngày {dates.today():%d/%m/%Y}"])
+        self.line([f"Số liệu đến ngày {as_of or dates.today():%d/%m/%Y}"])
         self.row += 1
 
 
@@ -159,44 +160,50 @@ def write_household_list(unit: OrgUnit, path: Path, *, progress: Progress, user:
 
 
 # --- Funds per unit -----------------------------------------------------------------------------
-def write_funds_by_unit(unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None) -> int:
-    """Per unit: money mobilised by its own funds, cash, allocated, disbursed; and what reached its houses."""
-    from chungtay.funds.models import Account, AccountKind
+# The money figures of each unit's subtree, as the catalogue names and labels them (docs/figures.md).
+FUNDS_BY_UNIT_FIGURES = (
+    "money_received",
+    "money_unallocated",
+    "money_allocated_unpaid",
+    "money_paid_from_funds",
+    "money_fees",
+    "money_other_sources_committed",
+    "money_other_sources_paid",
+    "money_households_allocated",
+    "money_households_received",
+)
 
-    step = OrgUnit.steplen
-    own: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in (
-        Account.objects.filter(unit__path__startswith=unit.path, fund__isnull=False)
-        .values("unit__path", "kind")
-        .annotate(total=Sum("balance"))
-    ):
-        own[r["unit__path"]][r["kind"]] += int(r["total"] or 0)
-    reached: dict[str, int] = defaultdict(int)
-    for r in (
-        Account.objects.filter(household__area__path__startswith=unit.path, kind=AccountKind.DISBURSED)
-        .values("household__area__path")
-        .annotate(total=Sum("balance"))
-    ):
-        area_path = r["household__area__path"]
-        for i in range(len(unit.path), len(area_path) + 1, step):
-            reached[area_path[:i]] += int(r["total"] or 0)
+
+def write_funds_by_unit(
+    unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None, as_of: dt.date | None = None
+) -> int:
+    """One row per unit down to communes, the unit itself first as the total: the catalogue's money
+    figures (đồng) of each unit's subtree as of `as_of` (today when not given), under the catalogue's
+    labels, with the figures' names in the row below the header."""
+    from chungtay.figures import catalogue
+
+    day = as_of or dates.today()
+    units = _subtree_units(unit, max_level=Level.COMMUNE)
+    # The catalogue answers for sibling units at once: one batch per parent (the unit itself alone).
+    siblings: dict[str, list[OrgUnit]] = defaultdict(list)
+    for u in units:
+        siblings["" if u.pk == unit.pk else u.path[: -OrgUnit.steplen]].append(u)
+    figures = {}
+    for batch in siblings.values():
+        figures.update({u.pk: f for u, f in catalogue.for_units(batch, as_of=day)})
     progress(40)
-    units = [u for u in _subtree_units(unit, max_level=Level.COMMUNE)]
     wb = _workbook(path)
-    sheet = _Sheet(wb, "Nguồn vận động", [6, 34, 18, 18, 18, 18, 18, 20])
-    sheet.heading(unit, "TỔNG HỢP NGUỒN VẬN ĐỘNG, PHÂN BỔ, GIẢI NGÂN THEO ĐƠN VỊ", 8)
-    sheet.line(["STT", "Đơn vị quản lý quỹ", "Vận động (đồng)", "Tồn quỹ chưa phân bổ", "Đã phân bổ, chưa chi",
-                "Đã chi cho hộ", "Phí, chi khác", "Đã chi cho hộ trên địa bàn"], sheet.head)  # fmt: skip
-    totals = [0] * 6
-    for i, u in enumerate(units, start=1):
-        k = own.get(u.path, {})
-        values = [-k.get(AccountKind.DONATIONS, 0), k.get(AccountKind.FUND_CASH, 0), k.get(AccountKind.ALLOCATION, 0),
-                  k.get(AccountKind.DISBURSED, 0), k.get(AccountKind.FEES, 0), reached.get(u.path, 0)]  # fmt: skip
-        for j in range(5):
-            totals[j] += values[j]
-        sheet.line([i, "   " * (u.depth - unit.depth) + u.title, *values], sheet.money)
-    totals[5] = reached.get(unit.path, 0)
-    sheet.line(["", "TỔNG CỘNG", *totals], sheet.total)
+    sheet = _Sheet(wb, "Nguồn vận động", [6, 34] + [18] * len(FUNDS_BY_UNIT_FIGURES))
+    sheet.heading(unit, "TỔNG HỢP NGUỒN VẬN ĐỘNG, PHÂN BỔ, GIẢI NGÂN THEO ĐƠN VỊ", 2 + len(FUNDS_BY_UNIT_FIGURES),
+                  as_of=day)  # fmt: skip
+    labels = [catalogue.FigureSet.label(name) for name in FUNDS_BY_UNIT_FIGURES]
+    sheet.line(["STT", "Đơn vị", *labels], sheet.head)
+    sheet.line(["", "Tên số liệu (docs/figures.md)", *FUNDS_BY_UNIT_FIGURES], sheet.cell)
+    for i, u in enumerate(units):
+        f = figures[u.pk]
+        name = ("TỔNG CỘNG — " if i == 0 else "   " * (u.depth - unit.depth)) + u.title
+        sheet.line(["" if i == 0 else i, name, *(f[n] for n in FUNDS_BY_UNIT_FIGURES)],
+                   sheet.total if i == 0 else sheet.money)  # fmt: skip
     wb.close()
     return len(units)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from chungtay.figures.catalogue import FigureSet
 from chungtay.housing.models import Household
 from chungtay.reports import exports
 from chungtay.reports.models import ReportJob
@@ -38,7 +39,7 @@ def test_houses_by_unit_rolls_areas_up_to_communes_and_the_total(tree, make_hous
     assert data["Thôn 1"]["Đã bàn giao"] == 1
 
 
-def test_funds_per_unit_add_up_to_the_subtree_total(people, tree, tmp_path):
+def test_funds_per_unit_are_each_units_subtree_figures_under_the_catalogues_labels(people, tree, tmp_path):
     from chungtay.funds.models import Channel, FundKind
     from chungtay.funds.services import donor_find_or_create, fund_create, receipt_record
 
@@ -56,9 +57,14 @@ def test_funds_per_unit_add_up_to_the_subtree_total(people, tree, tmp_path):
     path = tmp_path / "q.xlsx"
     exports.write_funds_by_unit(tree.town, path, progress=lambda p: None)
     rows = rows_of(path)
-    by_name = {r[1].strip(): r for r in rows if r and isinstance(r[1], str)}
-    assert by_name["thị xã Điện Bàn"][2] == 70_000_000 and by_name["phường Vĩnh Điện"][2] == 5_000_000
-    assert by_name["TỔNG CỘNG"][2] == 75_000_000 and by_name["TỔNG CỘNG"][3] == 75_000_000
+    header = next(r for r in rows if r and r[0] == "STT")
+    names = rows[rows.index(header) + 1]
+    assert header[2:4] == (FigureSet.label("money_received"), FigureSet.label("money_unallocated"))
+    by_name = {r[1].strip(): dict(zip(names, r, strict=False)) for r in rows[rows.index(header) + 2 :]}
+    total = by_name["TỔNG CỘNG — thị xã Điện Bàn"]
+    assert total["money_received"] == 75_000_000 and total["money_unallocated"] == 75_000_000
+    assert by_name["phường Vĩnh Điện"]["money_received"] == 5_000_000
+    assert by_name["xã Điện Hồng"]["money_received"] == 0
 
 
 def _bulk_households(area, norm, n: int, start: int = 0) -> None:
