@@ -67,7 +67,8 @@ def _values(figures: catalogue.FigureSet, groups: tuple[str, ...]) -> dict[str, 
 
 def money_summary(unit: OrgUnit, *, as_of: dt.date | None = None) -> dict[str, int | None]:
     """The money figures of a subtree as of a day (today when not given), by catalogue name."""
-    return catalogue.for_unit(unit, as_of=as_of).group("money")
+    figures: dict[str, int | None] = {**catalogue.for_unit(unit, as_of=as_of).group("money")}
+    return figures
 
 
 @dataclass
