@@ -103,3 +103,52 @@ def for_funds(funds: Sequence[Any], *, as_of: dt.date | None = None) -> dict[int
 
 def for_fund(fund: Any, *, as_of: dt.date | None = None) -> FigureSet:
     return for_funds([fund], as_of=as_of)[fund.pk]
+
+
+# --- One household ---------------------------------------------------------------------------------
+HOUSEHOLD_FIGURES = ("household_planned", "household_allocated", "household_received")
+
+
+@group("household_money", "Tiền của một hộ: kế hoạch, phân bổ, đã nhận (mọi nguồn)")
+def household_money(households: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    from chungtay.housing.models import FundingPlanLine, Household
+
+    ids = sorted(h.pk for h in households if isinstance(h, Household))
+    out = {pk: dict.fromkeys(HOUSEHOLD_FIGURES, 0) for pk in ids}
+    if not ids:
+        return out
+    for row in FundingPlanLine.objects.filter(household_id__in=ids).values("household_id").annotate(t=Sum("amount")):
+        out[row["household_id"]]["household_planned"] = int(row["t"] or 0)
+    kinds = [AccountKind.ALLOCATION, AccountKind.DISBURSED]
+    if p.is_today:
+        rows = Account.objects.filter(household_id__in=ids, kind__in=kinds).values("household_id", "kind")
+        found = rows.annotate(t=Sum("balance")).order_by()
+    else:
+        lines = JournalLine.objects.filter(
+            account__household_id__in=ids, account__kind__in=kinds, entry__date__lte=p.as_of
+        )
+        found = (
+            lines.values(household_id=F("account__household_id"), kind=F("account__kind"))
+            .annotate(t=Sum(F("debit") - F("credit")))
+            .order_by()
+        )
+    for row in found:
+        amount = int(row["t"] or 0)
+        out[row["household_id"]]["household_allocated"] += amount
+        if row["kind"] == AccountKind.DISBURSED:
+            out[row["household_id"]]["household_received"] += amount
+    return out
+
+
+HM = "household_money"
+figure(HM, "household_planned", _("Kinh phí kế hoạch của hộ (mọi nguồn)"),
+       "Tổng các dòng kế hoạch kinh phí của hộ (Nhà nước, Quỹ, nhà tài trợ, lồng ghép, hộ đóng góp).",
+       unit="đồng")  # fmt: skip
+figure(HM, "household_allocated", _("Hộ đã được phân bổ (mọi nguồn, gồm đã chi)"),
+       "Tổng phân bổ cho hộ từ mọi quỹ và mọi nguồn, gồm phần đã chi, đến ngày tính.", unit="đồng")  # fmt: skip
+figure(HM, "household_received", _("Hộ đã nhận (mọi nguồn)"),
+       "Tổng phiếu chi đã duyệt cho hộ từ mọi quỹ và mọi nguồn, đến ngày tính.", unit="đồng")  # fmt: skip
+
+
+def for_household(household: Any, *, as_of: dt.date | None = None) -> FigureSet:
+    return FigureSet(household, Batch([household], _params(as_of, None, None)))

@@ -509,6 +509,7 @@ def household(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "household": hh,
             "rows": selectors.household_money(hh),
+            "figures": fund_figures.for_household(hh),
             "disbursements": hh.disbursements.select_related("recorded_by", "decided_by").order_by("-date"),
             "allocations": hh.allocations.select_related("fund", "source").order_by("-date"),
             "can_record": has_perm(request.user, "funds.record", hh.area),

@@ -211,3 +211,28 @@ def test_queue_badges_stop_counting_at_the_cap(people, tree, town_fund, give, ma
     counts = selectors.queue_counts(people.town_office)
     assert (counts["pending_disbursements"], counts["pending_disbursements_more"]) == (2, True)
     assert selectors.queue_counts(people.commune_b_staff)["pending_disbursements"] == 0  # not in their scope
+
+
+def test_the_household_page_totals_every_source_with_the_catalogues_figures(
+    client, people, tree, town_fund, give, state_source, make_household
+):
+    from chungtay.figures.funds import for_household
+
+    give(town_fund, 60_000_000)
+    household = make_household(tree.area_a1)
+    allocation_record(actor=people.town_office, household=household, fund=town_fund, amount=40_000_000,
+                      date=dt.date(2024, 6, 1), decision="QĐ 1")  # fmt: skip
+    allocation_record(actor=people.town_office, household=household, source=state_source, amount=60_000_000,
+                      date=dt.date(2024, 6, 1), decision="QĐ 8584")  # fmt: skip
+    voucher = disbursement_record(actor=people.town_office, household=household, fund=town_fund, amount=25_000_000,
+                                  date=dt.date(2024, 6, 5), voucher_number="PC1", stage="start")  # fmt: skip
+    from chungtay.funds.services import disbursement_approve
+
+    disbursement_approve(actor=people.board, disbursement=voucher)
+    client.force_login(people.town_office)
+    response = client.get(reverse("funds:household", args=[household.pk]))
+    shown = figures_shown(response.content.decode())
+    rows = response.context["rows"]
+    assert shown["household_allocated"] == [100_000_000] == [sum(r["allocated"] for r in rows)]
+    assert shown["household_received"] == [25_000_000] == [sum(r["disbursed"] for r in rows)]
+    assert for_household(household, as_of=dt.date(2024, 6, 1)).household_received == 0
