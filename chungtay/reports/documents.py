@@ -74,7 +74,7 @@ def build_review_report() -> Any:
         p(document, "1. Hỗ trợ xóa nhà tạm, nhà dột nát", bold=True)
         p(document, "Tổng số hộ được phê duyệt hỗ trợ: {{ houses_planned }} hộ, kinh phí Nhà nước hỗ trợ "
           "{{ houses_amount }}. Đã khởi công {{ houses_started }} nhà; hoàn thành {{ houses_completed }} nhà "
-          "(đạt {{ houses_percent }}%), trong đó đã bàn giao {{ houses_handed_over }} nhà. "
+          "(đạt {{ houses_percent }}), trong đó đã bàn giao {{ houses_handed_over }} nhà. "
           "Kết quả theo phân kỳ:")  # fmt: skip
         _loop_table(
             document,
@@ -87,18 +87,20 @@ def build_review_report() -> Any:
             widths=[24, 20, 45, 25, 26, 25],
         )  # fmt: skip
         p(document, "Kết quả theo từng đơn vị:")
+        # The column headers are the catalogue's labels of the figures in the rows (unit_columns).
         _loop_table(
             document,
-            ["Đơn vị", "Số hộ", "Hoàn thành", "Tỷ lệ", "Vận động", "Đã chi cho hộ (mọi nguồn)"],
+            ["Đơn vị"] + [f"{{{{ unit_columns[{i}] }}}}" for i in range(5)],
             "u in units",
-            ["{{ u.title }}", "{{ u.planned }}", "{{ u.completed }}", "{{ u.percent }}", "{{ u.mobilised }}",
-             "{{ u.disbursed }}"],
+            ["{{ u.title }}", "{{ u.planned }}", "{{ u.completed }}", "{{ u.percent }}", "{{ u.received }}",
+             "{{ u.households_received }}"],
             widths=[44, 16, 22, 17, 33, 33],
         )  # fmt: skip
         p(document, "2. Vận động, quản lý nguồn lực", bold=True)
-        p(document, "Tổng nguồn vận động Quỹ “Vì người nghèo” và các nguồn ủng hộ: {{ money_mobilised }}; đã phân bổ "
-          "cho các hộ {{ money_allocated }}; đã giải ngân {{ money_disbursed }}; tồn quỹ chưa phân bổ "
-          "{{ money_balance }}. Nguồn ngoài quỹ (ngân sách, lồng ghép) đã cam kết {{ source_committed }}.")  # fmt: skip
+        p(document, "Tính đến {{ as_of }}:")
+        p(document, "{%p for m in money %}")
+        p(document, "- {{ m.label }}: {{ m.value }};")
+        p(document, "{%p endfor %}")
         p(document, "3. Tiếp nhận, giải quyết đơn thư", bold=True)
         p(document, "Tiếp nhận {{ complaints_total }} đơn (khiếu nại, kiến nghị, tố cáo); đang xử lý "
           "{{ complaints_open }} đơn, trong đó {{ complaints_overdue }} đơn quá hạn; {{ complaints_escalated }} đơn "
@@ -110,8 +112,11 @@ def build_review_report() -> Any:
         p(document, "{%p for g in good_models %}")
         p(document, "- {{ g }};")
         p(document, "{%p endfor %}")
+        p(document, "5. Tự đánh giá, chấm điểm, xếp loại", bold=True)
+        p(document, "Tính đến {{ as_of }}: {{ units_self_assessed }} đơn vị đã tự đánh giá, chấm điểm; "
+          "{{ units_scored }} đơn vị đã được thẩm định, chấm điểm; {{ units_approved }} đơn vị đã được phê duyệt "
+          "kết quả.")  # fmt: skip
         p(document, "{%p if evaluation %}")
-        p(document, "5. Kết quả chấm điểm, xếp loại", bold=True)
         _loop_table(
             document, ["Đơn vị", "Tổng điểm", "Xếp loại", "Thứ hạng"], "e in evaluation",
             ["{{ e.unit }}", "{{ e.total }}", "{{ e.band }}", "{{ e.rank }}"], widths=[70, 30, 40, 25],

@@ -14,9 +14,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chungtay.accounts.models import User
 from chungtay.core import dates
@@ -25,7 +24,9 @@ from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.models import DocumentKind
 from chungtay.core.money import format_vnd
-from chungtay.orgunits.models import Level, Membership, OrgUnit, Role
+from chungtay.figures import catalogue
+from chungtay.figures.plans import phase_years
+from chungtay.orgunits.models import Membership, OrgUnit, Role
 
 from . import selectors
 from .documents import REVIEW_TEMPLATE, URGING_TEMPLATE
@@ -419,8 +420,9 @@ RECIPIENTS = [
 ]
 
 
-def evaluation_rows(movement: Any) -> list[dict[str, Any]]:
-    """Scores and bands from the evaluation app, when it offers them.
+def evaluation_rows(movement: Any, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Scores and bands from the evaluation app, when it offers them (with `as_of`: the units scored
+    by that day, the catalogue's `units_scored`).
 
     The evaluation app is built separately; it is asked through one function,
     `chungtay.evaluation.selectors.results_table(movement) -> list[dict(unit, total, band, rank)]`.
@@ -438,64 +440,80 @@ def evaluation_rows(movement: Any) -> list[dict[str, Any]]:
     if results is None:
         return []
     rows = []
-    for row in results(movement):
+    for row in results(movement) if as_of is None else results(movement, as_of=as_of):
         rows.append(
             {key: "" if row.get(key) is None else str(row.get(key)) for key in ("unit", "total", "band", "rank")}
         )
     return rows
 
 
+# The money lines of the report, each under its catalogue label (two different sums never share words).
+REVIEW_MONEY = (
+    "money_received",
+    "money_allocated",
+    "money_paid_from_funds",
+    "money_unallocated",
+    "money_other_sources_committed",
+    "money_other_sources_paid",
+    "money_households_received",
+)
+# The per-unit table: figure names of its columns after the unit's name.
+REVIEW_UNIT_COLUMNS = (
+    "houses_planned",
+    "houses_completed",
+    "houses_done_percent",
+    "money_received",
+    "money_households_received",
+)
+
+
+def _percent(value: int | None, empty: str = "—") -> str:
+    return empty if value is None else f"{value}%"
+
+
+def _house_row(f: catalogue.FigureSet) -> dict[str, Any]:
+    return {
+        "planned": f.houses_planned, "amount": format_vnd(f.houses_support_amount), "started": f.houses_started,
+        "completed": f.houses_completed, "handed_over": f.houses_handed_over,
+    }  # fmt: skip
+
+
 def review_context(
     movement: Any, *, kind: str, as_of: dt.date | None = None, number: str = "", signer_name: str = ""
 ) -> dict[str, Any]:
-    """Every figure of the sơ kết / tổng kết report, for the issuing unit's subtree."""
-    from chungtay.campaigns.models import Activity, ActivityKind, GoodModelStatus, Obligation, Participation
-    from chungtay.housing.selectors import complaint_counts, phase_progress
-
+    """Every figure of the sơ kết / tổng kết report, for the issuing unit's subtree as of `as_of`:
+    each one read from the figures catalogue (docs/figures.md), so the report, the dashboards and
+    the computed criteria show the same number for the same unit and day."""
     if kind not in REVIEW_KINDS:
         raise DomainError("Loại báo cáo không hợp lệ.")
+    # A document is written in Vietnamese whatever the language of the person who asks for it.
+    with translation.override("vi"):
+        return _review_context(movement, kind=kind, as_of=as_of or dates.today(), number=number,
+                               signer_name=signer_name)  # fmt: skip
+
+
+def _review_context(movement: Any, *, kind: str, as_of: dt.date, number: str, signer_name: str) -> dict[str, Any]:
     label, next_heading = REVIEW_KINDS[kind]
-    as_of = as_of or dates.today()
     unit = movement.issuing_unit
-    parts = Participation.objects.filter(movement=movement).aggregate(
-        total=Count("id"),
-        commune=Count("id", filter=Q(level=Level.COMMUNE)),
-        area=Count("id", filter=Q(level=Level.AREA)),
-        registered=Count("id", filter=Q(registered_at__isnull=False)),
-        late=Count("id", filter=Q(registered_late=True)),
+    f = catalogue.for_unit(unit, as_of=as_of, movement=movement)
+    phases = [(year, catalogue.for_unit(unit, as_of=as_of, phase=year)) for year in phase_years(unit, as_of=as_of)]
+    children = catalogue.for_children(unit, as_of=as_of, movement=movement)
+    good = list(
+        movement.good_models.filter(status="recognised", decided_at__date__lte=as_of)
+        .select_related("unit")
+        .order_by("proposed_at")
     )
-    acts = Activity.objects.filter(movement=movement, held_on__lte=as_of)
-    by_kind = {r["kind"]: r for r in acts.values("kind").annotate(n=Count("id"), people=Sum("attendance"))}
-
-    def n(k: str) -> int:
-        return by_kind.get(k, {}).get("n", 0)
-
-    obligations = Obligation.objects.filter(milestone__movement=movement).aggregate(
-        due=Count("id", filter=Q(due_on__lte=as_of) & (Q(excused_reason="") | Q(fulfilled_at__isnull=False))),
-        on_time=Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__date__lte=F("due_on"))),
-        done_late=Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__date__gt=F("due_on"))),
-        late=Count("id", filter=Q(fulfilled_at__isnull=True, excused_reason="", due_on__lt=as_of)),
-    )
-    whole, _children, _years = phase_progress(unit)
-    total = whole.total
-    money = selectors.money_summary(unit, as_of=as_of)
-    complaints = complaint_counts(unit, today=as_of)
-    good = list(movement.good_models.filter(status=GoodModelStatus.RECOGNISED).order_by("proposed_at"))
-    replications = sum(g.replications.count() for g in good) if len(good) < 50 else 0
-    children = selectors.children_breakdown(unit, as_of=as_of)
-    evaluation = evaluation_rows(movement)
-    on_time_rate = (
-        f"{round(100 * obligations['on_time'] / obligations['due'])}%" if obligations["due"] else "chưa có việc đến hạn"
-    )
-    percent = round(100 * total.completed / total.planned) if total.planned else 0
+    evaluation = evaluation_rows(movement, as_of=as_of)
+    on_time_rate = _percent(f.obligations_on_time_percent, "chưa có việc đến hạn")
     year = movement.starts_on.year
     title = movement.title[:1].lower() + movement.title[1:]
     if str(year) not in title:
         title = f"{title} năm {year}"
     assessment = (
         f"Phong trào được các cấp Mặt trận triển khai đồng bộ; đến {as_of:%d/%m/%Y} đã hoàn thành "
-        f"{total.completed}/{total.planned} nhà ({percent}%), vận động được {format_vnd(money['money_received'])}. "
-        f"Còn {obligations['late']} việc chưa thực hiện đúng các mốc của Kế hoạch và {complaints['open']} đơn thư "
+        f"{f.houses_completed}/{f.houses_planned} nhà ({_percent(f.houses_done_percent, '0%')}), "
+        f"{f.label('money_received').lower()} {format_vnd(f.money_received)}. "
+        f"Còn {f.obligations_overdue} việc chưa thực hiện đúng các mốc của Kế hoạch và {f.complaints_open} đơn thư "
         "đang xử lý, cần tiếp tục đôn đốc."
     )
     next_tasks = [
@@ -511,33 +529,35 @@ def review_context(
         "summary": f"{label} {title}",
         "kind_label": label, "movement_symbol": movement.symbol, "movement_issued": f"{movement.issued_on:%d/%m/%Y}",
         "issuer": f"Ban Thường trực Ủy ban MTTQ Việt Nam {unit.title}", "movement_title": movement.title,
-        "as_of": f"ngày {as_of:%d/%m/%Y}", "unit_title": unit.title,
-        "participants": parts["total"], "participants_commune": parts["commune"], "participants_area": parts["area"],
-        "registered": parts["registered"], "registered_late": parts["late"],
-        "launches": n(ActivityKind.LAUNCH_CONFERENCE), "trainings": n(ActivityKind.TRAINING),
-        "training_attendance": by_kind.get(ActivityKind.TRAINING, {}).get("people") or 0,
-        "propaganda": n(ActivityKind.PROPAGANDA), "regulations": n(ActivityKind.REGULATION),
-        "it_measures": n(ActivityKind.IT_MEASURE),
-        "obligations_due": obligations["due"], "obligations_on_time": obligations["on_time"],
-        "obligations_done_late": obligations["done_late"], "obligations_late": obligations["late"],
+        "as_of": f"ngày {as_of:%d/%m/%Y}", "as_of_date": as_of, "unit_title": unit.title,
+        "participants": f.units_participating, "participants_commune": f.units_participating_communes,
+        "participants_area": f.units_participating_areas,
+        "registered": f.units_registered, "registered_late": f.units_registered_late,
+        "launches": f.activities_launch_conferences, "trainings": f.activities_trainings,
+        "training_attendance": f.activities_training_attendance, "propaganda": f.activities_propaganda,
+        "regulations": f.activities_regulations, "it_measures": f.activities_it_measures,
+        "obligations_due": f.obligations_due, "obligations_on_time": f.obligations_on_time,
+        "obligations_done_late": f.obligations_done_late, "obligations_late": f.obligations_overdue,
         "on_time_rate": on_time_rate,
-        "houses_planned": total.planned, "houses_amount": format_vnd(total.amount), "houses_started": total.started,
-        "houses_completed": total.completed, "houses_handed_over": total.handed_over, "houses_percent": percent,
-        "phases": [{"year": y, "planned": r.planned, "amount": format_vnd(r.amount), "started": r.started,
-                    "completed": r.completed, "handed_over": r.handed_over}
-                   for y, r in sorted(whole.phases.items())],
-        "units": [{"title": c.unit.title, "planned": c.figures["houses_planned"],
-                   "completed": c.figures["houses_completed"], "percent": f"{c.figures['houses_done_percent'] or 0}%",
-                   "mobilised": format_vnd(c.figures["money_received"]),
-                   "disbursed": format_vnd(c.figures["money_households_received"])} for c in children],
-        "money_mobilised": format_vnd(money["money_received"]), "money_allocated": format_vnd(money["money_allocated"]),
-        "money_disbursed": format_vnd(money["money_paid_from_funds"]),
-        "money_balance": format_vnd(money["money_unallocated"]),
-        "source_committed": format_vnd(money["money_other_sources_committed"]),
-        "complaints_total": complaints["total"], "complaints_open": complaints["open"],
-        "complaints_overdue": complaints["overdue"], "complaints_escalated": complaints["escalated"],
-        "good_models_total": movement.good_models.count(), "good_models_recognised": len(good),
-        "good_models_replications": replications, "good_models": [f"{g.title} ({g.unit.title})" for g in good],
+        "houses_planned": f.houses_planned, "houses_amount": format_vnd(f.houses_support_amount),
+        "houses_started": f.houses_started, "houses_completed": f.houses_completed,
+        "houses_handed_over": f.houses_handed_over, "houses_percent": _percent(f.houses_done_percent, "0%"),
+        "phases": [{"year": y, **_house_row(p)} for y, p in phases if p.houses_planned],
+        "unit_columns": [f.label(name) for name in REVIEW_UNIT_COLUMNS],
+        "units": [{"title": c.title, "planned": cf.houses_planned, "completed": cf.houses_completed,
+                   "percent": _percent(cf.houses_done_percent), "received": format_vnd(cf.money_received),
+                   "households_received": format_vnd(cf.money_households_received)} for c, cf in children],
+        "money": [{"label": f.label(name), "value": format_vnd(f[name])} for name in REVIEW_MONEY],
+        "money_received": format_vnd(f.money_received), "money_allocated": format_vnd(f.money_allocated),
+        "money_paid_from_funds": format_vnd(f.money_paid_from_funds),
+        "money_households_received": format_vnd(f.money_households_received),
+        "complaints_total": f.complaints_received, "complaints_open": f.complaints_open,
+        "complaints_overdue": f.complaints_overdue, "complaints_escalated": f.complaints_escalated,
+        "good_models_total": f.good_models_proposed, "good_models_recognised": f.good_models_recognised,
+        "good_models_replications": f.good_models_replications,
+        "good_models": [f"{g.title} ({g.unit.title})" for g in good],
+        "units_self_assessed": f.units_self_assessed, "units_scored": f.units_scored,
+        "units_approved": f.units_approved,
         "evaluation": evaluation, "assessment": assessment, "next_heading": next_heading, "next_tasks": next_tasks,
         "signer_title": "TM. BAN THƯỜNG TRỰC", "signer_role": "CHỦ TỊCH", "signer_name": signer_name,
         "recipients": RECIPIENTS,

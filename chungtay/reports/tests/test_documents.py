@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from docx import Document as Docx
 
 from chungtay.core.docgen import docx_to_pdf, libreoffice_available, pdf_text
@@ -119,6 +120,7 @@ def story(people, tree, participate, obligation, make_household, complaint, move
         field="housing",
         description="Góp ngày công dựng nhà",
         status="recognised",
+        decided_at=timezone.make_aware(dt.datetime(2024, 5, 20, 10)),
     )
     make_household(tree.area_a1, status="handed_over", phase_year=2024, completed_on=dt.date(2024, 8, 1))
     make_household(tree.area_a1, status="completed", phase_year=2024, completed_on=dt.date(2024, 9, 1))
@@ -150,8 +152,9 @@ def test_the_review_report_is_filled_with_every_figure_in_word(story):
     assert "trong đó 1 đơn vị đăng ký quá hạn" in text
     assert "1 hội nghị phát động; 1 hội nghị, lớp bồi dưỡng, tập huấn với 42 lượt người" in text
     assert "Tổng số hộ được phê duyệt hỗ trợ: 3 hộ, kinh phí Nhà nước hỗ trợ 180.000.000 đ" in text
-    assert "hoàn thành 2 nhà (đạt 67%), trong đó đã bàn giao 1 nhà" in text
-    assert "Tổng nguồn vận động Quỹ “Vì người nghèo” và các nguồn ủng hộ: 60.000.000 đ" in text
+    # Both houses were completed after June (August, September): none is in the mid-term report.
+    assert "hoàn thành 0 nhà (đạt 0%), trong đó đã bàn giao 0 nhà" in text
+    assert "- Đã vận động vào quỹ: 60.000.000 đ;" in text
     assert "Ngày công thiện nguyện (phường Vĩnh Điện)" in text
     assert "NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI" in text
     for line in RECIPIENTS:
