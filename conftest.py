@@ -113,6 +113,7 @@ def browser():
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM,
+            env=_browser_env(),
             headless=True,
             args=[
                 "--no-sandbox",
@@ -168,3 +169,26 @@ def login(pg, username: str, password: str = PASSWORD) -> None:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# --- Clock -----------------------------------------------------------------------------------
+if "faketime" in os.environ.get("LD_PRELOAD", ""):
+    # `make test-clock` runs the suite under libfaketime with FAKETIME_DONT_FAKE_MONOTONIC (without it,
+    # threads' timed waits hang). libfaketime 0.9.10 then fails Python's time.sleep — a clock_nanosleep
+    # to an absolute monotonic deadline — with EINVAL, and with it subprocess.run(timeout=…); select()
+    # takes a relative timeout and sleeps correctly.
+    import select
+    import time
+
+    def _sleep_through_select(seconds: float) -> None:
+        select.select([], [], [], max(0.0, seconds))
+
+    time.sleep = _sleep_through_select
+
+
+def _browser_env() -> dict[str, str] | None:
+    """Chromium does not start under libfaketime: it keeps the real clock (the pages use no date in
+    the browser); the server it talks to runs on the moved clock. None: inherit the environment."""
+    if "faketime" not in os.environ.get("LD_PRELOAD", ""):
+        return None
+    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
