@@ -92,6 +92,10 @@ class SummaryQuerySerializer(serializers.Serializer):
         return value
 
 
+class HouseholdDetailQuerySerializer(SummaryQuerySerializer):
+    """A household's money as of a day (`ngay`, YYYY-MM-DD), today by default."""
+
+
 class SummarySerializer(serializers.Serializer):
     movement = MovementSerializer(allow_null=True)
     report = UnitReportSerializer(allow_null=True)
@@ -159,10 +163,20 @@ class TimelineSerializer(serializers.Serializer):
 
 
 class MoneySerializer(serializers.Serializer):
+    """One source of a household's money: the catalogue's per-source figures (docs/figures.md)."""
+
     source = serializers.CharField()
-    planned = serializers.IntegerField()
-    allocated = serializers.IntegerField()
-    disbursed = serializers.IntegerField()
+    planned = serializers.IntegerField(help_text="= household_planned_<source>, đồng")
+    allocated = serializers.IntegerField(help_text="= household_allocated_<source>, đồng (gồm đã chi)")
+    disbursed = serializers.IntegerField(help_text="= household_received_<source>, đồng")
+
+
+class MoneyTotalSerializer(serializers.Serializer):
+    """Every source of a household's money: the sum of the `money` rows, the catalogue's totals."""
+
+    planned = serializers.IntegerField(help_text="= household_planned, đồng")
+    allocated = serializers.IntegerField(help_text="= household_allocated, đồng (gồm đã chi)")
+    disbursed = serializers.IntegerField(help_text="= household_received, đồng")
 
 
 class PhotoSerializer(serializers.Serializer):
@@ -174,6 +188,8 @@ class PhotoSerializer(serializers.Serializer):
 class PublicHouseholdDetailSerializer(PublicHouseholdSerializer):
     timeline = TimelineSerializer(many=True)
     money = MoneySerializer(many=True)
+    money_total = MoneyTotalSerializer()
+    money_as_of = serializers.DateField(help_text="Ngày tính các số tiền (mặc định hôm nay)")
     photos = PhotoSerializer(many=True, help_text="Chỉ khi hộ đồng ý công khai ảnh")
 
 

@@ -183,7 +183,9 @@ class PublicHouseholdViewSet(PublicMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     @extend_schema(
-        summary="Một hộ: tiến độ, kinh phí theo nguồn, ảnh (nếu đồng ý)", responses=s.PublicHouseholdDetailSerializer
+        summary="Một hộ: tiến độ, kinh phí theo nguồn, ảnh (nếu đồng ý)",
+        parameters=[s.HouseholdDetailQuerySerializer],
+        responses=s.PublicHouseholdDetailSerializer,
     )
     def retrieve(self, request: Request, code: str) -> Response:
         item = public.household_get(code)
@@ -191,7 +193,10 @@ class PublicHouseholdViewSet(PublicMixin, viewsets.GenericViewSet):
             raise NotFound("Không có hộ này.")
         data = _household_public(item)
         data["timeline"] = public.household_timeline(item["id"])
-        data["money"] = public.household_money(item["id"])
+        money = public.household_money(item["id"], as_of=_query(s.HouseholdDetailQuerySerializer, request).get("ngay"))
+        data["money"] = money.rows
+        data["money_total"] = money.total
+        data["money_as_of"] = money.as_of
         photos = public.household_photos(item["id"]) if item["photo_consent"] else []
         data["photos"] = [
             {

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chungtay.core.figures import cached
 from chungtay.funds.models import Account, AccountKind, Fund, JournalLine
+from chungtay.housing.models import FundingSource
 
 from .catalogue import Batch, FigureSet, Params, _params, figure, group
 from .definitions import _grouped
@@ -107,36 +108,53 @@ def for_fund(fund: Any, *, as_of: dt.date | None = None) -> FigureSet:
 
 # --- One household ---------------------------------------------------------------------------------
 HOUSEHOLD_FIGURES = ("household_planned", "household_allocated", "household_received")
+# The sources of a household's money, in the order every surface lists them (housing.FundingSource):
+# a fund's accounts are the source "front_fund", another source's accounts its kind (the same values).
+HOUSEHOLD_SOURCES = tuple(FundingSource.values)
 
 
-@group("household_money", "Tiền của một hộ: kế hoạch, phân bổ, đã nhận (mọi nguồn)")
+def source_figure(total: str, source: str) -> str:
+    """The name of a household figure restricted to one source: household_planned + state → household_planned_state."""
+    return f"{total}_{source}"
+
+
+@group("household_money", "Tiền của một hộ: kế hoạch, phân bổ, đã nhận (mọi nguồn và theo từng nguồn)")
 def household_money(households: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
     from chungtay.housing.models import FundingPlanLine, Household
 
     ids = sorted(h.pk for h in households if isinstance(h, Household))
-    out = {pk: dict.fromkeys(HOUSEHOLD_FIGURES, 0) for pk in ids}
+    names = [*HOUSEHOLD_FIGURES, *(source_figure(t, s) for t in HOUSEHOLD_FIGURES for s in HOUSEHOLD_SOURCES)]
+    out = {pk: dict.fromkeys(names, 0) for pk in ids}
     if not ids:
         return out
-    for row in FundingPlanLine.objects.filter(household_id__in=ids).values("household_id").annotate(t=Sum("amount")):
-        out[row["household_id"]]["household_planned"] = int(row["t"] or 0)
+
+    def add(pk: int, total: str, source: str, amount: int) -> None:
+        # A total is the sum of its sources by construction: every surface's rows add up to its total row.
+        out[pk][total] += amount
+        if source in HOUSEHOLD_SOURCES:
+            out[pk][source_figure(total, source)] += amount
+
+    planned = FundingPlanLine.objects.filter(household_id__in=ids).values("household_id", "source")
+    for row in planned.annotate(t=Sum("amount")).order_by():
+        add(row["household_id"], "household_planned", row["source"], int(row["t"] or 0))
     kinds = [AccountKind.ALLOCATION, AccountKind.DISBURSED]
     if p.is_today:
-        rows = Account.objects.filter(household_id__in=ids, kind__in=kinds).values("household_id", "kind")
-        found = rows.annotate(t=Sum("balance")).order_by()
+        rows = Account.objects.filter(household_id__in=ids, kind__in=kinds)
+        found = rows.values("household_id", "kind", "fund_id", source_kind=F("source__kind")).annotate(t=Sum("balance"))
     else:
         lines = JournalLine.objects.filter(
             account__household_id__in=ids, account__kind__in=kinds, entry__date__lte=p.as_of
         )
-        found = (
-            lines.values(household_id=F("account__household_id"), kind=F("account__kind"))
-            .annotate(t=Sum(F("debit") - F("credit")))
-            .order_by()
-        )
-    for row in found:
+        found = lines.values(
+            household_id=F("account__household_id"), kind=F("account__kind"), fund_id=F("account__fund_id"),
+            source_kind=F("account__source__kind"),
+        ).annotate(t=Sum(F("debit") - F("credit")))  # fmt: skip
+    for row in found.order_by():
         amount = int(row["t"] or 0)
-        out[row["household_id"]]["household_allocated"] += amount
+        source = "front_fund" if row["fund_id"] else row["source_kind"]
+        add(row["household_id"], "household_allocated", source, amount)
         if row["kind"] == AccountKind.DISBURSED:
-            out[row["household_id"]]["household_received"] += amount
+            add(row["household_id"], "household_received", source, amount)
     return out
 
 
@@ -148,6 +166,51 @@ figure(HM, "household_allocated", _("Hộ đã được phân bổ (mọi nguồ
        "Tổng phân bổ cho hộ từ mọi quỹ và mọi nguồn, gồm phần đã chi, đến ngày tính.", unit="đồng")  # fmt: skip
 figure(HM, "household_received", _("Hộ đã nhận (mọi nguồn)"),
        "Tổng phiếu chi đã duyệt cho hộ từ mọi quỹ và mọi nguồn, đến ngày tính.", unit="đồng")  # fmt: skip
+# Per source: the same definitions restricted to one source; the labels name the source.
+SOURCE_LABELS = dict(FundingSource.choices)
+SOURCE_WORDS = {
+    "state": "ngân sách nhà nước (nguồn “state”)",
+    "front_fund": "các quỹ do Mặt trận quản lý (mọi quỹ)",
+    "sponsor": "nhà tài trợ trực tiếp",
+    "other_programme": "lồng ghép chương trình, dự án khác",
+    "own_share": "hộ đóng góp, đối ứng",
+}
+TOTAL_LABELS = {
+    "household_planned": _("Kinh phí kế hoạch của hộ từ nguồn: %(source)s"),
+    "household_allocated": _("Hộ đã được phân bổ (gồm đã chi) từ nguồn: %(source)s"),
+    "household_received": _("Hộ đã nhận từ nguồn: %(source)s"),
+}
+
+
+class _SourceLabel:
+    """A per-source label in the active language (the two lazy parts are joined when shown)."""
+
+    def __init__(self, total: str, source: str) -> None:
+        self.total, self.source = total, source
+
+    def __str__(self) -> str:
+        return str(TOTAL_LABELS[self.total]) % {"source": SOURCE_LABELS[self.source]}
+
+
+for _total in HOUSEHOLD_FIGURES:
+    for _source in HOUSEHOLD_SOURCES:
+        figure(HM, source_figure(_total, _source), _SourceLabel(_total, _source),  # type: ignore[arg-type]
+               f"Như `{_total}`, chỉ tính nguồn {SOURCE_WORDS[_source]}. Cộng mọi nguồn bằng `{_total}`.",
+               unit="đồng")  # fmt: skip
+
+
+def household_sources(figures: FigureSet) -> list[dict[str, Any]]:
+    """The rows of a household's money table: one per source with any money, each the catalogue's
+    per-source figures (planned, allocated, received) and the names they are published under."""
+    rows = []
+    for source in HOUSEHOLD_SOURCES:
+        names = {key: source_figure(total, source) for key, total in
+                 (("planned", "household_planned"), ("allocated", "household_allocated"),
+                  ("received", "household_received"))}  # fmt: skip
+        values = {key: figures[name] for key, name in names.items()}
+        if any(values.values()):
+            rows.append({"source": source, "source_label": str(SOURCE_LABELS[source]), **values, "names": names})
+    return rows
 
 
 def for_household(household: Any, *, as_of: dt.date | None = None) -> FigureSet:

@@ -1,9 +1,9 @@
 """Reading figures back from what a surface shows, for the tests that compare surfaces.
 
 An HTML element that shows a catalogue figure carries `data-figure="<name>"`, inside an element that
-says whose figure it is (`data-unit="<unit id>"` or `data-fund="<fund id>"`). `shown(html)` collects
-them as {name: [numbers in page order]}; `shown(html, unit=pk)` only those inside that unit's element
-(`fund=pk` likewise). "60.000.000 đ", "1.234" and "33%" read as whole numbers, "—" as None.
+says whose figure it is (`data-unit="<unit id>"`, `data-fund="<fund id>"` or `data-household="<id>"`).
+`shown(html)` collects them as {name: [numbers in page order]}; `shown(html, unit=pk)` only those inside that unit's element
+(`fund=pk`, `household=pk` likewise). "60.000.000 đ", "1.234" and "33%" read as whole numbers, "—" as None.
 """
 
 from __future__ import annotations
@@ -51,8 +51,13 @@ class _Figures(HTMLParser):
             self._open[-1][2].append(data)
 
 
-def shown(html: str, *, unit: int | None = None, fund: int | None = None) -> dict[str, list[int | None]]:
-    owner = ("data-unit", str(unit)) if unit is not None else ("data-fund", str(fund)) if fund is not None else None
+def shown(
+    html: str, *, unit: int | None = None, fund: int | None = None, household: int | None = None
+) -> dict[str, list[int | None]]:
+    owner = None
+    for attribute, pk in (("data-unit", unit), ("data-fund", fund), ("data-household", household)):
+        if pk is not None:
+            owner = (attribute, str(pk))
     parser = _Figures(owner)
     parser.feed(html)
     return parser.found

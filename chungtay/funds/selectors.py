@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from typing import Any
 
 from django.db.models import QuerySet
 
 from chungtay.core.access import visible_to
+from chungtay.figures import funds as fund_figures
 
-from .models import Account, AccountKind, Disbursement, DisbursementStatus, Fund, Source, StatementLine
+from .models import Disbursement, DisbursementStatus, Fund, Source, StatementLine
 
 
 def funds_for(user, perm: str = "funds.view") -> QuerySet[Fund]:  # type: ignore[no-untyped-def]
@@ -38,31 +39,12 @@ def monthly_series(unit, until: dt.date | None = None) -> dict[str, list]:  # ty
     }
 
 
-def household_money(household) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
-    """Planned vs allocated vs disbursed, by source, for one household (two queries)."""
-    from chungtay.housing.models import FundingSource
-
-    planned = {line.source: line.amount for line in household.funding_lines.all()}
-    actual: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for account in Account.objects.filter(household=household).select_related("source"):
-        key = "front_fund" if account.fund_id else account.source.kind  # type: ignore[union-attr]
-        if account.kind == AccountKind.ALLOCATION:
-            actual[key]["allocated"] += account.balance
-        elif account.kind == AccountKind.DISBURSED:
-            actual[key]["allocated"] += account.balance
-            actual[key]["disbursed"] += account.balance
-    rows = []
-    for value, label in FundingSource.choices:
-        planned_amount = int(planned.get(value, 0))
-        row = {
-            "source": label,
-            "planned": planned_amount,
-            "allocated": actual[value]["allocated"],
-            "disbursed": actual[value]["disbursed"],
-        }
-        if any(row[k] for k in ("planned", "allocated", "disbursed")):
-            rows.append(row)
-    return rows
+def household_money(household, *, as_of: dt.date | None = None) -> tuple[list[dict[str, Any]], Any]:  # type: ignore[no-untyped-def]
+    """(rows by source, the totals) of one household's money as of `as_of` (today when not given):
+    the catalogue's per-source figures and their totals (`household_planned`, … and
+    `household_planned_state`, …), so the rows add up to the total row on every surface."""
+    figures = fund_figures.for_household(household, as_of=as_of)
+    return fund_figures.household_sources(figures), figures
 
 
 QUEUE_BADGE_CAP = 999

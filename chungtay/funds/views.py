@@ -503,13 +503,14 @@ def household(request: AuthedRequest, pk: int) -> HttpResponse:
     from chungtay.housing.models import Household
 
     hh = get_visible_or_404(request.user, Household.objects.select_related("area"), "housing.view", "area__path", pk=pk)
+    rows, figures = selectors.household_money(hh)
     return render(
         request,
         "funds/household.html",
         {
             "household": hh,
-            "rows": selectors.household_money(hh),
-            "figures": fund_figures.for_household(hh),
+            "rows": rows,
+            "figures": figures,
             "disbursements": hh.disbursements.select_related("recorded_by", "decided_by").order_by("-date"),
             "allocations": hh.allocations.select_related("fund", "source").order_by("-date"),
             "can_record": has_perm(request.user, "funds.record", hh.area),

@@ -309,23 +309,32 @@ def household_timeline(household_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def household_money(household_id: int) -> list[dict[str, Any]]:
-    """Planned, allocated and disbursed by source (labels and amounts only)."""
-    from chungtay.funds.selectors import household_money as funds_household_money
-    from chungtay.housing.models import FundingSource, Household
+@dataclass(frozen=True)
+class HouseholdMoney:
+    """A household's money by source as of a day, and the totals of every source: the catalogue's
+    figures (`household_planned_state`, …, `household_planned`, …; labels and amounts only)."""
 
-    rows = funds_household_money(Household.objects.only("id").get(pk=household_id))
-    keys = {str(label): value for value, label in FundingSource.choices}
-    return [
-        {
-            "source": keys.get(str(r["source"]), ""),
-            "source_label": str(r["source"]),
-            "planned": r["planned"],
-            "allocated": r["allocated"],
-            "disbursed": r["disbursed"],
-        }
-        for r in rows
+    as_of: dt.date
+    rows: list[dict[str, Any]]
+    total: dict[str, int]
+
+
+def household_money(household_id: int, *, as_of: dt.date | None = None) -> HouseholdMoney:
+    from chungtay.figures import funds as fund_figures
+    from chungtay.housing.models import Household
+
+    figures = fund_figures.for_household(Household(pk=household_id), as_of=as_of)
+    rows = [
+        {key: r[key] for key in ("source", "source_label", "planned", "allocated", "names")}
+        | {"disbursed": r["received"]}
+        for r in fund_figures.household_sources(figures)
     ]
+    total = {
+        "planned": figures.household_planned,
+        "allocated": figures.household_allocated,
+        "disbursed": figures.household_received,
+    }
+    return HouseholdMoney(figures.as_of, rows, total)
 
 
 def household_photos(household_id: int) -> list[dict[str, Any]]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from chungtay.core import dates
 from chungtay.core.figures import cached
 from chungtay.core.pagination import CountedPaginator
 from chungtay.core.uploads import serve
+from chungtay.figures import asof
 
 from . import opendata, public
 from .forms import ReceiptFilterForm
@@ -24,10 +28,26 @@ def _unit_or_404(pk: int) -> public.PublicUnit:
     return unit
 
 
+def _as_of(request: HttpRequest) -> dict[str, Any]:
+    """The day asked for (`?ngay=dd/mm/yyyy`, today by default, never later) and what the day
+    chooser shows: the refusal of a bad day, and the query that keeps the day on links."""
+    as_of, error = asof.as_of_from(request.GET.get("ngay"))
+    is_today = as_of == dates.today()
+    return {
+        "as_of": as_of,
+        "is_today": is_today,
+        "date_error": error,
+        "keep": "" if is_today else f"ngay={as_of:%d/%m/%Y}",
+    }
+
+
 def _unit_page(request: HttpRequest, unit: public.PublicUnit | None, *, template: str) -> HttpResponse:
-    context: dict = {"unit": unit, "movement": public.current_movement()}
+    day = _as_of(request)
+    as_of = day["as_of"]
+    context: dict = {"unit": unit, "movement": public.current_movement(), **day}
     if unit is not None:
-        report = cached("public_report", unit.id, lambda: public.unit_report(unit))
+        # Cached per unit and day: an earlier day's figures never stand in for today's, nor the reverse.
+        report = cached("public_report", unit.id, lambda: public.unit_report(unit, as_of=as_of), as_of)
         context.update(
             report=report,
             ancestors=public.unit_ancestors(unit),
@@ -39,7 +59,7 @@ def _unit_page(request: HttpRequest, unit: public.PublicUnit | None, *, template
                 "disbursed": [fig.money_households_received for _, fig in report.children],
             },
             cells=cached("public_cells", unit.id, lambda: public.map_cells(unit)),
-            series=cached("public_series", unit.id, lambda: public.monthly_series(unit)),
+            series=cached("public_series", unit.id, lambda: public.monthly_series(unit, until=as_of), as_of),
         )
     return render(request, template, context)
 
@@ -113,10 +133,12 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
     item = public.household_get(code)
     if item is None:
         raise Http404
+    day = _as_of(request)
     context = {
+        **day,
         "household": item,
         "timeline": public.household_timeline(item["id"]),
-        "money": public.household_money(item["id"]),
+        "money": public.household_money(item["id"], as_of=day["as_of"]),
         "photos": public.household_photos(item["id"]) if item["photo_consent"] else [],
     }
     return render(request, "portal/household.html", context)

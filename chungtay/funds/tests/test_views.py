@@ -234,5 +234,7 @@ def test_the_household_page_totals_every_source_with_the_catalogues_figures(
     shown = figures_shown(response.content.decode())
     rows = response.context["rows"]
     assert shown["household_allocated"] == [100_000_000] == [sum(r["allocated"] for r in rows)]
-    assert shown["household_received"] == [25_000_000] == [sum(r["disbursed"] for r in rows)]
+    assert shown["household_received"] == [25_000_000] == [sum(r["received"] for r in rows)]
+    # Each source row shows the catalogue's per-source figures.
+    assert shown["household_allocated_state"] == [60_000_000] and shown["household_received_front_fund"] == [25_000_000]
     assert for_household(household, as_of=dt.date(2024, 6, 1)).household_received == 0
