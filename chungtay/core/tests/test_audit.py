@@ -82,3 +82,25 @@ def test_an_inspector_of_the_whole_tree_sees_every_units_changes_but_not_user_ac
     assert "Duy Xuyên Mới" in recent and "tai_khoan_moi_xyz" not in recent
     client.force_login(people.inspector)  # the town's inspector: not the other district
     assert "Duy Xuyên Mới" not in client.get(reverse("core:audit_recent")).content.decode()
+
+
+def test_the_change_log_speaks_in_field_labels_and_names_not_internals(client, people, tree):
+    from chungtay.orgunits.models import OrgUnit
+
+    unit_update(
+        actor=people.town_office,
+        unit=tree.commune_a,
+        name="Vĩnh Điện Mới",
+        kind="phuong",
+        code="",
+        valid_from=tree.commune_a.valid_from,
+        valid_to=None,
+    )
+    client.force_login(people.inspector)
+    body = client.get(reverse("core:audit_recent")).content.decode()
+    name_label = str(OrgUnit._meta.get_field("name").verbose_name)
+    assert f"<b>{name_label[:1].upper() + name_label[1:]}</b>: Vĩnh Điện → Vĩnh Điện Mới" in body
+    for internal in ("<b>path</b>", "<b>numchild</b>", "<b>depth</b>", "None →", "→ None", ".None"):
+        assert internal not in body
+    # A new child unit's parent is shown by its name.
+    assert f"→ {tree.commune_a}" in body or "→ Vĩnh Điện" in body
