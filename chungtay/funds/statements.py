@@ -11,37 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from chungtay.core.audit import as_actor
 from chungtay.core.models import ImportBatch, ImportStatus
-from chungtay.core.tabular import CellError, TabularError, parse_amount, parse_datetime, read_table
+from chungtay.core.tabular import CellError, parse_amount, parse_datetime
 from chungtay.core.text import fold, nfc
 
 from . import ledger
 from .ledger import Leg, account_for
 from .matching import read_memo
 from .models import AccountKind, BankStatement, Designation, EntryKind, Fund, MatchStatus, StatementLine
+from .statement_layouts import GENERIC, LABELS, account_matches, read_statement
 
-FIELDS: dict[str, tuple[str, ...]] = {
-    "txn_at": ("ngay giao dich", "ngay gd", "ngay hach toan", "ngay", "thoi gian", "transaction date", "date"),
-    "bank_ref": ("so tham chieu", "so but toan", "ma giao dich", "so ct", "so chung tu", "reference", "ref", "ma gd"),
-    "debit": ("ghi no", "no", "so tien ghi no", "phat sinh no", "rut ra", "debit", "tien ra"),
-    "credit": ("ghi co", "co", "so tien ghi co", "phat sinh co", "gui vao", "credit", "tien vao"),
-    "balance": ("so du", "balance"),
-    "memo": ("noi dung", "dien giai", "mo ta", "noi dung giao dich", "description", "chi tiet"),
-}
-LABELS = {
-    "txn_at": "Ngày giao dịch",
-    "bank_ref": "Số tham chiếu",
-    "debit": "Ghi nợ",
-    "credit": "Ghi có",
-    "balance": "Số dư",
-    "memo": "Nội dung",
-}
+FIELDS: dict[str, tuple[str, ...]] = GENERIC.columns  # the mapping step's synonyms (kept for the CSV stream)
 REQUIRED = ("txn_at", "bank_ref", "debit", "credit", "memo")
 FEE_WORDS = ("phi", "fee", "vat", "thue", "phi dich vu", "phi chuyen tien", "sms")
 
@@ -55,16 +43,22 @@ class ParsedLine:
     credit: int
     balance: int | None
     memo: str
-    duplicate: bool = False  # already imported (same fund + bank reference)
+    duplicate: bool = False  # already imported (same fund + bank reference or identity)
 
 
 @dataclass
 class StatementPlan:
     lines: list[ParsedLine] = field(default_factory=list)
     errors: list[dict[str, object]] = field(default_factory=list)
-    mapping: dict[str, int | None] = field(default_factory=dict)
+    mapping: dict[str, object] = field(default_factory=dict)
     header_row: int | None = None
+    bank: str = ""
+    layout: str = ""
     account_number: str = ""
+    period_from: dt.date | None = None  # as the statement states it, else the lines' dates
+    period_to: dt.date | None = None
+    opening_balance: int | None = None
+    closing_balance: int | None = None
     file_total_debit: int | None = None
     file_total_credit: int | None = None
 
@@ -87,14 +81,27 @@ class StatementPlan:
             "errors": len(self.errors),
         }
 
+    def summary(self) -> dict[str, object]:
+        """What `import_statement --json` prints, and what the page's dry run shows."""
+        return {
+            "rows": len(self.lines),
+            "credits": sum(1 for line in self.lines if line.credit),
+            "credit_total": sum(line.credit for line in self.lines),
+            "debits": sum(1 for line in self.lines if line.debit),
+            "debit_total": sum(line.debit for line in self.lines),
+            "skipped": len(self.lines) - len(self.new_lines),
+            "errors": [dict(e) for e in self.errors],
+        }
+
     def period(self) -> tuple[dt.date, dt.date] | None:
         if not self.lines:
             return None
         dates = [line.txn_at.date() for line in self.lines]
-        return min(dates), max(dates)
+        return min([*dates, *filter(None, [self.period_from])]), max([*dates, *filter(None, [self.period_to])])
 
 
 def _map(labels: list[str]) -> dict[str, int | None]:
+    """Column of each field by the mapping step's synonyms (the CSV stream's header finder)."""
     folded = [fold(label) for label in labels]
     mapping: dict[str, int | None] = {}
     used: set[int] = set()
@@ -115,117 +122,107 @@ def _map(labels: list[str]) -> dict[str, int | None]:
     return mapping
 
 
+def _vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+def check_balances(plan: StatementPlan) -> None:
+    """The file against itself: the running balance line by line, then opening + credits − debits = closing.
+
+    A break names the row where it happens. A bank that lists the newest line first is read backwards.
+    """
+    lines = plan.lines
+    if len(lines) > 1 and lines[0].txn_at > lines[-1].txn_at:
+        lines = lines[::-1]
+    if plan.opening_balance is None and lines and lines[0].balance is not None:
+        plan.opening_balance = lines[0].balance - lines[0].credit + lines[0].debit
+    running = plan.opening_balance
+    for line in lines:
+        expected = None if running is None else running + line.credit - line.debit
+        if expected is not None and line.balance is not None and line.balance != expected:
+            plan.errors.append({"row": line.row, "field": LABELS["balance"], "message": (
+                f"Số dư bị đứt ở dòng {line.row}: số dư trước {_vnd(running)} + ghi có {_vnd(line.credit)} "  # type: ignore[arg-type]
+                f"− ghi nợ {_vnd(line.debit)} = {_vnd(expected)}, nhưng tệp ghi {_vnd(line.balance)}."
+            )})  # fmt: skip
+        running = line.balance if line.balance is not None else expected
+    if plan.closing_balance is None:
+        plan.closing_balance = running
+    elif running is not None and plan.opening_balance is not None and running != plan.closing_balance:
+        plan.errors.append({"row": None, "field": LABELS["balance"], "message": (
+            f"Số dư đầu kỳ {_vnd(plan.opening_balance)} + tổng ghi có − tổng ghi nợ = {_vnd(running)}, "
+            f"khác số dư cuối kỳ trong tệp ({_vnd(plan.closing_balance)})."
+        )})  # fmt: skip
+
+
 def plan_statement(
-    *, data: bytes, filename: str, fund: Fund, mapping: dict[str, int | None] | None = None
+    *,
+    data: bytes,
+    filename: str,
+    fund: Fund,
+    mapping: dict[str, int] | None = None,
+    header_row: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> StatementPlan:
-    plan = StatementPlan()
+    """Dry run: read the file in whatever layout its bank uses, check it, count what is new. Writes nothing."""
+    read = read_statement(data, filename, mapping=mapping, header_row=header_row)
+    plan = StatementPlan(
+        errors=list(read.errors),
+        mapping={"layout": read.layout.key if read.layout else "", "header_row": read.header_row, **read.mapping},
+        header_row=read.header_row,
+        bank=read.bank,
+        layout=read.layout.key if read.layout else "",
+        account_number=read.account_number,
+        period_from=read.period_from,
+        period_to=read.period_to,
+        opening_balance=read.opening_balance,
+        closing_balance=read.closing_balance,
+        file_total_debit=read.total_debit,
+        file_total_credit=read.total_credit,
+    )
+    if read.layout is None:
+        return plan
 
     def error(row: int | None, key: str | None, message: str) -> None:
         plan.errors.append({"row": row, "field": LABELS.get(key or "", ""), "message": message})
 
-    try:
-        table = read_table(
-            data,
-            filename,
-            header_keywords=["ngay giao dich", "so tham chieu", "ghi no", "ghi co", "noi dung", "dien giai", "so du"],
-        )
-    except TabularError as exc:
-        error(None, None, exc.message)
-        return plan
-    plan.header_row = table.header_rows[-1] if table.header_rows else None
-    plan.mapping = mapping or _map([c.label for c in table.columns])
-    missing = [LABELS[k] for k in REQUIRED if plan.mapping.get(k) is None]
-    if missing:
-        error(None, None, "Không tìm thấy cột: " + ", ".join(missing) + ". Hãy chọn cột ở bước ánh xạ.")
-        return plan
-
-    for row in table.preamble:
-        text = " ".join(str(c) for c in row.cells if c is not None)
-        if "tai khoan" in fold(text) and (found := re.search(r"\d[\d .-]{5,}\d", text)):
-            plan.account_number = re.sub(r"\D", "", found.group(0))
-    if plan.account_number and fund.account_number and plan.account_number != fund.account_number:
+    if plan.account_number and fund.account_number and not account_matches(plan.account_number, fund.account_number):
         error(
             None,
             None,
             f"Sao kê của tài khoản {plan.account_number}, không phải tài khoản của quỹ ({fund.account_number}).",
         )
-
-    def cell(row, key):  # type: ignore[no-untyped-def]
-        index = plan.mapping.get(key)
-        return row.get(index) if index is not None else None
-
     seen: dict[str, int] = {}
-    for row in table.rows:
-        if row.kind == "total":
-            label = fold(" ".join(str(c) for c in row.cells if isinstance(c, str)))
-            if "so du" in label:
-                continue  # opening/closing balance rows
-            try:
-                plan.file_total_debit = parse_amount(cell(row, "debit"))
-                plan.file_total_credit = parse_amount(cell(row, "credit"))
-            except CellError as exc:
-                error(row.number, None, f"Dòng tổng: {exc.message}")
-            continue
-        if row.kind != "data":
-            continue
-        try:
-            txn_at = parse_datetime(cell(row, "txn_at"))
-        except CellError as exc:
-            error(row.number, "txn_at", exc.message)
-            continue
-        if txn_at is None:
-            error(row.number, "txn_at", "Thiếu ngày giao dịch.")
-            continue
-        amounts: dict[str, int] = {}
-        bad = False
-        for key in ("debit", "credit", "balance"):
-            try:
-                amounts[key] = parse_amount(cell(row, key)) or 0
-            except CellError as exc:
-                error(row.number, key, exc.message)
-                bad = True
-        if bad:
-            continue
-        if amounts["debit"] < 0 or amounts["credit"] < 0:
-            error(row.number, "debit", "Số tiền ghi nợ/ghi có không được âm.")
-            continue
-        if bool(amounts["debit"]) == bool(amounts["credit"]):
-            error(row.number, "credit", "Mỗi dòng phải có đúng một trong hai: ghi nợ hoặc ghi có.")
-            continue
-        ref = nfc(str(cell(row, "bank_ref") or "")).replace(" ", "")
-        if not ref:
-            error(row.number, "bank_ref", "Thiếu số tham chiếu giao dịch.")
-            continue
-        if ref in seen:
-            error(row.number, "bank_ref", f"Số tham chiếu {ref} trùng với dòng {seen[ref]}.")
-            continue
-        seen[ref] = row.number
-        memo = nfc(str(cell(row, "memo") or ""))
-        balance_value = parse_amount(cell(row, "balance")) if cell(row, "balance") not in (None, "") else None
-        plan.lines.append(ParsedLine(row.number, txn_at, ref, amounts["debit"], amounts["credit"], balance_value, memo))
+    total = len(read.lines)
+    for done, raw in enumerate(read.lines, 1):
+        if raw.bank_ref in seen:
+            error(raw.row, "bank_ref", f"Số tham chiếu {raw.bank_ref} trùng với dòng {seen[raw.bank_ref]}.")
+        else:
+            seen[raw.bank_ref] = raw.row
+            plan.lines.append(
+                ParsedLine(raw.row, raw.txn_at, raw.bank_ref, raw.debit, raw.credit, raw.balance, raw.memo)
+            )
+        if progress is not None and (done % 1000 == 0 or done == total):
+            progress(done, total)
 
     if not plan.lines and not plan.errors:
         error(None, None, "Sao kê không có giao dịch nào.")
     counts = plan.counts()
     if plan.file_total_credit is not None and plan.file_total_credit != counts["credit"]:
-        error(
-            None,
-            "credit",
-            f"Tổng ghi có trong tệp ({plan.file_total_credit:,}) khác tổng các dòng đã đọc "
-            f"({counts['credit']:,}).".replace(",", "."),
-        )
+        error(None, "credit", f"Tổng ghi có trong tệp ({_vnd(plan.file_total_credit)}) khác tổng các dòng đã đọc "
+                              f"({_vnd(counts['credit'])}).")  # fmt: skip
     if plan.file_total_debit is not None and plan.file_total_debit != counts["debit"]:
-        error(
-            None,
-            "debit",
-            f"Tổng ghi nợ trong tệp ({plan.file_total_debit:,}) khác tổng các dòng đã đọc "
-            f"({counts['debit']:,}).".replace(",", "."),
+        error(None, "debit", f"Tổng ghi nợ trong tệp ({_vnd(plan.file_total_debit)}) khác tổng các dòng đã đọc "
+                             f"({_vnd(counts['debit'])}).")  # fmt: skip
+    if plan.lines:
+        check_balances(plan)
+    refs = [line.bank_ref for line in plan.lines]
+    existing: set[str] = set()
+    for start in range(0, len(refs), 900):  # SQLite's limit on query parameters
+        existing.update(
+            StatementLine.objects.filter(fund=fund, bank_ref__in=refs[start : start + 900]).values_list(
+                "bank_ref", flat=True
+            )
         )
-    existing = set(
-        StatementLine.objects.filter(fund=fund, bank_ref__in=[line.bank_ref for line in plan.lines]).values_list(
-            "bank_ref", flat=True
-        )
-    )
     for line in plan.lines:
         line.duplicate = line.bank_ref in existing
     return plan
@@ -325,8 +322,12 @@ def is_fee(memo: str) -> bool:
 def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[StatementPlan, BankStatement | None]:  # type: ignore[no-untyped-def]
     with batch.file.open("rb") as handle:
         data = handle.read()
-    mapping = {k: v for k, v in (batch.mapping or {}).items()} or None
-    plan = plan_statement(data=data, filename=batch.file_name, fund=fund, mapping=mapping)
+    # Re-read with the mapping the person chose, if any; a recognised layout is recognised again.
+    manual = batch.mapping if (batch.mapping or {}).get("manual") else None
+    mapping = {k: v for k, v in manual.items() if k in LABELS} if manual else None
+    plan = plan_statement(
+        data=data, filename=batch.file_name, fund=fund, mapping=mapping, header_row=(manual or {}).get("header_row")
+    )
     if not plan.ok:
         batch.status, batch.errors, batch.counts = ImportStatus.REJECTED, plan.errors, plan.counts()
         batch.save(update_fields=["status", "errors", "counts"])
@@ -335,16 +336,7 @@ def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[Statemen
     assert period is not None  # a clean plan has at least one line
     counts = plan.counts()
     with as_actor(actor):
-        statement = BankStatement.objects.create(
-            fund=fund,
-            period_from=period[0],
-            period_to=period[1],
-            total_debit=counts["debit"],
-            total_credit=counts["credit"],
-            batch=batch,
-            lines_added=counts["new"],
-            lines_skipped=counts["skipped"],
-        )
+        statement = _statement_for(fund=fund, batch=batch, plan=plan, period=period)
         tz = timezone.get_current_timezone()
         created = StatementLine.objects.bulk_create(
             [
@@ -370,10 +362,47 @@ def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[Statemen
         for line in sorted(created, key=lambda x: (x.txn_at, x.row_number)):
             if line.debit and is_fee(line.memo):
                 post_fee(actor=actor, line=line)
+        totals = statement.lines.aggregate(debit=Sum("debit", default=0), credit=Sum("credit", default=0))
+        statement.total_debit, statement.total_credit = totals["debit"], totals["credit"]
+        statement.lines_added += counts["new"]
+        statement.lines_skipped += counts["skipped"]
+        statement.save()
         batch.status, batch.errors, batch.counts = ImportStatus.COMMITTED, [], counts
         batch.committed_by, batch.committed_at = actor, timezone.now()
         batch.save()
     return plan, statement
+
+
+def _statement_for(
+    *, fund: Fund, batch: ImportBatch, plan: StatementPlan, period: tuple[dt.date, dt.date]
+) -> BankStatement:
+    """The fund's one record for this statement: an earlier import whose period overlaps, widened, or a new one.
+
+    Importing the same file twice, or 1–15 and then 10–30 September, leaves one record whose period
+    covers both; its opening balance is the earliest file's and its closing balance the latest's.
+    """
+    statement = (
+        BankStatement.objects.select_for_update()
+        .filter(fund=fund, period_from__lte=period[1], period_to__gte=period[0])
+        .order_by("period_from")
+        .first()
+    )
+    if statement is None:
+        return BankStatement.objects.create(
+            fund=fund,
+            period_from=period[0],
+            period_to=period[1],
+            opening_balance=plan.opening_balance,
+            closing_balance=plan.closing_balance,
+            batch=batch,
+        )
+    if period[0] < statement.period_from or statement.opening_balance is None:
+        statement.period_from = min(period[0], statement.period_from)
+        statement.opening_balance = plan.opening_balance
+    if period[1] >= statement.period_to or statement.closing_balance is None:
+        statement.period_to = max(period[1], statement.period_to)
+        statement.closing_balance = plan.closing_balance
+    return statement
 
 
 # --- Large CSV statements: a streaming path -------------------------------------------------------

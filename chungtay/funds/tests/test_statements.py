@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 
 from chungtay.core.models import ImportBatch, ImportStatus
 from chungtay.funds.ledger import account_for, verify
-from chungtay.funds.models import AccountKind, MatchStatus, Receipt, StatementLine
+from chungtay.funds.models import AccountKind, BankStatement, MatchStatus, Receipt, StatementLine
 from chungtay.funds.statements import commit_statement, plan_statement
 
 SAMPLE = Path(__file__).resolve().parents[2] / "core" / "tests" / "data" / "sao-ke-mau.csv"
@@ -119,7 +119,9 @@ def test_overlapping_periods_in_excel_import_only_the_new_lines(people, town_fun
     _plan, statement = commit_statement(
         actor=people.town_office, batch=batch_for(second, "t2.xlsx", town_fund, people.town_office), fund=town_fund
     )
-    assert (statement.lines_added, statement.lines_skipped) == (1, 1)
+    # Both files state January: one record for the statement, the second file adds only its new line.
+    assert (statement.lines_added, statement.lines_skipped) == (3, 1)
+    assert BankStatement.objects.count() == 1 and ImportBatch.objects.latest("pk").counts["new"] == 1
     queued = StatementLine.objects.get(bank_ref="REF3")
     assert queued.status == MatchStatus.UNMATCHED and queued.suggestion["designation"] == "phong_trao"
 
