@@ -228,6 +228,32 @@ def plan_statement(
     return plan
 
 
+def stage_statement(
+    *, data: bytes, filename: str, fund: Fund, actor, progress: Callable[[int, int], None] | None = None
+) -> tuple[StatementPlan, ImportBatch]:  # type: ignore[no-untyped-def]
+    """The dry run both the page and `import_statement` make: read and check, keep the file in a batch."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    plan = plan_statement(data=data, filename=filename, fund=fund, progress=progress)
+    batch = ImportBatch(
+        kind="bank_statement",
+        unit=fund.unit,
+        file_name=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        status=ImportStatus.DRY_RUN if plan.ok else ImportStatus.REJECTED,
+        counts=plan.counts(),
+        errors=plan.errors,
+        mapping=plan.mapping,
+        created_by=actor,
+    )
+    batch.file.save(filename, ContentFile(data), save=False)
+    batch.save()
+    return plan, batch
+
+
 def _matcher_context(fund: Fund) -> dict:
     from chungtay.housing.models import Household
     from chungtay.orgunits.models import OrgUnit

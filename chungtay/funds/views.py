@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
-from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import HttpResponse
@@ -524,22 +521,9 @@ def statement_import(request: AuthedRequest, pk: int) -> HttpResponse:
     form = StatementUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        plan = statements.plan_statement(data=data, filename=upload.name, fund=fund)
-        batch = ImportBatch(
-            kind="bank_statement",
-            unit=fund.unit,
-            file_name=upload.name,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            status=ImportStatus.DRY_RUN if plan.ok else ImportStatus.REJECTED,
-            counts=plan.counts(),
-            errors=plan.errors,
-            mapping=plan.mapping,
-            created_by=request.user,
+        plan, batch = statements.stage_statement(
+            data=upload.read(), filename=upload.name, fund=fund, actor=request.user
         )
-        batch.file.save(upload.name, ContentFile(data), save=False)
-        batch.save()
         return render(request, "funds/statement_preview.html", {"fund": fund, "plan": plan, "batch": batch})
     return render(request, "funds/statement_import.html", {"fund": fund, "form": form})
 

@@ -446,3 +446,67 @@ def test_an_unknown_layout_with_ordinary_captions_falls_back_to_the_mapping_step
 def test_an_unreadable_table_asks_for_the_mapping_step(town_fund):
     plan = plan_statement(data=xlsx([["a", "b"], [1, 2]]), filename="x.xlsx", fund=town_fund)
     assert "bước ánh xạ" in plan.errors[0]["message"]
+
+
+def test_the_commands_dry_run_counts_equal_the_pages(fund_of, people, client, tmp_path):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    fund = fund_of("agribank")
+    data = statement("agribank", month(range(1, 8)), period=(1, 7))
+    client.force_login(people.town_office)
+    page = client.post(
+        reverse("funds:statement_import", args=[fund.pk]), {"file": SimpleUploadedFile("agribank.xlsx", data)}
+    )
+    assert page.status_code == 200
+    assert "Agribank" in page.content.decode() and "số dư cuối kỳ" in page.content.decode()
+    path = tmp_path / "agribank.xlsx"
+    path.write_bytes(data)
+    out = io.StringIO()
+    call_command("import_statement", str(path), "--fund", fund.code, "--dry-run", "--json", stdout=out)
+    printed = json.loads(out.getvalue().strip())
+    assert printed == page.context["plan"].summary()
+    assert set(printed) == {"rows", "credits", "credit_total", "debits", "debit_total", "skipped", "errors"}
+    assert StatementLine.objects.count() == 0
+
+
+def test_the_command_imports_and_a_second_run_skips_everything(fund_of, people, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    fund = fund_of("mb")
+    path = tmp_path / "mb.xlsx"
+    path.write_bytes(statement("mb"))
+    call_command(
+        "import_statement", str(path), "--fund", fund.code, "--user", people.town_office.username, stdout=io.StringIO()
+    )
+    assert StatementLine.objects.filter(fund=fund).count() == 5
+    assert BankStatement.objects.get(fund=fund).closing_balance == OPENING + 1_900_000 - 11_000
+    out = io.StringIO()
+    call_command("import_statement", str(path), "--fund", fund.code, "--json", stdout=out)
+    assert json.loads(out.getvalue())["skipped"] == 5
+    assert BankStatement.objects.filter(fund=fund).count() == 1
+
+
+def test_the_command_reports_bad_rows_in_vietnamese_and_fails(fund_of, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    fund = fund_of("bidv")
+    rows = [
+        ["BIDV"],
+        ["STT", "Ngày hiệu lực", "Ghi nợ", "Ghi có", "Số dư", "Mô tả"],
+        [1, "31/02/2024", None, "1,000", None, "ung ho"],
+    ]
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(xlsx(rows))
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("import_statement", str(path), "--fund", fund.code, "--json", stdout=out)
+    errors = json.loads(out.getvalue())["errors"]
+    assert errors[0]["row"] == 3 and errors[0]["field"] == "Ngày giao dịch" and "ngày" in errors[0]["message"]

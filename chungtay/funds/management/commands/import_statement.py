@@ -1,0 +1,72 @@
+"""Import a bank statement file from the command line: the page's dry run and confirm, for big files.
+
+    manage.py import_statement sao-ke.xlsx --fund QUY-VNN [--dry-run] [--json] [--user office]
+
+The same code path as the page (`statements.stage_statement`, then `statements.commit_statement`),
+so the counts agree. `--json` prints one line: rows, credits, credit_total, debits, debit_total,
+skipped and errors (a list of {row, field, message}). Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from chungtay.funds import statements
+from chungtay.funds.models import Fund
+
+
+class Command(BaseCommand):
+    help = "Nhập một tệp sao kê ngân hàng (Excel, CSV) vào một quỹ; --dry-run chỉ kiểm tra."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--fund", required=True, help="Mã quỹ")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi gì")
+        parser.add_argument("--json", action="store_true", help="In kết quả thành một dòng JSON")
+        parser.add_argument("--user", help="Tên đăng nhập của người nhập (ghi vào nhật ký)")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"Không có tệp {path}.")
+        fund = Fund.objects.filter(code=options["fund"]).select_related("unit").first()
+        if fund is None:
+            raise CommandError(f"Không có quỹ mã {options['fund']}.")
+        actor = None
+        if options["user"]:
+            actor = get_user_model().objects.filter(username=options["user"]).first()
+            if actor is None:
+                raise CommandError(f"Không có người dùng {options['user']}.")
+        plan, batch = statements.stage_statement(
+            data=path.read_bytes(), filename=path.name, fund=fund, actor=actor, progress=self._progress
+        )
+        if plan.ok and not options["dry_run"]:
+            plan, _statement = statements.commit_statement(actor=actor, batch=batch, fund=fund)
+        summary = plan.summary()
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, ensure_ascii=False, default=str))
+        else:
+            self.stdout.write(
+                f"{summary['rows']} giao dịch: {summary['credits']} ghi có ({summary['credit_total']:,} đ), "
+                f"{summary['debits']} ghi nợ ({summary['debit_total']:,} đ), {summary['skipped']} đã có."
+            )
+            for error in summary["errors"]:
+                self.stdout.write(f"  dòng {error['row'] or '—'} {error['field']}: {error['message']}")
+            if plan.ok:
+                self.stdout.write("Chỉ kiểm tra, chưa ghi gì." if options["dry_run"] else "Đã nhập.")
+        if not plan.ok:
+            sys.exit(1)
+
+    def _progress(self, done: int, total: int) -> None:
+        if total < 2_000:
+            return  # a bar for small files is noise
+        width = 30
+        filled = width * done // total
+        self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
+        if done == total:
+            self.stderr.write("")
