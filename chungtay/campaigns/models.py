@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chungtay.core.models import DocumentKind
 from chungtay.orgunits.models import Level
 
 
@@ -222,6 +223,12 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title[:60]}"
+
+    @property
+    def evidence_kind_labels(self) -> list[str]:
+        """The required evidence by its label ("Biên bản"), never its code ("minutes")."""
+        labels = dict(DocumentKind.choices)
+        return [str(labels.get(k, k)) for k in self.evidence_kinds]
 
     @property
     def is_group(self) -> bool:

@@ -77,6 +77,8 @@ def test_the_office_sets_a_movement_up_through_the_forms(client, tree, people):
     bad = client.post(crit_url, {"code": "3.2.1.b", "title": "Tính", "kind": "computed", "max_points": "10"})
     assert "chỉ số tính tự động" in bad.context["form"].errors["metric_key"][0]
     assert Criterion.objects.get(code="3.2.1.a").parent.code == "3.2.1"
+    tree_page = client.get(crit_url).content.decode()
+    assert "Biên bản</span>" in tree_page and "Nghị quyết</span>" in tree_page and "minutes</span>" not in tree_page
     client.post(reverse("campaigns:participants", args=[movement.pk]), {"level": Level.COMMUNE})
     assert Participation.objects.filter(movement=movement).count() == 2
     bad = client.post(reverse("campaigns:milestones", args=[movement.pk]), {
