@@ -47,7 +47,49 @@ class MemoReading:
 
 
 def _title(words: list[str]) -> str:
-    return " ".join(w.capitalize() for w in words)
+    return " ".join(words)  # folded words; read_memo gives them back the memo's own letters and casing
+
+
+# Kinds of firm and office written in capitals in Vietnamese names: "Công ty TNHH", "CÔNG TY CP".
+ACRONYMS = frozenset(
+    {"tnhh", "cp", "mtv", "tmcp", "jsc", "ltd", "llc", "dntn", "htx", "ubnd", "mttq", "tm", "dv", "xnk", "vn", "tw"}
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def case_name(name: str) -> str:
+    """A donor's name as it should be shown: the bank's capitals kept, anything else cased as Vietnamese is.
+
+    "CONG TY TNHH AN PHAT" and "CÔNG TY CP XÂY DỰNG" stay as the bank wrote them. Otherwise each word
+    starts with a capital, except "ty" in "Công ty", and TNHH, CP, MTV… are capitals:
+    "công ty tnhh an phát" → "Công ty TNHH An Phát"; "trần thị bích" → "Trần Thị Bích".
+    """
+    words = name.split()
+    if not words or name.isupper():
+        return " ".join(words)
+    cased = []
+    for i, word in enumerate(words):
+        folded = fold(word)
+        if folded in ACRONYMS:
+            cased.append(word.upper())
+        elif i > 0 and folded == "ty" and fold(words[i - 1]) == "cong":
+            cased.append(word.lower())
+        else:
+            cased.append(word[:1].upper() + word[1:].lower())
+    return " ".join(cased)
+
+
+def name_in_memo(memo: str, folded_name: str) -> str:
+    """The words of `folded_name` as the memo writes them (accents and capitals), cased by `case_name`."""
+    wanted = folded_name.split()
+    if not wanted:
+        return ""
+    words = _LETTERS.findall(memo)
+    folded = [fold(word) for word in words]
+    for start in range(len(words) - len(wanted) + 1):
+        if folded[start : start + len(wanted)] == wanted:
+            return case_name(" ".join(words[start : start + len(wanted)]))
+    return case_name(folded_name)
 
 
 def extract_donor(folded: str) -> str:
@@ -105,7 +147,7 @@ def read_memo(
             reading.notes.append("từ khoá xóa nhà tạm")
         elif any(re.search(rf"\b{word}\b", folded) for word in GENERAL_WORDS):
             reading.notes.append("từ khoá Vì người nghèo")
-    reading.donor_name = extract_donor(folded)
+    reading.donor_name = name_in_memo(memo, extract_donor(folded))
     # Confident when we know who gave; a purpose without a name still needs a person.
     reading.confident = bool(reading.donor_name)
     return reading

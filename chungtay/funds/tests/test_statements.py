@@ -59,7 +59,7 @@ def test_committing_creates_receipts_for_named_donors_and_queues_the_rest(people
     )
     assert statement is not None and statement.lines_added == 5
     donors = sorted(Receipt.objects.values_list("donor__name", flat=True))
-    assert donors == ["Cty Tnhh Mau", "Hoi Cuu Chien Binh", "Nguyen Van Thu"]
+    assert donors == ["CTY TNHH MAU", "HOI CUU CHIEN BINH", "NGUYEN VAN THU"]  # the bank's capitals kept
     fee = StatementLine.objects.get(bank_ref="FEE2333901")
     assert fee.status == MatchStatus.FEE
     transfer_out = StatementLine.objects.get(bank_ref="FT23339003")

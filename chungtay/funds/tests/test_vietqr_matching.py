@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chungtay.funds import vietqr
-from chungtay.funds.matching import extract_donor, read_memo
+from chungtay.funds.matching import case_name, extract_donor, read_memo
 from chungtay.funds.models import Designation
 
 
@@ -48,17 +48,39 @@ CONTEXT = {"household_codes": {"vd-0012": "VD-0012"}, "unit_names": {"dien hong"
 @pytest.mark.parametrize(
     ("memo", "designation", "donor"),
     [
-        ("MBVCB.5123456.NGUYEN VAN AN chuyen tien ung ho xoa nha tam", Designation.MOVEMENT, "Nguyen Van An"),
-        ("Trần Thị Bích ủng hộ xã Điện Hồng", Designation.UNIT, "Tran Thi Bich"),
-        ("LE VAN TAM UH XNT-VD VD-0012", Designation.HOUSEHOLD, "Le Van Tam"),
-        ("CONG TY TNHH AN PHAT UNG HO QUY VI NGUOI NGHEO", Designation.GENERAL, "Cong Ty Tnhh An Phat"),
-        ("FT24256123 ung ho nha dot nat cua PHAM THI HOA", Designation.MOVEMENT, "Pham Thi Hoa"),
+        ("MBVCB.5123456.NGUYEN VAN AN chuyen tien ung ho xoa nha tam", Designation.MOVEMENT, "NGUYEN VAN AN"),
+        ("Trần Thị Bích ủng hộ xã Điện Hồng", Designation.UNIT, "Trần Thị Bích"),
+        ("LE VAN TAM UH XNT-VD VD-0012", Designation.HOUSEHOLD, "LE VAN TAM"),
+        ("CONG TY TNHH AN PHAT UNG HO QUY VI NGUOI NGHEO", Designation.GENERAL, "CONG TY TNHH AN PHAT"),
+        ("FT24256123 ung ho nha dot nat cua PHAM THI HOA", Designation.MOVEMENT, "PHAM THI HOA"),
     ],
 )
 def test_memos_are_read_for_donor_and_designation(memo, designation, donor):
     reading = read_memo(memo, **CONTEXT)
     assert (reading.designation, reading.donor_name) == (designation, donor)
     assert reading.confident
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("CONG TY TNHH AN PHAT", "CONG TY TNHH AN PHAT"),
+        ("CÔNG TY CP XÂY DỰNG MIỀN TRUNG", "CÔNG TY CP XÂY DỰNG MIỀN TRUNG"),
+        ("công ty tnhh an phát", "Công ty TNHH An Phát"),
+        ("Cong ty cp Hoa Sen", "Cong ty CP Hoa Sen"),
+        ("cty tnhh mtv đức thành", "Cty TNHH MTV Đức Thành"),
+        ("trần thị bích", "Trần Thị Bích"),
+        ("nguyễn VĂN an", "Nguyễn Văn An"),
+    ],
+)
+def test_names_keep_the_banks_capitals_or_are_cased_as_vietnamese_names(written, shown):
+    assert case_name(written) == shown
+    assert "Tnhh" not in case_name(written) and "Cp " not in case_name(written)
+
+
+def test_a_name_read_from_a_lower_case_memo_is_cased_and_keeps_its_accents():
+    reading = read_memo("công ty tnhh an phát ủng hộ đồng bào", **CONTEXT)
+    assert reading.donor_name == "Công ty TNHH An Phát"
 
 
 def test_a_memo_without_a_name_waits_for_a_person():
