@@ -39,13 +39,17 @@ NOT_DRAFT = (MovementStatus.LAUNCHED, MovementStatus.UNDER_WAY, MovementStatus.E
 
 # --- Grouping rows by unit -----------------------------------------------------------------------
 def _scope(units: Sequence[Any]) -> tuple[str, int, dict[str, int]]:
-    """(path prefix every row must start with, prefix length, {unit path: unit id}) for sibling units."""
+    """(path prefix every row must start with, prefix length, {unit path: unit id}) for units of one
+    depth: siblings (a table's rows) or cousins (every commune of a province, for an export)."""
     lengths = {len(u.path) for u in units}
     if len(lengths) != 1:
         raise ValueError("the units of one batch of figures must share a depth")
     length = lengths.pop()
     by_path = {u.path: u.pk for u in units}
-    common = units[0].path if len(units) == 1 else units[0].path[: length - OrgUnit.steplen]
+    # The deepest ancestor path all of them start with (the parent's, for siblings).
+    step, common = OrgUnit.steplen, units[0].path
+    while any(not path.startswith(common) for path in by_path):
+        common = common[: len(common) - step]
     return common, length, by_path
 
 

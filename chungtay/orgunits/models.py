@@ -106,6 +106,14 @@ class OrgUnit(MP_Node):
         return f"{kind} {self.name}"
 
     @property
+    def full_title(self) -> str:
+        """ "Khối phố 1 (Vĩnh Điện)": many communes have a "Khối phố 1", so a residential area is named
+        with its commune wherever areas of several communes are listed (load `parent` with the query)."""
+        if self.level == Level.AREA and self.parent_id:
+            return f"{self.title} ({self.parent.name})"  # type: ignore[union-attr]
+        return self.title
+
+    @property
     def committee_title(self) -> str:
         if self.level == Level.AREA:
             return f"Ban Công tác Mặt trận {self.title}"

@@ -2,8 +2,10 @@
 from the database with `.iterator()`: memory stays flat however many rows there are, so the
 national household list is as safe to export as one commune's.
 
-Each writer takes the unit, a path to write to, and a `progress(percent)` callback; it returns the
-number of data rows written.
+Each writer takes the unit, a path to write to, a `progress(percent)` callback and the day the
+figures are asked for (`as_of`, today when not given; the export form's "Số liệu đến ngày"); it
+prints that day in its heading, takes every figure from the catalogue as of that day, and returns
+the number of data rows written.
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
 from chungtay.core import cells, dates
-from chungtay.housing.models import DONE_STATUSES, Category, Household, Status, SupportKind
+from chungtay.housing.models import Category, Household, Status, SupportKind
 from chungtay.orgunits.models import Level, OrgUnit
 
 from .models import ReportKind
@@ -67,94 +68,130 @@ def _subtree_units(unit: OrgUnit, *, max_level: int = Level.AREA) -> list[OrgUni
     return list(OrgUnit.objects.filter(path__startswith=unit.path, level__lte=max_level).order_by("path"))
 
 
-# --- Households by phase and status, per unit ----------------------------------------------------
-STATUS_ORDER = [s for s in Status.values]
+def _figures_by_unit(units: list[OrgUnit], *, as_of: dt.date, phase: int | None = None) -> dict[int, Any]:
+    """{unit id: its catalogue figures as of `as_of`}: the units of one depth in one batch, so each
+    figure group runs once per depth, whatever the number of units."""
+    from chungtay.figures import catalogue
+
+    by_depth: dict[int, list[OrgUnit]] = defaultdict(list)
+    for u in units:
+        by_depth[len(u.path)].append(u)
+    figures: dict[int, Any] = {}
+    for batch in by_depth.values():
+        figures.update({u.pk: f for u, f in catalogue.for_units(batch, as_of=as_of, phase=phase)})
+    return figures
 
 
-def write_houses_by_unit(unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None) -> int:
-    """One row per unit of the subtree (the unit itself first, as the total), rolled up from areas."""
-    rows = (
-        Household.objects.filter(area__path__startswith=unit.path)
-        .values("area__path", "phase_year", "status")
-        .annotate(n=Count("id"), amount=Coalesce(Sum("state_support"), 0))
-    )
-    step = OrgUnit.steplen
-    per: dict[str, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
-    years: set[int] = set()
-    for r in rows.iterator(chunk_size=CHUNK):
-        area_path, year, status = r["area__path"], r["phase_year"], r["status"]
-        years.add(year)
-        for i in range(len(unit.path), len(area_path) + 1, step):
-            bucket = per[area_path[:i]]
-            bucket[("status", status)] += r["n"]
-            if status != Status.WITHDRAWN:
-                bucket[("planned", year)] += r["n"]
-                bucket["amount"] += r["amount"]
-                bucket["planned"] += r["n"]
-            if status in DONE_STATUSES:
-                bucket[("done", year)] += r["n"]
-                bucket["done"] += r["n"]
-    progress(30)
-    phases = sorted(years)
+def _label(name: str) -> str:
+    from chungtay.figures.catalogue import FigureSet
+
+    return FigureSet.label(name)
+
+
+# --- Households by phase and stage, per unit ------------------------------------------------------
+HOUSES_BY_UNIT_FIGURES = (
+    "houses_not_started",
+    "houses_building",
+    "houses_completed",
+    "houses_handed_over",
+    "houses_withdrawn",
+    "houses_planned",
+    "houses_support_amount",
+)
+
+
+def write_houses_by_unit(
+    unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None, as_of: dt.date | None = None
+) -> int:
+    """One row per unit of the subtree (the unit itself first, as the total): the catalogue's house
+    figures of each unit's subtree as of `as_of`, per phase year and in all, under their labels."""
+    day = as_of or dates.today()
     units = _subtree_units(unit)
-    status_labels = dict(Status.choices)
+    phases = sorted(
+        Household.objects.filter(area__path__startswith=unit.path, decision_date__lte=day)
+        .order_by()
+        .values_list("phase_year", flat=True)
+        .distinct()
+    )
+    whole = _figures_by_unit(units, as_of=day)
+    by_phase = {year: _figures_by_unit(units, as_of=day, phase=year) for year in phases}
+    progress(60)
     wb = _workbook(path)
-    sheet = _Sheet(wb, "Nhà ở theo đơn vị", [6, 34, 12] + [10] * (2 * len(phases) + len(STATUS_ORDER) + 2) + [18])
-    sheet.heading(unit, "TỔNG HỢP HỖ TRỢ NHÀ Ở THEO PHÂN KỲ VÀ TRẠNG THÁI, TỪNG ĐƠN VỊ", 6)
-    header = ["STT", "Đơn vị", "Cấp"]
+    sheet = _Sheet(wb, "Nhà ở theo đơn vị", [6, 34, 12] + [12] * (2 * len(phases) + len(HOUSES_BY_UNIT_FIGURES)))
+    sheet.heading(unit, "TỔNG HỢP HỖ TRỢ NHÀ Ở THEO PHÂN KỲ VÀ TIẾN ĐỘ, TỪNG ĐƠN VỊ", 6, as_of=day)
+    header, names = ["STT", "Đơn vị", "Cấp"], ["", "Tên số liệu (docs/figures.md)", ""]
     for y in phases:
-        header += [f"Phân kỳ {y}: số hộ", f"Phân kỳ {y}: hoàn thành"]
-    header += [str(status_labels[s]) for s in STATUS_ORDER]
-    header += ["Tổng số hộ (không kể rút)", "Hoàn thành", "Kinh phí Nhà nước hỗ trợ (đồng)"]
+        header += [f"Phân kỳ {y}: {_label('houses_planned')}", f"Phân kỳ {y}: {_label('houses_completed')}"]
+        names += [f"houses_planned (phase={y})", f"houses_completed (phase={y})"]
+    header += [_label(name) for name in HOUSES_BY_UNIT_FIGURES]
+    names += list(HOUSES_BY_UNIT_FIGURES)
     sheet.line(header, sheet.head)
+    sheet.line(names, sheet.cell)
     for i, u in enumerate(units):
-        b = per.get(u.path, {})
         indent = "   " * (u.depth - unit.depth)
         values: list[Any] = ["" if i == 0 else i, ("TỔNG CỘNG — " if i == 0 else indent) + u.title,
                              str(LEVEL_LABELS[u.level])]  # fmt: skip
         for y in phases:
-            values += [b.get(("planned", y), 0), b.get(("done", y), 0)]
-        values += [b.get(("status", s), 0) for s in STATUS_ORDER]
-        values += [b.get("planned", 0), b.get("done", 0), b.get("amount", 0)]
+            values += [by_phase[y][u.pk]["houses_planned"], by_phase[y][u.pk]["houses_completed"]]
+        values += [whole[u.pk][name] for name in HOUSES_BY_UNIT_FIGURES]
         sheet.line(values, sheet.total if i == 0 else sheet.money)
-        if i % 500 == 0:
-            progress(30 + 60 * i // max(1, len(units)))
     wb.close()
     return len(units)
 
 
 # --- The household list (the big one) ---------------------------------------------------------------
-def write_household_list(unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None) -> int:
-    """Every household of the subtree with its phase, status and amount; no private fields."""
-    qs = Household.objects.filter(area__path__startswith=unit.path).order_by("area__path", "code")
+# The stage a household had reached on a day (definitions.STAGE_RANK) as the list says it.
+RANK_STATUS = {0: Status.APPROVED, 1: Status.STARTED, 2: Status.BUILDING, 3: Status.COMPLETED, 4: Status.HANDED_OVER}
+
+
+def write_household_list(
+    unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None, as_of: dt.date | None = None
+) -> int:
+    """Every household of the subtree listed by `as_of` (decided by then) with its phase, its stage
+    on that day and its amount; no private fields. The total row is the catalogue's: households
+    to support and the state's support for them (withdrawn households are listed, not counted)."""
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+
+    from chungtay.figures import catalogue
+    from chungtay.figures.definitions import STAGE_RANK, _withdrawn_by
+    from chungtay.housing.models import ProgressUpdate
+
+    day = as_of or dates.today()
+    reached = Subquery(
+        ProgressUpdate.objects.filter(household=OuterRef("pk"), date__lte=day)
+        .annotate(rank=STAGE_RANK)
+        .order_by("-rank")
+        .values("rank")[:1],
+        output_field=IntegerField(),
+    )
+    qs = (
+        Household.objects.filter(area__path__startswith=unit.path, decision_date__lte=day)
+        .annotate(reached=Coalesce(reached, Value(0)))
+        .annotate(gone=Case(When(_withdrawn_by(day), then=Value(True)), default=Value(False)))
+        .order_by("area__path", "code")
+    )
     total = qs.count()
     categories, kinds, statuses = dict(Category.choices), dict(SupportKind.choices), dict(Status.choices)
     wb = _workbook(path)
     sheet = _Sheet(wb, "Danh sách hộ", [7, 14, 28, 22, 22, 10, 22, 12, 18, 16])
-    sheet.heading(unit, "DANH SÁCH HỘ ĐƯỢC HỖ TRỢ NHÀ Ở VÀ TIẾN ĐỘ", 10)
+    sheet.heading(unit, "DANH SÁCH HỘ ĐƯỢC HỖ TRỢ NHÀ Ở VÀ TIẾN ĐỘ", 10, as_of=day)
     sheet.line(["STT", "Mã hộ", "Họ và tên chủ hộ", "Khu dân cư", "Xã, phường", "Phân kỳ", "Đối tượng",
                 "Hình thức", "Trạng thái", "Kinh phí hỗ trợ (đồng)"], sheet.head)  # fmt: skip
-    n = amount = 0
+    n = 0
     rows = qs.values_list(
-        "code",
-        "head_name",
-        "area__name",
-        "area__parent__name",
-        "phase_year",
-        "category",
-        "support_kind",
-        "status",
-        "state_support",
-    )
-    for code, name, area, commune, year, category, kind, status, support in rows.iterator(chunk_size=CHUNK):
+        "code", "head_name", "area__name", "area__parent__name", "phase_year", "category", "support_kind",
+        "reached", "gone", "state_support",
+    )  # fmt: skip
+    for code, name, area, commune, year, category, kind, rank, gone, support in rows.iterator(chunk_size=CHUNK):
         n += 1
-        if status != Status.WITHDRAWN:
-            amount += support
+        status = Status.WITHDRAWN if gone else RANK_STATUS[rank]
         sheet.line([n, code, name, area, commune or "", year, str(categories.get(category, category)),
-                    str(kinds.get(kind, kind)), str(statuses.get(status, status)), support], sheet.money)  # fmt: skip
+                    str(kinds.get(kind, kind)), str(statuses[status]), support], sheet.money)  # fmt: skip
         if n % CHUNK == 0:
             progress(100 * n // max(1, total))
-    sheet.line(["", "TỔNG CỘNG", f"{n} hộ", None, None, None, None, None, None, amount], sheet.total)
+    f = catalogue.for_unit(unit, as_of=day)
+    sheet.line(["", "TỔNG CỘNG", f"{n} hộ", None, None, None, None, None,
+                f"{_label('houses_planned')}: {f.houses_planned}", f.houses_support_amount], sheet.total)  # fmt: skip
     wb.close()
     return n
 
@@ -180,23 +217,15 @@ def write_funds_by_unit(
     """One row per unit down to communes, the unit itself first as the total: the catalogue's money
     figures (đồng) of each unit's subtree as of `as_of` (today when not given), under the catalogue's
     labels, with the figures' names in the row below the header."""
-    from chungtay.figures import catalogue
-
     day = as_of or dates.today()
     units = _subtree_units(unit, max_level=Level.COMMUNE)
-    # The catalogue answers for sibling units at once: one batch per parent (the unit itself alone).
-    siblings: dict[str, list[OrgUnit]] = defaultdict(list)
-    for u in units:
-        siblings["" if u.pk == unit.pk else u.path[: -OrgUnit.steplen]].append(u)
-    figures = {}
-    for batch in siblings.values():
-        figures.update({u.pk: f for u, f in catalogue.for_units(batch, as_of=day)})
+    figures = _figures_by_unit(units, as_of=day)
     progress(40)
     wb = _workbook(path)
     sheet = _Sheet(wb, "Nguồn vận động", [6, 34] + [18] * len(FUNDS_BY_UNIT_FIGURES))
     sheet.heading(unit, "TỔNG HỢP NGUỒN VẬN ĐỘNG, PHÂN BỔ, GIẢI NGÂN THEO ĐƠN VỊ", 2 + len(FUNDS_BY_UNIT_FIGURES),
                   as_of=day)  # fmt: skip
-    labels = [catalogue.FigureSet.label(name) for name in FUNDS_BY_UNIT_FIGURES]
+    labels = [_label(name) for name in FUNDS_BY_UNIT_FIGURES]
     sheet.line(["STT", "Đơn vị", *labels], sheet.head)
     sheet.line(["", "Tên số liệu (docs/figures.md)", *FUNDS_BY_UNIT_FIGURES], sheet.cell)
     for i, u in enumerate(units):
@@ -209,17 +238,23 @@ def write_funds_by_unit(
 
 
 # --- Evaluation results (when the evaluation app offers them) -----------------------------------------
-def write_evaluation(unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None) -> int:
+def write_evaluation(
+    unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None, as_of: dt.date | None = None
+) -> int:
+    """The results of the movements issued in the subtree, as they stood on `as_of` (the units
+    scored by then, the catalogue's `units_scored`)."""
     from chungtay.campaigns.models import Movement
 
     from .services import evaluation_rows
 
+    day = as_of or dates.today()
     wb = _workbook(path)
     sheet = _Sheet(wb, "Kết quả chấm điểm", [6, 34, 12, 18, 10])
-    sheet.heading(unit, "KẾT QUẢ CHẤM ĐIỂM, XẾP LOẠI THI ĐUA", 5)
+    sheet.heading(unit, "KẾT QUẢ CHẤM ĐIỂM, XẾP LOẠI THI ĐUA", 5, as_of=day)
     n = 0
-    for movement in Movement.objects.filter(issuing_unit__path__startswith=unit.path).order_by("-issued_on"):
-        rows = evaluation_rows(movement)
+    movements = Movement.objects.filter(issuing_unit__path__startswith=unit.path, issued_on__lte=day)
+    for movement in movements.order_by("-issued_on"):
+        rows = evaluation_rows(movement, as_of=day)
         if not rows:
             continue
         sheet.line([f"{movement.symbol} — {movement.title}"], sheet.bold)
@@ -259,12 +294,15 @@ def available_kinds() -> list[str]:
     return [str(k) for k in kinds]
 
 
-def write(kind: str, unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None) -> int:
-    return WRITERS[kind](unit, path, progress=progress, user=user)
+def write(
+    kind: str, unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None, as_of: dt.date | None = None
+) -> int:
+    return WRITERS[kind](unit, path, progress=progress, user=user, as_of=as_of)
 
 
-def file_name(kind: str, unit: OrgUnit) -> str:
+def file_name(kind: str, unit: OrgUnit, *, as_of: dt.date | None = None) -> str:
+    """The file is named by the day of its figures."""
     from chungtay.core.text import fold
 
     slug = "-".join(fold(unit.name).split())
-    return f"{FILE_STEMS[kind]}-{slug}-{dates.today():%Y%m%d}.xlsx"
+    return f"{FILE_STEMS[kind]}-{slug}-{as_of or dates.today():%Y%m%d}.xlsx"

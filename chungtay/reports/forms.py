@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chungtay.core import dates
 from chungtay.core.forms import DATE_INPUT, StyledFormMixin
 from chungtay.orgunits.models import OrgUnit
 
@@ -39,8 +41,21 @@ class ReviewForm(StyledFormMixin, forms.Form):
 
 class ExportForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Bảng cần xuất"))
+    as_of = forms.DateField(
+        label=_("Số liệu đến ngày"), widget=DATE_INPUT, input_formats=["%d/%m/%Y"], required=False,
+        help_text=_("Bỏ trống: đến hôm nay."),
+    )  # fmt: skip
 
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(ReportKind.choices)
         self.fields["kind"].choices = [(k, labels[k]) for k in kinds]
+        self.fields["as_of"].initial = dates.today()
+
+    def clean_as_of(self) -> dt.date:
+        day = self.cleaned_data.get("as_of") or dates.today()
+        if day > dates.today():
+            raise forms.ValidationError(
+                _("Chưa có số liệu của ngày %(day)s: số liệu chỉ tính đến hôm nay.") % {"day": f"{day:%d/%m/%Y}"}
+            )
+        return day

@@ -167,7 +167,7 @@ def map_points(unit: OrgUnit) -> list[dict[str, Any]]:
     rows = (
         Household.objects.filter(area__path__startswith=unit.path, lat__isnull=False, lon__isnull=False)
         .exclude(status=Status.WITHDRAWN)
-        .values("pk", "code", "head_name", "lat", "lon", "status", "phase_year", "area__name")
+        .values("pk", "code", "head_name", "lat", "lon", "status", "phase_year", "area__name", "area__parent__name")
         .order_by("area__path", "code")[:MAP_LIMIT]
     )
     labels = {value: str(label) for value, label in Status.choices}
@@ -183,7 +183,7 @@ def map_points(unit: OrgUnit) -> list[dict[str, Any]]:
             "status": r["status"],
             "status_label": labels[r["status"]],
             "phase": r["phase_year"],
-            "area": r["area__name"],
+            "area": f"{r['area__name']} ({r['area__parent__name']})" if r["area__parent__name"] else r["area__name"],
             "url": url.format(r["pk"]),
         }
         for r in rows

@@ -571,8 +571,11 @@ def review_docx(movement: Any, **kwargs: Any) -> bytes:
 
 
 # --- Background report files ----------------------------------------------------------------------
-def report_job_start(*, user: User, unit: OrgUnit, kind: str, params: dict[str, Any] | None = None) -> ReportJob:
-    """Queue a report; the worker (db_worker, queue "reports") makes the file and fills `progress`."""
+def report_job_start(
+    *, user: User, unit: OrgUnit, kind: str, as_of: dt.date | None = None, params: dict[str, Any] | None = None
+) -> ReportJob:
+    """Queue a report of the figures as of `as_of` (today when not given; kept in the job's params as
+    "as_of", YYYY-MM-DD); the worker (db_worker, queue "reports") makes the file and fills `progress`."""
     from . import exports
     from .tasks import run_report_job
 
@@ -580,7 +583,10 @@ def report_job_start(*, user: User, unit: OrgUnit, kind: str, params: dict[str, 
         raise DomainError("Loại báo cáo không có sẵn.", field="kind")
     if not has_perm(user, "reports.view", unit):
         raise PermissionDenied
-    job = ReportJob.objects.create(user=user, unit=unit, kind=kind, params=params or {})
+    day = as_of or dates.today()
+    if day > dates.today():
+        raise DomainError("Chưa có số liệu của ngày sau hôm nay.", field="as_of")
+    job = ReportJob.objects.create(user=user, unit=unit, kind=kind, params={**(params or {}), "as_of": day.isoformat()})
     run_report_job.enqueue(job.pk)
     job.refresh_from_db()
     return job
@@ -606,8 +612,10 @@ def report_job_run(job_id: int) -> ReportJob | None:
     try:
         with tempfile.TemporaryDirectory(prefix="chungtay-report-") as tmp:
             path = Path(tmp) / "report.xlsx"
-            rows = exports.write(job.kind, job.unit, path, progress=progress, user=job.user)
-            name = exports.file_name(job.kind, job.unit)
+            # A job queued before the day was kept in its params is as of the day it was queued.
+            as_of = dt.date.fromisoformat(job.params.get("as_of") or f"{timezone.localdate(job.created_at)}")
+            rows = exports.write(job.kind, job.unit, path, progress=progress, user=job.user, as_of=as_of)
+            name = exports.file_name(job.kind, job.unit, as_of=as_of)
             with path.open("rb") as handle:
                 job.file.save(name, File(handle), save=False)
         job.file_name, job.rows = name, rows

@@ -277,7 +277,12 @@ def export_list(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.report_job_start(user=request.user, unit=unit, kind=form.cleaned_data["kind"])  # type: ignore[arg-type]
+            job = services.report_job_start(
+                user=request.user,  # type: ignore[arg-type]
+                unit=unit,
+                kind=form.cleaned_data["kind"],
+                as_of=form.cleaned_data["as_of"],
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:

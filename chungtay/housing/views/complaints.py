@@ -55,7 +55,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 def complaint_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     units = visible_to(user, OrgUnit.objects.filter(level__lte=Level.COMMUNE), "complaints.manage").order_by("path")  # type: ignore[arg-type]
-    households = visible_to(user, Household.objects.select_related("area"), "complaints.manage", "area__path")  # type: ignore[arg-type]
+    households = visible_to(user, Household.objects.select_related("area__parent"), "complaints.manage", "area__path")  # type: ignore[arg-type]
     form = ComplaintForm(
         request.POST or None, units=units, households=households.order_by("code"),
         initial={"received_on": dates.today()},

@@ -112,3 +112,11 @@ def test_search_ignores_diacritics_and_stays_in_scope(people, tree):
     assert found == [tree.area_a1]
     assert list(selectors.search_units(people.commune_a_staff, "dien hong")) == []
     assert tree.commune_b in selectors.search_units(people.town_office, "dien hong")
+
+
+def test_a_residential_area_is_named_with_its_commune_where_several_share_a_name(tree):
+    from chungtay.orgunits.models import OrgUnit
+
+    area = OrgUnit.objects.select_related("parent").get(pk=tree.area_a1.pk)
+    assert area.full_title == "Khối phố 1 (Vĩnh Điện)"
+    assert tree.commune_a.full_title == tree.commune_a.title
