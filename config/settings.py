@@ -292,13 +292,14 @@ PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("PERSONAL_DATA_RETENTION_YEAR
 
 # --- Content Security Policy (django-csp) ---------------------------------------------------
 # No inline scripts anywhere (JS lives in static/js); style attributes are allowed for Bootstrap
-# layouts. Map tiles come from OpenStreetMap; QR codes are data: URIs.
+# layouts. Map tiles come from OpenStreetMap; QR codes are data: URIs; blob: is the preview of a photo
+# chosen on the progress form before it is uploaded (URL.createObjectURL).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org"],
+        "img-src": ["'self'", "data:", "blob:", "https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],

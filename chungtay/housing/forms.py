@@ -131,7 +131,9 @@ class ProgressForm(StyledFormMixin, forms.Form):
     photos = MultiplePhotoField(
         label=_("Ảnh hiện trường"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment", "multiple": True}),
+        widget=MultipleFileInput(
+            attrs={"accept": "image/*", "capture": "environment", "multiple": True, "data-button": _("Chọn ảnh…")}
+        ),
         help_text=_("Chụp hoặc chọn ảnh; ảnh lớn sẽ được thu nhỏ. Giữ nguyên thời gian và vị trí chụp."),
     )
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -209,7 +211,7 @@ class ComplaintForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["household"].queryset = households  # type: ignore[attr-defined]
-        self.fields["household"].label_from_instance = lambda h: f"{h.code} — {h.area.name}"  # type: ignore[attr-defined]
+        self.fields["household"].label_from_instance = lambda h: f"{h.code} — {h.area.full_title}"  # type: ignore[attr-defined]
 
 
 class ComplaintUpdateForm(StyledFormMixin, forms.Form):

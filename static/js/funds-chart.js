@@ -10,11 +10,12 @@
     data: {
       labels: series.labels,
       datasets: [
-        { label: canvas.dataset.in || "Thu", data: series.received, backgroundColor: "#2e7d32" },
-        { label: canvas.dataset.out || "Chi", data: series.disbursed, backgroundColor: "#b71c1c" }
+        { label: canvas.dataset.in || "Tiền thu", data: series.received, backgroundColor: "#2e7d32" },
+        { label: canvas.dataset.out || "Tiền chi", data: series.disbursed, backgroundColor: "#b71c1c" }
       ]
     },
-    options: { responsive: true, scales: { y: { ticks: { callback: vnd } } },
+    // The box (.ct-chart) sets the height: at 360 px a fixed aspect ratio squashes the bars to a strip.
+    options: { responsive: true, maintainAspectRatio: false, scales: { y: { ticks: { callback: vnd } } },
                plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + vnd(c.parsed.y); } } } } }
   });
 })();

@@ -14,6 +14,13 @@
   if (stage) { stage.addEventListener("change", suggest); suggest(); }
 
   var input = form.querySelector("input[type=file][name=photos]");
+  // A stage is evidence: saving one without a photo must be a choice, not a slip of the thumb.
+  form.addEventListener("submit", function (event) {
+    if (input && form.dataset.confirmNoPhoto && !(input.files && input.files.length) &&
+        !window.confirm(form.dataset.confirmNoPhoto)) {
+      event.preventDefault();
+    }
+  });
   var box = document.getElementById("anh-xem-truoc");
   if (!input || !box) return;
   input.addEventListener("change", function () {

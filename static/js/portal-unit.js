@@ -29,7 +29,7 @@
       if (box.dataset.shownOffline) { return; }
       box.dataset.shownOffline = "1";
       var note = document.createElement("p");
-      note.className = "small text-warning mb-1";
+      note.className = "small text-warning-emphasis mb-1";
       note.textContent = box.dataset.offline;
       box.parentNode.insertBefore(note, box);
       var list = document.querySelector("[data-testid=map-list]");

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from chungtay.core.dates import format_date
 from chungtay.core.money import format_vnd
@@ -14,10 +16,11 @@ register = template.Library()
 
 
 @register.filter
-def vnd(value: int | None) -> str:
+def vnd(value: int | None) -> SafeString | str:
+    """An amount in a span that never wraps: on a phone "988.500.000 đ" must not break inside the number."""
     if value in (None, ""):
         return ""
-    return format_vnd(int(value))  # type: ignore[arg-type]
+    return format_html('<span class="ct-money">{}</span>', format_vnd(int(value)))  # type: ignore[arg-type]
 
 
 @register.filter
