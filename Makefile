@@ -31,7 +31,8 @@ test: $(VENV)/.installed-dev
 	$(PY) -m pytest
 
 # The suite must not depend on the day it runs: run it with the clock a year ahead, then a year back
-# (libfaketime; monotonic time stays real so timeouts behave). Both runs go; it fails if either does.
+# (libfaketime; monotonic time stays real, or timed waits hang; conftest.py mends libfaketime's sleep and
+# keeps Chromium on the real clock). Both runs go; it fails if either does.
 test-clock: $(VENV)/.installed-dev
 	@if ! command -v faketime >/dev/null; then \
 		echo "test-clock skipped: faketime is not installed (apt-get install faketime)"; exit 0; fi; \
