@@ -37,7 +37,8 @@ class Dataset:
     slug: str
     title: Any
     columns: tuple[Column, ...]
-    rows: Callable[[], Iterable[dict[str, Any]]]
+    rows: Callable[..., Iterable[dict[str, Any]]]
+    dated: bool = False  # its rows are figures as of a day: `rows(as_of=…)`, `?ngay=YYYY-MM-DD`
 
     @property
     def names(self) -> list[str]:
@@ -57,6 +58,38 @@ def _households() -> Iterator[dict[str, Any]]:
 def _progress() -> Iterator[dict[str, Any]]:
     for row in public.iter_values(public.progress_rows()):
         yield public.progress_row(row)
+
+
+def _summary_columns() -> tuple[Column, ...]:
+    """The unit's columns, then one per public figure of the catalogue: its name, its label and its
+    definition (docs/figures.md), so a column means exactly what the catalogue's figure means."""
+    from chungtay.figures.catalogue import FIGURES
+
+    columns = [
+        Column("unit_id", "integer", _("Mã số đơn vị")),
+        Column("name", "string", _("Tên đơn vị")),
+        Column("parent_id", "integer | null", _("Mã số đơn vị cấp trên (trống với đơn vị cao nhất)")),
+        Column("level", "integer 0–4", _("Cấp: 0 trung ương, 1 tỉnh, 2 huyện, 3 xã, 4 khu dân cư")),
+        Column("as_of", "date (YYYY-MM-DD)", _("Số liệu tính đến ngày")),
+    ]
+    for name in public.PUBLIC_FIGURES:
+        item = FIGURES[name]
+        kind = "integer 0–100 | null" if item.unit == "%" else f"integer ({item.unit})"
+        columns.append(Column(name, kind, _Meaning(name)))
+    return tuple(columns)
+
+
+class _Meaning:
+    """A figure's label and definition, in the active language when shown."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        from chungtay.figures.catalogue import FIGURES
+
+        item = FIGURES[self.name]
+        return f"{item.label}: {item.definition}"
 
 
 DATASETS: dict[str, Dataset] = {
@@ -124,6 +157,13 @@ DATASETS: dict[str, Dataset] = {
         ),
         _progress,
     ),
+    "units-summary": Dataset(
+        "units-summary",
+        _("Kết quả từng đơn vị (toàn bộ đơn vị và cấp dưới), tính đến một ngày"),
+        _summary_columns(),
+        public.units_summary,
+        dated=True,
+    ),
 }
 
 
@@ -133,14 +173,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def csv_chunks(dataset: Dataset) -> Iterator[str]:
+def _rows(dataset: Dataset, as_of: dt.date | None) -> Iterable[dict[str, Any]]:
+    return dataset.rows(as_of=as_of) if dataset.dated else dataset.rows()
+
+
+def csv_chunks(dataset: Dataset, *, as_of: dt.date | None = None) -> Iterator[str]:
     """UTF-8 with a BOM so Excel opens Vietnamese text correctly; one header row, then the data.
     Text that a spreadsheet would take for a formula gets a leading quote (cells.neutralise)."""
     buffer = io.StringIO()
     writer = cells.csv_writer(buffer)
     yield "\ufeff"
     writer.writerow(dataset.names)
-    for row in dataset.rows():
+    for row in _rows(dataset, as_of):
         writer.writerow([_cell(row.get(name, "")) for name in dataset.names])
         if buffer.tell() > 16_384:
             yield buffer.getvalue()
@@ -149,7 +193,7 @@ def csv_chunks(dataset: Dataset) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def json_chunks(dataset: Dataset) -> Iterator[str]:
+def json_chunks(dataset: Dataset, *, as_of: dt.date | None = None) -> Iterator[str]:
     """JSON is not opened as a spreadsheet: values go out exactly as stored, with no formula guard."""
     head = {
         "dataset": dataset.slug,
@@ -161,7 +205,7 @@ def json_chunks(dataset: Dataset) -> Iterator[str]:
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": ['
     first = True
-    for row in dataset.rows():
+    for row in _rows(dataset, as_of):
         item = {name: _cell(row.get(name, "")) for name in dataset.names}
         yield ("" if first else ",") + json.dumps(item, ensure_ascii=False)
         first = False

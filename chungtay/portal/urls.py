@@ -16,7 +16,7 @@ urlpatterns = [
     path("gop-y-khieu-nai/", views.complain, name="complain"),
     path("du-lieu/", views.open_data, name="open_data"),
     re_path(
-        r"^du-lieu/(?P<dataset>receipts|allocations|households|progress)\.(?P<fmt>csv|json)$",
+        r"^du-lieu/(?P<dataset>receipts|allocations|households|progress|units-summary)\.(?P<fmt>csv|json)$",
         views.download,
         name="download",
     ),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chungtay.core import dates
@@ -192,14 +194,24 @@ def open_data(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def download(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpResponse:
+def download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
     if dataset not in opendata.DATASETS or fmt not in ("csv", "json"):
         raise Http404
     data = opendata.DATASETS[dataset]
+    as_of = None
+    if data.dated and request.GET.get("ngay"):
+        try:
+            as_of = dt.date.fromisoformat(request.GET["ngay"][:10])
+        except ValueError:
+            return HttpResponseBadRequest(_("Ngày không hợp lệ: dùng dạng YYYY-MM-DD."))
+        if as_of > dates.today():
+            return HttpResponseBadRequest(_("Chưa có số liệu của ngày này: số liệu chỉ tính đến hôm nay."))
     if fmt == "csv":
-        response = StreamingHttpResponse(opendata.csv_chunks(data), content_type="text/csv; charset=utf-8")
+        chunks = opendata.csv_chunks(data, as_of=as_of)
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     else:
-        response = StreamingHttpResponse(opendata.json_chunks(data), content_type="application/json; charset=utf-8")
+        chunks = opendata.json_chunks(data, as_of=as_of)
+        response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -227,7 +227,7 @@ def _report(kind: str) -> Callable[..., list[Any]]:
                                     title=EVIL[0], theme="Chung tay", starts_on=dt.date(2024, 3, 14),
                                     ends_on=dt.date(2024, 12, 31), review_month=dt.date(2024, 12, 1))  # fmt: skip
             rows = [{"unit": evil, "total": "85", "band": EVIL[4], "rank": "1"} for evil in EVIL]
-            monkeypatch.setattr(services, "evaluation_rows", lambda movement: rows)
+            monkeypatch.setattr(services, "evaluation_rows", lambda movement, **_: rows)
         path = tmp_path / "report.xlsx"
         exports.write(kind, tree.town, path, progress=lambda percent: None)
         return _xlsx_cells(path)
@@ -274,6 +274,7 @@ ORDINARY_CELLS: dict[str, list[Any]] = {
     "open-data:allocations": ["HT00101", "Khối phố 1", "40000000"],
     "open-data:households": ["HT00101", mask_name("Nguyễn Văn Thường"), "Khối phố 1", "phường Vĩnh Điện", "2024"],
     "open-data:progress": ["HT00101", "Khối phố 1", "start", "2024-06-05"],
+    "open-data:units-summary": ["thị xã Điện Bàn", "phường Vĩnh Điện", "Khối phố 1", "351000021", "9"],
     "report:houses_by_unit": ["STT", 1, 8, 480_000_000],
     "report:household_list": ["HT00101", "Nguyễn Văn Thường", "Khối phố 1", "Vĩnh Điện", 2024, 60_000_000],
     "report:funds_by_unit": ["STT", 351_000_021, 31_000_021, 320_000_000],
