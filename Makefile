@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-clock demo lint types bench bench-national clean messages
+.PHONY: run dev test test-clock demo lint types bench bench-national clean messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,25 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# `make run` serves as an installation would (DEBUG off, gunicorn, static files collected and served by
+# WhiteNoise, the site's own error pages), over plain http on this machine: DJANGO_HTTPS=0 (docs/operations.md).
+# The secret key is generated once into .env (config/envfile.py).
+RUN_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0
+
 run: $(VENV)/.installed
+	$(PY) -m config.envfile
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	@$(PY) -m config.envfile --banner "http://$(HOST):$(PORT)/"
+	$(RUN_ENV) $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --timeout 120 \
+		--access-logfile -
+
+# Debugging: DEBUG on (Django's technical error pages), runserver reloading on every code change.
+dev: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "Chung Tay: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
+	@echo "Chung Tay (gỡ lỗi, DEBUG bật): http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: $(VENV)/.installed

@@ -113,7 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "chungtay.core.context_processors.navigation",
             ],
-            "builtins": ["chungtay.core.templatetags.vn"],
+            "builtins": ["chungtay.core.templatetags.vn", "chungtay.core.templatetags.access"],
         },
     }
 ]
@@ -319,7 +319,11 @@ OTP_TOTP_ISSUER = "Chung Tay"
 # --- Production hardening (DJANGO_DEBUG=0) --------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
-if not DEBUG:
+# Served over HTTPS (behind nginx): redirect http, secure cookies, HSTS. On by default with DEBUG off;
+# `make run` sets DJANGO_HTTPS=0 for its plain http://127.0.0.1:8000 — a browser would otherwise be sent
+# to https:// there and remember it (HSTS), and secure cookies would never come back over http.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -327,6 +331,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

@@ -250,7 +250,7 @@ def workspace(participation: Participation, *, on: dt.date | None = None) -> dic
     movement, unit = participation.movement, participation.unit
     obligations = list(
         Obligation.objects.filter(milestone__movement=movement, unit=unit)
-        .select_related("milestone", "document", "activity", "fulfilled_by")
+        .select_related("milestone", "document__unit", "activity", "fulfilled_by")
         .order_by("due_on", "pk")
     )
     for o in obligations:

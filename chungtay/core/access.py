@@ -110,18 +110,27 @@ class Rule:
         # permission classes (chungtay/api/permissions.py) refuse anonymous and out-of-scope calls.
         if self.kind in ("public", "api"):
             return None
-        user = request.user
-        if not user.is_authenticated:
+        if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if self.kind == "login":
-            return None
-        if self.kind == "staff":
-            if not user.is_staff:
-                raise PermissionDenied
-            return None
-        if self.kind == "perm" and self.perm and has_perm(user, self.perm):  # type: ignore[arg-type]
+        if self.allows(request.user):
             return None
         raise PermissionDenied
+
+    def allows(self, user: UserLike, unit: Any = None) -> bool:
+        """Would this user get past the rule — and, with `unit`, past the view's scope check on that unit?
+
+        Views fetch their object with `get_visible_or_404(user, …, rule.perm, …)`, so "the rule's
+        permission over the object's unit" is the same question the view asks.
+        """
+        if self.kind in ("public", "api"):
+            return True
+        if not user.is_authenticated:
+            return False
+        if self.kind == "login":
+            return True
+        if self.kind == "staff":
+            return bool(user.is_staff)
+        return self.kind == "perm" and bool(self.perm) and has_perm(user, self.perm, unit)  # type: ignore[arg-type]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.perm}" if self.perm else self.kind
@@ -352,6 +361,13 @@ def rule_for(view_name: str | None) -> Rule | None:
             return rule
         namespace = namespace.rsplit(":", 1)[0] if ":" in namespace else None
     return None
+
+
+def can(user: UserLike, view_name: str, unit: Any = None) -> bool:
+    """May this user follow a link to `view_name` (on `unit`)? Menus and buttons ask this, so that no
+    link leads to a 403 or 404: the answer comes from the same rule the view is guarded by."""
+    rule = rule_for(view_name)
+    return rule is not None and rule.allows(user, unit)
 
 
 class AccessMiddleware:

@@ -79,7 +79,10 @@ def document_detach(*, actor, document: Document, target: Model) -> None:  # typ
 
 def documents_for(target: Model) -> QuerySet[Document]:
     ct = ContentType.objects.get_for_model(target)
-    return Document.objects.filter(links__content_type=ct, links__object_id=target.pk).select_related("uploaded_by")
+    # "unit": templates ask whether the viewer may open each document ({% can %}).
+    return Document.objects.filter(links__content_type=ct, links__object_id=target.pk).select_related(
+        "uploaded_by", "unit"
+    )
 
 
 def documents_for_many(targets: list[Model]) -> dict[int, list[Document]]:
@@ -88,7 +91,7 @@ def documents_for_many(targets: list[Model]) -> dict[int, list[Document]]:
         return {}
     ct = ContentType.objects.get_for_model(targets[0])
     links = DocumentLink.objects.filter(content_type=ct, object_id__in=[t.pk for t in targets]).select_related(
-        "document"
+        "document__unit"  # templates ask whether the viewer may open each one ({% can %})
     )
     grouped: dict[int, list[Document]] = {}
     for link in links:

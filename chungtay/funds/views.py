@@ -142,7 +142,7 @@ def fund_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     entries = (
         JournalEntry.objects.filter(lines__account__fund=fund)
         .distinct()
-        .select_related("maker", "checker")
+        .select_related("maker", "checker", "unit")
         .order_by("-seq")[:30]
     )
     return render(
