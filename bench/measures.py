@@ -302,6 +302,42 @@ def measure_dashboard(scale: Scale) -> list[dict]:
     return out
 
 
+# --- 1b. Dashboard as of an earlier day (issue 16) ---------------------------------------------------
+def dashboard_figures(unit, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+    """The dashboard's catalogue figures (the unit's card and its children's rows) as of `day`."""
+    from chungtay.reports import selectors
+
+    selectors.unit_summary(unit, as_of=day)
+    selectors.children_breakdown(unit, as_of=day)
+
+
+def measure_asof(scale: Scale) -> list[dict]:
+    """What an as-of (history) dashboard costs beside today's kept figures: as of today the catalogue
+    reads the kept subtree rows; as of an earlier day it recomputes from the dated rows (decisions,
+    stage updates, ledger lines, due and fulfilment dates)."""
+    from chungtay.core import dates
+    from chungtay.orgunits.models import OrgUnit
+    from chungtay.reports import rollup
+
+    runs = 10 if scale.name == "national" else 20
+    rollup.ensure_fresh()
+    today = dates.today()
+    out = []
+    for label, unit in (("country", OrgUnit.objects.get(depth=1)),
+                        ("province", OrgUnit.objects.filter(level=1).order_by("path").first())):  # fmt: skip
+        kept, kept_wall = query_timings(lambda u=unit: dashboard_figures(u, today), runs=runs)
+        history, wall = query_timings(lambda u=unit: dashboard_figures(u, TODAY), runs=runs)
+        out.append(row(
+            "asof", f"Dashboard figures as of {TODAY:%d/%m/%Y}, {label} ({unit.name}) p95", "",
+            round(p95(history), 1), round(p95(kept), 1), "ms", None,
+            f"time in the database of the catalogue's figures of the unit and its children as of an earlier day "
+            f"(recomputed from dated rows) vs as of today (kept subtree figures, the baseline); {runs} runs",
+        ))  # fmt: skip
+        out.append(row("asof", f"  same, whole calls incl. Python ({label})", "", round(p95(wall), 1),
+                       round(p95(kept_wall), 1), "ms", None, ""))  # fmt: skip
+    return out
+
+
 def query_timings(fn: Callable[[], Any], *, runs: int) -> tuple[list[float], list[float]]:
     """Per run: milliseconds spent executing SQL (and fetching rows), and wall-clock milliseconds."""
     spent = [0.0]
@@ -629,6 +665,7 @@ def measure_http(scale: Scale, seconds: int) -> list[dict]:
 def run_all(scale: Scale, *, only: set[str], http_seconds: int | None) -> list[dict]:
     steps: list[tuple[str, Callable[[], list[dict]]]] = [
         ("dashboard", lambda: measure_dashboard(scale)),
+        ("asof", lambda: measure_asof(scale)),
         ("search", lambda: measure_search(scale)),
         ("statement", lambda: measure_statement(scale)),
         ("export", lambda: measure_export(scale)),
