@@ -124,6 +124,10 @@ def board(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             statuses=selectors.STATUS_FILTERS,
             q=query,
             own=own,
+            # An area board sees the movement but neither assesses nor reviews: say so rather than show nothing.
+            view_only=not rows
+            and not has_perm(request.user, "evaluation.self")
+            and not has_perm(request.user, "evaluation.review"),
         ),
     )
 

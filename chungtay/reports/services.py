@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from chungtay.accounts.models import User
 from chungtay.core import dates
-from chungtay.core.access import has_perm
+from chungtay.core.access import can, has_perm
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.models import DocumentKind
@@ -255,12 +255,14 @@ def _notification(user: User, sections: list[Section], today: dt.date, *, escala
     if len(sections) == 1:
         unit = sections[0].unit
         title = f"Nhắc việc {today:%d/%m/%Y} — {sections[0].title}"
-        url = reverse("reports:dashboard") + f"?don_vi={unit.pk}"
+        url = reverse("reports:dashboard") + f"?don_vi={unit.pk}" if can(user, "reports:dashboard", unit) else ""
     else:
         unit = sections[0].escalated_to if escalated else None
         what = "đơn vị cấp dưới trễ hạn" if escalated else "đơn vị"
         title = f"Nhắc việc {today:%d/%m/%Y}: {len(sections)} {what}, {total} việc cần xử lý"
-        url = reverse("reports:timeliness")
+        url = reverse("reports:timeliness") if can(user, "reports:timeliness") else ""
+    # Who may not open the follow-up pages (an area board) is sent where the first item is done.
+    url = url or next((item.url for s in sections for item in s.items if item.url), "")
     lines = []
     for section in sections:
         lines.append(f"{section.unit.title}:")
