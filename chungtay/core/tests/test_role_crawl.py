@@ -1,0 +1,147 @@
+"""No dead ends: every demo role (and an anonymous visitor) follows every link and GET form it can see,
+from the home page, and none of them answers 4xx/5xx (issue 20).
+
+The demo is loaded once, on its fixed day. The crawl is breadth-first and bounded: a few URLs per view
+name per role (the first ones seen — on list pages those are the other units' rows, which is where links
+out of a user's subtree would show), and at most MAX_PAGES pages per role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, deque
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from chungtay.accounts.models import User
+from chungtay.orgunits.demo import DEMO_USERS
+from chungtay.reports.demo import DEMO_DAY
+
+pytestmark = pytest.mark.time_machine(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+
+MAX_PAGES = 400
+SAMPLES_PER_VIEW = 3
+# Django's own admin guards and links itself; logging out would end the crawl; files are not pages.
+SKIP_PREFIXES = ("/quan-tri/", "/tai-khoan/dang-xuat/", "/static/", "/media/")
+
+
+class Links(HTMLParser):
+    """Same-page `<a href>` targets and GET forms (action + the values the form would send untouched)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self._form: dict | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+        elif tag == "form":
+            method = (a.get("method") or "get").lower()
+            self._form = {"action": a.get("action") or "", "fields": []} if method == "get" else None
+        elif self._form is not None and tag == "input" and a.get("name"):
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind not in ("submit", "button", "file", "image"):
+                self._form["fields"].append((a["name"], a.get("value") or ""))
+        elif self._form is not None and tag == "select" and a.get("name"):
+            self._select = a["name"]
+            self._form["fields"].append((a["name"], None))  # filled by the first or the selected option
+        elif self._form is not None and tag == "option" and self._select:
+            fields = self._form["fields"]
+            name, value = fields[-1]
+            if value is None or "selected" in a:
+                fields[-1] = (name, a.get("value", ""))
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if tag == "select":
+            self._select = None
+        elif tag == "form" and self._form is not None:
+            fields = [(n, v or "") for n, v in self._form["fields"]]
+            action = self._form["action"]
+            self.hrefs.append(action + ("?" + urlencode(fields) if fields else ""))
+            self._form = None
+
+
+def same_site(base: str, href: str) -> str | None:
+    if href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+        return None
+    url = urlsplit(urljoin("http://testserver" + base, href))
+    if url.netloc != "testserver" or url.path.startswith(SKIP_PREFIXES):
+        return None
+    return url.path + ("?" + url.query if url.query else "")
+
+
+def crawl(client: Client, seeds: list[str], *, signed_in: bool) -> tuple[list[str], int]:
+    """Breadth-first from `seeds`; returns the failures ("status url ← page") and the pages fetched."""
+    queue = deque((seed, "(start)") for seed in seeds)
+    seen: set[str] = set()
+    per_view: Counter[str] = Counter()
+    failures: list[str] = []
+    fetched = 0
+    while queue and fetched < MAX_PAGES:
+        url, source = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            view = resolve(urlsplit(url).path).view_name
+        except Resolver404:
+            failures.append(f"404 {url} ← {source} (no such URL)")
+            continue
+        if per_view[view] >= SAMPLES_PER_VIEW:
+            continue
+        per_view[view] += 1
+        response = client.get(url)
+        fetched += 1
+        if response.status_code >= 400:
+            failures.append(f"{response.status_code} {url} ({view}) ← {source}")
+            continue
+        if response.status_code in (301, 302, 303, 307, 308):
+            target = same_site(url, response["Location"])
+            if signed_in and target and target.startswith("/tai-khoan/dang-nhap/"):
+                failures.append(f"login {url} ({view}) ← {source}")
+            elif target:
+                queue.append((target, url))
+            continue
+        if "text/html" not in response.get("Content-Type", "") or response.streaming:
+            continue
+        parser = Links()
+        parser.feed(response.content.decode())
+        for href in parser.hrefs:
+            target = same_site(url, href)
+            if target and target not in seen:
+                queue.append((target, url))
+    return failures, fetched
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.REQUIRE_2FA = False  # the crawl is about links, not the second factor
+    call_command("load_demo", "--quiet-logins")
+
+
+def test_no_role_meets_a_link_or_form_that_ends_in_an_error(demo):
+    report = {}
+    failures = []
+    visitors: list[tuple[str, User | None, list[str]]] = [("anonymous", None, ["/", "/cong-khai/"])]
+    visitors += [(spec.username, User.objects.get(username=spec.username), ["/"]) for spec in DEMO_USERS]
+    for name, user, seeds in visitors:
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        found, fetched = crawl(client, seeds, signed_in=user is not None)
+        report[name] = fetched
+        failures += [f"{name}: {line}" for line in found]
+    assert failures == [], "\n".join([*failures, f"pages per visitor: {report}"])
+    assert all(fetched > 5 for fetched in report.values()), report
