@@ -14,6 +14,7 @@ lets tests skip with a reason where it is not installed.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +27,37 @@ from django.conf import settings
 
 DOCX_DIR = Path(settings.BASE_DIR) / "templates" / "docx"
 FONT = "Times New Roman"
+NBSP = "\u00a0"
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+
+# Vietnamese writes a word's syllables apart ("ỦY BAN"), so a line may only break between words:
+# these are glued with no-break spaces, and so is the place at the end ("THỊ XÃ ĐIỆN BÀN").
+_WORDS = ("BAN THƯỜNG TRỰC", "ỦY BAN", "MẶT TRẬN", "TỔ QUỐC", "VIỆT NAM", "VĂN PHÒNG", "THƯỜNG TRỰC",
+          "CỘNG HÒA", "XÃ HỘI", "CHỦ NGHĨA", "HỘI ĐỒNG", "THI ĐUA", "KHEN THƯỞNG", "CÔNG ĐOÀN", "THANH NIÊN",
+          "PHỤ NỮ", "NÔNG DÂN", "CỰU CHIẾN BINH", "NGƯỜI CAO TUỔI", "KHỐI PHỐ", "TỔ DÂN PHỐ")  # fmt: skip
+_PLACE = re.compile(r"(?<!\S)(TỈNH|THÀNH PHỐ|THỊ XÃ|THỊ TRẤN|HUYỆN|QUẬN|PHƯỜNG|XÃ)\s+(?!HỘI\b)\S.*$")
+
+
+def heading_line(text: str) -> str:
+    """A line of a document's heading, upper case, that may break only between words.
+
+    "Ủy ban MTTQ Việt Nam thị xã Điện Bàn" → "ỦY BAN MTTQ VIỆT NAM THỊ XÃ ĐIỆN BÀN" with no-break
+    spaces inside "ỦY BAN", "VIỆT NAM" and "THỊ XÃ ĐIỆN BÀN": Word, LibreOffice and WeasyPrint wrap
+    it in two lines at a space between words, never "ỦY / BAN" or "THỊ / XÃ".
+    """
+    line = " ".join(str(text or "").upper().split())
+    place = _PLACE.search(line)
+    if place:
+        line = line[: place.start()] + place.group(0).replace(" ", NBSP)
+    for word in _WORDS:
+        line = re.sub(rf"(?<!\S){word}(?!\S)", word.replace(" ", NBSP), line)
+    return line
+
+
+def unbreakable(text: str) -> str:
+    """Text that must stay on one line (the Quốc hiệu and the Tiêu ngữ)."""
+    return str(text).replace(" ", NBSP)
 
 
 def template_path(name: str) -> Path:
@@ -34,9 +66,12 @@ def template_path(name: str) -> Path:
 
 def render_docx(name: str, context: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate
+    from jinja2 import Environment
 
     document = DocxTemplate(str(template_path(name)))
-    document.render(context, autoescape=True)
+    environment = Environment(autoescape=True)
+    environment.filters["heading"] = heading_line
+    document.render(context, environment, autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -123,23 +158,26 @@ def nd30_skeleton(*, kind_title: str, summary_tag: str = "{{ summary }}", body: 
     style.font.name, style.font.size = FONT, Pt(14)
 
     head = document.add_table(rows=1, cols=2)
-    head.autofit = False
+    head.autofit = False  # fixed layout: the widths below hold whatever the text
+    _narrow_cell_margins(head)
     left, right = head.rows[0].cells
-    # Word reads the cell widths, LibreOffice the column widths: set both.
-    for column, cell, width in ((head.columns[0], left, Mm(68)), (head.columns[1], right, Mm(97))):
+    # The Quốc hiệu (12 pt bold, about 88 mm) must fit the right column on one line; the issuing body's
+    # lines break at a space between words in the left (see heading_line). Word reads the cell widths,
+    # LibreOffice the column widths: set both.
+    for column, cell, width in ((head.columns[0], left, Mm(71)), (head.columns[1], right, Mm(94))):
         column.width = cell.width = width
     left.paragraphs[0].text = ""
-    _run(left.paragraphs[0], "{{ org_parent|upper }}", size=13)
+    _run(left.paragraphs[0], "{{ org_parent|heading }}", size=12)
     left.paragraphs[0].alignment = 1
-    _para(left, "{{ org_name|upper }}", bold=True, size=13)
+    _para(left, "{{ org_name|heading }}", bold=True, size=12)
     _para(left, "——————", size=9)
     _para(left, "Số: {{ doc_number }}", size=13)
     right.paragraphs[0].text = ""
-    _run(right.paragraphs[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
+    _run(right.paragraphs[0], unbreakable(QUOC_HIEU), bold=True, size=12)
     right.paragraphs[0].alignment = 1
-    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14)
+    _para(right, unbreakable(TIEU_NGU), bold=True, size=13)
     _para(right, "———————————————", size=9)
-    _para(right, "{{ dateline }}", italic=True, size=14, align="right")
+    _para(right, "{{ dateline }}", italic=True, size=13, align="right")
 
     _para(document, "")
     _para(document, kind_title, bold=True, size=14)
@@ -165,6 +203,20 @@ def nd30_skeleton(*, kind_title: str, summary_tag: str = "{{ summary }}", body: 
                 _para(right, "")
             _para(right, "{{ signer_name }}", bold=True, size=14)
     return document
+
+
+def _narrow_cell_margins(table) -> None:  # type: ignore[no-untyped-def]
+    """0.5 mm left and right inside the cells instead of 1.9 mm, so the Quốc hiệu keeps its room."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), "28")  # twentieths of a point: 1.4 pt ≈ 0.5 mm
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
 
 
 def save_template(document, name: str, *, overwrite: bool = False) -> Path:  # type: ignore[no-untyped-def]

@@ -15,24 +15,32 @@ from typing import Any
 from chungtay.core import docgen
 from chungtay.core.dates import vn_long_date
 from chungtay.core.models import DocumentKind
+from chungtay.core.money import format_decimal_vn
 from chungtay.core.text import fold
 
 from .models import Decision, Meeting, Proposal, ProposalStatus, Recipient
 
 MEMO = "danh-gia-to-trinh-khen-thuong.docx"
+# The tờ trình goes from the Văn phòng to the Ban Thường trực; its head signs. Offices that call the
+# post "Trưởng bộ phận Văn phòng" change this (or the Word template, where it is a field).
+MEMO_SIGNER_ROLE = "CHÁNH VĂN PHÒNG"
 DECISION = "danh-gia-quyet-dinh-khen-thuong.docx"
 
 
 # --- Template builders -----------------------------------------------------------------------------
 def _list_table(document: Any, *, with_issuer: bool) -> None:
+    """The awardees; the memo's (with_issuer) also shows each unit's score and the awarding level.
+    The widths add up to the 165 mm between the margins."""
     from docx.shared import Mm, Pt
 
-    headers = ["TT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Hình thức khen thưởng"]
     if with_issuer:
-        headers.append("Cấp khen thưởng")
+        headers = ["TT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Điểm", "Hình thức khen thưởng", "Cấp khen thưởng"]
+        widths = [Mm(10), Mm(48), Mm(34), Mm(17), Mm(28), Mm(28)]
+    else:
+        headers = ["TT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Hình thức khen thưởng"]
+        widths = [Mm(10), Mm(60), Mm(55), Mm(40)]
     table = document.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
-    widths = [Mm(10), Mm(55), Mm(45), Mm(40)] + ([Mm(35)] if with_issuer else [])
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
@@ -42,6 +50,7 @@ def _list_table(document: Any, *, with_issuer: bool) -> None:
     table.rows[1].cells[0].paragraphs[0].text = "{%tr for a in awardees %}"
     values = ["{{ loop.index }}", "{{ a.name }}", "{{ a.position }}", "{{ a.form }}"]
     if with_issuer:
+        values[3:3] = ["{{ a.score }}"]
         values.append("{{ a.issuer }}")
     for cell, text in zip(table.rows[2].cells, values, strict=True):
         cell.paragraphs[0].text = ""
@@ -58,8 +67,9 @@ def build_memo() -> Any:
             document,
             "Thực hiện {{ plan }}, ngày {{ meeting_date }} {{ meeting_body }} đã họp bình xét thi đua, khen thưởng "
             "với {{ attendees }} thành viên dự họp. Căn cứ kết quả chấm điểm, xếp loại đã được Ban Thường trực phê "
-            "duyệt và kết quả biểu quyết tại cuộc họp, {{ proposer }} kính trình xem xét, khen thưởng {{ count }} "
-            "tập thể, cá nhân có thành tích xuất sắc trong {{ movement_title }}, cụ thể như sau:",
+            "duyệt và kết quả biểu quyết tại cuộc họp, {{ proposer }} kính trình {{ addressee_short }} xem xét, "
+            "khen thưởng {{ count }} tập thể, cá nhân có thành tích xuất sắc trong {{ movement_title }}, "
+            "cụ thể như sau:",
             space_after=6,
         )
         _list_table(document, with_issuer=True)
@@ -119,7 +129,9 @@ def _awardee(p: Proposal) -> dict[str, str]:
         name = p.person_name
     else:
         position, name = "", p.unit.committee_title
-    return {"name": name, "position": position, "form": p.award_form.name, "issuer": p.award_form.issuer}
+    score = format_decimal_vn(p.assessment.final_total) if p.assessment else ""
+    return {"name": name, "position": position, "form": p.award_form.name, "issuer": p.award_form.issuer,
+            "score": score}  # fmt: skip
 
 
 def _common(decision: Decision) -> dict[str, Any]:
@@ -148,29 +160,35 @@ def memo_context(decision: Decision) -> dict[str, Any]:
     proposals = list(
         Proposal.objects.filter(award_form__movement=decision.movement)
         .filter(status__in=[ProposalStatus.PASSED, ProposalStatus.DECIDED])
-        .select_related("unit", "award_form")
+        .select_related("unit", "award_form", "assessment")
         .order_by("award_form__order", "order", "pk")
     )
     meeting = _meeting(decision)
     context.update(
-        org_name="Ban Thường trực",
-        doc_number=decision.memo_number or "……/TTr-MTTQ-BTT",
+        org_name="Văn phòng",
+        doc_number=decision.memo_number or "……/TTr-VP",
         summary=f"Về việc đề nghị khen thưởng trong phong trào thi đua năm {decision.movement.ends_on.year}",
         addressee=f"Ban Thường trực Ủy ban MTTQ Việt Nam {context['town_title']}",
-        proposer="Văn phòng",
+        addressee_short="Ban Thường trực",
+        proposer="Văn phòng Ủy ban MTTQ Việt Nam " + context["town_title"],
+        signer_title="",
+        signer_role=MEMO_SIGNER_ROLE,
+        signer_name="",
         meeting_date=f"{meeting.held_on:%d/%m/%Y}" if meeting else "……",
         meeting_body="Hội nghị bình xét",
         attendees=meeting.attendees if meeting else "……",
         count=len(proposals),
         awardees=[_awardee(p) for p in proposals],
-        recipients=["Như trên", "Lưu VT"],
+        recipients=["Như trên", "Lưu VT, VP"],
     )
     return context
 
 
 def decision_context(decision: Decision) -> dict[str, Any]:
     context = _common(decision)
-    proposals = list(decision.proposals.select_related("unit", "award_form").order_by("award_form__order", "order"))
+    proposals = list(
+        decision.proposals.select_related("unit", "award_form", "assessment").order_by("award_form__order", "order")
+    )
     collectives = sum(1 for p in proposals if p.award_form.recipient == Recipient.COLLECTIVE)
     by_form: dict[str, int] = {}
     for p in proposals:
@@ -178,6 +196,9 @@ def decision_context(decision: Decision) -> dict[str, Any]:
     meeting = _meeting(decision)
     movement = decision.movement
     bases = [
+        "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022",
+        "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ quy định chi tiết thi hành một số điều "
+        "của Luật Thi đua, khen thưởng",
         "Căn cứ Điều lệ Mặt trận Tổ quốc Việt Nam",
         f"Căn cứ Kế hoạch số {movement.symbol} ngày {movement.issued_on:%d/%m/%Y} của Ban Thường trực Ủy ban MTTQ "
         f"Việt Nam {context['town_title']} về phát động {movement.title[:1].lower()}{movement.title[1:]}",
@@ -232,7 +253,8 @@ def store_signed(*, actor: Any, decision: Decision) -> None:
                 kind=DocumentKind.DECISION if kind == "quyet-dinh" else DocumentKind.OTHER,
                 title=f"{TITLES[kind]} ({extension.upper()})",
                 number=decision.number if kind == "quyet-dinh" else decision.memo_number,
-                issued_on=decision.signed_on, issuer=f"Ban Thường trực Ủy ban MTTQ Việt Nam {unit.title}",
+                issued_on=decision.signed_on,
+                issuer=f"{'Văn phòng' if kind == 'to-trinh' else 'Ban Thường trực'} Ủy ban MTTQ Việt Nam {unit.title}",
                 attach_to=decision,
             )  # fmt: skip
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from chungtay.core.money import format_vnd
+from chungtay.core.money import format_decimal_vn, format_vnd
 from chungtay.figures import catalogue
 
 ZERO = Decimal(0)
@@ -62,8 +62,7 @@ def q2(value: Decimal) -> Decimal:
 
 def percent(share: Decimal) -> str:
     """0.9 → "90%", 0.8333 → "83,3%" (Vietnamese decimal comma)."""
-    text = f"{(share * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
+    return format_decimal_vn(share * 100, places=1) + "%"
 
 
 def _share(part: int, whole: int) -> Decimal:

@@ -23,7 +23,7 @@ from chungtay.core.access import can, has_perm
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.models import DocumentKind
-from chungtay.core.money import format_vnd
+from chungtay.core.money import format_decimal_vn, format_vnd
 from chungtay.figures import catalogue
 from chungtay.figures.plans import phase_years
 from chungtay.orgunits.models import Membership, OrgUnit, Role
@@ -505,7 +505,8 @@ def _review_context(movement: Any, *, kind: str, as_of: dt.date, number: str, si
         .select_related("unit")
         .order_by("proposed_at")
     )
-    evaluation = evaluation_rows(movement, as_of=as_of)
+    # Scores as Vietnamese write them: 95,96 (the rows carry the number's str, "95.96").
+    evaluation = [{**row, "total": format_decimal_vn(row["total"])} for row in evaluation_rows(movement, as_of=as_of)]
     on_time_rate = _percent(f.obligations_on_time_percent, "chưa có việc đến hạn")
     year = movement.starts_on.year
     title = movement.title[:1].lower() + movement.title[1:]

@@ -45,3 +45,11 @@ def so(value: int | None) -> str:
 def get_item(mapping: dict, key: object) -> object:
     """{{ figures|get_item:fund.pk }}: look up a dict by a variable key."""
     return mapping.get(key, {}) if mapping else {}
+
+
+@register.filter
+def tieu_de(value: str) -> str:
+    """A line of an official heading, upper case, breaking only between words (docgen.heading_line)."""
+    from chungtay.core.docgen import heading_line
+
+    return heading_line(value)

@@ -3,11 +3,13 @@ broken template fails here."""
 
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
 
 from chungtay.core import docgen
 from chungtay.core.pdf import pdf_available
+from chungtay.core.tests.pdf_lines import heading_breaks, pdftotext_available
 from chungtay.evaluation import documents, services
 from chungtay.evaluation.models import Recipient
 from chungtay.orgunits.models import Level
@@ -75,7 +77,7 @@ def test_the_decision_and_memo_convert_to_pdf_with_number_awardees_and_signer(de
                      "Tờ trình số 24/TTr-MTTQ-BTT", "Khen thưởng 2 tập thể và 1 cá nhân", *NAMES]:  # fmt: skip
         assert expected in text, expected
     memo = docgen.pdf_text(docgen.docx_to_pdf(documents.render_docx(decision, "to-trinh")))
-    for expected in ["TỜ TRÌNH", "Số: 24/TTr-MTTQ-BTT", "Phan Văn Hòa", *NAMES]:
+    for expected in ["TỜ TRÌNH", "Số: 24/TTr-MTTQ-BTT", "CHÁNH VĂN PHÒNG", *NAMES]:
         assert expected in memo, expected
     if shutil.which("pdftoppm"):
         source = tmp_path / "qd.pdf"
@@ -119,3 +121,64 @@ def test_certificates_carry_every_awardee_name_with_its_diacritics(decision, peo
     import zipfile
 
     assert len(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == 3
+
+
+def test_the_decision_cites_the_2022_law_and_decree_98_among_its_bases(decision):
+    bases = documents.decision_context(decision)["bases"]
+    assert bases[:2] == [
+        "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022",
+        "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ quy định chi tiết thi hành một số điều "
+        "của Luật Thi đua, khen thưởng",
+    ]
+    text = _docx_text(documents.render_docx(decision, "quyet-dinh"))
+    assert "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022;" in text
+    assert "Nghị định số 98/2023/NĐ-CP ngày 31/12/2023" in text
+
+
+def test_the_memo_goes_from_the_office_to_the_standing_board_signed_by_the_head_of_the_office(decision):
+    text = _docx_text(documents.render_docx(decision, "to-trinh"))
+    assert "ỦY BAN MTTQ VIỆT NAM THỊ XÃ ĐIỆN BÀN\nVĂN PHÒNG" in text.replace(docgen.NBSP, " ")
+    assert "Kính gửi: Ban Thường trực Ủy ban MTTQ Việt Nam thị xã Điện Bàn." in text
+    assert "Văn phòng Ủy ban MTTQ Việt Nam thị xã Điện Bàn kính trình Ban Thường trực xem xét" in text
+    assert "CHÁNH VĂN PHÒNG" in text and "CHỦ TỊCH" not in text and "Phan Văn Hòa" not in text
+    assert "TM. BAN THƯỜNG TRỰC" not in text
+
+
+def test_scores_in_the_memo_are_written_with_a_decimal_comma(decision):
+    scores = [a["score"] for a in documents.memo_context(decision)["awardees"] if a["score"]]
+    assert scores and all("." not in s for s in scores)
+    assessment = decision.proposals.exclude(assessment=None).first().assessment
+    assessment.final_total = Decimal("95.96")
+    assessment.save(update_fields=["final_total"])
+    assert "95,96" in _docx_text(documents.render_docx(decision, "to-trinh"))
+
+
+@needs_office
+@pytest.mark.skipif(not pdftotext_available(), reason="poppler-utils (pdftotext) is not installed")
+@pytest.mark.parametrize("kind", ["to-trinh", "quyet-dinh"])
+def test_no_word_of_the_heading_is_broken_across_lines_in_the_pdf(decision, kind):
+    context = documents.RENDERERS[kind][1](decision)
+    pdf = docgen.docx_to_pdf(documents.render_docx(decision, kind))
+    assert heading_breaks(pdf, context["org_parent"], context["org_name"]) == []
+
+
+@pytest.mark.skipif(not pdf_available(), reason="WeasyPrint cannot load Pango")
+@pytest.mark.skipif(not pdftotext_available(), reason="poppler-utils (pdftotext) is not installed")
+def test_no_word_of_the_certificate_heading_is_broken_across_lines(decision, people):
+    from chungtay.evaluation.selectors import awardees
+
+    services.decision_sign(actor=people.board, decision=decision, store_documents=False)
+    pdf = documents.certificates_pdf(decision, awardees(decision)[:1])
+    assert heading_breaks(pdf, "Ủy ban MTTQ Việt Nam thị xã Điện Bàn", "Ban Thường trực") == []
+
+
+def _docx_text(data: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    return "\n".join(
+        [p.text for p in doc.paragraphs]
+        + [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    )
