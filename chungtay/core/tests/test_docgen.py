@@ -42,3 +42,14 @@ def test_the_filled_document_converts_to_pdf_with_every_figure(sample_template):
     for expected in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 12/BC-MTTQ-BTT", "57 hộ", "3.420.000.000 đ",
                      "Lê Văn Khánh", "Lưu VT", "Điện Bàn, ngày 05 tháng 12 năm 2024"]:  # fmt: skip
         assert expected in text, expected
+
+
+def test_a_heading_line_breaks_only_between_words_and_numbers_read_the_vietnamese_way():
+    from chungtay.core.money import format_decimal_vn
+
+    nb = docgen.NBSP
+    assert docgen.heading_line("Ủy ban MTTQ Việt Nam thị xã Điện Bàn") == (
+        f"ỦY{nb}BAN MTTQ VIỆT{nb}NAM THỊ{nb}XÃ{nb}ĐIỆN{nb}BÀN"
+    )
+    assert docgen.heading_line("Văn phòng") == f"VĂN{nb}PHÒNG"
+    assert [format_decimal_vn(v) for v in ("95.96", "90.00", "1234.5", None)] == ["95,96", "90", "1.234,5", ""]

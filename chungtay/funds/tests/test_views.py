@@ -238,3 +238,24 @@ def test_the_household_page_totals_every_source_with_the_catalogues_figures(
     # Each source row shows the catalogue's per-source figures.
     assert shown["household_allocated_state"] == [60_000_000] and shown["household_received_front_fund"] == [25_000_000]
     assert for_household(household, as_of=dt.date(2024, 6, 1)).household_received == 0
+
+
+@pytest.mark.skipif(not pdf_available(), reason="WeasyPrint needs Pango (apt-get install libpango-1.0-0)")
+def test_no_word_of_the_receipt_or_voucher_heading_is_broken_across_lines(
+    client, people, tree, town_fund, give, make_household
+):
+    from chungtay.core.tests.pdf_lines import heading_breaks, page_lines, pdftotext_available
+
+    if not pdftotext_available():
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    receipt = give(town_fund, 60_000_000)
+    household = make_household(tree.area_a1)
+    allocation_record(actor=people.town_office, household=household, fund=town_fund, amount=60_000_000,
+                      date=dt.date(2024, 6, 1), decision="QĐ 1")  # fmt: skip
+    voucher = disbursement_record(actor=people.town_office, household=household, fund=town_fund, amount=20_000_000,
+                                  date=dt.date(2024, 6, 2), voucher_number="PC-1", stage="start")  # fmt: skip
+    client.force_login(people.town_office)
+    body = f"Ủy ban MTTQ Việt Nam {tree.town.title}"
+    for url in (reverse("funds:receipt_pdf", args=[receipt.pk]), reverse("funds:voucher_pdf", args=[voucher.pk])):
+        pdf = client.get(url).content
+        assert heading_breaks(pdf, body, "Ban Thường trực") == [], (url, page_lines(pdf)[:6])

@@ -10,10 +10,11 @@ from docx import Document as Docx
 
 from chungtay.core.docgen import docx_to_pdf, libreoffice_available, pdf_text
 from chungtay.core.errors import DomainError
+from chungtay.core.tests.pdf_lines import heading_breaks, pdftotext_available
 from chungtay.funds.models import Channel, FundKind
 from chungtay.funds.services import donor_find_or_create, fund_create, receipt_record
 from chungtay.reports.models import Notification, UrgingNotice
-from chungtay.reports.services import RECIPIENTS, review_docx, urging_notice_issue
+from chungtay.reports.services import RECIPIENTS, _org_parent, review_docx, urging_notice_issue
 
 from .conftest import TODAY
 
@@ -63,7 +64,12 @@ def test_the_office_issues_an_urging_notice_listing_each_units_overdue_items(
     assert "Tự chấm điểm khối phố" in word  # an area's item is listed under its commune
     assert f"Nhà hộ {house.head_name} ({house.code})" in word
     assert "12/12/2024" in word and "{{" not in word and "{%" not in word
-    text = pdf_text(notice.pdf.file.read())
+    pdf = notice.pdf.file.read()
+    if pdftotext_available():
+        assert (
+            heading_breaks(pdf, _org_parent(tree.town), f"Ban Thường trực Ủy ban MTTQ Việt Nam {tree.town.title}") == []
+        )
+    text = pdf_text(pdf)
     assert "CÔNG VĂN" in text and "Phường Vĩnh Điện (2 việc)" in text and "Lưu VT" in text
     assert "Lê Văn Khánh" in text
     assert Notification.objects.filter(user=people.commune_a_staff, kind="urging").count() == 1
@@ -164,7 +170,15 @@ def test_the_review_report_is_filled_with_every_figure_in_word(story):
 
 @needs_libreoffice
 def test_the_final_report_converts_to_pdf_with_the_figures_and_the_distribution_list(story):
-    text = pdf_text(docx_to_pdf(review_docx(story, kind="tong-ket", as_of=TODAY, signer_name="Lê Văn Khánh")))
+    pdf = docx_to_pdf(review_docx(story, kind="tong-ket", as_of=TODAY, signer_name="Lê Văn Khánh"))
+    if pdftotext_available():
+        assert (
+            heading_breaks(
+                pdf, _org_parent(unit := story.issuing_unit), f"Ban Thường trực Ủy ban MTTQ Việt Nam {unit.title}"
+            )
+            == []
+        )
+    text = pdf_text(pdf)
     assert "BÁO CÁO" in text and "Tổng kết phong trào thi đua năm 2024" in text
     assert "hoàn thành 2 nhà" in text and "60.000.000 đ" in text and "180.000.000 đ" in text
     assert "Nơi nhận:" in text
