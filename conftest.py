@@ -113,7 +113,6 @@ def browser():
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM,
-            env=_browser_env(),
             headless=True,
             args=[
                 "--no-sandbox",
@@ -184,11 +183,7 @@ if "faketime" in os.environ.get("LD_PRELOAD", ""):
         select.select([], [], [], max(0.0, seconds))
 
     time.sleep = _sleep_through_select
-
-
-def _browser_env() -> dict[str, str] | None:
-    """Chromium does not start under libfaketime: it keeps the real clock (the pages use no date in
-    the browser); the server it talks to runs on the moved clock. None: inherit the environment."""
-    if "faketime" not in os.environ.get("LD_PRELOAD", ""):
-        return None
-    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+    # The suite's own process runs on the moved clock; the programs it starts (manage.py in a child
+    # process, LibreOffice, Chromium, which does not start under libfaketime) run on the real one.
+    # (FAKETIME itself stays: libfaketime re-reads it.)
+    del os.environ["LD_PRELOAD"]
