@@ -226,12 +226,59 @@ def awardees(decision: Any) -> list[Proposal]:
     return list(decision.proposals.select_related("unit", "award_form").order_by("award_form__order", "order", "pk"))
 
 
+# The figures of an assessment that ranking and reports read, and their types.
+def _points(value: Any) -> Decimal:
+    return Decimal(value) if value not in (None, "None", "") else Decimal(0)  # "None": before the row existed
+
+
+SCORE_FIELDS = {
+    "final_total": _points,
+    "penalty_points": _points,
+    "computed_points": _points,
+    "band": lambda value: int(value) if value not in (None, "None", "") else None,
+}
+
+
+def scores_as_of(assessments: list[Assessment], day: dt.date) -> None:
+    """Put back, on each assessment, the scores and band it had at the end of `day` (in place).
+
+    The audit log (django-auditlog, every model) holds every change of these fields with its time:
+    a field's value at the end of a day is the new value of its last change by then, or, when every
+    change came later, the old value of the first one. One query for all the assessments.
+    """
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    if not assessments:
+        return
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    by_pk = {str(a.pk): a for a in assessments}
+    entries = (
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Assessment), object_pk__in=list(by_pk))
+        .order_by("timestamp", "pk")
+        .values_list("object_pk", "timestamp", "changes")
+    )
+    settled: set[tuple[str, str]] = set()
+    for object_pk, timestamp, changes in entries:
+        for name, parse in SCORE_FIELDS.items():
+            change = (changes or {}).get(name)
+            if not change or (object_pk, name) in settled:
+                continue
+            old, new = change[0], change[-1]
+            value = parse(new) if timestamp < end else parse(old)
+            if timestamp >= end:
+                settled.add((object_pk, name))  # the first change after the day: its old value stood then
+            attr = "band_id" if name == "band" else name
+            setattr(by_pk[object_pk], attr, value)
+
+
 def results_table(movement: Movement, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Reviewed and approved results of a movement, every level, in rank order within each level —
     the one function the reports app asks for (Excel table and the final review report).
 
-    With `as_of`, only the units scored by that day (the catalogue's `units_scored`), "approved" as
-    it stood then; the totals are today's (the scores' history is not kept)."""
+    With `as_of`, only the units scored by that day (the catalogue's `units_scored`), with the scores,
+    bands and ranks as they stood at the end of that day (`scores_as_of`) and "approved" as it stood then."""
     found = Assessment.objects.filter(participation__movement=movement, status__in=RANKABLE)
     approved_levels: set[int] | None = None
     if as_of is not None:
@@ -240,6 +287,10 @@ def results_table(movement: Movement, *, as_of: dt.date | None = None) -> list[d
             movement.ranking_approvals.filter(approved_at__date__lte=as_of).values_list("level", flat=True)
         )
     qs = list(found.select_related("participation__unit", "band"))
+    bands: dict[int, str] = {}
+    if as_of is not None:
+        scores_as_of(qs, as_of)
+        bands = dict(Band.objects.filter(pk__in={a.band_id for a in qs if a.band_id}).values_list("pk", "name"))
     rows: list[dict[str, Any]] = []
     by_level: dict[int, list[Assessment]] = {}
     for assessment in qs:
@@ -250,7 +301,9 @@ def results_table(movement: Movement, *, as_of: dt.date | None = None) -> list[d
                 {
                     "unit": assessment.participation.unit.title,
                     "total": assessment.final_total,
-                    "band": assessment.band.name if assessment.band else "",
+                    "band": bands.get(assessment.band_id, "")
+                    if as_of is not None
+                    else (assessment.band.name if assessment.band else ""),
                     "rank": rank,
                     "approved": assessment.status == AssessmentStatus.APPROVED
                     and (approved_levels is None or level in approved_levels),
