@@ -3,7 +3,8 @@
 An HTML element that shows a catalogue figure carries `data-figure="<name>"`, inside an element that
 says whose figure it is (`data-unit="<unit id>"`, `data-fund="<fund id>"` or `data-household="<id>"`).
 `shown(html)` collects them as {name: [numbers in page order]}; `shown(html, unit=pk)` only those inside
-that unit's element (`fund=pk`, `household=pk` likewise). "60.000.000 đ", "1.234" and "33%" read as whole numbers, "—" as None.
+that unit's element (`fund=pk`, `household=pk` likewise). "60.000.000 đ", "1.234" and "33%" read as
+whole numbers, "—" as None.
 """
 
 from __future__ import annotations
