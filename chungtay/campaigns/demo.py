@@ -183,7 +183,8 @@ def _milestones() -> list[tuple[str, int, dt.date, str, dt.date | None, str]]:
         (MilestoneKind.PROGRESS_REPORT, Level.COMMUNE, D(2024, 4, 25), Recurrence.MONTHLY, D(2024, 10, 25),
          "Báo cáo tiến độ hằng tháng"),
         (MilestoneKind.SELF_ASSESSMENT, Level.COMMUNE, D(2024, 10, 31), Recurrence.ONCE, None, ""),
-        (MilestoneKind.SELF_ASSESSMENT, Level.AREA, D(2024, 10, 31), Recurrence.ONCE, None, ""),
+        # No self-assessment milestone for the 140 areas: their boards do not score themselves (the commune
+        # does, and the evaluation board says so); one would leave 140 obligations overdue for ever.
         (MilestoneKind.FINAL_REVIEW, Level.DISTRICT, D(2024, 12, 20), Recurrence.ONCE, None,
          "Tổng kết, bình xét, khen thưởng"),
     ]  # fmt: skip
