@@ -33,6 +33,8 @@ def figure_text(name: str, value: int | None) -> str:
 @register.simple_tag
 def so_lieu(figures: Any, name: str, css: str = "") -> SafeString:
     value = figures[name]
+    if catalogue.FIGURES[name].unit == "đồng":
+        css = f"{css} ct-money".strip()  # an amount never breaks inside (issue 20)
     if css:
         return format_html('<span class="{}" data-figure="{}">{}</span>', css, name, figure_text(name, value))
     return format_html('<span data-figure="{}">{}</span>', name, figure_text(name, value))
