@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from chungtay.core import dates
 from chungtay.figures import catalogue
+from chungtay.figures.tests.conftest import house, norm  # noqa: F401 - the shared builders, as fixtures
 from chungtay.funds import services as funds
 from chungtay.funds.models import Channel, FundKind, SourceKind
 from chungtay.housing import services as housing
-from chungtay.housing.models import Category, SupportKind
 from chungtay.reports import selectors
 
 pytestmark = pytest.mark.django_db
@@ -82,29 +82,7 @@ def shown(client, url: str) -> dict[tuple[str, str], int | None]:
 
 
 @pytest.fixture
-def norm(db):
-    return housing.norm_create(
-        actor=None, kind=SupportKind.NEW, amount=60_000_000, categories=[Category.POOR],
-        programme="Xóa nhà tạm 2023–2025", legal_basis="Nghị quyết 13/2023/NQ-HĐND",
-        valid_from=D(2023, 1, 1), valid_to=D(2025, 12, 31),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def house(norm):
-    def make(area, *, phase_year=2024, decided=None):
-        n = next(_codes)
-        data = housing.HouseholdData(
-            area=area, head_name=f"Hộ Bảng Theo Dõi {n}", category=Category.POOR, support_kind=SupportKind.NEW,
-            phase_year=phase_year, decision_number="8584/QĐ-UBND", decision_date=decided or D(2023, 12, 20),
-        )  # fmt: skip
-        return housing.household_create(actor=None, data=data, code=f"BT{n:04d}")
-
-    return make
-
-
-@pytest.fixture
-def town(tree, people, house, participate, obligation):
+def town(tree, people, house, participate, obligation):  # noqa: F811 - pytest passes the imported fixture
     """Vĩnh Điện: a house started in March and completed on 20/05, one started in June, one withdrawn in
     April; Điện Hồng: one not started. The town fund receives 100 million in February and pays 30 to the
     first house on 22/05; the commune fund receives 20 in June; the state budget pays 60 in June.
