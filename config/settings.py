@@ -78,6 +78,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chungtay.core.middleware.VietnameseFirstLocaleMiddleware",
+    # Responses that do not say otherwise are `private, no-store`; public pages say `public` (portal.caching).
+    "chungtay.portal.caching.PrivateByDefaultMiddleware",
+    # With read replicas: a request that writes, and the same browser for a few seconds after, reads
+    # from the primary (config/routers.py).
+    "config.routers.ReadYourWritesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,6 +147,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Read replicas (the scale-out path, config/routers.py): reads go to DATABASE_REPLICA_URLS (comma-
+# separated), writes and the reads of a request that wrote (and of the same browser for
+# REPLICA_PIN_SECONDS after) to the primary. Tests set TEST_REPLICA_URL (a streaming replica, .ci/replica).
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+_replica_urls = env_list("DATABASE_REPLICA_URLS")
+if os.environ.get("PYTEST_VERSION"):
+    _replica_urls = env_list("TEST_REPLICA_URL")
+for _number, _url in enumerate(_replica_urls, start=1):
+    DATABASES[f"replica{_number}"] = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+    # Tests: the replica holds the primary's test database (streamed), it is never created nor flushed.
+    DATABASES[f"replica{_number}"]["TEST"] = {"MIRROR": "default"}
+REPLICA_DATABASES = [f"replica{n}" for n in range(1, len(_replica_urls) + 1)]
+# Under pytest the router is installed by the replica tests alone (chungtay/core/tests/test_replicas.py):
+# the rest of the suite reads what it has just written, on the primary.
+DATABASE_ROUTERS = (
+    ["config.routers.PrimaryReplicaRouter"] if REPLICA_DATABASES and not os.environ.get("PYTEST_VERSION") else []
+)
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -217,8 +241,31 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "60"))
 if os.environ.get("PYTEST_VERSION"):
     FIGURES_CACHE_SECONDS = 0
+# Public pages (portal.caching): browsers and nginx keep them PUBLIC_MAX_AGE seconds and may show them
+# PUBLIC_STALE_SECONDS longer while fetching a new copy (a new receipt shows within the sum, ≤ 60 s);
+# the rendered page is shared by every worker for PUBLIC_PAGE_CACHE_SECONDS (0 = off) until a write
+# to kept figures commits.
+PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "30"))
+PUBLIC_STALE_SECONDS = int(os.environ.get("PUBLIC_STALE_SECONDS", "30"))
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 
 # --- REST API ---------------------------------------------------------------------------------
+    PUBLIC_PAGE_CACHE_SECONDS = 0
+
+# --- Shared cache -------------------------------------------------------------------------------
+# Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/1) is shared by every gunicorn worker and server, so a
+# figure is computed once and forgotten everywhere at once; without it each process keeps its own.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and not os.environ.get("PYTEST_VERSION"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "chungtay"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Tokens are knox's (hashed, expiring); a session counts only once it has passed the second

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 
 from chungtay.core import views as core_views
 
@@ -7,7 +8,9 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("bang-dieu-khien/", core_views.dashboard, name="dashboard"),
-    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    # CSRF-exempt: choosing the language is harmless to forge, and public pages (cached for everyone,
+    # portal/caching.py) carry no token to send with it.
+    path("i18n/setlang/", csrf_exempt(core_views.set_language), name="set_language"),
     path("tai-khoan/", include("chungtay.accounts.urls")),
     path("don-vi/", include("chungtay.orgunits.urls")),
     path("", include("chungtay.core.urls")),

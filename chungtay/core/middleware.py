@@ -20,3 +20,9 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: Any) -> Any:
+        # No `Vary: Accept-Language` (Django's would add it): the words follow the language cookie
+        # only, and a false Vary splits every shared cache of public pages by browser.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

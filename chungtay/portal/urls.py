@@ -1,23 +1,25 @@
 from django.urls import path, re_path
 
 from . import views
+from .caching import public_page
 
+# Every public page is cacheable by browsers, nginx and the shared cache (portal/caching.py).
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("don-vi/<int:pk>/", views.unit, name="unit"),
-    path("ung-ho/", views.receipts, name="receipts"),
-    path("ho/", views.households, name="households"),
-    path("ho/<str:code>/", views.household, name="household"),
-    path("anh/<int:pk>/", views.photo, name="photo"),
-    path("nha-da-hoan-thanh/", views.gallery, name="gallery"),
-    path("mo-hinh-hay/", views.good_models, name="good_models"),
-    path("cach-ung-ho/", views.donate, name="donate"),
-    path("gop-y-khieu-nai/", views.complain, name="complain"),
-    path("du-lieu/", views.open_data, name="open_data"),
+    path("", public_page(views.home), name="home"),
+    path("don-vi/<int:pk>/", public_page(views.unit), name="unit"),
+    path("ung-ho/", public_page(views.receipts, htmx=True), name="receipts"),
+    path("ho/", public_page(views.households), name="households"),
+    path("ho/<str:code>/", public_page(views.household), name="household"),
+    path("anh/<int:pk>/", public_page(views.photo), name="photo"),
+    path("nha-da-hoan-thanh/", public_page(views.gallery), name="gallery"),
+    path("mo-hinh-hay/", public_page(views.good_models), name="good_models"),
+    path("cach-ung-ho/", public_page(views.donate), name="donate"),
+    path("gop-y-khieu-nai/", public_page(views.complain), name="complain"),
+    path("du-lieu/", public_page(views.open_data), name="open_data"),
     re_path(
         r"^du-lieu/(?P<dataset>receipts|allocations|households|progress|units-summary)\.(?P<fmt>csv|json)$",
-        views.download,
+        public_page(views.download),
         name="download",
     ),
 ]

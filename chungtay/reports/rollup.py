@@ -30,6 +30,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from chungtay.core import figures as figures_cache
 from chungtay.orgunits.models import OrgUnit
 
 from .models import OwnMoney, OwnMonthMoney, StaleFigures, TreeHouses, TreeMoney, TreeMonthMoney, TreeProgress
@@ -86,6 +87,10 @@ def mark_stale(unit_ids: Iterable[int | None]) -> None:
     conn = transaction.get_connection()
     if conn.in_atomic_block and not any(getattr(fn, "_refresh_figures", False) for _, fn, _ in conn.run_on_commit):
         transaction.on_commit(_enqueue_refresh)
+        # Cached figures and public pages (core.figures, portal.caching) are forgotten once it commits.
+        transaction.on_commit(figures_cache.invalidate)
+    elif not conn.in_atomic_block:
+        figures_cache.invalidate()
 
 
 def _enqueue_refresh() -> None:
