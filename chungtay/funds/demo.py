@@ -13,6 +13,7 @@ from django.db import transaction
 from chungtay.accounts.models import User
 from chungtay.core import demo_clock
 from chungtay.core.demo_clock import d, happened
+from chungtay.housing.verification import progress_verify
 from chungtay.orgunits.models import Level, OrgUnit
 
 from .ledger import account_for
@@ -50,7 +51,7 @@ DONORS = [
 def load_demo() -> dict[str, int]:
     if Fund.objects.filter(code="vnn-dienban").exists():
         return {"quỹ": Fund.objects.count(), "mới tạo": 0}
-    from chungtay.housing.models import Household, Stage
+    from chungtay.housing.models import FundingPlanLine, FundingSource, Household, Stage
 
     rng = random.Random(2024)
     town = OrgUnit.objects.get(name="Điện Bàn", level=Level.DISTRICT)
@@ -138,6 +139,30 @@ def load_demo() -> dict[str, int]:
         .exclude(status="withdrawn")
         .order_by("code")[:40]
     )
+    # The Front's money goes only to households whose plan has a Front line (programme rules: no
+    # allocation above a plan line); one of them gets a donation earmarked for it, which its allocation
+    # takes first, so a donor can follow that transfer to the house on the public pages.
+    front_lines = dict(
+        FundingPlanLine.objects.filter(household__in=households, source=FundingSource.FRONT_FUND).values_list(
+            "household_id", "amount"
+        )
+    )
+    earmarked = next((h for h in households if h.pk in front_lines), None)
+    earmark_day = d(2024, 6, 20)
+    if earmarked is not None and happened(earmark_day) and happened(dt.date(earmarked.phase_year, 7, 1)):
+        receipt_record(
+            actor=office,
+            fund=movement_fund,
+            donor=donor_find_or_create(unit=town, name=DONORS[0][0], kind=DONORS[0][1]),
+            amount=min(front_lines[earmarked.pk], 10_000_000),
+            received_on=earmark_day,
+            channel=Channel.BANK,
+            bank_ref=f"FT{year % 100:02d}HO{earmarked.pk:04d}",
+            designation=Designation.HOUSEHOLD,
+            designated_household=earmarked,
+            memo=f"Ung ho xay nha ho {earmarked.code}",
+        )
+        receipts += 1
     started = _stage_days(households, Stage.START)
     walls = _stage_days(households, Stage.WALLS)
     allocations = paid = 0
@@ -156,16 +181,18 @@ def load_demo() -> dict[str, int]:
         )
         allocations += 1
         front_day = dt.date(household.phase_year, 7, 1)
+        front = min(front_lines.get(household.pk, 0), 10_000_000)
         if (
-            n % 2 == 0
+            front
+            and (n % 2 == 0 or household == earmarked)
             and happened(front_day)
-            and account_for(AccountKind.FUND_CASH, fund=movement_fund).balance >= 10_000_000
+            and account_for(AccountKind.FUND_CASH, fund=movement_fund).balance >= front
         ):
             allocation_record(
                 actor=office,
                 household=household,
                 fund=movement_fund,
-                amount=10_000_000,
+                amount=front,
                 date=front_day,
                 decision=f"Quyết định 52/QĐ-MTTQ-BTT ngày {dt.date(household.phase_year, 6, 28):%d/%m/%Y}",
             )
@@ -173,6 +200,8 @@ def load_demo() -> dict[str, int]:
         start = started.get(household.pk)
         paid_on = start and max(start + dt.timedelta(days=7), allotted)
         if paid_on and happened(paid_on):
+            # Tranches are paid against verified stages: a second person confirms the start first.
+            _verify_stage(household, Stage.START, office=office, board=board, day=paid_on)
             voucher = disbursement_record(
                 actor=office,
                 household=household,
@@ -208,6 +237,18 @@ def load_demo() -> dict[str, int]:
         "đã chi": paid,
         "chờ duyệt": pending,
     }
+
+
+def _verify_stage(household, stage: str, *, office: User, board: User, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+    """Confirm the household's report of `stage` (by whoever did not report it), dated before `day`."""
+    from chungtay.housing.models import ProgressUpdate
+
+    update = ProgressUpdate.objects.filter(household=household, stage=stage).order_by("date", "pk").first()
+    if update is None or update.verified_at is not None:
+        return
+    verifier = board if update.reporter_id == office.pk else office
+    progress_verify(actor=verifier, update=update)
+    ProgressUpdate.objects.filter(pk=update.pk).update(verified_at=demo_clock.at(min(update.date, day), 16))
 
 
 def _stage_days(households: list, stage: str) -> dict[int, dt.date]:  # type: ignore[type-arg]

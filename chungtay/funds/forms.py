@@ -68,6 +68,9 @@ class AllocationForm(StyledFormMixin, forms.Form):
     amount = MoneyField(label=_("Số tiền (đồng)"))
     date = forms.DateField(label=_("Ngày"), widget=DATE_INPUT)
     decision = forms.CharField(label=_("Quyết định phân bổ (số, ngày)"), max_length=200)
+    override_reason = forms.CharField(
+        label=_("Lý do cho phép vượt kế hoạch, định mức (chỉ người duyệt chi ghi)"), max_length=300, required=False
+    )
 
     def __init__(self, *args, funds=(), sources=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -79,13 +82,13 @@ class AllocationForm(StyledFormMixin, forms.Form):
 class DisbursementForm(AllocationForm):
     voucher_number = forms.CharField(label=_("Số phiếu chi"), max_length=40)
     stage = forms.ChoiceField(label=_("Giai đoạn thi công được chi"))
-    requires_verified_stage = forms.BooleanField(label=_("Chỉ duyệt khi giai đoạn đã được xác nhận"), required=False)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
     def __init__(self, *args, stages=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = list(stages)  # type: ignore[attr-defined]
         del self.fields["decision"]
+        del self.fields["override_reason"]
 
 
 class ReasonForm(StyledFormMixin, forms.Form):

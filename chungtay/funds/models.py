@@ -429,12 +429,23 @@ class Allocation(models.Model):
     date = models.DateField(_("Ngày"))
     decision = models.CharField(_("Quyết định phân bổ"), max_length=200)
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="allocation")
+    # Above the household's plan line for this source or above the norm (NQ 13/2023): only with a
+    # reviewer's override and its reason (programme rules, issue 17).
+    over_limit = models.BooleanField(_("Vượt kế hoạch hoặc định mức"), default=False)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    override_reason = models.CharField(_("Lý do cho phép vượt"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("Phân bổ")
         verbose_name_plural = _("Phân bổ")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_positive"),
+            models.CheckConstraint(
+                condition=Q(over_limit=False) | (Q(override_by__isnull=False) & ~Q(override_reason="")),
+                name="allocation_over_limit_overridden",
+            ),
             models.CheckConstraint(
                 condition=Q(fund__isnull=False, source__isnull=True) | Q(fund__isnull=True, source__isnull=False),
                 name="allocation_one_origin",
@@ -443,6 +454,78 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} ← {self.fund or self.source}: {self.amount}"
+
+
+class Funding(models.Model):
+    """Which money paid for what: a piece of a receipt (or of a transfer into the fund) used by an
+    allocation to a household (or by a transfer out of the fund).
+
+    Fixed when the allocation or transfer is posted — earmarked receipts for the household first, then
+    the fund's other money first in, first out (`tracing.take`) — and never recomputed. A reversal of
+    the allocation or transfer releases its rows (`released_by`), and the money is free again.
+    """
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="fundings")
+    receipt = models.ForeignKey(Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="fundings")
+    transfer_in = models.ForeignKey(
+        Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="fundings_given"
+    )
+    allocation = models.ForeignKey(Allocation, null=True, blank=True, on_delete=models.PROTECT, related_name="fundings")
+    transfer_out = models.ForeignKey(
+        Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="fundings_used"
+    )
+    amount = models.BigIntegerField(_("Số tiền"))
+    released_by = models.ForeignKey(
+        JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="released_fundings"
+    )
+
+    class Meta:
+        verbose_name = _("Nguồn tiền của khoản phân bổ")
+        verbose_name_plural = _("Nguồn tiền của khoản phân bổ")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funding_positive"),
+            models.CheckConstraint(
+                condition=Q(receipt__isnull=False, transfer_in__isnull=True)
+                | Q(receipt__isnull=True, transfer_in__isnull=False),
+                name="funding_one_supplier",
+            ),
+            models.CheckConstraint(
+                condition=Q(allocation__isnull=False, transfer_out__isnull=True)
+                | Q(allocation__isnull=True, transfer_out__isnull=False),
+                name="funding_one_use",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["receipt"], condition=Q(released_by__isnull=True), name="funding_receipt_live"),
+            models.Index(fields=["transfer_in"], condition=Q(released_by__isnull=True), name="funding_transfer_live"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id or self.transfer_in_id} → {self.allocation_id or self.transfer_out_id}: {self.amount}"
+
+
+class ProgrammeRule(models.Model):
+    """A movement's money rules; without a row, the defaults below apply (the safe ones)."""
+
+    movement = models.OneToOneField(
+        "campaigns.Movement", on_delete=models.CASCADE, related_name="money_rule", verbose_name=_("Phong trào")
+    )
+    pay_by_verified_stage = models.BooleanField(
+        _("Chi theo đợt, chỉ khi giai đoạn thi công đã được xác nhận"), default=True
+    )
+    cap_to_plan = models.BooleanField(
+        _("Không phân bổ vượt kế hoạch, định mức (trừ khi được duyệt vượt)"), default=True
+    )
+    idle_days = models.PositiveIntegerField(_("Cảnh báo tiền nằm quỹ quá (ngày)"), default=90)
+
+    class Meta:
+        verbose_name = _("Quy định chi của phong trào")
+        verbose_name_plural = _("Quy định chi của phong trào")
+        constraints = [models.CheckConstraint(condition=Q(idle_days__gt=0), name="programmerule_idle_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.movement_id}: {self.idle_days}"
 
 
 class DisbursementStatus(models.TextChoices):
@@ -461,7 +544,11 @@ class Disbursement(models.Model):
     date = models.DateField(_("Ngày chi"))
     voucher_number = models.CharField(_("Số phiếu chi"), max_length=40)
     stage = models.CharField(_("Giai đoạn thi công"), max_length=20)
-    requires_verified_stage = models.BooleanField(_("Chỉ chi khi giai đoạn đã được xác nhận"), default=False)
+    requires_verified_stage = models.BooleanField(_("Chỉ chi khi giai đoạn đã được xác nhận"), default=True)
+    # The verified progress update the payment was approved against (tranches tied to verified stages).
+    verified_update = models.ForeignKey(
+        "housing.ProgressUpdate", null=True, blank=True, on_delete=models.PROTECT, related_name="disbursements"
+    )
     note = models.CharField(_("Ghi chú"), max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=DisbursementStatus.choices, default=DisbursementStatus.RECORDED)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -487,6 +574,10 @@ class Disbursement(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="approved") | Q(entry__isnull=False), name="disbursement_approved_is_posted"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved", requires_verified_stage=True) | Q(verified_update__isnull=False),
+                name="disbursement_tranche_verified",
             ),
             models.CheckConstraint(
                 condition=Q(fund__isnull=False, source__isnull=True) | Q(fund__isnull=True, source__isnull=False),

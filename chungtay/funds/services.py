@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from chungtay.accounts.models import User
@@ -14,8 +15,9 @@ from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.money import format_vnd
 from chungtay.core.text import fold, nfc
+from chungtay.housing.models import STAGE_ORDER, FundingPlanLine, FundingSource, ProgressUpdate, Stage
 
-from . import ledger
+from . import ledger, tracing
 from .ledger import Leg, account_for
 from .models import (
     AccountKind,
@@ -29,6 +31,7 @@ from .models import (
     Fund,
     JournalEntry,
     Pledge,
+    ProgrammeRule,
     Receipt,
     Source,
     Transfer,
@@ -243,15 +246,72 @@ def transfer_record(
                 Leg(account_for(AccountKind.FUND_CASH, fund=from_fund), -amount),
             ],
         )
-        return Transfer.objects.create(
+        transfer = Transfer.objects.create(
             from_fund=from_fund, to_fund=to_fund, amount=amount, date=date, decision=nfc(decision), entry=entry
         )
+        tracing.take(fund_id=from_fund.pk, amount=amount, transfer_out=transfer)
+        return transfer
 
 
 def _origin_unit(fund: Fund | None, source: Source | None):  # type: ignore[no-untyped-def]
     if (fund is None) == (source is None):
         raise DomainError("Chọn đúng một nguồn: một quỹ hoặc một nguồn ngoài quỹ.", field="fund")
     return fund.unit if fund else source.unit  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The money rules in force for a unit on a day (a movement's `ProgrammeRule`, else these defaults)."""
+
+    pay_by_verified_stage: bool = True
+    cap_to_plan: bool = True
+    idle_days: int = 90
+
+
+def rule_for(unit, day: dt.date) -> Rule:  # type: ignore[no-untyped-def]
+    """The rule of the latest movement running on `day` issued by `unit` or a unit above it."""
+    prefixes = [unit.path[:n] for n in range(4, len(unit.path) + 1, 4)] or [unit.path]
+    row = (
+        ProgrammeRule.objects.filter(
+            movement__issuing_unit__path__in=prefixes, movement__starts_on__lte=day, movement__ends_on__gte=day
+        )
+        .order_by("-movement__issued_on", "-movement_id")
+        .first()
+    )
+    if row is None:
+        return Rule()
+    return Rule(pay_by_verified_stage=row.pay_by_verified_stage, cap_to_plan=row.cap_to_plan, idle_days=row.idle_days)
+
+
+def _withdrawn(household, day: dt.date) -> bool:  # type: ignore[no-untyped-def]
+    return household.status == "withdrawn" or (household.withdrawn_on is not None and household.withdrawn_on <= day)
+
+
+def plan_source(fund: Fund | None, source: Source | None) -> str:
+    """The plan line an allocation counts against: Front funds are "front_fund", a source its kind."""
+    return FundingSource.FRONT_FUND if fund is not None else source.kind  # type: ignore[union-attr]
+
+
+def limit_problems(*, household, amount: int, fund: Fund | None, source: Source | None) -> list[str]:  # type: ignore[no-untyped-def]
+    """Why this allocation would go above the household's plan line or the norm (empty when it does not)."""
+    key = plan_source(fund, source)
+    live = Allocation.objects.filter(household=household, entry__reversed_by__isnull=True)
+    live = live.filter(fund__isnull=False) if fund is not None else live.filter(source__kind=key)
+    already = int(live.aggregate(s=Sum("amount"))["s"] or 0)
+    problems = []
+    line = FundingPlanLine.objects.filter(household=household, source=key).first()
+    label = FundingSource(key).label if key in FundingSource.values else key
+    if line is not None and already + amount > line.amount:
+        problems.append(
+            f"Phân bổ {format_vnd(amount)} cho hộ {household.code} vượt kế hoạch nguồn “{label}” "
+            f"({format_vnd(line.amount)}, đã phân bổ {format_vnd(already)})."
+        )
+    if key == FundingSource.STATE and already + amount > household.norm.amount:
+        problems.append(
+            f"Ngân sách nhà nước cho hộ {household.code} vượt định mức {format_vnd(household.norm.amount)} "
+            f"({household.norm.legal_basis})."
+        )
+    return problems
 
 
 @transaction.atomic
@@ -264,7 +324,12 @@ def allocation_record(
     decision: str,  # type: ignore[no-untyped-def]
     fund: Fund | None = None,
     source: Source | None = None,
+    override_by: User | None = None,
+    override_reason: str = "",
 ) -> Allocation:
+    """Allocate money to a household. Refused for a withdrawn household; above its plan line or the
+    norm only with a reviewer's override (someone allowed to approve payments) and a reason. A fund's
+    allocation records which receipts it takes (`tracing`)."""
     unit = _origin_unit(fund, source)
     _require(actor, "funds.record", unit, "phân bổ")
     _positive(amount)
@@ -272,8 +337,16 @@ def allocation_record(
         raise DomainError("Cần ghi quyết định phân bổ (số, ngày).", field="decision")
     if not _in_subtree(unit, household):
         raise DomainError(f"Hộ {household.code} không thuộc phạm vi của {unit.title}.", field="household")
-    if getattr(household, "status", "") == "withdrawn":
-        raise DomainError(f"Hộ {household.code} đã rút khỏi danh sách hỗ trợ.", field="household")
+    if _withdrawn(household, date):
+        raise DomainError(
+            f"Hộ {household.code} đã rút khỏi danh sách hỗ trợ; không phân bổ tiền cho hộ này.", field="household"
+        )
+    problems = limit_problems(household=household, amount=amount, fund=fund, source=source)
+    if problems and rule_for(household.area, date).cap_to_plan:
+        if override_by is None or not override_reason.strip():
+            raise DomainError(" ".join(problems) + " Cần người duyệt cho phép vượt và ghi lý do.", field="amount")
+        if not has_perm(override_by, "funds.approve", unit):
+            raise DomainError(f"{override_by} không có quyền duyệt vượt kế hoạch tại {unit.title}.", field="amount")
     if fund:
         legs = [
             Leg(account_for(AccountKind.ALLOCATION, fund=fund, household=household), amount),
@@ -284,6 +357,7 @@ def allocation_record(
             Leg(account_for(AccountKind.ALLOCATION, source=source, household=household), amount),
             Leg(account_for(AccountKind.SOURCE, source=source), -amount),
         ]
+    over = bool(problems)
     with as_actor(actor):
         entry = ledger.post(
             kind=EntryKind.ALLOCATION,
@@ -291,11 +365,24 @@ def allocation_record(
             date=date,
             maker=actor,
             legs=legs,
-            memo=f"Phân bổ cho hộ {household.code} theo {decision}",
+            memo=f"Phân bổ cho hộ {household.code} theo {decision}"
+            + (f" (duyệt vượt: {nfc(override_reason)})" if over else ""),
         )
-        return Allocation.objects.create(
-            household=household, fund=fund, source=source, amount=amount, date=date, decision=nfc(decision), entry=entry
+        allocation = Allocation.objects.create(
+            household=household,
+            fund=fund,
+            source=source,
+            amount=amount,
+            date=date,
+            decision=nfc(decision),
+            entry=entry,
+            over_limit=over,
+            override_by=override_by if over else None,
+            override_reason=nfc(override_reason) if over else "",
         )
+        if fund is not None:
+            tracing.take(fund_id=fund.pk, amount=amount, allocation=allocation, household=household)
+        return allocation
 
 
 @transaction.atomic
@@ -309,13 +396,21 @@ def disbursement_record(
     stage: str,  # type: ignore[no-untyped-def]
     fund: Fund | None = None,
     source: Source | None = None,
-    requires_verified_stage: bool = False,
     note: str = "",
 ) -> Disbursement:
-    """Step 1 (maker): the voucher is recorded; no money moves until someone else approves it."""
+    """Step 1 (maker): the voucher is recorded; no money moves until someone else approves it.
+    Whether it waits for the stage's verification is the programme's rule (on unless a movement
+    turns it off), not the maker's choice."""
     unit = _origin_unit(fund, source)
     _require(actor, "funds.record", unit, "lập phiếu chi")
     _positive(amount)
+    if stage not in Stage.values:
+        raise DomainError("Chọn giai đoạn thi công của đợt chi.", field="stage")
+    if _withdrawn(household, date):
+        raise DomainError(
+            f"Hộ {household.code} đã rút khỏi danh sách hỗ trợ; không chi tiền cho hộ này.", field="household"
+        )
+    requires_verified_stage = rule_for(household.area, date).pay_by_verified_stage
     if not voucher_number.strip():
         raise DomainError("Cần số phiếu chi.", field="voucher_number")
     if not _in_subtree(unit, household):
@@ -345,12 +440,18 @@ def disbursement_record(
         )
 
 
-def stage_verified(household, stage: str) -> bool:  # type: ignore[no-untyped-def]
-    """A stage counts as verified when a progress update for it, or a later stage, was verified."""
-    from chungtay.housing.models import STAGE_ORDER, ProgressUpdate
-
+def stage_verified(household, stage: str) -> ProgressUpdate | None:  # type: ignore[no-untyped-def]
+    """The verified progress update for the stage, or a later one (None when there is none)."""
     reached = [s for s, order in STAGE_ORDER.items() if order >= STAGE_ORDER.get(stage, 0)]
-    return ProgressUpdate.objects.filter(household=household, stage__in=reached, verified_at__isnull=False).exists()
+    return (
+        ProgressUpdate.objects.filter(household=household, stage__in=reached, verified_at__isnull=False)
+        .order_by("verified_at", "pk")
+        .first()
+    )
+
+
+def stage_label(stage: str) -> str:
+    return str(Stage(stage).label) if stage in Stage.values else stage
 
 
 @transaction.atomic
@@ -363,8 +464,14 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
         raise DomainError("Phiếu chi này đã được xử lý.")
     if locked.recorded_by_id == actor.pk:
         raise DomainError("Người lập phiếu chi không được tự duyệt (nguyên tắc hai người).")
-    if locked.requires_verified_stage and not stage_verified(locked.household, locked.stage):
-        raise DomainError(f"Giai đoạn “{locked.stage}” của hộ {locked.household.code} chưa được xác nhận.")
+    if _withdrawn(locked.household, locked.date):
+        raise DomainError(f"Hộ {locked.household.code} đã rút khỏi danh sách hỗ trợ; không chi tiền cho hộ này.")
+    verified = stage_verified(locked.household, locked.stage)
+    if locked.requires_verified_stage and verified is None:
+        raise DomainError(
+            f"Giai đoạn “{stage_label(locked.stage)}” của hộ {locked.household.code} chưa được xác nhận; "
+            "chỉ chi đợt này sau khi giai đoạn đã được xác nhận tại hiện trường."
+        )
     fund, source = locked.fund, locked.source
     with as_actor(actor):
         entry = ledger.post(
@@ -391,7 +498,8 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
             timezone.now(),
             entry,
         )
-        locked.save(update_fields=["status", "decided_by", "decided_at", "entry"])
+        locked.verified_update = verified
+        locked.save(update_fields=["status", "decided_by", "decided_at", "entry", "verified_update"])
     return locked
 
 
@@ -418,7 +526,9 @@ def entry_reverse(*, actor: User, entry: JournalEntry, reason: str, date: dt.dat
     """A correction: the mirror entry is posted; the original is never touched."""
     _require(actor, "funds.approve", entry.unit, "đảo bút toán")
     with as_actor(actor):
-        return ledger.reverse(entry=entry, actor=actor, reason=nfc(reason), date=date or timezone.localdate())
+        reversal = ledger.reverse(entry=entry, actor=actor, reason=nfc(reason), date=date or timezone.localdate())
+        tracing.release(entry=entry, reversal=reversal)
+        return reversal
 
 
 @transaction.atomic

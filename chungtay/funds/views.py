@@ -332,6 +332,8 @@ def allocation_create(request: AuthedRequest) -> HttpResponse:
                 amount=data["amount"],
                 date=data["date"],
                 decision=data["decision"],
+                override_by=request.user if data["override_reason"].strip() else None,
+                override_reason=data["override_reason"],
                 **origin,
             )
         except DomainError as exc:
@@ -347,8 +349,10 @@ def disbursement_list(request: AuthedRequest) -> HttpResponse:
     qs = Disbursement.objects.select_related("household", "fund", "source", "recorded_by", "decided_by")
     by_fund = scope_q(request.user, "funds.view", "fund__unit__path")
     by_source = scope_q(request.user, "funds.view", "source__unit__path")
-    if by_fund is not None and by_source is not None:
-        qs = qs.filter(by_fund | by_source)
+    # Ward staff see the vouchers of their households too, whichever fund or source above pays them.
+    by_household = scope_q(request.user, "funds.view", "household__area__path")
+    if by_fund is not None and by_source is not None and by_household is not None:
+        qs = qs.filter(by_fund | by_source | by_household)
     status = request.GET.get("trang_thai", DisbursementStatus.RECORDED)
     if status in DisbursementStatus.values:
         qs = qs.filter(status=status)
@@ -390,7 +394,6 @@ def disbursement_create(request: AuthedRequest) -> HttpResponse:
                 date=data["date"],
                 voucher_number=data["voucher_number"],
                 stage=data["stage"],
-                requires_verified_stage=data["requires_verified_stage"],
                 note=data["note"],
                 **origin,
             )

@@ -5,6 +5,7 @@ import pytest
 
 from chungtay.funds.models import Channel, FundKind, SourceKind
 from chungtay.funds.services import donor_find_or_create, fund_create, receipt_record, source_create
+from chungtay.housing.models import STAGE_PERCENT
 
 _codes = itertools.count(1)
 
@@ -99,3 +100,22 @@ def give(people):
         )
 
     return give
+
+
+@pytest.fixture
+def verified(people):
+    """A progress report of `stage` for the household, confirmed in the field by a second person."""
+    from chungtay.housing.models import ProgressUpdate
+
+    def verify(household, stage, day=dt.date(2024, 6, 1)):
+        return ProgressUpdate.objects.create(
+            household=household,
+            stage=stage,
+            date=day,
+            percent=STAGE_PERCENT[stage],
+            reporter=people.town_office,
+            verified_by=people.board,
+            verified_at=dt.datetime(day.year, day.month, day.day, 10, tzinfo=dt.UTC),
+        )
+
+    return verify

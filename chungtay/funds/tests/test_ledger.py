@@ -59,7 +59,7 @@ def test_a_fund_cannot_go_below_zero_by_transfer(people, town_fund, commune_fund
     assert (cash(town_fund), cash(commune_fund)) == (6_000_000, 4_000_000)
 
 
-def test_disbursed_cannot_exceed_allocated_for_a_household(people, tree, town_fund, give, make_household):
+def test_disbursed_cannot_exceed_allocated_for_a_household(people, tree, town_fund, give, make_household, verified):
     give(town_fund, 100_000_000)
     household = make_household(tree.area_a1)
     allocation_record(
@@ -93,6 +93,7 @@ def test_disbursed_cannot_exceed_allocated_for_a_household(people, tree, town_fu
         voucher_number="PC-02",
         stage="walls",
     )
+    verified(household, "walls")
     disbursement_approve(actor=people.board, disbursement=first)
     # Both vouchers fitted when recorded; approving the second would pay 40 of 30 million.
     with pytest.raises(DomainError, match="vượt số đã phân bổ"):
@@ -124,7 +125,7 @@ def test_whoever_records_a_disbursement_cannot_approve_it(people, tree, town_fun
         Disbursement.objects.filter(pk=voucher.pk).update(decided_by=people.town_office)
 
 
-def test_a_verified_stage_can_be_required_before_paying(people, tree, town_fund, give, make_household):
+def test_a_payment_waits_for_its_stage_to_be_verified_by_default(people, tree, town_fund, give, make_household):
     from chungtay.housing.models import ProgressUpdate
 
     give(town_fund, 60_000_000)
@@ -140,13 +141,17 @@ def test_a_verified_stage_can_be_required_before_paying(people, tree, town_fund,
         date=DAY,
         voucher_number="PC-10",
         stage="foundation",
-        requires_verified_stage=True,
     )
-    with pytest.raises(DomainError, match="chưa được xác nhận"):
+    assert voucher.requires_verified_stage
+    with pytest.raises(DomainError, match=r"Giai đoạn “Xong móng” của hộ .* chưa được xác nhận"):
         disbursement_approve(actor=people.board, disbursement=voucher)
     update = ProgressUpdate.objects.create(household=household, stage="walls", date=DAY, percent=60)
     ProgressUpdate.objects.filter(pk=update.pk).update(verified_at=dt.datetime(2024, 6, 2, tzinfo=dt.UTC))
-    assert disbursement_approve(actor=people.board, disbursement=voucher).status == "approved"
+    approved = disbursement_approve(actor=people.board, disbursement=voucher)
+    assert approved.status == "approved" and approved.verified_update_id == update.pk
+    # The database refuses an approved tranche with no verified stage behind it, whatever code path tries.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Disbursement.objects.filter(pk=voucher.pk).update(verified_update=None)
 
 
 def test_a_reversal_mirrors_the_entry_and_leaves_the_original_untouched(people, town_fund, give):
