@@ -59,8 +59,8 @@ def load_demo() -> dict[str, int]:
     )  # fmt: skip
     town = movement.issuing_unit.title
     services.award_form_create(
-        actor=office, movement=movement, name="Cờ thi đua", issuer=f"Ủy ban MTTQ Việt Nam {town}",
-        recipient=Recipient.COLLECTIVE, quota=1, minimum_band=bands["Xuất sắc"],
+        actor=office, movement=movement, name="Cờ thi đua", issuer="Ủy ban MTTQ Việt Nam tỉnh Quảng Nam",
+        recipient=Recipient.COLLECTIVE, quota=1, minimum_band=bands["Xuất sắc"], decided_here=False,
     )  # fmt: skip
     services.award_form_create(
         actor=office, movement=movement, name="Bằng khen", issuer="Ủy ban MTTQ Việt Nam tỉnh Quảng Nam",

@@ -15,10 +15,12 @@ from typing import Any
 from chungtay.core import docgen
 from chungtay.core.dates import vn_long_date
 from chungtay.core.models import DocumentKind
-from chungtay.core.money import format_decimal_vn
+from chungtay.core.money import format_decimal_vn, format_vnd
 from chungtay.core.text import fold
 
+from . import selectors
 from .models import Decision, Meeting, Proposal, ProposalStatus, Recipient
+from .papers import PAPER_TEMPLATES
 
 MEMO = "danh-gia-to-trinh-khen-thuong.docx"
 # The tờ trình goes from the Văn phòng to the Ban Thường trực; its head signs. Offices that call the
@@ -34,11 +36,11 @@ def _list_table(document: Any, *, with_issuer: bool) -> None:
     from docx.shared import Mm, Pt
 
     if with_issuer:
-        headers = ["TT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Điểm", "Hình thức khen thưởng", "Cấp khen thưởng"]
-        widths = [Mm(10), Mm(48), Mm(34), Mm(17), Mm(28), Mm(28)]
+        headers = ["TT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Điểm", "Hình thức khen thưởng", "Biểu quyết"]
+        widths = [Mm(10), Mm(48), Mm(34), Mm(17), Mm(33), Mm(23)]
     else:
-        headers = ["TT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Hình thức khen thưởng"]
-        widths = [Mm(10), Mm(60), Mm(55), Mm(40)]
+        headers = ["TT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Hình thức khen thưởng", "Tiền thưởng"]
+        widths = [Mm(10), Mm(55), Mm(45), Mm(30), Mm(25)]
     table = document.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     for column, width in zip(table.columns, widths, strict=True):
@@ -51,7 +53,9 @@ def _list_table(document: Any, *, with_issuer: bool) -> None:
     values = ["{{ loop.index }}", "{{ a.name }}", "{{ a.position }}", "{{ a.form }}"]
     if with_issuer:
         values[3:3] = ["{{ a.score }}"]
-        values.append("{{ a.issuer }}")
+        values.append("{{ a.votes }}")
+    else:
+        values.append("{{ a.cash }}")
     for cell, text in zip(table.rows[2].cells, values, strict=True):
         cell.paragraphs[0].text = ""
         cell.paragraphs[0].add_run(text).font.size = Pt(12)
@@ -75,8 +79,8 @@ def build_memo() -> Any:
         _list_table(document, with_issuer=True)
         docgen.paragraph(
             document,
-            "Các hình thức khen thưởng thuộc thẩm quyền cấp trên được đề nghị cấp có thẩm quyền xem xét, quyết "
-            "định. Kính trình xem xét, quyết định./.",
+            "Các hình thức khen thưởng thuộc thẩm quyền cấp trên được đề nghị bằng tờ trình riêng gửi cấp có thẩm "
+            "quyền. Kính trình Ban Thường trực xem xét, quyết định./.",
             space_after=12,
         )
 
@@ -95,6 +99,13 @@ def build_decision() -> Any:
             "Điều 1. Khen thưởng {{ collectives }} tập thể và {{ individuals }} cá nhân đã có thành tích xuất sắc "
             "trong {{ movement_title }} (có danh sách kèm theo), gồm: {{ forms_summary }}.",
         )
+        docgen.paragraph(document, "{%p if cash_total %}", align="left")
+        docgen.paragraph(
+            document,
+            "Kèm theo tiền thưởng theo quy định, tổng cộng {{ cash_total }} đồng, chi từ Quỹ thi đua, khen thưởng "
+            "của {{ issuer_body }}.",
+        )
+        docgen.paragraph(document, "{%p endif %}", align="left")
         docgen.paragraph(document, "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.")
         docgen.paragraph(
             document,
@@ -119,19 +130,26 @@ def build_decision() -> Any:
     return document
 
 
-DOCX_TEMPLATES = {MEMO: build_memo, DECISION: build_decision}
+DOCX_TEMPLATES = {MEMO: build_memo, DECISION: build_decision, **PAPER_TEMPLATES}
 
 
 # --- Contexts ------------------------------------------------------------------------------------
-def _awardee(p: Proposal) -> dict[str, str]:
+def cash_of(p: Proposal) -> int:
+    """The cash that goes with the award, by the award rule of the deciding level (0 = none)."""
+    rule = selectors.rule_for(p.award_form.name, p.award_form.movement.issuing_unit.level)
+    return rule.cash_for(p.award_form.recipient) if rule and p.award_form.decided_here else 0
+
+
+def _awardee(p: Proposal, *, votes: str = "") -> dict[str, str]:
     if p.award_form.recipient == Recipient.INDIVIDUAL:
         position = ", ".join(x for x in (p.position, p.unit.committee_title) if x)
         name = p.person_name
     else:
         position, name = "", p.unit.committee_title
     score = format_decimal_vn(p.assessment.final_total) if p.assessment else ""
+    cash = cash_of(p)
     return {"name": name, "position": position, "form": p.award_form.name, "issuer": p.award_form.issuer,
-            "score": score}  # fmt: skip
+            "score": score, "votes": votes, "cash": format_vnd(cash) if cash else "—"}  # fmt: skip
 
 
 def _common(decision: Decision) -> dict[str, Any]:
@@ -155,10 +173,15 @@ def _meeting(decision: Decision) -> Meeting | None:
     return decision.movement.award_meetings.order_by("-held_on", "-pk").first()
 
 
+def _votes_text(p: Proposal, meeting: Meeting | None) -> str:
+    vote = p.votes.filter(meeting=meeting).first() if meeting else None
+    return f"{vote.agree}/{meeting.attendees} tán thành" if vote and meeting else ""
+
+
 def memo_context(decision: Decision) -> dict[str, Any]:
     context = _common(decision)
     proposals = list(
-        Proposal.objects.filter(award_form__movement=decision.movement)
+        Proposal.objects.filter(award_form__movement=decision.movement, award_form__decided_here=True)
         .filter(status__in=[ProposalStatus.PASSED, ProposalStatus.DECIDED])
         .select_related("unit", "award_form", "assessment")
         .order_by("award_form__order", "order", "pk")
@@ -178,7 +201,7 @@ def memo_context(decision: Decision) -> dict[str, Any]:
         meeting_body="Hội nghị bình xét",
         attendees=meeting.attendees if meeting else "……",
         count=len(proposals),
-        awardees=[_awardee(p) for p in proposals],
+        awardees=[_awardee(p, votes=_votes_text(p, meeting)) for p in proposals],
         recipients=["Như trên", "Lưu VT, VP"],
     )
     return context
@@ -195,6 +218,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         by_form[p.award_form.name] = by_form.get(p.award_form.name, 0) + 1
     meeting = _meeting(decision)
     movement = decision.movement
+    cash_total = sum(cash_of(p) for p in proposals)
     bases = [
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022",
         "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ quy định chi tiết thi hành một số điều "
@@ -215,6 +239,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         collectives=collectives,
         individuals=len(proposals) - collectives,
         forms_summary="; ".join(f"{name}: {n}" for name, n in by_form.items()),
+        cash_total=format_vnd(cash_total, unit="") if cash_total else "",
         awardees=[_awardee(p) for p in proposals],
         recipients=["Như Điều 3", "BTT Ủy ban MTTQ Việt Nam tỉnh (b/c)", "Lưu VT"],
     )

@@ -414,3 +414,52 @@ class Decision(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == DecisionStatus.SIGNED
+
+
+class RankingExclusion(models.Model):
+    """A participant left out of the ranking on purpose, with the reason the office recorded (the
+    ranking of its level can then be approved without it)."""
+
+    participation = models.OneToOneField(
+        "campaigns.Participation", on_delete=models.CASCADE, related_name="ranking_exclusion", verbose_name=_("Đơn vị")
+    )
+    reason = models.CharField(_("Lý do không xếp hạng"), max_length=300)
+    excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    excluded_at = models.DateTimeField(_("Ghi lúc"))
+
+    class Meta:
+        verbose_name = _("Đơn vị không xếp hạng")
+        verbose_name_plural = _("Đơn vị không xếp hạng")
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="rankingexclusion_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.participation}: {self.reason}"
+
+
+class AwardRule(models.Model):
+    """Who in the Front confers a form of award: a row says the committees of `level` may confer
+    `form_name`; a level with no row for a form only proposes it upward, to the nearest level above
+    that has one. The cash reward that goes with the form (integer đồng; 0 = none) is the office's to
+    keep current (Decree 98/2023/NĐ-CP, in multiples of the base salary). Seeded with the Front's
+    defaults by a data migration; the office and the administrator edit them in the admin."""
+
+    form_name = models.CharField(_("Hình thức khen thưởng"), max_length=150)
+    level = models.PositiveSmallIntegerField(_("Cấp quyết định"), choices=Level.choices)
+    conferrer = models.CharField(
+        _("Cơ quan quyết định"), max_length=200, help_text=_("Ví dụ: Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh")
+    )
+    cash_collective = models.PositiveIntegerField(_("Tiền thưởng tập thể (đồng)"), default=0)
+    cash_individual = models.PositiveIntegerField(_("Tiền thưởng cá nhân (đồng)"), default=0)
+    basis = models.CharField(_("Căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Quy định thẩm quyền khen thưởng")
+        verbose_name_plural = _("Quy định thẩm quyền khen thưởng")
+        ordering = ["-level", "form_name"]
+        constraints = [models.UniqueConstraint(fields=["form_name", "level"], name="awardrule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.form_name} — {self.get_level_display()}"
+
+    def cash_for(self, recipient: str) -> int:
+        return self.cash_collective if recipient == Recipient.COLLECTIVE else self.cash_individual

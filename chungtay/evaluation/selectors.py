@@ -18,6 +18,7 @@ from .models import (
     Assessment,
     AssessmentStatus,
     AwardForm,
+    AwardRule,
     Band,
     CrossReview,
     CrossReviewGroup,
@@ -25,6 +26,7 @@ from .models import (
     Proposal,
     ProposalStatus,
     RankingApproval,
+    RankingExclusion,
 )
 
 UNIT_PATH = "participation__unit__path"
@@ -152,8 +154,29 @@ def ranked(assessments: list[Assessment]) -> list[Assessment]:
 RANKABLE = (AssessmentStatus.REVIEWED, AssessmentStatus.APPROVED)
 
 
+@dataclass
+class Unranked:
+    """A participant of the level outside the ranking: its state, and the recorded reason if the
+    office excluded it (then it does not hold the approval back)."""
+
+    participation: Participation
+    assessment: Assessment | None
+    exclusion: RankingExclusion | None
+
+    @property
+    def unit(self) -> Any:
+        return self.participation.unit
+
+    @property
+    def state(self) -> str:
+        if self.assessment is None:
+            return "Chưa tự đánh giá"
+        return str(self.assessment.get_status_display())
+
+
 def ranking(movement: Movement, level: int) -> dict[str, Any]:
-    """Reviewed assessments in rank order, the ones not ready, and the approval if any."""
+    """Reviewed assessments in rank order; every other participant of the level with its state
+    (returned, waiting, not yet assessed) and its exclusion if any; and the approval if any."""
     qs = list(
         Assessment.objects.filter(participation__movement=movement, participation__level=level).select_related(
             "participation__unit", "band"
@@ -168,11 +191,22 @@ def ranking(movement: Movement, level: int) -> dict[str, Any]:
         .select_related("unit")
         .order_by("unit__path")
     )
+    exclusions = {
+        e.participation_id: e
+        for e in RankingExclusion.objects.filter(participation__movement=movement, participation__level=level)
+    }
+    unranked = sorted(
+        [Unranked(a.participation, a, exclusions.get(a.participation_id)) for a in not_ready]
+        + [Unranked(p, None, exclusions.get(p.pk)) for p in missing],
+        key=lambda u: u.participation.unit.path,
+    )
     return {
         "rows": ready,
         "pending": pending,
         "not_ready": not_ready,
         "missing": missing,
+        "unranked": unranked,
+        "blocking": [u for u in unranked if u.exclusion is None],
         "approval": RankingApproval.objects.filter(movement=movement, level=level)
         .select_related("approved_by")
         .first(),
@@ -220,6 +254,38 @@ def award_forms_with_counts(movement: Movement) -> list[AwardForm]:
         f.all_proposals = by_form.get(f.pk, [])  # type: ignore[attr-defined]
         f.used = sum(1 for p in f.all_proposals if p.status != ProposalStatus.REJECTED)  # type: ignore[attr-defined]
     return forms
+
+
+def competence(form_name: str, level: int) -> tuple[bool, AwardRule | None]:
+    """Whether committees of `level` may confer the form, and the rule of the nearest level above
+    that confers it (where a proposal goes), by the award rules."""
+    rules = list(AwardRule.objects.filter(form_name__iexact=form_name.strip()))
+    here = any(r.level == level for r in rules)
+    above = sorted((r for r in rules if r.level < level), key=lambda r: -r.level)
+    return here, (above[0] if above else None)
+
+
+def rule_for(form_name: str, level: int) -> AwardRule | None:
+    return AwardRule.objects.filter(form_name__iexact=form_name.strip(), level=level).first()
+
+
+def ancestor_at(unit: Any, level: int) -> Any:
+    """The unit's ancestor (or itself) at `level`, or None."""
+    while unit is not None and unit.level != level:
+        unit = unit.parent
+    return unit
+
+
+def upward_proposals(movement: Movement) -> list[Proposal]:
+    """Passed proposals for awards above the issuing committee's competence (the dossier upward)."""
+    return list(
+        Proposal.objects.filter(
+            award_form__movement=movement, award_form__decided_here=False,
+            status__in=[ProposalStatus.PASSED, ProposalStatus.DECIDED],
+        )
+        .select_related("unit", "award_form", "assessment", "assessment__band")
+        .order_by("award_form__order", "order", "pk")
+    )  # fmt: skip
 
 
 def awardees(decision: Any) -> list[Proposal]:

@@ -41,6 +41,7 @@ from .models import (
     Proposal,
     ProposalStatus,
     RankingApproval,
+    RankingExclusion,
     Recipient,
     Vote,
 )
@@ -519,6 +520,12 @@ def ranking_approve(*, actor: Any, movement: Movement, level: int, note: str = "
     if data["pending"]:
         names = ", ".join(a.participation.unit.title for a in data["pending"])
         raise DomainError(f"Còn bản tự đánh giá chưa thẩm định xong: {names}.")
+    if data["blocking"]:
+        names = ", ".join(f"{u.unit.title} ({u.state})" for u in data["blocking"])
+        raise DomainError(
+            f"Chưa khóa điểm được: còn đơn vị chưa có kết quả cuối cùng — {names}. Mỗi đơn vị phải được thẩm "
+            "định xong, hoặc Văn phòng ghi lý do không xếp hạng đơn vị đó."
+        )
     if not data["rows"]:
         raise DomainError("Chưa có đơn vị nào được thẩm định để xếp hạng.")
     with as_actor(actor):
@@ -533,7 +540,82 @@ def ranking_approve(*, actor: Any, movement: Movement, level: int, note: str = "
     return approval
 
 
+@transaction.atomic
+def ranking_exclude(*, actor: Any, participation: Participation, reason: str) -> RankingExclusion:
+    """Leave a participant out of its level's ranking, for a recorded reason (before approval)."""
+    if selectors.is_locked(participation.movement_id, participation.level):
+        raise DomainError(LOCKED_MESSAGE)
+    reason = nfc(reason).strip()
+    if not reason:
+        raise DomainError(f"{participation.unit.title}: cần ghi lý do không xếp hạng.", field="reason")
+    if len(reason) > 300:
+        raise DomainError(f"{participation.unit.title}: lý do dài quá 300 ký tự.", field="reason")
+    if Assessment.objects.filter(participation=participation, status__in=selectors.RANKABLE).exists():
+        raise DomainError(f"{participation.unit.title} đã được thẩm định xong: được xếp hạng, không loại ra.")
+    exclusion = RankingExclusion.objects.filter(participation=participation).first() or RankingExclusion(
+        participation=participation
+    )
+    exclusion.reason, exclusion.excluded_by, exclusion.excluded_at = reason, actor, _now()
+    with as_actor(actor):
+        exclusion.save()
+    return exclusion
+
+
+@transaction.atomic
+def ranking_include(*, actor: Any, participation: Participation) -> None:
+    """Take back an exclusion (before approval)."""
+    if selectors.is_locked(participation.movement_id, participation.level):
+        raise DomainError(LOCKED_MESSAGE)
+    with as_actor(actor):
+        RankingExclusion.objects.filter(participation=participation).delete()
+
+
 # --- Awards ------------------------------------------------------------------------------------------
+def _body(movement: Movement) -> str:
+    return f"Ban Thường trực Ủy ban MTTQ Việt Nam {movement.issuing_unit.title}"
+
+
+def competence_problem(*, movement: Movement, name: str, decided_here: bool) -> str | None:
+    """Why the issuing committee may not confer (or propose upward) the form, by the award rules."""
+    here, above = selectors.competence(name, movement.issuing_unit.level)
+    if decided_here and not here:
+        if above is not None:
+            return (
+                f"{name} do {above.conferrer} ({above.get_level_display().lower()}) quyết định tặng; "
+                f"{_body(movement)} không được tặng {name}, chỉ được đề nghị lên cấp trên "
+                "(bỏ chọn “Do đơn vị mình quyết định”)."
+            )
+        return f"“{name}” chưa có trong quy định thẩm quyền khen thưởng: đề nghị bổ sung quy định trước."
+    if not decided_here and above is None:
+        if here:
+            return f"{name} thuộc thẩm quyền của {_body(movement)}: chọn “Do đơn vị mình quyết định”."
+        return f"“{name}” chưa có trong quy định thẩm quyền khen thưởng: đề nghị bổ sung quy định trước."
+    return None
+
+
+def same_achievement(
+    *, movement: Movement, unit: OrgUnit, person_name: str, exclude_pk: int | None = None
+) -> Proposal | None:
+    """Another live proposal for the same achievement (the same collective, or the same person of the
+    same unit, in the same movement): the Law allows one award per achievement."""
+    qs = Proposal.objects.filter(award_form__movement=movement, unit=unit).exclude(status=ProposalStatus.REJECTED)
+    if person_name:
+        qs = qs.filter(award_form__recipient=Recipient.INDIVIDUAL, person_name__iexact=person_name)
+    else:
+        qs = qs.filter(award_form__recipient=Recipient.COLLECTIVE)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("award_form").order_by("pk").first()
+
+
+def _one_award_message(nominee: str, other: Proposal, movement: Movement) -> str:
+    return (
+        f"{nominee} đã được đề nghị {other.award_form.name} ({other.award_form.issuer}) cho thành tích trong phong "
+        f"trào {movement.symbol}: không tặng hai hình thức khen thưởng cho cùng một thành tích trong một đợt "
+        "(Luật Thi đua, khen thưởng số 06/2022/QH15)."
+    )
+
+
 @transaction.atomic
 def award_form_create(
     *, actor: Any, movement: Movement, name: str, issuer: str, recipient: str, quota: int,
@@ -550,6 +632,9 @@ def award_form_create(
         raise DomainError("Xếp loại không thuộc phong trào này.", field="minimum_band")
     if AwardForm.objects.filter(movement=movement, name__iexact=name, recipient=recipient).exists():
         raise DomainError(f"Đã có hình thức “{name}” cho đối tượng này.", field="name")
+    problem = competence_problem(movement=movement, name=name, decided_here=decided_here)
+    if problem:
+        raise DomainError(problem, field="decided_here")
     with as_actor(actor):
         return AwardForm.objects.create(
             movement=movement, name=name, issuer=issuer, recipient=recipient, quota=quota, minimum_band=minimum_band,
@@ -608,6 +693,12 @@ def proposal_add(
         duplicate = award_form.proposals.filter(unit=unit)
     if duplicate.exclude(status=ProposalStatus.REJECTED).exists():
         raise DomainError(f"{person_name or unit.title} đã có trong danh sách đề nghị {award_form.name}.", field="unit")
+    problem = competence_problem(movement=movement, name=award_form.name, decided_here=award_form.decided_here)
+    if problem:
+        raise DomainError(problem, field="award_form")
+    other = same_achievement(movement=movement, unit=unit, person_name=person_name)
+    if other is not None:
+        raise DomainError(_one_award_message(person_name or unit.title, other, movement), field="unit")
     with as_actor(actor):
         return Proposal.objects.create(
             award_form=award_form, unit=unit, person_name=person_name, position=position, achievements=achievements,
@@ -639,7 +730,11 @@ def proposals_from_ranking(
         qs = qs.filter(band=band)
     if award_form.minimum_band is not None:
         qs = qs.filter(band__minimum__gte=award_form.minimum_band.minimum)
-    taken = set(award_form.proposals.exclude(status=ProposalStatus.REJECTED).values_list("unit_id", flat=True))
+    taken = set(  # proposed for this form or another: one award per achievement
+        Proposal.objects.filter(award_form__movement=award_form.movement, award_form__recipient=Recipient.COLLECTIVE)
+        .exclude(status=ProposalStatus.REJECTED)
+        .values_list("unit_id", flat=True)
+    )
     created = []
     for assessment in qs.order_by("rank"):
         if len(created) == count:
@@ -736,6 +831,7 @@ def decision_create(
     )  # fmt: skip
     if not passed:
         raise DomainError("Chưa có đề nghị nào được biểu quyết thông qua để đưa vào quyết định.")
+    _check_awards(movement, passed)
     with as_actor(actor):
         decision = Decision.objects.create(
             movement=movement, number=number, signed_on=signed_on, signer_name=signer_name,
@@ -748,6 +844,21 @@ def decision_create(
     return decision
 
 
+def _check_awards(movement: Movement, proposals: list[Proposal]) -> None:
+    """At decision and again at signature: every award is within the committee's competence and no
+    achievement gets two awards; the refusal names each proposal and its reason."""
+    problems = []
+    for p in proposals:
+        competence = competence_problem(movement=movement, name=p.award_form.name, decided_here=True)
+        if competence:
+            problems.append(f"{p.nominee}: {competence}")
+        other = same_achievement(movement=movement, unit=p.unit, person_name=p.person_name, exclude_pk=p.pk)
+        if other is not None:
+            problems.append(_one_award_message(p.nominee, other, movement))
+    if problems:
+        raise DomainError("Không thể quyết định khen thưởng: " + " ".join(problems))
+
+
 @transaction.atomic
 def decision_sign(*, actor: Any, decision: Decision, store_documents: bool = True) -> Decision:
     """Sign: the proposals become decided, and the rendered tờ trình and quyết định are kept as
@@ -757,6 +868,7 @@ def decision_sign(*, actor: Any, decision: Decision, store_documents: bool = Tru
         raise DomainError("Quyết định đã được ký ban hành.")
     if not decision.proposals.exists():
         raise DomainError("Quyết định chưa có ai được khen thưởng.")
+    _check_awards(decision.movement, list(decision.proposals.select_related("award_form", "unit")))
     decision.status = DecisionStatus.SIGNED
     decision.signed_by = actor
     decision.signed_at = _now()

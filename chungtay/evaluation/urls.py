@@ -17,6 +17,11 @@ urlpatterns = [
     path("ban/<int:pk>/cham-cheo/<int:unit_pk>/", views.cross_review, name="cross_review"),
     path("phong-trao/<int:movement_pk>/xep-hang/", views.ranking, name="ranking"),
     path("phong-trao/<int:movement_pk>/xep-hang/phe-duyet/", views.ranking_approve, name="ranking_approve"),
+    path(
+        "phong-trao/<int:movement_pk>/xep-hang/khong-xep-hang/<int:participation_pk>/",
+        views.ranking_exclude,
+        name="ranking_exclude",
+    ),
     path("phong-trao/<int:movement_pk>/khen-thuong/", views.awards, name="awards"),
     path("phong-trao/<int:movement_pk>/khen-thuong/hinh-thuc/", views.award_form_create, name="award_form_create"),
     path("phong-trao/<int:movement_pk>/khen-thuong/de-nghi/", views.proposal_create, name="proposal_create"),
@@ -37,4 +42,10 @@ urlpatterns = [
     ),  # before the next pattern, which would match it
     path("quyet-dinh/<int:pk>/<str:kind>.<str:fmt>", views.decision_document, name="decision_document"),
     path("quyet-dinh/<int:pk>/giay-khen/<int:proposal_pk>/", views.certificate, name="certificate"),
+    path(
+        "phong-trao/<int:movement_pk>/ho-so-cap-tren.zip", views.upward_dossier, name="upward_dossier"
+    ),  # before the next pattern
+    path("phong-trao/<int:movement_pk>/van-ban/<str:kind>.<str:fmt>", views.movement_paper, name="movement_paper"),
+    path("hop/<int:pk>/van-ban/<str:kind>.<str:fmt>", views.meeting_paper, name="meeting_paper"),
+    path("de-nghi/<int:pk>/bao-cao-thanh-tich.<str:fmt>", views.proposal_paper, name="proposal_paper"),
 ]

@@ -21,7 +21,7 @@ from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
 
-from . import documents, selectors, services
+from . import documents, papers, selectors, services
 from .forms import (
     ApproveForm,
     AwardFormForm,
@@ -504,6 +504,27 @@ def ranking_approve(request: AuthedRequest, movement_pk: int) -> HttpResponse:
     return redirect(f"{_url('evaluation:ranking', movement.pk)}?cap={level}")
 
 
+@require_POST
+def ranking_exclude(request: AuthedRequest, movement_pk: int, participation_pk: int) -> HttpResponse:
+    """The office leaves a unit out of the ranking for a recorded reason, or takes that back."""
+    movement = movement_or_404(request.user, movement_pk)
+    _require(request.user, "evaluation.review", movement.issuing_unit)
+    participation = get_object_or_404(movement.participations.select_related("unit", "movement"), pk=participation_pk)
+    try:
+        if request.POST.get("undo"):
+            services.ranking_include(actor=request.user, participation=participation)
+            messages.success(request, f"{participation.unit.title} được xét xếp hạng trở lại.")
+        else:
+            services.ranking_exclude(
+                actor=request.user, participation=participation, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, f"Đã ghi lý do không xếp hạng {participation.unit.title}.")
+    except DomainError as exc:
+        refuse()
+        messages.error(request, exc.message)
+    return redirect(f"{_url('evaluation:ranking', movement.pk)}?cap={participation.level}")
+
+
 def _url(name: str, *args: Any) -> str:
     from django.urls import reverse
 
@@ -536,6 +557,7 @@ def awards(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             meetings=movement.award_meetings.all(),
             decisions=movement.award_decisions.all(),
             decision_form=DecisionForm(),
+            has_upward=bool(selectors.upward_proposals(movement)),
         ),
     )
 
@@ -649,7 +671,14 @@ def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/meeting.html",
-        _context(request, meeting.movement, "awards", meeting=meeting, proposals=proposals),
+        _context(
+            request,
+            meeting.movement,
+            "awards",
+            meeting=meeting,
+            proposals=proposals,
+            papers=[(kind, title) for kind, (_n, _c, title) in papers.MEETING_PAPERS.items()],
+        ),
     )
 
 
@@ -782,4 +811,64 @@ def certificates_zip(request: AuthedRequest, pk: int) -> HttpResponse:
     decision, awardees = _signed_awardees(request, pk)
     response = HttpResponse(documents.certificates_zip(decision, awardees), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{documents.filename(decision, "giay-khen", "zip")}"'
+    return response
+
+
+# --- The papers of the cycle (Word templates staff edit; PDF through LibreOffice) -----------------------
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _paper_response(request: AuthedRequest, data: bytes, name: str, fmt: str, back: str) -> HttpResponse:
+    from chungtay.core import docgen
+
+    if fmt == "pdf":
+        if not docgen.libreoffice_available():
+            messages.error(request, "Máy chủ chưa cài LibreOffice nên chưa chuyển được sang PDF.")
+            return redirect(back)
+        data = docgen.docx_to_pdf(data)
+    response = HttpResponse(data, content_type="application/pdf" if fmt == "pdf" else DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def movement_paper(request: AuthedRequest, movement_pk: int, kind: str, fmt: str) -> HttpResponse:
+    """The hướng dẫn chấm điểm and the tờ trình to the province, from the movement as it stands."""
+    movement = movement_or_404(request.user, movement_pk)
+    if kind not in papers.MOVEMENT_PAPERS or fmt not in ("docx", "pdf"):
+        raise Http404
+    data = papers.render_paper(papers.MOVEMENT_PAPERS, kind, movement)
+    return _paper_response(request, data, kind, fmt, _url("evaluation:awards", movement.pk))
+
+
+def meeting_paper(request: AuthedRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    """The giấy mời, the biên bản of the meeting and the biên bản kiểm phiếu."""
+    meeting = _meeting(request, pk)
+    if kind not in papers.MEETING_PAPERS or fmt not in ("docx", "pdf"):
+        raise Http404
+    data = papers.render_paper(papers.MEETING_PAPERS, kind, meeting)
+    return _paper_response(
+        request, data, f"{kind}-{meeting.held_on:%Y%m%d}", fmt, _url("evaluation:meeting_detail", pk)
+    )
+
+
+def proposal_paper(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
+    """The nominee's báo cáo thành tích."""
+    proposal = get_object_or_404(Proposal.objects.select_related("award_form__movement", "unit"), pk=pk)
+    movement = movement_or_404(request.user, proposal.award_form.movement_id)
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    data = papers.render_paper(papers.PROPOSAL_PAPERS, "bao-cao-thanh-tich", proposal)
+    name = f"bao-cao-thanh-tich-{proposal.pk}-{papers.slug(proposal.nominee)}"
+    return _paper_response(request, data, name, fmt, _url("evaluation:awards", movement.pk))
+
+
+def upward_dossier(request: AuthedRequest, movement_pk: int) -> HttpResponse:
+    """The dossier to the provincial committee (tờ trình, minutes, tally, báo cáo thành tích) as one ZIP."""
+    movement = movement_or_404(request.user, movement_pk)
+    if not selectors.upward_proposals(movement):
+        messages.error(request, "Chưa có đề nghị khen thưởng cấp trên nào được biểu quyết thông qua.")
+        return redirect("evaluation:awards", movement_pk=movement.pk)
+    response = HttpResponse(papers.upward_dossier(movement), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="ho-so-de-nghi-cap-tren-{movement.pk}.zip"'
     return response

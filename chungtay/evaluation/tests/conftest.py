@@ -135,3 +135,31 @@ def make_household(norm):
         return Household.objects.create(**fields)
 
     return make
+
+
+# --- Ranking and awards: two communes reviewed, then the ranking approved ---------------------
+@pytest.fixture
+def bands(movement, people):
+    office = people.town_office
+    return {
+        name: services.band_save(actor=office, movement=movement, name=name, minimum=Decimal(m))
+        for name, m in [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 0)]
+    }
+
+
+@pytest.fixture
+def reviewed(submitted, tree, people, bands):
+    """Vĩnh Điện reviewed at 101 (Xuất sắc), Điện Hồng reviewed at 78 (Khá)."""
+    a = submitted(tree.commune_a, people.commune_a_staff)
+    b = submitted(tree.commune_b, people.commune_b_staff, {**FULL, "3.2.1.a": 18, "3.2.1.b": 10, "3.2.3.a": 0})
+    for x in (a, b):
+        services.assessment_mark_reviewed(actor=people.town_office, assessment=x)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    return a, b
+
+
+@pytest.fixture
+def approved(reviewed, movement, people):
+    services.ranking_approve(actor=people.board, movement=movement, level=Level.COMMUNE)
+    return reviewed

@@ -11,30 +11,9 @@ from chungtay.evaluation import selectors, services
 from chungtay.evaluation.models import Assessment, AssessmentStatus, ProposalStatus, Recipient
 from chungtay.orgunits.models import Level
 
-from .conftest import FULL, day, lines_by_code, self_score
+from .conftest import day, lines_by_code, self_score
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bands(movement, people):
-    office = people.town_office
-    return {
-        name: services.band_save(actor=office, movement=movement, name=name, minimum=Decimal(m))
-        for name, m in [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 0)]
-    }
-
-
-@pytest.fixture
-def reviewed(submitted, tree, people, bands):
-    """Vĩnh Điện reviewed at 101 (Xuất sắc), Điện Hồng reviewed at 78 (Khá)."""
-    a = submitted(tree.commune_a, people.commune_a_staff)
-    b = submitted(tree.commune_b, people.commune_b_staff, {**FULL, "3.2.1.a": 18, "3.2.1.b": 10, "3.2.3.a": 0})
-    for x in (a, b):
-        services.assessment_mark_reviewed(actor=people.town_office, assessment=x)
-    a.refresh_from_db()
-    b.refresh_from_db()
-    return a, b
 
 
 def test_bands_follow_the_reviewed_total(reviewed, bands):
@@ -118,16 +97,10 @@ def test_the_ranking_is_a_total_order_consistent_with_the_rules(rows):
                     assert upper.submitted_at <= lower.submitted_at
 
 
-@pytest.fixture
-def approved(reviewed, movement, people):
-    services.ranking_approve(actor=people.board, movement=movement, level=Level.COMMUNE)
-    return reviewed
-
-
 def test_quota_refuses_one_proposal_too_many(approved, movement, people, tree):
     flag = services.award_form_create(
-        actor=people.town_office, movement=movement, name="Cờ thi đua", issuer="Ủy ban MTTQ Việt Nam thị xã",
-        recipient=Recipient.COLLECTIVE, quota=1,
+        actor=people.town_office, movement=movement, name="Cờ thi đua", issuer="Ủy ban MTTQ Việt Nam tỉnh Quảng Nam",
+        recipient=Recipient.COLLECTIVE, quota=1, decided_here=False,
     )  # fmt: skip
     services.proposal_add(actor=people.town_office, award_form=flag, unit=tree.commune_a, achievements="Dẫn đầu")
     with pytest.raises(DomainError, match="đã đủ 1 đề nghị"):
