@@ -242,6 +242,14 @@ URL_RULES: dict[str, Rule] = {
     "housing:progress_add": needs("housing.progress"),
     "housing:progress_verify": needs("housing.edit"),
     "housing:photo": needs("housing.view"),
+    "housing:offline": needs("housing.progress"),  # the installable app of area boards (issue 21)
+    "housing:offline_data": needs("housing.progress"),
+    "housing:progress_sync": needs("housing.progress"),
+    "housing:service_worker": PUBLIC,  # static code, no data; fetched by the browser on its own
+    "housing:manifest": PUBLIC,  # browsers fetch the manifest without cookies
+    "housing:checklist_areas": needs("housing.view"),
+    "housing:checklist": needs("housing.view"),
+    "housing:checklist_pdf": needs("housing.view"),
     "housing:import": needs("housing.edit"),
     "housing:import_mapping": needs("housing.edit"),
     "housing:import_preview": needs("housing.edit"),

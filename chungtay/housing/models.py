@@ -262,6 +262,8 @@ class ProgressUpdate(models.Model):
         verbose_name=_("Người xác nhận"),
     )
     verified_at = models.DateTimeField(_("Thời điểm xác nhận"), null=True, blank=True)
+    # Made on the phone when a stage is recorded offline: the same update sent twice is one update.
+    client_id = models.UUIDField(_("Mã tạo trên điện thoại"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("Cập nhật tiến độ")

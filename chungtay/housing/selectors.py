@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from chungtay.accounts.models import User
 from chungtay.core import dates
 from chungtay.core.access import scope_paths, scope_q, visible_to
-from chungtay.core.text import fold
+from chungtay.core.text import fold, mask_name
 from chungtay.orgunits.models import OrgUnit
 
 from .models import (
@@ -21,6 +21,8 @@ from .models import (
     Complaint,
     ComplaintKind,
     Household,
+    ProgressUpdate,
+    Stage,
     Status,
 )
 
@@ -187,3 +189,70 @@ def complaint_counts(unit: OrgUnit, *, year: int | None = None, today: dt.date |
         **{kind: Count("id", filter=Q(kind=kind)) for kind in ComplaintKind.values},
     )
     return {key: value or 0 for key, value in counts.items()}
+
+
+# --- Field list: the offline phone app and the printed checklist of an area -------------------
+# What the board photographs for the next stage: evidence a second person can verify.
+PHOTO_NEXT = {
+    Stage.START: "Mặt bằng trước khi làm và lễ khởi công, thấy rõ nhà cũ.",
+    Stage.FOUNDATION: "Móng đã đổ, thấy cả chiều dài móng; biển số nhà hoặc cột mốc bên cạnh.",
+    Stage.WALLS: "Bốn mặt tường đã xây, chụp từ ngoài vào và trong ra.",
+    Stage.ROOF: "Mái đã lợp, chụp từ ngoài thấy cả mái và tường.",
+    Stage.COMPLETED: "Nhà hoàn thiện: mặt trước, bên trong, cửa và nền.",
+    Stage.HANDED_OVER: "Lễ bàn giao có gia đình nhận nhà; biên bản bàn giao.",
+}
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One household as a residential-area board needs it in the field: no private contact data."""
+
+    household: Household
+    name: str  # masked unless the person may see private fields
+    latest: ProgressUpdate | None
+    next_stage: str | None
+
+    @property
+    def next_label(self) -> str:
+        return Stage(self.next_stage).label if self.next_stage else ""
+
+    @property
+    def photo_next(self) -> str:
+        return PHOTO_NEXT[Stage(self.next_stage)] if self.next_stage else ""
+
+    def as_json(self) -> dict[str, object]:
+        latest = self.latest
+        return {
+            "id": self.household.pk,
+            "code": self.household.code,
+            "name": self.name,
+            "area": self.household.area.title,
+            "stage": latest.stage if latest else "",
+            "stage_label": latest.get_stage_display() if latest else "Chưa khởi công",
+            "date": latest.date.strftime("%d/%m/%Y") if latest else "",
+            "percent": latest.percent if latest else 0,
+            "next_stage": self.next_stage or "",
+            "next_label": self.next_label,
+            "photo_next": self.photo_next,
+        }
+
+
+def field_rows(user: User, *, area: OrgUnit | None = None, perm: str = "housing.progress") -> list[FieldRow]:
+    """Households whose progress the user records (or sees, with `perm`), of `area` if given, not
+    withdrawn, with their latest stage and the stage that comes next."""
+    qs = visible_to(user, Household.objects.select_related("area"), perm, "area__path")
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    households = list(qs.exclude(status=Status.WITHDRAWN).order_by("area__path", "code"))
+    latest: dict[int, ProgressUpdate] = {}
+    for update in ProgressUpdate.objects.filter(household__in=households).order_by("date", "id"):
+        latest[update.household_id] = update
+    privacy = PrivacyScope(user)
+    stages = list(Stage.values)
+    rows = []
+    for household in households:
+        last = latest.get(household.pk)
+        index = stages.index(last.stage) + 1 if last else 0
+        name = household.head_name if privacy.covers(household.area) else mask_name(household.head_name)
+        rows.append(FieldRow(household, name, last, stages[index] if index < len(stages) else None))
+    return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -329,6 +330,22 @@ def _photo_warnings(
     photo.warning = " ".join(notes)[:500]
 
 
+class StageConflict(DomainError):
+    """The household's stage moved on after the phone queued its update: the phone shows it and keeps
+    the update until the person decides (send it anyway, or drop it)."""
+
+    def __init__(self, message: str, *, latest: ProgressUpdate | None) -> None:
+        super().__init__(message, field="stage")
+        self.latest = latest
+
+
+def _already_sent(client_id: uuid.UUID, household: Household) -> ProgressUpdate | None:
+    update = ProgressUpdate.objects.filter(client_id=client_id).first()
+    if update is not None and update.household_id != household.pk:
+        raise DomainError("Mã cập nhật đã dùng cho một hộ khác.", field="client_id")
+    return update
+
+
 @transaction.atomic
 def progress_record(
     *,
@@ -339,10 +356,30 @@ def progress_record(
     percent: int | None = None,
     note: str = "",
     photos: list[UploadedPhoto] | None = None,
+    client_id: uuid.UUID | None = None,
+    seen_stage: str | None = None,
 ) -> ProgressUpdate:
-    """Record a construction stage with its photos; moves the household's status forward."""
+    """Record a construction stage with its photos; moves the household's status forward.
+
+    From the offline phone app: `client_id` is made on the phone, so sending the same update twice
+    returns the first one; `seen_stage` is the household's latest stage the phone knew ("" for none)
+    and a different latest stage on the server raises StageConflict instead of recording.
+    """
     _require(actor, "housing.progress", household.area)
     household = Household.objects.select_for_update().get(pk=household.pk)
+    if client_id is not None:  # checked under the household's lock: a racing resend waits here
+        existing = _already_sent(client_id, household)
+        if existing is not None:
+            return existing
+    if seen_stage is not None:
+        current = household.updates.order_by("-date", "-id").first()
+        if (current.stage if current else "") != seen_stage:
+            now = (
+                f"“{current.get_stage_display()}” ngày {current.date:%d/%m/%Y}" if current else "chưa có giai đoạn nào"
+            )
+            raise StageConflict(
+                f"Trong lúc chờ gửi, tiến độ hộ {household.code} đã thay đổi: hiện là {now}.", latest=current
+            )
     if household.status == Status.WITHDRAWN:
         raise DomainError("Hộ đã rút khỏi danh sách, không cập nhật tiến độ.", field="stage")
     if stage not in Stage.values:
@@ -394,7 +431,13 @@ def progress_record(
     )
     with as_actor(actor):
         update = ProgressUpdate.objects.create(
-            household=household, stage=stage, date=date, percent=percent, note=nfc(note), reporter=actor
+            household=household,
+            stage=stage,
+            date=date,
+            percent=percent,
+            note=nfc(note),
+            reporter=actor,
+            client_id=client_id,
         )
         for name, upload in checked:
             info = photo_lib.read_exif(upload.data)

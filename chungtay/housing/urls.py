@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import complaints, households, imports
+from .views import complaints, field, households, imports
 
 app_name = "housing"
 urlpatterns = [
@@ -17,6 +17,14 @@ urlpatterns = [
     path("ho/<int:pk>/cap-nhat-tien-do/", households.progress_add, name="progress_add"),
     path("tien-do/<int:pk>/xac-nhan/", households.progress_verify, name="progress_verify"),
     path("anh/<int:pk>/", households.photo, name="photo"),
+    path("ngoai-tuyen/", field.offline, name="offline"),
+    path("ngoai-tuyen/du-lieu.json", field.offline_data, name="offline_data"),
+    path("ngoai-tuyen/ho/<int:pk>/gui/", field.progress_sync, name="progress_sync"),
+    path("sw.js", field.service_worker, name="service_worker"),
+    path("manifest.webmanifest", field.manifest, name="manifest"),
+    path("phieu-kiem-tra/", field.checklist_areas, name="checklist_areas"),
+    path("phieu-kiem-tra/<int:pk>/", field.checklist, name="checklist"),
+    path("phieu-kiem-tra/<int:pk>.pdf", field.checklist_pdf, name="checklist_pdf"),
     path("nhap/", imports.upload, name="import"),
     path("nhap/<int:batch_id>/chon-cot/", imports.mapping, name="import_mapping"),
     path("nhap/<int:batch_id>/kiem-tra/", imports.preview, name="import_preview"),
