@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "chungtay.campaigns",
     "chungtay.housing",
     "chungtay.funds",
+    "chungtay.members",  # member organisations in movements, in-kind help (above campaigns and housing)
     "chungtay.evaluation",
     "chungtay.reports",
     "chungtay.figures",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("chungtay.core.urls")),
     path("phong-trao/", include("chungtay.campaigns.urls")),
     path("nha-o/", include("chungtay.housing.urls")),
+    path("to-chuc-thanh-vien/", include("chungtay.members.urls")),
     path("quy/", include("chungtay.funds.urls")),
     path("danh-gia/", include("chungtay.evaluation.urls")),
     path("bao-cao/", include("chungtay.reports.urls")),

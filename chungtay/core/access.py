@@ -54,6 +54,7 @@ UNIT_WORK = {
     "housing.private",
     "housing.edit",  # households, funding plan, import the approved list
     "housing.progress",  # stage updates and photos
+    "in_kind.record",  # in-kind help (workdays, materials) for households and movements of the subtree
     "complaints.view",
     "complaints.manage",
     "funds.view",
@@ -89,6 +90,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "housing.view",
         "housing.private",
         "housing.progress",
+        "in_kind.record",
     },
     "inspector": VIEW_ALL,
 }
@@ -228,6 +230,13 @@ URL_RULES: dict[str, Rule] = {
     "campaigns:entrant_add": needs("movement.participate"),
     "campaigns:goodmodel_decide": needs("movement.approve"),
     "campaigns:round_score": needs("contest.judge"),
+    # member organisations in movements and in-kind help (issue 17)
+    "members:in_kind_list": needs("housing.view"),
+    "members:in_kind_create": needs("in_kind.record"),
+    "members:in_kind_delete": needs("in_kind.record"),
+    "members:movement_orgs": needs("movement.view"),
+    "members:register": needs("movement.participate"),
+    "members:results": needs("movement.participate"),
     # housing (issue 4): add "housing:<name>" entries here
     "housing:index": needs("housing.view"),
     "housing:export": needs("housing.view"),

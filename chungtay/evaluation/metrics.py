@@ -22,7 +22,8 @@ for the same unit and day. The rules (documented in docs/huong-dan/danh-gia-khen
 - non_state_share (3.2.2b): the share of the funding plan of the year's households that comes from
   sources other than the state budget and the household's own share (`plan_non_state` /
   `plan_combined`: the Front's fund, sponsors, other programmes combined in); the target is 30%:
-  points = max × min(1, share / 30%).
+  points = max × min(1, share / 30%). In-kind help (`in_kind_value`, `in_kind_workdays`) is written
+  beside it in the explanation and never counted in the share.
 - obligations_on_time (3.2.1d): the unit's own obligations in the movement due by the as-of day
   (`own_obligations_due`: self-assessment and final review excluded, excused ones not counted) and
   those done by their due day (`own_obligations_on_time`); points = max × share.
@@ -120,14 +121,20 @@ def non_state_share(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.
     year = movement_year(movement)
     f = _figures(unit, as_of, phase=year)
     total, state, other = f.plan_combined, f.plan_state, f.plan_non_state
-    detail = {"year": year, "total": total, "state": state, "other": other}
+    # In-kind help is shown beside the cash (its own figures), never added to the share.
+    detail = {"year": year, "total": total, "state": state, "other": other,
+              "in_kind_value": f.in_kind_value, "in_kind_workdays": f.in_kind_workdays}  # fmt: skip
+    in_kind = (
+        f" Ngoài tiền mặt (không tính vào tỷ lệ): {f.label('in_kind_value').lower()} {format_vnd(f.in_kind_value)}, "
+        f"{f.in_kind_workdays} ngày công."
+    )
     if not total:
-        return MetricValue(None, ZERO, f"Chưa có kế hoạch kinh phí cho các hộ phân kỳ {year}.", detail)
+        return MetricValue(None, ZERO, f"Chưa có kế hoạch kinh phí cho các hộ phân kỳ {year}.{in_kind}", detail)
     share = _share(other, total)
     points = q2(max_points * min(Decimal(1), share / NON_STATE_TARGET))
     text = (
         f"Nguồn ngoài ngân sách {format_vnd(other)} / {format_vnd(total)} ({percent(share)}); "
-        f"mục tiêu {percent(NON_STATE_TARGET)}."
+        f"mục tiêu {percent(NON_STATE_TARGET)}.{in_kind}"
     )
     return MetricValue(share, points, text, detail)
 

@@ -132,6 +132,8 @@ PUBLIC_FIGURES = (
     "money_other_sources_paid",
     "money_households_allocated",
     "money_households_received",
+    "in_kind_value",  # in-kind help at its agreed value, beside the cash and never in it
+    "in_kind_workdays",
 )
 # The API's first field names (documented in docs/api.md) and the catalogue figure each one is.
 LEGACY_FIELDS = {

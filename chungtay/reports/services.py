@@ -459,6 +459,8 @@ REVIEW_MONEY = (
     "money_other_sources_paid",
     "money_households_received",
 )
+# In-kind help (workdays, materials) shown beside the money lines, never added to them.
+REVIEW_IN_KIND = ("in_kind_value", "in_kind_workdays")
 # The per-unit table: figure names of its columns after the unit's name.
 REVIEW_UNIT_COLUMNS = (
     "houses_planned",
@@ -471,6 +473,12 @@ REVIEW_UNIT_COLUMNS = (
 
 def _percent(value: int | None, empty: str = "—") -> str:
     return empty if value is None else f"{value}%"
+
+
+def _in_kind_text(name: str, value: int) -> str:
+    if catalogue.FIGURES[name].unit == "đồng":
+        return format_vnd(value)
+    return f"{value:,} {catalogue.FIGURES[name].unit}".replace(",", ".")
 
 
 def _house_row(f: catalogue.FigureSet) -> dict[str, Any]:
@@ -550,7 +558,8 @@ def _review_context(movement: Any, *, kind: str, as_of: dt.date, number: str, si
         "units": [{"title": c.title, "planned": cf.houses_planned, "completed": cf.houses_completed,
                    "percent": _percent(cf.houses_done_percent), "received": format_vnd(cf.money_received),
                    "households_received": format_vnd(cf.money_households_received)} for c, cf in children],
-        "money": [{"label": f.label(name), "value": format_vnd(f[name])} for name in REVIEW_MONEY],
+        "money": [{"name": name, "label": f.label(name), "value": format_vnd(f[name])} for name in REVIEW_MONEY]
+        + [{"name": name, "label": f.label(name), "value": _in_kind_text(name, f[name])} for name in REVIEW_IN_KIND],
         "money_received": format_vnd(f.money_received), "money_allocated": format_vnd(f.money_allocated),
         "money_paid_from_funds": format_vnd(f.money_paid_from_funds),
         "money_households_received": format_vnd(f.money_households_received),

@@ -1,0 +1,101 @@
+"""Forms of in-kind contributions and member organisations' registrations; every message in Vietnamese."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chungtay.campaigns.forms import file_field
+from chungtay.core.forms import DATE_INPUT, MoneyField, StyledFormMixin
+
+from .models import GiverKind, InKindKind
+
+DATE_INPUTS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+DATE_ERROR = {"invalid": _("Ngày không hợp lệ: ghi theo dạng dd/mm/yyyy (ví dụ 05/11/2024).")}
+
+
+class QuantityField(forms.CharField):
+    """A quantity typed the Vietnamese way: "2,5" or "2.5" or "1.200" (thousands) → Decimal."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = (super().to_python(value) or "").strip().replace(" ", "")
+        if not text:
+            return None
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        elif text.count(".") == 1 and len(text.split(".")[1]) == 3:
+            text = text.replace(".", "")  # 1.200 viên
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise forms.ValidationError(f"Số lượng không hợp lệ: “{value}” (ví dụ 20 hoặc 2,5).") from exc
+        if not number.is_finite() or number <= 0:
+            raise forms.ValidationError("Số lượng phải lớn hơn 0.")
+        return number
+
+
+class InKindForm(StyledFormMixin, forms.Form):
+    household = forms.ModelChoiceField(
+        label=_("Cho hộ"), queryset=None, required=False, empty_label=_("— Không cho riêng hộ nào —"),  # type: ignore[arg-type]
+        error_messages={"invalid_choice": _("Hộ đã chọn không có trong địa bàn của bạn.")},
+    )  # fmt: skip
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị nhận (khi không cho riêng một hộ)"), queryset=None, required=False,  # type: ignore[arg-type]
+        error_messages={"invalid_choice": _("Đơn vị đã chọn không thuộc phạm vi của bạn.")},
+    )  # fmt: skip
+    movement = forms.ModelChoiceField(
+        label=_("Trong phong trào"), queryset=None, required=False,  # type: ignore[arg-type]
+        error_messages={"invalid_choice": _("Phong trào đã chọn không có.")},
+    )  # fmt: skip
+    giver_kind = forms.ChoiceField(label=_("Bên đóng góp"), choices=GiverKind.choices,
+                                   error_messages={"required": _("Chọn bên đóng góp.")})  # fmt: skip
+    member_org = forms.ModelChoiceField(
+        label=_("Tổ chức thành viên"), queryset=None, required=False,  # type: ignore[arg-type]
+        error_messages={"invalid_choice": _("Tổ chức đã chọn không có.")},
+    )  # fmt: skip
+    giver_name = forms.CharField(label=_("Tên người, đơn vị đóng góp"), max_length=200, required=False,
+                                 help_text=_("Nhà hảo tâm, doanh nghiệp hoặc “Nhân dân khối phố …”."))  # fmt: skip
+    kind = forms.ChoiceField(label=_("Loại đóng góp"), choices=InKindKind.choices,
+                             error_messages={"required": _("Chọn loại đóng góp.")})  # fmt: skip
+    description = forms.CharField(
+        label=_("Nội dung"), max_length=200, help_text=_("Ví dụ: xi măng PCB40, gạch ống, tôn lợp, công phụ hồ."),
+        error_messages={"required": _("Ghi nội dung đóng góp.")},
+    )  # fmt: skip
+    quantity = QuantityField(label=_("Số lượng"), error_messages={"required": _("Ghi số lượng.")},
+                             widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "20"}))  # fmt: skip
+    measure = forms.CharField(label=_("Đơn vị tính"), max_length=30, required=False,
+                              help_text=_("bao, viên, tấm, m³ …; ngày công lao động tự ghi “ngày công”."))  # fmt: skip
+    value = MoneyField(label=_("Giá trị quy đổi (đồng)"), min_value=0,
+                       help_text=_("Giá trị đã thống nhất với bên đóng góp; không phải tiền mặt, không vào sổ quỹ."),
+                       error_messages={"required": _("Ghi giá trị quy đổi (đồng).")})  # fmt: skip
+    given_on = forms.DateField(label=_("Ngày đóng góp"), widget=DATE_INPUT, input_formats=DATE_INPUTS,
+                               error_messages={**DATE_ERROR, "required": _("Ghi ngày đóng góp.")})  # fmt: skip
+    evidence = file_field(_("Minh chứng (biên bản bàn giao, ảnh)"), required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, households: Any, units: Any, movements: Any, member_orgs: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households  # type: ignore[attr-defined]
+        self.fields["household"].label_from_instance = lambda h: f"{h.code} — {h.area.name}"  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].label_from_instance = lambda u: u.full_title  # type: ignore[attr-defined]
+        self.fields["movement"].queryset = movements  # type: ignore[attr-defined]
+        self.fields["member_org"].queryset = member_orgs  # type: ignore[attr-defined]
+        self.fields["member_org"].label_from_instance = lambda o: f"{o.name} — {o.unit.title}"  # type: ignore[attr-defined]
+
+
+class RegistrationForm(StyledFormMixin, forms.Form):
+    commitments = forms.CharField(label=_("Nội dung đăng ký, cam kết"), widget=forms.Textarea(attrs={"rows": 2}),
+                                  error_messages={"required": _("Ghi nội dung đăng ký, cam kết thi đua.")})  # fmt: skip
+    registered_on = forms.DateField(label=_("Ngày đăng ký"), widget=DATE_INPUT, input_formats=DATE_INPUTS,
+                                    error_messages={**DATE_ERROR, "required": _("Ghi ngày đăng ký.")})  # fmt: skip
+
+
+class ResultsForm(StyledFormMixin, forms.Form):
+    results = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": _("Ghi kết quả thực hiện.")})  # fmt: skip
+    results_on = forms.DateField(label=_("Tính đến ngày"), widget=DATE_INPUT, input_formats=DATE_INPUTS,
+                                 error_messages={**DATE_ERROR, "required": _("Ghi ngày báo cáo kết quả.")})  # fmt: skip
