@@ -188,12 +188,13 @@ class PublicHouseholdViewSet(PublicMixin, viewsets.GenericViewSet):
         responses=s.PublicHouseholdDetailSerializer,
     )
     def retrieve(self, request: Request, code: str) -> Response:
-        item = public.household_get(code)
+        as_of = _query(s.HouseholdDetailQuerySerializer, request).get("ngay")
+        item = public.household_get(code, as_of=as_of)  # status and progress on that day, like the money
         if item is None:
             raise NotFound("Không có hộ này.")
         data = _household_public(item)
-        data["timeline"] = public.household_timeline(item["id"])
-        money = public.household_money(item["id"], as_of=_query(s.HouseholdDetailQuerySerializer, request).get("ngay"))
+        data["timeline"] = public.household_timeline(item["id"], as_of=as_of)
+        money = public.household_money(item["id"], as_of=as_of)
         data["money"] = money.rows
         data["money_total"] = money.total
         data["money_as_of"] = money.as_of

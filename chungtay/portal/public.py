@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Round
 
+from chungtay.core import dates
 from chungtay.core.text import fold, mask_name
 from chungtay.orgunits.models import Kind, Level, OrgUnit
 
@@ -226,18 +227,23 @@ def monthly_series(unit: PublicUnit, *, until: dt.date | None = None) -> dict[st
     return funds_monthly(OrgUnit(pk=unit.id, path=unit.path), until=until)
 
 
-def map_cells(unit: PublicUnit) -> list[dict[str, Any]]:
-    """Households grouped by position rounded in SQL to ~1 km: a cell never pins one house."""
+def map_cells(unit: PublicUnit, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Households grouped by position rounded in SQL to ~1 km: a cell never pins one house. As of an
+    earlier day: the households on the list that day, completed by then (the catalogue's definition)."""
+    from chungtay.figures import households as household_stages
     from chungtay.housing.models import Household
 
+    located = Household.objects.filter(area__path__startswith=unit.path, lat__isnull=False)
+    if as_of is None or as_of >= dates.today():
+        qs = located.filter(PUBLIC_HOUSEHOLD)
+        done = Q(status__in=["completed", "handed_over"])
+    else:
+        qs = household_stages.with_stage_on(located, as_of).filter(gone=False)
+        done = Q(status_on__in=["completed", "handed_over"])
     rows = (
-        Household.objects.filter(PUBLIC_HOUSEHOLD, area__path__startswith=unit.path, lat__isnull=False)
-        .annotate(lat_r=Round("lat", POSITION_DECIMALS), lon_r=Round("lon", POSITION_DECIMALS))
+        qs.annotate(lat_r=Round("lat", POSITION_DECIMALS), lon_r=Round("lon", POSITION_DECIMALS))
         .values("lat_r", "lon_r")
-        .annotate(
-            n=Count("id"),
-            done=Count("id", filter=Q(status__in=["completed", "handed_over"])),
-        )
+        .annotate(n=Count("id"), done=Count("id", filter=done))
         .order_by("lat_r", "lon_r")
     )
     return [
@@ -312,17 +318,33 @@ def household_rows(rows: Any) -> list[dict[str, Any]]:
     return [_public_household(row) for row in rows]
 
 
-def household_get(code: str) -> dict[str, Any] | None:
+def household_get(code: str, *, as_of: dt.date | None = None) -> dict[str, Any] | None:
+    """A public household by code; as of an earlier day with its status that day (`on_list` False
+    when it was not yet decided then), by the house figures' definition (figures.households)."""
+    from chungtay.figures import households as household_stages
+    from chungtay.housing.models import Status
+
     if "\x00" in code:
         return None
     row = households().filter(code=code).first()
-    return _public_household(row) if row else None
+    if not row:
+        return None
+    item = _public_household(row) | {"on_list": True}
+    if as_of is not None and as_of < dates.today():
+        status = household_stages.status_on(row["id"], as_of)
+        item["on_list"] = status is not None
+        if status is not None:
+            item.update(status=status, status_label=str(Status(status).label))
+    return item
 
 
-def household_timeline(household_id: int) -> list[dict[str, Any]]:
+def household_timeline(household_id: int, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """The household's progress updates up to `as_of` (all when not given), oldest first."""
     from chungtay.housing.models import ProgressUpdate, Stage
 
     rows = ProgressUpdate.objects.filter(household_id=household_id).order_by("date", "id")
+    if as_of is not None:
+        rows = rows.filter(date__lte=as_of)
     return [
         {"stage": r["stage"], "stage_label": str(Stage(r["stage"]).label), "date": r["date"], "percent": r["percent"]}
         for r in rows.values("stage", "date", "percent")

@@ -60,7 +60,7 @@ def _unit_page(request: HttpRequest, unit: public.PublicUnit | None, *, template
                 "mobilised": [fig.money_received for _, fig in report.children],
                 "disbursed": [fig.money_households_received for _, fig in report.children],
             },
-            cells=cached("public_cells", unit.id, lambda: public.map_cells(unit)),
+            cells=cached("public_cells", unit.id, lambda: public.map_cells(unit, as_of=as_of), as_of),
             series=cached("public_series", unit.id, lambda: public.monthly_series(unit, until=as_of), as_of),
         )
     return render(request, template, context)
@@ -132,14 +132,14 @@ def households(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def household(request: HttpRequest, code: str) -> HttpResponse:
-    item = public.household_get(code)
+    day = _as_of(request)
+    item = public.household_get(code, as_of=day["as_of"])
     if item is None:
         raise Http404
-    day = _as_of(request)
     context = {
         **day,
         "household": item,
-        "timeline": public.household_timeline(item["id"]),
+        "timeline": public.household_timeline(item["id"], as_of=day["as_of"]),
         "money": public.household_money(item["id"], as_of=day["as_of"]),
         "photos": public.household_photos(item["id"]) if item["photo_consent"] else [],
     }

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 
 from chungtay.campaigns.models import Milestone, Movement, MovementStatus, Participation
 from chungtay.core import dates
 from chungtay.core.money import format_vnd
 from chungtay.figures import catalogue
+from chungtay.figures import households as household_stages
 from chungtay.figures.definitions import counted_obligations, obligation_states
 from chungtay.housing.models import (
     DONE_STATUSES,
@@ -162,14 +163,17 @@ def progress_series(unit: OrgUnit, *, until: dt.date | None = None) -> dict[str,
     }
 
 
-def map_points(unit: OrgUnit) -> list[dict[str, Any]]:
-    """Households with a position (staff only: exact points). Capped; the list page has them all."""
-    rows = (
-        Household.objects.filter(area__path__startswith=unit.path, lat__isnull=False, lon__isnull=False)
-        .exclude(status=Status.WITHDRAWN)
-        .values("pk", "code", "head_name", "lat", "lon", "status", "phase_year", "area__name", "area__parent__name")
-        .order_by("area__path", "code")[:MAP_LIMIT]
-    )
+def map_points(unit: OrgUnit, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Households with a position (staff only: exact points), each with its status on `as_of` (today
+    when not given): on an earlier day only those on the list then, at the stage they had reached
+    (figures.households, the house figures' definition). Capped; the list page has them all."""
+    located = Household.objects.filter(area__path__startswith=unit.path, lat__isnull=False, lon__isnull=False)
+    fields = ("pk", "code", "head_name", "lat", "lon", "phase_year", "area__name", "area__parent__name")
+    if as_of is None or as_of >= dates.today():
+        qs = located.exclude(status=Status.WITHDRAWN).annotate(status_on=F("status"))
+    else:
+        qs = household_stages.with_stage_on(located, as_of).filter(gone=False)
+    rows = qs.values(*fields, "status_on").order_by("area__path", "code")[:MAP_LIMIT]
     labels = {value: str(label) for value, label in Status.choices}
     # One reverse() for all points: resolving the URL per point cost more than the query (bench/).
     url = reverse("housing:household_detail", args=[0]).replace("/0/", "/{}/")
@@ -180,8 +184,8 @@ def map_points(unit: OrgUnit) -> list[dict[str, Any]]:
             "name": r["head_name"],
             "lat": float(r["lat"]),
             "lon": float(r["lon"]),
-            "status": r["status"],
-            "status_label": labels[r["status"]],
+            "status": r["status_on"],
+            "status_label": labels[r["status_on"]],
             "phase": r["phase_year"],
             "area": f"{r['area__name']} ({r['area__parent__name']})" if r["area__parent__name"] else r["area__name"],
             "url": url.format(r["pk"]),
@@ -196,12 +200,14 @@ def located_count(unit: OrgUnit) -> int:
     return int(rollup.houses_total(rollup.houses([unit.pk]).get(unit.pk, {}))["located"])
 
 
-def map_bubbles(unit: OrgUnit) -> list[dict[str, Any]]:
+def map_bubbles(unit: OrgUnit, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """For a subtree with more located houses than MAP_LIMIT: one bubble per child unit at the centre
-    of its located houses, sized by their number, linking to the child's dashboard (one query)."""
+    of its located houses, sized by their number, linking to the child's dashboard (one query); its
+    houses to support and completed are the catalogue's as of `as_of` (positions are not dated)."""
     rollup.ensure_fresh()
     children = list(unit.children_set.order_by("kind", "name"))
     figures = rollup.houses([child.pk for child in children])
+    on_day = dict(catalogue.for_units(children, as_of=as_of))
     url = reverse("reports:dashboard") + "?don_vi={}"
     out = []
     for child in children:
@@ -215,22 +221,27 @@ def map_bubbles(unit: OrgUnit) -> list[dict[str, Any]]:
                 "lat": total["lat_sum"] / total["located"],
                 "lon": total["lon_sum"] / total["located"],
                 "count": total["located"],
-                "planned": total["planned"],
-                "completed": total["completed"],
-                "percent": catalogue.rate(total["completed"], total["planned"]) or 0,
+                "planned": on_day[child].houses_planned,
+                "completed": on_day[child].houses_completed,
+                "percent": on_day[child].houses_done_percent or 0,
                 "url": url.format(child.pk),
             }
         )
     return out
 
 
-def area_households(unit: OrgUnit) -> QuerySet[Household]:
-    """The last step of the drill-down: the households of a residential area."""
-    return (
-        Household.objects.filter(area__path__startswith=unit.path)
-        .select_related("area")
-        .order_by("phase_year", "head_name_folded")
-    )
+def area_households(unit: OrgUnit, *, as_of: dt.date | None = None) -> QuerySet[Household]:
+    """The last step of the drill-down: the households of a residential area, each with `status_on`,
+    its status on `as_of` (today when not given; on an earlier day only those decided by then)."""
+    qs = Household.objects.filter(area__path__startswith=unit.path).select_related("area")
+    if as_of is None or as_of >= dates.today():
+        qs = qs.annotate(status_on=F("status"))
+    else:
+        qs = household_stages.with_stage_on(qs, as_of)
+    return qs.order_by("phase_year", "head_name_folded")
+
+
+STATUS_LABELS = {value: str(label) for value, label in Status.choices}
 
 
 def breadcrumbs(unit: OrgUnit, top: OrgUnit) -> list[OrgUnit]:

@@ -63,10 +63,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     bubbles_mode = show_map and selectors.located_count(unit) > selectors.MAP_LIMIT
     points: list = []
     if bubbles_mode:
-        points = cached("map_bubbles", unit.pk, lambda: selectors.map_bubbles(unit))
+        points = cached("map_bubbles", unit.pk, lambda: selectors.map_bubbles(unit, as_of=as_of), as_of)
     elif show_map:
-        points = cached("map_points", unit.pk, lambda: selectors.map_points(unit))
-    households = list(selectors.area_households(unit)[:200]) if unit.level == Level.AREA and show_map else []
+        points = cached("map_points", unit.pk, lambda: selectors.map_points(unit, as_of=as_of), as_of)
+    households = []
+    if unit.level == Level.AREA and show_map:
+        households = list(selectors.area_households(unit, as_of=as_of)[:200])
     bars = {
         "labels": [c.unit.name for c in children],
         **{
@@ -84,6 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "show_map": show_map, "bubbles_mode": bubbles_mode,
         "households": households, "today": today, "as_of": as_of, "is_today": as_of == today,
         "date_error": date_error, "keep": keep, "map_limit": selectors.MAP_LIMIT,
+        "status_labels": selectors.STATUS_LABELS,
         "can_remind": has_perm(request.user, "reports.remind", unit),  # type: ignore[arg-type]
     })  # fmt: skip
 
