@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "chungtay.evaluation",
     "chungtay.reports",
     "chungtay.figures",
+    "chungtay.reorg",
     "chungtay.portal",
     "chungtay.api",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(core_views.set_language), name="set_language"),
     path("tai-khoan/", include("chungtay.accounts.urls")),
     path("don-vi/", include("chungtay.orgunits.urls")),
+    path("sap-xep/", include("chungtay.reorg.urls")),
     path("", include("chungtay.core.urls")),
     path("phong-trao/", include("chungtay.campaigns.urls")),
     path("nha-o/", include("chungtay.housing.urls")),

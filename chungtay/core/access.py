@@ -188,6 +188,10 @@ URL_RULES: dict[str, Rule] = {
     "orgunits:import": needs("units.manage"),
     "orgunits:import_confirm": needs("units.manage"),
     "orgunits:import_template": needs("units.manage"),
+    "reorg:index": needs("units.manage"),
+    "reorg:template": needs("units.manage"),
+    "reorg:detail": needs("units.manage"),
+    "reorg:review": needs("units.manage"),
     # audit
     "core:audit_recent": needs("audit.view"),
     "core:audit_object": needs("audit.view"),

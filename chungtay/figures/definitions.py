@@ -33,6 +33,7 @@ from chungtay.orgunits.models import OrgUnit
 from chungtay.reports import rollup
 
 from .catalogue import Params, figure, group, rate
+from .placement import AREA_PATH_THEN, area_path_on
 
 NOT_DRAFT = (MovementStatus.LAUNCHED, MovementStatus.UNDER_WAY, MovementStatus.EVALUATING, MovementStatus.CLOSED)
 
@@ -137,14 +138,16 @@ def _houses_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]
         .values("rank")[:1],
         output_field=IntegerField(),
     )
-    qs = Household.objects.filter(decision_date__lte=day).annotate(reached=Coalesce(reached, Value(0)))
+    qs = Household.objects.filter(decision_date__lte=day).annotate(
+        reached=Coalesce(reached, Value(0)), **{AREA_PATH_THEN: area_path_on(day)}
+    )
     if p.phase is not None:
         qs = qs.filter(phase_year=p.phase)
     gone = _withdrawn_by(day)
     live = ~gone
     done = live & Q(reached__gte=3)
     found = _grouped(
-        qs, "area__path", units,
+        qs, AREA_PATH_THEN, units,
         houses_planned=Count("id", filter=live),
         houses_not_started=Count("id", filter=live & Q(reached=0)),
         houses_started=Count("id", filter=live & Q(reached__gte=1)),
@@ -158,7 +161,8 @@ def _houses_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]
     plans = FundingPlanLine.objects.filter(household__decision_date__lte=day).exclude(_withdrawn_by(day, "household__"))
     if p.phase is not None:
         plans = plans.filter(household__phase_year=p.phase)
-    for unit_id, row in _grouped(plans, "household__area__path", units, houses_plan_amount=Sum("amount")).items():
+    plans = plans.annotate(**{AREA_PATH_THEN: area_path_on(day, "household_id", "household__area__path")})
+    for unit_id, row in _grouped(plans, AREA_PATH_THEN, units, houses_plan_amount=Sum("amount")).items():
         found.setdefault(unit_id, {}).update(row)
     return _fill(units, found, HOUSE_NAMES)
 
@@ -246,7 +250,10 @@ def _money_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]
         row["money_received"] = -row.pop("received")
         row["money_other_sources_committed"] = -row.pop("committed")
     to_households = lines.filter(account__kind="disbursed", account__household__isnull=False)
-    paid = _grouped(to_households, "account__household__area__path", units, money_households_received=_balance(Q()))
+    to_households = to_households.annotate(
+        **{AREA_PATH_THEN: area_path_on(p.as_of, "account__household_id", "account__household__area__path")}
+    )
+    paid = _grouped(to_households, AREA_PATH_THEN, units, money_households_received=_balance(Q()))
     for unit_id, row in paid.items():
         found.setdefault(unit_id, {}).update(row)
     return _fill(units, found, MONEY_NAMES)

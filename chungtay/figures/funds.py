@@ -21,6 +21,7 @@ from chungtay.housing.models import FundingSource
 
 from .catalogue import Batch, FigureSet, Params, _params, figure, group
 from .definitions import _grouped
+from .placement import AREA_PATH_THEN, area_path_on
 
 # name of a fund figure: (unit figure it restricts, its label, account kind, sign: credits are negative)
 FUND_FIGURES = {
@@ -85,8 +86,10 @@ def households_money(units: Sequence[Any], p: Params) -> dict[int, dict[str, int
             account__household__isnull=False,
             account__kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED],
         )
-        found = _grouped(lines, "account__household__area__path", units,
-                         money_households_allocated=Sum(F("debit") - F("credit")))  # fmt: skip
+        lines = lines.annotate(
+            **{AREA_PATH_THEN: area_path_on(p.as_of, "account__household_id", "account__household__area__path")}
+        )
+        found = _grouped(lines, AREA_PATH_THEN, units, money_households_allocated=Sum(F("debit") - F("credit")))
     name = "money_households_allocated"
     return {u.pk: {name: found.get(u.pk, {}).get(name, 0)} for u in units}
 

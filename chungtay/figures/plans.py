@@ -14,6 +14,7 @@ from chungtay.housing.models import FundingPlanLine, FundingSource, Household
 
 from .catalogue import Params, figure, group
 from .definitions import _fill, _grouped, _withdrawn_by
+from .placement import AREA_PATH_THEN, area_path_on
 
 # figure name: the source of its plan lines
 PLAN_SOURCES = {
@@ -34,7 +35,8 @@ def funding_plan(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
     if p.phase is not None:
         plans = plans.filter(household__phase_year=p.phase)
     sums = {name: Sum("amount", filter=Q(source=source)) for name, source in PLAN_SOURCES.items()}
-    found = _grouped(plans, "household__area__path", units, **sums)
+    plans = plans.annotate(**{AREA_PATH_THEN: area_path_on(p.as_of, "household_id", "household__area__path")})
+    found = _grouped(plans, AREA_PATH_THEN, units, **sums)
     return _fill(units, found, tuple(PLAN_SOURCES))
 
 
@@ -60,7 +62,8 @@ figure(P, "plan_combined", _("Kế hoạch kinh phí huy động (trừ phần h
 def phase_years(unit: Any, *, as_of: dt.date) -> list[int]:
     """The phase years of the households listed in `unit`'s subtree by `as_of` (withdrawn ones too)."""
     years = (
-        Household.objects.filter(area__path__startswith=unit.path, decision_date__lte=as_of)
+        Household.objects.annotate(**{AREA_PATH_THEN: area_path_on(as_of)})
+        .filter(**{f"{AREA_PATH_THEN}__startswith": unit.path}, decision_date__lte=as_of)
         .values_list("phase_year", flat=True)
         .distinct()
         .order_by("phase_year")

@@ -131,6 +131,10 @@ class SuccessionKind(models.TextChoices):
     SPLIT = "split", _("Chia tách")
     RENAME = "rename", _("Đổi tên")
     UPGRADE = "upgrade", _("Chuyển đổi loại hình")
+    # A unit carried whole under a new parent (a residential area of a merged commune).
+    TRANSFER = "transfer", _("Chuyển nguyên trạng")
+    # A level removed (the district level, 2025): its units end, their units go to the level above.
+    ABOLISH = "abolish", _("Bỏ cấp")
 
 
 class UnitSuccession(models.Model):

@@ -1,0 +1,29 @@
+"""Which area a household belonged to on a day (issue 24: reorganisations move households).
+
+A household's `area` is where it is now; each move (reorg.HouseholdMove) keeps the area it left.
+On a day before a move the household was in that move's `from_area`: the first move after the day
+says where it was, and with no move after the day it was where it is now. Figures as of a day group
+households by this path, so a report of 2024 counts them under the 2024 units.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from chungtay.reorg.models import HouseholdMove
+
+AREA_PATH_THEN = "area_path_then"
+
+
+def area_path_on(day: dt.date, household: str = "pk", current: str = "area__path") -> Coalesce:
+    """The path of the household's area on `day`; `household` and `current` are the row's lookups
+    to the household id and to its area's path now."""
+    left = (
+        HouseholdMove.objects.filter(household=OuterRef(household), moved_on__gt=day)
+        .order_by("moved_on", "pk")
+        .values("from_area__path")[:1]
+    )
+    return Coalesce(Subquery(left, output_field=CharField()), F(current), output_field=CharField())

@@ -1,0 +1,31 @@
+"""Reads: reorganisations, their review lists, and where a household was."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Change, ChangeKind, HouseholdMove, Reorganisation
+
+
+def reorganisations() -> QuerySet[Reorganisation]:
+    return Reorganisation.objects.select_related("created_by")
+
+
+def changes(reorg: Reorganisation, kind: str) -> QuerySet[Change]:
+    return reorg.changes.filter(kind=kind).select_related("from_unit__parent", "to_unit__parent", "reviewed_by")
+
+
+def change_counts(reorg: Reorganisation) -> list[tuple[str, int]]:
+    found = {kind: 0 for kind in ChangeKind.values}
+    for change in reorg.changes.values_list("kind", flat=True):
+        found[change] += 1
+    return [(str(ChangeKind(kind).label), n) for kind, n in found.items()]
+
+
+def moves_of(household) -> list[HouseholdMove]:  # type: ignore[no-untyped-def]
+    """Where the household was before: its moves, latest first (the old address is shown)."""
+    return list(
+        HouseholdMove.objects.filter(household=household)
+        .select_related("from_area__parent", "to_area__parent", "reorganisation")
+        .order_by("-moved_on", "-pk")
+    )
