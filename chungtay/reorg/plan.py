@@ -99,6 +99,10 @@ class Link:
     new: NewUnit
     kind: str
 
+    @property
+    def kind_label(self) -> str:
+        return str(SuccessionKind(self.kind).label)
+
 
 @dataclass
 class Plan:

@@ -1,0 +1,58 @@
+"""The office's pages: the mapping typed in, the dry run, the commit and the review list."""
+
+from __future__ import annotations
+
+import pytest
+
+from chungtay.orgunits.models import Level, OrgUnit, Role
+from chungtay.reorg.models import Change, ChangeKind, Reorganisation
+from conftest import make_user
+
+MAPPING = (
+    "Đơn vị mới,Loại,Trực thuộc,Đơn vị cũ,Phạm vi,Khu dân cư\n"
+    "Đà Nẵng,thành phố,,Quảng Nam,toàn bộ,\n"
+    "Điện Bàn,phường,Đà Nẵng,Vĩnh Điện,toàn bộ,\n"
+    "Điện Bàn,phường,Đà Nẵng,Điện Hồng,toàn bộ,\n"
+)
+FORM = {"effective_on": "01/07/2025", "number": "1234/NQ-UBTVQH15", "remove_district": "on", "text": MAPPING}
+
+
+@pytest.fixture
+def office(client, tree, people):
+    user = make_user("tinh", tree.province, Role.OFFICE)
+    client.force_login(user)
+    return user
+
+
+def test_dry_run_page_lists_the_changes_and_writes_nothing(client, office):
+    response = client.post("/sap-xep/", FORM | {"action": "check"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="reorg-preview"' in page and 'data-testid="reorg-commit"' in page
+    assert "Bỏ cấp" in page and "Sáp nhập" in page
+    assert not Reorganisation.objects.exists() and not OrgUnit.objects.filter(name="Đà Nẵng").exists()
+
+
+def test_commit_from_the_page_then_review_a_role(client, office, people):
+    response = client.post("/sap-xep/", FORM | {"action": "commit"})
+    reorg = Reorganisation.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/sap-xep/{reorg.pk}/"
+    assert OrgUnit.objects.filter(name="Điện Bàn", level=Level.COMMUNE, parent__name="Đà Nẵng").exists()
+    page = client.get(f"/sap-xep/{reorg.pk}/").content.decode()
+    assert "Rà soát phân quyền" in page and "Đà Nẵng" in page
+    change = Change.objects.filter(reorganisation=reorg, kind=ChangeKind.MEMBERSHIP).first()
+    client.post(f"/sap-xep/{reorg.pk}/ra-soat/{change.pk}/")
+    change.refresh_from_db()
+    assert change.reviewed_by == office
+
+
+def test_a_bad_row_is_named_and_nothing_is_written(client, office):
+    bad = MAPPING + "Điện Bàn Bắc,làng,Đà Nẵng,Không Có,toàn bộ,\n"
+    page = client.post("/sap-xep/", FORM | {"text": bad, "action": "commit"}).content.decode()
+    assert 'data-testid="reorg-errors"' in page and "Loại đơn vị “làng” không có trong danh mục." in page
+    assert not Reorganisation.objects.exists()
+
+
+def test_a_commune_officer_may_not_open_the_page(client, people):
+    client.force_login(people.commune_a_staff)
+    assert client.get("/sap-xep/").status_code == 403
