@@ -310,6 +310,8 @@ URL_RULES: dict[str, Rule] = {
     "reports:notifications": LOGIN,  # a person's own notifications
     "reports:notification_read": LOGIN,
     "reports:notifications_read_all": LOGIN,
+    "reports:channel_settings": LOGIN,  # a person's own choice of SMS/Zalo/e-mail (issue 21)
+    "reports:channel_stop": PUBLIC,  # the signed link in each digest stops it without signing in
     "reports:reminder_log": needs("reports.remind"),
     "reports:reminder_run": needs("reports.remind"),
     "reports:urging_notice": needs("reports.remind"),

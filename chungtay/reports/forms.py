@@ -59,3 +59,23 @@ class ExportForm(StyledFormMixin, forms.Form):
                 _("Chưa có số liệu của ngày %(day)s: số liệu chỉ tính đến hôm nay.") % {"day": f"{day:%d/%m/%Y}"}
             )
         return day
+
+
+class ContactChannelForm(StyledFormMixin, forms.Form):
+    CHOICES = [
+        ("email", _("Thư điện tử")),
+        ("sms", _("Tin nhắn SMS")),
+        ("zalo", _("Zalo (tin nhắn của Official Account Mặt trận)")),
+        ("app", _("Chỉ xem trên hệ thống, không nhận tin")),
+    ]
+    channel = forms.ChoiceField(label=_("Nhận nhắc việc hằng ngày qua"), choices=CHOICES, widget=forms.RadioSelect)
+    phone = forms.CharField(
+        label=_("Số điện thoại nhận tin"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("Dùng cho SMS và Zalo; số Zalo là số điện thoại đăng ký Zalo."),
+    )  # fmt: skip
+    consent = forms.BooleanField(
+        label=_("Tôi đồng ý nhận tin nhắc việc của hệ thống Chung Tay qua số điện thoại này (tối đa một tin mỗi ngày, "
+                "không gửi từ 21 giờ đến 7 giờ; ngừng nhận bất cứ lúc nào bằng đường dẫn trong tin)."),
+        required=False,
+    )  # fmt: skip

@@ -52,6 +52,78 @@ class Notification(models.Model):
 class Channel(models.TextChoices):
     EMAIL = "email", _("Thư điện tử")
     APP = "app", _("Thông báo trên hệ thống")
+    SMS = "sms", _("Tin nhắn SMS")
+    ZALO = "zalo", _("Zalo")
+
+
+class ContactChannel(models.Model):
+    """How a person wants the daily digest, with their consent (issue 21). The in-app notification
+    always comes; without a row, the digest goes by e-mail to the account's address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_channel", verbose_name=_("Người nhận")
+    )
+    channel = models.CharField(_("Kênh nhận nhắc việc"), max_length=10, choices=Channel.choices)
+    phone = models.CharField(_("Số điện thoại nhận tin"), max_length=20, blank=True)
+    consent_at = models.DateTimeField(_("Đồng ý nhận tin lúc"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("Ngừng nhận lúc"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Kênh nhận nhắc việc")
+        verbose_name_plural = _("Kênh nhận nhắc việc")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=["email", "app"]) | (~Q(phone="") & Q(consent_at__isnull=False)),
+                name="contactchannel_phone_needs_number_and_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_channel_display()}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    DEFERRED = "deferred", _("Hoãn (giờ yên lặng)")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi")
+
+
+class Delivery(models.Model):
+    """The one digest of a person for a day, by the channel they chose, with what the provider said."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("Người nhận")
+    )
+    run_on = models.DateField(_("Ngày nhắc"))
+    channel = models.CharField(_("Kênh"), max_length=10, choices=Channel.choices)
+    address = models.CharField(_("Địa chỉ nhận"), max_length=254)
+    subject = models.CharField(_("Tiêu đề"), max_length=300)
+    body = models.TextField(_("Nội dung"))
+    items = models.PositiveIntegerField(_("Số việc"), default=0)
+    status = models.CharField(
+        _("Trạng thái"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("Số lần gửi"), default=0)
+    provider_id = models.CharField(_("Mã của nhà cung cấp"), max_length=100, blank=True)
+    error = models.CharField(_("Lỗi"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("Gửi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Lần gửi nhắc việc")
+        verbose_name_plural = _("Lần gửi nhắc việc")
+        ordering = ["-run_on", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "run_on"], name="delivery_one_digest_a_day"),
+            models.CheckConstraint(condition=~Q(channel="app"), name="delivery_not_in_app"),
+        ]
+        indexes = [models.Index(fields=["status", "run_on"], name="delivery_status_day")]
+
+    def __str__(self) -> str:
+        return f"{self.run_on:%d/%m/%Y} {self.get_channel_display()} → {self.user}"
 
 
 class ReminderLog(models.Model):
@@ -68,7 +140,8 @@ class ReminderLog(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("Người nhận")
     )
-    recipient_email = models.CharField(_("Địa chỉ thư"), max_length=254, blank=True)
+    # The e-mail address, or the phone number for SMS and Zalo (the field keeps its first name).
+    recipient_email = models.CharField(_("Địa chỉ nhận"), max_length=254, blank=True)
     channel = models.CharField(_("Kênh"), max_length=10, choices=Channel.choices)
     escalated_to = models.ForeignKey(
         "orgunits.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -28,10 +29,13 @@ from chungtay.figures import catalogue
 from chungtay.figures.plans import phase_years
 from chungtay.orgunits.models import Membership, OrgUnit, Role
 
-from . import selectors
+from . import channels, selectors
 from .documents import REVIEW_TEMPLATE, URGING_TEMPLATE
 from .models import (
     Channel,
+    ContactChannel,
+    Delivery,
+    DeliveryStatus,
     JobStatus,
     Notification,
     NotificationKind,
@@ -86,6 +90,8 @@ class ReminderRun:
     recipients: int = 0
     already_sent: int = 0
     failures: int = 0
+    texts: int = 0  # SMS and Zalo messages sent
+    deferred: int = 0  # digests held back by the quiet hours
     units_without_recipients: list[str] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
@@ -102,6 +108,8 @@ class ReminderRun:
             f"- {self.recipients} người nhận, {self.emails} thư điện tử, {self.notifications} thông báo, "
             f"{self.logs} dòng nhật ký; {self.already_sent} việc đã nhắc trong ngày nên không gửi lại.",
         ]
+        if self.texts or self.deferred:
+            lines.append(f"- {self.texts} tin SMS/Zalo đã gửi, {self.deferred} tin chờ hết giờ yên lặng.")
         if self.failures:
             lines.append(f"- {self.failures} người nhận gửi lỗi (sẽ gửi lại ở lần chạy sau).")
         if self.units_without_recipients:
@@ -190,7 +198,11 @@ def _digest_text(user: User, sections: list[Section], run_on: dt.date) -> str:
 
 
 def send_reminders(
-    *, today: dt.date | None = None, dry_run: bool = False, escalate_after: int | None = None
+    *,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+    escalate_after: int | None = None,
+    now: dt.datetime | None = None,
 ) -> ReminderRun:
     """Find what is overdue, tell the people of the unit that must act (one e-mail digest per person
     and one in-app notification per unit), tell the parent unit's office when an item is late for
@@ -242,11 +254,9 @@ def send_reminders(
             run.notifications += len(fresh)
             run.emails += 1 if user.email else 0
             continue
-        try:
-            _deliver(user, fresh, today, run)
-        except Exception:  # one person's failed mail must not stop the others; the next run retries
-            log.exception("Reminder to %s failed", user.username)
-            run.failures += 1
+        _deliver(user, fresh, today, run)
+    if not dry_run:
+        dispatch_deliveries(today=today, now=now, run=run)
     return run
 
 
@@ -275,37 +285,182 @@ def _notification(user: User, sections: list[Section], today: dt.date, *, escala
     )  # fmt: skip
 
 
+def chosen_channel(user: User) -> tuple[str | None, str]:
+    """The channel and address of a person's digest: their consented choice, else their e-mail;
+    None when they stopped (the in-app notification still comes)."""
+    choice = ContactChannel.objects.filter(user=user).first()
+    if choice is None or choice.channel == Channel.EMAIL:
+        stopped = choice is not None and choice.stopped_at is not None
+        return (Channel.EMAIL, user.email) if user.email and not stopped else (None, "")
+    if choice.stopped_at is not None or choice.channel == Channel.APP or not choice.phone:
+        return None, ""
+    return choice.channel, choice.phone
+
+
 @transaction.atomic
 def _deliver(user: User, sections: list[Section], today: dt.date, run: ReminderRun) -> None:
+    """Log the reminders, make the in-app notifications and queue the person's one digest of the day
+    (dispatch_deliveries sends it). Items found later the same day join a digest not yet sent; once it
+    is sent they are told in the app only, and tomorrow's digest repeats them if still overdue."""
     logs, notifications = [], []
-    channels = [(Channel.APP, "")] + ([(Channel.EMAIL, user.email)] if user.email else [])
+    total = sum(len(s.items) for s in sections)
+    channel, address = chosen_channel(user)
+    delivery = None
+    if channel is not None:
+        delivery = Delivery.objects.select_for_update().filter(user=user, run_on=today).first()
+        text = _digest_text(user, sections, today)
+        if delivery is None:
+            delivery = Delivery(user=user, run_on=today, channel=channel, address=address, body=text, items=total)
+        elif delivery.status in (DeliveryStatus.PENDING, DeliveryStatus.DEFERRED, DeliveryStatus.FAILED):
+            delivery.body, delivery.items = f"{delivery.body}\n\n{text}", delivery.items + total
+        else:
+            delivery = None
+        if delivery is not None:
+            channel, address = delivery.channel, delivery.address
+            delivery.subject = f"[Chung Tay] Nhắc việc ngày {today:%d/%m/%Y}: {delivery.items} việc cần xử lý"
+    channel_list = [(Channel.APP, "")] + ([(channel, address)] if delivery is not None else [])
     for section in sections:
         for item in section.items:
-            for channel, address in channels:
+            for name, to in channel_list:
                 logs.append(ReminderLog(
                     run_on=today, unit=section.unit, kind=item.kind, object_type=item.object_type,
                     object_id=item.object_id, object_label=item.label[:400], due_on=item.due_on,
-                    days_overdue=item.days_overdue, recipient=user, recipient_email=address, channel=channel,
+                    days_overdue=item.days_overdue, recipient=user, recipient_email=to, channel=name,
                     escalated_to=section.escalated_to,
                 ))  # fmt: skip
     for escalated in (False, True):
         group = [section for section in sections if bool(section.escalated_to) == escalated]
         if group:
             notifications.append(_notification(user, group, today, escalated=escalated))
-    # The unique constraint makes a racing second run fail here, before any mail is sent.
+    # The unique constraint makes a racing second run fail here, before anything is sent.
     ReminderLog.objects.bulk_create(logs)
     Notification.objects.bulk_create(notifications)
-    if user.email:
-        total = sum(len(s.items) for s in sections)
-        send_mail(
-            f"[Chung Tay] Nhắc việc ngày {today:%d/%m/%Y}: {total} việc cần xử lý",
-            _digest_text(user, sections, today),
-            None,
-            [user.email],
-        )
-        run.emails += 1
+    if delivery is not None:
+        delivery.save()
     run.logs += len(logs)
     run.notifications += len(notifications)
+
+
+STOP_SALT = "chungtay.reports.stop"
+MAX_ATTEMPTS = 5
+
+
+def stop_url(user: User) -> str:
+    """The link in every digest that stops it, without signing in."""
+    return site_url() + reverse("reports:channel_stop", args=[signing.dumps(user.pk, salt=STOP_SALT)])
+
+
+def _message(delivery: Delivery) -> channels.Message:
+    user = delivery.user
+    base = site_url()
+    link = base + reverse("reports:notifications")
+    stop = stop_url(user)
+    if delivery.channel == Channel.EMAIL:
+        text = f"{delivery.body}\n\nKhông muốn nhận thư nhắc việc nữa: {stop}"
+    else:
+        text = delivery.body
+    short = (
+        f"Chung Tay nhac viec {delivery.run_on:%d/%m/%Y}: {delivery.items} viec can xu ly. "
+        f"Xem: {link} . Ngung nhan tin: {stop}"
+    )
+    params = {
+        "ho_ten": user.display_name, "ngay": f"{delivery.run_on:%d/%m/%Y}", "so_viec": str(delivery.items),
+        "duong_dan": link, "ngung_nhan": stop,
+    }  # fmt: skip
+    return channels.Message(
+        to=delivery.address, subject=delivery.subject, text=text, short=short, params=params,
+        tracking_id=f"ct-{delivery.pk}",
+    )  # fmt: skip
+
+
+def dispatch_deliveries(
+    *, today: dt.date | None = None, now: dt.datetime | None = None, run: ReminderRun | None = None
+) -> ReminderRun:
+    """Send the digests of today and yesterday not sent yet, each by its channel, outside the quiet
+    hours for SMS and Zalo. A digest is claimed by one conditional UPDATE before it is sent, so two
+    runs at once never send it twice; a failure is logged on it and retried by the next run."""
+    today = today or dates.today()
+    now = now or timezone.now()
+    run = run or ReminderRun(run_on=today)
+    local = timezone.localtime(now).time()
+    due = Delivery.objects.filter(
+        run_on__gte=today - dt.timedelta(days=1), run_on__lte=today, attempts__lt=MAX_ATTEMPTS,
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.DEFERRED, DeliveryStatus.FAILED],
+    ).select_related("user")  # fmt: skip
+    for delivery in due.order_by("pk"):
+        if channels.is_quiet(delivery.channel, local):
+            Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.DEFERRED)
+            run.deferred += 1
+            continue
+        claimed = Delivery.objects.filter(pk=delivery.pk, status=delivery.status, attempts=delivery.attempts).update(
+            status=DeliveryStatus.SENDING, attempts=F("attempts") + 1
+        )
+        if not claimed:
+            continue
+        try:
+            provider_id = channels.adapter_for(delivery.channel).send(_message(delivery))
+        except Exception as exc:  # one person's failed message must not stop the others
+            log.warning("Digest %s to %s failed: %s", delivery.pk, delivery.user.username, exc)
+            error = str(exc) if isinstance(exc, channels.ChannelError) else f"Lỗi khi gửi: {exc}"
+            Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, error=error[:500])
+            run.failures += 1
+            continue
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.SENT, provider_id=provider_id[:100], sent_at=timezone.now(), error=""
+        )
+        if delivery.channel == Channel.EMAIL:
+            run.emails += 1
+        else:
+            run.texts += 1
+    return run
+
+
+@transaction.atomic
+def contact_channel_set(
+    *, actor: User, user: User, channel: str, phone: str = "", consent: bool = False
+) -> ContactChannel:
+    """A person chooses how their digest reaches them; SMS and Zalo need a number and their consent."""
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    if channel not in (Channel.EMAIL, Channel.SMS, Channel.ZALO, Channel.APP):
+        raise DomainError("Kênh nhận không hợp lệ.", field="channel")
+    phone = "".join(ch for ch in phone if not ch.isspace() and ch not in ".-")
+    if channel in (Channel.SMS, Channel.ZALO):
+        digits = phone[1:] if phone.startswith("+") else phone
+        if not (digits.isdigit() and 9 <= len(digits) <= 12):
+            raise DomainError("Số điện thoại nhận tin: nhập 10 chữ số, ví dụ 0905123456.", field="phone")
+        if not consent:
+            raise DomainError("Cần đánh dấu đồng ý nhận tin nhắc việc qua số điện thoại này.", field="consent")
+    if channel == Channel.EMAIL and not user.email:
+        raise DomainError("Tài khoản chưa có địa chỉ thư điện tử; chọn kênh khác.", field="channel")
+    with as_actor(actor):
+        choice, _created = ContactChannel.objects.update_or_create(
+            user=user,
+            defaults={
+                "channel": channel,
+                "phone": phone if channel in (Channel.SMS, Channel.ZALO) else "",
+                "consent_at": timezone.now() if channel in (Channel.SMS, Channel.ZALO) else None,
+                "stopped_at": None,
+            },
+        )
+    return choice
+
+
+@transaction.atomic
+def contact_channel_stop(*, token: str) -> User:
+    """The link in a digest: stop SMS, Zalo and e-mail digests (in-app notifications stay)."""
+    try:
+        user_id = signing.loads(token, salt=STOP_SALT)
+    except signing.BadSignature as exc:
+        raise DomainError("Đường dẫn ngừng nhận tin không đúng hoặc đã bị sửa.", field="token") from exc
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise DomainError("Không tìm thấy người nhận của đường dẫn này.", field="token")
+    with as_actor(user):
+        choice = ContactChannel.objects.filter(user=user).first() or ContactChannel(user=user, channel=Channel.EMAIL)
+        choice.stopped_at = timezone.now()
+        choice.save()
+    return user
 
 
 # --- Notifications ----------------------------------------------------------------------------------

@@ -19,13 +19,14 @@ from chungtay.core.access import get_visible_or_404, has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
 from chungtay.core.redirects import safe_url
+from chungtay.core.transactions import refuse
 from chungtay.figures import asof
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import top_units_for
 
 from . import exports, selectors, services
-from .forms import ExportForm, ReviewForm, UrgingNoticeForm
-from .models import Notification, ReminderLog, ReportJob, UrgingNotice
+from .forms import ContactChannelForm, ExportForm, ReviewForm, UrgingNoticeForm
+from .models import ContactChannel, Delivery, Notification, ReminderLog, ReportJob, UrgingNotice
 
 
 def _unit(request: HttpRequest, perm: str = "reports.view") -> tuple[OrgUnit, OrgUnit]:
@@ -135,6 +136,42 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     n = services.notification_mark_read(user=request.user)  # type: ignore[arg-type]
     messages.success(request, f"Đã đánh dấu {n} thông báo là đã đọc.")
     return redirect("reports:notifications")
+
+
+def channel_settings(request: HttpRequest) -> HttpResponse:
+    """A person chooses how their daily digest reaches them (e-mail, SMS, Zalo, or the app only)."""
+    user = request.user
+    choice = ContactChannel.objects.filter(user=user).first()  # type: ignore[misc]
+    initial = {"channel": "email" if user.email else "app"}  # type: ignore[union-attr]
+    if choice is not None:
+        initial = {"channel": "app" if choice.stopped_at else choice.channel, "phone": choice.phone}
+    form = ContactChannelForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_channel_set(actor=user, user=user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            refuse()
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Đã lưu cách nhận nhắc việc.")
+            return redirect("reports:channel_settings")
+    recent = Delivery.objects.filter(user=user).order_by("-run_on")[:10]  # type: ignore[misc]
+    return render(request, "reports/channel_settings.html", {"form": form, "choice": choice, "recent": recent})
+
+
+def channel_stop(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in each digest: stops it without signing in (a button, so link previews do not stop it)."""
+    done = False
+    error = ""
+    if request.method == "POST":
+        try:
+            services.contact_channel_stop(token=token)
+        except DomainError as exc:
+            refuse()
+            error = exc.message
+        else:
+            done = True
+    return render(request, "reports/channel_stop.html", {"done": done, "error": error})
 
 
 # --- Reminders ---------------------------------------------------------------------------------
