@@ -325,6 +325,7 @@ URL_RULES: dict[str, Rule] = {
     "portal:home": PUBLIC,
     "portal:unit": PUBLIC,
     "portal:receipts": PUBLIC,
+    "portal:receipt_trace": PUBLIC,  # public fields only (funds.public_views)
     "portal:households": PUBLIC,
     "portal:household": PUBLIC,
     "portal:photo": PUBLIC,  # the view serves only photos of households that consented
@@ -360,9 +361,12 @@ URL_RULES: dict[str, Rule] = {
     "funds:statement_import": needs("funds.record"),
     "funds:statement_confirm": needs("funds.record"),
     "funds:qr": needs("funds.view"),
+    "funds:fund_book": needs("funds.view"),
     "funds:poster_pdf": needs("funds.view"),
     "funds:receipt_list": needs("funds.view"),
+    "funds:receipt_detail": needs("funds.view"),
     "funds:receipt_pdf": needs("funds.view"),
+    "funds:receipt_c40": needs("funds.view"),
     "funds:pledge_list": needs("funds.view"),
     "funds:allocation_create": needs("funds.record"),
     "funds:disbursement_list": needs("funds.view"),
@@ -370,6 +374,7 @@ URL_RULES: dict[str, Rule] = {
     "funds:disbursement_approve": needs("funds.approve"),
     "funds:disbursement_reject": needs("funds.approve"),
     "funds:voucher_pdf": needs("funds.view"),
+    "funds:voucher_c41": needs("funds.view"),
     "funds:entry_detail": needs("funds.view"),
     "funds:household": needs("funds.view"),
     "funds:reconcile": needs("funds.record"),

@@ -11,6 +11,7 @@ class FiguresConfig(AppConfig):
         from . import definitions  # noqa: F401, I001 - houses, money, obligations, complaints, registrations
         from . import good_models  # noqa: F401 - good models and their replication, as of a date
         from . import funds  # noqa: F401 - per-fund figures and households' allocations from every source
+        from . import idle  # noqa: F401 - money idle in the funds more than IDLE_DAYS days (issue 17)
         from . import in_kind  # noqa: F401 - in-kind help (workdays, materials) beside cash, never in it
 
         # Participants by level, activities and a unit's own obligations (3.2.1d); self-assessed, scored and

@@ -82,6 +82,7 @@ class AllocationForm(StyledFormMixin, forms.Form):
 class DisbursementForm(AllocationForm):
     voucher_number = forms.CharField(label=_("Số phiếu chi"), max_length=40)
     stage = forms.ChoiceField(label=_("Giai đoạn thi công được chi"))
+    channel = forms.ChoiceField(label=_("Hình thức chi"), choices=Channel.choices, initial=Channel.CASH)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
     def __init__(self, *args, stages=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -96,7 +97,7 @@ class ReasonForm(StyledFormMixin, forms.Form):
 
 
 class StatementUploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=_("Tệp sao kê (Excel hoặc CSV, như ngân hàng xuất)"))
+    file = forms.FileField(label=_("Tệp sao kê (Excel, CSV hoặc PDF, như ngân hàng xuất)"))
 
 
 class ReconcileForm(StyledFormMixin, forms.Form):

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.core.text import fold, nfc
+from chungtay.housing.models import Stage
 
 
 class FundKind(models.TextChoices):
@@ -313,6 +314,9 @@ class Receipt(models.Model):
     memo_folded = models.CharField(max_length=500, blank=True, editable=False)
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="receipt")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Phiếu thu (C40-BB): numbered per fund and year, from 1, in the order receipts are recorded.
+    serial_year = models.PositiveSmallIntegerField(_("Năm (quyển số)"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("Số phiếu thu"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Khoản ủng hộ")
@@ -327,6 +331,7 @@ class Receipt(models.Model):
                 condition=~Q(channel="tien_mat") | ~Q(receipt_number=""), name="receipt_cash_needs_number"
             ),
             models.UniqueConstraint(fields=["fund", "bank_ref"], condition=~Q(bank_ref=""), name="receipt_unique_ref"),
+            models.UniqueConstraint(fields=["fund", "serial_year", "serial"], name="receipt_unique_serial"),
             models.UniqueConstraint(
                 fields=["fund", "receipt_number"], condition=~Q(receipt_number=""), name="receipt_unique_number"
             ),
@@ -505,6 +510,10 @@ class Funding(models.Model):
         return f"{self.receipt_id or self.transfer_in_id} → {self.allocation_id or self.transfer_out_id}: {self.amount}"
 
 
+# Money received more than this many days ago and not yet allocated is flagged (figures "money_idle").
+IDLE_DAYS = 90
+
+
 class ProgrammeRule(models.Model):
     """A movement's money rules; without a row, the defaults below apply (the safe ones)."""
 
@@ -517,7 +526,7 @@ class ProgrammeRule(models.Model):
     cap_to_plan = models.BooleanField(
         _("Không phân bổ vượt kế hoạch, định mức (trừ khi được duyệt vượt)"), default=True
     )
-    idle_days = models.PositiveIntegerField(_("Cảnh báo tiền nằm quỹ quá (ngày)"), default=90)
+    idle_days = models.PositiveIntegerField(_("Cảnh báo tiền nằm quỹ quá (ngày)"), default=IDLE_DAYS)
 
     class Meta:
         verbose_name = _("Quy định chi của phong trào")
@@ -544,6 +553,7 @@ class Disbursement(models.Model):
     date = models.DateField(_("Ngày chi"))
     voucher_number = models.CharField(_("Số phiếu chi"), max_length=40)
     stage = models.CharField(_("Giai đoạn thi công"), max_length=20)
+    channel = models.CharField(_("Hình thức chi"), max_length=20, choices=Channel.choices, default=Channel.CASH)
     requires_verified_stage = models.BooleanField(_("Chỉ chi khi giai đoạn đã được xác nhận"), default=True)
     # The verified progress update the payment was approved against (tranches tied to verified stages).
     verified_update = models.ForeignKey(
@@ -559,6 +569,9 @@ class Disbursement(models.Model):
     entry = models.OneToOneField(
         JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="disbursement"
     )
+    # Phiếu chi (C41-BB): numbered per fund (or outside source) and year when the payment is approved.
+    serial_year = models.PositiveSmallIntegerField(_("Năm (quyển số)"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("Số phiếu chi (C41-BB)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Chi hỗ trợ")
@@ -579,6 +592,14 @@ class Disbursement(models.Model):
                 condition=~Q(status="approved", requires_verified_stage=True) | Q(verified_update__isnull=False),
                 name="disbursement_tranche_verified",
             ),
+            models.UniqueConstraint(fields=["fund", "serial_year", "serial"], name="disbursement_unique_serial_fund"),
+            models.UniqueConstraint(
+                fields=["source", "serial_year", "serial"], name="disbursement_unique_serial_source"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(serial__isnull=False, serial_year__isnull=False),
+                name="disbursement_approved_has_serial",
+            ),
             models.CheckConstraint(
                 condition=Q(fund__isnull=False, source__isnull=True) | Q(fund__isnull=True, source__isnull=False),
                 name="disbursement_one_origin",
@@ -587,6 +608,11 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voucher_number}: {self.household} — {self.amount}"
+
+    @property
+    def stage_label(self) -> str:
+        """The stage as the papers say it ("Xong móng", never "foundation")."""
+        return str(Stage(self.stage).label) if self.stage in Stage.values else self.stage
 
 
 class BankStatement(models.Model):

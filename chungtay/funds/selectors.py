@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from chungtay.core.access import visible_to
 from chungtay.figures import funds as fund_figures
 
-from .models import Disbursement, DisbursementStatus, Fund, Source, StatementLine
+from .models import Disbursement, DisbursementStatus, Fund, Funding, Receipt, Source, StatementLine
 
 
 def funds_for(user, perm: str = "funds.view") -> QuerySet[Fund]:  # type: ignore[no-untyped-def]
@@ -64,3 +64,58 @@ def queue_counts(user) -> dict[str, int | bool]:  # type: ignore[no-untyped-def]
         n = qs.order_by()[: QUEUE_BADGE_CAP + 1].count()
         counts[name], counts[f"{name}_more"] = min(n, QUEUE_BADGE_CAP), n > QUEUE_BADGE_CAP
     return counts
+
+
+def _payments_by_household(household_ids: set[int]) -> dict[int, list[Disbursement]]:
+    paid: dict[int, list[Disbursement]] = {}
+    rows = Disbursement.objects.filter(household_id__in=household_ids, status=DisbursementStatus.APPROVED)
+    for d in rows.select_related("fund", "source", "verified_update").order_by("date", "pk"):
+        paid.setdefault(d.household_id, []).append(d)
+    return paid
+
+
+def receipt_trace(receipt: Receipt) -> list[dict[str, Any]]:
+    """Where a receipt's money went: each piece to an allocation (household, its approved payments)
+    or to a transfer, followed into the other fund's allocations (issue 17: fixed when allocated)."""
+    pieces = list(
+        Funding.objects.filter(receipt=receipt)
+        .select_related("allocation__household__area", "allocation__fund", "transfer_out__to_fund", "released_by")
+        .order_by("pk")
+    )
+    onward = Funding.objects.filter(transfer_in_id__in=[p.transfer_out_id for p in pieces if p.transfer_out_id])
+    onward_by_transfer: dict[int, list[Funding]] = {}
+    for f in onward.select_related("allocation__household__area", "allocation__fund").order_by("pk"):
+        onward_by_transfer.setdefault(f.transfer_in_id, []).append(f)  # type: ignore[arg-type]
+    households = {p.allocation.household_id for p in pieces if p.allocation_id}
+    households |= {f.allocation.household_id for fs in onward_by_transfer.values() for f in fs if f.allocation_id}
+    paid = _payments_by_household(households)
+    rows = []
+    for p in pieces:
+        row: dict[str, Any] = {"piece": p, "released": p.released_by_id is not None, "onward": []}
+        if p.allocation_id:
+            row["payments"] = [d for d in paid.get(p.allocation.household_id, []) if d.fund_id == p.allocation.fund_id]
+        else:
+            row["onward"] = [
+                {"piece": f, "payments": [d for d in paid.get(f.allocation.household_id, []) if d.fund_id == f.fund_id]}
+                for f in onward_by_transfer.get(p.transfer_out_id, [])  # type: ignore[arg-type]
+                if f.allocation_id
+            ]
+        rows.append(row)
+    return rows
+
+
+def household_receipts(household) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """The receipts behind a household's allocations from funds: directly, or through a transfer into
+    the fund (then the receipts of the fund the transfer came from)."""
+    pieces = list(
+        Funding.objects.filter(allocation__household=household, released_by__isnull=True)
+        .select_related("allocation", "receipt__donor", "receipt__fund", "transfer_in__from_fund")
+        .order_by("allocation__date", "pk")
+    )
+    behind = Funding.objects.filter(
+        transfer_out_id__in=[p.transfer_in_id for p in pieces if p.transfer_in_id], released_by__isnull=True
+    ).select_related("receipt__donor", "receipt__fund")
+    by_transfer: dict[int, list[Funding]] = {}
+    for f in behind.order_by("pk"):
+        by_transfer.setdefault(f.transfer_out_id, []).append(f)  # type: ignore[arg-type]
+    return [{"piece": p, "behind": by_transfer.get(p.transfer_in_id, []) if p.transfer_in_id else []} for p in pieces]

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from chungtay.accounts.models import User
@@ -48,6 +48,10 @@ def _positive(amount: int, field: str = "amount") -> None:
         raise DomainError("Số tiền phải là số nguyên đồng.", field=field)
     if amount <= 0:
         raise DomainError("Số tiền phải lớn hơn 0.", field=field)
+
+
+def _next_serial(same_book) -> int:  # type: ignore[no-untyped-def]
+    return int(same_book.aggregate(m=Max("serial"))["m"] or 0) + 1
 
 
 def _in_subtree(unit, household) -> bool:  # type: ignore[no-untyped-def]
@@ -183,7 +187,10 @@ def receipt_record(
                 Leg(account_for(AccountKind.DONATIONS, fund=fund), -amount),
             ],
         )
+        # The ledger locked the fund's cash account: receipts of one fund are numbered one at a time.
         return Receipt.objects.create(
+            serial_year=received_on.year,
+            serial=_next_serial(Receipt.objects.filter(fund=fund, serial_year=received_on.year)),
             fund=fund,
             donor=donor,
             amount=amount,
@@ -396,6 +403,7 @@ def disbursement_record(
     stage: str,  # type: ignore[no-untyped-def]
     fund: Fund | None = None,
     source: Source | None = None,
+    channel: str = Channel.CASH,
     note: str = "",
 ) -> Disbursement:
     """Step 1 (maker): the voucher is recorded; no money moves until someone else approves it.
@@ -434,6 +442,7 @@ def disbursement_record(
             date=date,
             voucher_number=voucher_number.strip(),
             stage=stage,
+            channel=channel if channel in Channel.values else Channel.CASH,
             requires_verified_stage=requires_verified_stage,
             note=nfc(note),
             recorded_by=actor,
@@ -499,7 +508,18 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
             entry,
         )
         locked.verified_update = verified
-        locked.save(update_fields=["status", "decided_by", "decided_at", "entry", "verified_update"])
+        # Phiếu chi numbers per fund (or source) and year: the fund's (source's) row is locked while numbering.
+        if fund is not None:
+            Fund.objects.select_for_update().get(pk=fund.pk)
+            same_book = Disbursement.objects.filter(fund=fund)
+        else:
+            Source.objects.select_for_update().get(pk=source.pk)  # type: ignore[union-attr]
+            same_book = Disbursement.objects.filter(source=source)
+        locked.serial_year = locked.date.year
+        locked.serial = _next_serial(same_book.filter(serial_year=locked.date.year))
+        locked.save(
+            update_fields=["status", "decided_by", "decided_at", "entry", "verified_update", "serial_year", "serial"]
+        )
     return locked
 
 

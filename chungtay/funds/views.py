@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -25,7 +27,7 @@ from chungtay.figures import asof, catalogue
 from chungtay.figures import funds as fund_figures
 from chungtay.orgunits.selectors import top_units_for
 
-from . import selectors, services, statements, vietqr
+from . import papers, selectors, services, statements, vietqr
 from .forms import (
     AllocationForm,
     DisbursementForm,
@@ -40,6 +42,7 @@ from .forms import (
     TransferForm,
 )
 from .models import (
+    Channel,
     Designation,
     Disbursement,
     DisbursementStatus,
@@ -153,6 +156,7 @@ def fund_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "figures": fund_figures.for_fund(fund),
             "entries": entries,
             "statements": fund.statements.select_related("batch")[:10],
+            "allocations": fund.allocations.select_related("household").order_by("-date", "-pk")[:30],
             "can_record": has_perm(request.user, "funds.record", fund.unit),
             "qr_payload": vietqr.payload(
                 bin_code=fund.bank_bin, account=fund.account_number, purpose=vietqr.purpose_for(fund.code)
@@ -394,6 +398,7 @@ def disbursement_create(request: AuthedRequest) -> HttpResponse:
                 date=data["date"],
                 voucher_number=data["voucher_number"],
                 stage=data["stage"],
+                channel=data["channel"],
                 note=data["note"],
                 **origin,
             )
@@ -407,11 +412,12 @@ def disbursement_create(request: AuthedRequest) -> HttpResponse:
 
 
 def _disbursement(request: AuthedRequest, pk: int, perm: str) -> Disbursement:
-    qs = Disbursement.objects.select_related("household", "fund__unit", "source__unit", "recorded_by")
+    qs = Disbursement.objects.select_related("household__area", "fund__unit", "source__unit", "recorded_by")
     by_fund = scope_q(request.user, perm, "fund__unit__path")
     by_source = scope_q(request.user, perm, "source__unit__path")
-    if by_fund is not None and by_source is not None:
-        qs = qs.filter(by_fund | by_source)
+    by_household = scope_q(request.user, perm, "household__area__path")
+    if by_fund is not None and by_source is not None and by_household is not None:
+        qs = qs.filter(by_fund | by_source | by_household)
     return get_object_or_404(qs, pk=pk)
 
 
@@ -467,6 +473,60 @@ def voucher_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def receipt_c40(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Phiếu thu, mẫu C40-BB (Thông tư 107/2017/TT-BTC)."""
+    receipt = get_visible_or_404(
+        request.user,
+        Receipt.objects.select_related("fund__unit", "donor", "designated_household", "created_by"),
+        "funds.view",
+        "fund__unit__path",
+        pk=pk,
+    )
+    name = papers.serial_text("PT", receipt.serial_year, receipt.serial) or f"{receipt.pk}"
+    return pdf_response("funds/paper_pdf.html", {"p": papers.receipt_paper(receipt)}, f"phieu-thu-{name}.pdf")
+
+
+def voucher_c41(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Phiếu chi, mẫu C41-BB (Thông tư 107/2017/TT-BTC)."""
+    d = _disbursement(request, pk, "funds.view")
+    name = papers.serial_text("PC", d.serial_year, d.serial) or d.voucher_number
+    return pdf_response("funds/paper_pdf.html", {"p": papers.voucher_paper(d)}, f"phieu-chi-{name}.pdf")
+
+
+BOOK_KINDS = {"tien-mat": Channel.CASH, "tien-gui": Channel.BANK}
+
+
+def _day(raw: str, default: dt.date) -> dt.date:
+    try:
+        return dt.datetime.strptime(raw, "%d/%m/%Y").date() if raw else default
+    except ValueError as exc:
+        raise DomainError(f"Ngày “{raw}” không đúng dạng ngày/tháng/năm (ví dụ 01/01/2024).") from exc
+
+
+def fund_book(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
+    """Sổ quỹ tiền mặt / sổ tiền gửi of one fund for a period (?tu=dd/mm/yyyy&den=…), PDF or Excel."""
+    fund = _fund(request, pk, "funds.view")
+    if kind not in BOOK_KINDS:
+        raise Http404
+    today = timezone.localdate()
+    try:
+        date_from = _day(request.GET.get("tu", ""), today.replace(month=1, day=1))
+        date_to = _day(request.GET.get("den", ""), today)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    if date_from > date_to:
+        return HttpResponse("Từ ngày phải trước đến ngày.", status=400, content_type="text/plain; charset=utf-8")
+    b = papers.book(fund, BOOK_KINDS[kind], date_from, date_to)
+    filename = f"{papers.BOOKS[b.channel][2]}-{fund.code}-{date_to:%Y%m%d}"  # type: ignore[index]
+    if request.GET.get("dinh_dang") == "xlsx":
+        response = HttpResponse(
+            papers.book_xlsx(b), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    return pdf_response("funds/book_pdf.html", {"b": b}, f"{filename}.pdf")
+
+
 def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = get_visible_or_404(
         request.user,
@@ -511,12 +571,27 @@ def household(request: AuthedRequest, pk: int) -> HttpResponse:
             "household": hh,
             "rows": rows,
             "figures": figures,
-            "disbursements": hh.disbursements.select_related("recorded_by", "decided_by").order_by("-date"),
-            "allocations": hh.allocations.select_related("fund", "source").order_by("-date"),
+            "disbursements": hh.disbursements.select_related("recorded_by", "decided_by", "fund", "source").order_by(
+                "-date"
+            ),
+            "allocations": hh.allocations.select_related("fund", "source", "override_by").order_by("-date"),
+            "receipts_behind": selectors.household_receipts(hh),
             "can_record": has_perm(request.user, "funds.record", hh.area),
             "show_private": has_perm(request.user, "housing.private", hh.area),
         },
     )
+
+
+def receipt_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One receipt and where its money went: fund → allocation → household → payments (issue 17)."""
+    receipt = get_visible_or_404(
+        request.user,
+        Receipt.objects.select_related("fund__unit", "donor", "designated_household", "designated_unit"),
+        "funds.view",
+        "fund__unit__path",
+        pk=pk,
+    )
+    return render(request, "funds/receipt_detail.html", {"receipt": receipt, "trace": selectors.receipt_trace(receipt)})
 
 
 def statement_import(request: AuthedRequest, pk: int) -> HttpResponse:

@@ -751,6 +751,7 @@ def receipt_row(row: dict[str, Any]) -> dict[str, Any]:
         if row["designation"] in Designation.values
         else "",
         "designated_to": target,
+        "household_code": row["designated_household__code"] or "",
         "bank_ref": row["bank_ref"],
         "fund_code": row["fund__code"],
         "fund": row["fund__name"],

@@ -1,5 +1,7 @@
 from django.urls import path, re_path
 
+from chungtay.funds.public_views import receipt_trace
+
 from . import views
 from .caching import public_page
 
@@ -9,6 +11,7 @@ urlpatterns = [
     path("", public_page(views.home), name="home"),
     path("don-vi/<int:pk>/", public_page(views.unit), name="unit"),
     path("ung-ho/", public_page(views.receipts, htmx=True), name="receipts"),
+    path("ung-ho/<int:pk>/", public_page(receipt_trace), name="receipt_trace"),
     path("ho/", public_page(views.households), name="households"),
     path("ho/<str:code>/", public_page(views.household), name="household"),
     path("anh/<int:pk>/", public_page(views.photo), name="photo"),

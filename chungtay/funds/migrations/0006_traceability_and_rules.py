@@ -6,130 +6,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0001_initial'),
-        ('funds', '0005_disbursement_waiting_index'),
-        ('housing', '0006_progress_client_id'),
+        ("campaigns", "0001_initial"),
+        ("funds", "0005_disbursement_waiting_index"),
+        ("housing", "0006_progress_client_id"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Funding',
+            name="Funding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField(verbose_name='Số tiền')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", models.BigIntegerField(verbose_name="Số tiền")),
             ],
             options={
-                'verbose_name': 'Nguồn tiền của khoản phân bổ',
-                'verbose_name_plural': 'Nguồn tiền của khoản phân bổ',
-                'ordering': ['pk'],
+                "verbose_name": "Nguồn tiền của khoản phân bổ",
+                "verbose_name_plural": "Nguồn tiền của khoản phân bổ",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeRule',
+            name="ProgrammeRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pay_by_verified_stage', models.BooleanField(default=True, verbose_name='Chi theo đợt, chỉ khi giai đoạn thi công đã được xác nhận')),
-                ('cap_to_plan', models.BooleanField(default=True, verbose_name='Không phân bổ vượt kế hoạch, định mức (trừ khi được duyệt vượt)')),
-                ('idle_days', models.PositiveIntegerField(default=90, verbose_name='Cảnh báo tiền nằm quỹ quá (ngày)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "pay_by_verified_stage",
+                    models.BooleanField(
+                        default=True, verbose_name="Chi theo đợt, chỉ khi giai đoạn thi công đã được xác nhận"
+                    ),
+                ),
+                (
+                    "cap_to_plan",
+                    models.BooleanField(
+                        default=True, verbose_name="Không phân bổ vượt kế hoạch, định mức (trừ khi được duyệt vượt)"
+                    ),
+                ),
+                ("idle_days", models.PositiveIntegerField(default=90, verbose_name="Cảnh báo tiền nằm quỹ quá (ngày)")),
             ],
             options={
-                'verbose_name': 'Quy định chi của phong trào',
-                'verbose_name_plural': 'Quy định chi của phong trào',
+                "verbose_name": "Quy định chi của phong trào",
+                "verbose_name_plural": "Quy định chi của phong trào",
             },
         ),
         migrations.AddField(
-            model_name='allocation',
-            name='over_limit',
-            field=models.BooleanField(default=False, verbose_name='Vượt kế hoạch hoặc định mức'),
+            model_name="allocation",
+            name="over_limit",
+            field=models.BooleanField(default=False, verbose_name="Vượt kế hoạch hoặc định mức"),
         ),
         migrations.AddField(
-            model_name='allocation',
-            name='override_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="allocation",
+            name="override_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='allocation',
-            name='override_reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='Lý do cho phép vượt'),
+            model_name="allocation",
+            name="override_reason",
+            field=models.CharField(blank=True, max_length=300, verbose_name="Lý do cho phép vượt"),
         ),
         migrations.AddField(
-            model_name='disbursement',
-            name='verified_update',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disbursements', to='housing.progressupdate'),
+            model_name="disbursement",
+            name="verified_update",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="disbursements",
+                to="housing.progressupdate",
+            ),
         ),
         migrations.AlterField(
-            model_name='disbursement',
-            name='requires_verified_stage',
-            field=models.BooleanField(default=True, verbose_name='Chỉ chi khi giai đoạn đã được xác nhận'),
+            model_name="disbursement",
+            name="requires_verified_stage",
+            field=models.BooleanField(default=True, verbose_name="Chỉ chi khi giai đoạn đã được xác nhận"),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('over_limit', False), models.Q(('override_by__isnull', False), models.Q(('override_reason', ''), _negated=True)), _connector='OR'), name='allocation_over_limit_overridden'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("over_limit", False),
+                    models.Q(("override_by__isnull", False), models.Q(("override_reason", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="allocation_over_limit_overridden",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disbursement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('requires_verified_stage', True), ('status', 'approved'), _negated=True), ('verified_update__isnull', False), _connector='OR'), name='disbursement_tranche_verified'),
+            model_name="disbursement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("requires_verified_stage", True), ("status", "approved"), _negated=True),
+                    ("verified_update__isnull", False),
+                    _connector="OR",
+                ),
+                name="disbursement_tranche_verified",
+            ),
         ),
         migrations.AddField(
-            model_name='funding',
-            name='allocation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fundings', to='funds.allocation'),
+            model_name="funding",
+            name="allocation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="fundings",
+                to="funds.allocation",
+            ),
         ),
         migrations.AddField(
-            model_name='funding',
-            name='fund',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fundings', to='funds.fund'),
+            model_name="funding",
+            name="fund",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="fundings", to="funds.fund"
+            ),
         ),
         migrations.AddField(
-            model_name='funding',
-            name='receipt',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fundings', to='funds.receipt'),
+            model_name="funding",
+            name="receipt",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="fundings",
+                to="funds.receipt",
+            ),
         ),
         migrations.AddField(
-            model_name='funding',
-            name='released_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='released_fundings', to='funds.journalentry'),
+            model_name="funding",
+            name="released_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="released_fundings",
+                to="funds.journalentry",
+            ),
         ),
         migrations.AddField(
-            model_name='funding',
-            name='transfer_in',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fundings_given', to='funds.transfer'),
+            model_name="funding",
+            name="transfer_in",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="fundings_given",
+                to="funds.transfer",
+            ),
         ),
         migrations.AddField(
-            model_name='funding',
-            name='transfer_out',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fundings_used', to='funds.transfer'),
+            model_name="funding",
+            name="transfer_out",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="fundings_used",
+                to="funds.transfer",
+            ),
         ),
         migrations.AddField(
-            model_name='programmerule',
-            name='movement',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='money_rule', to='campaigns.movement', verbose_name='Phong trào'),
+            model_name="programmerule",
+            name="movement",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="money_rule",
+                to="campaigns.movement",
+                verbose_name="Phong trào",
+            ),
         ),
         migrations.AddIndex(
-            model_name='funding',
-            index=models.Index(condition=models.Q(('released_by__isnull', True)), fields=['receipt'], name='funding_receipt_live'),
+            model_name="funding",
+            index=models.Index(
+                condition=models.Q(("released_by__isnull", True)), fields=["receipt"], name="funding_receipt_live"
+            ),
         ),
         migrations.AddIndex(
-            model_name='funding',
-            index=models.Index(condition=models.Q(('released_by__isnull', True)), fields=['transfer_in'], name='funding_transfer_live'),
+            model_name="funding",
+            index=models.Index(
+                condition=models.Q(("released_by__isnull", True)), fields=["transfer_in"], name="funding_transfer_live"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='funding',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='funding_positive'),
+            model_name="funding",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="funding_positive"),
         ),
         migrations.AddConstraint(
-            model_name='funding',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('receipt__isnull', False), ('transfer_in__isnull', True)), models.Q(('receipt__isnull', True), ('transfer_in__isnull', False)), _connector='OR'), name='funding_one_supplier'),
+            model_name="funding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("receipt__isnull", False), ("transfer_in__isnull", True)),
+                    models.Q(("receipt__isnull", True), ("transfer_in__isnull", False)),
+                    _connector="OR",
+                ),
+                name="funding_one_supplier",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='funding',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('allocation__isnull', False), ('transfer_out__isnull', True)), models.Q(('allocation__isnull', True), ('transfer_out__isnull', False)), _connector='OR'), name='funding_one_use'),
+            model_name="funding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("allocation__isnull", False), ("transfer_out__isnull", True)),
+                    models.Q(("allocation__isnull", True), ("transfer_out__isnull", False)),
+                    _connector="OR",
+                ),
+                name="funding_one_use",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programmerule',
-            constraint=models.CheckConstraint(condition=models.Q(('idle_days__gt', 0)), name='programmerule_idle_positive'),
+            model_name="programmerule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("idle_days__gt", 0)), name="programmerule_idle_positive"
+            ),
         ),
     ]

@@ -94,7 +94,9 @@ def test_the_receipt_list_searches_without_diacritics(client, people, town_fund,
     assert "Nguyễn Thị Ánh" in body and "Trần Văn Bình" not in body
 
 
-def test_disbursement_needs_a_second_person_through_the_pages(client, people, tree, town_fund, give, make_household):
+def test_disbursement_needs_a_second_person_and_a_verified_stage_through_the_pages(
+    client, people, tree, town_fund, give, make_household, verified
+):
     give(town_fund, 60_000_000)
     household = make_household(tree.area_a1)
     allocation_record(
@@ -118,6 +120,10 @@ def test_disbursement_needs_a_second_person_through_the_pages(client, people, tr
     client.post(reverse("funds:disbursement_approve", args=[voucher.pk]))
     assert Disbursement.objects.get().status == "recorded"
     client.force_login(people.board)
+    refused = client.post(reverse("funds:disbursement_approve", args=[voucher.pk]), follow=True)
+    assert Disbursement.objects.get().status == "recorded"
+    assert "Giai đoạn “Khởi công” của hộ" in refused.content.decode()
+    verified(household, "start")
     client.post(reverse("funds:disbursement_approve", args=[voucher.pk]))
     assert Disbursement.objects.get().status == "approved"
 
@@ -214,7 +220,7 @@ def test_queue_badges_stop_counting_at_the_cap(people, tree, town_fund, give, ma
 
 
 def test_the_household_page_totals_every_source_with_the_catalogues_figures(
-    client, people, tree, town_fund, give, state_source, make_household
+    client, people, tree, town_fund, give, state_source, make_household, verified
 ):
     from chungtay.figures.funds import for_household
 
@@ -228,6 +234,7 @@ def test_the_household_page_totals_every_source_with_the_catalogues_figures(
                                   date=dt.date(2024, 6, 5), voucher_number="PC1", stage="start")  # fmt: skip
     from chungtay.funds.services import disbursement_approve
 
+    verified(household, "start")
     disbursement_approve(actor=people.board, disbursement=voucher)
     client.force_login(people.town_office)
     response = client.get(reverse("funds:household", args=[household.pk]))

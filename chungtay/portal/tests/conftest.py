@@ -150,7 +150,7 @@ def world(tree, people, make_household, town_fund, give, settings, tmp_path):
     )
     for household, start in ((consenting, dt.date(2024, 5, 2)), (private, dt.date(2024, 5, 3))):
         jpeg = photos.make_jpeg(taken_at=dt.datetime(2024, 5, 2, 9), lat=15.8812, lon=108.2512)
-        services.progress_record(
+        started = services.progress_record(
             actor=None,
             household=household,
             stage="start",
@@ -158,6 +158,7 @@ def world(tree, people, make_household, town_fund, give, settings, tmp_path):
             note=SENTINELS["progress_note"],
             photos=[services.UploadedPhoto("a.jpg", io.BytesIO(jpeg))],
         )
+        services.progress_verify(actor=people.town_office, update=started)  # the start is paid once verified
     for stage, day in (("walls", 20), ("completed", 28)):
         jpeg = photos.make_jpeg(taken_at=dt.datetime(2024, 5, day, 9), lat=15.8812, lon=108.2512)
         services.progress_record(

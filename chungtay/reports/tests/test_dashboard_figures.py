@@ -91,7 +91,8 @@ def town(tree, people, house, participate, obligation):  # noqa: F811 - pytest p
     h1, h2, gone = house(tree.area_a1), house(tree.area_a1), house(tree.area_a1)
     house(tree.area_b1)
     housing.progress_record(actor=office, household=h1, stage="start", date=D(2024, 3, 1))
-    housing.progress_record(actor=office, household=h1, stage="completed", date=D(2024, 5, 20))
+    done = housing.progress_record(actor=office, household=h1, stage="completed", date=D(2024, 5, 20))
+    housing.progress_verify(actor=people.commune_a_staff, update=done)  # checked in the field before paying
     housing.progress_record(actor=office, household=h2, stage="start", date=D(2024, 6, 15))
     housing.household_withdraw(actor=office, household=gone, reason="Chuyển đi nơi khác", on=D(2024, 4, 10))
     town_fund = funds.fund_create(actor=office, unit=tree.town, kind=FundKind.FOR_THE_POOR,

@@ -59,6 +59,8 @@ def year(people, tree, movement, participate, obligation, make_household):
                              received_on=day, channel=Channel.BANK, bank_ref=f"SK{n:04d}")  # fmt: skip
     funds.allocation_record(actor=office, household=august, amount=10_000_000, date=D(2024, 7, 1),
                             decision="15/QĐ-MTTQ", fund=fund)  # fmt: skip
+    # The start was checked in the field before its tranche was paid (the programme's rule).
+    august.updates.filter(stage="start").update(verified_by=people.board, verified_at=at(D(2024, 6, 20)))
     voucher = funds.disbursement_record(actor=office, household=august, amount=10_000_000, date=D(2024, 7, 20),
                                         voucher_number="PC0720", stage="start", fund=fund)  # fmt: skip
     funds.disbursement_approve(actor=people.board, disbursement=voucher)

@@ -118,7 +118,8 @@ def test_figures_follow_households_progress_withdrawals_moves_and_money(tree, pe
     a = [make_household(tree.area_a1, lat=15.88, lon=108.33) for _ in range(3)]
     b = make_household(tree.area_b1, phase_year=2025)
     housing.progress_record(actor=None, household=a[0], stage="start", date=dt.date(2024, 3, 1))
-    housing.progress_record(actor=None, household=a[1], stage="completed", date=dt.date(2024, 4, 9))
+    done = housing.progress_record(actor=None, household=a[1], stage="completed", date=dt.date(2024, 4, 9))
+    housing.progress_verify(actor=people.town_office, update=done)  # payments follow verified stages
     housing.progress_record(actor=None, household=b, stage="start", date=dt.date(2024, 4, 2))
     assert_every_unit_matches()
 
