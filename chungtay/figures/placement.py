@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models import BigIntegerField, CharField, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from chungtay.reorg.models import HouseholdMove
@@ -27,3 +27,13 @@ def area_path_on(day: dt.date, household: str = "pk", current: str = "area__path
         .values("from_area__path")[:1]
     )
     return Coalesce(Subquery(left, output_field=CharField()), F(current), output_field=CharField())
+
+
+def area_id_on(day: dt.date) -> Coalesce:
+    """The id of the household's area on `day` (for lists that name the area of that day)."""
+    left = (
+        HouseholdMove.objects.filter(household=OuterRef("pk"), moved_on__gt=day)
+        .order_by("moved_on", "pk")
+        .values("from_area_id")[:1]
+    )
+    return Coalesce(Subquery(left, output_field=BigIntegerField()), F("area_id"), output_field=BigIntegerField())

@@ -507,7 +507,9 @@ def build(
         .order_by("received_on", "pk")
     ):
         plan.complaints.append((complaint, plan.target[complaint.unit_id]))
-    open_obligation = Q(fulfilled_at__isnull=True, excused_reason="")
+    # Obligations due from the effective date on are the new unit's; one due earlier and not done
+    # stays the old unit's record (its lateness belongs to the figures of that time).
+    open_obligation = Q(fulfilled_at__isnull=True, excused_reason="", due_on__gte=plan.effective_on)
     for obligation in (
         Obligation.objects.filter(open_obligation, unit_id__in=old_ids)
         .select_related("unit", "milestone")

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models.functions import Coalesce
 
 from chungtay.core import cells, dates
+from chungtay.figures.placement import AREA_PATH_THEN, area_id_on, area_path_on
 from chungtay.housing.models import Category, Household, Status, SupportKind
 from chungtay.orgunits.models import Level, OrgUnit
 
@@ -108,7 +109,8 @@ def write_houses_by_unit(
     day = as_of or dates.today()
     units = _subtree_units(unit)
     phases = sorted(
-        Household.objects.filter(area__path__startswith=unit.path, decision_date__lte=day)
+        Household.objects.annotate(**{AREA_PATH_THEN: area_path_on(day)})  # the units of that day
+        .filter(**{f"{AREA_PATH_THEN}__startswith": unit.path}, decision_date__lte=day)
         .order_by()
         .values_list("phase_year", flat=True)
         .distinct()
@@ -165,11 +167,15 @@ def write_household_list(
         output_field=IntegerField(),
     )
     qs = (
-        Household.objects.filter(area__path__startswith=unit.path, decision_date__lte=day)
+        # Each household under the area it belonged to that day (a reorganisation moves households).
+        Household.objects.annotate(**{AREA_PATH_THEN: area_path_on(day)}, area_then=area_id_on(day))
+        .filter(**{f"{AREA_PATH_THEN}__startswith": unit.path}, decision_date__lte=day)
         .annotate(reached=Coalesce(reached, Value(0)))
         .annotate(gone=Case(When(_withdrawn_by(day), then=Value(True)), default=Value(False)))
-        .order_by("area__path", "code")
+        .order_by(AREA_PATH_THEN, "code")
     )
+    areas = {a.pk: (a.name, a.parent.name if a.parent else "") for a in
+             OrgUnit.objects.filter(path__startswith=unit.path, level=Level.AREA).select_related("parent")}  # fmt: skip
     total = qs.count()
     categories, kinds, statuses = dict(Category.choices), dict(SupportKind.choices), dict(Status.choices)
     wb = _workbook(path)
@@ -179,10 +185,10 @@ def write_household_list(
                 "Hình thức", "Trạng thái", "Kinh phí hỗ trợ (đồng)"], sheet.head)  # fmt: skip
     n = 0
     rows = qs.values_list(
-        "code", "head_name", "area__name", "area__parent__name", "phase_year", "category", "support_kind",
-        "reached", "gone", "state_support",
+        "code", "head_name", "area_then", "phase_year", "category", "support_kind", "reached", "gone", "state_support",
     )  # fmt: skip
-    for code, name, area, commune, year, category, kind, rank, gone, support in rows.iterator(chunk_size=CHUNK):
+    for code, name, area_id, year, category, kind, rank, gone, support in rows.iterator(chunk_size=CHUNK):
+        area, commune = areas.get(area_id, ("", ""))
         n += 1
         status = Status.WITHDRAWN if gone else RANK_STATUS[rank]
         sheet.line([n, code, name, area, commune or "", year, str(categories.get(category, category)),
