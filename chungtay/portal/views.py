@@ -16,6 +16,7 @@ from chungtay.core.figures import cached
 from chungtay.core.pagination import CountedPaginator
 from chungtay.core.uploads import serve
 from chungtay.figures import asof
+from chungtay.reorg.selectors import moves_of
 
 from . import opendata, public
 from .forms import ReceiptFilterForm
@@ -142,6 +143,8 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
         "timeline": public.household_timeline(item["id"], as_of=day["as_of"]),
         "money": public.household_money(item["id"], as_of=day["as_of"]),
         "photos": public.household_photos(item["id"]) if item["photo_consent"] else [],
+        # Where it was before a reorganisation moved it (the area's and commune's names are public).
+        "moves": moves_of(item["id"]),
     }
     return render(request, "portal/household.html", context)
 

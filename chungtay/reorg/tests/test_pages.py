@@ -56,3 +56,12 @@ def test_a_bad_row_is_named_and_nothing_is_written(client, office):
 def test_a_commune_officer_may_not_open_the_page(client, people):
     client.force_login(people.commune_a_staff)
     assert client.get("/sap-xep/").status_code == 403
+
+
+def test_public_page_shows_a_moved_household_under_its_new_ward_and_where_it_was(client, office, house, tree):
+    household = house(tree.area_a1)
+    client.post("/sap-xep/", FORM | {"action": "commit"})
+    client.logout()
+    page = client.get(f"/cong-khai/ho/{household.code}/").content.decode()
+    assert "phường Điện Bàn" in page
+    assert "Trước ngày 01/07/2025: Khối phố 1, phường Vĩnh Điện" in page and "1234/NQ-UBTVQH15" in page
