@@ -235,7 +235,11 @@ def _parts(value: Any) -> list[str]:
         return []
     folded = fold(value.replace("\n", " / "))
     parts = [p.strip(" .:") for p in re.split(r"[/()\n]", folded)]
-    return [p for p in (folded.strip(" .:"), *parts) if p]
+    # A caption wrapped onto lines in a printed statement ("Ngày giao\ndịch /\nTransaction\nDate"):
+    # its lines joined by spaces, then split at the slashes, are its captions too.
+    joined = " ".join(fold(value).split())
+    wrapped = [p.strip(" .:") for p in re.split(r"[/()]", joined)] if "\n" in value else []
+    return [p for p in (folded.strip(" .:"), *parts, *wrapped) if p]
 
 
 def _map_columns(row: list[Any], layout: Layout) -> dict[str, int] | None:
@@ -334,7 +338,13 @@ def _cell(row: list[Any], index: int | None) -> Any:
 def _label_of(row: list[Any], mapping: dict[str, int]) -> str:
     """Folded text of the row's non-amount cells: where "Tổng cộng", "Trang 2/5" or "Số dư cuối kỳ" stand."""
     amounts = {mapping.get(k) for k in ("debit", "credit", "amount", "balance")}
-    return fold(" ".join(str(c) for i, c in enumerate(row) if i not in amounts and isinstance(c, str)))
+    words = (c for i, c in enumerate(row) if isinstance(c, str) and (i not in amounts or not _is_amount(c)))
+    return fold(" ".join(words))
+
+
+def _is_amount(text: str) -> bool:
+    """A cell that is only an amount; a printed page number under an amount column is not one."""
+    return bool(_AMOUNT_IN_TEXT.fullmatch(text.strip().lstrip("+-")))
 
 
 def read_statement(
@@ -409,7 +419,7 @@ def read_statement(
                 except CellError as exc:
                     read.error(number, None, f"Dòng tổng: {exc.message}")
                 continue
-            memo_more = nfc(str(_cell(row, i_memo) or ""))
+            memo_more = _one_line(_cell(row, i_memo))
             others = [c for i, c in enumerate(row) if i != i_memo and c not in (None, "")]
             if last is not None and memo_more and not others and date_error is None:
                 last.memo = f"{last.memo} {memo_more}"  # the memo continues on this row
@@ -446,14 +456,19 @@ def read_statement(
         if ("bank_ref" in columns or layout.date_ref_in_one_cell) and not ref:
             read.error(number, "bank_ref", "Thiếu số tham chiếu giao dịch.")
             continue
-        memo = nfc(str(_cell(row, i_memo) or ""))
-        if counterparty := nfc(str(_cell(row, columns.get("counterparty")) or "")):
+        memo = _one_line(_cell(row, i_memo))
+        if counterparty := _one_line(_cell(row, columns.get("counterparty"))):
             memo = memo if fold(counterparty) in fold(memo) else f"{counterparty} - {memo}"
         last = RawLine(number, txn_at, ref, debit, credit, balance, memo)
         read.lines.append(last)
     if "bank_ref" not in columns and not layout.date_ref_in_one_cell:
         assign_identities(read.lines)
     return read
+
+
+def _one_line(value: Any) -> str:
+    """A memo or a name as one line: a cell wrapped onto several lines reads as one text."""
+    return " ".join(nfc(str(value or "")).split())
 
 
 def _bad_side(row: list[Any], columns: dict[str, int]) -> str:

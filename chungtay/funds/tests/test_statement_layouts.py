@@ -59,25 +59,33 @@ def xlsx(rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def statement(bank: str, txns: list[Txn] = SEPTEMBER, *, opening: int = OPENING, period=(1, 15), page_every=0) -> bytes:
-    """The file `bank`'s internet banking would give for these transactions (fictional account)."""
+def statement_parts(
+    bank: str, txns: list[Txn] = SEPTEMBER, *, opening: int = OPENING, period=(1, 15), page_every=0
+) -> tuple[list[list], list[list], list[list]]:
+    """The header block, the table's caption rows and the rows below them, as `bank` lays them out."""
     layout = LAYOUTS[bank]
-    rows: list[list] = []
     closing = opening + sum(t.credit - t.debit for t in txns)
     start, end = (f"{d:02d}/09/2024" for d in period)
-    for line in layout["block"]:
-        rows.append([c.format(start=start, end=end, opening=vn(opening)) if isinstance(c, str) else c for c in line])
-    rows.extend(layout["header"])
-    rows.extend(layout.get("before", lambda o: [])(opening))
+    block = [
+        [c.format(start=start, end=end, opening=vn(opening)) if isinstance(c, str) else c for c in line]
+        for line in layout["block"]
+    ]
+    body: list[list] = list(layout.get("before", lambda o: [])(opening))
     balance = opening
     for i, t in enumerate(txns, 1):
         balance += t.credit - t.debit
-        rows.extend(layout["row"](i, t, balance))
+        body.extend(layout["row"](i, t, balance))
         if page_every and i % page_every == 0 and i < len(txns):
-            rows.append([f"Trang {i // page_every}/{len(txns) // page_every + 1}"])
-            rows.extend(layout["header"])
-    rows.extend(layout["footer"](sum(t.debit for t in txns), sum(t.credit for t in txns), closing))
-    return xlsx(rows)
+            body.append([f"Trang {i // page_every}/{len(txns) // page_every + 1}"])
+            body.extend(layout["header"])
+    body.extend(layout["footer"](sum(t.debit for t in txns), sum(t.credit for t in txns), closing))
+    return block, layout["header"], body
+
+
+def statement(bank: str, txns: list[Txn] = SEPTEMBER, *, opening: int = OPENING, period=(1, 15), page_every=0) -> bytes:
+    """The file `bank`'s internet banking would give for these transactions (fictional account)."""
+    block, header, body = statement_parts(bank, txns, opening=opening, period=period, page_every=page_every)
+    return xlsx([*block, *header, *body])
 
 
 def _when(t: Txn) -> str:
