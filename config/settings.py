@@ -241,8 +241,6 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Dashboards and public progress pages cache their subtree figures this long (0 = off).
 FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "60"))
-if os.environ.get("PYTEST_VERSION"):
-    FIGURES_CACHE_SECONDS = 0
 # Public pages (portal.caching): browsers and nginx keep them PUBLIC_MAX_AGE seconds and may show them
 # PUBLIC_STALE_SECONDS longer while fetching a new copy (a new receipt shows within the sum, ≤ 60 s);
 # the rendered page is shared by every worker for PUBLIC_PAGE_CACHE_SECONDS (0 = off) until a write
@@ -250,8 +248,8 @@ if os.environ.get("PYTEST_VERSION"):
 PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "30"))
 PUBLIC_STALE_SECONDS = int(os.environ.get("PUBLIC_STALE_SECONDS", "30"))
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
-
-# --- REST API ---------------------------------------------------------------------------------
+if os.environ.get("PYTEST_VERSION"):
+    FIGURES_CACHE_SECONDS = 0
     PUBLIC_PAGE_CACHE_SECONDS = 0
 
 # --- Shared cache -------------------------------------------------------------------------------
@@ -268,6 +266,8 @@ if REDIS_URL and not os.environ.get("PYTEST_VERSION"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Tokens are knox's (hashed, expiring); a session counts only once it has passed the second
