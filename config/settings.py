@@ -168,6 +168,7 @@ REPLICA_DATABASES = [f"replica{n}" for n in range(1, len(_replica_urls) + 1)]
 DATABASE_ROUTERS = (
     ["config.routers.PrimaryReplicaRouter"] if REPLICA_DATABASES and not os.environ.get("PYTEST_VERSION") else []
 )
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
