@@ -9,7 +9,7 @@ from chungtay.core.forms import DATE_INPUT, StyledFormMixin
 from chungtay.core.models import DocumentKind
 from chungtay.orgunits.models import OrgUnit
 
-from .models import AwardForm, Band, Recipient
+from .models import AwardForm, Band, Recipient, Source
 
 
 class SettingsForm(StyledFormMixin, forms.Form):
@@ -34,6 +34,13 @@ class GroupForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units if units is not None else OrgUnit.objects.none()  # type: ignore[attr-defined]
         self.fields["units"].label_from_instance = lambda u: u.title  # type: ignore[attr-defined]
+
+
+class SourceForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(label=_("Mã tiêu chí"), max_length=20, help_text=_("Ví dụ: 3.2.1.c, 3.2.3.a"))
+    source = forms.ChoiceField(
+        label=_("Lấy điểm từ"), choices=[("", _("Đơn vị tự chấm (bỏ nguồn)")), *Source.choices], required=False
+    )
 
 
 class ReturnForm(StyledFormMixin, forms.Form):

@@ -463,3 +463,27 @@ class AwardRule(models.Model):
 
     def cash_for(self, recipient: str) -> int:
         return self.cash_collective if recipient == Recipient.COLLECTIVE else self.cash_individual
+
+
+class Source(models.TextChoices):
+    CONTEST = "contest", _("Kết quả Cuộc thi cán bộ Mặt trận cơ sở giỏi")
+    GOOD_MODELS = "good_models", _("Mô hình hay được công nhận")
+
+
+class CriterionSource(models.Model):
+    """A criterion (by its code, in every level's set of the movement) scored from another part of the
+    system instead of by hand: the unit cannot type it, the office may override it in review with a
+    reason (kept in the audit log like every review)."""
+
+    movement = models.ForeignKey("campaigns.Movement", on_delete=models.CASCADE, related_name="criterion_sources")
+    code = models.CharField(_("Mã tiêu chí"), max_length=20)
+    source = models.CharField(_("Lấy điểm từ"), max_length=20, choices=Source.choices)
+
+    class Meta:
+        verbose_name = _("Nguồn điểm tiêu chí")
+        verbose_name_plural = _("Nguồn điểm tiêu chí")
+        ordering = ["movement", "code"]
+        constraints = [models.UniqueConstraint(fields=["movement", "code"], name="criterionsource_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ← {self.get_source_display()}"

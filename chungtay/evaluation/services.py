@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from chungtay.campaigns.models import CriterionKind, MilestoneKind, Movement, Participation
+from chungtay.campaigns.models import Criterion, CriterionKind, MilestoneKind, Movement, Participation
 from chungtay.campaigns.selectors import current_set
 from chungtay.core.audit import as_actor
 from chungtay.core.documents import document_upload
@@ -23,7 +23,7 @@ from chungtay.core.errors import DomainError
 from chungtay.core.text import nfc
 from chungtay.orgunits.models import OrgUnit
 
-from . import metrics, selectors
+from . import metrics, selectors, sources
 from .models import (
     EDITABLE_BY_UNIT,
     ZERO,
@@ -32,6 +32,7 @@ from .models import (
     AssessmentStatus,
     AwardForm,
     Band,
+    CriterionSource,
     CrossReview,
     CrossReviewGroup,
     Decision,
@@ -43,10 +44,13 @@ from .models import (
     RankingApproval,
     RankingExclusion,
     Recipient,
+    Source,
     Vote,
 )
 
 SCORED = {CriterionKind.REVIEWED, CriterionKind.COMPUTED, CriterionKind.YES_NO}
+# Kinds a CriterionSource may fill (a penalty is never taken from elsewhere without a hand).
+SOURCED_KINDS = {CriterionKind.REVIEWED, CriterionKind.YES_NO, CriterionKind.BONUS}
 LOCKED_MESSAGE = "Kết quả bình xét đã được Ban Thường trực phê duyệt: điểm đã khóa, không thể thay đổi."
 
 
@@ -181,11 +185,21 @@ def _refresh_computed(assessment: Assessment, *, on: dt.date) -> None:
     """Computed lines from the data as of `on` (the day of the refresh), capped at the movement's end."""
     unit, movement = assessment.participation.unit, assessment.participation.movement
     as_of = metrics.assessment_as_of(movement, on)
-    for line in _lines(assessment).filter(criterion__kind=CriterionKind.COMPUTED):
-        result = metrics.compute(line.criterion.metric_key, unit, movement, line.criterion.max_points, as_of=as_of)
+    sourced = sources.sources_of(movement)
+    for line in _lines(assessment):
+        criterion = line.criterion
+        extra = {}
+        if criterion.kind == CriterionKind.COMPUTED:
+            result = metrics.compute(criterion.metric_key, unit, movement, criterion.max_points, as_of=as_of)
+        elif criterion.code in sourced and criterion.kind in SOURCED_KINDS:
+            result = sources.compute(sourced[criterion.code], criterion, unit, movement, as_of=as_of)
+            extra = {"source": sourced[criterion.code]}
+        else:
+            continue
         line.computed_value = result.value
         line.computed_detail = {
             **result.detail,
+            **extra,
             "explanation": result.explanation,
             "points": str(result.points),
             "as_of": as_of.isoformat(),
@@ -214,13 +228,16 @@ def assessment_save(
     if assessment.status not in EDITABLE_BY_UNIT:
         raise DomainError("Bản tự đánh giá đã nộp, chờ thẩm định: không sửa được nữa.")
     _ensure_unlocked(assessment)
+    sourced = sources.sources_of(assessment.participation.movement)
     with as_actor(actor):
         for line in _lines(assessment):
             if line.pk not in entries:
                 continue
             raw, note = entries[line.pk]
             note = nfc(note or "")
-            if line.criterion.kind == CriterionKind.COMPUTED:
+            if line.criterion.kind == CriterionKind.COMPUTED or (
+                line.criterion.code in sourced and line.criterion.kind in SOURCED_KINDS
+            ):
                 if note != line.self_note:
                     line.self_note = note
                     line.save(update_fields=["self_note"])
@@ -379,6 +396,30 @@ def _rebanding(movement: Movement, actor: Any) -> None:
             a.band = band
             with as_actor(actor):
                 a.save(update_fields=["band"])
+
+
+@transaction.atomic
+def criterion_source_set(*, actor: Any, movement: Movement, code: str, source: str) -> CriterionSource | None:
+    """Score criterion `code` from `source` (blank: by hand again). Open assessments take it at their next
+    refresh or submission; locked rankings are not touched."""
+    _ensure_movement_unlocked(movement)
+    code = nfc(code).strip()
+    if not code:
+        raise DomainError("Cần ghi mã tiêu chí.", field="code")
+    if source and source not in Source.values:
+        raise DomainError("Nguồn điểm không hợp lệ.", field="source")
+    kinds = set(Criterion.objects.filter(criteria_set__movement=movement, code=code).values_list("kind", flat=True))
+    if not kinds:
+        raise DomainError(f"Không có tiêu chí mã “{code}” trong phong trào.", field="code")
+    if source and not kinds <= SOURCED_KINDS:
+        raise DomainError(f"Tiêu chí {code} là tiêu chí tính từ số liệu hoặc điểm trừ: không lấy điểm từ nguồn khác.",
+                          field="code")  # fmt: skip
+    with as_actor(actor):
+        if not source:
+            CriterionSource.objects.filter(movement=movement, code=code).delete()
+            return None
+        found, _ = CriterionSource.objects.update_or_create(movement=movement, code=code, defaults={"source": source})
+    return found
 
 
 @transaction.atomic
@@ -583,12 +624,15 @@ def competence_problem(*, movement: Movement, name: str, decided_here: bool) -> 
             return (
                 f"{name} do {above.conferrer} ({above.get_level_display().lower()}) quyết định tặng; "
                 f"{_body(movement)} không được tặng {name}, chỉ được đề nghị lên cấp trên "
-                "(bỏ chọn “Do đơn vị mình quyết định”)."
+                "(bỏ chọn “Thuộc thẩm quyền quyết định của Ban Thường trực”)."
             )
         return f"“{name}” chưa có trong quy định thẩm quyền khen thưởng: đề nghị bổ sung quy định trước."
     if not decided_here and above is None:
         if here:
-            return f"{name} thuộc thẩm quyền của {_body(movement)}: chọn “Do đơn vị mình quyết định”."
+            return (
+                f"{name} thuộc thẩm quyền của {_body(movement)}: chọn “Thuộc thẩm quyền quyết định của Ban "
+                "Thường trực”."
+            )
         return f"“{name}” chưa có trong quy định thẩm quyền khen thưởng: đề nghị bổ sung quy định trước."
     return None
 

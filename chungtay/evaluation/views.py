@@ -35,6 +35,7 @@ from .forms import (
     RecusalForm,
     ReturnForm,
     SettingsForm,
+    SourceForm,
 )
 from .models import (
     EDITABLE_BY_UNIT,
@@ -335,7 +336,7 @@ def setup(request: AuthedRequest, movement_pk: int) -> HttpResponse:
     settings_form = SettingsForm(
         initial={"disagreement_margin": settings.disagreement_margin, "tie_note": settings.tie_note}
     )
-    band_form, group_form = BandForm(), GroupForm(units=units)
+    band_form, group_form, source_form = BandForm(), GroupForm(units=units), SourceForm()
     if request.method == "POST":
         which = request.POST.get("form")
         try:
@@ -360,9 +361,16 @@ def setup(request: AuthedRequest, movement_pk: int) -> HttpResponse:
                     )  # fmt: skip
                     messages.success(request, "Đã lập cụm thi đua.")
                     return redirect("evaluation:setup", movement_pk=movement.pk)
+            elif which == "source":
+                source_form = SourceForm(request.POST)
+                if source_form.is_valid():
+                    services.criterion_source_set(actor=request.user, movement=movement, **source_form.cleaned_data)
+                    messages.success(request, f"Đã lưu nguồn điểm tiêu chí {source_form.cleaned_data['code']}.")
+                    return redirect("evaluation:setup", movement_pk=movement.pk)
         except DomainError as exc:
             refuse()
-            form = {"settings": settings_form, "band": band_form, "group": group_form}[which or "settings"]
+            forms = {"settings": settings_form, "band": band_form, "group": group_form, "source": source_form}
+            form = forms.get(which or "settings", settings_form)
             _form_error(form, exc)
     return render(
         request,
@@ -377,6 +385,8 @@ def setup(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             settings_form=settings_form,
             band_form=band_form,
             group_form=group_form,
+            source_form=source_form,
+            sources=movement.criterion_sources.all(),
             locked=movement.ranking_approvals.exists(),
         ),
     )

@@ -17,3 +17,4 @@ class FiguresConfig(AppConfig):
         # Participants by level, activities and a unit's own obligations (3.2.1d); self-assessed, scored and
         # approved as of a date; the funding plan by source (3.2.2b); complaints and statement lines (3.2.2a).
         from . import campaign, evaluation, plans, rules  # noqa: F401
+        from . import contest  # noqa: F401 - the contest "Cán bộ Mặt trận cơ sở giỏi" (3.2.1c), as of a date
