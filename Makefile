@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run dev test test-clock demo lint types bench bench-national clean messages
+.PHONY: run dev test test-fast test-clock demo lint types bench bench-national clean messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,17 @@ demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+# Two workers (pytest-xdist; one per core of a small machine, TEST_WORKERS=auto for every core). loadgroup
+# keeps the tests of the shared demo (conftest.py) on one worker, one after another.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
+
+# The edit loop: no browser, no LibreOffice, no PDFs (markers registered in pyproject.toml).
+test-fast: $(VENV)/.installed-dev
+	$(PY) -m pytest $(PYTEST_PARALLEL) -q -m "not browser and not libreoffice and not pdf"
 
 # The suite must not depend on the day it runs: run it with the clock a year ahead, then a year back
 # (libfaketime; monotonic time stays real, or timed waits hang; conftest.py mends libfaketime's sleep and
@@ -53,7 +62,8 @@ test-clock: $(VENV)/.installed-dev
 		echo "test-clock skipped: faketime is not installed (apt-get install faketime)"; exit 0; fi; \
 	status=0; for shift in +365d -365d; do \
 		echo "== make test-clock: clock moved $$shift =="; \
-		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$shift" $(PY) -m pytest -q -p no:cacheprovider || status=1; \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$shift" $(PY) -m pytest $(PYTEST_PARALLEL) -q -p no:cacheprovider \
+			|| status=1; \
 	done; exit $$status
 
 lint: $(VENV)/.installed-dev

@@ -11,20 +11,36 @@ Quảng Nam (tỉnh)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connections, transaction
+from django.test.utils import override_settings
 
 from chungtay.accounts.models import User
 from chungtay.accounts.services import user_create
 from chungtay.orgunits.models import Level, Membership, OrgUnit, Role
 from chungtay.orgunits.services import unit_create
+from chungtay.reports.demo import DEMO_DAY
 
 PASSWORD = "Mat-khau-thu-2024"  # noqa: S105 - test personas only
-ARTIFACTS = Path(__file__).parent / "test-artifacts"
+# Under pytest-xdist (`make test` runs two workers) each worker writes its own artifacts folder.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+ARTIFACTS = Path(__file__).parent / "test-artifacts" / WORKER if WORKER else Path(__file__).parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def media_root_per_session(tmp_path_factory):
+    """Uploads go to a folder of this test session (of this xdist worker), not to var/media."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -94,6 +110,97 @@ def people(tree: Tree) -> People:
         area_board=make_user("area_a1", tree.area_a1, Role.AREA_BOARD),
         nobody=make_user("nobody", None, None),
     )
+
+
+# --- The demo, loaded once and shared ----------------------------------------------------------
+# Loading the whole demo takes the better part of a minute. Tests that only read it (or change it and
+# look, inside their own transaction) ask for `shared_demo`: the demo is loaded on DEMO_DAY at 09:00 (the
+# day the 2024 story is told up to) into an outer transaction that stays open while those tests run, one
+# after another; each test runs in a savepoint inside it (pytest-django's `db`), so what a test changes
+# is rolled back before the next. When the last of them has run, the outer transaction is rolled back,
+# so no other test ever sees the demo. The tests are gathered in one block, first (they are slow), and
+# one xdist group, so that they run one after another on one worker.
+SHARED_DEMO = "shared_demo"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+_shared: dict[str, object] = {}
+
+
+def _shared_demo_close() -> None:
+    atomics = _shared.pop("atomics", None)
+    if atomics is None:
+        return
+    with _shared.pop("blocker").unblock():  # type: ignore[attr-defined]
+        for alias, atomic in atomics.items():  # type: ignore[attr-defined]
+            transaction.set_rollback(True, using=alias)
+            atomic.__exit__(None, None, None)
+    _shared.pop("override").disable()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def shared_demo() -> None:
+    """The demo on DEMO_DAY, loaded once for the tests that ask for it (with `db`, never `transactional_db`)."""
+
+
+@pytest.fixture(autouse=True)
+def _shared_demo_loader(request):
+    # Autouse, so that it runs before `db` opens the test's own transaction, whatever the argument order.
+    if SHARED_DEMO not in request.fixturenames or "atomics" in _shared:
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        override = override_settings(MEDIA_ROOT=request.getfixturevalue("tmp_path_factory").mktemp("demo-media"))
+        override.enable()
+        atomics = {}
+        for alias in connections:
+            atomic = transaction.atomic(using=alias)
+            atomic._from_testcase = True  # as in Django's TestCase: durable blocks inside it still run
+            atomic.__enter__()
+            atomics[alias] = atomic
+        _shared.update(atomics=atomics, override=override, blocker=blocker)
+        try:
+            with time_machine.travel(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=VN), tick=False):
+                call_command("load_demo", "--quiet-logins")
+        except BaseException:
+            _shared_demo_close()
+            raise
+
+
+def _uses_shared_demo(item: pytest.Item | None) -> bool:
+    return item is not None and SHARED_DEMO in getattr(item, "fixturenames", ())
+
+
+# Slow tools, left out by `make test-fast` (-m "not browser and not libreoffice and not pdf"): a test
+# that declares it needs LibreOffice or WeasyPrint/pdftotext (a skipif naming it) gets the marker here, and
+# so does every test of the shared demo (loading the demo converts its documents with LibreOffice); the
+# few other tests that load the demo carry `libreoffice` themselves.
+SLOW_TOOLS = {"libreoffice": ("LibreOffice", "soffice"), "pdf": ("WeasyPrint", "pdftotext")}
+
+
+def _needs(item: pytest.Item, words: tuple[str, ...]) -> bool:
+    reasons = [str(mark.kwargs.get("reason", "")) for mark in item.iter_markers("skipif")]
+    return any(word in reason for reason in reasons for word in words)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks the slow tools; puts the shared demo's tests first and together (one xdist group)."""
+    for item in items:
+        for marker, words in SLOW_TOOLS.items():
+            if _needs(item, words):
+                item.add_marker(marker)
+    demo = [item for item in items if _uses_shared_demo(item)]
+    for item in demo:
+        if config.pluginmanager.hasplugin("xdist"):
+            item.add_marker(pytest.mark.xdist_group(SHARED_DEMO))
+        item.add_marker("libreoffice")
+    items[:] = demo + [item for item in items if not _uses_shared_demo(item)]
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _uses_shared_demo(item) and not _uses_shared_demo(nextitem):
+        _shared_demo_close()
 
 
 # --- Browser ---------------------------------------------------------------------------------
@@ -186,4 +293,10 @@ if "faketime" in os.environ.get("LD_PRELOAD", ""):
     # The suite's own process runs on the moved clock; the programs it starts (manage.py in a child
     # process, LibreOffice, Chromium, which does not start under libfaketime) run on the real one.
     # (FAKETIME itself stays: libfaketime re-reads it.)
-    del os.environ["LD_PRELOAD"]
+    _FAKETIME_PRELOAD = os.environ.pop("LD_PRELOAD")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_setupnodes(config, specs):
+        """pytest-xdist's workers are programs the suite starts too: they get libfaketime back (each
+        then drops it again on loading this file, for the programs it starts)."""
+        os.environ["LD_PRELOAD"] = _FAKETIME_PRELOAD

@@ -16,9 +16,7 @@ from chungtay.reports.demo import DEMO_DAY
 pytestmark = pytest.mark.time_machine(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 
 
-def test_the_demo_has_the_2024_plan_with_its_criteria_participants_and_stages(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", "--quiet-logins")
+def test_the_demo_has_the_2024_plan_with_its_criteria_participants_and_stages(shared_demo, db):
     movement = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
     # On DEMO_DAY (02/12) the period (to 31/10) is over: the movement is being evaluated.
     assert movement.status == MovementStatus.EVALUATING and movement.plan_document

@@ -26,6 +26,7 @@ def database_urls(tmp_path):
     return urls
 
 
+@pytest.mark.libreoffice  # loads the demo, which converts its documents: slow
 @pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
 def test_a_backup_round_trip_restores_identical_data(tmp_path, vendor):
     urls = dict(database_urls(tmp_path))

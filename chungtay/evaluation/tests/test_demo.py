@@ -13,9 +13,7 @@ from chungtay.reports.demo import DEMO_DAY
 pytestmark = pytest.mark.time_machine(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 
 
-def test_the_demo_evaluates_the_20_communes_up_to_the_board_and_loads_twice(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", "--quiet-logins")
+def test_the_demo_evaluates_the_20_communes_up_to_the_board_and_loads_twice(shared_demo, db):
     qs = Assessment.objects.filter(participation__level=3)
     assert qs.count() == 20
     counts = {s: qs.filter(status=s).count() for s in ("draft", "submitted", "returned", "reviewed")}

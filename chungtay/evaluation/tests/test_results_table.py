@@ -4,7 +4,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 
 from chungtay.campaigns.models import Movement
 from chungtay.evaluation.selectors import results_table
@@ -15,9 +14,7 @@ from chungtay.reports.services import evaluation_rows
 pytestmark = pytest.mark.time_machine(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 
 
-def test_results_come_in_rank_order_with_their_bands(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", "--quiet-logins")
+def test_results_come_in_rank_order_with_their_bands(shared_demo, db):
     movement = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
     rows = results_table(movement)
     assert len(rows) >= 10  # the demo has 14 reviewed communes

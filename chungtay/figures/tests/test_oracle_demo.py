@@ -34,6 +34,7 @@ from chungtay.orgunits.models import Level, OrgUnit
 DAY = dt.date(2026, 12, 7)
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.libreoffice,  # loading the demo converts its documents: slow
     pytest.mark.time_machine(dt.datetime.combine(DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))),
 ]
 OWNERS = ("data-unit", "data-fund", "data-household")

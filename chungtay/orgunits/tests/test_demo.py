@@ -4,9 +4,7 @@ from chungtay.accounts.models import User
 from chungtay.orgunits.models import Level, Membership, OrgUnit, Role
 
 
-def test_the_demo_loads_dien_ban_2024_and_is_idempotent(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", "--quiet-logins")
+def test_the_demo_loads_dien_ban_2024_and_is_idempotent(shared_demo, db):
     counts = {lvl: OrgUnit.objects.filter(level=lvl).count() for lvl in Level.values}
     assert counts[Level.PROVINCE] == 1 and counts[Level.DISTRICT] == 1
     assert counts[Level.COMMUNE] == 20 and counts[Level.AREA] == 140

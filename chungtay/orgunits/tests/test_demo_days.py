@@ -16,6 +16,7 @@ from chungtay.housing.models import Complaint, Household, Photo, ProgressUpdate
 from chungtay.orgunits.models import Level
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+pytestmark = pytest.mark.libreoffice  # each load converts the demo's documents: slow
 
 # (field path, model) of every event the demo records: none may lie after the demo's day.
 EVENTS = [
