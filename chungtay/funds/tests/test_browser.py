@@ -20,7 +20,7 @@ Tổng cộng,,"11,000","75,000,000",,
 
 
 def test_statement_to_disbursement_in_the_browser(
-    page, browser, live_server, people, tree, town_fund, make_household, tmp_path, settings
+    page, browser, live_server, people, tree, town_fund, make_household, tmp_path, settings, verified
 ):
     settings.MEDIA_ROOT = tmp_path
     household = make_household(tree.area_a1)
@@ -69,6 +69,10 @@ def test_statement_to_disbursement_in_the_browser(
     login(board, "board")
     board.goto(board.base_url + "/quy/chi/")
     board.on("dialog", lambda dialog: dialog.accept())
+    # The start is not verified yet: the tranche waits (programme rule, on by default).
+    board.click("[data-testid=disbursements] >> text=Duyệt")
+    board.wait_for_selector("text=chưa được xác nhận")
+    verified(household, "start")
     board.click("[data-testid=disbursements] >> text=Duyệt")
     board.wait_for_selector("text=Đã duyệt phiếu chi PC-0001")
     context.close()
