@@ -313,9 +313,12 @@ def limit_problems(*, household, amount: int, fund: Fund | None, source: Source 
             f"Phân bổ {format_vnd(amount)} cho hộ {household.code} vượt kế hoạch nguồn “{label}” "
             f"({format_vnd(line.amount)}, đã phân bổ {format_vnd(already)})."
         )
-    if key == FundingSource.STATE and already + amount > household.norm.amount:
+    # The norm (NQ 13/2023: 60/30 million đ), or the household's own approved level when its record
+    # gives the reason it differs (housing: `override_reason`).
+    norm = household.state_support if household.override_reason else household.norm.amount
+    if key == FundingSource.STATE and already + amount > norm:
         problems.append(
-            f"Ngân sách nhà nước cho hộ {household.code} vượt định mức {format_vnd(household.norm.amount)} "
+            f"Ngân sách nhà nước cho hộ {household.code} vượt định mức {format_vnd(norm)} "
             f"({household.norm.legal_basis})."
         )
     return problems
