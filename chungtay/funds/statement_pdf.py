@@ -22,6 +22,8 @@ A PDF without text (a scan) is refused with a Vietnamese message: there is nothi
 
 from __future__ import annotations
 
+import ctypes
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -39,6 +41,8 @@ SCANNED = (
 )
 UNREADABLE = "Không mở được tệp PDF (tệp hỏng hoặc có mật khẩu). Hãy tải lại tệp ngân hàng xuất."
 ROW_GAP = 0.4  # a vertical gap above this share of a text line's height starts a new row
+CELL_GAP = 0.4  # a horizontal gap wider than this share of the font size separates two runs (cells)
+WORD_GAP = 0.2  # a gap wider than this between letters, with no space character, is a space
 
 
 @dataclass(frozen=True)
@@ -57,22 +61,74 @@ class Run:
 def _rules(page: Any) -> list[float]:
     """Where the page draws vertical lines (a table's column rules): thin, taller than a text line."""
     xs = set()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        if right - left <= 2 and top - bottom >= 6:
-            xs.add(round((left + right) / 2, 1))
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    box = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if pdfium_c.FPDFPageObj_GetBounds(obj, *box) and right.value - left.value <= 2 <= top.value - bottom.value - 4:
+            xs.add(round((left.value + right.value) / 2, 1))
     return sorted(xs)
 
 
-def _runs(page: Any) -> list[Run]:
+def _runs(page: Any, rules: list[float] = ()) -> list[Run]:  # type: ignore[assignment]
+    """The page's text as runs: characters on one line with no wider gap than a cell's padding
+    and no vertical rule (`rules`, sorted) between them.
+
+    One pass over the characters (their text in one call, a box each): asking PDFium for the text
+    inside each of its rectangles searches the page's characters once per rectangle.
+    """
     textpage = page.get_textpage()
     try:
-        runs = []
-        for i in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(i)
-            text = " ".join(textpage.get_text_bounded(left, bottom, right, top).split())
-            if text:
-                runs.append(Run(left, bottom, right, top, text))
+        count = pdfium_c.FPDFText_CountChars(textpage)
+        if count <= 0:
+            return []
+        buffer = (ctypes.c_ushort * (count + 1))()
+        pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+        text = bytes(buffer)[: 2 * count].decode("utf-16-le", errors="replace")
+        rect = pdfium_c.FS_RECTF()
+        box = ctypes.byref(rect)
+        char_box, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
+        runs: list[Run] = []
+        chars: list[str] = []
+        left = bottom = right = top = size = 0.0  # the run being read
+        space = False
+        for index, char in enumerate(text):
+            if char in "\r\n":
+                if chars:
+                    runs.append(Run(left, bottom, right, top, "".join(chars)))
+                    chars = []
+                space = False
+                continue
+            if char.isspace():
+                space = True
+                continue
+            char_box(textpage, index, box)  # the glyph's advance, not its ink
+            x0, x1, y0, y1 = rect.left, rect.right, rect.bottom, rect.top
+            if chars:
+                gap = x0 - right
+                if (
+                    gap > CELL_GAP * size
+                    or gap < -size
+                    or y0 >= top
+                    or y1 <= bottom
+                    or (rules and bisect_left(rules, right - 0.5) < bisect_left(rules, x0 + 0.5))  # a rule between
+                ):
+                    runs.append(Run(left, bottom, right, top, "".join(chars)))
+                    chars = []
+                else:
+                    if space or gap > WORD_GAP * size:
+                        chars.append(" ")
+                    bottom, top = min(bottom, y0), max(top, y1)
+                    right = max(right, x1)
+            if not chars:
+                size = font_size(textpage, index) or (y1 - y0) or 8.0
+                left, bottom, right, top = x0, y0, x1, y1
+            chars.append(char)
+            space = False
+        if chars:
+            runs.append(Run(left, bottom, right, top, "".join(chars)))
         return runs
     finally:
         textpage.close()
@@ -171,7 +227,8 @@ def pages_grid(document: Any) -> Iterator[list[Any]]:
     for page_index in range(len(document)):
         page = document[page_index]
         try:
-            bands, rules = _bands(_runs(page)), _rules(page)
+            rules = _rules(page)
+            bands = _bands(_runs(page, rules))
         finally:
             page.close()
         table_from = 0
