@@ -286,6 +286,8 @@ URL_RULES: dict[str, Rule] = {
     "evaluation:meeting_paper": needs("evaluation.view"),
     "evaluation:proposal_paper": needs("evaluation.view"),
     "evaluation:upward_dossier": needs("evaluation.view"),
+    "evaluation:reports": needs("evaluation.view"),
+    "evaluation:report_entry": needs("evaluation.self"),
     "evaluation:self_assess": needs("evaluation.self"),
     "evaluation:evidence_upload": needs("evaluation.self"),
     "evaluation:cross_list": needs("evaluation.self"),

@@ -23,7 +23,7 @@ from chungtay.core.models import DocumentKind
 from chungtay.orgunits.models import Level
 
 from . import services
-from .models import Assessment, Recipient, Source
+from .models import Assessment, Recipient
 
 SYMBOL = "199/KH-MTTQ-BTT"
 BANDS = [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 0)]
@@ -57,8 +57,6 @@ def load_demo() -> dict[str, int]:
         actor=office, movement=movement, disagreement_margin=Decimal(10),
         tie_note="Hội nghị bình xét có thể xem xét ưu tiên đơn vị có mô hình hay được công nhận (mục 3.2.3).",
     )  # fmt: skip
-    # The 3.2.3 bonus comes from the communes' recognised good models (Vĩnh Điện's, in the campaigns demo).
-    services.criterion_source_set(actor=office, movement=movement, code="3.2.3.a", source=Source.GOOD_MODELS)
     town = movement.issuing_unit.title
     services.award_form_create(
         actor=office, movement=movement, name="Cờ thi đua", issuer="Ủy ban MTTQ Việt Nam tỉnh Quảng Nam",

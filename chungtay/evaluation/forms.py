@@ -43,6 +43,11 @@ class SourceForm(StyledFormMixin, forms.Form):
     )
 
 
+class ReportFieldForm(StyledFormMixin, forms.Form):
+    label = forms.CharField(label=_("Số liệu"), max_length=200, help_text=_("Ví dụ: Số nhà khởi công trong tháng"))
+    unit = forms.CharField(label=_("Đơn vị tính"), max_length=30, initial="căn")
+
+
 class ReturnForm(StyledFormMixin, forms.Form):
     comment = forms.CharField(label=_("Nội dung đơn vị cần bổ sung, chỉnh sửa"), widget=forms.Textarea({"rows": 3}))
 

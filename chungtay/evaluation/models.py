@@ -487,3 +487,43 @@ class CriterionSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ← {self.get_source_display()}"
+
+
+class ReportField(models.Model):
+    """A figure the office asks for in the units' periodic progress reports of a movement (the report
+    form of the movement): each report carries these figures as well as its file."""
+
+    movement = models.ForeignKey("campaigns.Movement", on_delete=models.CASCADE, related_name="report_fields")
+    label = models.CharField(_("Số liệu"), max_length=200)
+    unit = models.CharField(_("Đơn vị tính"), max_length=30)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Số liệu báo cáo định kỳ")
+        verbose_name_plural = _("Số liệu báo cáo định kỳ")
+        ordering = ["movement", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "label"], name="reportfield_unique_label"),
+            models.CheckConstraint(condition=~Q(label="") & ~Q(unit=""), name="reportfield_has_label_and_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.unit})"
+
+
+class ReportValue(models.Model):
+    """One figure of one unit's periodic report (an obligation of kind progress_report)."""
+
+    obligation = models.ForeignKey("campaigns.Obligation", on_delete=models.CASCADE, related_name="report_values")
+    field = models.ForeignKey(ReportField, on_delete=models.CASCADE, related_name="values")
+    value = models.PositiveIntegerField(_("Giá trị"))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(_("Nhập lúc"))
+
+    class Meta:
+        verbose_name = _("Số liệu báo cáo")
+        verbose_name_plural = _("Số liệu báo cáo")
+        constraints = [models.UniqueConstraint(fields=["obligation", "field"], name="reportvalue_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.field.label}: {self.value}"

@@ -27,6 +27,8 @@ from .models import (
     ProposalStatus,
     RankingApproval,
     RankingExclusion,
+    ReportField,
+    ReportValue,
 )
 
 UNIT_PATH = "participation__unit__path"
@@ -376,3 +378,29 @@ def results_table(movement: Movement, *, as_of: dt.date | None = None) -> list[d
                 }
             )
     return rows
+
+
+# --- Periodic reports ---------------------------------------------------------------------------------
+def report_fields(movement: Movement) -> list[ReportField]:
+    return list(ReportField.objects.filter(movement=movement))
+
+
+def report_rows(user: Any, movement: Movement) -> list[Obligation]:
+    """The movement's periodic-report obligations the user may see, each with `.values` (field id →
+    value) — two queries."""
+    obligations = list(
+        visible_to(
+            user,
+            Obligation.objects.filter(milestone__movement=movement, milestone__kind=MilestoneKind.PROGRESS_REPORT),
+            "evaluation.view",
+            "unit__path",
+        )
+        .select_related("unit", "document")
+        .order_by("unit__path", "due_on")
+    )
+    values: dict[int, dict[int, int]] = {}
+    for v in ReportValue.objects.filter(obligation__in=obligations):
+        values.setdefault(v.obligation_id, {})[v.field_id] = v.value
+    for o in obligations:
+        o.values = values.get(o.pk, {})  # type: ignore[attr-defined]
+    return obligations

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from chungtay.campaigns.models import Criterion, CriterionKind, MilestoneKind, Movement, Participation
+from chungtay.campaigns.models import Criterion, CriterionKind, MilestoneKind, Movement, Obligation, Participation
 from chungtay.campaigns.selectors import current_set
 from chungtay.core.audit import as_actor
 from chungtay.core.documents import document_upload
@@ -44,6 +44,8 @@ from .models import (
     RankingApproval,
     RankingExclusion,
     Recipient,
+    ReportField,
+    ReportValue,
     Source,
     Vote,
 )
@@ -926,3 +928,50 @@ def decision_sign(*, actor: Any, decision: Decision, store_documents: bool = Tru
 
         documents.store_signed(actor=actor, decision=decision)
     return decision
+
+
+# --- Periodic reports: the figures the office asks for ------------------------------------------------
+@transaction.atomic
+def report_field_add(*, actor: Any, movement: Movement, label: str, unit: str) -> ReportField:
+    label, unit = nfc(label).strip(), nfc(unit).strip()
+    if not label:
+        raise DomainError("Cần ghi tên số liệu.", field="label")
+    if not unit:
+        raise DomainError(f"“{label}”: cần ghi đơn vị tính.", field="unit")
+    if ReportField.objects.filter(movement=movement, label__iexact=label).exists():
+        raise DomainError(f"Mẫu báo cáo đã có số liệu “{label}”.", field="label")
+    with as_actor(actor):
+        return ReportField.objects.create(
+            movement=movement, label=label, unit=unit, order=ReportField.objects.filter(movement=movement).count() + 1
+        )
+
+
+@transaction.atomic
+def report_values_save(*, actor: Any, obligation: Obligation, values: dict[int, Any]) -> list[ReportValue]:
+    """A unit's figures for one periodic report (field id → whole number); every figure of the form is
+    required. The report's file is uploaded with the obligation as before."""
+    obligation = Obligation.objects.select_related("milestone__movement", "unit").get(pk=obligation.pk)
+    if obligation.milestone.kind != MilestoneKind.PROGRESS_REPORT:
+        raise DomainError("Chỉ báo cáo tiến độ định kỳ mới có số liệu theo mẫu.")
+    fields = list(ReportField.objects.filter(movement=obligation.milestone.movement))
+    if not fields:
+        raise DomainError("Văn phòng chưa lập mẫu số liệu cho báo cáo của phong trào này.")
+    parsed: dict[int, int] = {}
+    for f in fields:
+        raw = str(values.get(f.pk, "") or "").strip().replace(".", "").replace(" ", "")
+        if not raw:
+            raise DomainError(f"“{f.label}”: cần nhập số liệu.", field=f"field_{f.pk}")
+        if not raw.isdigit():
+            raise DomainError(f"“{f.label}”: “{values.get(f.pk)}” không phải là số nguyên không âm.",
+                              field=f"field_{f.pk}")  # fmt: skip
+        parsed[f.pk] = int(raw)
+    now = _now()
+    saved = []
+    with as_actor(actor):
+        for f in fields:
+            row, _ = ReportValue.objects.update_or_create(
+                obligation=obligation, field=f,
+                defaults={"value": parsed[f.pk], "entered_by": actor, "entered_at": now},
+            )  # fmt: skip
+            saved.append(row)
+    return saved

@@ -47,5 +47,7 @@ urlpatterns = [
     ),  # before the next pattern
     path("phong-trao/<int:movement_pk>/van-ban/<str:kind>.<str:fmt>", views.movement_paper, name="movement_paper"),
     path("hop/<int:pk>/van-ban/<str:kind>.<str:fmt>", views.meeting_paper, name="meeting_paper"),
+    path("phong-trao/<int:movement_pk>/bao-cao-dinh-ky/", views.reports, name="reports"),
+    path("bao-cao-dinh-ky/<int:pk>/", views.report_entry, name="report_entry"),
     path("de-nghi/<int:pk>/bao-cao-thanh-tich.<str:fmt>", views.proposal_paper, name="proposal_paper"),
 ]

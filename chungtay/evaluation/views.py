@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from chungtay.campaigns.models import Movement, MovementStatus
+from chungtay.campaigns.models import MilestoneKind, Movement, MovementStatus, Obligation
 from chungtay.campaigns.selectors import movement_or_404, movements_for, participation_or_404
 from chungtay.core.access import has_perm, root_units_for, visible_to
 from chungtay.core.documents import documents_for, documents_for_many
@@ -33,6 +33,7 @@ from .forms import (
     MeetingForm,
     ProposalForm,
     RecusalForm,
+    ReportFieldForm,
     ReturnForm,
     SettingsForm,
     SourceForm,
@@ -882,3 +883,68 @@ def upward_dossier(request: AuthedRequest, movement_pk: int) -> HttpResponse:
     response = HttpResponse(papers.upward_dossier(movement), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="ho-so-de-nghi-cap-tren-{movement.pk}.zip"'
     return response
+
+
+# --- Periodic reports: the figures the office asks for, beside the file --------------------------------
+def reports(request: AuthedRequest, movement_pk: int) -> HttpResponse:
+    """The movement's report form (the office adds figures) and every visible report with its figures."""
+    movement = movement_or_404(request.user, movement_pk)
+    form = ReportFieldForm()
+    if request.method == "POST":
+        _require(request.user, "evaluation.review", movement.issuing_unit)
+        form = ReportFieldForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_field_add(actor=request.user, movement=movement, **form.cleaned_data)
+                messages.success(request, f"Đã thêm số liệu “{form.cleaned_data['label']}” vào mẫu báo cáo.")
+                return redirect("evaluation:reports", movement_pk=movement.pk)
+            except DomainError as exc:
+                refuse()
+                _form_error(form, exc)
+    rows = selectors.report_rows(request.user, movement)
+    fields = selectors.report_fields(movement)
+    for row in rows:
+        row.cells = [row.values.get(f.pk) for f in fields]  # type: ignore[attr-defined]
+        row.may_enter = has_perm(request.user, "evaluation.self", row.unit)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "evaluation/reports.html",
+        _context(request, movement, "reports", fields=fields, rows=rows, field_form=form),
+    )
+
+
+def report_entry(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A unit enters the figures of one periodic report."""
+    obligation = get_object_or_404(
+        visible_to(
+            request.user,
+            Obligation.objects.filter(milestone__kind=MilestoneKind.PROGRESS_REPORT).select_related(
+                "unit", "milestone__movement", "document"
+            ),
+            "evaluation.self",
+            "unit__path",
+        ),
+        pk=pk,
+    )
+    movement = movement_or_404(request.user, obligation.milestone.movement_id)
+    fields = selectors.report_fields(movement)
+    current = {v.field_id: v.value for v in obligation.report_values.all()}
+    posted: dict[int, str] = {}
+    error = None
+    if request.method == "POST":
+        posted = {f.pk: request.POST.get(f"field_{f.pk}", "") for f in fields}
+        try:
+            services.report_values_save(actor=request.user, obligation=obligation, values=posted)
+            messages.success(request, f"Đã lưu số liệu báo cáo hạn {obligation.due_on:%d/%m/%Y}.")
+            return redirect("evaluation:reports", movement_pk=movement.pk)
+        except DomainError as exc:
+            refuse()
+            error = exc
+    for f in fields:
+        f.current = posted.get(f.pk, current.get(f.pk, ""))  # type: ignore[attr-defined]
+        f.invalid = error is not None and error.field == f"field_{f.pk}"  # type: ignore[attr-defined]
+    return render(
+        request,
+        "evaluation/report_entry.html",
+        _context(request, movement, "reports", obligation=obligation, fields=fields, error=error),
+    )
