@@ -192,6 +192,7 @@ URL_RULES: dict[str, Rule] = {
     "reorg:template": needs("units.manage"),
     "reorg:detail": needs("units.manage"),
     "reorg:review": needs("units.manage"),
+    "reorg:history": needs("units.view"),  # a unit's predecessors' figures ("của các đơn vị cũ")
     # audit
     "core:audit_recent": needs("audit.view"),
     "core:audit_object": needs("audit.view"),

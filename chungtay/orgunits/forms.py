@@ -54,4 +54,9 @@ class ImportForm(StyledFormMixin, forms.Form):
 
 
 def level_for_child(parent: OrgUnit) -> int:
-    return min(parent.level + 1, Level.AREA)
+    """The level of a new child: that of the children the unit already has in force (a city of the
+    two-level government has communes directly), else the next level down."""
+    existing = (
+        parent.children_set.filter(valid_to__isnull=True).order_by("level").values_list("level", flat=True).first()
+    )
+    return existing if existing is not None else min(parent.level + 1, Level.AREA)

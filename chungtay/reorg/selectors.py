@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from chungtay.orgunits.models import OrgUnit, SuccessionKind, UnitSuccession
+
 from .models import Change, ChangeKind, HouseholdMove, Reorganisation
 
 
@@ -29,3 +31,21 @@ def moves_of(household) -> list[HouseholdMove]:  # type: ignore[no-untyped-def]
         .select_related("from_area__parent", "to_area__parent", "reorganisation")
         .order_by("-moved_on", "-pk")
     )
+
+
+def predecessors(unit: OrgUnit) -> list[OrgUnit]:
+    """The old units whose history is `unit`'s, none nested in another: the units it took over whole,
+    and for an old unit split between new ones, only the parts (areas) that came to `unit`."""
+    found: list[OrgUnit] = []
+    for succession in UnitSuccession.objects.filter(successor=unit).select_related("predecessor"):
+        if succession.kind != SuccessionKind.SPLIT:
+            found.append(succession.predecessor)
+    if UnitSuccession.objects.filter(successor=unit, kind=SuccessionKind.SPLIT).exists():
+        for child in unit.children_set.all():
+            found += predecessors(child)
+    found.sort(key=lambda u: u.path)
+    top: list[OrgUnit] = []
+    for old in found:
+        if not any(old.path.startswith(t.path) for t in top):
+            top.append(old)
+    return top

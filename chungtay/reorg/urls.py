@@ -8,4 +8,5 @@ urlpatterns = [
     path("mau.csv", views.template_csv, name="template"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/ra-soat/<int:change_pk>/", views.review, name="review"),
+    path("don-vi/<int:pk>/don-vi-cu/", views.history, name="history"),
 ]

@@ -10,11 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from chungtay.core.access import require_perm
+from chungtay.core.access import get_visible_or_404, require_perm
 from chungtay.core.errors import DomainError
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
-from chungtay.orgunits.models import Level
+from chungtay.figures import asof, catalogue
+from chungtay.orgunits.models import Level, OrgUnit
 
 from . import selectors, services
 from .forms import ReorganisationForm
@@ -105,3 +106,41 @@ def review(request: AuthedRequest, pk: int, change_pk: int) -> HttpResponse:
         refuse()
         messages.error(request, exc.message)
     return redirect("reorg:detail", pk=reorg.pk)
+
+
+# Additive figures only: a sum of percentages would mean nothing.
+HISTORY_FIGURES = (
+    "houses_planned",
+    "houses_completed",
+    "houses_handed_over",
+    "houses_support_amount",
+    "money_received",
+    "money_paid_from_funds",
+    "money_households_received",
+)
+MONEY = [name.startswith("money") or name.endswith("amount") for name in HISTORY_FIGURES]
+
+
+def history(request: AuthedRequest, pk: int) -> HttpResponse:
+    """'Của các đơn vị cũ': the new unit's predecessors, each with its catalogue figures as of the day
+    asked (at the latest the day before they ended), and their sum."""
+    unit = get_visible_or_404(request.user, OrgUnit.objects.all(), "units.view", pk=pk)
+    day, day_error = asof.as_of_from(request.GET.get("ngay"))
+    olds = selectors.predecessors(unit)
+    rows, totals = [], dict.fromkeys(HISTORY_FIGURES, 0)
+    for old in olds:
+        upto = min(day, old.valid_to) if old.valid_to else day
+        figures = catalogue.for_unit(old, as_of=upto)
+        values = [figures[name] for name in HISTORY_FIGURES]
+        for name, value in zip(HISTORY_FIGURES, values, strict=True):
+            totals[name] += value
+        rows.append({"unit": old, "as_of": upto, "values": list(zip(values, MONEY, strict=True))})
+    context = {
+        "unit": unit,
+        "day": day,
+        "day_error": day_error,
+        "labels": [catalogue.FigureSet.label(name) for name in HISTORY_FIGURES],
+        "rows": rows,
+        "totals": list(zip([totals[name] for name in HISTORY_FIGURES], MONEY, strict=True)),
+    }
+    return render(request, "reorg/history.html", context)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
+import time_machine
 
 from chungtay.orgunits.models import Level, OrgUnit, Role
 from chungtay.reorg.models import Change, ChangeKind, Reorganisation
@@ -65,3 +69,17 @@ def test_public_page_shows_a_moved_household_under_its_new_ward_and_where_it_was
     page = client.get(f"/cong-khai/ho/{household.code}/").content.decode()
     assert "phường Điện Bàn" in page
     assert "Trước ngày 01/07/2025: Khối phố 1, phường Vĩnh Điện" in page and "1234/NQ-UBTVQH15" in page
+
+
+def test_new_ward_shows_its_predecessors_history_summed(client, office, house, tree):
+    for area in (tree.area_a1, tree.area_a1, tree.area_b1):
+        house(area)
+    client.post("/sap-xep/", FORM | {"action": "commit"})
+    ward = OrgUnit.objects.get(name="Điện Bàn", level=Level.COMMUNE)
+    detail = client.get(f"/don-vi/{ward.pk}/").content.decode()
+    assert f"/sap-xep/don-vi/{ward.pk}/don-vi-cu/" in detail
+    with time_machine.travel(dt.date(2025, 8, 1)):
+        page = client.get(f"/sap-xep/don-vi/{ward.pk}/don-vi-cu/?ngay=31/07/2025").content.decode()
+    assert "phường Vĩnh Điện" in page and "xã Điện Hồng" in page and "30/06/2025" in page
+    totals = re.findall(r'data-testid="total">([^<]*)<', page)
+    assert totals[0] == "3"  # 2 households of Vĩnh Điện + 1 of Điện Hồng, as of 30/06/2025

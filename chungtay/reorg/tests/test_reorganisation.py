@@ -11,6 +11,7 @@ from chungtay.core.errors import DomainError
 from chungtay.figures import catalogue
 from chungtay.funds.models import Account, AccountKind, Fund, Transfer
 from chungtay.housing.models import Household
+from chungtay.orgunits.forms import level_for_child
 from chungtay.orgunits.models import Level, Membership, OrgUnit, Role, SuccessionKind, UnitSuccession
 from chungtay.orgunits.services import unit_create
 from chungtay.reorg import services
@@ -135,3 +136,12 @@ def test_partial_transfer_goes_area_by_area(tree, people, house, province_office
     assert h.area.parent.parent == tree.province
     missing = plan_of(text.rsplit("\n", 2)[0] + "\n", removed=[], day=D(2026, 1, 1))
     assert not missing.ok
+
+
+def test_three_levels_work_after_the_district_level_is_removed(tree, people, scenario, province_office):
+    services.commit(actor=province_office, plan=plan_of())
+    city = OrgUnit.objects.get(name="Đà Nẵng", valid_from=DAY)
+    ward = OrgUnit.objects.get(name="Điện Bàn", level=Level.COMMUNE)
+    assert level_for_child(city) == Level.COMMUNE  # a new child of the city is a commune, not a district
+    children = dict(catalogue.for_children(city, as_of=D(2025, 7, 2)))
+    assert children[ward]["houses_planned"] == catalogue.for_unit(city, as_of=D(2025, 7, 2))["houses_planned"] > 0
