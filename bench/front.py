@@ -38,7 +38,7 @@ def configuration(*, workdir: Path, upstream_port: int, listen_port: int, static
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers read the test's private temporary files
     conf = workdir / "nginx.conf"
     conf.write_text(
-        f"""{user}worker_processes 1;
+        f"""{user}worker_processes auto;
 pid {workdir}/nginx.pid;
 error_log {workdir}/error.log warn;
 events {{ worker_connections 4096; }}

@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 NOTES = Path(__file__).with_name("NOTES.md")
+FRONT = Path(__file__).with_name("FRONT.md")
 
 
 def _fmt(value: object) -> str:
@@ -56,6 +57,8 @@ def write_results() -> Path:
                 f"{_fmt(r['ratio'])} | {verdict} | {r['note']} |"
             )
         parts.append("")
+        if scale == "town" and FRONT.exists():  # issue 22: python -m bench.http_front
+            parts += [FRONT.read_text()]
     if NOTES.exists():
         parts += [NOTES.read_text()]
     target = Path(__file__).with_name("RESULTS.md")

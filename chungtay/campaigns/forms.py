@@ -198,6 +198,11 @@ class ActivityForm(StyledFormMixin, forms.Form):
     participants = forms.CharField(label=_("Thành phần tham dự"), widget=forms.Textarea(attrs={"rows": 2}),
                                    required=False)  # fmt: skip
     level = forms.ChoiceField(label=_("Cấp tổ chức"), required=False, choices=[("", "—"), *ActivityLevel.choices])
+    member_org = forms.ModelChoiceField(
+        label=_("Tổ chức thành viên thực hiện"), queryset=None, required=False,  # type: ignore[arg-type]
+        empty_label=_("— Ủy ban MTTQ, Ban Công tác Mặt trận —"),
+        error_messages={"invalid_choice": _("Tổ chức đã chọn không thuộc đơn vị này.")},
+    )  # fmt: skip
     note = forms.CharField(label=_("Nội dung, kết quả"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     document_kind = forms.ChoiceField(label=_("Loại tài liệu kèm theo"), choices=DocumentKind.choices,
                                       initial=DocumentKind.MINUTES)  # fmt: skip
@@ -207,8 +212,12 @@ class ActivityForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
 
-    def __init__(self, *args: Any, criteria: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, criteria: Any, member_orgs: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if member_orgs is not None and member_orgs.exists():
+            self.fields["member_org"].queryset = member_orgs  # type: ignore[attr-defined]
+        else:
+            del self.fields["member_org"]
         self.fields["criteria"].queryset = criteria  # type: ignore[attr-defined]
         self.fields["criteria"].label_from_instance = lambda c: f"{c.code}. {c.title[:80]}"  # type: ignore[attr-defined]
         self.fields["criteria"].widget.attrs["class"] = (

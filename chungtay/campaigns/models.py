@@ -369,6 +369,12 @@ class Activity(models.Model):
     participants = models.TextField(_("Thành phần tham dự"), blank=True)
     level = models.CharField(_("Cấp tổ chức"), max_length=10, choices=ActivityLevel.choices, blank=True)
     note = models.TextField(_("Ghi chú, kết quả"), blank=True)
+    # Held by one of the unit's member organisations (its Hội Phụ nữ …): still the unit's activity in the
+    # movement, and the office sees which organisation did it (chungtay.members).
+    member_org = models.ForeignKey(
+        "orgunits.MemberOrganisation", null=True, blank=True, on_delete=models.PROTECT, related_name="activities",
+        verbose_name=_("Tổ chức thành viên thực hiện"),
+    )  # fmt: skip
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from chungtay.campaigns.models import Movement
+from chungtay.campaigns.models import Activity, Movement
 from chungtay.core.access import visible_to
 from chungtay.orgunits.models import MemberOrganisation
 
@@ -66,10 +66,18 @@ def member_orgs_for(user: Any, perm: str = "movement.view") -> QuerySet[MemberOr
 
 
 def movement_member_orgs(user: Any, movement: Movement) -> list[dict[str, Any]]:
-    """The member organisations of the movement's subtree the user may see, each with its registration."""
+    """The member organisations of the movement's subtree the user may see, each with its registration,
+    the number of the movement's activities it held, and whether its unit takes part (so it can record them)."""
     orgs = member_orgs_for(user).filter(unit__path__startswith=movement.issuing_unit.path)
     regs = {r.member_org_id: r for r in MemberOrgRegistration.objects.filter(movement=movement, member_org__in=orgs)}
-    return [{"org": o, "registration": regs.get(o.pk)} for o in orgs]
+    held = Activity.objects.filter(movement=movement, member_org__in=orgs).values("member_org")
+    counts = dict(held.annotate(n=Count("id")).values_list("member_org", "n").order_by())
+    taking_part = set(movement.participations.values_list("unit_id", flat=True))
+    return [
+        {"org": o, "registration": regs.get(o.pk), "activities": counts.get(o.pk, 0),
+         "unit_takes_part": o.unit_id in taking_part}
+        for o in orgs
+    ]  # fmt: skip
 
 
 def registrations_for(user: Any, movement: Movement) -> QuerySet[MemberOrgRegistration]:

@@ -137,12 +137,15 @@ def in_kind_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def movement_orgs(request: HttpRequest, pk: int) -> HttpResponse:
     movement = movement_or_404(request.user, pk)
     rows = selectors.movement_member_orgs(request.user, movement)
+    today = dates.today()
     for row in rows:
         row["can_act"] = has_perm(request.user, services.PARTICIPATE_PERM, row["org"].unit)  # type: ignore[arg-type]
+        if row["can_act"]:  # one form per row, each with its own element ids
+            pk = row["org"].pk
+            row["register_form"] = RegistrationForm(initial={"registered_on": today}, auto_id=f"id_dk{pk}_%s")
+            row["results_form"] = ResultsForm(initial={"results_on": today}, auto_id=f"id_kq{pk}_%s")
     return render(request, "members/movement_orgs.html", {
         "movement": movement, "rows": rows, "registered": sum(1 for r in rows if r["registration"]),
-        "register_form": RegistrationForm(initial={"registered_on": dates.today()}),
-        "results_form": ResultsForm(initial={"results_on": dates.today()}),
     })  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from chungtay.core.documents import document_attach, document_upload
 from chungtay.core.errors import DomainError
 from chungtay.core.models import Document, DocumentKind
 from chungtay.core.text import nfc
-from chungtay.orgunits.models import OrgUnit
+from chungtay.orgunits.models import MemberOrganisation, OrgUnit
 
 from ..models import (
     Activity,
@@ -310,8 +310,10 @@ def activity_record(
     document_title: str = "",
     document_number: str = "",
     criteria: list[Criterion] | None = None,
+    member_org: MemberOrganisation | None = None,
 ) -> Activity:
-    """Record an activity and, in the same transaction, its evidence file: a bad file saves nothing."""
+    """Record an activity and, in the same transaction, its evidence file: a bad file saves nothing.
+    `member_org`: the unit's member organisation that held it (its own activity in the movement)."""
     movement = participation.movement
     _require_running(movement)
     if kind not in ActivityKind.values:
@@ -323,13 +325,16 @@ def activity_record(
         raise DomainError("Ngày tổ chức phải sau ngày ban hành kế hoạch phong trào.", field="held_on")
     if held_on > timezone.localdate():
         raise DomainError("Chưa đến ngày này: chỉ ghi nhận hoạt động đã diễn ra.", field="held_on")
+    if member_org is not None and member_org.unit_id != participation.unit_id:
+        raise DomainError(f"{member_org.name} không phải tổ chức thành viên của {participation.unit.title}.",
+                          field="member_org")  # fmt: skip
     if kind in (ActivityKind.TRAINING, ActivityKind.STUDY_TOUR) and not training_kind:
         raise DomainError("Chọn hình thức bồi dưỡng (hội nghị, tọa đàm, học tập kinh nghiệm…).", field="training_kind")
     with as_actor(actor):
         activity = Activity.objects.create(
             movement=movement, unit=participation.unit, kind=kind, title=title, held_on=held_on, place=nfc(place),
             attendance=attendance, participants=participants.strip(), level=level, training_kind=training_kind,
-            note=note.strip(), created_by=actor,
+            note=note.strip(), member_org=member_org, created_by=actor,
         )  # fmt: skip
     document = None
     if upload is not None:

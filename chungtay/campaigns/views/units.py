@@ -174,7 +174,8 @@ def activity_create(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
     elif kind == ActivityKind.REGULATION:
         initial |= {"title": _("Quy chế làm việc nhiệm kỳ 2024 – 2029"), "document_kind": DocumentKind.REGULATION}
     form = ActivityForm(request.POST or None, request.FILES or None, initial=initial,
-                        criteria=_criteria_for(participation))  # fmt: skip
+                        criteria=_criteria_for(participation),
+                        member_orgs=participation.unit.member_organisations.all())  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file", None)

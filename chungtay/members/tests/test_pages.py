@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from chungtay.evaluation import metrics
 from chungtay.figures import catalogue
 from chungtay.figures.testing import shown
 from chungtay.members import services
@@ -91,9 +92,16 @@ def test_the_office_follows_member_organisations_registrations_in_the_movement(c
     reg = MemberOrgRegistration.objects.get()
     client.post(reverse("members:results", args=[reg.pk]), {"results": "Đã góp 40 ngày công",
                                                            "results_on": f"{day(0):%d/%m/%Y}"})  # fmt: skip
+    # Its activities go through the movement's activity form, marked with it.
+    client.post(reverse("campaigns:activity_create", args=[launched.pk, tree.commune_a.pk]), {
+        "kind": "propaganda", "title": "Tuyên truyền giúp hội viên nghèo", "held_on": f"{day(-1):%d/%m/%Y}",
+        "member_org": str(women_a.pk), "document_kind": "minutes",
+    })  # fmt: skip
     client.force_login(people.town_office)
     page = client.get(reverse("members:movement_orgs", args=[launched.pk])).content.decode()
     assert "Góp 100 ngày công" in page and "Đã góp 40 ngày công" in page and "1 / 1 tổ chức đã đăng ký" in page
+    assert launched.activities.get().member_org == women_a
+    assert '<td class="text-end" data-testid="org-activities">1' in page
     client.force_login(people.commune_b_staff)
     assert client.post(url, {"commitments": "x", "registered_on": f"{day(0):%d/%m/%Y}"}).status_code == 404
 
@@ -128,11 +136,23 @@ def test_one_in_kind_figure_on_the_household_pages_the_dashboard_the_review_repo
 
     # As of a day between the two contributions every surface shows only the first.
     between = early + dt.timedelta(days=1)
-    dashboard = shown(client.get(reverse("reports:dashboard"), {"don_vi": tree.town.pk,
-                                                               "ngay": f"{between:%d/%m/%Y}"}).content.decode())  # fmt: skip
+    params = {"don_vi": tree.town.pk, "ngay": f"{between:%d/%m/%Y}"}
+    dashboard = shown(client.get(reverse("reports:dashboard"), params).content.decode())
     review = shown(client.get(review_url, {"as_of": f"{between:%d/%m/%Y}"}).content.decode())
     api = APIClient().get(reverse("api:public-summary"), {"ngay": between.isoformat()}).json()["report"]
     public = shown(client.get(reverse("portal:household", args=[h.code]), {"ngay": f"{between:%d/%m/%Y}"})
                    .content.decode(), household=h.pk)  # fmt: skip
     assert dashboard["in_kind_value"] == review["in_kind_value"] == [4_500_000]
     assert api["figures"]["in_kind_value"] == 4_500_000 and public["household_in_kind_value"] == [4_500_000]
+
+
+def test_criterion_3_2_2b_shows_in_kind_help_beside_cash_and_does_not_count_it(people, tree, house, launched):
+    h = house(tree.area_a1)
+    before = metrics.non_state_share(tree.commune_a, launched, Decimal(10), as_of=TODAY)
+    services.in_kind_record(actor=people.commune_a_staff, data=in_kind(household=h))
+    after = metrics.non_state_share(tree.commune_a, launched, Decimal(10), as_of=TODAY)
+    assert (after.value, after.points) == (before.value, before.points)
+    assert "Ngoài tiền mặt (không tính vào tỷ lệ): giá trị hiện vật, ngày công quy đổi 4.500.000 đ" in (
+        after.explanation
+    )
+    assert after.detail["in_kind_value"] == catalogue.value("in_kind_value", tree.commune_a) == 4_500_000

@@ -10,6 +10,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 
+from chungtay.campaigns import services as campaigns
 from chungtay.core.errors import DomainError
 from chungtay.funds.models import JournalEntry
 from chungtay.housing import services as housing
@@ -154,3 +155,18 @@ def test_registration_is_refused_for_others_a_draft_movement_and_empty_commitmen
         )
     assert err.value.field == "commitments"
     assert not MemberOrgRegistration.objects.exists()
+
+
+def test_a_member_organisation_holds_an_activity_of_its_unit_and_no_other(people, tree, launched, women_a, farmers_b):
+    participation = launched.participations.get(unit=tree.commune_a)
+    activity = campaigns.activity_record(
+        actor=people.commune_a_staff, participation=participation, kind="propaganda", member_org=women_a,
+        title="Tuyên truyền giúp hội viên nghèo xây nhà", held_on=day(-1),
+    )  # fmt: skip
+    assert activity.member_org == women_a and activity.unit == tree.commune_a
+    with pytest.raises(DomainError) as err:
+        campaigns.activity_record(
+            actor=people.commune_a_staff, participation=participation, kind="propaganda", member_org=farmers_b,
+            title="Không thuộc phường", held_on=day(-1),
+        )  # fmt: skip
+    assert err.value.field == "member_org" and "không phải tổ chức thành viên của" in err.value.message

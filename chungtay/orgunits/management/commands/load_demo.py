@@ -20,6 +20,7 @@ DEMO_STEPS = [
     "chungtay.campaigns.demo",
     "chungtay.housing.demo",
     "chungtay.funds.demo",
+    "chungtay.members.demo",  # member organisations' registrations, in-kind help (after the households)
     "chungtay.evaluation.demo",
     "chungtay.reports.demo",
     "chungtay.portal.demo",
