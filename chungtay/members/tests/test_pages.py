@@ -131,6 +131,8 @@ def test_one_in_kind_figure_on_the_household_pages_the_dashboard_the_review_repo
     assert household["household_in_kind_value"] == public["household_in_kind_value"] == [expected]
     assert dashboard["in_kind_value"] == review["in_kind_value"] == [expected]
     assert api["figures"]["in_kind_value"] == expected
+    portal = shown(client.get(reverse("portal:unit", args=[tree.town.pk])).content.decode(), unit=tree.town.pk)
+    assert portal["in_kind_value"] == [expected] and portal["in_kind_workdays"] == [13]
     assert dashboard["in_kind_workdays"] == [13] and api["figures"]["in_kind_workdays"] == 13  # 12,5 rounded
     assert "in_kind_value" not in shown(client.get(reverse("funds:overview")).content.decode())  # not cash
 
