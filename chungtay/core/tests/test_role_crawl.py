@@ -15,7 +15,6 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -125,10 +124,8 @@ def crawl(client: Client, seeds: list[str], *, signed_in: bool) -> tuple[list[st
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def demo(shared_demo, db, settings):
     settings.REQUIRE_2FA = False  # the crawl is about links, not the second factor
-    call_command("load_demo", "--quiet-logins")
 
 
 def test_no_role_meets_a_link_or_form_that_ends_in_an_error(demo):
