@@ -684,6 +684,12 @@ def receipt_page(filters: ReceiptFilters = ReceiptFilters(), *, number: int = 1,
     return _fill(page, ids)
 
 
+def receipt_count(filters: ReceiptFilters) -> int | None:
+    """How many receipts `receipts(filters)` lists, from the funds' tallies when no search, date or
+    amount filter picks rows (None then: only counting the rows tells)."""
+    return None if filters.picks_rows else _tallied(filters)[0]
+
+
 def _tallied(filters: ReceiptFilters, funds: tuple[int, ...] | None = None) -> tuple[int, int]:
     """Count and sum of every receipt of the funds in scope (of `funds` among them), from the tallies."""
     from chungtay.funds.models import ReceiptTally
