@@ -45,7 +45,9 @@ def _vn(value: dt.date) -> str:
 
 # --- Dashboard figures: every one read from the catalogue (chungtay.figures) ---------------------
 # The groups of the cards; the rows show some of the same figures, under the same labels.
-SUMMARY_GROUPS = ("houses", "money", "in_kind", "obligations", "complaints", "registrations", "good_models")
+SUMMARY_GROUPS = (
+    "houses", "money", "idle_money", "in_kind", "obligations", "complaints", "registrations", "good_models",
+)  # fmt: skip
 ROW_GROUPS = ("houses", "money", "obligations", "complaints")
 ROW_FIGURES = (
     "houses_planned", "houses_completed", "houses_done_percent", "houses_handed_over",
