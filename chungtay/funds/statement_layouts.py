@@ -381,14 +381,14 @@ def read_statement(
     i_date, i_memo = columns["txn_at"], columns.get("memo")
     last: RawLine | None = None
     ended = False  # after the closing balance or the grand total, what follows is the footer
+    captions = _all_captions(layout)
     for index in range(top + 1, len(grid)):
         row, number = grid[index], index + 1
         if not any(c not in (None, "") for c in row):
             continue
-        if ended or _map_columns(row, layout) or sum(bool(set(_parts(c)) & _all_captions(layout)) for c in row) >= 2:
-            if ended:
-                _read_block_row(row, read)
-            continue  # a footer, or the header repeated at the top of a page
+        if ended:
+            _read_block_row(row, read)
+            continue  # the footer
         raw_date = _cell(row, i_date)
         ref = ""
         if layout.date_ref_in_one_cell and isinstance(raw_date, str) and (m := _DATE_AND_REF.match(raw_date)):
@@ -399,6 +399,8 @@ def read_statement(
         except CellError as exc:
             txn_at, date_error = None, exc.message
         if txn_at is None:
+            if _map_columns(row, layout) or sum(bool(set(_parts(c)) & captions) for c in row) >= 2:
+                continue  # the header repeated at the top of a page
             label = _label_of(row, columns)
             if any(word in label for word in (*OPENING, *CLOSING)):
                 _read_block_row([label, _cell(row, columns.get("balance")) or _last_amount(row)], read)
