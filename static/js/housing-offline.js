@@ -124,7 +124,7 @@
     return queue.all().then(function (items) {
       var list = document.getElementById("ct-queue");
       list.textContent = "";
-      var rows = items.concat(sentNow);
+      var rows = items.sort(function (a, b) { return a.created - b.created; }).concat(sentNow);
       if (!rows.length) {
         list.appendChild(el("li", { "class": "list-group-item small text-muted" }, "Không có cập nhật nào chờ gửi."));
         return;
@@ -239,7 +239,13 @@
       note: document.getElementById("ct-note").value, photos: chosen, state: "waiting",
       attempts: 0, next_try: 0, created: Date.now(), message: ""
     };
-    queue.put(item).then(function () {
+    // A second update of the same house follows the one still waiting, not the stage last downloaded.
+    queue.all().then(function (items) {
+      var before = items.filter(function (i) { return i.household_id === item.household_id; })
+        .sort(function (a, b) { return a.created - b.created; });
+      if (before.length) item.seen_stage = before[before.length - 1].stage;
+      return queue.put(item);
+    }).then(function () {
       form.classList.add("d-none"); current = null; chosen = [];
       return renderQueue();
     }).then(flush).catch(function () { error.textContent = "Không lưu được trên máy (bộ nhớ trình duyệt đầy?)."; });
@@ -292,7 +298,9 @@
     if (flushing || !navigator.onLine) return renderQueue();
     flushing = true;
     return queue.all().then(function (items) {
-      var due = items.filter(function (i) { return i.state === "waiting" && (i.next_try || 0) <= Date.now(); });
+      // In the order they were recorded: a house's second stage goes after its first.
+      var due = items.filter(function (i) { return i.state === "waiting" && (i.next_try || 0) <= Date.now(); })
+        .sort(function (a, b) { return a.created - b.created; });
       return due.reduce(function (chain, item) {
         return chain.then(function () { item.state = "sending"; return queue.put(item).then(renderQueue).then(function () { return sendOne(item); }); });
       }, Promise.resolve()).then(function () { return queue.all(); });
