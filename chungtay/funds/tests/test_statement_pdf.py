@@ -33,6 +33,8 @@ from chungtay.funds.tests.test_statement_layouts import (
 )
 from chungtay.funds.tests.test_statements import batch_for
 
+pytestmark = pytest.mark.pdf  # WeasyPrint prints the statements
+
 STYLE = """
 @page { size: A4 landscape; margin: 14mm 12mm;
         @bottom-center { content: "Trang " counter(page) "/" counter(pages); font-size: 8pt; } }

@@ -7,7 +7,7 @@ from chungtay.funds.tests.test_statement_layouts import BANK_NAMES, LAYOUTS, OPE
 from chungtay.funds.tests.test_statement_pdf import printed
 from conftest import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
 
 
 def test_every_banks_pdf_statement_is_checked_and_one_is_imported_in_the_browser(
