@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
 from chungtay.core import figures
+from chungtay.portal import public
 
 
 @pytest.fixture
@@ -123,3 +125,15 @@ def test_a_signed_in_person_on_a_public_page_gets_a_private_copy(client, people,
 
 def test_the_sign_in_page_is_not_stored(client, tree):
     assert {"private", "no-store"} <= _control(client.get(reverse("accounts:login")))
+
+
+def test_counts_and_page_numbers_are_grouped_with_dots(rf):
+    page = public.ReceiptPage([], 1_241, 50, count=123_456, total=987_654_321)
+    html = render_to_string(
+        "portal/_receipt_rows.html",
+        {"page": page, "rows": [], "totals": {"count": 123_456, "total": 987_654_321, "capped": False}, "query": ""},
+        request=rf.get("/cong-khai/ung-ho/"),
+    )
+    text = " ".join(html.replace('<span class="ct-money">', "").replace("</span>", "").split())
+    assert "123.456 khoản, tổng 987.654.321 đ" in text
+    assert "Trang 1.241/2.470" in text
