@@ -18,10 +18,19 @@ from chungtay.core import dates
 from chungtay.housing.models import Household, ProgressUpdate, Status
 
 from .definitions import STAGE_RANK, _withdrawn_by
+from .placement import AREA_PATH_THEN, area_path_on
 
 # The status a household had on a day, from the furthest stage it had reached (0: none yet).
 RANK_STATUS = {0: Status.APPROVED, 1: Status.STARTED, 2: Status.BUILDING, 3: Status.COMPLETED, 4: Status.HANDED_OVER}
 BEFORE_START = (Status.APPROVED, Status.SURVEYED)  # not dated: a household not started keeps the one it has
+
+
+def in_subtree_on(path: str, day: dt.date) -> QuerySet[Household]:
+    """The households under the unit of `path` on `day`: a reorganisation moves households, and the
+    figures of a day count each under the area it belonged to then (figures.placement)."""
+    return Household.objects.annotate(**{AREA_PATH_THEN: area_path_on(day)}).filter(
+        **{f"{AREA_PATH_THEN}__startswith": path}
+    )
 
 
 def with_stage_on(qs: QuerySet[Household], day: dt.date) -> QuerySet[Household]:

@@ -233,11 +233,11 @@ def map_cells(unit: PublicUnit, *, as_of: dt.date | None = None) -> list[dict[st
     from chungtay.figures import households as household_stages
     from chungtay.housing.models import Household
 
-    located = Household.objects.filter(area__path__startswith=unit.path, lat__isnull=False)
     if as_of is None or as_of >= dates.today():
-        qs = located.filter(PUBLIC_HOUSEHOLD)
+        qs = Household.objects.filter(PUBLIC_HOUSEHOLD, area__path__startswith=unit.path, lat__isnull=False)
         done = Q(status__in=["completed", "handed_over"])
     else:
+        located = household_stages.in_subtree_on(unit.path, as_of).filter(lat__isnull=False)
         qs = household_stages.with_stage_on(located, as_of).filter(gone=False)
         done = Q(status_on__in=["completed", "handed_over"])
     rows = (

@@ -169,11 +169,12 @@ def map_points(unit: OrgUnit, *, as_of: dt.date | None = None) -> list[dict[str,
     """Households with a position (staff only: exact points), each with its status on `as_of` (today
     when not given): on an earlier day only those on the list then, at the stage they had reached
     (figures.households, the house figures' definition). Capped; the list page has them all."""
-    located = Household.objects.filter(area__path__startswith=unit.path, lat__isnull=False, lon__isnull=False)
     fields = ("pk", "code", "head_name", "lat", "lon", "phase_year", "area__name", "area__parent__name")
     if as_of is None or as_of >= dates.today():
+        located = Household.objects.filter(area__path__startswith=unit.path, lat__isnull=False, lon__isnull=False)
         qs = located.exclude(status=Status.WITHDRAWN).annotate(status_on=F("status"))
     else:
+        located = household_stages.in_subtree_on(unit.path, as_of).filter(lat__isnull=False, lon__isnull=False)
         qs = household_stages.with_stage_on(located, as_of).filter(gone=False)
     rows = qs.values(*fields, "status_on").order_by("area__path", "code")[:MAP_LIMIT]
     labels = {value: str(label) for value, label in Status.choices}
@@ -235,11 +236,11 @@ def map_bubbles(unit: OrgUnit, *, as_of: dt.date | None = None) -> list[dict[str
 def area_households(unit: OrgUnit, *, as_of: dt.date | None = None) -> QuerySet[Household]:
     """The last step of the drill-down: the households of a residential area, each with `status_on`,
     its status on `as_of` (today when not given; on an earlier day only those decided by then)."""
-    qs = Household.objects.filter(area__path__startswith=unit.path).select_related("area")
     if as_of is None or as_of >= dates.today():
-        qs = qs.annotate(status_on=F("status"))
+        qs = Household.objects.filter(area__path__startswith=unit.path).annotate(status_on=F("status"))
     else:
-        qs = household_stages.with_stage_on(qs, as_of)
+        qs = household_stages.with_stage_on(household_stages.in_subtree_on(unit.path, as_of), as_of)
+    qs = qs.select_related("area")
     return qs.order_by("phase_year", "head_name_folded")
 
 

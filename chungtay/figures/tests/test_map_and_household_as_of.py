@@ -26,6 +26,8 @@ from chungtay.figures import funds as fund_figures
 from chungtay.figures import households as household_stages
 from chungtay.figures.testing import shown
 from chungtay.housing.models import Household
+from chungtay.portal import public
+from chungtay.reorg.models import HouseholdMove
 from chungtay.reports import selectors as map_selectors
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +148,18 @@ def test_a_household_stage_on_a_day_is_counted_once_in_the_catalogues_house_figu
         statuses.pop(None, None)
         statuses.pop("withdrawn", None)
         assert counted(list(statuses.elements())) == house_figures(tree.town, day), day
+
+
+def test_a_household_moved_by_a_reorganisation_is_on_the_map_of_the_unit_it_belonged_to_that_day(located, tree):
+    h1 = located.houses[0]
+    h1.area = tree.area_b1  # moved to Điện Hồng on 01/01/2025 (reorg.HouseholdMove keeps where it was)
+    h1.save(update_fields=["area"])
+    HouseholdMove.objects.create(household=h1, from_area=tree.area_a1, to_area=tree.area_b1, moved_on=D(2025, 1, 1))
+    for unit, day, there in ((tree.commune_a, MAY, True), (tree.commune_b, MAY, False), (tree.commune_b, None, True)):
+        points = map_selectors.map_points(unit, as_of=day)
+        assert (h1.code in {p["code"] for p in points}) is there, (unit.name, day)
+        assert counted([p["status"] for p in points]) == house_figures(unit, day), (unit.name, day)
+        cells = public.map_cells(public.unit_get(unit.pk), as_of=day)
+        assert sum(c["households"] for c in cells) == house_figures(unit, day)["houses_planned"], (unit.name, day)
+    listed = {h.code for h in map_selectors.area_households(tree.area_a1, as_of=MAY)}
+    assert h1.code in listed and h1.code not in {h.code for h in map_selectors.area_households(tree.area_a1)}
