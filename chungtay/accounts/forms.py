@@ -36,7 +36,7 @@ class UserCreateForm(StyledFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
 
-    def __init__(self, *args, units, roles, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units, roles, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["role"].choices = [(r, lbl) for r, lbl in Role.choices if r in roles]  # type: ignore[attr-defined]
@@ -46,7 +46,7 @@ class MembershipForm(StyledFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
 
-    def __init__(self, *args, units, roles, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units, roles, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["role"].choices = [(r, lbl) for r, lbl in Role.choices if r in roles]  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ class User(AbstractUser):
         verbose_name = _("Người dùng")
         verbose_name_plural = _("Người dùng")
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.full_name_folded = fold(self.full_name)
         super().save(*args, **kwargs)
 

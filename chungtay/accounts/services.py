@@ -20,7 +20,7 @@ from .models import ApiToken, User
 
 def grantable_roles(actor: User) -> list[str]:
     """An office may appoint every role but system admin; only admins appoint admins."""
-    if actor.is_superuser or actor.memberships.filter(role=Role.ADMIN).exists():  # type: ignore[attr-defined]
+    if actor.is_superuser or actor.memberships.filter(role=Role.ADMIN).exists():
         return list(Role.values)
     return [r for r in Role.values if r != Role.ADMIN]
 

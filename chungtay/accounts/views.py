@@ -23,7 +23,7 @@ from .models import ApiToken, User
 from .twofactor import needs_second_factor
 
 
-def _managed_users(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def _managed_users(request: AuthedRequest):
     """Users with at least one membership inside the units the current user manages."""
     q = scope_q(request.user, "users.manage", "memberships__unit__path")
     qs = User.objects.all() if q is None else User.objects.filter(q)

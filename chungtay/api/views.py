@@ -303,11 +303,11 @@ class HouseholdViewSet(
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Household]:
-        qs = visible_to(self.request.user, Household.objects.select_related("area"), "housing.view", "area__path")  # type: ignore[arg-type]
+        qs = visible_to(self.request.user, Household.objects.select_related("area"), "housing.view", "area__path")
         return qs.order_by("area__path", "code")
 
     def _mark(self, households: list[Household]) -> list[Household]:
-        privacy = PrivacyScope(self.request.user)  # type: ignore[arg-type]
+        privacy = PrivacyScope(self.request.user)
         for household in households:
             household.show_private = privacy.covers(household.area)  # type: ignore[attr-defined]
         # Law 91/2025: every showing of private fields is logged, through the API as on the pages.
@@ -333,7 +333,7 @@ class HouseholdViewSet(
         values["area"] = _area(values["area"], request.user, "housing.edit")
         code = values.pop("code", "")
         try:
-            household = housing_services.household_create(actor=request.user, data=self._data(values), code=code)  # type: ignore[arg-type]
+            household = housing_services.household_create(actor=request.user, data=self._data(values), code=code)
         except DomainError as exc:
             raise _validation_error(exc) from exc
         except DjangoPermissionDenied as exc:
@@ -342,7 +342,7 @@ class HouseholdViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         household = self.get_object()
-        if not has_perm(request.user, "housing.edit", household.area):  # type: ignore[arg-type]
+        if not has_perm(request.user, "housing.edit", household.area):
             raise PermissionDenied(f"Bạn không có quyền sửa hộ tại {household.area.title}.")
         partial = kwargs.get("partial", False)
         serializer = self.get_serializer(household, data=request.data, partial=partial)
@@ -357,7 +357,7 @@ class HouseholdViewSet(
         try:
             household = housing_services.household_update(
                 actor=request.user, household=household, data=self._data(values)
-            )  # type: ignore[arg-type]
+            )
         except DomainError as exc:
             raise _validation_error(exc) from exc
         return Response(self.get_serializer(self._mark([household])[0]).data)
@@ -373,7 +373,7 @@ class ProgressViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
 
     def get_queryset(self) -> QuerySet[ProgressUpdate]:
         qs = ProgressUpdate.objects.select_related("household").order_by("-date", "-id")
-        return visible_to(self.request.user, qs, "housing.view", "household__area__path")  # type: ignore[arg-type]
+        return visible_to(self.request.user, qs, "housing.view", "household__area__path")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -383,14 +383,14 @@ class ProgressViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
             visible_to(request.user, Household.objects.select_related("area"), "housing.view", "area__path")
             .filter(pk=data["household"])
             .first()
-        )  # type: ignore[arg-type]
+        )
         if household is None:
             raise serializers.ValidationError({"household": ["Không có hộ này trong phạm vi của bạn."]})
-        if not has_perm(request.user, "housing.progress", household.area):  # type: ignore[arg-type]
+        if not has_perm(request.user, "housing.progress", household.area):
             raise PermissionDenied(f"Bạn không có quyền cập nhật tiến độ tại {household.area.title}.")
         try:
             update = housing_services.progress_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 household=household,
                 stage=data["stage"],
                 date=data["date"],
@@ -412,7 +412,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
 
     def get_queryset(self) -> QuerySet[Receipt]:
         qs = Receipt.objects.select_related("fund", "donor", "designated_household").order_by("-received_on", "-id")
-        return visible_to(self.request.user, qs, "funds.view", "fund__unit__path")  # type: ignore[arg-type]
+        return visible_to(self.request.user, qs, "funds.view", "fund__unit__path")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -422,10 +422,10 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
             visible_to(request.user, Fund.objects.select_related("unit"), "funds.view", "unit__path")
             .filter(pk=data["fund"])
             .first()
-        )  # type: ignore[arg-type]
+        )
         if fund is None:
             raise serializers.ValidationError({"fund": ["Không có quỹ này trong phạm vi của bạn."]})
-        if not has_perm(request.user, "funds.record", fund.unit):  # type: ignore[arg-type]
+        if not has_perm(request.user, "funds.record", fund.unit):
             raise PermissionDenied(f"Bạn không có quyền ghi nhận khoản ủng hộ vào {fund.name}.")
         unit = household = None
         if data.get("designation") == Designation.UNIT and data.get("designated_unit"):
@@ -434,7 +434,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
             household = Household.objects.filter(code=data["designated_household"]).only("id", "area").first()
         try:
             receipt = funds_services.receipt_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 fund=fund,
                 donor=funds_services.DonorRef(data["donor_name"], data["donor_kind"], data["anonymous"]),
                 amount=data["amount"],

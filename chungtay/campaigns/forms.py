@@ -63,7 +63,7 @@ def file_field(label: Any, *, required: bool = True) -> forms.FileField:
 
 class MovementForm(StyledFormMixin, forms.Form):
     symbol = forms.CharField(label=_("Số, ký hiệu kế hoạch"), max_length=60, help_text=_("Ví dụ: 199/KH-MTTQ-BTT"))
-    issuing_unit = forms.ModelChoiceField(label=_("Đơn vị ban hành"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    issuing_unit = forms.ModelChoiceField(label=_("Đơn vị ban hành"), queryset=None, empty_label=None)
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
     title = forms.CharField(label=_("Tên phong trào"), max_length=300)
     theme = forms.CharField(label=_("Chủ đề"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -175,7 +175,7 @@ class ReportForm(DocumentForm):
 
 
 class EvidenceForm(DocumentForm):
-    criterion = forms.ModelChoiceField(label=_("Tiêu chí"), queryset=None)  # type: ignore[arg-type]
+    criterion = forms.ModelChoiceField(label=_("Tiêu chí"), queryset=None)
     kind = forms.ChoiceField(label=_("Loại minh chứng"), choices=DocumentKind.choices)
 
     field_order = ["criterion", "kind", "title", "number", "issued_on", "file"]
@@ -199,7 +199,7 @@ class ActivityForm(StyledFormMixin, forms.Form):
                                    required=False)  # fmt: skip
     level = forms.ChoiceField(label=_("Cấp tổ chức"), required=False, choices=[("", "—"), *ActivityLevel.choices])
     member_org = forms.ModelChoiceField(
-        label=_("Tổ chức thành viên thực hiện"), queryset=None, required=False,  # type: ignore[arg-type]
+        label=_("Tổ chức thành viên thực hiện"), queryset=None, required=False,
         empty_label=_("— Ủy ban MTTQ, Ban Công tác Mặt trận —"),
         error_messages={"invalid_choice": _("Tổ chức đã chọn không thuộc đơn vị này.")},
     )  # fmt: skip
@@ -208,7 +208,7 @@ class ActivityForm(StyledFormMixin, forms.Form):
                                       initial=DocumentKind.MINUTES)  # fmt: skip
     file = file_field(_("Biên bản, nghị quyết, hình ảnh… (minh chứng)"), required=False)
     criteria = forms.ModelMultipleChoiceField(
-        label=_("Minh chứng cho tiêu chí"), queryset=None, required=False,  # type: ignore[arg-type]
+        label=_("Minh chứng cho tiêu chí"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
 
@@ -257,7 +257,7 @@ class DecideForm(StyledFormMixin, forms.Form):
 
 
 class ReplicateForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Đơn vị áp dụng"), queryset=None)  # type: ignore[arg-type]
+    unit = forms.ModelChoiceField(label=_("Đơn vị áp dụng"), queryset=None)
     since = forms.DateField(label=_("Áp dụng từ ngày"), widget=DATE_WIDGET)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
@@ -282,7 +282,7 @@ class RoundForm(StyledFormMixin, forms.Form):
 
 
 class EntrantForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None)  # type: ignore[arg-type]
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None)
     person_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
 

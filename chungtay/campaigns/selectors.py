@@ -43,7 +43,7 @@ def movements_for(user: Any) -> QuerySet[Movement]:
     own = scope_q(user, "movement.view", "issuing_unit__path")
     if own is None:
         return qs
-    mine = Participation.objects.filter(scope_q(user, "movement.view", "unit__path"), movement=OuterRef("pk"))  # type: ignore[arg-type]
+    mine = Participation.objects.filter(scope_q(user, "movement.view", "unit__path"), movement=OuterRef("pk"))
     return qs.filter(own | (Exists(mine) & ~Q(status=MovementStatus.DRAFT)))
 
 

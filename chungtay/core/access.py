@@ -427,8 +427,8 @@ def _memberships(user: UserLike) -> list[tuple[str, str, int]]:
     """(role, unit path, unit id) of the user's memberships, cached on the user object per request."""
     cached = getattr(user, "_ct_memberships", None)
     if cached is None:
-        cached = list(user.memberships.values_list("role", "unit__path", "unit_id"))  # type: ignore[attr-defined]
-        user._ct_memberships = cached  # type: ignore[attr-defined]
+        cached = list(user.memberships.values_list("role", "unit__path", "unit_id"))
+        user._ct_memberships = cached
     return cached
 
 

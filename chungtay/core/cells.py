@@ -96,12 +96,12 @@ def _workbook_class() -> type:
     import xlsxwriter  # imported here so CSV-only callers don't pay for it
     from xlsxwriter.worksheet import Worksheet
 
-    class SafeWorksheet(Worksheet):  # type: ignore[misc]
+    class SafeWorksheet(Worksheet):
         # write(), write_string(), write_row(), write_column() and merge_range() all end here.
         def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> Any:
             return super()._write_string(row, col, neutralise(string), cell_format)
 
-    class SafeWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    class SafeWorkbook(xlsxwriter.Workbook):
         worksheet_class = SafeWorksheet
 
     return SafeWorkbook

@@ -34,7 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     from chungtay.orgunits.models import Role
 
-    roles = sorted({str(Role(r).label) for r in user_roles(user) if r in Role.values})  # type: ignore[arg-type]
+    roles = sorted({str(Role(r).label) for r in user_roles(user) if r in Role.values})
     from django.utils.functional import SimpleLazyObject
 
     from chungtay.reports.selectors import unread_count

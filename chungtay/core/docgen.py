@@ -114,7 +114,7 @@ def pdf_text(data: bytes) -> str:
 
 
 # --- Building templates ------------------------------------------------------------------------
-def _run(paragraph, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None):  # type: ignore[no-untyped-def]
+def _run(paragraph, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None):
     from docx.shared import Pt
 
     run = paragraph.add_run(text)
@@ -125,7 +125,7 @@ def _run(paragraph, text: str, *, bold: bool = False, italic: bool = False, size
     return run
 
 
-def _para(container, text: str = "", *, align: str = "center", bold: bool = False, italic: bool = False,  # type: ignore[no-untyped-def]
+def _para(container, text: str = "", *, align: str = "center", bold: bool = False, italic: bool = False,
           size: float | None = None, space_after: float = 0):  # fmt: skip
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -140,7 +140,7 @@ def _para(container, text: str = "", *, align: str = "center", bold: bool = Fals
 
 
 def nd30_skeleton(*, kind_title: str, summary_tag: str = "{{ summary }}", body: Callable[[Any], None],
-                  signer_block: bool = True, recipients: bool = True):  # type: ignore[no-untyped-def]  # fmt: skip
+                  signer_block: bool = True, recipients: bool = True):  # fmt: skip
     """A new Document with the Decree 30/2020 heading, body and signature/distribution blocks.
 
     Context the template expects: org_parent, org_name, doc_number, dateline, summary, signer_title
@@ -205,7 +205,7 @@ def nd30_skeleton(*, kind_title: str, summary_tag: str = "{{ summary }}", body: 
     return document
 
 
-def _narrow_cell_margins(table) -> None:  # type: ignore[no-untyped-def]
+def _narrow_cell_margins(table) -> None:
     """0.5 mm left and right inside the cells instead of 1.9 mm, so the Quốc hiệu keeps its room."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -219,7 +219,7 @@ def _narrow_cell_margins(table) -> None:  # type: ignore[no-untyped-def]
     table._tbl.tblPr.append(margins)
 
 
-def save_template(document, name: str, *, overwrite: bool = False) -> Path:  # type: ignore[no-untyped-def]
+def save_template(document, name: str, *, overwrite: bool = False) -> Path:
     path = template_path(name)
     if path.exists() and not overwrite:
         return path
@@ -228,7 +228,7 @@ def save_template(document, name: str, *, overwrite: bool = False) -> Path:  # t
     return path
 
 
-def paragraph(document, text: str, **kwargs):  # type: ignore[no-untyped-def]
+def paragraph(document, text: str, **kwargs):
     """Public alias of _para for template builders in other apps (justified body text by default)."""
     kwargs.setdefault("align", "justify")
     return _para(document, text, **kwargs)

@@ -20,7 +20,7 @@ from chungtay.core.uploads import DOCUMENT_KINDS, check_upload, safe_filename
 @transaction.atomic
 def document_upload(
     *,
-    actor,  # type: ignore[no-untyped-def]
+    actor,
     unit,
     upload: IO[bytes],
     name: str,
@@ -60,7 +60,7 @@ def document_upload(
 
 
 @transaction.atomic
-def document_attach(*, actor, document: Document, target: Model) -> DocumentLink:  # type: ignore[no-untyped-def]
+def document_attach(*, actor, document: Document, target: Model) -> DocumentLink:
     ct = ContentType.objects.get_for_model(target)
     with as_actor(actor):
         link, _ = DocumentLink.objects.get_or_create(
@@ -70,7 +70,7 @@ def document_attach(*, actor, document: Document, target: Model) -> DocumentLink
 
 
 @transaction.atomic
-def document_detach(*, actor, document: Document, target: Model) -> None:  # type: ignore[no-untyped-def]
+def document_detach(*, actor, document: Document, target: Model) -> None:
     ct = ContentType.objects.get_for_model(target)
     with as_actor(actor):
         for link in DocumentLink.objects.filter(document=document, content_type=ct, object_id=target.pk):

@@ -11,5 +11,5 @@ if TYPE_CHECKING:
 class AuthedRequest(HttpRequest):
     """A request that AccessMiddleware let through a non-public rule: the user is signed in."""
 
-    user: User  # type: ignore[assignment]
+    user: User
     htmx: Any  # django_htmx.middleware.HtmxDetails

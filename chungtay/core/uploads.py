@@ -295,7 +295,7 @@ def safe_filename(name: str, extension: str) -> str:
     return stem + extension
 
 
-def serve(file_field, *, filename: str, content_type: str, inline: bool = False) -> FileResponse:  # type: ignore[no-untyped-def]
+def serve(file_field, *, filename: str, content_type: str, inline: bool = False) -> FileResponse:
     """Stream a stored file as a download.
 
     `inline=True` is only for images the server re-encoded itself (housing photos): their bytes are

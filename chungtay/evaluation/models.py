@@ -140,7 +140,7 @@ class Assessment(models.Model):
         return f"{self.participation.unit} — {self.criteria_set}"
 
     @property
-    def unit(self):  # type: ignore[no-untyped-def]
+    def unit(self):
         return self.participation.unit
 
     @property

@@ -239,7 +239,7 @@ def load_demo() -> dict[str, int]:
     }
 
 
-def _verify_stage(household, stage: str, *, office: User, board: User, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+def _verify_stage(household, stage: str, *, office: User, board: User, day: dt.date) -> None:
     """Confirm the household's report of `stage` (by whoever did not report it), dated before `day`."""
     from chungtay.housing.models import ProgressUpdate
 
@@ -251,7 +251,7 @@ def _verify_stage(household, stage: str, *, office: User, board: User, day: dt.d
     ProgressUpdate.objects.filter(pk=update.pk).update(verified_at=demo_clock.at(min(update.date, day), 16))
 
 
-def _stage_days(households: list, stage: str) -> dict[int, dt.date]:  # type: ignore[type-arg]
+def _stage_days(households: list, stage: str) -> dict[int, dt.date]:
     """The day each household reached `stage`, if it has."""
     from chungtay.housing.models import ProgressUpdate
 

@@ -37,7 +37,7 @@ class ReceiptForm(StyledFormMixin, forms.Form):
     household_code = forms.CharField(label=_("Mã hộ được ủng hộ"), max_length=40, required=False)
     memo = forms.CharField(label=_("Nội dung"), max_length=500, required=False)
 
-    def __init__(self, *args, units=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["designated_unit"].widget.choices = [("", "—")] + [(u.pk, u.title) for u in units]
 
@@ -57,7 +57,7 @@ class TransferForm(StyledFormMixin, forms.Form):
     date = forms.DateField(label=_("Ngày"), widget=DATE_INPUT)
     decision = forms.CharField(label=_("Căn cứ (số, ngày quyết định)"), max_length=200, required=False)
 
-    def __init__(self, *args, funds=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, funds=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_fund"].widget.choices = [(f.pk, f"{f.name} — {f.unit.title}") for f in funds]
 
@@ -72,7 +72,7 @@ class AllocationForm(StyledFormMixin, forms.Form):
         label=_("Lý do cho phép vượt kế hoạch, định mức (chỉ người duyệt chi ghi)"), max_length=300, required=False
     )
 
-    def __init__(self, *args, funds=(), sources=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, funds=(), sources=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["origin"].widget.choices = [(f"fund:{f.pk}", f"{f.name} — {f.unit.title}") for f in funds] + [
             (f"source:{s.pk}", f"{s.name} ({s.get_kind_display()})") for s in sources
@@ -85,7 +85,7 @@ class DisbursementForm(AllocationForm):
     channel = forms.ChoiceField(label=_("Hình thức chi"), choices=Channel.choices, initial=Channel.CASH)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
-    def __init__(self, *args, stages=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, stages=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = list(stages)  # type: ignore[attr-defined]
         del self.fields["decision"]

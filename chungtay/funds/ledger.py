@@ -52,11 +52,11 @@ class Leg:
     amount: int  # > 0 debit, < 0 credit
 
 
-def account_key(kind: str, fund: Fund | None = None, source: Source | None = None, household=None) -> str:  # type: ignore[no-untyped-def]
+def account_key(kind: str, fund: Fund | None = None, source: Source | None = None, household=None) -> str:
     return f"{kind}:{fund.pk if fund else ''}:{source.pk if source else ''}:{household.pk if household else ''}"
 
 
-def account_for(kind: str, *, fund: Fund | None = None, source: Source | None = None, household=None) -> Account:  # type: ignore[no-untyped-def]
+def account_for(kind: str, *, fund: Fund | None = None, source: Source | None = None, household=None) -> Account:
     """The account of that kind for a fund/source (and household), created on first use."""
     key = account_key(kind, fund, source, household)
     found = Account.objects.filter(key=key).first()
@@ -94,12 +94,12 @@ def entry_payload(entry: JournalEntry, lines: list[tuple[int, int, int]]) -> dic
 def post(
     *,
     kind: str,
-    unit,  # type: ignore[no-untyped-def]
-    date,  # type: ignore[no-untyped-def]
+    unit,
+    date,
     memo: str,
     legs: list[Leg],
-    maker=None,  # type: ignore[no-untyped-def]
-    checker=None,  # type: ignore[no-untyped-def]
+    maker=None,
+    checker=None,
     reverses: JournalEntry | None = None,
     reason: str = "",
 ) -> JournalEntry:
@@ -161,7 +161,7 @@ def post(
     return entry
 
 
-def reverse(*, entry: JournalEntry, actor, reason: str, date) -> JournalEntry:  # type: ignore[no-untyped-def]
+def reverse(*, entry: JournalEntry, actor, reason: str, date) -> JournalEntry:
     """Post the mirror image of `entry`. The original stays as it was."""
     if not reason.strip():
         raise DomainError("Cần ghi lý do đảo bút toán.", field="reason")

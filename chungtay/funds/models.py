@@ -167,12 +167,12 @@ class JournalEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_kind_display()} {self.date:%d/%m/%Y}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("Bút toán đã ghi sổ không được sửa; hãy lập bút toán đảo.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise RuntimeError("Bút toán đã ghi sổ không được xoá; hãy lập bút toán đảo.")
 
 
@@ -192,12 +192,12 @@ class JournalLine(models.Model):
     def __str__(self) -> str:
         return f"#{self.entry_id}: nợ {self.debit} / có {self.credit}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("Dòng bút toán không được sửa.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise RuntimeError("Dòng bút toán không được xoá.")
 
 
@@ -236,7 +236,7 @@ class Donor(models.Model):
         # The public search for "ẩn danh" lists anonymous donors (a few in a hundred) without a scan.
         indexes = [models.Index(fields=["id"], condition=Q(anonymous=True), name="donor_anonymous")]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.name = nfc(self.name)
         self.name_folded = fold(self.name)
         self.published_folded = fold(self.published_name)
@@ -342,7 +342,7 @@ class Receipt(models.Model):
             models.Index(fields=["bank_ref"], condition=~Q(bank_ref=""), name="receipt_bank_ref"),
         ]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.memo = nfc(self.memo)
         self.memo_folded = fold(self.memo)
         adding = self._state.adding
@@ -672,7 +672,7 @@ class StatementLine(models.Model):
         ]
         indexes = [models.Index(fields=["fund", "status"], name="statementline_queue")]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.memo = nfc(self.memo)
         self.memo_folded = fold(self.memo)
         super().save(*args, **kwargs)

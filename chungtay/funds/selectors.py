@@ -13,15 +13,15 @@ from chungtay.figures import funds as fund_figures
 from .models import Disbursement, DisbursementStatus, Fund, Funding, Receipt, Source, StatementLine
 
 
-def funds_for(user, perm: str = "funds.view") -> QuerySet[Fund]:  # type: ignore[no-untyped-def]
+def funds_for(user, perm: str = "funds.view") -> QuerySet[Fund]:
     return visible_to(user, Fund.objects.select_related("unit"), perm, "unit__path")
 
 
-def sources_for(user, perm: str = "funds.view") -> QuerySet[Source]:  # type: ignore[no-untyped-def]
+def sources_for(user, perm: str = "funds.view") -> QuerySet[Source]:
     return visible_to(user, Source.objects.select_related("unit"), perm, "unit__path")
 
 
-def monthly_series(unit, until: dt.date | None = None) -> dict[str, list]:  # type: ignore[no-untyped-def]
+def monthly_series(unit, until: dt.date | None = None) -> dict[str, list]:
     """Money in (receipts) and out (approved disbursements) per month, for the chart (kept figures);
     with `until`, the months up to that day's."""
     from chungtay.orgunits.models import OrgUnit
@@ -39,7 +39,7 @@ def monthly_series(unit, until: dt.date | None = None) -> dict[str, list]:  # ty
     }
 
 
-def household_money(household, *, as_of: dt.date | None = None) -> tuple[list[dict[str, Any]], Any]:  # type: ignore[no-untyped-def]
+def household_money(household, *, as_of: dt.date | None = None) -> tuple[list[dict[str, Any]], Any]:
     """(rows by source, the totals) of one household's money as of `as_of` (today when not given):
     the catalogue's per-source figures and their totals (`household_planned`, … and
     `household_planned_state`, …), so the rows add up to the total row on every surface."""
@@ -50,7 +50,7 @@ def household_money(household, *, as_of: dt.date | None = None) -> tuple[list[di
 QUEUE_BADGE_CAP = 999
 
 
-def queue_counts(user) -> dict[str, int | bool]:  # type: ignore[no-untyped-def]
+def queue_counts(user) -> dict[str, int | bool]:
     """Vouchers waiting for approval and statement lines waiting for a match, in the user's funds.
 
     Counted up to QUEUE_BADGE_CAP ("999+"): a million-line statement waits in the queue until it is
@@ -104,7 +104,7 @@ def receipt_trace(receipt: Receipt) -> list[dict[str, Any]]:
     return rows
 
 
-def household_receipts(household) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def household_receipts(household) -> list[dict[str, Any]]:
     """The receipts behind a household's allocations from funds: directly, or through a transfer into
     the fund (then the receipts of the fund the transfer came from)."""
     pieces = list(

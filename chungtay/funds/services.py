@@ -38,7 +38,7 @@ from .models import (
 )
 
 
-def _require(actor: User | None, perm: str, unit, what: str) -> None:  # type: ignore[no-untyped-def]
+def _require(actor: User | None, perm: str, unit, what: str) -> None:
     if actor is not None and not has_perm(actor, perm, unit):
         raise DomainError(f"Bạn không có quyền {what} tại {unit.title}.")
 
@@ -50,11 +50,11 @@ def _positive(amount: int, field: str = "amount") -> None:
         raise DomainError("Số tiền phải lớn hơn 0.", field=field)
 
 
-def _next_serial(same_book) -> int:  # type: ignore[no-untyped-def]
+def _next_serial(same_book) -> int:
     return int(same_book.aggregate(m=Max("serial"))["m"] or 0) + 1
 
 
-def _in_subtree(unit, household) -> bool:  # type: ignore[no-untyped-def]
+def _in_subtree(unit, household) -> bool:
     return household.area.path.startswith(unit.path)
 
 
@@ -67,7 +67,7 @@ def fund_create(
     name: str,
     code: str,
     bank_name: str = "",
-    bank_bin: str = "",  # type: ignore[no-untyped-def]
+    bank_bin: str = "",
     account_number: str = "",
     account_name: str = "",
 ) -> Fund:
@@ -94,7 +94,7 @@ def fund_create(
 
 
 @transaction.atomic
-def source_create(*, actor: User | None, unit, kind: str, name: str) -> Source:  # type: ignore[no-untyped-def]
+def source_create(*, actor: User | None, unit, kind: str, name: str) -> Source:
     _require(actor, "funds.manage", unit, "khai báo nguồn")
     with as_actor(actor):
         source, _ = Source.objects.get_or_create(unit=unit, name=nfc(name), defaults={"kind": kind})
@@ -111,7 +111,7 @@ class DonorRef:
     anonymous: bool = False
 
 
-def _donor(unit, donor: Donor | DonorRef) -> Donor:  # type: ignore[no-untyped-def]
+def _donor(unit, donor: Donor | DonorRef) -> Donor:
     if isinstance(donor, Donor):
         return donor
     return donor_find_or_create(unit=unit, name=donor.name, kind=donor.kind, anonymous=donor.anonymous)
@@ -122,7 +122,7 @@ def donor_find_or_create(
     unit,
     name: str,
     kind: str = "ca_nhan",
-    anonymous: bool = False,  # type: ignore[no-untyped-def]
+    anonymous: bool = False,
     published_name: str = "",
     contact: str = "",
 ) -> Donor:
@@ -149,8 +149,8 @@ def receipt_record(
     receipt_number: str = "",
     bank_ref: str = "",
     designation: str = Designation.GENERAL,
-    designated_unit=None,  # type: ignore[no-untyped-def]
-    designated_household=None,  # type: ignore[no-untyped-def]
+    designated_unit=None,
+    designated_household=None,
     pledge: Pledge | None = None,
     memo: str = "",
 ) -> Receipt:
@@ -260,7 +260,7 @@ def transfer_record(
         return transfer
 
 
-def _origin_unit(fund: Fund | None, source: Source | None):  # type: ignore[no-untyped-def]
+def _origin_unit(fund: Fund | None, source: Source | None):
     if (fund is None) == (source is None):
         raise DomainError("Chọn đúng một nguồn: một quỹ hoặc một nguồn ngoài quỹ.", field="fund")
     return fund.unit if fund else source.unit  # type: ignore[union-attr]
@@ -275,7 +275,7 @@ class Rule:
     idle_days: int = 90
 
 
-def rule_for(unit, day: dt.date) -> Rule:  # type: ignore[no-untyped-def]
+def rule_for(unit, day: dt.date) -> Rule:
     """The rule of the latest movement running on `day` issued by `unit` or a unit above it."""
     prefixes = [unit.path[:n] for n in range(4, len(unit.path) + 1, 4)] or [unit.path]
     row = (
@@ -290,7 +290,7 @@ def rule_for(unit, day: dt.date) -> Rule:  # type: ignore[no-untyped-def]
     return Rule(pay_by_verified_stage=row.pay_by_verified_stage, cap_to_plan=row.cap_to_plan, idle_days=row.idle_days)
 
 
-def _withdrawn(household, day: dt.date) -> bool:  # type: ignore[no-untyped-def]
+def _withdrawn(household, day: dt.date) -> bool:
     return household.status == "withdrawn" or (household.withdrawn_on is not None and household.withdrawn_on <= day)
 
 
@@ -299,7 +299,7 @@ def plan_source(fund: Fund | None, source: Source | None) -> str:
     return FundingSource.FRONT_FUND if fund is not None else source.kind  # type: ignore[union-attr]
 
 
-def limit_problems(*, household, amount: int, fund: Fund | None, source: Source | None) -> list[str]:  # type: ignore[no-untyped-def]
+def limit_problems(*, household, amount: int, fund: Fund | None, source: Source | None) -> list[str]:
     """Why this allocation would go above the household's plan line or the norm (empty when it does not)."""
     key = plan_source(fund, source)
     live = Allocation.objects.filter(household=household, entry__reversed_by__isnull=True)
@@ -331,7 +331,7 @@ def allocation_record(
     household,
     amount: int,
     date: dt.date,
-    decision: str,  # type: ignore[no-untyped-def]
+    decision: str,
     fund: Fund | None = None,
     source: Source | None = None,
     override_by: User | None = None,
@@ -403,7 +403,7 @@ def disbursement_record(
     amount: int,
     date: dt.date,
     voucher_number: str,
-    stage: str,  # type: ignore[no-untyped-def]
+    stage: str,
     fund: Fund | None = None,
     source: Source | None = None,
     channel: str = Channel.CASH,
@@ -452,7 +452,7 @@ def disbursement_record(
         )
 
 
-def stage_verified(household, stage: str) -> ProgressUpdate | None:  # type: ignore[no-untyped-def]
+def stage_verified(household, stage: str) -> ProgressUpdate | None:
     """The verified progress update for the stage, or a later one (None when there is none)."""
     reached = [s for s, order in STAGE_ORDER.items() if order >= STAGE_ORDER.get(stage, 0)]
     return (
@@ -561,10 +561,10 @@ def statement_line_resolve(
     line,
     action: str,
     donor_name: str = "",
-    designation: str = Designation.GENERAL,  # type: ignore[no-untyped-def]
+    designation: str = Designation.GENERAL,
     household=None,
     note: str = "",
-):  # type: ignore[no-untyped-def]
+):
     """A person settles a line the matcher could not: a receipt (credit) or "not a donation"."""
     from .models import MatchStatus, StatementLine
 

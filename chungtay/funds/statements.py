@@ -230,7 +230,7 @@ def plan_statement(
 
 def stage_statement(
     *, data: bytes, filename: str, fund: Fund, actor, progress: Callable[[int, int], None] | None = None
-) -> tuple[StatementPlan, ImportBatch]:  # type: ignore[no-untyped-def]
+) -> tuple[StatementPlan, ImportBatch]:
     """The dry run both the page and `import_statement` make: read and check, keep the file in a batch."""
     import hashlib
 
@@ -267,7 +267,7 @@ def _matcher_context(fund: Fund) -> dict:
     }
 
 
-def reconcile_line(*, actor, line: StatementLine, context: dict | None = None) -> bool:  # type: ignore[no-untyped-def]
+def reconcile_line(*, actor, line: StatementLine, context: dict | None = None) -> bool:
     """Try to turn a credit line into a receipt; True when it did. Never raises for an unreadable memo."""
     from chungtay.housing.models import Household
 
@@ -320,7 +320,7 @@ def reconcile_line(*, actor, line: StatementLine, context: dict | None = None) -
     return True
 
 
-def post_fee(*, actor, line: StatementLine) -> bool:  # type: ignore[no-untyped-def]
+def post_fee(*, actor, line: StatementLine) -> bool:
     if line.debit <= 0 or line.fee_entry_id:
         return False
     cash = account_for(AccountKind.FUND_CASH, fund=line.fund)
@@ -345,7 +345,7 @@ def is_fee(memo: str) -> bool:
 
 
 @transaction.atomic
-def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[StatementPlan, BankStatement | None]:  # type: ignore[no-untyped-def]
+def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[StatementPlan, BankStatement | None]:
     with batch.file.open("rb") as handle:
         data = handle.read()
     # Re-read with the mapping the person chose, if any; a recognised layout is recognised again.
@@ -492,7 +492,7 @@ def _fast_datetime(value: str) -> dt.datetime | None:
     return parse_datetime(value)
 
 
-def _csv_rows(handle, mapping: dict[str, int | None] | None, summary: StreamedStatement):  # type: ignore[no-untyped-def]
+def _csv_rows(handle, mapping: dict[str, int | None] | None, summary: StreamedStatement):
     """Yield ParsedLine for each good data row of a CSV statement; problems go to `summary`."""
     import csv
     import io
@@ -565,7 +565,7 @@ def _fold_memo(memo: str) -> str:
     return memo.lower() if memo.isascii() else fold(memo)
 
 
-def _stream(handle, *, fund: Fund, mapping, summary: StreamedStatement, write=None) -> None:  # type: ignore[no-untyped-def]
+def _stream(handle, *, fund: Fund, mapping, summary: StreamedStatement, write=None) -> None:
     from django.db import connection
 
     seen: set[str] = set()
@@ -613,7 +613,7 @@ def _stream(handle, *, fund: Fund, mapping, summary: StreamedStatement, write=No
         summary.error(None, None, "Sao kê không có giao dịch nào.")
 
 
-def plan_statement_csv(handle, *, fund: Fund, mapping: dict[str, int | None] | None = None) -> StreamedStatement:  # type: ignore[no-untyped-def]
+def plan_statement_csv(handle, *, fund: Fund, mapping: dict[str, int | None] | None = None) -> StreamedStatement:
     """Dry run of a CSV statement of any length: counts, totals, period, and the first problems."""
     summary = StreamedStatement()
     _stream(handle, fund=fund, mapping=mapping, summary=summary)
@@ -630,7 +630,7 @@ def _copy_value(value: object) -> str:
 
 
 @transaction.atomic
-def commit_statement_csv(  # type: ignore[no-untyped-def]
+def commit_statement_csv(
     handle, *, fund: Fund, actor, batch: ImportBatch | None = None, file_name: str = "",
     mapping: dict[str, int | None] | None = None,
 ) -> StreamedStatement:  # fmt: skip
@@ -708,7 +708,7 @@ def commit_statement_csv(  # type: ignore[no-untyped-def]
     return summary
 
 
-def reconcile_pending(*, actor, fund: Fund, limit: int = 1_000) -> int:  # type: ignore[no-untyped-def]
+def reconcile_pending(*, actor, fund: Fund, limit: int = 1_000) -> int:
     """Work through up to `limit` queued lines of a fund, oldest first, as commit_statement does at once."""
     context = _matcher_context(fund)
     done = 0

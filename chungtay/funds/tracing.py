@@ -46,7 +46,7 @@ def _used(m: Models, field: str, ids: list[int]) -> dict[int, int]:
     return {r[field]: int(r["s"]) for r in rows}
 
 
-def _candidates(m: Models, *, fund_id: int, household: Any, area_path: str):  # type: ignore[no-untyped-def]
+def _candidates(m: Models, *, fund_id: int, household: Any, area_path: str):
     """Yield (sort key, kind, id, free amount) lazily, earmarked first, then FIFO."""
     receipts = m.Receipt.objects.filter(fund_id=fund_id, entry__reversed_by__isnull=True)
     if household is not None:
@@ -73,12 +73,12 @@ def _candidates(m: Models, *, fund_id: int, household: Any, area_path: str):  # 
         yield from _transfer(m, row)
 
 
-def _transfer(m: Models, row):  # type: ignore[no-untyped-def]
+def _transfer(m: Models, row):
     pk, amount, _day = row
     yield "transfer", pk, amount - _used(m, "transfer_in_id", [pk]).get(pk, 0)
 
 
-def _chunks(qs):  # type: ignore[no-untyped-def]
+def _chunks(qs):
     start = 0
     while True:
         chunk = list(qs[start : start + CHUNK])

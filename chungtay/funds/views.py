@@ -61,7 +61,7 @@ def _fund(request: AuthedRequest, pk: int, perm: str = "funds.view") -> Fund:
     return get_visible_or_404(request.user, Fund.objects.select_related("unit"), perm, "unit__path", pk=pk)
 
 
-def _household(request: AuthedRequest, code: str, unit):  # type: ignore[no-untyped-def]
+def _household(request: AuthedRequest, code: str, unit):
     from chungtay.housing.models import Household
 
     qs = visible_to(request.user, Household.objects.select_related("area"), "housing.view", "area__path")
@@ -71,7 +71,7 @@ def _household(request: AuthedRequest, code: str, unit):  # type: ignore[no-unty
     return household
 
 
-def _form_error(form, exc: DomainError) -> None:  # type: ignore[no-untyped-def]
+def _form_error(form, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
@@ -304,7 +304,7 @@ def transfer_create(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "funds/form.html", {"form": form, "title": f"Chuyển tiền từ {fund.name}"})
 
 
-def _origin(request: AuthedRequest, value: str, perm: str):  # type: ignore[no-untyped-def]
+def _origin(request: AuthedRequest, value: str, perm: str):
     kind, _, pk = value.partition(":")
     if kind == "fund":
         return {

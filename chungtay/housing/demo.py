@@ -96,7 +96,7 @@ def _photo(rng: random.Random, *, stage: str, taken: dt.datetime, lat: float, lo
     order = STAGES.index(stage)
     sky = (150 + rng.randint(0, 60), 190 + rng.randint(0, 40), 230)
 
-    def draw(image) -> None:  # type: ignore[no-untyped-def]
+    def draw(image) -> None:
         d = ImageDraw.Draw(image)
         w, h = image.size
         d.rectangle([0, 0, w, h * 0.55], fill=sky)

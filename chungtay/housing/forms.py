@@ -51,7 +51,7 @@ class MoneyField(forms.CharField):
 
 class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: OrgUnit) -> str:
-        return f"{obj.name} — {obj.parent.title}" if obj.parent else obj.name  # type: ignore[union-attr]
+        return f"{obj.name} — {obj.parent.title}" if obj.parent else obj.name
 
 
 class HouseholdForm(StyledFormMixin, forms.Form):
@@ -114,7 +114,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultiplePhotoField(forms.FileField):
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:  # type: ignore[override]
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         if not data:
             return []
         items = data if isinstance(data, list | tuple) else [data]
@@ -216,7 +216,7 @@ class ComplaintForm(StyledFormMixin, forms.Form):
 
 class ComplaintUpdateForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái"), choices=ComplaintStatus.choices)
-    assignee = forms.ModelChoiceField(label=_("Người được giao xử lý"), queryset=None, required=False)  # type: ignore[arg-type]
+    assignee = forms.ModelChoiceField(label=_("Người được giao xử lý"), queryset=None, required=False)
     resolution = forms.CharField(
         label=_("Kết quả giải quyết"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

@@ -200,7 +200,7 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.head_name}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.head_name = nfc(self.head_name)
         self.head_name_folded = fold(self.head_name)
         super().save(*args, **kwargs)

@@ -13,7 +13,7 @@ from .models import ProgressUpdate
 
 
 @transaction.atomic
-def progress_verify(*, actor, update: ProgressUpdate) -> ProgressUpdate:  # type: ignore[no-untyped-def]
+def progress_verify(*, actor, update: ProgressUpdate) -> ProgressUpdate:
     locked = ProgressUpdate.objects.select_for_update().select_related("household__area").get(pk=update.pk)
     if not has_perm(actor, "housing.edit", locked.household.area):
         raise DomainError("Bạn không có quyền xác nhận tiến độ của hộ này.")

@@ -39,21 +39,21 @@ class QuantityField(forms.CharField):
 
 class InKindForm(StyledFormMixin, forms.Form):
     household = forms.ModelChoiceField(
-        label=_("Cho hộ"), queryset=None, required=False, empty_label=_("— Không cho riêng hộ nào —"),  # type: ignore[arg-type]
+        label=_("Cho hộ"), queryset=None, required=False, empty_label=_("— Không cho riêng hộ nào —"),
         error_messages={"invalid_choice": _("Hộ đã chọn không có trong địa bàn của bạn.")},
     )  # fmt: skip
     unit = forms.ModelChoiceField(
-        label=_("Đơn vị nhận (khi không cho riêng một hộ)"), queryset=None, required=False,  # type: ignore[arg-type]
+        label=_("Đơn vị nhận (khi không cho riêng một hộ)"), queryset=None, required=False,
         error_messages={"invalid_choice": _("Đơn vị đã chọn không thuộc phạm vi của bạn.")},
     )  # fmt: skip
     movement = forms.ModelChoiceField(
-        label=_("Trong phong trào"), queryset=None, required=False,  # type: ignore[arg-type]
+        label=_("Trong phong trào"), queryset=None, required=False,
         error_messages={"invalid_choice": _("Phong trào đã chọn không có.")},
     )  # fmt: skip
     giver_kind = forms.ChoiceField(label=_("Bên đóng góp"), choices=GiverKind.choices,
                                    error_messages={"required": _("Chọn bên đóng góp.")})  # fmt: skip
     member_org = forms.ModelChoiceField(
-        label=_("Tổ chức thành viên"), queryset=None, required=False,  # type: ignore[arg-type]
+        label=_("Tổ chức thành viên"), queryset=None, required=False,
         error_messages={"invalid_choice": _("Tổ chức đã chọn không có.")},
     )  # fmt: skip
     giver_name = forms.CharField(label=_("Tên người, đơn vị đóng góp"), max_length=200, required=False,

@@ -36,7 +36,7 @@ LIST_LIMIT = 300
 def _unit(request: HttpRequest) -> OrgUnit | None:
     raw = request.GET.get("don_vi")
     if raw and raw.isdigit():
-        return get_visible_or_404(request.user, OrgUnit.objects.all(), "housing.view", pk=int(raw))  # type: ignore[arg-type]
+        return get_visible_or_404(request.user, OrgUnit.objects.all(), "housing.view", pk=int(raw))
     tops = [u for u in top_units_for(request.user) if has_perm(request.user, "housing.view", u)]  # type: ignore[arg-type]
     return tops[0] if len(tops) == 1 else None
 
@@ -47,7 +47,7 @@ def in_kind_list(request: HttpRequest) -> HttpResponse:
     return render(request, "members/in_kind_list.html", {
         "unit": unit, "rows": rows[:LIST_LIMIT], "limit": LIST_LIMIT,
         "figures": catalogue.for_unit(unit) if unit is not None else None,
-        "can_record": has_perm(request.user, PERM),  # type: ignore[arg-type]
+        "can_record": has_perm(request.user, PERM),
     })  # fmt: skip
 
 
@@ -74,8 +74,8 @@ def _form(
     request: HttpRequest, data: Any = None, files: Any = None, initial: dict[str, Any] | None = None
 ) -> InKindForm:
     user = request.user
-    households = visible_to(user, Household.objects.exclude(status=Status.WITHDRAWN), PERM, "area__path")  # type: ignore[arg-type]
-    units = visible_to(user, OrgUnit.objects.filter(valid_to__isnull=True), PERM)  # type: ignore[arg-type]
+    households = visible_to(user, Household.objects.exclude(status=Status.WITHDRAWN), PERM, "area__path")
+    units = visible_to(user, OrgUnit.objects.filter(valid_to__isnull=True), PERM)
     movements = Movement.objects.exclude(status__in=[MovementStatus.DRAFT, MovementStatus.CLOSED]).order_by(
         "-issued_on"
     )
@@ -86,7 +86,7 @@ def _form(
 
 
 def in_kind_create(request: HttpRequest) -> HttpResponse:
-    if not has_perm(request.user, PERM):  # type: ignore[arg-type]
+    if not has_perm(request.user, PERM):
         raise PermissionDenied
     initial: dict[str, Any] = {"given_on": dates.today()}
     household = None
@@ -94,7 +94,7 @@ def in_kind_create(request: HttpRequest) -> HttpResponse:
     if raw and raw.isdigit():
         household = get_visible_or_404(
             request.user, Household.objects.select_related("area"), PERM, "area__path", pk=int(raw)
-        )  # type: ignore[arg-type]
+        )
         initial["household"] = household
     form = _form(request, request.POST or None, request.FILES or None, initial)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +124,7 @@ def in_kind_create(request: HttpRequest) -> HttpResponse:
 def in_kind_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(
         request.user, InKindContribution.objects.select_related("unit"), PERM, "unit__path", pk=pk
-    )  # type: ignore[arg-type]
+    )
     household_id = item.household_id
     services.in_kind_delete(actor=request.user, contribution=item)
     messages.success(request, _("Đã xóa đóng góp ghi nhầm (lịch sử vẫn lưu)."))
@@ -139,7 +139,7 @@ def movement_orgs(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.movement_member_orgs(request.user, movement)
     today = dates.today()
     for row in rows:
-        row["can_act"] = has_perm(request.user, services.PARTICIPATE_PERM, row["org"].unit)  # type: ignore[arg-type]
+        row["can_act"] = has_perm(request.user, services.PARTICIPATE_PERM, row["org"].unit)
         if row["can_act"]:  # one form per row, each with its own element ids
             pk = row["org"].pk
             row["register_form"] = RegistrationForm(initial={"registered_on": today}, auto_id=f"id_dk{pk}_%s")
@@ -168,7 +168,7 @@ def register(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
         services.PARTICIPATE_PERM,
         "unit__path",
         pk=org_pk,
-    )  # type: ignore[arg-type]
+    )
     form = RegistrationForm(request.POST)
     if not form.is_valid():
         _refused(request, form)
@@ -185,7 +185,7 @@ def register(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
 @require_POST
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     qs = MemberOrgRegistration.objects.select_related("member_org", "member_org__unit", "movement")
-    registration = get_visible_or_404(request.user, qs, services.PARTICIPATE_PERM, "member_org__unit__path", pk=pk)  # type: ignore[arg-type]
+    registration = get_visible_or_404(request.user, qs, services.PARTICIPATE_PERM, "member_org__unit__path", pk=pk)
     form = ResultsForm(request.POST)
     if not form.is_valid():
         _refused(request, form)

@@ -17,7 +17,7 @@ class UnitForm(StyledFormMixin, forms.Form):
     valid_from = forms.DateField(label=_("Hiệu lực từ"), widget=DATE_WIDGET, initial="01/01/2000")
     valid_to = forms.DateField(label=_("Hiệu lực đến"), widget=DATE_WIDGET, required=False)
 
-    def __init__(self, *args, level: int, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, level: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         allowed = LEVEL_KINDS[level]
         self.fields["kind"].choices = [(v, lbl) for v, lbl in Kind.choices if v in allowed]  # type: ignore[attr-defined]
@@ -34,7 +34,7 @@ class SuccessionForm(StyledFormMixin, forms.Form):
     effective_on = forms.DateField(label=_("Ngày hiệu lực"), widget=DATE_WIDGET)
     legal_basis = forms.CharField(label=_("Căn cứ (số, ngày văn bản)"), max_length=200, required=False)
 
-    def __init__(self, *args, candidates, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, candidates, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["predecessors"].queryset = candidates  # type: ignore[attr-defined]
 

@@ -89,7 +89,7 @@ class OrgUnit(MP_Node):
         ]
         indexes = [models.Index(fields=["level", "path"], name="orgunit_level_path")]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.name = nfc(self.name)
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
@@ -110,7 +110,7 @@ class OrgUnit(MP_Node):
         """ "Khối phố 1 (Vĩnh Điện)": many communes have a "Khối phố 1", so a residential area is named
         with its commune wherever areas of several communes are listed (load `parent` with the query)."""
         if self.level == Level.AREA and self.parent_id:
-            return f"{self.title} ({self.parent.name})"  # type: ignore[union-attr]
+            return f"{self.title} ({self.parent.name})"
         return self.title
 
     @property

@@ -21,7 +21,7 @@ class ReorganisationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if not data.get("file") and not (data.get("text") or "").strip():
             raise forms.ValidationError(_("Chọn tệp phương án hoặc gõ phương án vào ô."))

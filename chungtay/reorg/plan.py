@@ -185,7 +185,7 @@ def _read_rows(plan: Plan, data: bytes, filename: str) -> list[_Row]:
     rows: list[_Row] = []
     for source in table.data_rows():
 
-        def cell(key: str, source=source) -> str:  # type: ignore[no-untyped-def]
+        def cell(key: str, source=source) -> str:
             i = index[key]
             return _text(source.cells[i]) if i is not None and i < len(source.cells) else ""
 
@@ -238,7 +238,7 @@ class _Units:
         self.children: dict[int, list[OrgUnit]] = {}
         for u in self.units:
             if u.parent_id in self.by_id:
-                self.children.setdefault(u.parent_id, []).append(u)  # type: ignore[arg-type]
+                self.children.setdefault(u.parent_id, []).append(u)
 
     def find(self, text: str) -> tuple[OrgUnit | None, str]:
         name, parent = _split_name(text)
@@ -458,7 +458,7 @@ def build(
             link(area, new, SuccessionKind.MERGE)
         else:  # an area listed in a partial row: carried whole under the new commune
             taken = {fold(u.name) for u in plan.new_units if u.parent_new is new}
-            name = area.name if fold(area.name) not in taken else f"{area.name} ({area.parent.name})"  # type: ignore[union-attr]
+            name = area.name if fold(area.name) not in taken else f"{area.name} ({area.parent.name})"
             copy = NewUnit(name=name, kind=area.kind, level=area.level, parent_new=new, copied_from=area)
             plan.new_units.append(copy)
             link(area, copy, SuccessionKind.TRANSFER)

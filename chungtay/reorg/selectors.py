@@ -24,7 +24,7 @@ def change_counts(reorg: Reorganisation) -> list[tuple[str, int]]:
     return [(str(ChangeKind(kind).label), n) for kind, n in found.items()]
 
 
-def moves_of(household) -> list[HouseholdMove]:  # type: ignore[no-untyped-def]
+def moves_of(household) -> list[HouseholdMove]:
     """Where the household was before: its moves, latest first (the old address is shown)."""
     return list(
         HouseholdMove.objects.filter(household=household)

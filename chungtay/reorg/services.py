@@ -73,7 +73,7 @@ def commit(*, actor: User | None, plan: Plan) -> Reorganisation:
         )
     changes: list[Change] = []
 
-    def note(kind: str, label: str, *, object_id: int | None = None, from_unit=None, to_unit=None) -> None:  # type: ignore[no-untyped-def]
+    def note(kind: str, label: str, *, object_id: int | None = None, from_unit=None, to_unit=None) -> None:
         changes.append(Change(reorganisation=reorg, kind=kind, label=label[:300], object_id=object_id,
                               from_unit=from_unit, to_unit=to_unit))  # fmt: skip
 

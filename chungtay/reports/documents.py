@@ -14,7 +14,7 @@ REVIEW_TEMPLATE = "bao-cao-so-ket-tong-ket.docx"
 URGING_TEMPLATE = "cong-van-don-doc.docx"
 
 
-def _cell(cell, text: str, *, bold: bool = False, align: str = "center") -> None:  # type: ignore[no-untyped-def]
+def _cell(cell, text: str, *, bold: bool = False, align: str = "center") -> None:
     cell.paragraphs[0].text = ""
     from chungtay.core.docgen import _run
 
@@ -22,7 +22,7 @@ def _cell(cell, text: str, *, bold: bool = False, align: str = "center") -> None
     cell.paragraphs[0].alignment = {"center": 1, "left": 0, "right": 2}[align]
 
 
-def _loop_table(document, headers: list[str], loop: str, cells: list[str], total: list[str] | None = None,  # type: ignore[no-untyped-def]
+def _loop_table(document, headers: list[str], loop: str, cells: list[str], total: list[str] | None = None,
                 widths: list[int] | None = None) -> None:  # fmt: skip
     """A table whose body rows repeat with docxtpl's `{%tr for … %}`; an optional total row after."""
     from docx.shared import Mm
@@ -55,7 +55,7 @@ def _loop_table(document, headers: list[str], loop: str, cells: list[str], total
 def build_review_report() -> Any:
     """Báo cáo sơ kết / tổng kết phong trào: every figure is a tag filled from data."""
 
-    def body(document) -> None:  # type: ignore[no-untyped-def]
+    def body(document) -> None:
         p = paragraph
         p(document, "I. CÔNG TÁC TRIỂN KHAI, TỔ CHỨC THỰC HIỆN", bold=True)
         p(document, "Thực hiện Kế hoạch số {{ movement_symbol }} ngày {{ movement_issued }} của {{ issuer }} về "
@@ -135,7 +135,7 @@ def build_review_report() -> Any:
 def build_urging_notice() -> Any:
     """Công văn đôn đốc: the units addressed, then each unit's overdue items."""
 
-    def body(document) -> None:  # type: ignore[no-untyped-def]
+    def body(document) -> None:
         p = paragraph
         _para(document, "Kính gửi: {{ addressees }}.", space_after=6)
         p(document, "Thực hiện {{ basis }}, qua theo dõi trên hệ thống Chung Tay đến {{ as_of }}, Ban Thường trực "

@@ -291,7 +291,7 @@ def available_kinds() -> list[str]:
     """The evaluation table is offered only once the evaluation app answers `results_table`."""
     kinds = [ReportKind.HOUSES_BY_UNIT, ReportKind.HOUSEHOLD_LIST, ReportKind.FUNDS_BY_UNIT]
     try:
-        from chungtay.evaluation import selectors as evaluation  # type: ignore[attr-defined]
+        from chungtay.evaluation import selectors as evaluation
 
         if hasattr(evaluation, "results_table"):
             kinds.append(ReportKind.EVALUATION)

@@ -14,7 +14,7 @@ from .models import ReportKind
 
 
 class UnitChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: OrgUnit) -> str:
         return obj.title
 
 

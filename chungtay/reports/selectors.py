@@ -377,7 +377,7 @@ class OverdueItem:
 
 def _responsible_for_house(area: OrgUnit) -> OrgUnit:
     # A residential area's work board has no staff account for follow-up: the commune answers for it.
-    return area.parent if area.level == Level.AREA and area.parent_id else area  # type: ignore[return-value]
+    return area.parent if area.level == Level.AREA and area.parent_id else area
 
 
 def overdue_items(today: dt.date, *, within: OrgUnit | None = None) -> list[OverdueItem]:

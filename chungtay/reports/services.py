@@ -590,7 +590,7 @@ def evaluation_rows(movement: Any, *, as_of: dt.date | None = None) -> list[dict
     if not apps.is_installed("chungtay.evaluation"):
         return []
     try:
-        from chungtay.evaluation import selectors as evaluation  # type: ignore[attr-defined]
+        from chungtay.evaluation import selectors as evaluation
     except ImportError:
         return []
     results = getattr(evaluation, "results_table", None)

@@ -39,7 +39,7 @@ def _unit(request: HttpRequest, perm: str = "reports.view") -> tuple[OrgUnit, Or
         return tops[0], tops[0]
     if not str(wanted).isdigit():
         raise Http404
-    unit = get_visible_or_404(request.user, OrgUnit.objects.all(), perm, pk=int(wanted))  # type: ignore[arg-type]
+    unit = get_visible_or_404(request.user, OrgUnit.objects.all(), perm, pk=int(wanted))
     top = next((t for t in tops if unit.path.startswith(t.path)), unit)
     return unit, top
 
@@ -59,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     summary = cached("unit_summary", unit.pk, lambda: selectors.unit_summary(unit, as_of=as_of), as_of)
     children = cached("children", unit.pk, lambda: selectors.children_breakdown(unit, as_of=as_of), as_of)
     direct = selectors.direct_row(summary, children)
-    show_map = has_perm(request.user, "housing.view", unit)  # type: ignore[arg-type]
+    show_map = has_perm(request.user, "housing.view", unit)
     # Past MAP_LIMIT located houses the map shows one bubble per child unit instead of single houses.
     bubbles_mode = show_map and selectors.located_count(unit) > selectors.MAP_LIMIT
     points: list = []
@@ -88,7 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "households": households, "today": today, "as_of": as_of, "is_today": as_of == today,
         "date_error": date_error, "keep": keep, "map_limit": selectors.MAP_LIMIT,
         "status_labels": selectors.STATUS_LABELS,
-        "can_remind": has_perm(request.user, "reports.remind", unit),  # type: ignore[arg-type]
+        "can_remind": has_perm(request.user, "reports.remind", unit),
     })  # fmt: skip
 
 
@@ -237,9 +237,8 @@ def urging_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Served to the issuing side and to the units addressed."""
     notice = get_object_or_404(UrgingNotice.objects.select_related("docx", "pdf", "issuing_unit"), pk=pk)
     user = request.user
-    allowed = has_perm(user, "reports.view", notice.issuing_unit) or any(  # type: ignore[arg-type]
-        has_perm(user, "reports.view", u)
-        for u in notice.units.all()  # type: ignore[arg-type]
+    allowed = has_perm(user, "reports.view", notice.issuing_unit) or any(
+        has_perm(user, "reports.view", u) for u in notice.units.all()
     )
     if not allowed:
         raise Http404
@@ -255,7 +254,7 @@ def urging_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def _movement(request: HttpRequest, pk: int) -> Movement:
     movement = (
         visible_to(
-            request.user,  # type: ignore[arg-type]
+            request.user,
             Movement.objects.select_related("issuing_unit"),
             "reports.view",
             "issuing_unit__path",
@@ -273,7 +272,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         request.user,
         Movement.objects.select_related("issuing_unit"),
         "reports.view",
-        "issuing_unit__path",  # type: ignore[arg-type]
+        "issuing_unit__path",
     ).exclude(status="draft")
     return render(request, "reports/review_list.html", {"movements": movements, "kinds": services.REVIEW_KINDS})
 

@@ -92,7 +92,7 @@ def phong_trao_cua_toi(user: object) -> list[dict[str, object]]:
     from ..models import Obligation, Participation
     from ..services import RUNNING
 
-    if not getattr(user, "is_authenticated", False) or not has_perm(user, "movement.view"):  # type: ignore[arg-type]
+    if not getattr(user, "is_authenticated", False) or not has_perm(user, "movement.view"):
         return []
     unit_ids = list(user.memberships.values_list("unit_id", flat=True))  # type: ignore[attr-defined]
     participations = list(

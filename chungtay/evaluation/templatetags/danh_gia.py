@@ -28,7 +28,7 @@ def diem(value: Decimal | str | None) -> str:
 
 
 @register.simple_tag
-def trang_thai_danh_gia(assessment) -> str:  # type: ignore[no-untyped-def]
+def trang_thai_danh_gia(assessment) -> str:
     if assessment is None:
         return format_html('<span class="badge text-bg-light border">{}</span>', "Chưa tự đánh giá")
     css = STATUS_CLASSES.get(assessment.status, "text-bg-light")

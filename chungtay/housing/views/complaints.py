@@ -46,7 +46,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.order_by("-received_on", "-id"), 50).get_page(request.GET.get("trang"))
     context = {
         "page": page, "unit": unit, "status": status, "today": dates.today(),
-        "can_manage": has_perm(request.user, "complaints.manage"),  # type: ignore[arg-type]
+        "can_manage": has_perm(request.user, "complaints.manage"),
         "counts": selectors.complaint_counts(unit) if unit else None,
     }  # fmt: skip
     return render(request, "housing/complaint_list.html", context)
@@ -54,8 +54,8 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 def complaint_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    units = visible_to(user, OrgUnit.objects.filter(level__lte=Level.COMMUNE), "complaints.manage").order_by("path")  # type: ignore[arg-type]
-    households = visible_to(user, Household.objects.select_related("area__parent"), "complaints.manage", "area__path")  # type: ignore[arg-type]
+    units = visible_to(user, OrgUnit.objects.filter(level__lte=Level.COMMUNE), "complaints.manage").order_by("path")
+    households = visible_to(user, Household.objects.select_related("area__parent"), "complaints.manage", "area__path")
     form = ComplaintForm(
         request.POST or None, units=units, households=households.order_by("code"),
         initial={"received_on": dates.today()},
@@ -72,14 +72,14 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
     return render(request, "housing/complaint_form.html", {"form": form})
 
 
-def _assignees(complaint: Complaint):  # type: ignore[no-untyped-def]
+def _assignees(complaint: Complaint):
     paths = [complaint.unit.path[:i] for i in range(OrgUnit.steplen, len(complaint.unit.path) + 1, OrgUnit.steplen)]
     return User.objects.filter(memberships__unit__path__in=paths, is_active=True).distinct().order_by("full_name")
 
 
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
-    can_manage = has_perm(request.user, "complaints.manage", complaint.unit)  # type: ignore[arg-type]
+    can_manage = has_perm(request.user, "complaints.manage", complaint.unit)
     form = None
     if can_manage:
         form = ComplaintUpdateForm(
@@ -99,12 +99,12 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Đã cập nhật đơn.")
                 return redirect("housing:complaint_detail", pk=complaint.pk)
-    private = has_perm(request.user, "housing.private", complaint.origin_unit)  # type: ignore[arg-type]
+    private = has_perm(request.user, "housing.private", complaint.origin_unit)
     context = {
         "c": complaint, "form": form, "show_private": private, "documents": documents_for(complaint),
         "document_form": ComplaintDocumentForm() if can_manage else None, "today": dates.today(),
-        "household_private": bool(complaint.household)
-        and has_perm(request.user, "housing.private", complaint.household.area),  # type: ignore[union-attr, arg-type]
+        "household_private": complaint.household is not None
+        and has_perm(request.user, "housing.private", complaint.household.area),
     }  # fmt: skip
     return render(request, "housing/complaint_detail.html", context)
 
@@ -112,7 +112,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_document(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
-    if not has_perm(request.user, "complaints.manage", complaint.unit):  # type: ignore[arg-type]
+    if not has_perm(request.user, "complaints.manage", complaint.unit):
         raise Http404
     form = ComplaintDocumentForm(request.POST, request.FILES)
     if form.is_valid():

@@ -138,13 +138,13 @@ def progress_sync(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _area_or_404(request: HttpRequest, pk: int) -> OrgUnit:
-    return get_visible_or_404(request.user, OrgUnit.objects.filter(level=Level.AREA), "housing.view", pk=pk)  # type: ignore[arg-type]
+    return get_visible_or_404(request.user, OrgUnit.objects.filter(level=Level.AREA), "housing.view", pk=pk)
 
 
 def checklist_areas(request: HttpRequest) -> HttpResponse:
     """Which areas' checklists the person may print."""
     areas = OrgUnit.objects.filter(level=Level.AREA, valid_to__isnull=True).select_related("parent")
-    areas = visible_to(request.user, areas, "housing.view").order_by("path")  # type: ignore[arg-type]
+    areas = visible_to(request.user, areas, "housing.view").order_by("path")
     return render(request, "housing/checklist_areas.html", {"areas": areas})
 
 

@@ -37,21 +37,21 @@ def _form_error(form: Any, exc: DomainError) -> None:
 
 def household_or_404(request: HttpRequest, pk: int, perm: str = "housing.view") -> Household:
     qs = Household.objects.select_related("area", "area__parent", "norm")
-    return get_visible_or_404(request.user, qs, perm, "area__path", pk=pk)  # type: ignore[arg-type]
+    return get_visible_or_404(request.user, qs, perm, "area__path", pk=pk)
 
 
 def scope_unit(request: HttpRequest, perm: str = "housing.view") -> OrgUnit | None:
     """The unit chosen with ?don_vi=, or the user's own top unit when they have only one."""
     raw = request.GET.get("don_vi")
     if raw and raw.isdigit():
-        return get_visible_or_404(request.user, OrgUnit.objects.all(), perm, pk=int(raw))  # type: ignore[arg-type]
+        return get_visible_or_404(request.user, OrgUnit.objects.all(), perm, pk=int(raw))
     tops = [u for u in top_units_for(request.user) if has_perm(request.user, perm, u)]  # type: ignore[arg-type]
     return tops[0] if len(tops) == 1 else None
 
 
 def _areas_for(request: HttpRequest, perm: str = "housing.edit") -> Any:
     qs = OrgUnit.objects.filter(level=Level.AREA, valid_to__isnull=True).select_related("parent")
-    return visible_to(request.user, qs, perm).order_by("path")  # type: ignore[arg-type]
+    return visible_to(request.user, qs, perm).order_by("path")
 
 
 def _data_from(cleaned: dict[str, Any]) -> services.HouseholdData:
@@ -89,7 +89,7 @@ def _scope_unit_ids(request: HttpRequest) -> list[int]:
     user = request.user
     if user.is_superuser:
         return list(OrgUnit.objects.filter(parent__isnull=True).values_list("pk", flat=True))
-    paths = scope_paths(user, "housing.view")  # type: ignore[arg-type]
+    paths = scope_paths(user, "housing.view")
     return list(OrgUnit.objects.filter(path__in=paths).values_list("pk", flat=True)) if paths else []
 
 
@@ -107,13 +107,13 @@ def index(request: HttpRequest) -> HttpResponse:
     qs, form, unit, privacy = _filtered(request)
     page = CountedPaginator(qs, 50, count=_known_count(request, form, unit)).get_page(request.GET.get("trang"))
     for household in page.object_list:
-        household.show_private = privacy.covers(household.area)  # type: ignore[attr-defined]
+        household.show_private = privacy.covers(household.area)
     query = request.GET.copy()
     query.pop("trang", None)
     context = {
         "page": page, "form": form, "unit": unit, "query": query.urlencode(),
-        "can_edit": has_perm(request.user, "housing.edit", unit),  # type: ignore[arg-type]
-        "can_import": has_perm(request.user, "housing.edit"),  # type: ignore[arg-type]
+        "can_edit": has_perm(request.user, "housing.edit", unit),
+        "can_import": has_perm(request.user, "housing.edit"),
     }  # fmt: skip
     return render(request, "housing/household_list.html", context)
 
@@ -150,11 +150,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "updates": updates,
         "lines": lines,
         "planned_total": sum(line.amount for line in lines),
-        "show_private": has_perm(user, "housing.private", household.area),  # type: ignore[arg-type]
-        "can_edit": has_perm(user, "housing.edit", household.area),  # type: ignore[arg-type]
-        "can_progress": has_perm(user, "housing.progress", household.area) and household.status != Status.WITHDRAWN,  # type: ignore[arg-type]
-        "can_audit": has_perm(user, "audit.view", household.area),  # type: ignore[arg-type]
-        "complaints": household.complaints.all() if has_perm(user, "complaints.view", household.area) else None,  # type: ignore[arg-type]
+        "show_private": has_perm(user, "housing.private", household.area),
+        "can_edit": has_perm(user, "housing.edit", household.area),
+        "can_progress": has_perm(user, "housing.progress", household.area) and household.status != Status.WITHDRAWN,
+        "can_audit": has_perm(user, "audit.view", household.area),
+        "complaints": household.complaints.all() if has_perm(user, "complaints.view", household.area) else None,
         "withdraw_form": WithdrawForm(),
         "funding_form": FundingLineForm(),
     }
@@ -267,7 +267,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
         "h": household,
         "form": form,
         "latest": latest,
-        "show_private": has_perm(request.user, "housing.private", household.area),  # type: ignore[arg-type]
+        "show_private": has_perm(request.user, "housing.private", household.area),
         "stage_percent_json": json.dumps(STAGE_PERCENT),
     }
     return render(request, "housing/progress_form.html", context)
@@ -276,7 +276,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def progress_verify(request: HttpRequest, pk: int) -> HttpResponse:
     update = get_visible_or_404(
-        request.user, ProgressUpdate.objects.select_related("household__area"), "housing.edit",  # type: ignore[arg-type]
+        request.user, ProgressUpdate.objects.select_related("household__area"), "housing.edit",
         "household__area__path", pk=pk,
     )  # fmt: skip
     try:
@@ -295,7 +295,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
         Photo.objects.all(),
         "housing.view",
         "update__household__area__path",
-        pk=pk,  # type: ignore[arg-type]
+        pk=pk,
     )
     return serve(item.file, filename=f"anh-{item.pk}.jpg", content_type="image/jpeg", inline=True)
 
@@ -324,8 +324,8 @@ def progress(request: HttpRequest) -> HttpResponse:
         "years": years,
         "late": late,
         "today": today,
-        "complaints": selectors.complaint_counts(unit) if has_perm(request.user, "complaints.view", unit) else None,  # type: ignore[arg-type]
-        "parent": unit.parent if unit.parent and has_perm(request.user, "housing.view", unit.parent) else None,  # type: ignore[arg-type]
+        "complaints": selectors.complaint_counts(unit) if has_perm(request.user, "complaints.view", unit) else None,
+        "parent": unit.parent if unit.parent and has_perm(request.user, "housing.view", unit.parent) else None,
     }
     return render(request, "housing/progress.html", context)
 
@@ -335,7 +335,7 @@ def norms(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "housing/norms.html",
-        {"norms": items, "can_manage": has_perm(request.user, "units.manage")},  # type: ignore[arg-type]
+        {"norms": items, "can_manage": has_perm(request.user, "units.manage")},
     )
 
 

@@ -143,7 +143,7 @@ def preview(request: HttpRequest, batch_id: int) -> HttpResponse:
         data=_read(batch),
         filename=batch.file_name,
         user=request.user,
-        settings=ImportSettings.from_json(batch.mapping),  # type: ignore[arg-type]
+        settings=ImportSettings.from_json(batch.mapping),
     )
     if batch.status != ImportStatus.COMMITTED:
         batch.status = ImportStatus.DRY_RUN if plan.ok else ImportStatus.REJECTED

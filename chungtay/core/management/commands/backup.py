@@ -10,10 +10,10 @@ from chungtay.core.backup import backup
 class Command(BaseCommand):
     help = "Sao lưu cơ sở dữ liệu và tệp tải lên (kèm bảng kiểm đếm từng bảng)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--output", help="Thư mục đích (mặc định var/backups/<thời điểm>)")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = Path(options["output"] or Path(settings.BASE_DIR) / "var" / "backups" / stamp)
         backup(target)

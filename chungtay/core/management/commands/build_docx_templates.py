@@ -16,10 +16,10 @@ from chungtay.core.docgen import save_template, template_path
 class Command(BaseCommand):
     help = "Tạo các mẫu Word (.docx) còn thiếu trong templates/docx/."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--overwrite", action="store_true", help="Ghi đè cả mẫu đã có (mất chỉnh sửa).")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         for config in apps.get_app_configs():
             if not config.name.startswith("chungtay."):
                 continue

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Biên dịch các tệp bản dịch .po thành .mo (không cần gettext)."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        import polib  # type: ignore[import-untyped]
+    def handle(self, *args, **options):
+        import polib
 
         for locale_dir in settings.LOCALE_PATHS:
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):

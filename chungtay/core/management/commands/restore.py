@@ -8,11 +8,11 @@ from chungtay.core.backup import compare, restore
 class Command(BaseCommand):
     help = "Khôi phục từ một bản sao lưu, rồi đối chiếu từng bảng và sổ cái."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("source", help="Thư mục bản sao lưu (có manifest.json)")
         parser.add_argument("--yes", action="store_true", help="Không hỏi lại (ghi đè dữ liệu hiện có)")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         source = Path(options["source"])
         if not (source / "manifest.json").exists():
             raise CommandError(f"Không thấy {source / 'manifest.json'}")

@@ -11,10 +11,10 @@ DOC = Path(settings.BASE_DIR) / "docs" / "figures.md"
 class Command(BaseCommand):
     help = "Viết lại docs/figures.md từ danh mục số liệu (--check: chỉ báo nếu tệp đã cũ)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true")
 
-    def handle(self, *args, check: bool = False, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, check: bool = False, **options):
         text = catalogue.markdown()
         if check:
             if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:

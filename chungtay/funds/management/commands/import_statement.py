@@ -23,14 +23,14 @@ from chungtay.funds.models import Fund
 class Command(BaseCommand):
     help = "Nhập một tệp sao kê ngân hàng (Excel, CSV) vào một quỹ; --dry-run chỉ kiểm tra."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--fund", required=True, help="Mã quỹ")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi gì")
         parser.add_argument("--json", action="store_true", help="In kết quả thành một dòng JSON")
         parser.add_argument("--user", help="Tên đăng nhập của người nhập (ghi vào nhật ký)")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"Không có tệp {path}.")

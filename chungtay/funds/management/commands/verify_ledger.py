@@ -7,7 +7,7 @@ from chungtay.funds.models import JournalEntry
 class Command(BaseCommand):
     help = "Kiểm tra chuỗi mã băm và số dư của sổ cái; báo lỗi nếu có dấu hiệu bị sửa."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         problems = verify()
         count = JournalEntry.objects.count()
         if problems:

@@ -12,10 +12,10 @@ from chungtay.housing.services import escalate_overdue_complaints
 class Command(BaseCommand):
     help = "Chuyển đơn quá hạn chưa giải quyết lên đơn vị cấp trên."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--ngay", help="Coi hôm nay là ngày này (dd/mm/yyyy), để chạy bù.")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         today = None
         if options.get("ngay"):
             try:

@@ -10,7 +10,7 @@ from chungtay.housing.privacy import erase_person, export_person, purge_expired
 class Command(BaseCommand):
     help = "Dữ liệu cá nhân của hộ: xuất (export), xoá theo yêu cầu (erase), xoá khi hết hạn lưu trữ (purge)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         export = sub.add_parser("export", help="In ra JSON mọi dữ liệu về một hộ")
         export.add_argument("code")
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         erase.add_argument("--reason", required=True)
         sub.add_parser("purge", help="Xoá dữ liệu cá nhân các hộ đã quá thời hạn lưu trữ")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         if options["action"] == "purge":
             erased = purge_expired()
             self.stdout.write(f"Đã xoá dữ liệu cá nhân của {len(erased)} hộ quá thời hạn lưu trữ.")

@@ -27,7 +27,7 @@ DEMO_STEPS = [
 ]
 
 
-def _demo_module(step: str):  # type: ignore[no-untyped-def]
+def _demo_module(step: str):
     try:
         return import_module(step)
     except ModuleNotFoundError as exc:
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         "tính đến hôm nay hoặc đến ngày --ngay; chạy lại nhiều lần không tạo trùng."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Không in danh sách tài khoản mẫu.")
         parser.add_argument(
             "--ngay",
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             help=f"Dựng dữ liệu mẫu tính đến ngày này (không sau hôm nay); hoặc biến môi trường {demo_clock.ENV_VAR}.",
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         try:
             wanted = demo_clock.parse_day(options["ngay"]) if options["ngay"] else demo_clock.demo_day()
         except ValueError as exc:

@@ -14,12 +14,12 @@ from chungtay.reports.services import send_reminders
 class Command(BaseCommand):
     help = "Nhắc việc quá hạn (việc phải làm, nhà chậm tiến độ, đơn thư) qua thư điện tử và thông báo."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--date", help="Ngày chạy, dd/mm/yyyy (mặc định: hôm nay).")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ liệt kê, không gửi, không ghi nhật ký.")
         parser.add_argument("--escalate-after", type=int, help="Số ngày trễ thì báo lên cấp trên.")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         day = None
         if options["date"]:
             try:
