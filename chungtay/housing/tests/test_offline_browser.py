@@ -14,6 +14,20 @@ from conftest import login
 from .conftest import HOUSE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The service worker controls the page and has stored the app's page, data and static files.
+SHELL_CACHED = """async () => {
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve));
+  }
+  for (let i = 0; i < 150; i++) {
+    let count = 0;
+    for (const name of await caches.keys()) count += (await (await caches.open(name)).keys()).length;
+    if (count >= 3) return count;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return 0;
+}"""
 
 
 def test_a_stage_recorded_without_signal_waits_on_the_phone_and_is_saved_once_with_both_photos(
@@ -35,11 +49,9 @@ def test_a_stage_recorded_without_signal_waits_on_the_phone_and_is_saved_once_wi
     page.goto(page.base_url + "/nha-o/ngoai-tuyen/")
     page.wait_for_selector(f"[data-testid=field-household][data-code='{household.code}']")
     # The service worker has cached the page and the list before the signal drops.
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
-    page.wait_for_function(
-        "caches.keys().then(k => Promise.all(k.map(n => caches.open(n).then(c => c.keys()))))"
-        ".then(r => r.flat().length >= 3)"
-    )
+    # page.evaluate, not wait_for_function: polling a predicate needs eval, which the CSP refuses.
+    cached = page.evaluate(SHELL_CACHED)
+    assert cached >= 3
 
     context.set_offline(True)
     row = page.locator(f"[data-testid=field-household][data-code='{household.code}']")
@@ -53,7 +65,8 @@ def test_a_stage_recorded_without_signal_waits_on_the_phone_and_is_saved_once_wi
     page.wait_for_selector("[data-testid=queued][data-state=waiting] >> text=chờ gửi")
     assert ProgressUpdate.objects.filter(household=household).count() == 1
 
-    page.reload()
+    reloaded = page.reload()
+    assert reloaded is not None and reloaded.from_service_worker  # the page came from the app's service worker
     page.wait_for_selector("[data-testid=queued][data-state=waiting] >> text=chờ gửi")
     assert page.locator("[data-testid=queued]").count() == 1
     assert page.is_visible("[data-testid=offline-banner]")
