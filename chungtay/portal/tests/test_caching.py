@@ -137,3 +137,14 @@ def test_counts_and_page_numbers_are_grouped_with_dots(rf):
     text = " ".join(html.replace('<span class="ct-money">', "").replace("</span>", "").split())
     assert "123.456 khoản, tổng 987.654.321 đ" in text
     assert "Trang 1.241/2.470" in text
+
+
+@pytest.mark.browser
+def test_a_visitor_turns_a_public_page_to_english_without_any_token(page, transactional_db, tree):
+    page.goto(f"{page.base_url}/cong-khai/")
+    assert page.context.cookies() == []  # the public page set none
+    page.select_option("#ngon-ngu", "en")
+    page.click("[data-testid=language-form] button")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/cong-khai/")
+    assert page.locator("html").get_attribute("lang") == "en"
