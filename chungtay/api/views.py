@@ -236,7 +236,7 @@ class TokenView(APIView):
     """POST username and password, and a TOTP `code` for the roles that sign in with one; get a token to
     send as `Authorization: Token <token>`, valid settings.API_TOKEN_DAYS days (issue 15)."""
 
-    authentication_classes = []  # the password (and code) is the proof, not a session or another token
+    authentication_classes: list[type] = []  # the password (and code) is the proof, not a session or another token
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
 

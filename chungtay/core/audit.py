@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from auditlog.context import auditlog_value, set_actor
 from django.core.exceptions import FieldDoesNotExist
@@ -87,7 +87,9 @@ def _value_in_words(field: Any, value: Any) -> str:
         return _("Có") if str(value) == "True" else _("Không")
     if isinstance(field, models.ForeignKey):
         try:
-            return str(field.related_model._default_manager.get(pk=field.related_model._meta.pk.to_python(value)))
+            # Django has resolved a "self" or "app.Model" reference to the class by the time fields are read.
+            related = cast(type[models.Model], field.related_model)
+            return str(related._default_manager.get(pk=related._meta.pk.to_python(value)))
         except Exception:  # a deleted or malformed reference is shown as recorded
             return _("(đã xoá: %(value)s)") % {"value": value}
     if isinstance(field, models.DateTimeField):
