@@ -163,3 +163,20 @@ def test_a_household_moved_by_a_reorganisation_is_on_the_map_of_the_unit_it_belo
         assert sum(c["households"] for c in cells) == house_figures(unit, day)["houses_planned"], (unit.name, day)
     listed = {h.code for h in map_selectors.area_households(tree.area_a1, as_of=MAY)}
     assert h1.code in listed and h1.code not in {h.code for h in map_selectors.area_households(tree.area_a1)}
+
+
+@pytest.mark.parametrize("day", [MAY, None], ids=str)
+def test_the_dashboard_page_draws_the_map_of_the_day_asked_for(located, tree, people, client, day):
+    client.force_login(people.town_office)
+    for unit in (tree.town, tree.commune_a):
+        html = client.get(reverse("reports:dashboard"), {"don_vi": unit.pk, **_ngay(day)}).content.decode()
+        assert counted([p["status"] for p in map_data(html)]) == house_figures(unit, day), (unit.name, day)
+    html = client.get(reverse("reports:dashboard"), {"don_vi": tree.area_a1.pk, **_ngay(day)}).content.decode()
+    table = html[html.index('data-testid="households"') :]
+    table = table[: table.index("</table>")]
+    assert table.count("Đã hoàn thành") == 1  # h1, completed on 20/05/2024
+    assert table.count("Rút khỏi danh sách") == 1  # withdrawn on 10/04/2024, listed as such on both days
+    march = client.get(reverse("reports:dashboard"), {"don_vi": tree.area_a1.pk, **_ngay(MARCH)}).content.decode()
+    march = march[march.index('data-testid="households"') :]
+    march = march[: march.index("</table>")]
+    assert march.count("Rút khỏi danh sách") == 0 and march.count("Đã khởi công") == 1
