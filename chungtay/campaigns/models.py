@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from chungtay.core.models import DocumentKind
 from chungtay.orgunits.models import Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class MovementStatus(models.TextChoices):
@@ -190,7 +194,7 @@ class CriterionKind(models.TextChoices):
 
 
 # Names of the functions the evaluation app computes (metric(unit, movement) -> value, explanation).
-METRIC_KEYS: dict[str, str] = {
+METRIC_KEYS: dict[str, StrOrPromise] = {
     "housing_completion_vs_phase": _("Tỷ lệ hoàn thành xóa nhà tạm so với phân kỳ"),
     "complaints_and_fund_rules": _("Không có khiếu nại; quản lý nguồn vận động đúng quy định"),
     "non_state_share": _("Tỷ lệ nguồn lồng ghép, tài trợ ngoài ngân sách"),
@@ -279,7 +283,8 @@ class Milestone(models.Model):
         if self.recurrence == Recurrence.ONCE or not self.until:
             return [self.due_on]
         step = 1 if self.recurrence == Recurrence.MONTHLY else 3
-        dates, i = [], 0
+        dates: list[dt.date] = []
+        i = 0
         while True:
             month0 = self.due_on.month - 1 + i * step
             year, month = self.due_on.year + month0 // 12, month0 % 12 + 1

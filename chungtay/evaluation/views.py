@@ -232,7 +232,10 @@ def evidence_upload(request: AuthedRequest, line_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            "Tiêu chí " + line.criterion.code + ": " + "; ".join(e for errors in form.errors.values() for e in errors),
+            "Tiêu chí "
+            + line.criterion.code
+            + ": "
+            + "; ".join(str(e) for errors in form.errors.values() for e in errors),
         )
         return back
     upload = form.cleaned_data["file"]

@@ -233,7 +233,7 @@ def urging_notice(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def urging_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def urging_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     """Served to the issuing side and to the units addressed."""
     notice = get_object_or_404(UrgingNotice.objects.select_related("docx", "pdf", "issuing_unit"), pk=pk)
     user = request.user
@@ -348,7 +348,7 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/_job.html", {"job": job})
 
 
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _job(request, pk)
     if job.status != "done" or not job.file:
         raise Http404

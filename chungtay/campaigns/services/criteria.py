@@ -102,7 +102,10 @@ def _check_criterion(
         raise DomainError("Loại minh chứng không hợp lệ.", field="evidence_kinds")
     if parent is not None and (parent.criteria_set_id != criteria_set.pk or not parent.is_group):
         raise DomainError("Tiêu chí chỉ thuộc được một nhóm của cùng bộ tiêu chí.", field="parent")
-    if criteria_set.criteria.filter(code=code).exclude(pk=exclude_pk).exists():
+    clash = criteria_set.criteria.filter(code=code)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
         raise DomainError(f"Mã {code} đã có trong bộ tiêu chí.", field="code")
 
 

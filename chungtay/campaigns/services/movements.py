@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import IO, Any
+from typing import IO, Any, overload
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -44,7 +44,9 @@ def _check_movement_fields(
         raise DomainError("Tháng tổng kết phải sau khi bắt đầu triển khai.", field="review_month")
     if registration_deadline and not (starts_on <= registration_deadline <= ends_on):
         raise DomainError("Hạn đăng ký phải nằm trong thời gian triển khai.", field="registration_deadline")
-    clash = Movement.objects.filter(issuing_unit=issuing_unit, symbol=symbol).exclude(pk=exclude_pk)
+    clash = Movement.objects.filter(issuing_unit=issuing_unit, symbol=symbol)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise DomainError(f"{issuing_unit.title} đã có kế hoạch số {symbol}.", field="symbol")
 
@@ -184,6 +186,12 @@ def movement_transition(*, actor: Any, movement: Movement, to: str) -> Movement:
     return movement
 
 
+@overload
+def _shift_year(day: dt.date, years: int) -> dt.date: ...
+@overload
+def _shift_year(day: None, years: int) -> None: ...
+@overload
+def _shift_year(day: dt.date | None, years: int) -> dt.date | None: ...
 def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
     if day is None:
         return None
@@ -202,8 +210,8 @@ def movement_copy(*, actor: Any, movement: Movement, symbol: str, issued_on: dt.
     copy = movement_create(
         actor=actor, issuing_unit=movement.issuing_unit, symbol=symbol, issued_on=issued_on,
         title=movement.title.replace(str(movement.starts_on.year), str(movement.starts_on.year + years)),
-        starts_on=_shift_year(movement.starts_on, years), ends_on=_shift_year(movement.ends_on, years),  # type: ignore[arg-type]
-        review_month=_shift_year(movement.review_month, years),  # type: ignore[arg-type]
+        starts_on=_shift_year(movement.starts_on, years), ends_on=_shift_year(movement.ends_on, years),
+        review_month=_shift_year(movement.review_month, years),
         theme=movement.theme, purposes=movement.purposes, requirements=movement.requirements,
         content=movement.content, registration_deadline=_shift_year(movement.registration_deadline, years),
         signer=movement.signer,

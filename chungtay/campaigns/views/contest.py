@@ -100,7 +100,8 @@ def entrant_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise DomainError(
-                "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()), field="unit"
+                "; ".join(f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items()),
+                field="unit",
             )
         services.entrant_add(actor=user, contest=contest, **form.cleaned_data)
     except DomainError as exc:

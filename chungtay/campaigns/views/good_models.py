@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -149,11 +149,13 @@ def goodmodel_replicate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã ghi nhận đơn vị nhân rộng mô hình."))
     else:
-        messages.error(request, "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(
+            request, "; ".join(f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items())
+        )
     return redirect("campaigns:goodmodel_detail", pk=model.pk)
 
 
-def goodmodel_photo(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+def goodmodel_photo(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
     """Photos of a model are shown to everyone who may see the model (recognised ones: the whole movement)."""
     model = _good_model(request, pk)
     ct = ContentType.objects.get_for_model(GoodModel)

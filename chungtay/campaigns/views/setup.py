@@ -325,7 +325,7 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã thêm %(n)s đơn vị (%(level)s).") % {"n": n, "level": Level(level).label})
             return redirect("campaigns:participants", pk=movement.pk)
     rows = movement.participations.select_related("unit").order_by("level", "unit__path")
-    counts = {lvl: 0 for lvl in PARTICIPANT_LEVELS}
+    counts: dict[int, int] = {lvl: 0 for lvl in PARTICIPANT_LEVELS}
     for lvl, n in movement.participations.values_list("level").annotate(n=Count("pk")).values_list("level", "n"):
         counts[lvl] = n
     return render(request, "campaigns/participants.html", {

@@ -118,7 +118,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "housing/household_list.html", context)
 
 
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> FileResponse:
     qs, _form, unit, _privacy = _filtered(request)
     qs = qs.exclude(status=Status.WITHDRAWN)
     top = unit or next(iter(top_units_for(request.user)), None)  # type: ignore[arg-type]
@@ -289,7 +289,7 @@ def progress_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("housing:household_detail", pk=update.household_id)
 
 
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: HttpRequest, pk: int) -> FileResponse:
     item = get_visible_or_404(
         request.user,
         Photo.objects.all(),
