@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,11 @@ from .models import (
     TrainingKind,
 )
 from .services import REPORT_KINDS
+
+if TYPE_CHECKING:
+    from chungtay.orgunits.models import MemberOrganisation, OrgUnit
+
+    from .models import Criterion
 
 LEVEL_CHOICES = [(Level.DISTRICT.value, _("Cấp thị xã (huyện)")), (Level.COMMUNE.value, _("Cấp xã, phường")),
                  (Level.AREA.value, _("Khu dân cư"))]  # fmt: skip
@@ -63,7 +68,9 @@ def file_field(label: Any, *, required: bool = True) -> forms.FileField:
 
 class MovementForm(StyledFormMixin, forms.Form):
     symbol = forms.CharField(label=_("Số, ký hiệu kế hoạch"), max_length=60, help_text=_("Ví dụ: 199/KH-MTTQ-BTT"))
-    issuing_unit = forms.ModelChoiceField(label=_("Đơn vị ban hành"), queryset=None, empty_label=None)
+    issuing_unit: forms.ModelChoiceField[OrgUnit] = forms.ModelChoiceField(
+        label=_("Đơn vị ban hành"), queryset=None, empty_label=None
+    )
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
     title = forms.CharField(label=_("Tên phong trào"), max_length=300)
     theme = forms.CharField(label=_("Chủ đề"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -118,7 +125,7 @@ class CriterionForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, groups: list[Any] | None = None, with_parent: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if with_parent:
-            self.fields["parent"].choices = [("", _("— cấp cao nhất —"))] + [
+            cast(forms.ChoiceField, self.fields["parent"]).choices = [("", _("— cấp cao nhất —"))] + [
                 (g.code, f"{g.code}. {g.title[:70]}") for g in groups or []
             ]
         else:
@@ -175,7 +182,7 @@ class ReportForm(DocumentForm):
 
 
 class EvidenceForm(DocumentForm):
-    criterion = forms.ModelChoiceField(label=_("Tiêu chí"), queryset=None)
+    criterion: forms.ModelChoiceField[Criterion] = forms.ModelChoiceField(label=_("Tiêu chí"), queryset=None)
     kind = forms.ChoiceField(label=_("Loại minh chứng"), choices=DocumentKind.choices)
 
     field_order = ["criterion", "kind", "title", "number", "issued_on", "file"]
@@ -198,7 +205,7 @@ class ActivityForm(StyledFormMixin, forms.Form):
     participants = forms.CharField(label=_("Thành phần tham dự"), widget=forms.Textarea(attrs={"rows": 2}),
                                    required=False)  # fmt: skip
     level = forms.ChoiceField(label=_("Cấp tổ chức"), required=False, choices=[("", "—"), *ActivityLevel.choices])
-    member_org = forms.ModelChoiceField(
+    member_org: forms.ModelChoiceField[MemberOrganisation] = forms.ModelChoiceField(
         label=_("Tổ chức thành viên thực hiện"), queryset=None, required=False,
         empty_label=_("— Ủy ban MTTQ, Ban Công tác Mặt trận —"),
         error_messages={"invalid_choice": _("Tổ chức đã chọn không thuộc đơn vị này.")},
@@ -207,7 +214,7 @@ class ActivityForm(StyledFormMixin, forms.Form):
     document_kind = forms.ChoiceField(label=_("Loại tài liệu kèm theo"), choices=DocumentKind.choices,
                                       initial=DocumentKind.MINUTES)  # fmt: skip
     file = file_field(_("Biên bản, nghị quyết, hình ảnh… (minh chứng)"), required=False)
-    criteria = forms.ModelMultipleChoiceField(
+    criteria: forms.ModelMultipleChoiceField[Criterion] = forms.ModelMultipleChoiceField(
         label=_("Minh chứng cho tiêu chí"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
@@ -257,7 +264,7 @@ class DecideForm(StyledFormMixin, forms.Form):
 
 
 class ReplicateForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Đơn vị áp dụng"), queryset=None)
+    unit: forms.ModelChoiceField[OrgUnit] = forms.ModelChoiceField(label=_("Đơn vị áp dụng"), queryset=None)
     since = forms.DateField(label=_("Áp dụng từ ngày"), widget=DATE_WIDGET)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
@@ -282,7 +289,7 @@ class RoundForm(StyledFormMixin, forms.Form):
 
 
 class EntrantForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None)
+    unit: forms.ModelChoiceField[OrgUnit] = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None)
     person_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,9 @@ from .models import (
     Status,
     SupportKind,
 )
+
+if TYPE_CHECKING:
+    from chungtay.accounts.models import User
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 DATE_INPUTS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
@@ -216,7 +219,9 @@ class ComplaintForm(StyledFormMixin, forms.Form):
 
 class ComplaintUpdateForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái"), choices=ComplaintStatus.choices)
-    assignee = forms.ModelChoiceField(label=_("Người được giao xử lý"), queryset=None, required=False)
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Người được giao xử lý"), queryset=None, required=False
+    )
     resolution = forms.CharField(
         label=_("Kết quả giải quyết"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,11 @@ from chungtay.campaigns.forms import file_field
 from chungtay.core.forms import DATE_INPUT, MoneyField, StyledFormMixin
 
 from .models import GiverKind, InKindKind
+
+if TYPE_CHECKING:
+    from chungtay.campaigns.models import Movement
+    from chungtay.housing.models import Household
+    from chungtay.orgunits.models import MemberOrganisation, OrgUnit
 
 DATE_INPUTS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 DATE_ERROR = {"invalid": _("Ngày không hợp lệ: ghi theo dạng dd/mm/yyyy (ví dụ 05/11/2024).")}
@@ -38,21 +43,21 @@ class QuantityField(forms.CharField):
 
 
 class InKindForm(StyledFormMixin, forms.Form):
-    household = forms.ModelChoiceField(
+    household: forms.ModelChoiceField[Household] = forms.ModelChoiceField(
         label=_("Cho hộ"), queryset=None, required=False, empty_label=_("— Không cho riêng hộ nào —"),
         error_messages={"invalid_choice": _("Hộ đã chọn không có trong địa bàn của bạn.")},
     )  # fmt: skip
-    unit = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[OrgUnit] = forms.ModelChoiceField(
         label=_("Đơn vị nhận (khi không cho riêng một hộ)"), queryset=None, required=False,
         error_messages={"invalid_choice": _("Đơn vị đã chọn không thuộc phạm vi của bạn.")},
     )  # fmt: skip
-    movement = forms.ModelChoiceField(
+    movement: forms.ModelChoiceField[Movement] = forms.ModelChoiceField(
         label=_("Trong phong trào"), queryset=None, required=False,
         error_messages={"invalid_choice": _("Phong trào đã chọn không có.")},
     )  # fmt: skip
     giver_kind = forms.ChoiceField(label=_("Bên đóng góp"), choices=GiverKind.choices,
                                    error_messages={"required": _("Chọn bên đóng góp.")})  # fmt: skip
-    member_org = forms.ModelChoiceField(
+    member_org: forms.ModelChoiceField[MemberOrganisation] = forms.ModelChoiceField(
         label=_("Tổ chức thành viên"), queryset=None, required=False,
         error_messages={"invalid_choice": _("Tổ chức đã chọn không có.")},
     )  # fmt: skip

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,9 @@ class UrgingNoticeForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, candidates: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in candidates]).order_by("path")
+        cast(UnitChoiceField, self.fields["units"]).queryset = OrgUnit.objects.filter(
+            pk__in=[u.pk for u in candidates]
+        ).order_by("path")
         self.fields["units"].widget.attrs["class"] = "form-check-input"
 
 
@@ -49,7 +51,7 @@ class ExportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(ReportKind.choices)
-        self.fields["kind"].choices = [(k, labels[k]) for k in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(k, labels[k]) for k in kinds]
         self.fields["as_of"].initial = dates.today()
 
     def clean_as_of(self) -> dt.date:
