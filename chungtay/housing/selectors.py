@@ -214,7 +214,7 @@ class FieldRow:
 
     @property
     def next_label(self) -> str:
-        return Stage(self.next_stage).label if self.next_stage else ""
+        return str(Stage(self.next_stage).label) if self.next_stage else ""
 
     @property
     def photo_next(self) -> str:

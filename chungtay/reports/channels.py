@@ -47,8 +47,6 @@ class Message:
 
 
 class Adapter(Protocol):
-    channel: str
-
     def send(self, message: Message) -> str:
         """Send; return the provider's message id ("" for e-mail); raise ChannelError."""
         ...
@@ -158,7 +156,7 @@ class ZnsAdapter:
         return str((data.get("data") or {}).get("msg_id") or "")
 
 
-ADAPTERS: dict[str, Adapter] = {a.channel: a for a in (EmailAdapter(), EsmsAdapter(), ZnsAdapter())}
+ADAPTERS: dict[str, Adapter] = {"email": EmailAdapter(), "sms": EsmsAdapter(), "zalo": ZnsAdapter()}
 
 
 def adapter_for(channel: str) -> Adapter:

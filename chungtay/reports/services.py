@@ -318,7 +318,9 @@ def _deliver(user: User, sections: list[Section], today: dt.date, run: ReminderR
         if delivery is not None:
             channel, address = delivery.channel, delivery.address
             delivery.subject = f"[Chung Tay] Nhắc việc ngày {today:%d/%m/%Y}: {delivery.items} việc cần xử lý"
-    channel_list = [(Channel.APP, "")] + ([(channel, address)] if delivery is not None else [])
+    channel_list: list[tuple[str, str]] = [(Channel.APP, "")]
+    if delivery is not None:
+        channel_list.append((delivery.channel, delivery.address))
     for section in sections:
         for item in section.items:
             for name, to in channel_list:

@@ -108,7 +108,7 @@ def progress_sync(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         return _result("error", 400, field="date", message="Ngày không hợp lệ (dd/mm/yyyy).")
     force = post.get("force") == "1"
-    uploads = [services.UploadedPhoto(f.name, f) for f in request.FILES.getlist("photos")]
+    uploads = [services.UploadedPhoto(f.name or "anh.jpg", f) for f in request.FILES.getlist("photos")]
     before = household.updates.filter(client_id=client_id).exists()
     try:
         update = services.progress_record(
