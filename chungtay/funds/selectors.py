@@ -86,19 +86,21 @@ def receipt_trace(receipt: Receipt) -> list[dict[str, Any]]:
     onward_by_transfer: dict[int, list[Funding]] = {}
     for f in onward.select_related("allocation__household__area", "allocation__fund").order_by("pk"):
         onward_by_transfer.setdefault(f.transfer_in_id, []).append(f)  # type: ignore[arg-type]
-    households = {p.allocation.household_id for p in pieces if p.allocation_id}
-    households |= {f.allocation.household_id for fs in onward_by_transfer.values() for f in fs if f.allocation_id}
+    households = {p.allocation.household_id for p in pieces if p.allocation is not None}
+    households |= {
+        f.allocation.household_id for fs in onward_by_transfer.values() for f in fs if f.allocation is not None
+    }
     paid = _payments_by_household(households)
     rows = []
     for p in pieces:
         row: dict[str, Any] = {"piece": p, "released": p.released_by_id is not None, "onward": []}
-        if p.allocation_id:
+        if p.allocation is not None:
             row["payments"] = [d for d in paid.get(p.allocation.household_id, []) if d.fund_id == p.allocation.fund_id]
         else:
             row["onward"] = [
                 {"piece": f, "payments": [d for d in paid.get(f.allocation.household_id, []) if d.fund_id == f.fund_id]}
                 for f in onward_by_transfer.get(p.transfer_out_id, [])  # type: ignore[arg-type]
-                if f.allocation_id
+                if f.allocation is not None
             ]
         rows.append(row)
     return rows

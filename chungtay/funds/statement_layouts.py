@@ -272,8 +272,8 @@ def recognise(grid: list[list[Any]]) -> tuple[Layout, int, dict[str, int]] | Non
             layout, mapping = max(named or candidates, key=lambda c: len(c[1]))
             return layout, i, mapping
     for i, row in enumerate(grid[:80]):
-        if mapping := _map_columns(row, GENERIC):
-            return GENERIC, i, mapping
+        if columns := _map_columns(row, GENERIC):
+            return GENERIC, i, columns
     return None
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import Sum
@@ -44,6 +45,16 @@ class ParsedLine:
     balance: int | None
     memo: str
     duplicate: bool = False  # already imported (same fund + bank reference or identity)
+
+
+class PlanSummary(TypedDict):
+    rows: int
+    credits: int
+    credit_total: int
+    debits: int
+    debit_total: int
+    skipped: int
+    errors: list[dict[str, object]]
 
 
 @dataclass
@@ -81,7 +92,7 @@ class StatementPlan:
             "errors": len(self.errors),
         }
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> PlanSummary:
         """What `import_statement --json` prints, and what the page's dry run shows."""
         return {
             "rows": len(self.lines),
@@ -492,6 +503,13 @@ def _fast_datetime(value: str) -> dt.datetime | None:
     return parse_datetime(value)
 
 
+def _required(idx: dict[str, int | None], key: str) -> int:
+    """A required column: the header search keeps a mapping only once it names every required column."""
+    column = idx[key]
+    assert column is not None
+    return column
+
+
 def _csv_rows(handle, mapping: dict[str, int | None] | None, summary: StreamedStatement):
     """Yield ParsedLine for each good data row of a CSV statement; problems go to `summary`."""
     import csv
@@ -516,7 +534,7 @@ def _csv_rows(handle, mapping: dict[str, int | None] | None, summary: StreamedSt
         summary.error(None, None, f"Không tìm thấy dòng tiêu đề có đủ các cột: {needed}")
         return
     idx = summary.mapping
-    i_txn, i_ref, i_debit, i_credit, i_memo = (idx[k] for k in REQUIRED)
+    i_txn, i_ref, i_debit, i_credit, i_memo = (_required(idx, k) for k in REQUIRED)
     i_balance = idx.get("balance")
     width = max(i for i in idx.values() if i is not None) + 1
     for cells in reader:
