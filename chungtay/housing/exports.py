@@ -107,7 +107,8 @@ def export_households(households: QuerySet[Household], out: str | Path | IO[byte
             col += 1
     col = 0
     for _label, sub in HEADER:
-        for text in sub or [None]:
+        texts: list[str | None] = list(sub) if sub else [None]
+        for text in texts:
             if text is None:
                 ws.write_blank(6, col, None, f.head)
             else:
@@ -150,8 +151,8 @@ def export_households(households: QuerySet[Household], out: str | Path | IO[byte
         _text(ws, row, 4, citizen_id, f.id_cell)
         _text(ws, row, 5, h["area__name"], f.cell)
         col = 6
-        for c in CATEGORY_ORDER:
-            _text(ws, row, col, "x" if h["category"] == c else "", f.cell)
+        for category in CATEGORY_ORDER:
+            _text(ws, row, col, "x" if h["category"] == category else "", f.cell)
             col += 1
         for k in KIND_ORDER:
             _text(ws, row, col, "x" if h["support_kind"] == k else "", f.cell)

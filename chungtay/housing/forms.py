@@ -192,7 +192,8 @@ class ImportMappingForm(StyledFormMixin, forms.Form):
 
     def columns(self) -> dict[str, int | None]:
         return {
-            key: (int(v) if (v := self.cleaned_data.get(f"col_{key}")) not in (None, "") else None) for key in FIELDS
+            key: (int(v) if (v := self.cleaned_data.get(f"col_{key}")) is not None and v != "" else None)
+            for key in FIELDS
         }
 
 

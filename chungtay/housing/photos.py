@@ -90,8 +90,8 @@ def read_exif(data: bytes) -> PhotoInfo:
 
 def shrink(data: bytes) -> ShrunkPhoto:
     """Upright, at most MAX_SIDE px on the long side, JPEG, no EXIF."""
-    with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image)
+    with Image.open(io.BytesIO(data)) as opened:
+        image = ImageOps.exif_transpose(opened)
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +33,9 @@ class ReceiptFilterForm(StyledFormMixin, forms.Form):
     tu_so_tien = MoneyField(label=_("Số tiền từ"), required=False, min_value=0)
     den_so_tien = MoneyField(label=_("Số tiền đến"), required=False, min_value=0)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("tu_ngay"), data.get("den_ngay")
         if start and end and start > end:
             self.add_error("den_ngay", _("Đến ngày phải sau hoặc bằng từ ngày."))
