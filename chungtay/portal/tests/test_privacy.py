@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 
 from chungtay.core.access import PUBLIC, URL_RULES
 from chungtay.core.text import fold
+from chungtay.funds.models import Receipt
 from chungtay.housing.models import Photo
 from chungtay.orgunits.models import OrgUnit
 
@@ -49,6 +50,7 @@ def _public_urls(world) -> dict[str, list[str]]:
     units = list(OrgUnit.objects.values_list("pk", flat=True))
     codes = [world.consenting.code, world.private.code]
     photos = list(Photo.objects.values_list("pk", flat=True))
+    receipts = list(Receipt.objects.values_list("pk", flat=True))
     searches = ["nguyen van", "tran bi mat", "an danh", "sentinel", "dien ban", "049123456789", "0905123456"]
     return {
         "portal:home": [reverse("portal:home")],
@@ -60,6 +62,7 @@ def _public_urls(world) -> dict[str, list[str]]:
         + [reverse("portal:households") + f"?q={q}" for q in searches],
         "portal:household": [reverse("portal:household", args=[code]) for code in codes],
         "portal:photo": [reverse("portal:photo", args=[pk]) for pk in photos],
+        "portal:receipt_trace": [reverse("portal:receipt_trace", args=[pk]) for pk in receipts],
         "portal:gallery": [reverse("portal:gallery")],
         "portal:good_models": [reverse("portal:good_models")],
         "portal:donate": [reverse("portal:donate")],
