@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -362,6 +363,7 @@ def plan_household_import(*, data: bytes, filename: str, user: User, settings: I
             if written is None:
                 continue
             label = _text(next((v for v in row.cells if isinstance(v, str)), "")) or "Cộng"
+            candidates: tuple[int, ...]
             if row.kind == "subtotal":
                 expected, candidates = section_sum, (section_sum, since_subtotal)
                 since_subtotal = 0
@@ -460,11 +462,11 @@ def plan_household_import(*, data: bytes, filename: str, user: User, settings: I
         try:
             services.clean_household(data_, norms=norms)
         except DomainError as exc:
-            key = SERVICE_FIELD.get(exc.field or "")
+            column_key = SERVICE_FIELD.get(exc.field or "")
             message = exc.message
             if exc.field == "override_reason":
                 message += " Ghi lý do vào cột Ghi chú."
-            error(row.number, key, message)
+            error(row.number, column_key, message)
             planned.action = "error"
 
     if not rows and not errors:
@@ -476,7 +478,7 @@ def plan_household_import(*, data: bytes, filename: str, user: User, settings: I
     return HouseholdImportPlan(rows=rows, errors=errors, table=table, settings=settings, totals=totals)
 
 
-def _marks(row: Any, columns: dict[str, int | None], fields: dict[str, str], error: Any) -> list[str]:
+def _marks(row: Any, columns: dict[str, int | None], fields: Iterable[str], error: Any) -> list[str]:
     """Which of these sub-columns carry an "x"; a stray value is reported, not guessed."""
     found: list[str] = []
     for key in fields:
@@ -496,7 +498,9 @@ def _check_duplicates(rows: list[PlannedHousehold], error: Any) -> None:
     for r in rows:
         if r.data is None or r.action == "error":
             continue
-        keys = [("name", r.data.area.pk, fold(r.data.head_name), r.data.birth_year)]
+        keys: list[tuple[str, *tuple[object, ...]]] = [
+            ("name", r.data.area.pk, fold(r.data.head_name), r.data.birth_year)
+        ]
         if r.data.citizen_id:
             keys.append(("id", r.data.citizen_id))
         if r.code:

@@ -6,7 +6,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.files.base import ContentFile
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,6 +14,7 @@ from chungtay.core.access import has_perm
 from chungtay.core.audit import as_actor
 from chungtay.core.models import ImportBatch, ImportMapping, ImportStatus
 from chungtay.core.tabular import TabularError, column_letter
+from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.selectors import top_units_for
 
 from ..forms import ImportMappingForm, ImportUploadForm
@@ -31,7 +32,7 @@ from ..imports import (
 PREVIEW_ROWS = 12
 
 
-def _batch(request: HttpRequest, batch_id: int, *statuses: str) -> ImportBatch:
+def _batch(request: AuthedRequest, batch_id: int, *statuses: str) -> ImportBatch:
     """Only the person who uploaded a file works on its import."""
     qs = ImportBatch.objects.filter(kind=KIND, created_by=request.user)
     if statuses:
@@ -47,7 +48,7 @@ def _read(batch: ImportBatch) -> bytes:
         batch.file.close()
 
 
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthedRequest) -> HttpResponse:
     """Step 1: keep the file and go to the mapping step. Nothing about households is written."""
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +59,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         except TabularError as exc:
             form.add_error("file", exc.message)
         else:
-            unit = next((u for u in top_units_for(request.user) if has_perm(request.user, "housing.edit", u)), None)  # type: ignore[arg-type]
+            unit = next((u for u in top_units_for(request.user) if has_perm(request.user, "housing.edit", u)), None)
             batch = ImportBatch(
                 kind=KIND, file_name=file.name[:255], sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                 status=ImportStatus.DRY_RUN, created_by=request.user, unit=unit,
@@ -71,7 +72,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "housing/import.html", {"form": form, "batches": batches})
 
 
-def mapping(request: HttpRequest, batch_id: int) -> HttpResponse:
+def mapping(request: AuthedRequest, batch_id: int) -> HttpResponse:
     """Step 2: show the detected header; the person confirms or changes each field's column."""
     batch = _batch(request, batch_id, ImportStatus.DRY_RUN, ImportStatus.REJECTED)
     data = _read(batch)
@@ -134,7 +135,7 @@ def mapping(request: HttpRequest, batch_id: int) -> HttpResponse:
     return render(request, "housing/import_mapping.html", context)
 
 
-def preview(request: HttpRequest, batch_id: int) -> HttpResponse:
+def preview(request: AuthedRequest, batch_id: int) -> HttpResponse:
     """Step 3: the dry run. Reads the stored file again with the confirmed mapping; writes nothing."""
     batch = _batch(request, batch_id)
     if not batch.mapping:
@@ -160,10 +161,10 @@ def preview(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @require_POST
-def confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
+def confirm(request: AuthedRequest, batch_id: int) -> HttpResponse:
     """Step 4: the same file, checked again, written in one transaction."""
     batch = _batch(request, batch_id, ImportStatus.DRY_RUN)
-    plan = commit_household_import(actor=request.user, batch=batch)  # type: ignore[arg-type]
+    plan = commit_household_import(actor=request.user, batch=batch)
     if not plan.ok:
         messages.error(request, "Dữ liệu đã thay đổi kể từ lần kiểm tra; tệp chưa được nhập.")
         return redirect("housing:import_preview", batch_id=batch.pk)
