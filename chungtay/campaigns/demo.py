@@ -255,23 +255,23 @@ def load_demo() -> dict[str, int]:
             "(bản mẫu của dữ liệu thử — không phải bản chính)",
         ])),
     )  # fmt: skip
-    for kind, number, issued_on, issuer, summary in LEGAL:
+    for legal_kind, number, issued_on, issuer, summary in LEGAL:
         services.legal_reference_add(
-            actor=office, movement=movement, kind=kind, number=number, issued_on=issued_on, issuer=issuer,
+            actor=office, movement=movement, kind=legal_kind, number=number, issued_on=issued_on, issuer=issuer,
             summary=summary,
         )  # fmt: skip
     for level, rows in ((Level.COMMUNE, COMMUNE_CRITERIA), (Level.AREA, AREA_CRITERIA)):
-        for code, parent, kind, points, metric, evidence, text in rows:
+        for code, parent, criterion_kind, points, metric, evidence, text in rows:
             services.criterion_add(
-                actor=office, movement=movement, level=level, code=code, parent_code=parent, kind=kind,
+                actor=office, movement=movement, level=level, code=code, parent_code=parent, kind=criterion_kind,
                 max_points=Decimal(points), metric_key=metric, evidence_kinds=list(evidence), title=text,
             )  # fmt: skip
     for level in (Level.DISTRICT, Level.COMMUNE, Level.AREA):
         services.participants_add_level(actor=office, movement=movement, level=level)
-    for kind, level, due, recurrence, until, text in _milestones():
+    for kind, milestone_level, due, recurrence, until, text in _milestones():
         services.milestone_add(
-            actor=office, movement=movement, kind=kind, level=level, due_on=due, recurrence=recurrence, until=until,
-            title=text,
+            actor=office, movement=movement, kind=kind, level=milestone_level, due_on=due, recurrence=recurrence,
+            until=until, title=text,
         )  # fmt: skip
     services.movement_launch(actor=office, movement=movement)
     movement.refresh_from_db()
@@ -434,10 +434,10 @@ def _stages(movement: Movement, office: User, board: User) -> None:
     areas = Participation.objects.filter(movement=movement, level=Level.AREA).select_related("movement", "unit")
     for area in areas.order_by("unit__path"):
         commune_day = registered.get(area.unit.parent_id)
-        day = commune_day and timezone.localdate(commune_day) + dt.timedelta(days=1 + int(area.unit.name[-1]) % 7)
-        if day and happened(day):
+        area_day = commune_day and timezone.localdate(commune_day) + dt.timedelta(days=1 + int(area.unit.name[-1]) % 7)
+        if area_day and happened(area_day):
             services.participation_register(
-                actor=office, participation=area, now=_at(day, 14),
+                actor=office, participation=area, now=_at(area_day, 14),
                 commitments="Ban Công tác Mặt trận đăng ký thi đua theo bộ tiêu chí khu dân cư.",
             )  # fmt: skip
 
@@ -458,7 +458,7 @@ def _stages(movement: Movement, office: User, board: User) -> None:
             services.entrant_add(actor=office, contest=contest, unit=_commune("Điện An"), person_name="Hồ Văn Tâm",
                                  position="Phó Chủ tịch"),
         ]  # fmt: skip
-        if happened(first.held_on):
+        if first.held_on is not None and happened(first.held_on):
             for judge, scores in ((office, (86, 78, 81)), (board, (90, 75, 84))):
                 services.judge_scores_record(
                     actor=judge, contest_round=first,

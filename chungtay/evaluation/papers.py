@@ -280,8 +280,8 @@ def _base(movement: Movement) -> dict[str, Any]:
     }
 
 
-WHO = {Level.COMMUNE: "các xã, phường", Level.AREA: "các khu dân cư"}
-KIND_HOW = {
+WHO: dict[int, str] = {Level.COMMUNE: "các xã, phường", Level.AREA: "các khu dân cư"}
+KIND_HOW: dict[str, str] = {
     CriterionKind.REVIEWED: "Tự chấm, Văn phòng thẩm định",
     CriterionKind.COMPUTED: "Tính từ số liệu của phần mềm",
     CriterionKind.YES_NO: "Đạt: đủ điểm; không đạt: 0",

@@ -253,8 +253,9 @@ def award_forms_with_counts(movement: Movement) -> list[AwardForm]:
     for p in proposals:
         by_form.setdefault(p.award_form_id, []).append(p)
     for f in forms:
-        f.all_proposals = by_form.get(f.pk, [])  # type: ignore[attr-defined]
-        f.used = sum(1 for p in f.all_proposals if p.status != ProposalStatus.REJECTED)  # type: ignore[attr-defined]
+        form_proposals = by_form.get(f.pk, [])
+        f.all_proposals = form_proposals  # type: ignore[attr-defined]
+        f.used = sum(1 for p in form_proposals if p.status != ProposalStatus.REJECTED)  # type: ignore[attr-defined]
     return forms
 
 
@@ -355,7 +356,7 @@ def results_table(movement: Movement, *, as_of: dt.date | None = None) -> list[d
             movement.ranking_approvals.filter(approved_at__date__lte=as_of).values_list("level", flat=True)
         )
     qs = list(found.select_related("participation__unit", "band"))
-    bands: dict[int, str] = {}
+    bands: dict[int | None, str] = {}
     if as_of is not None:
         scores_as_of(qs, as_of)
         bands = dict(Band.objects.filter(pk__in={a.band_id for a in qs if a.band_id}).values_list("pk", "name"))

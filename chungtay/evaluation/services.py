@@ -432,7 +432,9 @@ def band_save(*, actor: Any, movement: Movement, name: str, minimum: Decimal, ba
         raise DomainError("Cần ghi tên xếp loại.", field="name")
     if minimum < 0:
         raise DomainError("Điểm tối thiểu không được âm.", field="minimum")
-    others = Band.objects.filter(movement=movement).exclude(pk=band.pk if band else None)
+    others = Band.objects.filter(movement=movement)
+    if band is not None:
+        others = others.exclude(pk=band.pk)
     if others.filter(name__iexact=name).exists():
         raise DomainError(f"Đã có xếp loại “{name}”.", field="name")
     if others.filter(minimum=minimum).exists():
@@ -781,7 +783,7 @@ def proposals_from_ranking(
         .exclude(status=ProposalStatus.REJECTED)
         .values_list("unit_id", flat=True)
     )
-    created = []
+    created: list[Proposal] = []
     for assessment in qs.order_by("rank"):
         if len(created) == count:
             break

@@ -20,14 +20,14 @@ from chungtay.orgunits.models import Level, MemberOrganisation, MemberOrgKind, O
 from . import services
 from .models import InKindContribution, MemberOrgRegistration
 
-COMMITMENTS = {
+COMMITMENTS: dict[str, str] = {
     MemberOrgKind.WOMEN: "Vận động hội viên góp ngày công, tiết kiệm giúp hội viên nghèo sửa, xây nhà.",
     MemberOrgKind.FARMERS: "Góp vật liệu (cát, đá, gạch) và ngày công cho các hộ nông dân nghèo.",
     MemberOrgKind.VETERANS: "Mỗi chi hội nhận giúp ít nhất một hộ cựu chiến binh khó khăn về nhà ở.",
     MemberOrgKind.YOUTH: "Thanh niên tình nguyện góp ngày công tháo dỡ nhà cũ, vận chuyển vật liệu.",
     MemberOrgKind.LABOUR: "Vận động công nhân, viên chức ủng hộ ngày lương và ngày công.",
 }
-RESULTS = {
+RESULTS: dict[str, str] = {
     MemberOrgKind.WOMEN: "Đã góp ngày công và vận động vật liệu cho các hộ hội viên nghèo theo đăng ký.",
     MemberOrgKind.YOUTH: "Đã tổ chức các đợt tình nguyện tháo dỡ nhà cũ, vận chuyển vật liệu.",
 }
@@ -65,12 +65,16 @@ def load_demo() -> dict[str, int]:
     # The town's organisations register with the town office; the communes' with their own staff.
     registrants = [(town, office, D(2024, 3, 22)), *((communes[n], User.objects.get(username=u), D(2024, 3, 27))
                                                      for n, u in USERS.items())]  # fmt: skip
-    for unit, actor, day in registrants:
-        if not happened(day):
+    for unit, actor, registered_on in registrants:
+        if not happened(registered_on):
             continue
         for kind, org in _orgs(unit).items():
             reg = services.member_org_register(
-                actor=actor, movement=movement, member_org=org, commitments=COMMITMENTS[kind], registered_on=day
+                actor=actor,
+                movement=movement,
+                member_org=org,
+                commitments=COMMITMENTS[kind],
+                registered_on=registered_on,
             )
             if kind in RESULTS and happened(D(2024, 9, 30)):
                 services.member_org_results_report(
