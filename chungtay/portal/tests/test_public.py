@@ -222,7 +222,7 @@ def test_the_open_data_page_documents_every_column_and_the_licence(client, world
 @pytest.mark.parametrize(
     ("name", "args", "limit"),
     [
-        ("portal:home", [], 18),  # the catalogue: unit and children, 3 figure groups each (+ freshness checks)
+        ("portal:home", [], 20),  # the catalogue: unit and children, 3 figure groups and in-kind each (+ freshness)
         ("portal:receipts", [], 6),
         ("portal:households", [], 4),  # roots, pending figures, kept figures, the page
         ("portal:gallery", [], 3),
