@@ -482,13 +482,13 @@ def build(
     for household in (
         Household.objects.filter(area_id__in=old_ids).select_related("area__parent").order_by("area__path", "code")
     ):
-        new = plan.target.get(household.area_id)
-        if new is None or new.level != Level.AREA:
+        new_area = plan.target.get(household.area_id)
+        if new_area is None or new_area.level != Level.AREA:
             plan.error(
                 None, None, f"Hộ {household.code} ({household.area.full_title}) không có khu dân cư mới để chuyển đến."
             )
             continue
-        plan.households.append((household, household.area, new))
+        plan.households.append((household, household.area, new_area))
     for membership in (
         Membership.objects.filter(unit_id__in=old_ids)
         .select_related("user", "unit")

@@ -96,7 +96,8 @@ def commit(*, actor: User | None, plan: Plan) -> Reorganisation:
 
     with as_actor(actor):
         for household, old_area, new in plan.households:
-            household.area = new.unit  # type: ignore[assignment]
+            assert new.unit is not None  # made above, with every new unit
+            household.area = new.unit
             household.save(update_fields=["area", "updated_at"])
             HouseholdMove.objects.create(
                 household=household, from_area=old_area, to_area=new.unit, moved_on=day, reorganisation=reorg

@@ -279,7 +279,7 @@ WRITERS: dict[str, Callable[..., int]] = {
     ReportKind.FUNDS_BY_UNIT: write_funds_by_unit,
     ReportKind.EVALUATION: write_evaluation,
 }
-FILE_STEMS = {
+FILE_STEMS: dict[str, str] = {
     ReportKind.HOUSES_BY_UNIT: "nha-o-theo-don-vi",
     ReportKind.HOUSEHOLD_LIST: "danh-sach-ho",
     ReportKind.FUNDS_BY_UNIT: "nguon-van-dong-theo-don-vi",

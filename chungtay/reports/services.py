@@ -262,6 +262,7 @@ def send_reminders(
 
 def _notification(user: User, sections: list[Section], today: dt.date, *, escalated: bool) -> Notification:
     total = sum(len(s.items) for s in sections)
+    unit: OrgUnit | None
     if len(sections) == 1:
         unit = sections[0].unit
         title = f"Nhắc việc {today:%d/%m/%Y} — {sections[0].title}"

@@ -75,6 +75,8 @@ def _disbursement_saved(sender: Any, instance: Disbursement, **kwargs: Any) -> N
         return
     sign = 1 if instance.status == approved else -1
     owner = Fund if instance.fund_id else Source
-    unit_id = owner.objects.filter(pk=instance.fund_id or instance.source_id).values_list("unit_id", flat=True).get()
+    owner_id = instance.fund_id or instance.source_id
+    assert owner_id is not None  # paid from a fund or a source: a database constraint
+    unit_id = owner.objects.filter(pk=owner_id).values_list("unit_id", flat=True).get()
     rollup.add_month_money(unit_id=unit_id, month=instance.date, disbursed=sign * instance.amount)
     rollup.mark_stale([unit_id])

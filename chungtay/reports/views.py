@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
 from chungtay.core.redirects import safe_url
 from chungtay.core.transactions import refuse
+from chungtay.core.types import AuthedRequest
 from chungtay.figures import asof
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import top_units_for
@@ -282,7 +284,7 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     movement = _movement(request, pk)
     form = ReviewForm(request.GET or None, initial={"as_of": dates.today()})
-    params = {"as_of": dates.today(), "number": "", "signer_name": movement.signer}
+    params: dict[str, Any] = {"as_of": dates.today(), "number": "", "signer_name": movement.signer}
     if form.is_bound and form.is_valid():
         params.update({k: v for k, v in form.cleaned_data.items() if v})
     fmt = request.GET.get("dinh_dang", "")
@@ -310,7 +312,7 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 # --- Excel exports in the background -----------------------------------------------------------
-def export_list(request: HttpRequest) -> HttpResponse:
+def export_list(request: AuthedRequest) -> HttpResponse:
     unit, top = _unit(request)
     kinds = exports.available_kinds()
     form = ExportForm(request.POST or None, kinds=kinds)
