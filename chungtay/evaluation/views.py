@@ -54,6 +54,14 @@ from .models import (
 LEVELS = [(Level.COMMUNE, "Cấp xã"), (Level.AREA, "Khu dân cư"), (Level.DISTRICT, "Cấp huyện")]
 
 
+def _levels(movement: Movement, current: int) -> list[tuple[int, str]]:
+    """The level choices: commune and area always; the district level only where the movement has
+    participants there (or it is asked for), so a map without it (city → commune → area) offers no
+    empty “Cấp huyện”."""
+    district = current == Level.DISTRICT or movement.participations.filter(level=Level.DISTRICT).exists()
+    return [(value, label) for value, label in LEVELS if value != Level.DISTRICT or district]
+
+
 def _form_error(form: Any, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
@@ -121,7 +129,7 @@ def board(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             rows=rows,
             summary=selectors.board_summary(rows),
             level=level,
-            levels=LEVELS,
+            levels=_levels(movement, level),
             status=status,
             statuses=selectors.STATUS_FILTERS,
             q=query,
@@ -494,7 +502,7 @@ def ranking(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             movement,
             "ranking",
             level=level,
-            levels=LEVELS,
+            levels=_levels(movement, level),
             tie_rules=TIE_RULES,
             settings=selectors.settings_of(movement),
             bands=selectors.bands_of(movement),

@@ -25,7 +25,8 @@ from chungtay.core.types import AuthedRequest
 from chungtay.core.words import amount_in_words
 from chungtay.figures import asof, catalogue
 from chungtay.figures import funds as fund_figures
-from chungtay.orgunits.selectors import top_units_for
+from chungtay.orgunits.models import Level
+from chungtay.orgunits.selectors import active_on, subtree, top_units_for
 
 from . import papers, selectors, services, statements, vietqr
 from .forms import (
@@ -186,9 +187,9 @@ def receipt_list(request: AuthedRequest) -> HttpResponse:
 
 def receipt_create(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk, "funds.record")
-    from chungtay.orgunits.selectors import subtree
-
-    units = subtree(fund.unit).filter(level__lte=3).order_by("path")
+    # Commune level and up, in force today: any depth (a city's communes sit right under it), and a
+    # unit closed by a reorganisation is no longer offered.
+    units = active_on(subtree(fund.unit).filter(level__lte=Level.COMMUNE), dates.today()).order_by("path")
     form = ReceiptForm(request.POST or None, units=units, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -16,6 +16,7 @@ from chungtay.core.errors import DomainError
 from chungtay.core.models import DocumentKind
 from chungtay.core.transactions import refuse
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.selectors import active_on
 
 from .. import selectors, services
 from ..forms import ComplaintDocumentForm, ComplaintForm, ComplaintUpdateForm
@@ -54,7 +55,8 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 def complaint_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    units = visible_to(user, OrgUnit.objects.filter(level__lte=Level.COMMUNE), "complaints.manage").order_by("path")
+    in_force = active_on(OrgUnit.objects.filter(level__lte=Level.COMMUNE), dates.today())  # closed units hidden
+    units = visible_to(user, in_force, "complaints.manage").order_by("path")
     households = visible_to(user, Household.objects.select_related("area__parent"), "complaints.manage", "area__path")
     form = ComplaintForm(
         request.POST or None, units=units, households=households.order_by("code"),
