@@ -61,7 +61,7 @@ class Figure:
 @dataclass
 class Group:
     name: str
-    title: str
+    title: str | Promise
     compute: GroupFn
     figures: list[Figure] = field(default_factory=list)
     # Derived figures: computed from this group's own values (rates), never from rows.
@@ -72,7 +72,7 @@ GROUPS: dict[str, Group] = {}
 FIGURES: dict[str, Figure] = {}
 
 
-def group(name: str, title: str) -> Callable[[GroupFn], GroupFn]:
+def group(name: str, title: str | Promise) -> Callable[[GroupFn], GroupFn]:
     """Register a group's computation (decorator); its figures are declared with `figure()`."""
 
     def register(fn: GroupFn) -> GroupFn:

@@ -47,6 +47,7 @@ def contest(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
     for entrant_id, round_id, contest_id, path, score in scores.values_list(
         "entrant_id", "round_id", "round__contest_id", "entrant__unit__path", "score"
     ):
+        assert score is not None  # score__isnull=False above
         marks[(entrant_id, round_id)].append(score)
         entrant_of[entrant_id] = (contest_id, path)
     totals: dict[int, Decimal] = defaultdict(Decimal)

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.core.figures import cached
@@ -53,8 +53,8 @@ def _fund_money(ids: list[int], day: dt.date | None) -> dict[int, dict[str, int]
         found = [(r["fund_id"], r["kind"], r["total"]) for r in rows.order_by()]
     else:
         lines = JournalLine.objects.filter(account__fund_id__in=ids, entry__date__lte=day)
-        rows = lines.values("account__fund_id", "account__kind").annotate(total=Sum(F("debit") - F("credit")))
-        found = [(r["account__fund_id"], r["account__kind"], r["total"]) for r in rows.order_by()]
+        line_rows = lines.values("account__fund_id", "account__kind").annotate(total=Sum(F("debit") - F("credit")))
+        found = [(r["account__fund_id"], r["account__kind"], r["total"]) for r in line_rows.order_by()]
     by_kind: dict[int, dict[str, int]] = {pk: {} for pk in ids}
     for fund_id, kind, total in found:
         by_kind[fund_id][kind] = by_kind[fund_id].get(kind, 0) + int(total or 0)
@@ -143,7 +143,9 @@ def household_money(households: Sequence[Any], p: Params) -> dict[int, dict[str,
     kinds = [AccountKind.ALLOCATION, AccountKind.DISBURSED]
     if p.is_today:
         rows = Account.objects.filter(household_id__in=ids, kind__in=kinds)
-        found = rows.values("household_id", "kind", "fund_id", source_kind=F("source__kind")).annotate(t=Sum("balance"))
+        found: QuerySet[Any, dict[str, Any]] = rows.values(
+            "household_id", "kind", "fund_id", source_kind=F("source__kind")
+        ).annotate(t=Sum("balance"))
     else:
         lines = JournalLine.objects.filter(
             account__household_id__in=ids, account__kind__in=kinds, entry__date__lte=p.as_of

@@ -10,6 +10,7 @@ beside it for any day.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import BooleanField, Case, CharField, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -25,6 +26,20 @@ RANK_STATUS = {0: Status.APPROVED, 1: Status.STARTED, 2: Status.BUILDING, 3: Sta
 BEFORE_START = (Status.APPROVED, Status.SURVEYED)  # not dated: a household not started keeps the one it has
 
 
+class StageOn(TypedDict):
+    """What with_stage_on adds to each household."""
+
+    reached: int
+    gone: bool
+    status_on: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    HouseholdOnDay = WithAnnotations[Household, StageOn]
+
+
 def in_subtree_on(path: str, day: dt.date) -> QuerySet[Household]:
     """The households under the unit of `path` on `day`: a reorganisation moves households, and the
     figures of a day count each under the area it belonged to then (figures.placement)."""
@@ -33,7 +48,7 @@ def in_subtree_on(path: str, day: dt.date) -> QuerySet[Household]:
     )
 
 
-def with_stage_on(qs: QuerySet[Household], day: dt.date) -> QuerySet[Household]:
+def with_stage_on(qs: QuerySet[Household], day: dt.date) -> QuerySet[HouseholdOnDay]:
     """`qs` narrowed to the households decided by `day`, each annotated with `reached` (the rank of
     its furthest stage by then), `gone` (withdrawn by then) and `status_on` (its status that day)."""
     reached = Subquery(

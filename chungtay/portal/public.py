@@ -17,7 +17,7 @@ and when, where and how it was received: those are the columns published here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,7 +96,7 @@ def units_list(*, parent: int | None = None, level: int | None = None) -> QueryS
 
 
 # --- The movement -----------------------------------------------------------------------------
-def current_movement() -> dict[str, Any] | None:
+def current_movement() -> Mapping[str, Any] | None:
     """The latest movement that has been launched (drafts are not public)."""
     from chungtay.campaigns.models import Movement, MovementStatus
 
@@ -764,7 +764,7 @@ def receipt_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def statements(unit: PublicUnit | None = None) -> list[dict[str, Any]]:
+def statements(unit: PublicUnit | None = None) -> list[Mapping[str, Any]]:
     """Each fund's bank statement periods and totals."""
     from chungtay.funds.models import BankStatement
 
@@ -794,9 +794,9 @@ def household_money_rows(unit: PublicUnit | None = None) -> list[dict[str, Any]]
     if unit is not None:
         qs = qs.filter(household__area__path__startswith=unit.path)
     rows = qs.values("household__code", "household__area__name", "household__area__kind", "kind", "source__kind")
-    rows = rows.annotate(total=Sum("balance")).order_by("household__code")
+    totals = rows.annotate(total=Sum("balance")).order_by("household__code")
     merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in rows:
+    for row in totals:
         source = row["source__kind"] or "front_fund"
         key = (row["household__code"], source)
         item = merged.setdefault(

@@ -319,7 +319,7 @@ def export_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = services.report_job_start(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 unit=unit,
                 kind=form.cleaned_data["kind"],
                 as_of=form.cleaned_data["as_of"],
