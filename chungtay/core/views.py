@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from chungtay.core.access import get_visible_or_404, has_perm, user_permissions, visible_to
+from chungtay.core.types import AuthedRequest
 
 # How to find the unit of an audited object, so an inspector sees only the history of their subtree.
 # Later apps add their models here.
@@ -95,11 +96,11 @@ set_language = django_set_language
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     from chungtay.orgunits.selectors import level_counts, top_units_for
 
-    units = [(unit, level_counts(unit)) for unit in top_units_for(request.user)]  # type: ignore[arg-type]
-    memberships = request.user.memberships.select_related("unit").order_by("unit__path")  # type: ignore[union-attr]
+    units = [(unit, level_counts(unit)) for unit in top_units_for(request.user)]
+    memberships = request.user.memberships.select_related("unit").order_by("unit__path")
     recent = None
     if has_perm(request.user, "audit.view"):
         recent = _scoped_entries(request)[:8]

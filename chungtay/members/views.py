@@ -20,6 +20,7 @@ from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.transactions import refuse
+from chungtay.core.types import AuthedRequest
 from chungtay.figures import catalogue
 from chungtay.housing.models import Household, Status
 from chungtay.orgunits.models import MemberOrganisation, OrgUnit
@@ -33,15 +34,15 @@ PERM = services.RECORD_PERM
 LIST_LIMIT = 300
 
 
-def _unit(request: HttpRequest) -> OrgUnit | None:
+def _unit(request: AuthedRequest) -> OrgUnit | None:
     raw = request.GET.get("don_vi")
     if raw and raw.isdigit():
         return get_visible_or_404(request.user, OrgUnit.objects.all(), "housing.view", pk=int(raw))
-    tops = [u for u in top_units_for(request.user) if has_perm(request.user, "housing.view", u)]  # type: ignore[arg-type]
+    tops = [u for u in top_units_for(request.user) if has_perm(request.user, "housing.view", u)]
     return tops[0] if len(tops) == 1 else None
 
 
-def in_kind_list(request: HttpRequest) -> HttpResponse:
+def in_kind_list(request: AuthedRequest) -> HttpResponse:
     unit = _unit(request)
     rows = selectors.contributions_for(request.user, unit=unit)
     return render(request, "members/in_kind_list.html", {

@@ -31,9 +31,9 @@ from .forms import ContactChannelForm, ExportForm, ReviewForm, UrgingNoticeForm
 from .models import ContactChannel, Delivery, Notification, ReminderLog, ReportJob, UrgingNotice
 
 
-def _unit(request: HttpRequest, perm: str = "reports.view") -> tuple[OrgUnit, OrgUnit]:
+def _unit(request: AuthedRequest, perm: str = "reports.view") -> tuple[OrgUnit, OrgUnit]:
     """The unit asked for (?don_vi=, inside the user's scope, else 404) and the user's top unit."""
-    tops = [u for u in top_units_for(request.user) if has_perm(request.user, perm, u)]  # type: ignore[arg-type]
+    tops = [u for u in top_units_for(request.user) if has_perm(request.user, perm, u)]
     if not tops:
         raise PermissionDenied
     wanted = request.GET.get("don_vi") or request.POST.get("don_vi")
@@ -54,7 +54,7 @@ def _as_of(request: HttpRequest) -> tuple[dt.date, str, str]:
     return as_of, error, keep
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     today = dates.today()
     unit, top = _unit(request)
     as_of, date_error, keep = _as_of(request)
@@ -94,7 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def timeliness(request: HttpRequest) -> HttpResponse:
+def timeliness(request: AuthedRequest) -> HttpResponse:
     unit, top = _unit(request)
     as_of, date_error, keep = _as_of(request)
     movements = list(movements_for(request.user).exclude(status="draft"))
@@ -124,9 +124,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    services.notification_mark_read(user=request.user, notification=notification)  # type: ignore[arg-type]
+    services.notification_mark_read(user=request.user, notification=notification)
     if request.POST.get("mo"):
         # Stored links are our own paths, but "//host" also starts with "/": check like any other target.
         return redirect(safe_url(request, notification.url, "reports:notifications"))
@@ -134,8 +134,8 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    n = services.notification_mark_read(user=request.user)  # type: ignore[arg-type]
+def notifications_read_all(request: AuthedRequest) -> HttpResponse:
+    n = services.notification_mark_read(user=request.user)
     messages.success(request, f"Đã đánh dấu {n} thông báo là đã đọc.")
     return redirect("reports:notifications")
 
@@ -177,7 +177,7 @@ def channel_stop(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # --- Reminders ---------------------------------------------------------------------------------
-def reminder_log(request: HttpRequest) -> HttpResponse:
+def reminder_log(request: AuthedRequest) -> HttpResponse:
     unit, _top = _unit(request, "reports.remind")
     qs = ReminderLog.objects.filter(
         Q(unit__path__startswith=unit.path) | Q(escalated_to__path__startswith=unit.path)
@@ -195,7 +195,7 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def reminder_run(request: HttpRequest) -> HttpResponse:
+def reminder_run(request: AuthedRequest) -> HttpResponse:
     from .tasks import send_reminders_task
 
     _unit(request, "reports.remind")
@@ -205,7 +205,7 @@ def reminder_run(request: HttpRequest) -> HttpResponse:
 
 
 # --- Urging notices -------------------------------------------------------------------------------
-def urging_notice(request: HttpRequest) -> HttpResponse:
+def urging_notice(request: AuthedRequest) -> HttpResponse:
     unit, _top = _unit(request, "reports.remind")
     today = dates.today()
     late = selectors.late_units(today, unit)
@@ -216,7 +216,7 @@ def urging_notice(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             notice = services.urging_notice_issue(
-                actor=request.user, issuing_unit=unit, units=list(data["units"]), number=data["number"],  # type: ignore[arg-type]
+                actor=request.user, issuing_unit=unit, units=list(data["units"]), number=data["number"],
                 today=data["issued_on"], deadline=data["deadline"], signer_name=data["signer_name"],
             )  # fmt: skip
         except DomainError as exc:

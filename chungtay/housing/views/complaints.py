@@ -15,6 +15,7 @@ from chungtay.core.documents import document_upload, documents_for
 from chungtay.core.errors import DomainError
 from chungtay.core.models import DocumentKind
 from chungtay.core.transactions import refuse
+from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import active_on
 
@@ -24,8 +25,8 @@ from ..models import OPEN_COMPLAINT, Complaint, ComplaintStatus, Household
 from .households import scope_unit
 
 
-def _complaint(request: HttpRequest, pk: int) -> Complaint:
-    qs = selectors.complaints_for(request.user).select_related(  # type: ignore[arg-type]
+def _complaint(request: AuthedRequest, pk: int) -> Complaint:
+    qs = selectors.complaints_for(request.user).select_related(
         "unit", "origin_unit", "household", "household__area", "assignee", "escalated_to", "created_by"
     )
     complaint = qs.filter(pk=pk).first()
@@ -34,8 +35,8 @@ def _complaint(request: HttpRequest, pk: int) -> Complaint:
     return complaint
 
 
-def complaint_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.complaints_for(request.user).select_related("unit", "origin_unit", "household")  # type: ignore[arg-type]
+def complaint_list(request: AuthedRequest) -> HttpResponse:
+    qs = selectors.complaints_for(request.user).select_related("unit", "origin_unit", "household")
     unit = scope_unit(request, "complaints.view")
     if unit is not None:
         qs = qs.filter(origin_unit__path__startswith=unit.path) | qs.filter(unit__path__startswith=unit.path)
@@ -79,7 +80,7 @@ def _assignees(complaint: Complaint):
     return User.objects.filter(memberships__unit__path__in=paths, is_active=True).distinct().order_by("full_name")
 
 
-def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
     can_manage = has_perm(request.user, "complaints.manage", complaint.unit)
     form = None
@@ -94,7 +95,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )  # fmt: skip
         if request.method == "POST" and form.is_valid():
             try:
-                services.complaint_update(actor=request.user, complaint=complaint, **form.cleaned_data)  # type: ignore[arg-type]
+                services.complaint_update(actor=request.user, complaint=complaint, **form.cleaned_data)
             except DomainError as exc:
                 refuse()
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -112,7 +113,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def complaint_document(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_document(request: AuthedRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
     if not has_perm(request.user, "complaints.manage", complaint.unit):
         raise Http404

@@ -20,6 +20,7 @@ from chungtay.core.access import get_visible_or_404, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.pdf import pdf_response
 from chungtay.core.transactions import refuse
+from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
 
 from .. import selectors, services
@@ -55,8 +56,8 @@ def offline(request: HttpRequest) -> HttpResponse:
     return render(request, "housing/offline.html", context)
 
 
-def offline_data(request: HttpRequest) -> HttpResponse:
-    rows = selectors.field_rows(request.user)  # type: ignore[arg-type]
+def offline_data(request: AuthedRequest) -> HttpResponse:
+    rows = selectors.field_rows(request.user)
     payload = {"as_of": dates.today().strftime("%d/%m/%Y"), "households": [row.as_json() for row in rows]}
     response = JsonResponse(payload)
     response["Cache-Control"] = "private, no-cache"
@@ -94,7 +95,7 @@ def _result(status: str, code: int, **extra: object) -> JsonResponse:
 
 
 @require_POST
-def progress_sync(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_sync(request: AuthedRequest, pk: int) -> HttpResponse:
     """A queued stage update from the phone. 201 saved, 200 already saved (same client id),
     409 the stage moved on meanwhile, 400 refused (message names the field)."""
     household = household_or_404(request, pk, "housing.progress")
@@ -112,7 +113,7 @@ def progress_sync(request: HttpRequest, pk: int) -> HttpResponse:
     before = household.updates.filter(client_id=client_id).exists()
     try:
         update = services.progress_record(
-            actor=request.user, household=household, stage=post.get("stage", ""), date=date,  # type: ignore[arg-type]
+            actor=request.user, household=household, stage=post.get("stage", ""), date=date,
             note=post.get("note", "")[:500], photos=uploads, client_id=client_id,
             seen_stage=None if force else post.get("seen_stage", ""),
         )  # fmt: skip
@@ -148,17 +149,17 @@ def checklist_areas(request: HttpRequest) -> HttpResponse:
     return render(request, "housing/checklist_areas.html", {"areas": areas})
 
 
-def _checklist_context(request: HttpRequest, area: OrgUnit) -> dict[str, object]:
-    rows = selectors.field_rows(request.user, area=area, perm="housing.view")  # type: ignore[arg-type]
+def _checklist_context(request: AuthedRequest, area: OrgUnit) -> dict[str, object]:
+    rows = selectors.field_rows(request.user, area=area, perm="housing.view")
     return {"area": area, "rows": rows, "today": dates.today(), "stages": Stage.choices}
 
 
-def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist(request: AuthedRequest, pk: int) -> HttpResponse:
     area = _area_or_404(request, pk)
     return render(request, "housing/checklist.html", _checklist_context(request, area))
 
 
-def checklist_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     area = _area_or_404(request, pk)
     context = _checklist_context(request, area)
     today = context["today"]

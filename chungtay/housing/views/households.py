@@ -19,6 +19,7 @@ from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, visi
 from chungtay.core.errors import DomainError
 from chungtay.core.pagination import CountedPaginator
 from chungtay.core.transactions import refuse
+from chungtay.core.types import AuthedRequest
 from chungtay.core.uploads import serve
 from chungtay.housing.privacy import log_private_view
 from chungtay.orgunits.models import Level, OrgUnit
@@ -40,12 +41,12 @@ def household_or_404(request: HttpRequest, pk: int, perm: str = "housing.view") 
     return get_visible_or_404(request.user, qs, perm, "area__path", pk=pk)
 
 
-def scope_unit(request: HttpRequest, perm: str = "housing.view") -> OrgUnit | None:
+def scope_unit(request: AuthedRequest, perm: str = "housing.view") -> OrgUnit | None:
     """The unit chosen with ?don_vi=, or the user's own top unit when they have only one."""
     raw = request.GET.get("don_vi")
     if raw and raw.isdigit():
         return get_visible_or_404(request.user, OrgUnit.objects.all(), perm, pk=int(raw))
-    tops = [u for u in top_units_for(request.user) if has_perm(request.user, perm, u)]  # type: ignore[arg-type]
+    tops = [u for u in top_units_for(request.user) if has_perm(request.user, perm, u)]
     return tops[0] if len(tops) == 1 else None
 
 
@@ -68,13 +69,13 @@ def _data_from(cleaned: dict[str, Any]) -> services.HouseholdData:
     )  # fmt: skip
 
 
-def _filtered(request: HttpRequest) -> tuple[Any, HouseholdFilterForm, OrgUnit | None, selectors.PrivacyScope]:
+def _filtered(request: AuthedRequest) -> tuple[Any, HouseholdFilterForm, OrgUnit | None, selectors.PrivacyScope]:
     user = request.user
     unit = scope_unit(request)
-    base = selectors.households_for(user)  # type: ignore[arg-type]
+    base = selectors.households_for(user)
     years = rollup.phase_years(_scope_unit_ids(request))
     form = HouseholdFilterForm(request.GET or None, years=years or [2023, 2024, 2025])
-    privacy = selectors.PrivacyScope(user)  # type: ignore[arg-type]
+    privacy = selectors.PrivacyScope(user)
     cleaned = form.cleaned_data if form.is_valid() else {}
     qs = selectors.search_households(
         base, unit=unit, phase=cleaned.get("phase"), status=cleaned.get("status") or "",
@@ -103,7 +104,7 @@ def _known_count(request: HttpRequest, form: HouseholdFilterForm, unit: OrgUnit 
     return rollup.household_count([unit.pk] if unit else _scope_unit_ids(request), phase=cleaned.get("phase"))
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     qs, form, unit, privacy = _filtered(request)
     page = CountedPaginator(qs, 50, count=_known_count(request, form, unit)).get_page(request.GET.get("trang"))
     for household in page.object_list:
@@ -118,10 +119,10 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "housing/household_list.html", context)
 
 
-def export(request: HttpRequest) -> FileResponse:
+def export(request: AuthedRequest) -> FileResponse:
     qs, _form, unit, _privacy = _filtered(request)
     qs = qs.exclude(status=Status.WITHDRAWN)
-    top = unit or next(iter(top_units_for(request.user)), None)  # type: ignore[arg-type]
+    top = unit or next(iter(top_units_for(request.user)), None)
     if top is None:
         raise PermissionDenied
     # Sent from a temporary file, not held as bytes: a province's list is a large file.
@@ -163,7 +164,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "housing/household_detail.html", context)
 
 
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedRequest) -> HttpResponse:
     areas = _areas_for(request)
     initial = {"phase_year": dates.today().year}
     area_id = request.GET.get("khu")
@@ -172,7 +173,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = HouseholdForm(request.POST or None, areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            household = services.household_create(actor=request.user, data=_data_from(form.cleaned_data))  # type: ignore[arg-type]
+            household = services.household_create(actor=request.user, data=_data_from(form.cleaned_data))
         except DomainError as exc:
             refuse()
             _form_error(form, exc)
@@ -182,12 +183,12 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "housing/household_form.html", {"form": form})
 
 
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     household = household_or_404(request, pk, "housing.edit")
     form = HouseholdForm(request.POST or None, areas=_areas_for(request), initial=HouseholdForm.initial_from(household))
     if request.method == "POST" and form.is_valid():
         try:
-            services.household_update(actor=request.user, household=household, data=_data_from(form.cleaned_data))  # type: ignore[arg-type]
+            services.household_update(actor=request.user, household=household, data=_data_from(form.cleaned_data))
         except DomainError as exc:
             refuse()
             _form_error(form, exc)
@@ -198,17 +199,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
     household = household_or_404(request, pk, "housing.edit")
     action = request.POST.get("action")
     try:
         if action == "surveyed":
-            services.household_mark_surveyed(actor=request.user, household=household)  # type: ignore[arg-type]
+            services.household_mark_surveyed(actor=request.user, household=household)
             messages.success(request, "Đã ghi nhận khảo sát.")
         elif action == "withdraw":
             form = WithdrawForm(request.POST)
             reason = form.data.get("reason", "")
-            services.household_withdraw(actor=request.user, household=household, reason=reason)  # type: ignore[arg-type]
+            services.household_withdraw(actor=request.user, household=household, reason=reason)
             messages.success(request, "Đã rút hộ khỏi danh sách.")
         else:
             messages.error(request, "Thao tác không hợp lệ.")
@@ -219,12 +220,12 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def funding(request: HttpRequest, pk: int) -> HttpResponse:
+def funding(request: AuthedRequest, pk: int) -> HttpResponse:
     household = household_or_404(request, pk, "housing.edit")
     form = FundingLineForm(request.POST)
     if form.is_valid():
         try:
-            services.funding_line_set(actor=request.user, household=household, **form.cleaned_data)  # type: ignore[arg-type]
+            services.funding_line_set(actor=request.user, household=household, **form.cleaned_data)
         except DomainError as exc:
             refuse()
             messages.error(request, exc.message)
@@ -235,7 +236,7 @@ def funding(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("housing:household_detail", pk=household.pk)
 
 
-def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_add(request: AuthedRequest, pk: int) -> HttpResponse:
     """Phone-first: a residential-area board takes photos on site and records the stage."""
     household = household_or_404(request, pk, "housing.progress")
     latest = household.updates.order_by("-date", "-id").first()
@@ -250,7 +251,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
         uploads = [services.UploadedPhoto(f.name, f) for f in form.cleaned_data["photos"]]
         try:
             update = services.progress_record(
-                actor=request.user, household=household, stage=form.cleaned_data["stage"],  # type: ignore[arg-type]
+                actor=request.user, household=household, stage=form.cleaned_data["stage"],
                 date=form.cleaned_data["date"], percent=form.cleaned_data["percent"],
                 note=form.cleaned_data["note"], photos=uploads,
             )  # fmt: skip
@@ -274,13 +275,13 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def progress_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     update = get_visible_or_404(
         request.user, ProgressUpdate.objects.select_related("household__area"), "housing.edit",
         "household__area__path", pk=pk,
     )  # fmt: skip
     try:
-        services.progress_verify(actor=request.user, update=update)  # type: ignore[arg-type]
+        services.progress_verify(actor=request.user, update=update)
     except DomainError as exc:
         refuse()
         messages.error(request, exc.message)
@@ -300,11 +301,11 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     return serve(item.file, filename=f"anh-{item.pk}.jpg", content_type="image/jpeg", inline=True)
 
 
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthedRequest) -> HttpResponse:
     """Each unit's progress against its phasing, and the households behind schedule."""
     unit = scope_unit(request)
     if unit is None:
-        tops = [u for u in top_units_for(request.user) if has_perm(request.user, "housing.view", u)]  # type: ignore[arg-type]
+        tops = [u for u in top_units_for(request.user) if has_perm(request.user, "housing.view", u)]
         if not tops:
             raise PermissionDenied
         unit = tops[0]
@@ -313,7 +314,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     late = list(
         selectors.behind_schedule(Household.objects.filter(area__path__startswith=unit.path), today=today)[:300]
     )
-    privacy = selectors.PrivacyScope(request.user)  # type: ignore[arg-type]
+    privacy = selectors.PrivacyScope(request.user)
     for household in late:
         household.show_private = privacy.covers(household.area)  # type: ignore[attr-defined]
     context = {
@@ -339,11 +340,11 @@ def norms(request: HttpRequest) -> HttpResponse:
     )
 
 
-def norm_create(request: HttpRequest) -> HttpResponse:
+def norm_create(request: AuthedRequest) -> HttpResponse:
     form = NormForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.norm_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.norm_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             refuse()
             _form_error(form, exc)
