@@ -17,6 +17,7 @@ from django.template import loader
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from chungtay.core import audit
 from chungtay.core.access import get_visible_or_404, has_perm, user_permissions, visible_to
 from chungtay.core.types import AuthedRequest
 
@@ -103,7 +104,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("unit").order_by("unit__path")
     recent = None
     if has_perm(request.user, "audit.view"):
-        recent = _scoped_entries(request)[:8]
+        recent = audit.prefetch_words(_scoped_entries(request)[:8])
     return render(
         request,
         "core/dashboard.html",
@@ -167,6 +168,7 @@ def _scope_covers_every_unit(user: Any) -> bool:
 
 def audit_recent(request: HttpRequest) -> HttpResponse:
     page = Paginator(_scoped_entries(request), 50).get_page(request.GET.get("trang"))
+    page.object_list = audit.prefetch_words(page.object_list)
     return render(request, "core/audit_list.html", {"page": page, "title": "Nhật ký thay đổi"})
 
 
@@ -181,7 +183,9 @@ def audit_object(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     obj = qs.filter(pk=pk).first()
     if obj is None:
         raise Http404
-    entries = LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")
+    entries = audit.prefetch_words(
+        LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp")
+    )
     return render(
         request,
         "core/audit_object.html",

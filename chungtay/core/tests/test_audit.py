@@ -104,3 +104,38 @@ def test_the_change_log_speaks_in_field_labels_and_names_not_internals(client, p
         assert internal not in body
     # A new child unit's parent is shown by its name.
     assert f"→ {tree.commune_a}" in body or "→ Vĩnh Điện" in body
+
+
+def test_the_change_logs_linked_names_are_read_once_per_kind_not_once_per_change(
+    client, people, tree, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chungtay.orgunits.models import Level
+    from chungtay.orgunits.services import unit_create
+
+    def queries_for_the_log() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as seen:
+            body = client.get(reverse("core:audit_recent")).content.decode()
+        return len(seen), body
+
+    client.force_login(people.inspector)
+    unit_create(actor=people.town_office, parent=tree.commune_a, level=Level.AREA, kind="khoi_pho", name="Khối phố 2")
+    few, _ = queries_for_the_log()
+    for i in range(3, 15):  # each new area's log entry names its parent: a linked object
+        unit_create(
+            actor=people.town_office, parent=tree.commune_a, level=Level.AREA, kind="khoi_pho", name=f"Khối phố {i}"
+        )
+    many, body = queries_for_the_log()
+    assert many == few, (few, many)
+    assert body.count("→ phường Vĩnh Điện") >= 13  # every entry still names the parent
+    # Internals are not shown; a time is the local time, as the entry's own column shows it.
+    for internal in ("Name folded", "<b>ID</b>", "Created at"):
+        assert internal not in body
+    import re
+
+    shown, created = re.search(
+        r"<td>(\d\d/\d\d/\d{4} \d\d:\d\d)</td>.*?<b>Thời điểm tạo</b>: \(trống\) → ([^<]+)<", body, re.S
+    ).groups()
+    assert created == shown  # the entry's time and the recorded creation time, both local
