@@ -23,10 +23,10 @@ from chungtay.core.words import amount_in_words
 
 from .models import Channel, Disbursement, DisbursementStatus, Fund, JournalEntry, Receipt, StatementLine, Transfer
 
-CASH_ACCOUNT = {Channel.CASH: "111", Channel.BANK: "112"}
+CASH_ACCOUNT: dict[str, str] = {Channel.CASH: "111", Channel.BANK: "112"}
 HELD_FOR_HOUSEHOLDS = "3388"
 LEGAL_BASIS = "Ban hành kèm theo Thông tư số 107/2017/TT-BTC ngày 10/10/2017 của Bộ Tài chính"
-BOOKS = {
+BOOKS: dict[str, tuple[str, str, str]] = {
     Channel.CASH: ("SỔ QUỸ TIỀN MẶT", "S07-H", "so-quy-tien-mat"),
     Channel.BANK: ("SỔ TIỀN GỬI NGÂN HÀNG, KHO BẠC", "S08-H", "so-tien-gui"),
 }
@@ -52,7 +52,7 @@ def receipt_paper(receipt: Receipt) -> dict[str, Any]:
         "book": receipt.serial_year or receipt.received_on.year,
         "number": serial_text("PT", receipt.serial_year, receipt.serial),
         "date": receipt.received_on,
-        "debit": CASH_ACCOUNT.get(receipt.channel, "111"),  # type: ignore[call-overload]
+        "debit": CASH_ACCOUNT.get(receipt.channel, "111"),
         "credit": HELD_FOR_HOUSEHOLDS,
         "person_label": "Họ và tên người nộp tiền",
         "person": receipt.donor.name,
@@ -82,7 +82,7 @@ def voucher_paper(d: Disbursement) -> dict[str, Any]:
         "number": serial_text("PC", d.serial_year, d.serial) or f"{d.voucher_number} (chưa duyệt)",
         "date": d.date,
         "debit": HELD_FOR_HOUSEHOLDS,
-        "credit": CASH_ACCOUNT.get(d.channel, "111"),  # type: ignore[call-overload]
+        "credit": CASH_ACCOUNT.get(d.channel, "111"),
         "person_label": "Họ và tên người nhận tiền",
         "person": d.household.head_name,
         "address": f"Hộ {d.household.code}, {d.household.area.title}",
@@ -120,11 +120,11 @@ class Book:
 
     @property
     def title(self) -> str:
-        return BOOKS[self.channel][0]  # type: ignore[index]
+        return BOOKS[self.channel][0]
 
     @property
     def form(self) -> str:
-        return BOOKS[self.channel][1]  # type: ignore[index]
+        return BOOKS[self.channel][1]
 
     @property
     def total_in(self) -> int:

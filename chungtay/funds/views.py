@@ -518,7 +518,7 @@ def fund_book(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     if date_from > date_to:
         return HttpResponse("Từ ngày phải trước đến ngày.", status=400, content_type="text/plain; charset=utf-8")
     b = papers.book(fund, BOOK_KINDS[kind], date_from, date_to)
-    filename = f"{papers.BOOKS[b.channel][2]}-{fund.code}-{date_to:%Y%m%d}"  # type: ignore[index]
+    filename = f"{papers.BOOKS[b.channel][2]}-{fund.code}-{date_to:%Y%m%d}"
     if request.GET.get("dinh_dang") == "xlsx":
         response = HttpResponse(
             papers.book_xlsx(b), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

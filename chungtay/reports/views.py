@@ -140,24 +140,24 @@ def notifications_read_all(request: AuthedRequest) -> HttpResponse:
     return redirect("reports:notifications")
 
 
-def channel_settings(request: HttpRequest) -> HttpResponse:
+def channel_settings(request: AuthedRequest) -> HttpResponse:
     """A person chooses how their daily digest reaches them (e-mail, SMS, Zalo, or the app only)."""
     user = request.user
-    choice = ContactChannel.objects.filter(user=user).first()  # type: ignore[misc]
-    initial = {"channel": "email" if user.email else "app"}  # type: ignore[union-attr]
+    choice = ContactChannel.objects.filter(user=user).first()
+    initial = {"channel": "email" if user.email else "app"}
     if choice is not None:
         initial = {"channel": "app" if choice.stopped_at else choice.channel, "phone": choice.phone}
     form = ContactChannelForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_channel_set(actor=user, user=user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.contact_channel_set(actor=user, user=user, **form.cleaned_data)
         except DomainError as exc:
             refuse()
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Đã lưu cách nhận nhắc việc.")
             return redirect("reports:channel_settings")
-    recent = Delivery.objects.filter(user=user).order_by("-run_on")[:10]  # type: ignore[misc]
+    recent = Delivery.objects.filter(user=user).order_by("-run_on")[:10]
     return render(request, "reports/channel_settings.html", {"form": form, "choice": choice, "recent": recent})
 
 
