@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -38,8 +40,8 @@ class UserCreateForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, units, roles, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["role"].choices = [(r, lbl) for r, lbl in Role.choices if r in roles]  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(r, lbl) for r, lbl in Role.choices if r in roles]
 
 
 class MembershipForm(StyledFormMixin, forms.Form):
@@ -48,8 +50,8 @@ class MembershipForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, units, roles, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["role"].choices = [(r, lbl) for r, lbl in Role.choices if r in roles]  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(r, lbl) for r, lbl in Role.choices if r in roles]
 
 
 class ApiTokenForm(StyledFormMixin, forms.Form):

@@ -89,7 +89,7 @@ class MovementForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issuing_unit"].queryset = units  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["issuing_unit"]).queryset = units
         self.fields["issuing_unit"].label_from_instance = lambda u: u.committee_title  # type: ignore[attr-defined]
 
 
@@ -189,7 +189,7 @@ class EvidenceForm(DocumentForm):
 
     def __init__(self, *args: Any, criteria: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].queryset = criteria  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["criterion"]).queryset = criteria
         self.fields["criterion"].label_from_instance = lambda c: f"{c.code}. {c.title[:80]}"  # type: ignore[attr-defined]
 
 
@@ -222,10 +222,10 @@ class ActivityForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, criteria: Any, member_orgs: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if member_orgs is not None and member_orgs.exists():
-            self.fields["member_org"].queryset = member_orgs  # type: ignore[attr-defined]
+            cast(forms.ModelChoiceField, self.fields["member_org"]).queryset = member_orgs
         else:
             del self.fields["member_org"]
-        self.fields["criteria"].queryset = criteria  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["criteria"]).queryset = criteria
         self.fields["criteria"].label_from_instance = lambda c: f"{c.code}. {c.title[:80]}"  # type: ignore[attr-defined]
         self.fields["criteria"].widget.attrs["class"] = (
             "me-1"  # a plain checkbox inside its label; .form-check-input needs a wrapper
@@ -270,7 +270,7 @@ class ReplicateForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         self.fields["unit"].label_from_instance = lambda u: u.title  # type: ignore[attr-defined]
 
 
@@ -295,5 +295,5 @@ class EntrantForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         self.fields["unit"].label_from_instance = lambda u: u.title  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +32,9 @@ class GroupForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = units if units is not None else OrgUnit.objects.none()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["units"]).queryset = (
+            units if units is not None else OrgUnit.objects.none()
+        )
         self.fields["units"].label_from_instance = lambda u: u.title  # type: ignore[attr-defined]
 
 
@@ -78,7 +80,7 @@ class AwardFormForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, movement: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["minimum_band"].queryset = Band.objects.filter(movement=movement)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["minimum_band"]).queryset = Band.objects.filter(movement=movement)
 
 
 class ProposalForm(StyledFormMixin, forms.Form):
@@ -92,8 +94,8 @@ class ProposalForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, movement: Any = None, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["award_form"].queryset = AwardForm.objects.filter(movement=movement)  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["award_form"]).queryset = AwardForm.objects.filter(movement=movement)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         self.fields["unit"].label_from_instance = lambda u: u.title  # type: ignore[attr-defined]
 
 
@@ -106,10 +108,10 @@ class FromRankingForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, movement: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["award_form"].queryset = AwardForm.objects.filter(  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["award_form"]).queryset = AwardForm.objects.filter(
             movement=movement, recipient=Recipient.COLLECTIVE
         )
-        self.fields["band"].queryset = Band.objects.filter(movement=movement)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["band"]).queryset = Band.objects.filter(movement=movement)
 
 
 class MeetingForm(StyledFormMixin, forms.Form):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +89,7 @@ class DisbursementForm(AllocationForm):
 
     def __init__(self, *args, stages=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = list(stages)  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["stage"]).choices = list(stages)
         del self.fields["decision"]
         del self.fields["override_reason"]
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -86,7 +86,7 @@ class HouseholdForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
 
     @staticmethod
     def initial_from(household: Household) -> dict[str, Any]:
@@ -155,7 +155,7 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["phase"].choices = [("", _("Mọi năm")), *[(y, str(y)) for y in years]]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["phase"]).choices = [("", _("Mọi năm")), *[(y, str(y)) for y in years]]
 
 
 class ImportUploadForm(StyledFormMixin, forms.Form):
@@ -213,8 +213,8 @@ class ComplaintForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, units: Any, households: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["household"].queryset = households  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ModelChoiceField, self.fields["household"]).queryset = households
         self.fields["household"].label_from_instance = lambda h: f"{h.code} — {h.area.full_title}"  # type: ignore[attr-defined]
 
 
@@ -232,7 +232,7 @@ class ComplaintUpdateForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = assignees
 
 
 class ComplaintDocumentForm(StyledFormMixin, forms.Form):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -83,12 +83,12 @@ class InKindForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, households: Any, units: Any, movements: Any, member_orgs: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = households  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["household"]).queryset = households
         self.fields["household"].label_from_instance = lambda h: f"{h.code} — {h.area.name}"  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         self.fields["unit"].label_from_instance = lambda u: u.full_title  # type: ignore[attr-defined]
-        self.fields["movement"].queryset = movements  # type: ignore[attr-defined]
-        self.fields["member_org"].queryset = member_orgs  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["movement"]).queryset = movements
+        cast(forms.ModelChoiceField, self.fields["member_org"]).queryset = member_orgs
         self.fields["member_org"].label_from_instance = lambda o: f"{o.name} — {o.unit.title}"  # type: ignore[attr-defined]
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +22,7 @@ class UnitForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, level: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         allowed = LEVEL_KINDS[level]
-        self.fields["kind"].choices = [(v, lbl) for v, lbl in Kind.choices if v in allowed]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(v, lbl) for v, lbl in Kind.choices if v in allowed]
         self.level = level
 
 
@@ -36,7 +38,7 @@ class SuccessionForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, candidates, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["predecessors"].queryset = candidates  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["predecessors"]).queryset = candidates
 
 
 class MemberOrgForm(StyledFormMixin, forms.Form):
