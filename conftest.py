@@ -182,6 +182,7 @@ def _needs(item: pytest.Item, words: tuple[str, ...]) -> bool:
     return any(word in reason for reason in reasons for word in words)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which reads the xdist_group marker added here
 def pytest_collection_modifyitems(config, items):
     """Marks the slow tools; puts the shared demo's tests first and together (one xdist group)."""
     for item in items:
