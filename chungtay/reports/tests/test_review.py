@@ -17,7 +17,7 @@ from chungtay.evaluation.models import Assessment
 from chungtay.figures import catalogue
 from chungtay.funds import services as funds
 from chungtay.funds.models import Channel, FundKind
-from chungtay.reports.services import REVIEW_MONEY, review_context, review_docx
+from chungtay.reports.services import REVIEW_IN_KIND, REVIEW_MONEY, review_context, review_docx
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -91,7 +91,10 @@ def test_a_june_mid_term_review_differs_from_the_december_final_review_where_the
         assert context["houses_planned"] == f.houses_planned == 3
         assert context["houses_completed"] == f.houses_completed
         assert context["registered"] == f.units_registered
-        assert context["money"] == [{"label": f.label(name), "value": format_vnd(f[name])} for name in REVIEW_MONEY]
+        money = [m for m in context["money"] if m["name"] in REVIEW_MONEY]
+        assert money == [{"name": n, "label": f.label(n), "value": format_vnd(f[n])} for n in REVIEW_MONEY]
+        # In-kind help stands beside the money lines under its own labels, never among them.
+        assert [m["name"] for m in context["money"][len(REVIEW_MONEY) :]] == list(REVIEW_IN_KIND)
 
 
 def test_the_per_phase_rows_count_only_the_houses_listed_by_the_reports_day(year, tree, make_household):
@@ -151,6 +154,7 @@ def test_the_review_page_previews_the_catalogues_money_as_of_the_chosen_day(clie
     client.force_login(people.board)
     page = client.get(f"/bao-cao/phong-trao/{year.pk}/so-ket/?as_of=30/06/2024").content.decode()
     f = catalogue.for_unit(tree.town, as_of=JUNE, movement=year)
-    values = re.findall(r'data-testid="review-money-value">([^<]*)<', page)
-    assert values == [format_vnd(f[name]) for name in REVIEW_MONEY]
+    shown = dict(re.findall(r'data-testid="review-money-value" data-figure="(\w+)">([^<]*)<', page))
+    assert [shown[name] for name in REVIEW_MONEY] == [format_vnd(f[name]) for name in REVIEW_MONEY]
+    assert set(shown) == {*REVIEW_MONEY, *REVIEW_IN_KIND}
     assert f.label("money_households_received") in page and "30/06/2024" in page
