@@ -115,19 +115,21 @@ def commit(*, actor: User | None, plan: Plan) -> Reorganisation:
                      object_id=moved.pk, from_unit=membership.unit, to_unit=new.unit)  # fmt: skip
         for complaint, new in plan.complaints:
             old_unit = complaint.unit
-            complaint.unit = new.unit  # type: ignore[assignment]
+            assert new.unit is not None  # made above, with every new unit
+            complaint.unit = new.unit
             complaint.save(update_fields=["unit"])
             note(ChangeKind.COMPLAINT, f"Đơn {complaint}: {old_unit.title} → {new.title}",
                  object_id=complaint.pk, from_unit=old_unit, to_unit=new.unit)  # fmt: skip
         for obligation, new in plan.obligations:
             old_unit = obligation.unit
+            assert new.unit is not None  # made above, with every new unit
             clash = Obligation.objects.filter(milestone=obligation.milestone, unit=new.unit, due_on=obligation.due_on)
             if clash.exists():  # several merged units owed the same thing: the new unit owes it once
                 obligation.excused_reason = f"Đơn vị đã sắp xếp vào {new.title} theo {plan.number}"[:300]
                 obligation.save(update_fields=["excused_reason"])
                 label = f"{obligation}: miễn (đã có ở {new.title})"
             else:
-                obligation.unit = new.unit  # type: ignore[assignment]
+                obligation.unit = new.unit
                 obligation.save(update_fields=["unit"])
                 label = f"{obligation.milestone.label} ({obligation.due_on:%d/%m/%Y}): {old_unit.title} → {new.title}"
             note(ChangeKind.OBLIGATION, label, object_id=obligation.pk, from_unit=old_unit, to_unit=new.unit)

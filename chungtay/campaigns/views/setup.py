@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.transactions import refuse
+from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
 
 from .. import selectors, services
@@ -133,7 +134,7 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/movement_detail.html", context)
 
 
-def legal_add(request: HttpRequest, pk: int) -> HttpResponse:
+def legal_add(request: AuthedRequest, pk: int) -> HttpResponse:
     movement = selectors.managed_movement_or_404(_user(request), pk)
     form = LegalReferenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -144,21 +145,21 @@ def legal_add(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(form, exc)
         else:
             form = LegalReferenceForm()
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not request.htmx:
                 messages.success(request, _("Đã thêm căn cứ."))
                 return redirect(reverse("campaigns:movement_detail", args=[movement.pk]) + "#can-cu")
     context = {"movement": movement, "legal": movement.legal_references.all(), "legal_form": form, "can_manage": True}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "campaigns/_legal.html", context)
     return render(request, "campaigns/legal_form.html", context)
 
 
 @require_POST
-def legal_remove(request: HttpRequest, pk: int, ref_pk: int) -> HttpResponse:
+def legal_remove(request: AuthedRequest, pk: int, ref_pk: int) -> HttpResponse:
     movement = selectors.managed_movement_or_404(_user(request), pk)
     reference = get_object_or_404(LegalReference, pk=ref_pk, movement=movement)
     services.legal_reference_remove(actor=_user(request), reference=reference)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = {"movement": movement, "legal": movement.legal_references.all(), "legal_form": LegalReferenceForm(),
                    "can_manage": True}  # fmt: skip
         return render(request, "campaigns/_legal.html", context)
