@@ -287,7 +287,7 @@ def report_submit(
 
 
 # Which obligation an activity of each kind fulfils when recorded.
-ACTIVITY_FULFILS = {ActivityKind.LAUNCH_CONFERENCE: MilestoneKind.LAUNCH}
+ACTIVITY_FULFILS: dict[str, MilestoneKind] = {ActivityKind.LAUNCH_CONFERENCE: MilestoneKind.LAUNCH}
 
 
 @transaction.atomic
@@ -342,7 +342,7 @@ def activity_record(
             actor=actor, activity=activity, upload=upload, name=file_name, kind=document_kind,
             title=document_title or title, number=document_number, issued_on=held_on, criteria=criteria,
         )  # fmt: skip
-    fulfils = ACTIVITY_FULFILS.get(kind)  # type: ignore[call-overload]
+    fulfils = ACTIVITY_FULFILS.get(kind)
     if fulfils:
         obligation_fulfil(
             actor=actor, movement=movement, unit=participation.unit, kind=fulfils, activity=activity, document=document

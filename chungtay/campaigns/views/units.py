@@ -156,7 +156,7 @@ def _criteria_for(participation: Participation) -> Any:
     return current.criteria.exclude(kind=CriterionKind.GROUP).order_by("order", "pk")
 
 
-ACTIVITY_HEADINGS = {
+ACTIVITY_HEADINGS: dict[str, str] = {
     ActivityKind.LAUNCH_CONFERENCE: _("Ghi nhận hội nghị phát động"),
     ActivityKind.TRAINING: _("Ghi nhận bồi dưỡng, tập huấn"),
     ActivityKind.REGULATION: _("Ghi nhận quy chế làm việc nhiệm kỳ 2024 – 2029"),
@@ -194,7 +194,7 @@ def activity_create(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
             return _back(participation)
     return render(request, "campaigns/unit_form.html", {
         "participation": participation, "form": form, "multipart": True,
-        "heading": ACTIVITY_HEADINGS.get(kind, _("Ghi nhận hoạt động")),  # type: ignore[call-overload]
+        "heading": ACTIVITY_HEADINGS.get(kind, _("Ghi nhận hoạt động")),
         "script": "campaigns-activity.js",
     })  # fmt: skip
 
