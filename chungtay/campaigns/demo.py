@@ -24,6 +24,7 @@ from chungtay.core.demo_clock import at as _at
 from chungtay.core.demo_clock import d as D
 from chungtay.core.demo_clock import happened
 from chungtay.core.models import DocumentKind
+from chungtay.orgunits.demo import demo_town
 from chungtay.orgunits.models import Level, OrgUnit
 
 from . import services
@@ -231,7 +232,7 @@ def _commune(name: str) -> OrgUnit:
 
 @transaction.atomic
 def load_demo() -> dict[str, int]:
-    town = OrgUnit.objects.filter(name="Điện Bàn", level=Level.DISTRICT).first()
+    town = demo_town()
     if town is None:
         return {"phong trào": 0}
     existing = Movement.objects.filter(issuing_unit=town, symbol=SYMBOL).first()

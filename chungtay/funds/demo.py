@@ -14,7 +14,8 @@ from chungtay.accounts.models import User
 from chungtay.core import demo_clock
 from chungtay.core.demo_clock import d, happened
 from chungtay.housing.verification import progress_verify
-from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.demo import demo_town
+from chungtay.orgunits.models import OrgUnit
 
 from .ledger import account_for
 from .models import AccountKind, Channel, Designation, Disbursement, DisbursementStatus, Fund, FundKind, SourceKind
@@ -54,7 +55,8 @@ def load_demo() -> dict[str, int]:
     from chungtay.housing.models import FundingPlanLine, FundingSource, Household, Stage
 
     rng = random.Random(2024)
-    town = OrgUnit.objects.get(name="Điện Bàn", level=Level.DISTRICT)
+    town = demo_town()
+    assert town is not None, "load the units first (chungtay.orgunits.demo)"
     office = User.objects.get(username="vanphong")
     board = User.objects.get(username="chutich")
     vinh_dien = OrgUnit.objects.get(name="Vĩnh Điện", parent=town)

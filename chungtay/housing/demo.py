@@ -19,6 +19,7 @@ from django.db import transaction
 from chungtay.accounts.models import User
 from chungtay.core import demo_clock
 from chungtay.core.demo_clock import d, happened
+from chungtay.orgunits.demo import demo_town
 from chungtay.orgunits.models import Level, OrgUnit
 
 from . import services
@@ -118,7 +119,7 @@ def _photo(rng: random.Random, *, stage: str, taken: dt.datetime, lat: float, lo
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     admin = User.objects.filter(username="quantri").first()
-    town = OrgUnit.objects.filter(level=Level.DISTRICT, name="Điện Bàn").first()
+    town = demo_town()
     if admin is None or town is None:
         return {"hộ": 0}
     board = User.objects.filter(username="khoipho1").first()

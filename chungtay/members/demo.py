@@ -15,6 +15,7 @@ from chungtay.campaigns.models import Movement
 from chungtay.core.demo_clock import d as D
 from chungtay.core.demo_clock import happened
 from chungtay.housing.models import Household, Status
+from chungtay.orgunits.demo import demo_town
 from chungtay.orgunits.models import Level, MemberOrganisation, MemberOrgKind, OrgUnit
 
 from . import services
@@ -56,7 +57,7 @@ def _orgs(unit: OrgUnit) -> dict[str, MemberOrganisation]:
 
 @transaction.atomic
 def load_demo() -> dict[str, int]:
-    town = OrgUnit.objects.filter(name="Điện Bàn", level=Level.DISTRICT).first()
+    town = demo_town()
     movement = Movement.objects.filter(issuing_unit=town, symbol=SYMBOL).first() if town else None
     if movement is None or MemberOrgRegistration.objects.filter(movement=movement).exists():
         return _counts(movement)

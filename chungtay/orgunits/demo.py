@@ -20,12 +20,22 @@ from chungtay.core import cells
 from chungtay.core.errors import DomainError
 
 from .imports import commit_unit_import, plan_unit_import
-from .models import Level, MemberOrganisation, MemberOrgKind, Membership, OrgUnit, Role
+from .models import Kind, MemberOrganisation, MemberOrgKind, Membership, OrgUnit, Role
 from .services import member_org_add
 
 UNITS_CSV = Path(__file__).parent / "data" / "dien-ban-2024-units.csv"
 AREAS_PER_UNIT = 7
 DEMO_PASSWORD = "ChungTay@2024"  # noqa: S105 - printed by `make run`; demo only
+
+
+TOWN_NAME = "Điện Bàn"
+
+
+def demo_town() -> OrgUnit | None:
+    """The 2024 town (thị xã Điện Bàn) the demo's movement is issued by, found by its kind rather than
+    its level, so the lookups do not assume a district level (after the 2025 reorganisation a
+    phường Điện Bàn also exists, directly under the city)."""
+    return OrgUnit.objects.filter(name=TOWN_NAME, kind=Kind.TOWN).order_by("path").first()
 
 
 @dataclass(frozen=True)
@@ -34,32 +44,30 @@ class DemoUser:
     full_name: str
     position: str
     role: str
-    unit_name: str  # folded lookup below
-    unit_level: int
+    unit_name: str  # the town, one of its communes, or an area of Vĩnh Điện (`area`)
+    area: bool = False
 
 
 # Fictional people; none of these names belongs to a real official or household.
 DEMO_USERS = [
-    DemoUser("quantri", "Quản trị hệ thống", "Quản trị viên", Role.ADMIN, "Điện Bàn", Level.DISTRICT),
-    DemoUser("vanphong", "Trần Thị Minh Hạnh", "Chuyên viên Văn phòng", Role.OFFICE, "Điện Bàn", Level.DISTRICT),
-    DemoUser("chutich", "Lê Văn Khánh", "Chủ tịch Ủy ban MTTQ thị xã", Role.BOARD, "Điện Bàn", Level.DISTRICT),
+    DemoUser("quantri", "Quản trị hệ thống", "Quản trị viên", Role.ADMIN, TOWN_NAME),
+    DemoUser("vanphong", "Trần Thị Minh Hạnh", "Chuyên viên Văn phòng", Role.OFFICE, TOWN_NAME),
+    DemoUser("chutich", "Lê Văn Khánh", "Chủ tịch Ủy ban MTTQ thị xã", Role.BOARD, TOWN_NAME),
     DemoUser(
         "vinhdien",
         "Nguyễn Thị Thu Trang",
         "Phó Chủ tịch MTTQ phường",
         Role.UNIT_STAFF,
         "Vĩnh Điện",
-        Level.COMMUNE,
     ),
-    DemoUser("dienhong", "Phạm Văn Lộc", "Phó Chủ tịch MTTQ xã", Role.UNIT_STAFF, "Điện Hồng", Level.COMMUNE),
-    DemoUser("khoipho1", "Võ Thị Lan", "Trưởng Ban Công tác Mặt trận", Role.AREA_BOARD, "Khối phố 1", Level.AREA),
+    DemoUser("dienhong", "Phạm Văn Lộc", "Phó Chủ tịch MTTQ xã", Role.UNIT_STAFF, "Điện Hồng"),
+    DemoUser("khoipho1", "Võ Thị Lan", "Trưởng Ban Công tác Mặt trận", Role.AREA_BOARD, "Khối phố 1", area=True),
     DemoUser(
         "thanhtra",
         "Đặng Quốc Bảo",
         "Ủy viên Ban Thanh tra nhân dân",
         Role.INSPECTOR,
-        "Điện Bàn",
-        Level.DISTRICT,
+        TOWN_NAME,
     ),
 ]
 
@@ -90,11 +98,12 @@ def demo_units_csv() -> str:
     return out.getvalue()
 
 
-def _find(name: str, level: int, parent: OrgUnit | None = None) -> OrgUnit:
-    qs = OrgUnit.objects.filter(name=name, level=level)
-    if parent is not None:
-        qs = qs.filter(path__startswith=parent.path)
-    return qs.order_by("path").first() or OrgUnit.objects.get(name=name, level=level)
+def _demo_unit(spec: DemoUser, town: OrgUnit) -> OrgUnit:
+    """A demo user's unit: the town, a commune of the town, or an area of Vĩnh Điện."""
+    if spec.unit_name == TOWN_NAME and not spec.area:
+        return town
+    commune = OrgUnit.objects.get(parent=town, name="Vĩnh Điện" if spec.area else spec.unit_name)
+    return OrgUnit.objects.get(parent=commune, name=spec.unit_name) if spec.area else commune
 
 
 @transaction.atomic
@@ -126,16 +135,15 @@ def load_demo() -> dict[str, int]:
         batch.save()
         commit_unit_import(actor=admin, batch=batch)
 
-    town = _find("Điện Bàn", Level.DISTRICT)
+    town = demo_town()
+    assert town is not None  # the import above made it
     for unit in [town, *OrgUnit.objects.filter(parent=town)]:
         for kind, name in MEMBER_ORGS:
             if not MemberOrganisation.objects.filter(unit=unit, name=name).exists():
                 member_org_add(actor=admin, unit=unit, kind=kind, name=name)
 
     for spec in DEMO_USERS:
-        unit = _find(spec.unit_name, spec.unit_level)
-        if spec.unit_level == Level.AREA:
-            unit = _find(spec.unit_name, spec.unit_level, parent=_find("Vĩnh Điện", Level.COMMUNE))
+        unit = _demo_unit(spec, town)
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             user = user_create(

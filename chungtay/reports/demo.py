@@ -11,7 +11,8 @@ from django.test.utils import override_settings
 
 from chungtay.accounts.models import User
 from chungtay.core import demo_clock
-from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.demo import demo_town
+from chungtay.orgunits.models import Level
 
 from .models import UrgingNotice
 from .selectors import late_units
@@ -30,7 +31,7 @@ def load_demo() -> dict[str, int]:
         mail.outbox = []
     notices = 0
     office = User.objects.filter(username="vanphong").first()
-    town = OrgUnit.objects.filter(level=Level.DISTRICT, name="Điện Bàn").first()
+    town = demo_town()
     if office and town and not UrgingNotice.objects.filter(issuing_unit=town).exists():
         late = [u for u, _items in late_units(today, town) if u.level == Level.COMMUNE][:4]
         if late:
