@@ -16,9 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.db.models.functions import Coalesce
-
 from chungtay.core import cells, dates
+from chungtay.figures.households import in_subtree_on, with_stage_on
 from chungtay.figures.placement import AREA_PATH_THEN, area_id_on, area_path_on
 from chungtay.housing.models import Category, Household, Status, SupportKind
 from chungtay.orgunits.models import Level, OrgUnit
@@ -142,38 +141,19 @@ def write_houses_by_unit(
 
 
 # --- The household list (the big one) ---------------------------------------------------------------
-# The stage a household had reached on a day (definitions.STAGE_RANK) as the list says it.
-RANK_STATUS = {0: Status.APPROVED, 1: Status.STARTED, 2: Status.BUILDING, 3: Status.COMPLETED, 4: Status.HANDED_OVER}
-
-
 def write_household_list(
     unit: OrgUnit, path: Path, *, progress: Progress, user: Any = None, as_of: dt.date | None = None
 ) -> int:
-    """Every household of the subtree listed by `as_of` (decided by then) with its phase, its stage
-    on that day and its amount; no private fields. The total row is the catalogue's: households
-    to support and the state's support for them (withdrawn households are listed, not counted)."""
-    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
-
+    """Every household of the subtree listed by `as_of` (decided by then) with its phase, its status
+    on that day (figures.households: the same status the map and the public page show for that day)
+    and its amount; no private fields. The total row is the catalogue's: households to support and
+    the state's support for them (withdrawn households are listed, not counted)."""
     from chungtay.figures import catalogue
-    from chungtay.figures.definitions import STAGE_RANK, _withdrawn_by
-    from chungtay.housing.models import ProgressUpdate
 
     day = as_of or dates.today()
-    reached = Subquery(
-        ProgressUpdate.objects.filter(household=OuterRef("pk"), date__lte=day)
-        .annotate(rank=STAGE_RANK)
-        .order_by("-rank")
-        .values("rank")[:1],
-        output_field=IntegerField(),
-    )
-    qs = (
-        # Each household under the area it belonged to that day (a reorganisation moves households).
-        Household.objects.annotate(**{AREA_PATH_THEN: area_path_on(day)}, area_then=area_id_on(day))
-        .filter(**{f"{AREA_PATH_THEN}__startswith": unit.path}, decision_date__lte=day)
-        .annotate(reached=Coalesce(reached, Value(0)))
-        .annotate(gone=Case(When(_withdrawn_by(day), then=Value(True)), default=Value(False)))
-        .order_by(AREA_PATH_THEN, "code")
-    )
+    # Each household under the area it belonged to that day (a reorganisation moves households).
+    qs = with_stage_on(in_subtree_on(unit.path, day), day).annotate(area_then=area_id_on(day))
+    qs = qs.order_by(AREA_PATH_THEN, "code")
     areas = {a.pk: (a.name, a.parent.name if a.parent else "") for a in
              OrgUnit.objects.filter(path__startswith=unit.path, level=Level.AREA).select_related("parent")}  # fmt: skip
     total = qs.count()
@@ -185,12 +165,11 @@ def write_household_list(
                 "Hình thức", "Trạng thái", "Kinh phí hỗ trợ (đồng)"], sheet.head)  # fmt: skip
     n = 0
     rows = qs.values_list(
-        "code", "head_name", "area_then", "phase_year", "category", "support_kind", "reached", "gone", "state_support",
+        "code", "head_name", "area_then", "phase_year", "category", "support_kind", "status_on", "state_support",
     )  # fmt: skip
-    for code, name, area_id, year, category, kind, rank, gone, support in rows.iterator(chunk_size=CHUNK):
+    for code, name, area_id, year, category, kind, status, support in rows.iterator(chunk_size=CHUNK):
         area, commune = areas.get(area_id, ("", ""))
         n += 1
-        status = Status.WITHDRAWN if gone else RANK_STATUS[rank]
         sheet.line([n, code, name, area, commune or "", year, str(categories.get(category, category)),
                     str(kinds.get(kind, kind)), str(statuses[status]), support], sheet.money)  # fmt: skip
         if n % CHUNK == 0:

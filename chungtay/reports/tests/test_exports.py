@@ -151,3 +151,21 @@ def test_a_failed_job_says_why(people, tree, monkeypatch):
     monkeypatch.setitem(exports.WRITERS, "household_list", boom)
     job = report_job_start(user=people.board, unit=tree.town, kind="household_list")
     assert job.status == "failed" and "đĩa đầy" in job.error
+
+
+def test_the_household_list_shows_each_households_status_of_the_day_as_the_map_and_public_page_do(
+    tree, make_household, tmp_path
+):
+    from chungtay.figures.households import status_on
+    from chungtay.housing.models import ProgressUpdate, Status
+
+    surveyed = make_household(tree.area_a1, status=Status.SURVEYED)  # not started: keeps the status it has
+    started = make_household(tree.area_a1, status=Status.STARTED)
+    ProgressUpdate.objects.create(household=started, stage="start", percent=10, date=dt.date(2024, 8, 1))
+    labels = dict(Status.choices)
+    for day in (dt.date(2024, 7, 1), dt.date(2024, 9, 1)):
+        path = tmp_path / f"list-{day}.xlsx"
+        exports.write_household_list(tree.town, path, progress=lambda p: None, as_of=day)
+        shown = {row[1]: row[8] for row in rows_of(path) if row and row[1] in (surveyed.code, started.code)}
+        assert shown == {h.code: str(labels[status_on(h.pk, day)]) for h in (surveyed, started)}
+    assert shown[surveyed.code] == str(labels[Status.SURVEYED])
