@@ -264,3 +264,17 @@ def test_the_list_takes_its_length_from_the_kept_figures_and_it_matches_the_rows
                 **({"head_name_folded__contains": "so 3"} if "q" in params else {}),
             ).count()
         ), params
+
+
+def test_the_behind_schedule_badge_counts_every_late_household_not_only_the_300_listed(
+    client, people, tree, make_household
+):
+    first = make_household(tree.area_a1, name="Hộ Chậm Một")
+    fields = {f.attname: getattr(first, f.attname) for f in Household._meta.concrete_fields if not f.primary_key}
+    Household.objects.bulk_create(
+        Household(**{**fields, "code": f"{first.code}-{i}", "head_name": f"Hộ Chậm {i}"}) for i in range(301)
+    )
+    client.force_login(people.town_office)
+    page = client.get(reverse("housing:progress") + f"?don_vi={tree.town.pk}").content.decode()
+    assert 'data-testid="late-count">302<' in page
+    assert 300 <= page.count('href="/nha-o/ho/') <= 300 + 5  # the list itself shows the first 300

@@ -311,9 +311,8 @@ def progress(request: AuthedRequest) -> HttpResponse:
         unit = tops[0]
     whole, children, years = selectors.phase_progress(unit)
     today = dates.today()
-    late = list(
-        selectors.behind_schedule(Household.objects.filter(area__path__startswith=unit.path), today=today)[:300]
-    )
+    behind = selectors.behind_schedule(Household.objects.filter(area__path__startswith=unit.path), today=today)
+    late = list(behind[:300])  # the list shows the first 300; the badge counts them all
     privacy = selectors.PrivacyScope(request.user)
     for household in late:
         household.show_private = privacy.covers(household.area)  # type: ignore[attr-defined]
@@ -324,6 +323,7 @@ def progress(request: AuthedRequest) -> HttpResponse:
         "children": [(c, [c.phases.get(y) for y in years]) for c in children if c.phases],
         "years": years,
         "late": late,
+        "late_count": behind.count() if len(late) == 300 else len(late),
         "today": today,
         "complaints": selectors.complaint_counts(unit) if has_perm(request.user, "complaints.view", unit) else None,
         "parent": unit.parent if unit.parent and has_perm(request.user, "housing.view", unit.parent) else None,
