@@ -274,7 +274,7 @@ def login(pg, username: str, password: str = PASSWORD) -> None:
 
 @pytest.fixture
 def artifacts_dir() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
 

@@ -14,6 +14,7 @@ from chungtay.campaigns.models import MilestoneKind, Movement, Obligation, Parti
 from chungtay.core.access import visible_to
 from chungtay.core.text import fold
 
+from . import award_defaults
 from .models import (
     Assessment,
     AssessmentStatus,
@@ -262,14 +263,28 @@ def award_forms_with_counts(movement: Movement) -> list[AwardForm]:
 def competence(form_name: str, level: int) -> tuple[bool, AwardRule | None]:
     """Whether committees of `level` may confer the form, and the rule of the nearest level above
     that confers it (where a proposal goes), by the award rules."""
-    rules = list(AwardRule.objects.filter(form_name__iexact=form_name.strip()))
+    rules = _rules_for(form_name)
     here = any(r.level == level for r in rules)
     above = sorted((r for r in rules if r.level < level), key=lambda r: -r.level)
     return here, (above[0] if above else None)
 
 
 def rule_for(form_name: str, level: int) -> AwardRule | None:
-    return AwardRule.objects.filter(form_name__iexact=form_name.strip(), level=level).first()
+    return next((r for r in _rules_for(form_name) if r.level == level), None)
+
+
+def _rules_for(form_name: str) -> list[AwardRule]:
+    """The award rules of a form; the Front's defaults (award_defaults) while no rule exists at all."""
+    rules = list(AwardRule.objects.filter(form_name__iexact=form_name.strip()))
+    if rules or AwardRule.objects.exists():
+        return rules
+    wanted = form_name.strip().casefold()
+    return [
+        AwardRule(form_name=name, level=level, conferrer=conferrer, cash_collective=collective,
+                  cash_individual=individual, basis=award_defaults.BASIS)
+        for name, level, conferrer, collective, individual in award_defaults.RULES
+        if name.casefold() == wanted
+    ]  # fmt: skip
 
 
 def ancestor_at(unit: Any, level: int) -> Any:

@@ -23,6 +23,17 @@ def test_the_fronts_defaults_give_the_giay_khen_to_the_town_and_the_flag_to_the_
     assert AwardRule.objects.get(form_name="Giấy khen", level=Level.DISTRICT).cash_for(Recipient.INDIVIDUAL) > 0
 
 
+def test_with_no_rule_left_in_the_database_the_checks_fall_back_on_the_fronts_defaults():
+    # A database emptied (a flush, a restore in progress) must not leave every award "unknown".
+    AwardRule.objects.all().delete()
+    here, above = selectors.competence("Cờ thi đua", Level.DISTRICT)
+    assert not here and above.level == Level.PROVINCE and "tỉnh" in above.conferrer
+    assert selectors.rule_for("giấy khen", Level.DISTRICT).cash_for(Recipient.COLLECTIVE) == 1_404_000
+    assert selectors.competence("Huy chương", Level.DISTRICT) == (False, None)
+    AwardRule.objects.create(form_name="Giấy khen", level=Level.DISTRICT, conferrer="Ban Thường trực")
+    assert selectors.competence("Cờ thi đua", Level.DISTRICT) == (False, None)  # the office's rules, once any exists
+
+
 def test_the_town_may_not_confer_an_emulation_flag_only_propose_it(movement, people):
     with pytest.raises(DomainError, match=r"Cờ thi đua do Ủy ban MTTQ Việt Nam tỉnh.*chỉ được đề nghị lên cấp trên"):
         services.award_form_create(
