@@ -256,6 +256,14 @@ def _demo_units(tmp_path, monkeypatch, **_: Any) -> list[Any]:
     return _csv_cells(demo.demo_units_csv())
 
 
+def _bank_book(**_: Any) -> list[Any]:
+    from chungtay.funds import papers
+    from chungtay.funds.models import Channel, Fund
+
+    fund = Fund.objects.get(code="vnn-db")
+    return _xlsx_cells(papers.book_xlsx(papers.book(fund, Channel.BANK, dt.date(2024, 1, 1), dt.date(2024, 12, 31))))
+
+
 def _probes() -> dict[str, tuple[str, Callable[..., list[Any]]]]:
     from chungtay.portal import opendata
     from chungtay.reports import exports
@@ -264,6 +272,7 @@ def _probes() -> dict[str, tuple[str, Callable[..., list[Any]]]]:
     probes |= {f"report:{kind}": ("chungtay.reports.exports", _report(kind)) for kind in exports.WRITERS}
     probes["housing:official-layout"] = ("chungtay.housing.exports", _official_layout)
     probes["orgunits:demo-units"] = ("chungtay.orgunits.demo", _demo_units)
+    probes["funds:bank-book"] = ("chungtay.funds.papers", _bank_book)
     return probes
 
 
@@ -281,6 +290,7 @@ ORDINARY_CELLS: dict[str, list[Any]] = {
     "report:evaluation": ["STT", "Đơn vị", 1, "1", "85"],
     "housing:official-layout": ["Nguyễn Văn Thường", "Khối phố 1", "HT00101", "Con liệt sĩ", 60_000_000, 480_000_000],
     "orgunits:demo-units": ["level", "Quảng Nam", "province"],
+    "funds:bank-book": ["Thu ủng hộ của Trần Văn Thường", 1_000_000, "Số dư cuối kỳ"],
 }
 
 
