@@ -6,7 +6,9 @@ Everything here is safe to show to anyone, and is built so that it stays safe wh
   exact address, health note, exact coordinates and progress notes are never selected;
 - a donor is their public name, decided in SQL (anonymous → "Nhà hảo tâm ẩn danh"); the real name of
   an anonymous donor is never selected nor searched, the contact never;
-- a receipt's memo is never selected (it may carry personal data), nor a complaint's parties;
+- a receipt's memo is never selected (it may carry personal data), nor a complaint's parties; a
+  search may match the words of a named donor's memo (so a donor finds their transfer), never an
+  anonymous donor's;
 - map positions are rounded in SQL to 0.01° (~1 km) and grouped, so a point never pins a house;
 - photos only of households that consented to publication.
 
@@ -509,6 +511,8 @@ class ReceiptFilters:
         return bool(fold(self.query)) or self.by_date_or_amount
 
 
+# A memo is searched from this many letters: one or two letters would match nearly every transfer.
+MEMO_MIN_CHARS = 4
 # Up to this many ids, a part of the search goes into the receipts query as a list, `IN (…)`:
 # PostgreSQL then estimates it exactly and reads the receipts' own indexes. Above it, a subquery.
 ID_LIST_CAP = 2000
@@ -552,13 +556,13 @@ def _search_parts(folded: str, raw: str) -> list[_Part]:
     """What a search matches: parts whose OR is the answer.
 
     A receipt matches by its donor's public name, the unit it was given to or whose fund received it,
-    the household it was given to (code) or its bank reference. Each part is resolved to ids on its
-    own index first (trigram indexes on the folded names, the household code, the bank reference);
-    small lists share the first part, which PostgreSQL answers by combining the receipts' own
-    indexes. A part with too many ids for a list (a common word of names, "ẩn danh") is a part of
-    its own, `IN (SELECT …)`, to be run as its own query: inside an OR it would make PostgreSQL
-    read every receipt. The real name of an anonymous donor is never searched."""
-    from chungtay.funds.models import Donor, Fund
+    the household it was given to (code), its bank reference or the words of a named donor's memo. Each
+    part is resolved to ids on its own index first (trigram indexes on the folded names and memos, the
+    household code, the bank reference); small lists share the first part, which PostgreSQL answers by
+    combining the receipts' own indexes. A part with too many ids for a list (a common word of names,
+    "ẩn danh") is a part of its own, `IN (SELECT …)`, to be run as its own query: inside an OR it would
+    make PostgreSQL read every receipt. The real name of an anonymous donor is never searched."""
+    from chungtay.funds.models import Donor, Fund, Receipt
     from chungtay.housing.models import Household
 
     listed = Q(bank_ref__in=sorted({raw, raw.upper()}))
@@ -587,6 +591,11 @@ def _search_parts(folded: str, raw: str) -> list[_Part]:
     add("fund_id", Fund.objects.filter(unit__name_folded__contains=folded))
     # A household code as typed or in capitals, on the code's unique index (codes are capitals in practice).
     add("designated_household_id", Household.objects.filter(code__in=sorted({raw, raw.upper(), raw.lower()})))
+    # What the donor typed in the transfer (the memo, without diacritics): a donor finds their own
+    # transfer by their words. The memo is searched, never shown (it may carry personal data), and
+    # an anonymous donor's memo is not searched: it often starts with the real name.
+    if len(folded) >= MEMO_MIN_CHARS:
+        add("id", Receipt.objects.filter(memo_folded__contains=folded, donor__anonymous=False))
     return [_Part(listed, funds=tuple(funds)), *broad]
 
 

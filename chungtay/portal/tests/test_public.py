@@ -257,3 +257,17 @@ def test_public_pages_make_a_constant_number_of_queries(
 )
 def test_odd_input_never_breaks_a_public_page(client, world, path):
     assert client.get(path).status_code in (200, 404)
+
+
+def test_a_donor_finds_their_transfer_by_the_words_they_wrote_never_an_anonymous_donors(client, world, give):
+    from chungtay.funds.models import Receipt
+
+    named = give(world.fund, 7_300_000, "Trần Thị Mai")
+    Receipt.objects.filter(pk=named.pk).update(memo_folded="ung ho ba con bi lu lut qua hoi cuu hoc sinh")
+    hidden = give(world.fund, 4_100_000, "Phạm Văn Kín", anonymous=True)
+    Receipt.objects.filter(pk=hidden.pk).update(memo_folded="pham van kin ung ho ba con bi lu lut")
+    page = client.get(reverse("portal:receipts") + "?q=Ủng hộ bà con bị lũ lụt").content.decode()
+    assert "7.300.000" in page and "Trần Thị Mai" in page
+    assert "4.100.000" not in page  # the anonymous donor's memo names them: never searched
+    assert "cuu hoc sinh" not in page and "pham van kin" not in page  # memos are searched, never shown
+    assert "4.100.000" not in client.get(reverse("portal:receipts") + "?q=Phạm Văn Kín").content.decode()
