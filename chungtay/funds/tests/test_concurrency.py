@@ -42,9 +42,10 @@ def run_together(jobs):
     return results
 
 
-def test_parallel_approvals_never_pay_more_than_was_allocated(people, tree, town_fund, give, make_household):
+def test_parallel_approvals_never_pay_more_than_was_allocated(people, tree, town_fund, give, make_household, verified):
     give(town_fund, 60_000_000)
     household = make_household(tree.area_a1)
+    verified(household, "start")  # the programme pays a tranche only against a verified stage
     allocation_record(
         actor=people.town_office, household=household, fund=town_fund, amount=60_000_000, date=DAY, decision="QĐ 12"
     )
