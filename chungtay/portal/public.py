@@ -19,6 +19,7 @@ and when, where and how it was received: those are the columns published here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -513,6 +514,7 @@ class ReceiptFilters:
 
 # A memo is searched from this many letters: one or two letters would match nearly every transfer.
 MEMO_MIN_CHARS = 4
+MEMO_DIGITS = re.compile(r"\d{3,}")
 # Up to this many ids, a part of the search goes into the receipts query as a list, `IN (…)`:
 # PostgreSQL then estimates it exactly and reads the receipts' own indexes. Above it, a subquery.
 ID_LIST_CAP = 2000
@@ -592,9 +594,10 @@ def _search_parts(folded: str, raw: str) -> list[_Part]:
     # A household code as typed or in capitals, on the code's unique index (codes are capitals in practice).
     add("designated_household_id", Household.objects.filter(code__in=sorted({raw, raw.upper(), raw.lower()})))
     # What the donor typed in the transfer (the memo, without diacritics): a donor finds their own
-    # transfer by their words. The memo is searched, never shown (it may carry personal data), and
-    # an anonymous donor's memo is not searched: it often starts with the real name.
-    if len(folded) >= MEMO_MIN_CHARS:
+    # transfer by their words. The memo is searched, never shown (it may carry personal data); an
+    # anonymous donor's memo is not searched (it often starts with the real name), nor is a search
+    # with a run of digits (a phone or account number in a memo must not be found by typing it).
+    if len(folded) >= MEMO_MIN_CHARS and not MEMO_DIGITS.search(folded):
         add("id", Receipt.objects.filter(memo_folded__contains=folded, donor__anonymous=False))
     return [_Part(listed, funds=tuple(funds)), *broad]
 

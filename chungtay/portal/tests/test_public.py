@@ -51,8 +51,11 @@ def test_a_published_name_replaces_the_real_one(client, world):
     assert "Không có khoản ủng hộ nào khớp." in _ledger(client, q="tnhh")
 
 
-def test_memos_are_not_published_nor_searched(client, world):
-    assert "Không có khoản ủng hộ nào khớp." in _ledger(client, q="memo-sentinel")
+def test_memos_are_searched_by_their_words_but_never_published_nor_found_by_their_numbers(client, world):
+    page = _ledger(client, q="memo-sentinel")  # a named donor finds their transfer by what they wrote
+    assert "Phạm Thị Ghi Chú" in page and "MEMO" not in page and SENTINELS["phone"] not in page
+    for digits in (SENTINELS["phone"], SENTINELS["phone"][3:], "gọi 0905"):  # the phone written in the memo
+        assert "Không có khoản ủng hộ nào khớp." in _ledger(client, q=digits)
     page = _ledger(client, q="ghi chu")
     assert "Phạm Thị Ghi Chú" in page and "MEMO" not in page
 
