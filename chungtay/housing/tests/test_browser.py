@@ -66,6 +66,9 @@ def test_an_area_board_records_a_stage_with_a_photo_on_a_phone(phone_page, peopl
     page.click("#menu >> text=Nhà ở")
     page.click("text=" + household.code)
     page.click("[data-testid=record-progress]")
+    # The click navigates: measure the form's page once it is there, not the one being left.
+    page.wait_for_selector("select[name=stage]")
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.input_value("select[name=stage]") == "foundation"
     page.fill("input[name=date]", "01/06/2024")
