@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -294,6 +296,21 @@ def _withdrawn(household, day: dt.date) -> bool:
     return household.status == "withdrawn" or (household.withdrawn_on is not None and household.withdrawn_on <= day)
 
 
+@contextmanager
+def _refused_if_withdrawn(household, what: str) -> Iterator[None]:
+    """The database's own refusal (triggers of funds migration 0011) in the service's words: the
+    household object a caller passed may be older than its row, withdrawn meanwhile."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if "rút khỏi danh sách hỗ trợ" not in str(exc):
+            raise
+        raise DomainError(
+            f"Hộ {household.code} đã rút khỏi danh sách hỗ trợ; không {what} tiền cho hộ này.", field="household"
+        ) from exc
+
+
 def plan_source(fund: Fund | None, source: Source | None) -> str:
     """The plan line an allocation counts against: Front funds are "front_fund", a source its kind."""
     return FundingSource.FRONT_FUND if fund is not None else source.kind  # type: ignore[union-attr]
@@ -378,18 +395,19 @@ def allocation_record(
             memo=f"Phân bổ cho hộ {household.code} theo {decision}"
             + (f" (duyệt vượt: {nfc(override_reason)})" if over else ""),
         )
-        allocation = Allocation.objects.create(
-            household=household,
-            fund=fund,
-            source=source,
-            amount=amount,
-            date=date,
-            decision=nfc(decision),
-            entry=entry,
-            over_limit=over,
-            override_by=override_by if over else None,
-            override_reason=nfc(override_reason) if over else "",
-        )
+        with _refused_if_withdrawn(household, "phân bổ"):
+            allocation = Allocation.objects.create(
+                household=household,
+                fund=fund,
+                source=source,
+                amount=amount,
+                date=date,
+                decision=nfc(decision),
+                entry=entry,
+                over_limit=over,
+                override_by=override_by if over else None,
+                override_reason=nfc(override_reason) if over else "",
+            )
         if fund is not None:
             tracing.take(fund_id=fund.pk, amount=amount, allocation=allocation, household=household)
         return allocation
@@ -436,7 +454,7 @@ def disbursement_record(
             f"({format_vnd(allocation.balance)}).",
             field="amount",
         )
-    with as_actor(actor):
+    with as_actor(actor), _refused_if_withdrawn(household, "chi"):
         return Disbursement.objects.create(
             household=household,
             fund=fund,
@@ -520,9 +538,18 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
             same_book = Disbursement.objects.filter(source=source)
         locked.serial_year = locked.date.year
         locked.serial = _next_serial(same_book.filter(serial_year=locked.date.year))
-        locked.save(
-            update_fields=["status", "decided_by", "decided_at", "entry", "verified_update", "serial_year", "serial"]
-        )
+        with _refused_if_withdrawn(locked.household, "chi"):
+            locked.save(
+                update_fields=[
+                    "status",
+                    "decided_by",
+                    "decided_at",
+                    "entry",
+                    "verified_update",
+                    "serial_year",
+                    "serial",
+                ]
+            )
     return locked
 
 
