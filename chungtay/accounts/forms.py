@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from chungtay.core.forms import StyledFormMixin
+from chungtay.core.forms import StyledFormMixin, UnitChoiceField
 from chungtay.orgunits.models import OrgUnit, Role
 
 
@@ -35,7 +35,7 @@ class UserCreateForm(StyledFormMixin, forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
     password = forms.CharField(label=_("Mật khẩu ban đầu"), widget=forms.PasswordInput, min_length=8)
-    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
 
     def __init__(self, *args, units, roles, **kwargs) -> None:
@@ -45,7 +45,7 @@ class UserCreateForm(StyledFormMixin, forms.Form):
 
 
 class MembershipForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
 
     def __init__(self, *args, units, roles, **kwargs) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chungtay.core.forms import StyledFormMixin
+from chungtay.core.forms import StyledFormMixin, UnitChoiceField
 from chungtay.core.models import DocumentKind
 from chungtay.orgunits.forms import DATE_WIDGET
 from chungtay.orgunits.models import Level
@@ -264,14 +264,13 @@ class DecideForm(StyledFormMixin, forms.Form):
 
 
 class ReplicateForm(StyledFormMixin, forms.Form):
-    unit: forms.ModelChoiceField[OrgUnit] = forms.ModelChoiceField(label=_("Đơn vị áp dụng"), queryset=None)
+    unit: forms.ModelChoiceField[OrgUnit] = UnitChoiceField(label=_("Đơn vị áp dụng"), queryset=None)
     since = forms.DateField(label=_("Áp dụng từ ngày"), widget=DATE_WIDGET)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
-        self.fields["unit"].label_from_instance = lambda u: u.title  # type: ignore[attr-defined]
 
 
 class ContestForm(StyledFormMixin, forms.Form):
@@ -289,11 +288,10 @@ class RoundForm(StyledFormMixin, forms.Form):
 
 
 class EntrantForm(StyledFormMixin, forms.Form):
-    unit: forms.ModelChoiceField[OrgUnit] = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None)
+    unit: forms.ModelChoiceField[OrgUnit] = UnitChoiceField(label=_("Đơn vị"), queryset=None)
     person_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
-        self.fields["unit"].label_from_instance = lambda u: u.title  # type: ignore[attr-defined]

@@ -21,6 +21,23 @@ class StyledFormMixin:
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit picker. Many communes have a "Khối phố 1": a residential area is offered with its commune
+    ("Khối phố 1 (Vĩnh Điện)", the unit's full title), whose parent the queryset reads in the same query."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_title)
+
+    def _set_queryset(self, queryset: Any) -> None:
+        super()._set_queryset(None if queryset is None else queryset.select_related("parent"))  # type: ignore[misc]
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
+
+
+class UnitMultipleChoiceField(UnitChoiceField, forms.ModelMultipleChoiceField):
+    """Several units, each named as in UnitChoiceField."""
+
+
 class MoneyField(forms.CharField):
     """Whole đồng typed the Vietnamese way: "60.000.000", "60,000,000", "60000000 đ"."""
 

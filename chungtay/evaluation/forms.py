@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chungtay.core.forms import DATE_INPUT, StyledFormMixin
+from chungtay.core.forms import DATE_INPUT, StyledFormMixin, UnitChoiceField, UnitMultipleChoiceField
 from chungtay.core.models import DocumentKind
 from chungtay.orgunits.models import OrgUnit
 
@@ -26,7 +26,7 @@ class BandForm(StyledFormMixin, forms.Form):
 
 class GroupForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Tên cụm thi đua"), max_length=150)
-    units = forms.ModelMultipleChoiceField(
+    units = UnitMultipleChoiceField(
         label=_("Đơn vị trong cụm"), queryset=OrgUnit.objects.none(), widget=forms.SelectMultiple({"size": 8})
     )
 
@@ -35,7 +35,6 @@ class GroupForm(StyledFormMixin, forms.Form):
         cast(forms.ModelChoiceField, self.fields["units"]).queryset = (
             units if units is not None else OrgUnit.objects.none()
         )
-        self.fields["units"].label_from_instance = lambda u: u.title  # type: ignore[attr-defined]
 
 
 class SourceForm(StyledFormMixin, forms.Form):
@@ -85,9 +84,7 @@ class AwardFormForm(StyledFormMixin, forms.Form):
 
 class ProposalForm(StyledFormMixin, forms.Form):
     award_form = forms.ModelChoiceField(label=_("Hình thức khen thưởng"), queryset=AwardForm.objects.none())
-    unit = forms.ModelChoiceField(
-        label=_("Đơn vị (tập thể, hoặc nơi cá nhân công tác)"), queryset=OrgUnit.objects.none()
-    )
+    unit = UnitChoiceField(label=_("Đơn vị (tập thể, hoặc nơi cá nhân công tác)"), queryset=OrgUnit.objects.none())
     person_name = forms.CharField(label=_("Họ và tên cá nhân"), max_length=150, required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=200, required=False)
     achievements = forms.CharField(label=_("Tóm tắt thành tích"), widget=forms.Textarea({"rows": 3}))
@@ -96,7 +93,6 @@ class ProposalForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["award_form"]).queryset = AwardForm.objects.filter(movement=movement)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
-        self.fields["unit"].label_from_instance = lambda u: u.title  # type: ignore[attr-defined]
 
 
 class FromRankingForm(StyledFormMixin, forms.Form):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chungtay.core.forms import StyledFormMixin
+from chungtay.core.forms import StyledFormMixin, UnitChoiceField
 from chungtay.core.tabular import CellError, column_letter, parse_amount
 from chungtay.orgunits.models import OrgUnit
 
@@ -52,13 +52,8 @@ class MoneyField(forms.CharField):
         return amount
 
 
-class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return f"{obj.name} — {obj.parent.title}" if obj.parent else obj.name
-
-
 class HouseholdForm(StyledFormMixin, forms.Form):
-    area = AreaChoiceField(label=_("Khu dân cư"), queryset=OrgUnit.objects.none())
+    area = UnitChoiceField(label=_("Khu dân cư"), queryset=OrgUnit.objects.none())
     head_name = forms.CharField(label=_("Họ và tên chủ hộ"), max_length=150)
     gender = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *Gender.choices], required=False)
     birth_year = forms.IntegerField(label=_("Năm sinh"), min_value=1900, max_value=2100, required=False)
@@ -198,7 +193,7 @@ class ImportMappingForm(StyledFormMixin, forms.Form):
 
 
 class ComplaintForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Đơn vị tiếp nhận"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("Đơn vị tiếp nhận"), queryset=OrgUnit.objects.none())
     kind = forms.ChoiceField(label=_("Loại đơn"), choices=ComplaintKind.choices)
     received_on = forms.DateField(label=_("Ngày tiếp nhận"), widget=DATE_WIDGET, input_formats=DATE_INPUTS)
     channel = forms.ChoiceField(label=_("Hình thức tiếp nhận"), choices=Channel.choices)

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.campaigns.forms import file_field
-from chungtay.core.forms import DATE_INPUT, MoneyField, StyledFormMixin
+from chungtay.core.forms import DATE_INPUT, MoneyField, StyledFormMixin, UnitChoiceField
 
 from .models import GiverKind, InKindKind
 
@@ -47,7 +47,7 @@ class InKindForm(StyledFormMixin, forms.Form):
         label=_("Cho hộ"), queryset=None, required=False, empty_label=_("— Không cho riêng hộ nào —"),
         error_messages={"invalid_choice": _("Hộ đã chọn không có trong địa bàn của bạn.")},
     )  # fmt: skip
-    unit: forms.ModelChoiceField[OrgUnit] = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[OrgUnit] = UnitChoiceField(
         label=_("Đơn vị nhận (khi không cho riêng một hộ)"), queryset=None, required=False,
         error_messages={"invalid_choice": _("Đơn vị đã chọn không thuộc phạm vi của bạn.")},
     )  # fmt: skip
@@ -83,10 +83,10 @@ class InKindForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, households: Any, units: Any, movements: Any, member_orgs: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["household"]).queryset = households
-        self.fields["household"].label_from_instance = lambda h: f"{h.code} — {h.area.name}"  # type: ignore[attr-defined]
+        # A household is named with its area and the area's commune: many communes have a "Khối phố 1".
+        cast(forms.ModelChoiceField, self.fields["household"]).queryset = households.select_related("area__parent")
+        self.fields["household"].label_from_instance = lambda h: f"{h.code} — {h.area.full_title}"  # type: ignore[attr-defined]
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
-        self.fields["unit"].label_from_instance = lambda u: u.full_title  # type: ignore[attr-defined]
         cast(forms.ModelChoiceField, self.fields["movement"]).queryset = movements
         cast(forms.ModelChoiceField, self.fields["member_org"]).queryset = member_orgs
         self.fields["member_org"].label_from_instance = lambda o: f"{o.name} — {o.unit.title}"  # type: ignore[attr-defined]

@@ -7,19 +7,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.core import dates
-from chungtay.core.forms import DATE_INPUT, StyledFormMixin
+from chungtay.core.forms import DATE_INPUT, StyledFormMixin, UnitMultipleChoiceField
 from chungtay.orgunits.models import OrgUnit
 
 from .models import ReportKind
 
 
-class UnitChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return obj.title
-
-
 class UrgingNoticeForm(StyledFormMixin, forms.Form):
-    units = UnitChoiceField(
+    units = UnitMultipleChoiceField(
         label=_("Đơn vị cần đôn đốc"), queryset=OrgUnit.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     number = forms.CharField(label=_("Số, ký hiệu công văn"), max_length=60, initial="    /MTTQ-BTT")
@@ -29,7 +24,7 @@ class UrgingNoticeForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, candidates: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(UnitChoiceField, self.fields["units"]).queryset = OrgUnit.objects.filter(
+        cast(UnitMultipleChoiceField, self.fields["units"]).queryset = OrgUnit.objects.filter(
             pk__in=[u.pk for u in candidates]
         ).order_by("path")
         self.fields["units"].widget.attrs["class"] = "form-check-input"
