@@ -24,8 +24,8 @@ from chungtay.core.demo_clock import at as _at
 from chungtay.core.demo_clock import d as D
 from chungtay.core.demo_clock import happened
 from chungtay.core.models import DocumentKind
-from chungtay.orgunits.demo import demo_town
-from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.demo import demo_city, demo_town, new_communes
+from chungtay.orgunits.models import Level, Membership, OrgUnit
 
 from . import services
 from .models import (
@@ -282,7 +282,7 @@ def load_demo() -> dict[str, int]:
     if happened(D(2024, 3, 25)):
         services.movement_transition(actor=office, movement=movement, to=MovementStatus.UNDER_WAY)
     _stages(movement, office, board)
-    if movement.ends_on < demo_clock.demo_day():
+    if movement.ends_on < demo_clock.story_day():
         services.movement_transition(actor=office, movement=movement, to=MovementStatus.EVALUATING)
     return _counts(movement, created=1)
 
@@ -491,3 +491,172 @@ def _counts(movement: Movement, *, created: int) -> dict[str, int]:
         "việc phải làm": Obligation.objects.filter(milestone__movement=movement).count(),
         "hoạt động": movement.activities.count(),
     }
+
+
+# --- The current movement on the new map (from 01/07/2025) -----------------------------------------------
+
+CURRENT_SYMBOL = "12/KH-MTTQ-BTT"  # illustrative number
+CURRENT_NOTE = (
+    "Ghi chú: đây là dữ liệu mẫu. Phong trào năm {year} của Ủy ban MTTQ Việt Nam thành phố Đà Nẵng trên địa bàn "
+    "các phường, xã mới của Điện Bàn sau sắp xếp đơn vị hành chính ngày 01/07/2025 (tên phường, xã là tên thật, "
+    "thành phần các phường, xã cũ nhập vào là minh họa). Các mốc thời gian theo Kế hoạch 199/KH-MTTQ-BTT năm "
+    "2024, dời sang năm {year}; phong trào năm 2024 giữ nguyên trên các đơn vị cũ. Dữ liệu mẫu tính đến ngày {day}."
+)
+CURRENT_CONTENT = """Đối tượng: Ủy ban MTTQ Việt Nam các phường, xã mới (Điện Bàn, Điện Bàn Đông, An Thắng, Điện Bàn Bắc, Điện Bàn Tây, Gò Nổi) và Ban Công tác Mặt trận các khu dân cư.
+
+- Ổn định tổ chức bộ máy Ủy ban MTTQ Việt Nam các phường, xã sau sắp xếp; các tổ chức chính trị - xã hội trực thuộc Mặt trận; bàn giao đầy đủ hồ sơ, quỹ, danh sách hộ được hỗ trợ từ các đơn vị cũ.
+- Tiếp tục hỗ trợ xóa nhà tạm, nhà dột nát cho hộ nghèo, hộ cận nghèo trên địa bàn; hoàn thành các căn nhà dở dang của phân kỳ trước.
+- Ban Thường trực các phường, xã tổ chức tổng kết phong trào ở đơn vị mình trước ngày 15/12; thành phố tổng kết, bình xét, khen thưởng sau đó."""  # noqa: E501
+# (new unit's position in the mapping, registration day in the story, late?) — all six register.
+CURRENT_REGISTRATIONS = [(0, (3, 20)), (1, (3, 22)), (2, (3, 25)), (3, (3, 27)), (4, (3, 21)), (5, (4, 3))]
+# The demo officers' new units (vinhdien's and dienhong's): they do most of the work.
+CURRENT_ACTIVE = ("Điện Bàn", "Điện Bàn Tây")
+
+
+def current_title() -> str:
+    return f"Phong trào thi đua năm {demo_clock.story_year()} trên địa bàn các phường, xã mới (dữ liệu mẫu)"
+
+
+def current_movement() -> Movement | None:
+    """The movement the demo runs on the new map (None before the reorganisation)."""
+    city = demo_city()
+    return Movement.objects.filter(issuing_unit=city, symbol=CURRENT_SYMBOL).first() if city else None
+
+
+def _current_milestones() -> list[tuple[str, int, dt.date, str, dt.date | None, str]]:
+    """The 2024 plan's milestones for the wards, communes and areas, in the current year; the city is not a
+    participant (participants are district, commune or area units), so each ward and commune holds its own
+    final review before the city's (due 15/12: open, not yet overdue, in early December)."""
+    rows = [m for m in _milestones() if m[1] != Level.DISTRICT]
+    rows.append(
+        (MilestoneKind.FINAL_REVIEW, Level.COMMUNE, D(2024, 12, 15), Recurrence.ONCE, None, "Tổng kết ở phường, xã")
+    )
+    return rows
+
+
+@transaction.atomic
+def load_current() -> dict[str, int]:
+    """The current year's movement (the previous year's before 14/03) of Đà Nẵng city's Front on the new wards
+    and communes, standing around the demo's day: registrations, plans, launch conferences and monthly reports
+    of phường Điện Bàn and xã Điện Bàn Tây (the demo officers' new units), the others registering only."""
+    city = demo_city()
+    if not demo_clock.after_reorganisation() or city is None:
+        return {}
+    existing = current_movement()
+    if existing is not None:
+        return _counts(existing, created=0)
+    if not happened(D(2024, 3, 14)):
+        return {"phong trào mới": 0}  # the year's plan is not out yet (two weeks after the reorganisation)
+    office = User.objects.get(username="vanphong")
+    communes = new_communes()
+    year, day = demo_clock.story_year(), dates.format_date(demo_clock.demo_day())
+    movement = services.movement_create(
+        actor=office, issuing_unit=city, symbol=CURRENT_SYMBOL, issued_on=D(2024, 3, 14), title=current_title(),
+        theme="Chung tay xóa nhà tạm, nhà dột nát; ổn định tổ chức Mặt trận các phường, xã sau sắp xếp",
+        purposes=PURPOSES, requirements=REQUIREMENTS,
+        content=f"{CURRENT_NOTE.format(year=year, day=day)}\n\n{CURRENT_CONTENT}",
+        starts_on=D(2024, 3, 14), ends_on=D(2024, 10, 31), review_month=D(2024, 12, 1),
+        registration_deadline=D(2024, 3, 29), signer="TM. Ban Thường trực (dữ liệu mẫu)",
+    )  # fmt: skip
+    services.movement_attach_plan(
+        actor=office, movement=movement, name=f"{CURRENT_SYMBOL.replace('/', '-')}.pdf",
+        upload=io.BytesIO(demo_pdf(f"KẾ HOẠCH số {CURRENT_SYMBOL}", [
+            f"Đà Nẵng, ngày {D(2024, 3, 14):%d/%m/%Y}", f"Phát động phong trào thi đua năm {year}",
+            "(bản mẫu của dữ liệu thử — không phải bản chính)",
+        ])),
+    )  # fmt: skip
+    for level, rows in ((Level.COMMUNE, COMMUNE_CRITERIA), (Level.AREA, AREA_CRITERIA)):
+        for code, parent, criterion_kind, points, metric, evidence, text in rows:
+            services.criterion_add(
+                actor=office, movement=movement, level=level, code=code, parent_code=parent, kind=criterion_kind,
+                max_points=Decimal(points), metric_key=metric, evidence_kinds=list(evidence), title=text,
+            )  # fmt: skip
+    for level in (Level.COMMUNE, Level.AREA):
+        services.participants_add_level(actor=office, movement=movement, level=level)
+    for kind, milestone_level, due, recurrence, until, text in _current_milestones():
+        services.milestone_add(
+            actor=office, movement=movement, kind=kind, level=milestone_level, due_on=due, recurrence=recurrence,
+            until=until, title=text,
+        )  # fmt: skip
+    services.movement_launch(actor=office, movement=movement)
+    Movement.objects.filter(pk=movement.pk).update(launched_at=_at(D(2024, 3, 14), 8))
+    movement.refresh_from_db()
+    if happened(D(2024, 3, 25)):
+        services.movement_transition(actor=office, movement=movement, to=MovementStatus.UNDER_WAY)
+    _current_stages(movement, office, communes)
+    if movement.ends_on < demo_clock.story_day():
+        services.movement_transition(actor=office, movement=movement, to=MovementStatus.EVALUATING)
+    return _counts(movement, created=1)
+
+
+def _current_stages(movement: Movement, office: User, communes: list[OrgUnit]) -> None:
+    """What the new units have done by the demo's day; each step only once its day has come."""
+    staff = {u.pk: u for u in User.objects.filter(username__in=["vinhdien", "dienhong"])}
+    by_user = {
+        m.unit_id: staff[m.user_id]
+        for m in Membership.objects.filter(user__in=staff.values(), unit__in=communes).select_related("unit")
+    }
+    for index, (month, day) in CURRENT_REGISTRATIONS:
+        if index >= len(communes) or not happened(D(2024, month, day)):
+            continue
+        unit = communes[index]
+        services.participation_register(
+            actor=by_user.get(unit.pk, office), participation=_part(movement, unit), now=_at(D(2024, month, day)),
+            commitments="- Ổn định tổ chức Mặt trận sau sắp xếp trong quý II.\n"
+            "- Hoàn thành các căn nhà của phân kỳ năm nay và các căn dở dang của đơn vị cũ.",
+        )  # fmt: skip
+    active = [c for c in communes if c.name in CURRENT_ACTIVE]
+    # The areas register in the week after their ward or commune; those of the last one to register, late
+    # itself, have not yet (their registrations are overdue).
+    registered = dict(
+        Participation.objects.filter(movement=movement, level=Level.COMMUNE, registered_at__isnull=False).values_list(
+            "unit_id", "registered_at"
+        )
+    )
+    for area in (
+        Participation.objects.filter(movement=movement, level=Level.AREA, unit__parent__in=communes[:-1])
+        .select_related("movement", "unit")
+        .order_by("unit__path")
+    ):
+        commune_day = registered.get(area.unit.parent_id)
+        area_day = commune_day and timezone.localdate(commune_day) + dt.timedelta(days=2 + area.unit.pk % 5)
+        if area_day and happened(area_day):
+            services.participation_register(
+                actor=office, participation=area, now=_at(area_day, 14),
+                commitments="Ban Công tác Mặt trận đăng ký thi đua theo bộ tiêu chí khu dân cư.",
+            )  # fmt: skip
+    year = demo_clock.story_year()
+    for unit in active:
+        actor = by_user.get(unit.pk, office)
+        p = _part(movement, unit)
+        if p.registered_at is None:
+            continue
+        if happened(D(2024, 3, 28)):
+            services.own_plan_upload(
+                actor=actor, participation=p, name="ke-hoach.pdf",
+                title=f"Kế hoạch thực hiện phong trào thi đua năm {year}", number="02/KH-MTTQ",
+                issued_on=D(2024, 3, 28),
+                upload=io.BytesIO(demo_pdf("KẾ HOẠCH số 02/KH-MTTQ", [f"{unit.title}, {D(2024, 3, 28):%d/%m/%Y}"])),
+            )  # fmt: skip
+            _backdate(movement, unit, MilestoneKind.OWN_PLAN, D(2024, 3, 28))
+        if happened(D(2024, 4, 10)):
+            services.activity_record(
+                actor=actor, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE,
+                title=f"Hội nghị phát động phong trào thi đua năm {year}", held_on=D(2024, 4, 10),
+                place=f"Hội trường {unit.title}", attendance=95, level=ActivityLevel.COMMUNE,
+                upload=io.BytesIO(demo_pdf("BIÊN BẢN HỘI NGHỊ PHÁT ĐỘNG", [f"{D(2024, 4, 10):%d/%m/%Y}"])),
+                file_name="bien-ban-phat-dong.pdf", document_kind=MINUTES,
+                document_title="Biên bản hội nghị phát động",
+            )  # fmt: skip
+            _backdate(movement, unit, MilestoneKind.LAUNCH, D(2024, 4, 10))
+        # Monthly reports: the ward every month, the commune until August (then late).
+        last_month = 10 if unit == active[0] else 8
+        for month in range(4, last_month + 1):
+            if not happened(D(2024, month, 23)):
+                break
+            services.report_submit(
+                actor=actor, participation=p, kind=MilestoneKind.PROGRESS_REPORT,
+                name=f"bao-cao-thang-{month}.pdf", title=f"Báo cáo tiến độ tháng {month}/{year}",
+                issued_on=D(2024, month, 23), upload=io.BytesIO(demo_pdf(f"BÁO CÁO THÁNG {month}/{year}", [])),
+            )  # fmt: skip
+            _backdate(movement, unit, MilestoneKind.PROGRESS_REPORT, D(2024, month, 23), due=D(2024, month, 25))

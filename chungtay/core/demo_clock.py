@@ -5,6 +5,13 @@ Every demo module writes its dates as the 2024 plan has them — `d(2024, 3, 29)
 before recording an event. The day is today, or a fixed day: `manage.py load_demo --ngay YYYY-MM-DD` (which
 uses `fixed()`) or the CHUNGTAY_DEMO_DAY environment variable, for screenshots and tests. With the fixed day
 equal to 02/12/2024 the story is exactly 2024's.
+
+The map the story was told on ended on 01/07/2025 (REORG_DAY: two levels of local government, Quảng Nam
+merged into Đà Nẵng city, communes merged). A demo day from then on tells the 2024 story where it happened:
+in 2024 (shift 0), on the old units, recorded up to the eve of the reorganisation (`story_told()`, which the
+load_demo command puts around the story's steps); the reorganisation and a current movement on the new units
+follow, on the clock outside that context (`d()` moves the plan's dates into the current movement's year,
+never before the new units opened: `current_offset()`).
 """
 
 from __future__ import annotations
@@ -22,7 +29,11 @@ STORY_YEAR = 2024  # the year of Plan 199/KH-MTTQ-BTT
 PLAN_DAY = (3, 14)  # before the year's plan is issued, the demo tells the previous year's movement
 ENV_VAR = "CHUNGTAY_DEMO_DAY"
 
+REORG_DAY = dt.date(2025, 7, 1)  # Law 72/2025/QH15, Resolution 202/2025/QH15: the new map is in force
+
 _fixed: dt.date | None = None
+# While the 2024 story is told after the reorganisation: (its last day, its shift).
+_story: tuple[dt.date, int] | None = None
 
 
 def parse_day(text: str) -> dt.date:
@@ -55,11 +66,47 @@ def fixed(day: dt.date | None) -> Iterator[None]:
         _fixed = previous
 
 
+def after_reorganisation(day: dt.date | None = None) -> bool:
+    """Does the demo stand on the new map (on or after 01/07/2025)?"""
+    return (day or demo_day()) >= REORG_DAY
+
+
+@contextmanager
+def story_told() -> Iterator[None]:
+    """Tell the 2024 story: on a demo day on the new map, exactly in 2024 (shift 0) and only up to the eve of
+    the reorganisation (nothing is recorded on the old units after they closed); before it, as always."""
+    global _story
+    previous = _story
+    if after_reorganisation():
+        _story = (REORG_DAY - dt.timedelta(days=1), 0)
+    try:
+        yield
+    finally:
+        _story = previous
+
+
+def story_day() -> dt.date:
+    """The last day recorded by the steps now running: the demo's day, or the eve of the reorganisation
+    while the 2024 story is told after it."""
+    return _story[0] if _story is not None else demo_day()
+
+
 def shift(day: dt.date | None = None) -> int:
     """Whole years between the 2024 story and the movement under way (or being evaluated) on `day`."""
+    if day is None and _story is not None:
+        return _story[1]
     day = day or demo_day()
     year = day.year if (day.month, day.day) >= PLAN_DAY else day.year - 1
     return year - STORY_YEAR
+
+
+def current_offset() -> dt.timedelta:
+    """Outside the 2024 story, a movement of 2025 would start in March on units that opened in July: its
+    dates are moved on to start two weeks after the reorganisation. Later years need no offset."""
+    if _story is not None or not after_reorganisation():
+        return dt.timedelta(0)
+    starts = dt.date(STORY_YEAR + shift(), *PLAN_DAY)
+    return max(dt.timedelta(0), REORG_DAY + dt.timedelta(days=13) - starts)
 
 
 def story_year() -> int:
@@ -70,13 +117,14 @@ def d(year: int, month: int, day: int) -> dt.date:
     """A date of the 2024 story, moved to the demo's year (29/02 becomes 28/02 in a common year)."""
     year += shift()
     try:
-        return dt.date(year, month, day)
+        moved = dt.date(year, month, day)
     except ValueError:
-        return dt.date(year, month, day - 1)
+        moved = dt.date(year, month, day - 1)
+    return moved + current_offset()
 
 
 def happened(day: dt.date) -> bool:
-    return day <= demo_day()
+    return day <= story_day()
 
 
 def at(day: dt.date, hour: int = 9) -> dt.datetime:

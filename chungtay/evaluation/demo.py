@@ -82,6 +82,27 @@ def load_demo() -> dict[str, int]:
     if len(cluster) >= 2:
         services.cross_group_create(actor=office, movement=movement, name="Cụm 1 (phía Bắc)", units=cluster)
 
+    _self_assess(
+        movement, participations, office=office, staff=staff, star="Vĩnh Điện", pending=PENDING, returned=RETURNED,
+        late=LATE,
+    )  # fmt: skip
+    return _counts(movement)
+
+
+def _self_assess(
+    movement: Movement,
+    participations: list,
+    *,
+    office: User,
+    staff: dict[str, User],
+    star: str,
+    pending: set[str],
+    returned: set[str],
+    late: set[str],
+) -> None:
+    """The registered units' self-assessments as they stand on the story's day: opened from October,
+    submitted on their days, most reviewed, `pending` waiting for review, `returned` sent back; `star` gives
+    itself the bonus and attaches evidence; the last unit is still filling its form in."""
     for index, participation in enumerate(participations):
         # A unit assesses itself once the window opens (October) and only if it registered.
         if participation.registered_at is None or not happened(d(2024, 10, 1)):
@@ -100,21 +121,21 @@ def load_demo() -> dict[str, int]:
             elif kind == "yes_no":
                 entries[line.pk] = (line.criterion.max_points if share >= 0.6 else Decimal(0), "")
             elif kind == "bonus":
-                entries[line.pk] = (line.criterion.max_points if name == "Vĩnh Điện" else Decimal(0), "")
+                entries[line.pk] = (line.criterion.max_points if name == star else Decimal(0), "")
         services.assessment_save(actor=actor, assessment=assessment, entries=entries)
-        if name == "Vĩnh Điện":
+        if name == star:
             _evidence(actor, assessment)
         if index == len(participations) - 1:
             continue  # one unit is still filling its form in
-        day = d(2024, 11, 5) if name in LATE else d(2024, 10, 10) + dt.timedelta(days=index // 2)
+        day = d(2024, 11, 5) if name in late else d(2024, 10, 10) + dt.timedelta(days=index // 2)
         if not happened(day):
             continue  # still filling its form in
         services.assessment_submit(actor=actor, assessment=assessment, now=_at(day, 10))
-        if name in PENDING:
+        if name in pending:
             continue
         if not happened(day + dt.timedelta(days=12)):
             continue  # the office has not got to it yet
-        if name in RETURNED:
+        if name in returned:
             services.assessment_return(
                 actor=office, assessment=assessment,
                 comment="Đề nghị bổ sung biên bản hội nghị phát động và báo cáo kết quả bồi dưỡng (tiêu chí 3.2.1.a, "
@@ -130,13 +151,13 @@ def load_demo() -> dict[str, int]:
             services.review_save(actor=office, assessment=assessment, entries=adjust)
         services.assessment_mark_reviewed(actor=office, assessment=assessment)
         Assessment.objects.filter(pk=assessment.pk).update(reviewed_at=_at(day + dt.timedelta(days=12), 16))
-    return _counts(movement)
 
 
 def _evidence(actor: User, assessment: Assessment) -> None:
     from chungtay.campaigns.demo import demo_pdf
 
-    where = f"Phường Vĩnh Điện, tháng 10/{demo_clock.story_year()}"
+    unit = assessment.participation.unit.title
+    where = f"{unit[:1].upper()}{unit[1:]}, tháng 10/{demo_clock.story_year()}"
     for line in assessment.lines.select_related("criterion").filter(criterion__code__in=["3.2.1.a", "3.2.1.b"]):
         code = line.criterion.code
         services.evidence_add(
@@ -153,3 +174,34 @@ def _counts(movement: Movement) -> dict[str, int]:
         "đã thẩm định": qs.filter(status="reviewed").count(),
         "hình thức khen thưởng": movement.award_forms.count(),
     }
+
+
+@transaction.atomic
+def load_current() -> dict[str, int]:
+    """The current movement's evaluation on the new map, as the 2024 one was set up: bands, the city's award
+    forms, and the new units' self-assessments as they stand on the demo's day (none before October)."""
+    from chungtay.campaigns.demo import current_movement
+
+    if not demo_clock.after_reorganisation():
+        return {}
+    movement = current_movement()
+    if movement is None:
+        return {}
+    if movement.award_forms.exists():
+        return _counts(movement)
+    office = User.objects.get(username="vanphong")
+    bands = {n: services.band_save(actor=office, movement=movement, name=n, minimum=Decimal(m)) for n, m in BANDS}
+    # The city is a province-level committee: it confers the Bằng khen (award_defaults.RULES).
+    services.award_form_create(
+        actor=office, movement=movement, name="Bằng khen", issuer=f"Ủy ban MTTQ Việt Nam {movement.issuing_unit.title}",
+        recipient=Recipient.COLLECTIVE, quota=2, minimum_band=bands["Xuất sắc"],
+    )  # fmt: skip
+    participations = list(
+        movement.participations.filter(level=Level.COMMUNE).select_related("unit", "movement").order_by("pk")
+    )
+    staff = {"Điện Bàn": User.objects.get(username="vinhdien"), "Điện Bàn Tây": User.objects.get(username="dienhong")}
+    _self_assess(
+        movement, participations, office=office, staff=staff, star="Điện Bàn", pending={"An Thắng"},
+        returned={"Điện Bàn Đông"}, late={"Điện Bàn Bắc"},
+    )  # fmt: skip
+    return _counts(movement)

@@ -18,7 +18,17 @@ from chungtay.orgunits.demo import demo_town
 from chungtay.orgunits.models import OrgUnit
 
 from .ledger import account_for
-from .models import AccountKind, Channel, Designation, Disbursement, DisbursementStatus, Fund, FundKind, SourceKind
+from .models import (
+    AccountKind,
+    Channel,
+    Designation,
+    Disbursement,
+    DisbursementStatus,
+    Fund,
+    FundKind,
+    Receipt,
+    SourceKind,
+)
 from .services import (
     allocation_record,
     disbursement_approve,
@@ -262,3 +272,97 @@ def _stage_days(households: list, stage: str) -> dict[int, dt.date]:
     for household_id, day in rows:
         days[household_id] = min(day, days.get(household_id, day))
     return days
+
+
+# --- The new map (from 01/07/2025) ------------------------------------------------------------------------
+
+CURRENT_RECEIPTS = 24
+
+
+@transaction.atomic
+def load_current() -> dict[str, int]:
+    """The city's money for the current year's households: donations to the “Vì người nghèo” fund that took the
+    town's balance on 01/07/2025, the city budget's allocations, and vouchers against verified starts (one
+    waiting for approval). Nothing before the day it happened, no voucher before its house started."""
+    from chungtay.housing.models import FundingPlanLine, FundingSource, Household, Stage
+    from chungtay.orgunits.demo import demo_city
+
+    city = demo_city()
+    if not demo_clock.after_reorganisation() or city is None:
+        return {}
+    fund = Fund.objects.filter(unit=city, kind=FundKind.FOR_THE_POOR).order_by("pk").first()
+    households = list(Household.objects.filter(code__startswith="DN").exclude(status="withdrawn").order_by("code"))
+    if fund is None or not households:
+        return {}
+    if (
+        Disbursement.objects.filter(household__in=households).exists()
+        or Receipt.objects.filter(fund=fund, received_on__gt=demo_clock.REORG_DAY).exists()
+    ):
+        return {"mới tạo": 0}
+    rng = random.Random(2025)
+    office = User.objects.get(username="vanphong")
+    board = User.objects.get(username="chutich")
+    year = demo_clock.story_year()
+    receipts = 0
+    for i in range(CURRENT_RECEIPTS):
+        day = d(2024, 3, 25) + dt.timedelta(days=i * 9)
+        if not happened(day):
+            break
+        name, kind = DONORS[(i * 5) % len(DONORS)]
+        cash = i % 5 == 0
+        receipt_record(
+            actor=office, fund=fund, donor=donor_find_or_create(unit=city, name=name, kind=kind),
+            amount=rng.choice([1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000]), received_on=day,
+            channel=Channel.CASH if cash else Channel.BANK, receipt_number=f"BL-DN{i + 1:04d}" if cash else "",
+            bank_ref="" if cash else f"FT{year % 100:02d}DN{i + 1:05d}", designation=Designation.GENERAL,
+            memo="Ủng hộ Quỹ Vì người nghèo",
+        )  # fmt: skip
+        receipts += 1
+    state = source_create(
+        actor=office, unit=city, kind=SourceKind.STATE_BUDGET, name="Ngân sách thành phố Đà Nẵng (dữ liệu mẫu)"
+    )
+    front_lines = dict(
+        FundingPlanLine.objects.filter(household__in=households, source=FundingSource.FRONT_FUND).values_list(
+            "household_id", "amount"
+        )
+    )
+    started = _stage_days(households, Stage.START)
+    walls = _stage_days(households, Stage.WALLS)
+    allocations = paid = 0
+    waiting: Household | None = None
+    for n, household in enumerate(households):
+        allotted = d(2024, 4, 1)
+        if not happened(allotted):
+            continue
+        allocation_record(
+            actor=office, household=household, source=state, amount=household.state_support, date=allotted,
+            decision=f"Quyết định 215/QĐ-UBND ngày {d(2024, 3, 14):%d/%m/%Y} (mẫu)",
+        )  # fmt: skip
+        allocations += 1
+        front_day = d(2024, 7, 1)
+        front = front_lines.get(household.pk, 0)
+        if front and happened(front_day) and account_for(AccountKind.FUND_CASH, fund=fund).balance >= front:
+            allocation_record(
+                actor=office, household=household, fund=fund, amount=front, date=front_day,
+                decision=f"Quyết định 30/QĐ-MTTQ-BTT ngày {d(2024, 6, 28):%d/%m/%Y} (mẫu)",
+            )  # fmt: skip
+            allocations += 1
+        start = started.get(household.pk)
+        paid_on = start and max(start + dt.timedelta(days=7), allotted)
+        if paid_on and happened(paid_on):
+            _verify_stage(household, Stage.START, office=office, board=board, day=paid_on)
+            voucher = disbursement_record(
+                actor=office, household=household, source=state, amount=household.state_support // 2,
+                date=paid_on, voucher_number=f"PC-DN-{n + 1:03d}", stage="start",
+            )  # fmt: skip
+            disbursement_approve(actor=board, disbursement=voucher)
+            Disbursement.objects.filter(pk=voucher.pk).update(decided_at=demo_clock.at(paid_on, 15))
+            paid += 1
+        walls_on = walls.get(household.pk)
+        if waiting is None and walls_on and happened(walls_on + dt.timedelta(days=5)):
+            waiting = household
+            disbursement_record(
+                actor=office, household=household, source=state, amount=5_000_000,
+                date=walls_on + dt.timedelta(days=5), voucher_number="PC-DN-CHO-1", stage="walls",
+            )  # fmt: skip
+    return {"khoản ủng hộ": receipts, "phân bổ": allocations, "đã chi": paid, "chờ duyệt": int(waiting is not None)}

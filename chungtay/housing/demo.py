@@ -125,7 +125,7 @@ def load_demo() -> dict[str, int]:
     board = User.objects.filter(username="khoipho1").first()
     norms = _norms(admin)
     rng = random.Random(SEED)
-    today = demo_clock.demo_day()
+    today = demo_clock.story_day()
     story_year = demo_clock.story_year()
     communes = list(OrgUnit.objects.filter(parent=town, level=Level.COMMUNE).order_by("name"))
     created = updates = photos = 0
@@ -264,3 +264,135 @@ def _complaints(admin: User, communes: list[OrgUnit], today: dt.date) -> int:
     # The letter received 50 days ago is past its 30 days: it moves up to the town.
     services.escalate_overdue_complaints(today)
     return len(specs)
+
+
+# --- The new map (from 01/07/2025) ------------------------------------------------------------------------
+
+CURRENT_PER_UNIT = 4
+CURRENT_DECISION = "215/QĐ-UBND"  # illustrative: the city's list of the year's households
+CURRENT_PROGRAMME = "Hỗ trợ nhà ở cho hộ nghèo, cận nghèo thành phố Đà Nẵng (dữ liệu mẫu)"
+CURRENT_BASIS = "Nghị quyết của HĐND thành phố Đà Nẵng về hỗ trợ nhà ở (mẫu)"
+
+
+def _current_norms(admin: User) -> list[SupportNorm]:
+    """The city's norms, in force from the reorganisation (the province's ended with 2025)."""
+    norms = []
+    for kind, amount in ((SupportKind.NEW, 60_000_000), (SupportKind.REPAIR, 30_000_000)):
+        norm = SupportNorm.objects.filter(kind=kind, amount=amount, legal_basis=CURRENT_BASIS).first()
+        if norm is None:
+            norm = services.norm_create(
+                actor=admin, programme=CURRENT_PROGRAMME, kind=kind, amount=amount,
+                categories=[Category.POOR, Category.NEAR_POOR, Category.POLICY], legal_basis=CURRENT_BASIS,
+                valid_from=demo_clock.REORG_DAY, area_group="Thành phố Đà Nẵng",
+            )  # fmt: skip
+        norms.append(norm)
+    return norms
+
+
+def _record_stages(
+    household: Household,
+    *,
+    reporter: User,
+    after: tuple[str, dt.date] | None,
+    start: dt.date,
+    upto: int,
+    rng: random.Random,
+) -> int:
+    """Record the household's stages after `after` (its latest: stage, date) up to STAGES[upto], each only once
+    its day has come; a photo with the latest stage reached. Returns how many were recorded."""
+    first = STAGES.index(after[0]) + 1 if after else 0
+    recorded = 0
+    previous_day = after[1] if after else start
+    for order in range(first, upto + 1):
+        stage = STAGES[order]
+        day = max(start + dt.timedelta(days=STAGE_DAYS[stage] + rng.randint(0, 5)), previous_day)
+        if not happened(day):
+            break
+        taken = dt.datetime.combine(day, dt.time(9 + rng.randint(0, 6), rng.randint(0, 59)))
+        shots = []
+        if order == upto or not happened(start + dt.timedelta(days=STAGE_DAYS[STAGES[min(order + 1, 5)]] + 5)):
+            lat, lon = float(household.lat or CENTRE[0]), float(household.lon or CENTRE[1])
+            data = _photo(rng, stage=stage, taken=taken, lat=lat, lon=lon)
+            shots.append(services.UploadedPhoto(f"IMG_{taken:%Y%m%d_%H%M}.jpg", io.BytesIO(data)))
+        services.progress_record(
+            actor=reporter, household=household, stage=stage, date=day, photos=shots,
+            note="Ban Công tác Mặt trận kiểm tra tại chỗ." if shots else "",
+        )  # fmt: skip
+        previous_day = day
+        recorded += 1
+    return recorded
+
+
+@transaction.atomic
+def load_current() -> dict[str, int]:
+    """On the new wards and communes: the houses left unfinished on the old units go on after 01/07/2025, and a
+    few households of the current year's list (CURRENT_PER_UNIT per new unit) are built as the days come."""
+    from chungtay.orgunits.demo import demo_city, new_communes
+
+    admin = User.objects.filter(username="quantri").first()
+    if not demo_clock.after_reorganisation() or demo_city() is None or admin is None:
+        return {}
+    if Household.objects.filter(code__startswith="DN").exists():
+        return {"hộ mới": 0}
+    board = User.objects.get(username="khoipho1")
+    communes = new_communes()
+    norms = _current_norms(admin)
+    rng = random.Random(SEED + demo_clock.story_year())
+    updates = 0
+    # 1. The houses the old units left unfinished (moved here by the reorganisation) go on being built.
+    from .models import ProgressUpdate
+
+    latest: dict[int, tuple[str, dt.date]] = {}
+    for household_id, stage, day in (
+        ProgressUpdate.objects.filter(household__area__parent__in=communes)
+        .order_by("date", "pk")
+        .values_list("household_id", "stage", "date")
+    ):
+        latest[household_id] = (stage, day)
+    for household in Household.objects.filter(pk__in=latest).exclude(status="withdrawn").order_by("code"):
+        stage, day = latest[household.pk]
+        if stage == Stage.HANDED_OVER:
+            continue
+        resume = max(day, demo_clock.REORG_DAY) + dt.timedelta(days=7 + rng.randint(0, 20))
+        start = resume - dt.timedelta(days=STAGE_DAYS[STAGES[STAGES.index(stage) + 1]])
+        updates += _record_stages(household, reporter=admin, after=(stage, day), start=start, upto=5, rng=rng)
+
+    # 2. The current year's households, approved with the year's plan.
+    decided = d(2024, 3, 14)
+    created = 0
+    for c_index, commune in enumerate(communes):
+        areas = list(OrgUnit.objects.filter(parent=commune, level=Level.AREA).order_by("path"))
+        if not areas or not happened(decided):
+            continue
+        for i in range(CURRENT_PER_UNIT):
+            name, gender = _name(rng)
+            category = rng.choice([Category.POOR, Category.POOR, Category.NEAR_POOR, Category.POLICY])
+            kind = SupportKind.NEW if i % 2 == 0 else SupportKind.REPAIR
+            area = areas[0] if i == 0 else areas[rng.randrange(len(areas))]
+            lat = CENTRE[0] + (c_index % 3 - 1) * 0.03 + rng.uniform(-0.006, 0.006)
+            lon = CENTRE[1] + (c_index // 3 - 0.5) * 0.04 + rng.uniform(-0.006, 0.006)
+            start = decided + dt.timedelta(days=30 + 25 * i + rng.randint(0, 10))
+            upto = [5, 4, 2, 0][i]  # one handed over, one nearly done, one on its walls, one just started
+            household = services.household_create(
+                actor=admin, code=f"DN{c_index + 1:02d}{i + 1:02d}", norms=norms,
+                data=services.HouseholdData(
+                    area=area, head_name=name, gender=gender, birth_year=rng.randint(1945, 1990),
+                    citizen_id=f"0480{rng.randint(40, 90):02d}{rng.randint(0, 999999):06d}",
+                    phone=f"09{rng.randint(10_000_000, 99_999_999)}",
+                    address_detail=f"Tổ {rng.randint(1, 12)}, {area.name}, {commune.title}",
+                    category=category, support_kind=kind, phase_year=demo_clock.story_year(),
+                    decision_number=CURRENT_DECISION, decision_date=decided,
+                    lat=Decimal(f"{lat:.6f}"), lon=Decimal(f"{lon:.6f}"), photo_consent=True,
+                ),
+            )  # fmt: skip
+            created += 1
+            if kind == SupportKind.NEW:
+                services.funding_line_set(
+                    actor=admin, household=household, source=FundingSource.FRONT_FUND, amount=15_000_000
+                )
+            if happened(start - dt.timedelta(days=14)):
+                services.household_mark_surveyed(actor=admin, household=household)
+            # Khối phố 1 of phường Điện Bàn is the demo area board's: it reports its house itself.
+            reporter = board if area == areas[0] and c_index == 0 else admin
+            updates += _record_stages(household, reporter=reporter, after=None, start=start, upto=upto, rng=rng)
+    return {"hộ mới": created, "cập nhật tiến độ": updates}

@@ -20,7 +20,7 @@ from chungtay.core import cells
 from chungtay.core.errors import DomainError
 
 from .imports import commit_unit_import, plan_unit_import
-from .models import Kind, MemberOrganisation, MemberOrgKind, Membership, OrgUnit, Role
+from .models import Kind, Level, MemberOrganisation, MemberOrgKind, Membership, OrgUnit, Role, UnitSuccession
 from .services import member_org_add
 
 UNITS_CSV = Path(__file__).parent / "data" / "dien-ban-2024-units.csv"
@@ -36,6 +36,28 @@ def demo_town() -> OrgUnit | None:
     its level, so the lookups do not assume a district level (after the 2025 reorganisation a
     phường Điện Bàn also exists, directly under the city)."""
     return OrgUnit.objects.filter(name=TOWN_NAME, kind=Kind.TOWN).order_by("path").first()
+
+
+CITY_NAME = "Đà Nẵng"
+
+
+def demo_city() -> OrgUnit | None:
+    """Đà Nẵng city, the top of the demo's map from 01/07/2025 (chungtay.reorg.demo makes it; None before)."""
+    return OrgUnit.objects.filter(name=CITY_NAME, kind=Kind.CITY, level=Level.PROVINCE).order_by("path").first()
+
+
+def new_communes() -> list[OrgUnit]:
+    """The wards and communes the 2025 reorganisation made of Điện Bàn's, in the order of the mapping."""
+    city = demo_city()
+    if city is None:
+        return []
+    return list(OrgUnit.objects.filter(parent=city, level=Level.COMMUNE).order_by("valid_from", "pk"))
+
+
+def successor(old: OrgUnit) -> OrgUnit | None:
+    """The new unit that took `old` over on the reorganisation (None if it has not been reorganised)."""
+    link = UnitSuccession.objects.filter(predecessor=old).select_related("successor").order_by("pk").first()
+    return link.successor if link else None
 
 
 @dataclass(frozen=True)
@@ -104,6 +126,25 @@ def _demo_unit(spec: DemoUser, town: OrgUnit) -> OrgUnit:
         return town
     commune = OrgUnit.objects.get(parent=town, name="Vĩnh Điện" if spec.area else spec.unit_name)
     return OrgUnit.objects.get(parent=commune, name=spec.unit_name) if spec.area else commune
+
+
+def current_logins() -> list[tuple[str, str, str, str]]:
+    """(username, full name, role, units) of each demo user, with the units in force on the demo's day: after
+    the 2025 reorganisation the new units the mapping gave them (their old units stay readable, not listed)."""
+    from chungtay.core import demo_clock
+
+    from .selectors import active_on
+
+    day = demo_clock.demo_day()
+    rows = []
+    for spec in DEMO_USERS:
+        memberships = Membership.objects.filter(
+            user__username=spec.username, unit__in=active_on(OrgUnit.objects.all(), day)
+        ).select_related("unit__parent", "user")
+        units = ", ".join(sorted({m.unit.full_title for m in memberships})) or spec.unit_name
+        role = str(Role(spec.role).label)
+        rows.append((spec.username, spec.full_name, role, units))
+    return rows
 
 
 @transaction.atomic

@@ -146,11 +146,13 @@ def commit(*, actor: User | None, plan: Plan) -> Reorganisation:
         key = (new.unit.pk, fund.kind)
         to_fund = opened.get(key) or Fund.objects.filter(unit=new.unit, kind=fund.kind).first()
         if to_fund is None:
-            name = (
-                fund.name.replace(fund.unit.name, new.name)
-                if fund.unit.name in fund.name
-                else f"{fund.name} ({new.name})"
-            )
+            # "Quỹ … thị xã Điện Bàn" becomes "Quỹ … thành phố Đà Nẵng": the unit's kind goes with its name.
+            if fund.unit.title in fund.name:
+                name = fund.name.replace(fund.unit.title, new.unit.title)
+            elif fund.unit.name in fund.name:
+                name = fund.name.replace(fund.unit.name, new.name)
+            else:
+                name = f"{fund.name} ({new.name})"
             to_fund = fund_create(actor=actor, unit=new.unit, kind=fund.kind, name=name, code=_fund_code(fund, plan))
         opened[key] = to_fund
         transfer_record(actor=actor, from_fund=fund, to_fund=to_fund, amount=balance, date=day, decision=basis[:200])

@@ -1,19 +1,25 @@
-"""The demo stands around the day it is loaded: the 2024 story moved by whole years, and only what would
-have happened by that day recorded. Loaded on three days (slow: one load each)."""
+"""The demo stands around the day it is loaded and records only what would have happened by then. Before
+01/07/2025 it is the 2024 story moved by whole years; from then on the 2024 story stays in 2024 on the old
+units, the 2025 reorganisation follows, and a current movement runs on the new units. Loaded on three days
+(slow: one load each)."""
 
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.db.models import F
+from django.urls import reverse
 
+from chungtay.accounts.models import User
 from chungtay.campaigns.models import Activity, GoodModel, Movement, MovementStatus, Obligation, Participation
 from chungtay.evaluation.models import Assessment
 from chungtay.funds.models import Allocation, Disbursement, Receipt, Transfer
 from chungtay.housing.models import Complaint, Household, Photo, ProgressUpdate
-from chungtay.orgunits.models import Level
+from chungtay.orgunits.models import Kind, Level, OrgUnit
+from chungtay.reorg.models import HouseholdMove, Reorganisation
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.libreoffice  # each load converts the demo's documents: slow
@@ -26,13 +32,51 @@ EVENTS = [
     (ProgressUpdate, "date"), (Photo, "taken_at"), (Complaint, "received_on"), (Complaint, "resolved_on"),
     (Household, "decision_date"),
     (Receipt, "received_on"), (Transfer, "date"), (Allocation, "date"), (Disbursement, "date"),
-    (Disbursement, "decided_at"),
+    (Disbursement, "decided_at"), (Reorganisation, "effective_on"), (HouseholdMove, "moved_on"),
 ]  # fmt: skip
+REORG_DAY = dt.date(2025, 7, 1)
 
 
 def _latest(model, field):  # type: ignore[no-untyped-def]
     value = model.objects.exclude(**{f"{field}__isnull": True}).order_by(f"-{field}").values_list(field, flat=True)
     value = value.first()
+    return value.astimezone(VN).date() if isinstance(value, dt.datetime) else value
+
+
+def _text(response) -> str:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200
+    html = re.sub(r"<script.*?</script>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _the_new_ward_and_the_portal_show_todays_map(client, movement: Movement) -> None:  # type: ignore[no-untyped-def]
+    """As the ward officer: the new ward's dashboard counts its own current movement and links to its
+    predecessors' results, which are the old wards' up to their last day; the public page of a household
+    that moved names its current ward and where it was."""
+    ward = OrgUnit.objects.get(name="Điện Bàn", kind=Kind.WARD, valid_from=REORG_DAY)
+    client.force_login(User.objects.get(username="vinhdien"))
+    dashboard = client.get(reverse("reports:dashboard"), {"don_vi": ward.pk})
+    text = _text(dashboard)
+    parts = Participation.objects.filter(movement=movement, unit__path__startswith=ward.path)
+    assert parts.exists() and re.search(rf"{parts.exclude(registered_at=None).count()} ?/ ?{parts.count()}", text)
+    assert "phường Vĩnh Điện" not in text  # the old wards are not its units
+    assert reverse("reorg:history", args=[ward.pk]) in dashboard.content.decode()
+    history = _text(client.get(reverse("reorg:history", args=[ward.pk])))
+    for old in ("phường Vĩnh Điện", "phường Điện An", "phường Điện Minh", "phường Điện Phương"):
+        assert f"{old} 30/06/2025" in history
+    household = Household.objects.filter(area__parent=ward, moves__from_area__parent__name="Vĩnh Điện").first()
+    assert household is not None
+    client.logout()
+    public = _text(client.get(reverse("portal:household", args=[household.code])))
+    assert f"{household.area.name}, phường Điện Bàn" in public
+    assert "Trước ngày 01/07/2025:" in public and ", phường Vĩnh Điện" in public
+
+
+STORY_PATH = {"Movement": "pk", "Obligation": "milestone__movement", "Assessment": "participation__movement"}
+
+
+def _latest_of(rows, field):  # type: ignore[no-untyped-def]
+    value = rows.exclude(**{f"{field}__isnull": True}).order_by(f"-{field}").values_list(field, flat=True).first()
     return value.astimezone(VN).date() if isinstance(value, dt.datetime) else value
 
 
@@ -48,7 +92,8 @@ def _load(day: dt.date, how: str, monkeypatch) -> str:  # type: ignore[no-untype
     return out.getvalue()
 
 
-# (demo day, the clock's day, how the day is given, story year, status on that day)
+# (demo day, the clock's day, how the day is given, the year of the movement under way or being evaluated,
+# its status on that day): from 01/07/2025 the current movement on the new map, before it Plan 199's.
 DAYS = [
     (dt.date(2026, 12, 7), dt.date(2026, 12, 7), "today", 2026, MovementStatus.EVALUATING),
     (dt.date(2027, 5, 20), dt.date(2027, 5, 20), "env", 2027, MovementStatus.UNDER_WAY),
@@ -56,16 +101,61 @@ DAYS = [
 ]
 
 
+def _in_force(units, day: dt.date):  # type: ignore[no-untyped-def]
+    return units.filter(valid_from__lte=day).exclude(valid_to__lt=day)
+
+
 @pytest.mark.parametrize(("day", "clock", "how", "year", "status"), DAYS, ids=[str(d[0]) for d in DAYS])
 def test_the_demo_loaded_on_a_day_records_only_what_has_happened_by_then_and_agrees_with_itself(
-    db, settings, tmp_path, time_machine, monkeypatch, day, clock, how, year, status
+    db, client, settings, tmp_path, time_machine, monkeypatch, day, clock, how, year, status
 ):
     settings.MEDIA_ROOT = tmp_path
     time_machine.move_to(dt.datetime.combine(clock, dt.time(9), tzinfo=VN), tick=False)
     output = _load(day, how, monkeypatch)
     assert f"Dữ liệu mẫu tính đến ngày {day:%d/%m/%Y}." in output
 
-    movement = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
+    story = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
+    assert "dữ liệu mẫu" in story.title
+    if day < REORG_DAY:
+        # The old map is the whole demo: the 2024 story moved into the movement's year.
+        movement = story
+        assert not Reorganisation.objects.exists() and not Movement.objects.exclude(pk=story.pk).exists()
+    else:
+        # The 2024 story stays in 2024 on the old units: everything of it happened before they closed.
+        assert "năm 2024" in story.title and story.starts_on == dt.date(2024, 3, 14)
+        assert story.status == MovementStatus.EVALUATING
+        assert story.issuing_unit.valid_to == REORG_DAY - dt.timedelta(days=1)
+        for model, field in EVENTS[:8]:  # the campaigns' and evaluation's events of the story
+            rows = model.objects.filter(**{STORY_PATH.get(model.__name__, "movement"): story})
+            assert (v := _latest_of(rows, field)) is None or v < REORG_DAY, (model.__name__, field, v)
+        assert Assessment.objects.filter(participation__movement=story, status="reviewed").exists()
+        # The reorganisation is recorded: the district level removed, Quảng Nam in Đà Nẵng, 20 → 6 units.
+        reorg = Reorganisation.objects.get()
+        assert reorg.effective_on == REORG_DAY and reorg.removed_levels == [Level.DISTRICT]
+        city = OrgUnit.objects.get(name="Đà Nẵng", valid_from=REORG_DAY)
+        assert city.level == Level.PROVINCE and city.parent is None
+        new = OrgUnit.objects.filter(parent=city, level=Level.COMMUNE)
+        assert new.count() == 6 and not _in_force(OrgUnit.objects.filter(level=Level.DISTRICT), day).exists()
+        assert not _in_force(OrgUnit.objects.filter(pk=story.issuing_unit.pk), day).exists()
+        assert (
+            HouseholdMove.objects.filter(reorganisation=reorg).count()
+            == Household.objects.filter(decision_date__lt=REORG_DAY).count()
+        )
+        # Every demo user works on today's map and keeps the 2024 units readable.
+        for username in ("vanphong", "chutich", "thanhtra", "vinhdien", "dienhong", "khoipho1"):
+            units = OrgUnit.objects.filter(memberships__user__username=username)
+            assert _in_force(units, day).exists() and units.filter(valid_to=REORG_DAY - dt.timedelta(days=1)).exists()
+        # The current movement: on units in force on the day, standing around it.
+        movement = Movement.objects.exclude(pk=story.pk).get()
+        assert movement.issuing_unit == city
+        units = OrgUnit.objects.filter(participations__movement=movement)
+        assert units.exists() and units.count() == _in_force(units, day).count()
+        assert Household.objects.filter(area__parent__in=new, phase_year=year).exists()
+        for model, field in ((ProgressUpdate, "date"), (Disbursement, "date"), (Receipt, "received_on")):
+            after = model.objects.filter(**{f"{field}__gte": REORG_DAY})
+            assert after.exists(), model.__name__
+        assert not ProgressUpdate.objects.filter(date__gte=REORG_DAY).exclude(household__area__valid_from=REORG_DAY)
+        assert not Disbursement.objects.filter(date__gte=REORG_DAY).exclude(household__area__valid_from=REORG_DAY)
     assert f"năm {year}" in movement.title and "dữ liệu mẫu" in movement.title
     assert movement.starts_on == dt.date(year, 3, 14) and movement.ends_on == dt.date(year, 10, 31)
     assert movement.status == status
@@ -79,8 +169,9 @@ def test_the_demo_loaded_on_a_day_records_only_what_has_happened_by_then_and_agr
     assert registered.count() >= assessed.count()
     assert not assessed.filter(participation__registered_at__isnull=True).exists()
     assert not assessed.filter(submitted_at__lt=F("participation__registered_at")).exists()
-    # Nothing is submitted before the self-assessment window opens (October of the movement's year).
-    assert not assessed.filter(submitted_at__date__lt=dt.date(year, 10, 1)).exists()
+    # Nothing is submitted before the self-assessment window opens (October of its movement's year).
+    for assessment in assessed.exclude(submitted_at=None).select_related("participation__movement"):
+        assert assessment.submitted_at.date() >= dt.date(assessment.participation.movement.starts_on.year, 10, 1)
 
     # No voucher for a house that had not started by the voucher's date; completions only after starts.
     starts = dict(ProgressUpdate.objects.filter(stage="start").values_list("household_id", "date"))
@@ -101,9 +192,12 @@ def test_the_demo_loaded_on_a_day_records_only_what_has_happened_by_then_and_agr
         assert obligations.filter(milestone__kind="final_review", fulfilled_at__isnull=False).exists()
 
     if how == "today":
+        _the_new_ward_and_the_portal_show_todays_map(client, movement)
         # Run again a month later: the demo keeps its day and adds nothing.
-        counts = [m.objects.count() for m in (Obligation, Assessment, ProgressUpdate, Receipt, Disbursement)]
+        counted = (Obligation, Assessment, ProgressUpdate, Receipt, Disbursement, Household, Movement, OrgUnit,
+                   Reorganisation, Allocation)  # fmt: skip
+        counts = [m.objects.count() for m in counted]
         time_machine.move_to(dt.datetime.combine(clock + dt.timedelta(days=30), dt.time(9), tzinfo=VN), tick=False)
         again = _load(clock + dt.timedelta(days=30), how, monkeypatch)
         assert "giữ nguyên" in again and f"Dữ liệu mẫu tính đến ngày {day:%d/%m/%Y}." in again
-        assert [m.objects.count() for m in (Obligation, Assessment, ProgressUpdate, Receipt, Disbursement)] == counts
+        assert [m.objects.count() for m in counted] == counts
