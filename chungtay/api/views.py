@@ -122,12 +122,17 @@ class PublicUnitViewSet(PublicMixin, viewsets.ViewSet):
         ]
         return paginator.get_paginated_response(s.PublicUnitSerializer(rows, many=True).data)
 
-    @extend_schema(summary="Kết quả của một đơn vị và các đơn vị trực thuộc", responses=s.UnitReportSerializer)
+    @extend_schema(
+        summary="Kết quả của một đơn vị và các đơn vị trực thuộc (đơn vị đang hoạt động ngày đó)",
+        parameters=[s.SummaryQuerySerializer],
+        responses=s.UnitReportSerializer,
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
         unit = public.unit_get(int(pk))
         if unit is None:
             raise NotFound("Không có đơn vị này.")
-        return Response(s.UnitReportSerializer(_report_dict(unit)).data)
+        as_of = _query(s.SummaryQuerySerializer, request).get("ngay")
+        return Response(s.UnitReportSerializer(_report_dict(unit, as_of=as_of)).data)
 
     @property
     def paginator(self) -> Any:
@@ -283,7 +288,7 @@ def _area(pk: int, user: Any, perm: str) -> OrgUnit:
     if area is None:
         raise serializers.ValidationError({"area": ["Không có khu dân cư này."]})
     if not has_perm(user, perm, area):
-        raise PermissionDenied(f"Bạn không có quyền thực hiện việc này tại {area.title}.")
+        raise PermissionDenied(closed_refusal(perm, area) or f"Bạn không có quyền thực hiện việc này tại {area.title}.")
     return area
 
 
@@ -426,7 +431,8 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         if fund is None:
             raise serializers.ValidationError({"fund": ["Không có quỹ này trong phạm vi của bạn."]})
         if not has_perm(request.user, "funds.record", fund.unit):
-            raise PermissionDenied(f"Bạn không có quyền ghi nhận khoản ủng hộ vào {fund.name}.")
+            reason = closed_refusal("funds.record", fund.unit)
+            raise PermissionDenied(reason or f"Bạn không có quyền ghi nhận khoản ủng hộ vào {fund.name}.")
         unit = household = None
         if data.get("designation") == Designation.UNIT and data.get("designated_unit"):
             unit = OrgUnit.objects.filter(pk=data["designated_unit"]).first()

@@ -12,8 +12,11 @@ gate, the scope is the fine one.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -22,6 +25,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+
+from chungtay.core import dates
 
 log = logging.getLogger(__name__)
 # request.user as views receive it (User or AnonymousUser); every helper checks is_authenticated.
@@ -423,30 +428,73 @@ class AccessMiddleware:
 
 
 # --- Permissions and scope from memberships --------------------------------------------------
-def _memberships(user: UserLike) -> list[tuple[str, str, int]]:
-    """(role, unit path, unit id) of the user's memberships, cached on the user object per request."""
+# What a role on a unit that has ended still allows: reading its history. Every other permission is
+# a write, and a write needs a unit in force today (a reorganisation ends units, ADR 5).
+READ_PERMS = frozenset(VIEW_ALL)
+_reorganising: ContextVar[bool] = ContextVar("chungtay_reorganising", default=False)
+
+
+@contextmanager
+def reorganising() -> Iterator[None]:
+    """The reorganisation's own writes (reorg.services.commit): it ends units and then moves what
+    lives on them — the last transfer out of an ended unit's fund is written by the office on it."""
+    token = _reorganising.set(True)
+    try:
+        yield
+    finally:
+        _reorganising.reset(token)
+
+
+def _ended(valid_to: dt.date | None) -> bool:
+    return valid_to is not None and valid_to < dates.today() and not _reorganising.get()
+
+
+def closed_refusal(perm: str, unit: Any) -> str | None:
+    """Why a write (`perm` not a read) on `unit` is refused because the unit has ended, else None."""
+    if perm in READ_PERMS or unit is None or not _ended(getattr(unit, "valid_to", None)):
+        return None
+    return (
+        f"{unit.title[:1].upper()}{unit.title[1:]} đã kết thúc hoạt động từ ngày "
+        f"{unit.valid_to + dt.timedelta(days=1):%d/%m/%Y} (sắp xếp đơn vị): chỉ xem được số liệu đến ngày "
+        f"{unit.valid_to:%d/%m/%Y}; hãy ghi nhận tại đơn vị mới."
+    )
+
+
+def _memberships(user: UserLike) -> list[tuple[str, str, int, dt.date | None]]:
+    """(role, unit path, unit id, unit's last day) of the user's memberships, cached on the user object
+    per request."""
     cached = getattr(user, "_ct_memberships", None)
     if cached is None:
-        cached = list(user.memberships.values_list("role", "unit__path", "unit_id"))
+        cached = list(user.memberships.values_list("role", "unit__path", "unit_id", "unit__valid_to"))
         user._ct_memberships = cached
     return cached
 
 
+def _grants(role: str, valid_to: dt.date | None, perm: str) -> bool:
+    """A role grants its permissions while its unit is in force; on an ended unit, only the reads."""
+    return perm in role_permissions(role) and (perm in READ_PERMS or not _ended(valid_to))
+
+
 def has_perm(user: UserLike, perm: str, unit: Any = None) -> bool:
-    """Does the user hold `perm` at all (unit=None), or over this unit (its path is inside a scope)?"""
+    """Does the user hold `perm` at all (unit=None), or over this unit (its path is inside a scope)?
+    A write on a unit that has ended is refused to everyone (`closed_refusal` says why)."""
     if not user.is_authenticated or not user.is_active:
+        return False
+    if closed_refusal(perm, unit):
         return False
     if user.is_superuser:
         return True
-    for role, path, _unit_id in _memberships(user):
-        if perm in role_permissions(role) and (unit is None or unit.path.startswith(path)):
+    for role, path, _unit_id, valid_to in _memberships(user):
+        if _grants(role, valid_to, perm) and (unit is None or unit.path.startswith(path)):
             return True
     return False
 
 
 def scope_paths(user: UserLike, perm: str) -> list[str]:
     """The unit paths under which `perm` holds, without paths nested in others."""
-    paths = sorted({path for role, path, _ in _memberships(user) if perm in role_permissions(role)})
+    # Where, not whether: a write inside an ended unit's scope is refused on the unit (has_perm), with
+    # its reason, rather than hidden as "not found".
+    paths = sorted({path for role, path, _, _ in _memberships(user) if perm in role_permissions(role)})
     kept: list[str] = []
     for path in paths:
         if not any(path.startswith(k) for k in kept):
@@ -484,11 +532,11 @@ def get_visible_or_404(user: UserLike, qs: QuerySet[M], perm: str, path_field: s
 
 def require_perm(user: UserLike, perm: str, unit: Any) -> None:
     if not has_perm(user, perm, unit):
-        raise PermissionDenied
+        raise PermissionDenied(closed_refusal(perm, unit) or "")
 
 
 def user_roles(user: UserLike) -> set[str]:
-    return {role for role, _, _ in _memberships(user)} if user.is_authenticated else set()
+    return {role for role, _, _, _ in _memberships(user)} if user.is_authenticated else set()
 
 
 def user_permissions(user: UserLike) -> set[str]:
@@ -504,4 +552,4 @@ def user_permissions(user: UserLike) -> set[str]:
 
 def root_units_for(user: UserLike) -> Iterable[int]:
     """Ids of the top units the user works from (their memberships' units)."""
-    return [unit_id for _, _, unit_id in _memberships(user)]
+    return [unit_id for _, _, unit_id, _ in _memberships(user)]

@@ -5,6 +5,12 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
+  // The box (.ct-chart) sets each chart's height, so a phone's narrow width never squashes it; on a phone
+  // the legend and the axes take a smaller type so that they fit beside the bars.
+  var phone = window.matchMedia("(max-width: 576px)").matches;
+  var legend = { position: "bottom", labels: { boxWidth: phone ? 10 : 40, font: { size: phone ? 11 : 12 } } };
+  var ticks = { font: { size: phone ? 10 : 12 } };
+
   var bars = data("du-lieu-don-vi");
   var unitsCanvas = document.getElementById("bieu-do-don-vi");
   if (window.Chart && bars && unitsCanvas && bars.labels.length) {
@@ -19,10 +25,12 @@
         ]
       },
       options: {
-        indexAxis: bars.labels.length > 8 ? "y" : "x",
+        indexAxis: bars.labels.length > 8 || phone ? "y" : "x",
         responsive: true,
+        maintainAspectRatio: false,
         animation: false,
-        plugins: { legend: { position: "bottom" } }
+        scales: { x: { ticks: ticks }, y: { ticks: ticks } },
+        plugins: { legend: legend }
       }
     });
   }
@@ -39,7 +47,8 @@
           { label: lineCanvas.dataset.completed, data: series.cum_completed, borderColor: "#2e7d32", tension: 0.2 }
         ]
       },
-      options: { responsive: true, animation: false, plugins: { legend: { position: "bottom" } } }
+      options: { responsive: true, maintainAspectRatio: false, animation: false,
+                 scales: { x: { ticks: ticks }, y: { ticks: ticks } }, plugins: { legend: legend } }
     });
   }
 
