@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from chungtay.accounts import services as accounts_services
 from chungtay.accounts.twofactor import code_refusal, needs_second_factor, signed_in_fully
-from chungtay.core.access import has_perm, visible_to
+from chungtay.core.access import closed_refusal, has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.pagination import CountedPaginator
 from chungtay.funds import services as funds_services

@@ -207,7 +207,8 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    # The reason, when the refusal gives one (a write on a unit that has ended, core.access).
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:

@@ -29,6 +29,7 @@ from typing import Any
 from django.utils.functional import Promise
 
 from chungtay.core import dates
+from chungtay.orgunits.selectors import children_on
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,9 @@ def for_units(
 def for_children(
     unit: Any, *, as_of: dt.date | None = None, phase: int | None = None, movement: Any = None
 ) -> list[tuple[Any, FigureSet]]:
-    children = list(unit.children_set.order_by("kind", "name"))
+    """The rows under a unit: its children in force on `as_of` (today when not given), never every
+    child it ever had (a reorganisation ends units and opens others elsewhere in the tree)."""
+    children = list(children_on(unit, as_of or dates.today()))
     return for_units(children, as_of=as_of, phase=phase, movement=movement)
 
 

@@ -12,7 +12,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from chungtay.accounts.models import User
-from chungtay.core.access import has_perm
+from chungtay.core.access import closed_refusal, has_perm
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.money import format_vnd
@@ -42,7 +42,7 @@ from .models import (
 
 def _require(actor: User | None, perm: str, unit, what: str) -> None:
     if actor is not None and not has_perm(actor, perm, unit):
-        raise DomainError(f"Bạn không có quyền {what} tại {unit.title}.")
+        raise DomainError(closed_refusal(perm, unit) or f"Bạn không có quyền {what} tại {unit.title}.")
 
 
 def _positive(amount: int, field: str = "amount") -> None:

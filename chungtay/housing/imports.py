@@ -38,6 +38,7 @@ from chungtay.core.tabular import (
 )
 from chungtay.core.text import fold, nfc
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.selectors import active_on
 
 from . import services
 from .models import Category, Household, SupportKind, SupportNorm
@@ -222,7 +223,7 @@ class _Places:
     """Communes and residential areas the user may import into, looked up by folded name."""
 
     def __init__(self, user: User) -> None:
-        qs = OrgUnit.objects.filter(level__in=[Level.COMMUNE, Level.AREA], valid_to__isnull=True)
+        qs = active_on(OrgUnit.objects.filter(level__in=[Level.COMMUNE, Level.AREA]))  # in force today
         if not user.is_superuser:
             paths = scope_paths(user, "housing.edit")
             if not paths:

@@ -13,6 +13,7 @@ from chungtay.core import dates
 from chungtay.core.access import scope_paths, scope_q, visible_to
 from chungtay.core.text import fold, mask_name
 from chungtay.orgunits.models import OrgUnit
+from chungtay.orgunits.selectors import children_on
 
 from .models import (
     DONE_STATUSES,
@@ -132,7 +133,7 @@ def phase_progress(unit: OrgUnit) -> tuple[UnitProgress, list[UnitProgress], lis
     unit, against started / completed / handed over, from the kept subtree figures (reports.rollup)."""
     from chungtay.reports import rollup  # the kept subtree figures (reports depends on housing)
 
-    children = list(unit.children_set.order_by("kind", "name"))
+    children = list(children_on(unit))  # today's figures: the children in force today
     rollup.ensure_fresh()
     figures = rollup.houses([unit.pk, *(child.pk for child in children)])
     whole = UnitProgress(unit)

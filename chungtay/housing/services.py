@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from chungtay.accounts.models import User
 from chungtay.core import dates
-from chungtay.core.access import has_perm
+from chungtay.core.access import closed_refusal, has_perm
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.money import format_vnd
@@ -186,7 +186,8 @@ def clean_household(
 
 def _require(actor: User | None, perm: str, unit: OrgUnit) -> None:
     if actor is not None and not has_perm(actor, perm, unit):
-        raise DomainError(f"Bạn không có quyền thực hiện việc này tại {unit.title}.", field="area")
+        message = closed_refusal(perm, unit) or f"Bạn không có quyền thực hiện việc này tại {unit.title}."
+        raise DomainError(message, field="area")
 
 
 def next_code() -> str:

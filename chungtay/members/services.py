@@ -13,7 +13,7 @@ from django.db import transaction
 
 from chungtay.campaigns.models import Movement, MovementStatus
 from chungtay.core import dates
-from chungtay.core.access import has_perm
+from chungtay.core.access import closed_refusal, has_perm
 from chungtay.core.audit import as_actor
 from chungtay.core.documents import document_upload
 from chungtay.core.errors import DomainError
@@ -34,7 +34,7 @@ MAX_VALUE = 2_000_000_000
 
 def _require(actor: Any, perm: str, unit: OrgUnit) -> None:
     if actor is None or not has_perm(actor, perm, unit):
-        raise PermissionDenied("Không có quyền ghi nhận cho đơn vị này.")
+        raise PermissionDenied(closed_refusal(perm, unit) or "Không có quyền ghi nhận cho đơn vị này.")
 
 
 def _in_movement_subtree(movement: Movement, unit: OrgUnit) -> bool:

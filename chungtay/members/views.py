@@ -24,7 +24,7 @@ from chungtay.core.types import AuthedRequest
 from chungtay.figures import catalogue
 from chungtay.housing.models import Household, Status
 from chungtay.orgunits.models import MemberOrganisation, OrgUnit
-from chungtay.orgunits.selectors import top_units_for
+from chungtay.orgunits.selectors import active_on, top_units_for
 
 from . import selectors, services
 from .forms import InKindForm, RegistrationForm, ResultsForm
@@ -76,7 +76,7 @@ def _form(
 ) -> InKindForm:
     user = request.user
     households = visible_to(user, Household.objects.exclude(status=Status.WITHDRAWN), PERM, "area__path")
-    units = visible_to(user, OrgUnit.objects.filter(valid_to__isnull=True), PERM)
+    units = visible_to(user, active_on(OrgUnit.objects.all()), PERM)  # in force today
     movements = Movement.objects.exclude(status__in=[MovementStatus.DRAFT, MovementStatus.CLOSED]).order_by(
         "-issued_on"
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from chungtay.core.forms import StyledFormMixin
 
 from .models import LEVEL_KINDS, Kind, Level, MemberOrgKind, OrgUnit, SuccessionKind
+from .selectors import children_on
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -58,7 +59,5 @@ class ImportForm(StyledFormMixin, forms.Form):
 def level_for_child(parent: OrgUnit) -> int:
     """The level of a new child: that of the children the unit already has in force (a city of the
     two-level government has communes directly), else the next level down."""
-    existing = (
-        parent.children_set.filter(valid_to__isnull=True).order_by("level").values_list("level", flat=True).first()
-    )
+    existing = children_on(parent).order_by("level").values_list("level", flat=True).first()
     return existing if existing is not None else min(parent.level + 1, Level.AREA)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chungtay.accounts.models import User
+from chungtay.core import dates
 from chungtay.core.access import has_perm
 from chungtay.core.audit import as_actor
 from chungtay.core.models import ImportBatch, ImportStatus
@@ -22,6 +23,7 @@ from chungtay.core.tabular import CellError, TabularError, parse_date, read_tabl
 from chungtay.core.text import fold, nfc
 
 from .models import LEVEL_KINDS, Kind, Level, OrgUnit
+from .selectors import active_on
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "level": ("level", "cap", "cap don vi"),
@@ -213,7 +215,7 @@ def plan_unit_import(*, data: bytes, filename: str, user: User) -> UnitImportPla
             elif candidates:
                 r.parent_row = candidates[0]
             else:
-                db = OrgUnit.objects.filter(valid_to__isnull=True)
+                db = active_on(OrgUnit.objects.all(), r.valid_from or dates.today())  # the parent of that day
                 db = db.filter(code=r.parent_code) if r.parent_code else db.filter(name_folded=fold(r.parent_name))
                 found = list(db[:3])
                 if len(found) > 1:

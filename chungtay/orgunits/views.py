@@ -44,12 +44,12 @@ def _detail_page(request: AuthedRequest, unit: OrgUnit) -> HttpResponse:
     """The unit, its levels below (counted without reading the areas) and its children (at most
     `selectors.CHILDREN_SHOWN`); deeper levels open in place with htmx, one level at a time."""
     can_manage = has_perm(request.user, "units.manage", unit)
-    children = selectors.children_with_counts(unit)
+    children, children_more = selectors.children_with_counts(unit)
     context = {
         "unit": unit,
         "ancestors": [a for a in selectors.ancestors(unit) if has_perm(request.user, "units.view", a)],
         "children": children,
-        "children_more": max(unit.numchild - len(children), 0),
+        "children_more": children_more,
         "level_counts": [(Level(lvl).label, n) for lvl, n in sorted(selectors.level_counts(unit).items())],
         "member_orgs": unit.member_organisations.all(),
         "memberships": selectors.memberships_in(unit) if has_perm(request.user, "users.manage", unit) else None,
@@ -65,8 +65,8 @@ def _detail_page(request: AuthedRequest, unit: OrgUnit) -> HttpResponse:
 def children(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx fragment: the children of a unit, for expanding the tree in place."""
     unit = _unit(request, pk)
-    children = selectors.children_with_counts(unit)
-    context = {"unit": unit, "children": children, "children_more": max(unit.numchild - len(children), 0)}
+    children, children_more = selectors.children_with_counts(unit)
+    context = {"unit": unit, "children": children, "children_more": children_more}
     return render(request, "orgunits/_children.html", context)
 
 

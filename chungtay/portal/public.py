@@ -40,6 +40,7 @@ from django.db.models.functions import Coalesce, Round
 from chungtay.core import dates
 from chungtay.core.text import fold, mask_name
 from chungtay.orgunits.models import Kind, Level, OrgUnit
+from chungtay.orgunits.selectors import active_on
 
 ANONYMOUS_NAME = "Nhà hảo tâm ẩn danh"
 POSITION_DECIMALS = 2  # 0.01° of latitude ≈ 1.1 km
@@ -77,9 +78,10 @@ def unit_get(pk: int) -> PublicUnit | None:
     return _unit(row) if row else None
 
 
-def unit_children(unit: PublicUnit) -> list[PublicUnit]:
+def unit_children(unit: PublicUnit, *, on: dt.date | None = None) -> list[PublicUnit]:
+    """The children in force on `on` (today when not given), as the staff dashboard lists them."""
     rows = OrgUnit.objects.filter(path__startswith=unit.path, depth=len(unit.path) // OrgUnit.steplen + 1)
-    return [_unit(row) for row in rows.order_by("kind", "name").values(*_UNIT_FIELDS)]
+    return [_unit(row) for row in active_on(rows, on).order_by("kind", "name").values(*_UNIT_FIELDS)]
 
 
 def unit_ancestors(unit: PublicUnit) -> list[PublicUnit]:
@@ -195,7 +197,7 @@ def unit_report(unit: PublicUnit, *, as_of: dt.date | None = None) -> UnitReport
     given), from the figures catalogue: a few queries per figure group, whatever the size of the tree."""
     from chungtay.figures import catalogue
 
-    children = unit_children(unit)
+    children = unit_children(unit, on=as_of)
 
     def handle(u: PublicUnit) -> OrgUnit:  # what the catalogue reads of a unit: its id and path
         return OrgUnit(pk=u.id, path=u.path)

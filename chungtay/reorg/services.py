@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from chungtay.accounts.models import User
 from chungtay.campaigns.models import Obligation
-from chungtay.core.access import has_perm
+from chungtay.core.access import has_perm, reorganising
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.funds.models import Fund
@@ -61,6 +61,13 @@ def commit(*, actor: User | None, plan: Plan) -> Reorganisation:
     if not plan.ok:
         raise DomainError("Phương án còn lỗi, chưa thể thực hiện.")
     _check_rights(actor, plan)
+    # Once ended, the old units refuse writes; the moves off them (the funds' last transfers) are
+    # this operation's own, checked above while the units were in force.
+    with reorganising():
+        return _write(actor, plan)
+
+
+def _write(actor: User | None, plan: Plan) -> Reorganisation:
     day = plan.effective_on
     with as_actor(actor):
         reorg = Reorganisation.objects.create(

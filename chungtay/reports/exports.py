@@ -21,6 +21,7 @@ from chungtay.figures.households import in_subtree_on, with_stage_on
 from chungtay.figures.placement import AREA_PATH_THEN, area_id_on, area_path_on
 from chungtay.housing.models import Category, Household, Status, SupportKind
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.selectors import active_on
 
 from .models import ReportKind
 
@@ -64,8 +65,11 @@ class _Sheet:
         self.row += 1
 
 
-def _subtree_units(unit: OrgUnit, *, max_level: int = Level.AREA) -> list[OrgUnit]:
-    return list(OrgUnit.objects.filter(path__startswith=unit.path, level__lte=max_level).order_by("path"))
+def _subtree_units(unit: OrgUnit, *, day: dt.date, max_level: int = Level.AREA) -> list[OrgUnit]:
+    """The unit (first: its row is the total) and the units below it in force on `day`, as the
+    dashboard lists them; never every unit the subtree ever had (a reorganisation ends units)."""
+    qs = OrgUnit.objects.filter(path__startswith=unit.path, level__lte=max_level)
+    return list((qs.filter(pk=unit.pk) | active_on(qs, day)).order_by("path"))
 
 
 def _figures_by_unit(units: list[OrgUnit], *, as_of: dt.date, phase: int | None = None) -> dict[int, Any]:
@@ -106,7 +110,7 @@ def write_houses_by_unit(
     """One row per unit of the subtree (the unit itself first, as the total): the catalogue's house
     figures of each unit's subtree as of `as_of`, per phase year and in all, under their labels."""
     day = as_of or dates.today()
-    units = _subtree_units(unit)
+    units = _subtree_units(unit, day=day)
     phases = sorted(
         Household.objects.annotate(**{AREA_PATH_THEN: area_path_on(day)})  # the units of that day
         .filter(**{f"{AREA_PATH_THEN}__startswith": unit.path}, decision_date__lte=day)
@@ -203,7 +207,7 @@ def write_funds_by_unit(
     figures (đồng) of each unit's subtree as of `as_of` (today when not given), under the catalogue's
     labels, with the figures' names in the row below the header."""
     day = as_of or dates.today()
-    units = _subtree_units(unit, max_level=Level.COMMUNE)
+    units = _subtree_units(unit, day=day, max_level=Level.COMMUNE)
     figures = _figures_by_unit(units, as_of=day)
     progress(40)
     wb = _workbook(path)

@@ -29,6 +29,7 @@ from chungtay.housing.models import (
     Status,
 )
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.selectors import children_on
 
 from . import rollup
 from .models import Notification, ReminderKind
@@ -208,7 +209,7 @@ def map_bubbles(unit: OrgUnit, *, as_of: dt.date | None = None) -> list[dict[str
     of its located houses, sized by their number, linking to the child's dashboard (one query); its
     houses to support and completed are the catalogue's as of `as_of` (positions are not dated)."""
     rollup.ensure_fresh()
-    children = list(unit.children_set.order_by("kind", "name"))
+    children = list(children_on(unit, as_of or dates.today()))
     figures = rollup.houses([child.pk for child in children])
     on_day = dict(catalogue.for_units(children, as_of=as_of))
     url = reverse("reports:dashboard") + "?don_vi={}"

@@ -31,9 +31,10 @@ from .forms import ContactChannelForm, ExportForm, ReviewForm, UrgingNoticeForm
 from .models import ContactChannel, Delivery, Notification, ReminderLog, ReportJob, UrgingNotice
 
 
-def _unit(request: AuthedRequest, perm: str = "reports.view") -> tuple[OrgUnit, OrgUnit]:
-    """The unit asked for (?don_vi=, inside the user's scope, else 404) and the user's top unit."""
-    tops = [u for u in top_units_for(request.user) if has_perm(request.user, perm, u)]
+def _unit(request: AuthedRequest, perm: str = "reports.view", *, on: dt.date | None = None) -> tuple[OrgUnit, OrgUnit]:
+    """The unit asked for (?don_vi=, inside the user's scope, else 404) and the user's top unit, among
+    the units in force on `on` (today when not given): as of a day before a reorganisation, the old."""
+    tops = [u for u in top_units_for(request.user, on=on) if has_perm(request.user, perm, u)]
     if not tops:
         raise PermissionDenied
     wanted = request.GET.get("don_vi") or request.POST.get("don_vi")
@@ -56,8 +57,8 @@ def _as_of(request: HttpRequest) -> tuple[dt.date, str, str]:
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
     today = dates.today()
-    unit, top = _unit(request)
     as_of, date_error, keep = _as_of(request)
+    unit, top = _unit(request, on=as_of)
     summary = cached("unit_summary", unit.pk, lambda: selectors.unit_summary(unit, as_of=as_of), as_of)
     children = cached("children", unit.pk, lambda: selectors.children_breakdown(unit, as_of=as_of), as_of)
     direct = selectors.direct_row(summary, children)
@@ -95,8 +96,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 
 
 def timeliness(request: AuthedRequest) -> HttpResponse:
-    unit, top = _unit(request)
     as_of, date_error, keep = _as_of(request)
+    unit, top = _unit(request, on=as_of)
     movements = list(movements_for(request.user).exclude(status="draft"))
     movement = None
     wanted = request.GET.get("phong_trao", "")

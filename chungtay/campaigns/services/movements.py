@@ -6,7 +6,7 @@ import datetime as dt
 from typing import IO, Any, overload
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from chungtay.core.audit import as_actor
 from chungtay.core.documents import document_upload
@@ -14,6 +14,7 @@ from chungtay.core.errors import DomainError
 from chungtay.core.models import Document, DocumentKind
 from chungtay.core.text import nfc
 from chungtay.orgunits.models import OrgUnit
+from chungtay.orgunits.selectors import active_on
 
 from ..models import (
     TRANSITIONS,
@@ -235,8 +236,6 @@ def movement_copy(*, actor: Any, movement: Movement, symbol: str, issued_on: dt.
                 recurrence=ms.recurrence, until=_shift_year(ms.until, years),
             )  # fmt: skip
     # Units closed by a reorganisation before next year's start do not carry over.
-    still_valid = OrgUnit.objects.filter(participations__movement=movement).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=copy.starts_on)
-    )
+    still_valid = active_on(OrgUnit.objects.filter(participations__movement=movement), copy.starts_on)
     participants_add(actor=actor, movement=copy, units=list(still_valid.order_by("path")))
     return copy

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from chungtay.core.audit import as_actor
@@ -15,6 +14,7 @@ from chungtay.core.errors import DomainError
 from chungtay.core.models import Document, DocumentKind
 from chungtay.core.text import nfc
 from chungtay.orgunits.models import MemberOrganisation, OrgUnit
+from chungtay.orgunits.selectors import active_on
 
 from ..models import (
     Activity,
@@ -60,9 +60,7 @@ def participants_add_level(*, actor: Any, movement: Movement, level: int) -> int
     if level not in PARTICIPANT_LEVELS:
         raise DomainError("Cấp không hợp lệ.", field="level")
     day = movement.starts_on
-    units = OrgUnit.objects.filter(
-        path__startswith=movement.issuing_unit.path, level=level, valid_from__lte=day
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    units = active_on(OrgUnit.objects.filter(path__startswith=movement.issuing_unit.path, level=level), day)
     return participants_add(actor=actor, movement=movement, units=list(units.order_by("path")))
 
 

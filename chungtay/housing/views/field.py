@@ -22,6 +22,7 @@ from chungtay.core.pdf import pdf_response
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.selectors import active_on
 
 from .. import selectors, services
 from ..models import Stage
@@ -144,7 +145,7 @@ def _area_or_404(request: HttpRequest, pk: int) -> OrgUnit:
 
 def checklist_areas(request: HttpRequest) -> HttpResponse:
     """Which areas' checklists the person may print."""
-    areas = OrgUnit.objects.filter(level=Level.AREA, valid_to__isnull=True).select_related("parent")
+    areas = active_on(OrgUnit.objects.filter(level=Level.AREA)).select_related("parent")  # in force today
     areas = visible_to(request.user, areas, "housing.view").order_by("path")
     return render(request, "housing/checklist_areas.html", {"areas": areas})
 

@@ -23,7 +23,7 @@ from chungtay.core.types import AuthedRequest
 from chungtay.core.uploads import serve
 from chungtay.housing.privacy import log_private_view
 from chungtay.orgunits.models import Level, OrgUnit
-from chungtay.orgunits.selectors import top_units_for
+from chungtay.orgunits.selectors import active_on, top_units_for
 from chungtay.reports import rollup
 
 from .. import selectors, services
@@ -51,7 +51,7 @@ def scope_unit(request: AuthedRequest, perm: str = "housing.view") -> OrgUnit | 
 
 
 def _areas_for(request: HttpRequest, perm: str = "housing.edit") -> Any:
-    qs = OrgUnit.objects.filter(level=Level.AREA, valid_to__isnull=True).select_related("parent")
+    qs = active_on(OrgUnit.objects.filter(level=Level.AREA)).select_related("parent")  # in force today
     return visible_to(request.user, qs, perm).order_by("path")
 
 
