@@ -34,6 +34,25 @@ from .models import (
 )
 
 
+# --- An obligation's state ----------------------------------------------------------------------
+# Here, beside the obligations, so that this app needs nothing above it; the figures catalogue
+# (chungtay.figures.definitions) counts with these same filters.
+def obligation_states(day: Any) -> dict[str, Q]:
+    """The state of an obligation on `day`, as Q filters on Obligation: the only definitions of
+    on time, done late, overdue, not yet due and excused. Every state is one of these five (the
+    timeliness matrix, reminders and workspaces filter with them too, so their counts add up to
+    the catalogue's)."""
+    done = Q(fulfilled_at__isnull=False, fulfilled_at__date__lte=day)
+    waiting = ~done & Q(excused_reason="")
+    return {
+        "on_time": done & Q(fulfilled_at__date__lte=F("due_on")),
+        "done_late": done & Q(fulfilled_at__date__gt=F("due_on")),
+        "overdue": waiting & Q(due_on__lt=day),
+        "open": waiting & Q(due_on__gte=day),
+        "excused": ~done & ~Q(excused_reason=""),
+    }
+
+
 # --- Which movements a person sees -------------------------------------------------------------
 def movements_for(user: Any) -> QuerySet[Movement]:
     """Movements issued inside the user's scope, and launched movements a unit of their scope takes part in."""
@@ -194,9 +213,7 @@ def tracking(
         participations = participations.filter(level=level)
     if query.strip():
         participations = participations.filter(unit__name_folded__contains=fold(query))
-    # Overdue as the figures catalogue defines it (imported here: chungtay.figures imports this app's models).
-    from chungtay.figures.definitions import obligation_states
-
+    # Overdue as the figures catalogue counts it (obligation_states above).
     rows = {p.unit_id: TrackRow(p) for p in participations}
     counts = (
         Obligation.objects.filter(milestone__movement=movement, unit_id__in=list(rows))

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.campaigns.models import MovementStatus, Obligation, Participation
+from chungtay.campaigns.selectors import obligation_states
 from chungtay.funds.models import JournalLine
 from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind, FundingPlanLine, Household, ProgressUpdate
 from chungtay.orgunits.models import OrgUnit
@@ -295,22 +296,6 @@ OBLIGATION_NAMES = (
     "obligations_open",
     "obligations_excused",
 )
-
-
-def obligation_states(day: Any) -> dict[str, Q]:
-    """The state of an obligation on `day`, as Q filters on Obligation: the only definitions of
-    on time, done late, overdue, not yet due and excused. Every state is one of these five (the
-    timeliness matrix, reminders and workspaces filter with them too, so their counts add up to
-    the catalogue's)."""
-    done = Q(fulfilled_at__isnull=False, fulfilled_at__date__lte=day)
-    waiting = ~done & Q(excused_reason="")
-    return {
-        "on_time": done & Q(fulfilled_at__date__lte=F("due_on")),
-        "done_late": done & Q(fulfilled_at__date__gt=F("due_on")),
-        "overdue": waiting & Q(due_on__lt=day),
-        "open": waiting & Q(due_on__gte=day),
-        "excused": ~done & ~Q(excused_reason=""),
-    }
 
 
 def counted_obligations(movement_id: int | None = None) -> QuerySet[Obligation]:

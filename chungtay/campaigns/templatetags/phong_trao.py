@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from django import template
+from django.db.models import Count
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from chungtay.core.access import has_perm
+from chungtay.core.dates import today
+
+from ..models import Obligation, Participation
+from ..selectors import obligation_states
+from ..services import RUNNING
 
 register = template.Library()
 
@@ -83,15 +91,6 @@ def phong_trao_cua_toi(user: object) -> list[dict[str, object]]:
     """For the dashboard: running movements with the user's own units' workspaces and, for each, the
     unit's own obligations overdue today (the catalogue's definition; the unit alone, not its subtree).
     Two queries."""
-    from django.db.models import Count
-
-    from chungtay.core.access import has_perm
-    from chungtay.core.dates import today
-    from chungtay.figures.definitions import obligation_states
-
-    from ..models import Obligation, Participation
-    from ..services import RUNNING
-
     if not getattr(user, "is_authenticated", False) or not has_perm(user, "movement.view"):
         return []
     unit_ids = list(user.memberships.values_list("unit_id", flat=True))  # type: ignore[attr-defined]
