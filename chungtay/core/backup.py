@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,11 @@ from django.conf import settings
 from django.db import connection, connections
 
 MANIFEST = "manifest.json"
+
+# Checks that apps above core add from their AppConfig.ready() (funds: the ledger's hash chain and
+# balances), run by `manage.py restore` after the tables match; core imports none of them (layers:
+# docs/architecture.md). Each returns what is wrong, in one sentence, or None.
+AFTER_RESTORE: list[Callable[[], str | None]] = []
 
 
 def _pg_env() -> tuple[list[str], dict[str, str]]:

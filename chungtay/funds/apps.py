@@ -5,3 +5,14 @@ class FundsConfig(AppConfig):
     name = "chungtay.funds"
     label = "funds"
     verbose_name = "Quỹ và nguồn vận động"
+
+    def ready(self) -> None:
+        from chungtay.core.backup import AFTER_RESTORE
+
+        from .ledger import verify
+
+        def ledger_intact() -> str | None:
+            problems = verify()
+            return f"Sổ cái sau khôi phục có {len(problems)} lỗi." if problems else None
+
+        AFTER_RESTORE.append(ledger_intact)

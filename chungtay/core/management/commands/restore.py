@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chungtay.core.backup import compare, restore
+from chungtay.core.backup import AFTER_RESTORE, compare, restore
 
 
 class Command(BaseCommand):
@@ -24,11 +24,10 @@ class Command(BaseCommand):
             for problem in problems:
                 self.stderr.write(problem)
             raise CommandError(f"Khôi phục xong nhưng {len(problems)} bảng khác bản sao lưu.")
-        from chungtay.funds.ledger import verify
-
-        ledger_problems = verify()
-        if ledger_problems:
-            raise CommandError(f"Sổ cái sau khôi phục có {len(ledger_problems)} lỗi.")
+        for check in AFTER_RESTORE:
+            wrong = check()
+            if wrong:
+                raise CommandError(wrong)
         self.stdout.write(self.style.SUCCESS(
             f"Đã khôi phục {len(manifest['tables'])} bảng, khớp từng bảng với bản sao lưu; sổ cái toàn vẹn."
         ))  # fmt: skip
