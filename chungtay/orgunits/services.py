@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
-from chungtay.accounts.models import User
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.text import fold, nfc
 
 from .models import LEVEL_KINDS, Kind, Level, MemberOrganisation, OrgUnit, SuccessionKind, UnitSuccession
+
+if TYPE_CHECKING:  # accounts sits above orgunits (docs/architecture.md): the actor's type only
+    from chungtay.accounts.models import User
 
 
 def check_placement(*, parent: OrgUnit | None, level: int, kind: str) -> None:
