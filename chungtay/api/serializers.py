@@ -114,6 +114,28 @@ class PublicReceiptSerializer(serializers.Serializer):
     fund = serializers.CharField()
 
 
+# A fund's figures in the API: the catalogue's names (docs/figures.md), in đồng.
+FUND_FIGURES = (
+    "fund_received",
+    "fund_unallocated",
+    "fund_allocated_unpaid",
+    "fund_paid",
+    "fund_fees",
+    "fund_held",
+    "fund_cash_book_balance",
+    "fund_bank_book_balance",
+)
+
+
+class FundSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField(help_text="Đơn vị quản lý quỹ")
+    as_of = serializers.DateField(help_text="Số liệu đến ngày")
+    figures = serializers.DictField(child=serializers.IntegerField(), help_text="Tên số liệu → số đồng")
+
+
 class ReceiptQuerySerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Tìm không dấu")
     date_from = serializers.DateField(required=False)

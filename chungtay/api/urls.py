@@ -14,6 +14,7 @@ router.register("public/progress", views.PublicProgressViewSet, basename="public
 router.register("households", views.HouseholdViewSet, basename="household")
 router.register("progress", views.ProgressViewSet, basename="progress")
 router.register("receipts", views.ReceiptViewSet, basename="receipt")
+router.register("funds", views.FundViewSet, basename="fund")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -26,6 +26,7 @@ from chungtay.accounts.twofactor import code_refusal, needs_second_factor, signe
 from chungtay.core.access import closed_refusal, has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.pagination import CountedPaginator
+from chungtay.figures import funds as fund_figures
 from chungtay.funds import services as funds_services
 from chungtay.funds.models import Designation, Fund, Receipt
 from chungtay.housing import services as housing_services
@@ -456,3 +457,42 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         except DomainError as exc:
             raise _validation_error(exc) from exc
         return Response(self.get_serializer(receipt).data, status=201)
+
+
+class FundViewSet(viewsets.GenericViewSet):
+    """Funds in scope ("funds.view") with their catalogue figures as of a day (`?ngay=`): what each
+    received, allocated and paid, and what it holds in cash and in the bank (the books' balances)."""
+
+    serializer_class = s.FundSerializer
+    permission_classes = [HasPerm]
+    read_perm = "funds.view"
+    write_perm = "funds.manage"
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Fund]:
+        qs = Fund.objects.select_related("unit").order_by("unit__path", "name")
+        return visible_to(self.request.user, qs, "funds.view", "unit__path")
+
+    def _rows(self, funds: list[Fund]) -> list[dict[str, Any]]:
+        as_of = _query(s.SummaryQuerySerializer, self.request).get("ngay")
+        figures = fund_figures.for_funds(funds, as_of=as_of)
+        return [
+            {
+                "id": fund.pk,
+                "code": fund.code,
+                "name": fund.name,
+                "unit": fund.unit.title,
+                "as_of": figures[fund.pk].as_of,
+                "figures": {name: figures[fund.pk][name] for name in s.FUND_FIGURES},
+            }
+            for fund in funds
+        ]
+
+    @extend_schema(summary="Các quỹ trong phạm vi và số liệu của từng quỹ", parameters=[s.SummaryQuerySerializer])
+    def list(self, request: Request) -> Response:
+        page = list(self.paginate_queryset(self.get_queryset()) or [])
+        return self.get_paginated_response(self.get_serializer(self._rows(page), many=True).data)
+
+    @extend_schema(summary="Số liệu của một quỹ đến ngày", parameters=[s.SummaryQuerySerializer])
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self.get_serializer(self._rows([self.get_object()])[0]).data)

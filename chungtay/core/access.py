@@ -358,6 +358,8 @@ URL_RULES: dict[str, Rule] = {
     "api:household-detail": API,
     "api:progress-list": API,
     "api:receipt-list": API,
+    "api:fund-list": API,
+    "api:fund-detail": API,
     # funds (issue 5)
     "funds:overview": needs("funds.view"),
     "funds:fund_create": needs("funds.manage"),

@@ -4,11 +4,20 @@ tiền mặt, sổ tiền gửi) with the opening balance, the running balance a
 
 The books hold what moved money in or out of the fund's till or bank account: receipts (by their
 channel), approved payments to households (by their channel), transfers between funds and bank fees
-(bank). Allocations do not move money — it stays in the fund until it is paid. Reversed receipts,
-payments and transfers are left out (the reversal cancels them), so a balance is never edited.
+(bank). Allocations do not move money — it stays in the fund until it is paid. A reversal is a row of
+its own day, on the opposite side, so a period already printed never changes. The lines and the
+openings, totals and closings are the figures catalogue's (`chungtay.figures.fund_books`): the
+closing of both books together is the fund's `fund_held` on the fund page and in the API.
 
 Account numbers (Nợ/Có) follow TT 107's chart: 111 tiền mặt, 112 tiền gửi ngân hàng, kho bạc; the
 money the Front holds for households is carried on 3388 (phải trả khác) until it is paid.
+
+The two papers keep the form's lines in its order: Đơn vị and Mã QHNS; Mẫu số and its legal basis;
+the title and date beside Quyển số (one book per fund and year), Số, Nợ, Có; Họ và tên người nộp /
+nhận tiền, Địa chỉ, Nội dung, Số tiền, (Viết bằng chữ), Kèm theo (how many original documents); the
+three who approve and make it (thủ trưởng, kế toán trưởng, người lập), then "Đã nhận đủ số tiền" with
+the two between whom the money changes hands (C40-BB: người nộp, thủ quỹ; C41-BB: thủ quỹ, người nhận
+tiền), then the foreign-currency lines.
 """
 
 from __future__ import annotations
@@ -20,8 +29,10 @@ from typing import Any
 
 from chungtay.core import cells
 from chungtay.core.words import amount_in_words
+from chungtay.figures import funds as fund_figures
+from chungtay.figures.fund_books import BOOK_CHANNEL, BOOK_PREFIX, book_lines
 
-from .models import Channel, Disbursement, DisbursementStatus, Fund, JournalEntry, Receipt, StatementLine, Transfer
+from .models import Channel, Disbursement, EntryKind, Fund, JournalEntry, Receipt, Source
 
 CASH_ACCOUNT: dict[str, str] = {Channel.CASH: "111", Channel.BANK: "112"}
 HELD_FOR_HOUSEHOLDS = "3388"
@@ -37,65 +48,89 @@ def serial_text(kind: str, year: int | None, serial: int | None) -> str:
     return f"{kind}-{year}-{serial:04d}" if year and serial else ""
 
 
+def book_text(origin: Fund | Source, year: int) -> str:
+    """Quyển số: one book of receipts (vouchers) per fund — or outside source — and year, as the
+    serials are numbered ("VNN-DB/2024"), so two funds' PT-2024-0001 are never in the same book."""
+    code = origin.code.upper() if isinstance(origin, Fund) else f"NGUON{origin.pk}"
+    return f"{code}/{year}"
+
+
+# The five signatures of C40-BB and C41-BB (TT 107/2017/TT-BTC): three that approve and make the paper,
+# then, under "Đã nhận đủ số tiền", the two between whom the money changes hands.
+APPROVERS = [
+    ("THỦ TRƯỞNG ĐƠN VỊ", "Ký, họ tên, đóng dấu"),
+    ("KẾ TOÁN TRƯỞNG", "Ký, họ tên"),
+    ("NGƯỜI LẬP", "Ký, họ tên"),
+]
+HANDS = {
+    "C40-BB": [("NGƯỜI NỘP", "Ký, họ tên"), ("THỦ QUỸ", "Ký, họ tên")],
+    "C41-BB": [("THỦ QUỸ", "Ký, họ tên"), ("NGƯỜI NHẬN TIỀN", "Ký, họ tên")],
+}
+
+
+def _paper(form: str, **fields: Any) -> dict[str, Any]:
+    attached = [doc for doc in fields.pop("attached") if doc]
+    return {
+        "form": form,
+        "title": "PHIẾU THU" if form == "C40-BB" else "PHIẾU CHI",
+        "legal_basis": LEGAL_BASIS,
+        "approvers": APPROVERS,
+        "hands": HANDS[form],
+        # "Kèm theo": how many original documents, and which (TT 107's instructions for the line).
+        "attached": f"{len(attached):02d} chứng từ gốc ({'; '.join(attached)})" if attached else "",
+        "words": amount_in_words(fields["amount"]),
+        **fields,
+    }
+
+
 def receipt_paper(receipt: Receipt) -> dict[str, Any]:
     """What a Phiếu thu (C40-BB) says for one receipt."""
     unit = receipt.fund.unit
     reason = receipt.memo or str(receipt.get_designation_display())
     if receipt.designated_household_id:
         reason = f"{reason} (cho hộ {receipt.designated_household.code})"  # type: ignore[union-attr]
-    return {
-        "form": "C40-BB",
-        "title": "PHIẾU THU",
-        "legal_basis": LEGAL_BASIS,
-        "unit_name": f"Ủy ban MTTQ Việt Nam {unit.title}",
-        "fund": receipt.fund.name,
-        "book": receipt.serial_year or receipt.received_on.year,
-        "number": serial_text("PT", receipt.serial_year, receipt.serial),
-        "date": receipt.received_on,
-        "debit": CASH_ACCOUNT.get(receipt.channel, "111"),
-        "credit": HELD_FOR_HOUSEHOLDS,
-        "person_label": "Họ và tên người nộp tiền",
-        "person": receipt.donor.name,
-        "address": "",
-        "reason_label": "Lý do nộp",
-        "reason": f"Ủng hộ {receipt.fund.name}: {reason}",
-        "amount": receipt.amount,
-        "words": amount_in_words(receipt.amount),
-        "attached": (receipt.bank_ref and f"Giấy báo Có, số tham chiếu {receipt.bank_ref}") or receipt.receipt_number,
-        "signers": ["THỦ TRƯỞNG ĐƠN VỊ", "KẾ TOÁN TRƯỞNG", "NGƯỜI NỘP TIỀN", "NGƯỜI LẬP", "THỦ QUỸ"],
-        "received_line": "Đã nhận đủ số tiền",
-        "made_by": receipt.created_by.display_name if receipt.created_by else "",
-    }
+    return _paper(
+        "C40-BB",
+        unit_name=f"Ủy ban MTTQ Việt Nam {unit.title}",
+        book=book_text(receipt.fund, receipt.serial_year or receipt.received_on.year),
+        number=serial_text("PT", receipt.serial_year, receipt.serial),
+        date=receipt.received_on,
+        debit=CASH_ACCOUNT.get(receipt.channel, "111"),
+        credit=HELD_FOR_HOUSEHOLDS,
+        person_label="Họ và tên người nộp tiền",
+        person=receipt.donor.name,
+        address="",
+        reason=f"Ủng hộ {receipt.fund.name}: {reason}",
+        amount=receipt.amount,
+        attached=[
+            receipt.bank_ref and f"giấy báo Có, số tham chiếu {receipt.bank_ref}",
+            receipt.receipt_number and f"biên lai số {receipt.receipt_number}",
+        ],
+        made_by=receipt.created_by.display_name if receipt.created_by else "",
+    )
 
 
 def voucher_paper(d: Disbursement) -> dict[str, Any]:
     """What a Phiếu chi (C41-BB) says for one payment to a household."""
     origin = d.fund or d.source
-    unit = origin.unit  # type: ignore[union-attr]
-    return {
-        "form": "C41-BB",
-        "title": "PHIẾU CHI",
-        "legal_basis": LEGAL_BASIS,
-        "unit_name": f"Ủy ban MTTQ Việt Nam {unit.title}",
-        "fund": str(origin),
-        "book": d.serial_year or d.date.year,
-        "number": serial_text("PC", d.serial_year, d.serial) or f"{d.voucher_number} (chưa duyệt)",
-        "date": d.date,
-        "debit": HELD_FOR_HOUSEHOLDS,
-        "credit": CASH_ACCOUNT.get(d.channel, "111"),
-        "person_label": "Họ và tên người nhận tiền",
-        "person": d.household.head_name,
-        "address": f"Hộ {d.household.code}, {d.household.area.title}",
-        "reason_label": "Nội dung",
-        "reason": f"Hỗ trợ xây dựng, sửa chữa nhà ở — đợt chi giai đoạn “{d.stage_label}”"
+    assert origin is not None  # the database keeps exactly one (disbursement_one_origin)
+    return _paper(
+        "C41-BB",
+        unit_name=f"Ủy ban MTTQ Việt Nam {origin.unit.title}",
+        book=book_text(origin, d.serial_year or d.date.year),
+        number=serial_text("PC", d.serial_year, d.serial) or f"{d.voucher_number} (chưa duyệt)",
+        date=d.date,
+        debit=HELD_FOR_HOUSEHOLDS,
+        credit=CASH_ACCOUNT.get(d.channel, "111"),
+        person_label="Họ và tên người nhận tiền",
+        person=d.household.head_name,
+        address=f"Hộ {d.household.code}, {d.household.area.title}",
+        reason=f"Hỗ trợ xây dựng, sửa chữa nhà ở từ {origin} — đợt chi giai đoạn “{d.stage_label}”"
         + (f"; {d.note}" if d.note else ""),
-        "amount": d.amount,
-        "words": amount_in_words(d.amount),
-        "attached": f"Phiếu chi số {d.voucher_number}; biên bản xác nhận giai đoạn “{d.stage_label}”",
-        "signers": ["THỦ TRƯỞNG ĐƠN VỊ", "KẾ TOÁN TRƯỞNG", "NGƯỜI LẬP", "THỦ QUỸ", "NGƯỜI NHẬN TIỀN"],
-        "received_line": "Đã nhận đủ số tiền",
-        "made_by": d.recorded_by.display_name,
-    }
+        amount=d.amount,
+        attached=[f"phiếu chi số {d.voucher_number}", f"biên bản xác nhận giai đoạn “{d.stage_label}”"],
+        made_by=d.recorded_by.display_name,
+    )
 
 
 @dataclass
@@ -111,11 +146,18 @@ class BookRow:
 
 @dataclass
 class Book:
+    """One book for a period. The opening, the totals and the closing are the catalogue's figures
+    (`fund_cash_book_*`, `fund_bank_book_*` as of the day before the period and its last day), never
+    sums of the rows; the rows are the same ledger lines (`figures.fund_books.book_lines`)."""
+
     fund: Fund
     channel: str
     date_from: dt.date
     date_to: dt.date
     opening: int
+    total_in: int
+    total_out: int
+    closing: int
     rows: list[BookRow] = field(default_factory=list)
 
     @property
@@ -126,72 +168,70 @@ class Book:
     def form(self) -> str:
         return BOOKS[self.channel][1]
 
-    @property
-    def total_in(self) -> int:
-        return sum(r.money_in for r in self.rows)
 
-    @property
-    def total_out(self) -> int:
-        return sum(r.money_out for r in self.rows)
-
-    @property
-    def closing(self) -> int:
-        return self.opening + self.total_in - self.total_out
-
-
-def _movements(fund: Fund, channel: str, until: dt.date) -> list[BookRow]:
-    """Every movement of the fund's till (cash) or account (bank) up to `until`, in date order."""
-    reversed_entries = JournalEntry.objects.filter(reverses__isnull=False).values("reverses_id")
-    rows: list[tuple[dt.date, int, BookRow]] = []
-    receipts = Receipt.objects.filter(fund=fund, channel=channel, received_on__lte=until).exclude(
-        entry_id__in=reversed_entries
-    )
-    for r in receipts.select_related("donor", "entry").order_by("received_on", "entry__seq"):
-        number = serial_text("PT", r.serial_year, r.serial)
-        rows.append((r.received_on, r.entry.seq, BookRow(r.received_on, number, "", f"Thu ủng hộ của {r.donor.name}",
-                                                         r.amount, 0)))  # fmt: skip
-    paid = Disbursement.objects.filter(
-        fund=fund, channel=channel, status=DisbursementStatus.APPROVED, date__lte=until
-    ).exclude(entry_id__in=reversed_entries)
-    for d in paid.select_related("household", "entry").order_by("date", "entry__seq"):
-        text = f"Chi hỗ trợ hộ {d.household.code}, giai đoạn “{d.stage_label}”"
-        number = serial_text("PC", d.serial_year, d.serial)
-        rows.append((d.date, d.entry.seq, BookRow(d.date, "", number, text, 0, d.amount)))  # type: ignore[union-attr]
-    if channel == Channel.BANK:
-        for t in (
-            Transfer.objects.filter(date__lte=until)
-            .filter(from_fund=fund)
-            .exclude(entry_id__in=reversed_entries)
-            .select_related("to_fund", "entry")
-        ):
-            rows.append((t.date, t.entry.seq, BookRow(t.date, "", "", f"Chuyển sang {t.to_fund.name}", 0, t.amount)))
-        for t in (
-            Transfer.objects.filter(date__lte=until)
-            .filter(to_fund=fund)
-            .exclude(entry_id__in=reversed_entries)
-            .select_related("from_fund", "entry")
-        ):
-            rows.append((t.date, t.entry.seq, BookRow(t.date, "", "", f"Nhận từ {t.from_fund.name}", t.amount, 0)))
-        fees = StatementLine.objects.filter(fund=fund, fee_entry__isnull=False, fee_entry__date__lte=until)
-        for line in fees.select_related("fee_entry"):
-            entry = line.fee_entry
-            rows.append((entry.date, entry.seq, BookRow(entry.date, "", "", f"Phí ngân hàng: {line.memo}", 0,  # type: ignore[union-attr]
-                                                        line.debit)))  # fmt: skip
-    rows.sort(key=lambda item: (item[0], item[1]))
-    return [row for _, _, row in rows]
+def _row_text(entry: JournalEntry, fund: Fund) -> tuple[str, str, str]:
+    """(receipt number, payment number, what happened) for the entry behind a line of the book."""
+    original: JournalEntry = entry.reverses if entry.kind == EntryKind.REVERSAL and entry.reverses else entry
+    receipt = getattr(original, "receipt", None)
+    payment = getattr(original, "disbursement", None)
+    transfer = getattr(original, "transfer", None)
+    if receipt is not None:
+        numbers = (serial_text("PT", receipt.serial_year, receipt.serial), "")
+        text = f"Thu ủng hộ của {receipt.donor.name}"
+    elif payment is not None:
+        numbers = ("", serial_text("PC", payment.serial_year, payment.serial))
+        text = f"Chi hỗ trợ hộ {payment.household.code}, giai đoạn “{payment.stage_label}”"
+    elif transfer is not None:
+        numbers = ("", "")
+        text = (
+            f"Chuyển sang {transfer.to_fund.name}"
+            if transfer.from_fund_id == fund.pk
+            else f"Nhận từ {transfer.from_fund.name}"
+        )
+    else:
+        numbers, text = ("", ""), original.memo
+    if original is not entry:
+        return "", "", f"Đảo bút toán #{original.seq} ({entry.reason or 'điều chỉnh'}): {text}"
+    return numbers[0], numbers[1], text
 
 
 def book(fund: Fund, channel: str, date_from: dt.date, date_to: dt.date) -> Book:
     """The book of one fund's cash (channel "tien_mat") or bank account for a period."""
-    result = Book(fund=fund, channel=channel, date_from=date_from, date_to=date_to, opening=0)
-    balance = 0
-    for row in _movements(fund, channel, date_to):
-        balance += row.money_in - row.money_out
-        row.balance = balance
-        if row.date < date_from:
-            result.opening = balance
-        else:
-            result.rows.append(row)
+    before = fund_figures.for_fund(fund, as_of=date_from - dt.timedelta(days=1))
+    until = fund_figures.for_fund(fund, as_of=date_to)
+    prefix = BOOK_PREFIX[channel]
+    opening, closing = before[f"{prefix}_balance"], until[f"{prefix}_balance"]
+    result = Book(
+        fund=fund,
+        channel=channel,
+        date_from=date_from,
+        date_to=date_to,
+        opening=opening,
+        total_in=until[f"{prefix}_in"] - before[f"{prefix}_in"],
+        total_out=until[f"{prefix}_out"] - before[f"{prefix}_out"],
+        closing=closing,
+    )
+    lines = (
+        book_lines([fund.pk], None if until.params.is_today else date_to)
+        .annotate(book_channel=BOOK_CHANNEL)
+        .filter(book_channel=channel, entry__date__gte=date_from)
+        .select_related(
+            "entry__receipt__donor",
+            "entry__disbursement__household",
+            "entry__transfer__from_fund",
+            "entry__transfer__to_fund",
+            "entry__reverses__receipt__donor",
+            "entry__reverses__disbursement__household",
+            "entry__reverses__transfer__from_fund",
+            "entry__reverses__transfer__to_fund",
+        )
+        .order_by("entry__date", "entry__seq", "pk")
+    )
+    balance = opening
+    for line in lines:
+        receipt_no, payment_no, text = _row_text(line.entry, fund)
+        balance += line.debit - line.credit
+        result.rows.append(BookRow(line.entry.date, receipt_no, payment_no, text, line.debit, line.credit, balance))
     return result
 
 

@@ -143,6 +143,8 @@ def source_create(request: AuthedRequest) -> HttpResponse:
 
 def fund_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
+    # The fund's figures as of the day asked for (`?ngay=dd/mm/yyyy`, today by default), like the overview.
+    as_of, date_error = asof.as_of_from(request.GET.get("ngay"))
     entries = (
         JournalEntry.objects.filter(lines__account__fund=fund)
         .distinct()
@@ -154,7 +156,8 @@ def fund_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "funds/fund_detail.html",
         {
             "fund": fund,
-            "figures": fund_figures.for_fund(fund),
+            "figures": fund_figures.for_fund(fund, as_of=as_of),
+            "date_error": date_error,
             "entries": entries,
             "statements": fund.statements.select_related("batch")[:10],
             "allocations": fund.allocations.select_related("household").order_by("-date", "-pk")[:30],
@@ -505,14 +508,15 @@ def _day(raw: str, default: dt.date) -> dt.date:
 
 
 def fund_book(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
-    """Sổ quỹ tiền mặt / sổ tiền gửi of one fund for a period (?tu=dd/mm/yyyy&den=…), PDF or Excel."""
+    """Sổ quỹ tiền mặt / sổ tiền gửi of one fund for a period (?tu=dd/mm/yyyy&den=…; from 1 January of
+    the last day's year to today by default), PDF or Excel."""
     fund = _fund(request, pk, "funds.view")
     if kind not in BOOK_KINDS:
         raise Http404
     today = timezone.localdate()
     try:
-        date_from = _day(request.GET.get("tu", ""), today.replace(month=1, day=1))
         date_to = _day(request.GET.get("den", ""), today)
+        date_from = _day(request.GET.get("tu", ""), date_to.replace(month=1, day=1))
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
     if date_from > date_to:

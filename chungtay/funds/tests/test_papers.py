@@ -3,14 +3,20 @@ numbered per fund and year, and each fund's cash book and bank book in PDF and E
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from rest_framework.test import APIClient
 
+from chungtay.accounts.services import token_issue
+from chungtay.core import dates
 from chungtay.core.docgen import pdf_text
 from chungtay.core.pdf import pdf_available
+from chungtay.figures import funds as fund_figures
+from chungtay.figures.testing import shown
 from chungtay.funds import papers
 from chungtay.funds.models import Channel, Receipt
 from chungtay.funds.services import (
@@ -18,6 +24,7 @@ from chungtay.funds.services import (
     allocation_record,
     disbursement_approve,
     disbursement_record,
+    entry_reverse,
     receipt_record,
     transfer_record,
 )
@@ -78,6 +85,11 @@ def test_an_approved_payment_gets_the_next_voucher_number_of_its_fund_and_year(p
     assert (voucher.serial_year, voucher.serial) == (2024, 1)
 
 
+def _in_order(text: str, words: list[str]) -> bool:
+    at = [text.find(w) for w in words]
+    return -1 not in at and at == sorted(at)
+
+
 @needs_pdf
 def test_the_receipt_paper_follows_form_c40_bb(client, people, town_fund):
     receipt = receive(people, town_fund, 15_000_000, dt.date(2024, 6, 3), channel=Channel.BANK)
@@ -86,13 +98,17 @@ def test_the_receipt_paper_follows_form_c40_bb(client, people, town_fund):
     text = pdf_text(client.get(reverse("funds:receipt_c40", args=[receipt.pk])).content)
 
     for words in (
-        "Mẫu số C40-BB", "Thông tư số 107/2017/TT-BTC", "Đơn vị: Ủy ban MTTQ Việt Nam thị xã Điện Bàn", "PHIẾU THU",
-        "Quyển số: 2024", "Số: PT-2024-0001", "Nợ: 112", "Có: 3388", "Ngày 03 tháng 06 năm 2024",
-        "Họ và tên người nộp tiền: Lê Văn Nộp", "Lý do nộp", "Số tiền: 15.000.000 đ",
-        "(Viết bằng chữ): Mười lăm triệu đồng", "Kèm theo: Giấy báo Có", "chứng từ gốc",
-        "THỦ TRƯỞNG ĐƠN VỊ", "KẾ TOÁN TRƯỞNG", "NGƯỜI NỘP TIỀN", "NGƯỜI LẬP", "THỦ QUỸ",
+        "Mẫu số: C40-BB", "Thông tư số 107/2017/TT-BTC", "Đơn vị: Ủy ban MTTQ Việt Nam thị xã Điện Bàn", "Mã QHNS",
+        "PHIẾU THU", "Quyển số: VNN-DB/2024", "Số: PT-2024-0001", "Nợ: 112", "Có: 3388", "Ngày 03 tháng 06 năm 2024",
+        "Họ và tên người nộp tiền: Lê Văn Nộp", "Địa chỉ:", "Nội dung: Ủng hộ Quỹ Vì người nghèo thị xã",
+        "Số tiền: 15.000.000 đ", "(Viết bằng chữ): Mười lăm triệu đồng",
+        f"Kèm theo: 01 chứng từ gốc (giấy báo Có, số tham chiếu {receipt.bank_ref})", "Tỷ giá ngoại tệ",
     ):  # fmt: skip
         assert words in text, (words, text)
+    assert "Lý do nộp" not in text  # the enterprise form's line (01-TT), not C40-BB's
+    # The five signatures where the form has them: three above "Đã nhận đủ số tiền", the payer and the cashier below.
+    assert _in_order(text, ["THỦ TRƯỞNG ĐƠN VỊ", "KẾ TOÁN TRƯỞNG", "NGƯỜI LẬP", "Đã nhận đủ số tiền", "Bằng số",
+                            "Bằng chữ", "NGƯỜI NỘP", "THỦ QUỸ"]), text  # fmt: skip
 
 
 @needs_pdf
@@ -104,13 +120,26 @@ def test_the_payment_paper_follows_form_c41_bb_and_names_the_stage_in_vietnamese
     old = pdf_text(client.get(reverse("funds:voucher_pdf", args=[voucher.pk])).content)
 
     for words in (
-        "Mẫu số C41-BB", "PHIẾU CHI", "Quyển số: 2024", "Số: PC-2024-0001", "Nợ: 3388", "Có: 111",
-        "Ngày 01 tháng 03 năm 2024", f"Họ và tên người nhận tiền: {house.head_name}", "giai đoạn “Xong móng”",
-        "Số tiền: 4.000.000 đ", "Bốn triệu đồng", "THỦ TRƯỞNG ĐƠN VỊ", "KẾ TOÁN TRƯỞNG", "NGƯỜI LẬP", "THỦ QUỸ",
-        "NGƯỜI NHẬN TIỀN",
+        "Mẫu số: C41-BB", "PHIẾU CHI", "Mã QHNS", "Quyển số: VNN-DB/2024", "Số: PC-2024-0001", "Nợ: 3388", "Có: 111",
+        "Ngày 01 tháng 03 năm 2024", f"Họ và tên người nhận tiền: {house.head_name}", f"Địa chỉ: Hộ {house.code}",
+        "Nội dung: Hỗ trợ xây dựng, sửa chữa nhà ở từ Quỹ Vì người nghèo thị xã", "giai đoạn “Xong móng”",
+        "Số tiền: 4.000.000 đ", "(Viết bằng chữ): Bốn triệu đồng", "Kèm theo: 02 chứng từ gốc (phiếu chi số PC-NB-01",
     ):  # fmt: skip
         assert words in text, (words, text)
+    assert _in_order(text, ["THỦ TRƯỞNG ĐƠN VỊ", "KẾ TOÁN TRƯỞNG", "NGƯỜI LẬP", "Đã nhận đủ số tiền", "THỦ QUỸ",
+                            "NGƯỜI NHẬN TIỀN"]), text  # fmt: skip
     assert "foundation" not in text and "foundation" not in old and "Xong móng" in old
+
+
+def test_each_fund_keeps_its_own_book_of_receipts_and_vouchers(people, town_fund, commune_fund):
+    a = papers.receipt_paper(receive(people, town_fund, 1_000_000, dt.date(2024, 12, 30)))
+    b = papers.receipt_paper(receive(people, commune_fund, 1_000_000, dt.date(2024, 12, 30)))
+
+    assert (a["number"], b["number"]) == ("PT-2024-0001", "PT-2024-0001")
+    assert (a["book"], b["book"]) == ("VNN-DB/2024", "XNT-VD/2024")
+    assert [role for role, _ in a["approvers"] + a["hands"]] == [
+        "THỦ TRƯỞNG ĐƠN VỊ", "KẾ TOÁN TRƯỞNG", "NGƯỜI LẬP", "NGƯỜI NỘP", "THỦ QUỸ",
+    ]  # fmt: skip
 
 
 def test_the_cash_book_carries_the_opening_balance_the_running_balance_and_the_totals(town_fund, paid):
@@ -153,3 +182,70 @@ def test_a_book_period_typed_wrong_is_refused_in_vietnamese(client, people, town
     bad = client.get(url + "?tu=2024-01-01")
 
     assert bad.status_code == 400 and "không đúng dạng ngày/tháng/năm" in bad.content.decode()
+
+
+@pytest.fixture
+def corrected(people, town_fund, commune_fund, paid):
+    """`paid`, then 5 million moved to the commune fund by bank on 20/02/2024, a cash gift of 3 million on
+    05/03/2024 reversed on 10/04/2024 (recorded twice by mistake) and the March payment reversed on 15/04/2024."""
+    _, voucher = paid
+    transfer_record(
+        actor=people.town_office, from_fund=town_fund, to_fund=commune_fund, amount=5_000_000, date=dt.date(2024, 2, 20)
+    )
+    twice = receive(people, town_fund, 3_000_000, dt.date(2024, 3, 5))
+    entry_reverse(actor=people.board, entry=twice.entry, reason="Ghi trùng", date=dt.date(2024, 4, 10))
+    entry_reverse(actor=people.board, entry=voucher.entry, reason="Chi nhầm đợt", date=dt.date(2024, 4, 15))
+    return voucher
+
+
+DAYS = [dt.date(2024, 1, 31), dt.date(2024, 3, 31), dt.date(2024, 4, 12), dt.date(2024, 4, 30)]
+
+
+def test_the_books_take_their_balances_from_the_catalogue_and_together_hold_what_the_fund_holds(town_fund, corrected):
+    for day in DAYS:
+        figures = fund_figures.for_fund(town_fund, as_of=day)
+        cash = papers.book(town_fund, Channel.CASH, dt.date(2024, 1, 1), day)
+        bank = papers.book(town_fund, Channel.BANK, dt.date(2024, 1, 1), day)
+        for b in (cash, bank):  # the rows add up to what the catalogue says, on every day
+            assert b.opening + sum(r.money_in - r.money_out for r in b.rows) == b.closing, (day, b.channel)
+            assert (b.total_in, b.total_out) == (
+                sum(r.money_in for r in b.rows),
+                sum(r.money_out for r in b.rows),
+            )
+        assert cash.closing == figures.fund_cash_book_balance and bank.closing == figures.fund_bank_book_balance
+        assert figures.fund_held == cash.closing + bank.closing
+        assert figures.fund_held == figures.fund_unallocated + figures.fund_allocated_unpaid, day
+    april = papers.book(town_fund, Channel.CASH, dt.date(2024, 4, 1), dt.date(2024, 4, 30))
+    # A reversal is a row of its own day; March as printed in March never changes.
+    assert [(r.date, r.money_in, r.money_out) for r in april.rows] == [
+        (dt.date(2024, 4, 10), 0, 3_000_000),
+        (dt.date(2024, 4, 15), 4_000_000, 0),
+    ]
+    assert all(r.text.startswith("Đảo bút toán #") for r in april.rows)
+    assert (april.opening, april.closing) == (24_000_000, 25_000_000)
+
+
+@needs_pdf
+@pytest.mark.parametrize("day", [dt.date(2024, 4, 12), None], ids=["a-past-day", "today"])
+def test_the_books_closing_balances_are_the_fund_pages_and_the_apis_for_the_same_day(
+    client, people, town_fund, corrected, day
+):
+    day = day or dates.today()
+    client.force_login(people.town_office)
+    ngay = f"{day:%d/%m/%Y}"
+    page = shown(client.get(reverse("funds:fund_detail", args=[town_fund.pk]) + f"?ngay={ngay}").content.decode(),
+                 fund=town_fund.pk)  # fmt: skip
+    api_client = APIClient()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=people.town_office, second_factor=True)[1]}")
+    api = api_client.get(reverse("api:fund-detail", args=[town_fund.pk]), {"ngay": day.isoformat()}).json()["figures"]
+    closings = {}
+    for kind, name in (("tien-mat", "fund_cash_book_balance"), ("tien-gui", "fund_bank_book_balance")):
+        url = reverse("funds:fund_book", args=[town_fund.pk, kind]) + f"?tu=01/01/2024&den={ngay}"
+        pdf = re.search(r"Số dư cuối kỳ\s*([\d.]+)\s*đ", pdf_text(client.get(url).content))
+        sheet = openpyxl.load_workbook(io.BytesIO(client.get(url + "&dinh_dang=xlsx").content)).active
+        excel = [row[-1] for row in sheet.iter_rows(values_only=True) if "Số dư cuối kỳ" in row]
+        assert pdf is not None, kind
+        closings[name] = {int(pdf.group(1).replace(".", "")), excel[0], page[name][0], api[name]}
+    assert all(len(values) == 1 for values in closings.values()), closings
+    held = closings["fund_cash_book_balance"].pop() + closings["fund_bank_book_balance"].pop()
+    assert held == page["fund_held"][0] == api["fund_held"] == api["fund_unallocated"] + api["fund_allocated_unpaid"]

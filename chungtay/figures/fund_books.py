@@ -1,0 +1,114 @@
+"""What a fund holds in its till and in its bank account: the figures of the cash book and the bank
+book (sổ quỹ tiền mặt S07-H, sổ tiền gửi S08-H; issue 17), as of a date.
+
+One definition, read from the ledger: the lines of the fund's own money accounts (`fund_cash` — not
+yet allocated — and `allocation` — allocated to a household, not yet paid), leaving out allocations and
+their reversals (they move money between those two accounts; it stays in the fund until paid). What
+is left is what came in or went out of the fund: receipts (+), payments to households (−), transfers
+between funds (±), bank fees (−), and the reversals of those (the opposite sign, on their own day).
+
+The book a line belongs to is the channel of its money: a receipt's or a payment's own channel (and
+the channel of what a reversal reverses); transfers and bank fees move through the bank. So the cash
+book's balance plus the bank book's is `fund_held` = `fund_unallocated` + `fund_allocated_unpaid`.
+The books (`funds.papers.book`) list the same lines (`book_lines`, `BOOK_CHANNEL`) and take their
+openings, totals and closings from these figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from chungtay.funds.models import AccountKind, Channel, EntryKind, Fund, JournalLine
+
+from .catalogue import Params, figure, group
+
+BOOK_ACCOUNTS = (AccountKind.FUND_CASH, AccountKind.ALLOCATION)
+# figure-name prefix of each book, by the channel it holds
+BOOK_PREFIX: dict[str, str] = {Channel.CASH: "fund_cash_book", Channel.BANK: "fund_bank_book"}
+
+
+# The book a line is written in: the channel of its receipt or payment (or of what it reverses);
+# transfers and fees go through the bank. Annotate `book_lines` with it: `.annotate(book_channel=BOOK_CHANNEL)`.
+BOOK_CHANNEL = Coalesce(
+    "entry__receipt__channel",
+    "entry__disbursement__channel",
+    "entry__reverses__receipt__channel",
+    "entry__reverses__disbursement__channel",
+    Value(str(Channel.BANK)),
+)
+
+
+def book_lines(fund_ids: Sequence[int], until: dt.date | None) -> QuerySet[JournalLine]:
+    """The ledger lines that move a fund's held money, up to `until` (every line when None)."""
+    lines = JournalLine.objects.filter(account__fund_id__in=list(fund_ids), account__kind__in=BOOK_ACCOUNTS)
+    if until is not None:
+        lines = lines.filter(entry__date__lte=until)
+    # Allocations (and their reversals) are a debit and a credit of the same fund's two accounts.
+    return lines.exclude(entry__kind=EntryKind.ALLOCATION).exclude(
+        Q(entry__reverses__isnull=False) & Q(entry__reverses__kind=EntryKind.ALLOCATION)
+    )
+
+
+@group("fund_books", "Sổ quỹ tiền mặt và sổ tiền gửi của một quỹ: thu, chi, tồn")
+def fund_books(funds: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    ids = sorted(f.pk for f in funds if isinstance(f, Fund))
+    out: dict[int, dict[str, int]] = {
+        pk: {f"{prefix}_{side}": 0 for prefix in BOOK_PREFIX.values() for side in ("in", "out")} for pk in ids
+    }
+    if not ids:
+        return out
+    # As of today every line counts (like the kept balances of `fund_money`, which a dated line after
+    # today is already in); as of an earlier day, the lines dated up to it.
+    lines = book_lines(ids, None if p.is_today else p.as_of).annotate(book_channel=BOOK_CHANNEL)
+    rows = lines.values("account__fund_id", "book_channel").annotate(money_in=Sum("debit"), money_out=Sum("credit"))
+    for row in rows.order_by():
+        prefix = BOOK_PREFIX.get(row["book_channel"])
+        if prefix is None:
+            continue
+        values = out[row["account__fund_id"]]
+        values[f"{prefix}_in"] += int(row["money_in"] or 0)
+        values[f"{prefix}_out"] += int(row["money_out"] or 0)
+    return out
+
+
+FB = "fund_books"
+LABELS = {
+    "fund_cash_book_in": _("Tiền mặt của quỹ này: tổng thu (lũy kế)"),
+    "fund_cash_book_out": _("Tiền mặt của quỹ này: tổng chi (lũy kế)"),
+    "fund_cash_book_balance": _("Tiền mặt của quỹ này: tồn quỹ"),
+    "fund_bank_book_in": _("Tiền gửi của quỹ này: tổng gửi vào (lũy kế)"),
+    "fund_bank_book_out": _("Tiền gửi của quỹ này: tổng rút ra (lũy kế)"),
+    "fund_bank_book_balance": _("Tiền gửi của quỹ này: số dư"),
+}
+_WHAT: dict[str, tuple[str, str, str]] = {
+    Channel.CASH: ("tiền mặt", "thu, chi bằng tiền mặt", "sổ quỹ tiền mặt"),
+    Channel.BANK: ("tiền gửi ngân hàng", "thu, chi qua tài khoản, chuyển quỹ, phí ngân hàng", "sổ tiền gửi"),
+}
+
+
+def _balance(prefix: str):
+    return lambda v: v[f"{prefix}_in"] - v[f"{prefix}_out"]
+
+
+for _channel, _prefix in BOOK_PREFIX.items():
+    _words, _lines, _book = _WHAT[_channel]
+    figure(FB, f"{_prefix}_in", LABELS[f"{_prefix}_in"],
+           f"Tổng tiền vào {_words} của quỹ, từ khi lập quỹ đến ngày tính ({_lines}; bút toán đảo một khoản "
+           "chi tính ở đây). Phân bổ cho hộ không tính: tiền vẫn ở quỹ đến khi chi.", unit="đồng")  # fmt: skip
+    figure(FB, f"{_prefix}_out", LABELS[f"{_prefix}_out"],
+           f"Tổng tiền ra khỏi {_words} của quỹ, từ khi lập quỹ đến ngày tính ({_lines}; bút toán đảo một "
+           "khoản thu tính ở đây).", unit="đồng")  # fmt: skip
+    figure(FB, f"{_prefix}_balance", LABELS[f"{_prefix}_balance"],
+           f"`{_prefix}_in` − `{_prefix}_out`: số dư {_words} của quỹ đến ngày tính, là số dư cuối kỳ của "
+           f"{_book} đến ngày đó; số dư đầu kỳ là số này đến ngày trước kỳ.", unit="đồng",
+           derive=_balance(_prefix))  # fmt: skip
+figure(FB, "fund_held", _("Tiền quỹ này đang giữ (tiền mặt và tiền gửi)"),
+       "`fund_cash_book_balance` + `fund_bank_book_balance`; bằng `fund_unallocated` + `fund_allocated_unpaid` "
+       "(tiền chưa phân bổ và tiền đã phân bổ nhưng chưa chi đều còn ở quỹ).", unit="đồng",
+       derive=lambda v: _balance("fund_cash_book")(v) + _balance("fund_bank_book")(v))  # fmt: skip
