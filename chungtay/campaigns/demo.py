@@ -54,6 +54,12 @@ DEMO_NOTE = (
     "14/3/2024; các mốc thời gian của phong trào năm {year} được dời {shift} năm theo kế hoạch đó. "
     "Dữ liệu mẫu tính đến ngày {day}."
 )
+# On the new map the story is not moved: it stays in 2024, on the units of its day.
+STORY_NOTE = (
+    "Ghi chú: đây là dữ liệu mẫu theo Kế hoạch số 199/KH-MTTQ-BTT ngày 14/3/2024, giữ nguyên năm 2024 trên các "
+    "đơn vị hành chính trước ngày sắp xếp 01/07/2025 (thị xã Điện Bàn, tỉnh Quảng Nam). Dữ liệu mẫu tính đến "
+    "ngày {day}."
+)
 _NOTE_DAY = re.compile(r"Dữ liệu mẫu tính đến ngày (\d{2}/\d{2}/\d{4})")
 
 
@@ -243,6 +249,8 @@ def load_demo() -> dict[str, int]:
     note = DEMO_NOTE.format(
         year=demo_clock.story_year(), shift=demo_clock.shift(), day=dates.format_date(demo_clock.demo_day())
     )
+    if demo_clock.after_reorganisation():
+        note = STORY_NOTE.format(day=dates.format_date(demo_clock.demo_day()))
     movement = services.movement_create(
         actor=office, issuing_unit=town, symbol=SYMBOL, issued_on=D(2024, 3, 14), title=demo_title(), theme=THEME,
         purposes=PURPOSES, requirements=REQUIREMENTS, content=f"{note}\n\n{CONTENT}", starts_on=D(2024, 3, 14),

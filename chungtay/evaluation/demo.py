@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from chungtay.accounts.models import User
-from chungtay.campaigns.models import Movement
+from chungtay.campaigns.models import Movement, MovementStatus
+from chungtay.campaigns.services import movement_transition
 from chungtay.core import demo_clock
 from chungtay.core.demo_clock import at as _at
 from chungtay.core.demo_clock import d, happened
@@ -86,7 +87,46 @@ def load_demo() -> dict[str, int]:
         movement, participations, office=office, staff=staff, star="Vĩnh Điện", pending=PENDING, returned=RETURNED,
         late=LATE,
     )  # fmt: skip
+    if demo_clock.after_reorganisation():
+        _decide(movement, office=office, board=User.objects.get(username="chutich"))
     return _counts(movement)
+
+
+def _decide(movement: Movement, *, office: User, board: User) -> None:
+    """On the new map the 2024 evaluation is over, as it was by the end of 2024: the last two reviewed, the
+    units sent back or not submitted left out of the ranking with the reason, the ranking approved, the
+    town's Giấy khen proposed from it, voted on 16/12 and decided on 20/12/2024; then the movement is closed."""
+    for assessment in Assessment.objects.filter(participation__movement=movement, status="submitted").select_related(
+        "participation__unit", "participation__movement"
+    ):
+        services.assessment_mark_reviewed(actor=office, assessment=assessment)
+        Assessment.objects.filter(pk=assessment.pk).update(reviewed_at=_at(d(2024, 11, 25), 16))
+    for participation in movement.participations.filter(level=Level.COMMUNE).select_related("unit", "movement"):
+        own = Assessment.objects.filter(participation=participation).first()
+        if own is None or own.status != "reviewed":
+            services.ranking_exclude(
+                actor=office, participation=participation,
+                reason="Không nộp lại bản tự đánh giá đã bổ sung trước ngày họp bình xét (15/12)."
+                if own is not None and own.submitted_at else "Không nộp bản tự đánh giá đúng hạn.",
+            )  # fmt: skip
+    approval = services.ranking_approve(actor=board, movement=movement, level=Level.COMMUNE)
+    type(approval).objects.filter(pk=approval.pk).update(approved_at=_at(d(2024, 12, 10), 15))
+    form = movement.award_forms.get(name="Giấy khen", recipient=Recipient.COLLECTIVE)
+    proposals = services.proposals_from_ranking(actor=office, award_form=form, count=form.quota)
+    meeting = services.meeting_create(
+        actor=office, movement=movement, held_on=d(2024, 12, 16), place="Phòng họp Ủy ban MTTQ Việt Nam thị xã",
+        chair="Lê Văn Khánh, Chủ tịch", attendees=9, note="Hội nghị bình xét, khen thưởng phong trào thi đua năm 2024.",
+    )  # fmt: skip
+    for proposal in proposals:
+        services.vote_record(actor=office, meeting=meeting, proposal=proposal, agree=9, disagree=0)
+    decision = services.decision_create(
+        actor=office, movement=movement, number="95/QĐ-MTTQ-BTT", signed_on=d(2024, 12, 20),
+        signer_name="Lê Văn Khánh", memo_number="94/TTr-MTTQ-VP",
+    )  # fmt: skip
+    services.decision_sign(actor=board, decision=decision)
+    type(decision).objects.filter(pk=decision.pk).update(signed_at=_at(d(2024, 12, 20), 16))
+    # Done: the movement is closed (no reminders for it any more; the reorganisation leaves it as it is).
+    movement_transition(actor=office, movement=movement, to=MovementStatus.CLOSED)
 
 
 def _self_assess(
@@ -171,7 +211,7 @@ def _counts(movement: Movement) -> dict[str, int]:
     qs = Assessment.objects.filter(participation__movement=movement)
     return {
         "bản tự đánh giá": qs.count(),
-        "đã thẩm định": qs.filter(status="reviewed").count(),
+        "đã thẩm định": qs.filter(status__in=["reviewed", "approved"]).count(),
         "hình thức khen thưởng": movement.award_forms.count(),
     }
 

@@ -123,12 +123,14 @@ def test_the_demo_loaded_on_a_day_records_only_what_has_happened_by_then_and_agr
     else:
         # The 2024 story stays in 2024 on the old units: everything of it happened before they closed.
         assert "năm 2024" in story.title and story.starts_on == dt.date(2024, 3, 14)
-        assert story.status == MovementStatus.EVALUATING
+        assert story.status == MovementStatus.CLOSED  # evaluated, awards decided (Dec 2024), closed
+        assert story.award_decisions.filter(status="signed", signed_on=dt.date(2024, 12, 20)).exists()
         assert story.issuing_unit.valid_to == REORG_DAY - dt.timedelta(days=1)
         for model, field in EVENTS[:8]:  # the campaigns' and evaluation's events of the story
-            rows = model.objects.filter(**{STORY_PATH.get(model.__name__, "movement"): story})
+            path = STORY_PATH.get(model.__name__, "movement")
+            rows = model.objects.filter(**{path: story.pk if path == "pk" else story})
             assert (v := _latest_of(rows, field)) is None or v < REORG_DAY, (model.__name__, field, v)
-        assert Assessment.objects.filter(participation__movement=story, status="reviewed").exists()
+        assert Assessment.objects.filter(participation__movement=story, status="approved", rank=1).exists()
         # The reorganisation is recorded: the district level removed, Quảng Nam in Đà Nẵng, 20 → 6 units.
         reorg = Reorganisation.objects.get()
         assert reorg.effective_on == REORG_DAY and reorg.removed_levels == [Level.DISTRICT]
