@@ -8,6 +8,7 @@ cannot read with confidence waits in the reconciliation queue for a person.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -120,18 +121,53 @@ def extract_donor(folded: str) -> str:
     return ""
 
 
+def _compact(folded: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", folded)
+
+
+def _code_index(codes: tuple[tuple[str, str], ...]) -> tuple[dict[str, int], list[int]]:
+    """The household codes' compact forms → position of the first code with that form, and their lengths.
+
+    A memo is read against every household code of the fund's area (a thousand in a town): instead
+    of looking for each code in the memo, the memo's pieces of a code's length are looked up here.
+    """
+    order: dict[str, int] = {}
+    for position, (key, _code) in enumerate(codes):
+        if key:
+            order.setdefault(_compact(key), position)
+    return order, sorted({len(key) for key in order if key})
+
+
+class HouseholdCodes(dict[str, str]):
+    """folded code → code, with `_code_index` made once for all the memos of a statement."""
+
+    @functools.cached_property
+    def index(self) -> tuple[tuple[tuple[str, str], ...], dict[str, int], list[int]]:
+        codes = tuple(self.items())
+        return (codes, *_code_index(codes))
+
+
 def read_memo(
     memo: str, *, household_codes: dict[str, str], unit_names: dict[str, int], fund_codes: set[str]
 ) -> MemoReading:
     """household_codes: folded code → code; unit_names: folded name → unit id; fund_codes: folded codes."""
     folded = fold(memo)
     reading = MemoReading()
-    compact = re.sub(r"[^a-z0-9]", "", folded)
-    for key, code in household_codes.items():
-        if key and re.sub(r"[^a-z0-9]", "", key) in compact:
-            reading.household_code, reading.designation = code, Designation.HOUSEHOLD
-            reading.notes.append(f"mã hộ {code}")
-            break
+    compact = _compact(folded)
+    if isinstance(household_codes, HouseholdCodes):
+        codes, order, lengths = household_codes.index
+    else:
+        codes = tuple(household_codes.items())
+        order, lengths = _code_index(codes)
+    found = [
+        order[piece] for n in lengths for i in range(len(compact) - n + 1) if (piece := compact[i : i + n]) in order
+    ]
+    if "" in order:  # a code of no letters nor digits is in every memo
+        found.append(order[""])
+    if found:  # the first code in the given order that the memo contains, as a scan of the codes finds it
+        code = codes[min(found)][1]
+        reading.household_code, reading.designation = code, Designation.HOUSEHOLD
+        reading.notes.append(f"mã hộ {code}")
     for code in fund_codes:
         if code and re.search(rf"\b{re.escape(code)}\b", folded):
             reading.fund_code = code

@@ -376,15 +376,16 @@ class ReceiptTally(models.Model):
         return f"{self.fund_id}: {self.count} / {self.total}"
 
     @classmethod
-    def add(cls, *, fund_id: int, amount: int) -> None:
+    def add(cls, *, fund_id: int, amount: int, count: int = 1) -> None:
         # One statement on PostgreSQL and SQLite alike; the row lock it takes is released with the
         # receipt's transaction (receipts of a fund are serialised by the ledger's locks already).
+        # `count` receipts of `amount` in all: a statement's confirm adds its receipts at once.
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (fund_id, count, total) VALUES (%s, 1, %s) "  # noqa: S608 - table name
-                f"ON CONFLICT (fund_id) DO UPDATE SET count = {table}.count + 1, total = {table}.total + %s",
-                [fund_id, amount, amount],
+                f"INSERT INTO {table} (fund_id, count, total) VALUES (%s, %s, %s) "  # noqa: S608 - table name
+                f"ON CONFLICT (fund_id) DO UPDATE SET count = {table}.count + %s, total = {table}.total + %s",
+                [fund_id, count, amount, count, amount],
             )
 
     @classmethod

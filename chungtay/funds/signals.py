@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent by ledger.post inside its transaction, after the balances were written; `accounts` is the
 # list of Account objects whose balance changed, `changes` maps their ids to the amount added.
 balances_changed = Signal()
+
+# Sent by writes that insert many receipts at once (a bank statement's confirm), inside their
+# transaction: `receipts` is the list of new Receipt objects, which had no post_save of their own.
+receipts_recorded = Signal()

@@ -25,9 +25,10 @@ from chungtay.core.tabular import CellError, parse_amount, parse_datetime
 from chungtay.core.text import fold, nfc
 
 from . import ledger
+from .bulk import bulk_create_audited, concrete
 from .ledger import Leg, account_for
-from .matching import read_memo
-from .models import AccountKind, BankStatement, Designation, EntryKind, Fund, MatchStatus, StatementLine
+from .matching import HouseholdCodes, MemoReading, read_memo
+from .models import Account, AccountKind, BankStatement, Designation, EntryKind, Fund, MatchStatus, StatementLine
 from .statement_layouts import GENERIC, LABELS, account_matches, read_statement
 
 FIELDS: dict[str, tuple[str, ...]] = GENERIC.columns  # the mapping step's synonyms (kept for the CSV stream)
@@ -272,7 +273,7 @@ def _matcher_context(fund: Fund) -> dict:
     households = Household.objects.filter(area__path__startswith=fund.unit.path).values_list("code", flat=True)
     units = OrgUnit.objects.filter(path__startswith=fund.unit.path, level__lte=3).exclude(pk=fund.unit.pk)
     return {
-        "household_codes": {fold(code): code for code in households},
+        "household_codes": HouseholdCodes((fold(code), code) for code in households),
         "unit_names": {u.name_folded: u.pk for u in units},
         "fund_codes": {fold(fund.code)},
     }
@@ -356,7 +357,15 @@ def is_fee(memo: str) -> bool:
 
 
 @transaction.atomic
-def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[StatementPlan, BankStatement | None]:
+def commit_statement(
+    *, actor, batch: ImportBatch, fund: Fund, one_by_one: bool = False
+) -> tuple[StatementPlan, BankStatement | None]:
+    """The confirm: re-read the staged file and write its new lines, reconciled, in one transaction.
+
+    The lines are reconciled together (`reconcile_new_lines`: a constant number of queries whatever
+    the statement's length). `one_by_one` takes the older path, `reconcile_line` and `post_fee` for
+    each line after the other: the reference the batched path is tested against, and the bench's.
+    """
     with batch.file.open("rb") as handle:
         data = handle.read()
     # Re-read with the mapping the person chose, if any; a recognised layout is recognised again.
@@ -375,30 +384,32 @@ def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[Statemen
     with as_actor(actor):
         statement = _statement_for(fund=fund, batch=batch, plan=plan, period=period)
         tz = timezone.get_current_timezone()
-        created = StatementLine.objects.bulk_create(
-            [
-                StatementLine(
-                    statement=statement,
-                    fund=fund,
-                    row_number=line.row,
-                    bank_ref=line.bank_ref,
-                    txn_at=timezone.make_aware(line.txn_at, tz) if timezone.is_naive(line.txn_at) else line.txn_at,
-                    debit=line.debit,
-                    credit=line.credit,
-                    balance=line.balance,
-                    memo=line.memo,
-                    memo_folded=fold(line.memo),
-                )
-                for line in plan.new_lines
-            ]
-        )
-        context = _matcher_context(fund)
-        for line in sorted(created, key=lambda x: (x.txn_at, x.row_number)):
-            if line.credit:
-                reconcile_line(actor=actor, line=line, context=context)
-        for line in sorted(created, key=lambda x: (x.txn_at, x.row_number)):
-            if line.debit and is_fee(line.memo):
-                post_fee(actor=actor, line=line)
+        lines = [
+            StatementLine(
+                statement=statement,
+                fund=fund,
+                row_number=line.row,
+                bank_ref=line.bank_ref,
+                txn_at=timezone.make_aware(line.txn_at, tz) if timezone.is_naive(line.txn_at) else line.txn_at,
+                debit=line.debit,
+                credit=line.credit,
+                balance=line.balance,
+                memo=line.memo,
+                memo_folded=fold(line.memo),
+            )
+            for line in plan.new_lines
+        ]
+        if one_by_one:
+            created = StatementLine.objects.bulk_create(lines)
+            context = _matcher_context(fund)
+            for line in sorted(created, key=lambda x: (x.txn_at, x.row_number)):
+                if line.credit:
+                    reconcile_line(actor=actor, line=line, context=context)
+            for line in sorted(created, key=lambda x: (x.txn_at, x.row_number)):
+                if line.debit and is_fee(line.memo):
+                    post_fee(actor=actor, line=line)
+        else:
+            reconcile_new_lines(actor=actor, fund=fund, lines=lines)
         totals = statement.lines.aggregate(debit=Sum("debit", default=0), credit=Sum("credit", default=0))
         statement.total_debit, statement.total_credit = totals["debit"], totals["credit"]
         statement.lines_added += counts["new"]
@@ -408,6 +419,116 @@ def commit_statement(*, actor, batch: ImportBatch, fund: Fund) -> tuple[Statemen
         batch.committed_by, batch.committed_at = actor, timezone.now()
         batch.save()
     return plan, statement
+
+
+def reconcile_new_lines(*, actor, fund: Fund, lines: list[StatementLine]) -> list[StatementLine]:
+    """Reconcile a statement's new lines and write them, as `reconcile_line` and `post_fee` would line by line.
+
+    Same outcome, in a constant number of queries: a credit whose reference a receipt of the fund
+    already has is matched to it; one whose memo names a donor becomes a receipt (the donor found or
+    created once per name, its entry posted to the ledger in the lines' order); the others keep the
+    matcher's suggestion and wait for a person. Fee debits are then posted in order, each while the
+    fund's cash covers it. Every new donor, entry, receipt and line gets its own audit record (the
+    line's with its final status, so no line is written twice). Must run inside the confirm's
+    transaction and `as_actor`.
+    """
+    from chungtay.housing.models import Household
+
+    from .models import Channel, Donor, Receipt, ReceiptTally
+    from .signals import receipts_recorded
+
+    actor = concrete(actor)
+    unit = fund.unit
+    ordered = sorted(lines, key=lambda x: (x.txn_at, x.row_number))
+    credits = [line for line in ordered if line.credit > 0]
+    existing: dict[str, Receipt] = {}
+    refs = [line.bank_ref for line in credits]
+    for start in range(0, len(refs), 900):  # SQLite's limit on query parameters
+        existing.update(
+            (r.bank_ref, r) for r in Receipt.objects.filter(fund=fund, bank_ref__in=refs[start : start + 900])
+        )
+    context = _matcher_context(fund) if len(existing) < len(credits) else {}
+    giving: list[tuple[StatementLine, MemoReading, str]] = []  # with the donor's folded name
+    names: dict[str, str] = {}  # folded → as the first line spells it
+    for line in credits:
+        if line.bank_ref in existing:
+            line.receipt, line.status = existing[line.bank_ref], MatchStatus.MATCHED
+            continue
+        reading = read_memo(line.memo, **context)
+        line.suggestion = reading.as_dict()
+        if reading.confident:
+            name = nfc(reading.donor_name)
+            giving.append((line, reading, fold(name)))
+            names.setdefault(giving[-1][2], name)
+
+    # Donors: as donor_find_or_create, once per name (the first line's spelling names a new donor).
+    donors: dict[str, Donor] = {}
+    keys = list(names)
+    for start in range(0, len(keys), 900):
+        for donor in Donor.objects.filter(
+            unit=unit, anonymous=False, name_folded__in=keys[start : start + 900]
+        ).order_by("pk"):
+            donors.setdefault(donor.name_folded, donor)
+    new_donors = [
+        Donor(unit=unit, name=name, name_folded=key, published_folded=fold(""))
+        for key, name in names.items()
+        if key not in donors
+    ]
+    for donor in bulk_create_audited(Donor, new_donors):
+        donors[donor.name_folded] = donor
+    codes = {reading.household_code for _line, reading, _key in giving if reading.household_code}
+    households = {h.code: h for h in Household.objects.filter(code__in=codes)} if codes else {}
+
+    receipts: list[Receipt] = []
+    if giving:
+        cash = account_for(AccountKind.FUND_CASH, fund=fund)
+        donations = account_for(AccountKind.DONATIONS, fund=fund)
+        postings = []
+        for line, _reading, key in giving:
+            donor = donors[key]
+            postings.append(ledger.Posting(
+                kind=EntryKind.RECEIPT, unit=unit, date=line.txn_at.date(), maker=actor,
+                memo=f"Nhận ủng hộ của {donor.name} (sao kê {line.bank_ref})",
+                legs=[Leg(cash, line.credit), Leg(donations, -line.credit)],
+            ))  # fmt: skip
+        entries = ledger.post_many(postings)
+        for (line, reading, key), entry, posting in zip(giving, entries, postings, strict=True):
+            memo = nfc(line.memo)
+            receipts.append(Receipt(
+                fund=fund, donor=donors[key], amount=line.credit,
+                received_on=posting.date, channel=Channel.BANK, bank_ref=line.bank_ref,
+                designation=reading.designation,
+                designated_unit_id=reading.unit_id if reading.designation == Designation.UNIT else None,
+                designated_household=households.get(reading.household_code)
+                if reading.designation == Designation.HOUSEHOLD else None,
+                memo=memo, memo_folded=fold(memo), entry=entry, created_by=actor,
+            ))  # fmt: skip
+        bulk_create_audited(Receipt, receipts)
+        ReceiptTally.add(fund_id=fund.pk, amount=sum(r.amount for r in receipts), count=len(receipts))
+        receipts_recorded.send(sender=Receipt, receipts=receipts)
+        for (line, _reading, _key), receipt in zip(giving, receipts, strict=True):
+            line.receipt, line.status = receipt, MatchStatus.MATCHED
+
+    fees = [line for line in ordered if line.debit > 0 and is_fee(line.memo)]
+    if fees:
+        cash = account_for(AccountKind.FUND_CASH, fund=fund)
+        available = Account.objects.filter(pk=cash.pk).values_list("balance", flat=True).get()
+        paid = []
+        for line in fees:
+            if available >= line.debit:  # else it waits in the queue, as post_fee leaves it
+                available -= line.debit
+                paid.append(line)
+        if paid:
+            charges = account_for(AccountKind.FEES, fund=fund)
+            entries = ledger.post_many([
+                ledger.Posting(kind=EntryKind.FEE, unit=unit, date=line.txn_at.date(), maker=actor,
+                               memo=f"Phí ngân hàng (sao kê {line.bank_ref}): {line.memo}",
+                               legs=[Leg(charges, line.debit), Leg(cash, -line.debit)])
+                for line in paid
+            ])  # fmt: skip
+            for line, entry in zip(paid, entries, strict=True):
+                line.fee_entry, line.status = entry, MatchStatus.FEE
+    return bulk_create_audited(StatementLine, lines)
 
 
 def _statement_for(

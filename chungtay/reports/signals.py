@@ -7,13 +7,14 @@ signals (the benchmark generator, a restore) call `rollup.rebuild()` afterwards.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from chungtay.funds.models import Disbursement, DisbursementStatus, Fund, Receipt, Source
-from chungtay.funds.signals import balances_changed
+from chungtay.funds.signals import balances_changed, receipts_recorded
 from chungtay.housing.models import FundingPlanLine, Household, ProgressUpdate
 
 from . import rollup
@@ -59,6 +60,20 @@ def _receipt_recorded(sender: Any, instance: Receipt, created: bool, **kwargs: A
         unit_id = Fund.objects.filter(pk=instance.fund_id).values_list("unit_id", flat=True).get()
         rollup.add_month_money(unit_id=unit_id, month=instance.received_on, received=instance.amount)
         rollup.mark_stale([unit_id])
+
+
+@receiver(receipts_recorded)
+def _receipts_recorded(sender: Any, receipts: list[Receipt], **kwargs: Any) -> None:
+    # Receipts inserted together (a statement's confirm): as _receipt_recorded, once per fund and month.
+    funds = {receipt.fund_id for receipt in receipts}
+    unit_of = dict(Fund.objects.filter(pk__in=funds).values_list("pk", "unit_id"))
+    received: dict[tuple[int, dt.date], int] = {}
+    for receipt in receipts:
+        key = (unit_of[receipt.fund_id], receipt.received_on.replace(day=1))
+        received[key] = received.get(key, 0) + receipt.amount
+    for (unit_id, month), amount in sorted(received.items()):
+        rollup.add_month_money(unit_id=unit_id, month=month, received=amount)
+    rollup.mark_stale(unit_of.values())
 
 
 @receiver(pre_save, sender=Disbursement)
