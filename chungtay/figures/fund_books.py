@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from chungtay.core.figures import cached
 from chungtay.funds.models import AccountKind, Channel, EntryKind, Fund, JournalLine
 
 from .catalogue import Params, figure, group
@@ -64,8 +65,14 @@ def fund_books(funds: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
     if not ids:
         return out
     # As of today every line counts (like the kept balances of `fund_money`, which a dated line after
-    # today is already in); as of an earlier day, the lines dated up to it.
-    lines = book_lines(ids, None if p.is_today else p.as_of).annotate(book_channel=BOOK_CHANNEL)
+    # today is already in), kept a minute like `fund_money`; as of an earlier day, the lines up to it.
+    if p.is_today:
+        return cached("fund_books", 0, lambda: _fund_books(ids, out, None), ",".join(map(str, ids)))
+    return _fund_books(ids, out, p.as_of)
+
+
+def _fund_books(ids: list[int], out: dict[int, dict[str, int]], day: dt.date | None) -> dict[int, dict[str, int]]:
+    lines = book_lines(ids, day).annotate(book_channel=BOOK_CHANNEL)
     rows = lines.values("account__fund_id", "book_channel").annotate(money_in=Sum("debit"), money_out=Sum("credit"))
     for row in rows.order_by():
         prefix = BOOK_PREFIX.get(row["book_channel"])
