@@ -6,6 +6,7 @@ the same receipts, donors, journal entries in the same order, balances and queue
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -219,3 +220,65 @@ def test_the_pages_confirm_makes_as_many_queries_for_forty_lines_as_for_ten(peop
     assert StatementLine.objects.filter(fund=two_funds[1], status=MatchStatus.MATCHED).count() == 24
     # Line by line, each credit costs about twenty queries; together, the count does not grow.
     assert big <= small + 2, (small, big)
+
+
+def test_each_audit_record_holds_what_auditlog_would_have_recorded(people, tree, two_funds):
+    from auditlog.diff import model_instance_diff
+
+    batched, _ = two_funds
+    data = xlsx(september(["HH-none"]))
+    commit_statement(actor=people.town_office, batch=batch_for(data, "a.xlsx", batched, people.town_office),
+                     fund=batched)  # fmt: skip
+    for obj in [*StatementLine.objects.filter(fund=batched), *Receipt.objects.filter(fund=batched)]:
+        columns = [field.name for field in type(obj)._meta.concrete_fields]
+        expected = model_instance_diff(None, obj, fields_to_check=columns)
+        assert LogEntry.objects.get_for_object(obj).get().changes == {k: list(v) for k, v in expected.items()}
+
+
+def scan(memo: str, codes: dict[str, str]) -> str:
+    """How read_memo found a household code before it was indexed: the first code the memo contains."""
+    import re
+
+    from chungtay.core.text import fold
+
+    compact = re.sub(r"[^a-z0-9]", "", fold(memo))
+    return next((code for key, code in codes.items() if key and re.sub(r"[^a-z0-9]", "", key) in compact), "")
+
+
+def test_the_memo_reader_finds_the_household_code_a_scan_of_every_code_finds():
+    from chungtay.funds.matching import HouseholdCodes, read_memo
+
+    codes = {"hh-12": "HH-12", "hh-1": "HH-1", "vd-0012": "VD-0012", "xnt 7": "XNT 7", "db-3": "DB-3"}
+    memos = ["ung ho HH-12", "UH HO HH 1 xoa nha tam", "ung ho ho VD-0012 va DB-3", "XNT7 NGUYEN VAN A",
+             "khong co ma", "hh-123 ung ho", "MBVCB.5123.DB3.TRAN B ung ho"]  # fmt: skip
+    for memo in memos:
+        for given in (codes, HouseholdCodes(codes)):
+            found = read_memo(memo, household_codes=given, unit_names={}, fund_codes=set()).household_code
+            assert found == scan(memo, codes), memo
+
+
+def test_posting_many_refuses_them_all_with_posts_message_when_one_breaks_a_balance_rule(people, town_fund):
+    from django.db import transaction
+
+    from chungtay.core.errors import DomainError
+    from chungtay.funds import ledger
+    from chungtay.funds.models import AccountKind, EntryKind
+
+    cash = ledger.account_for(AccountKind.FUND_CASH, fund=town_fund)
+    donations = ledger.account_for(AccountKind.DONATIONS, fund=town_fund)
+    fees = ledger.account_for(AccountKind.FEES, fund=town_fund)
+
+    def posting(kind, debit, credit, amount):
+        legs = [ledger.Leg(debit, amount), ledger.Leg(credit, -amount)]
+        return ledger.Posting(kind=kind, unit=town_fund.unit, date=dt.date(2024, 9, 2), memo=kind, legs=legs)
+
+    with pytest.raises(DomainError, match="không đủ tiền"), transaction.atomic():
+        ledger.post_many([posting(EntryKind.RECEIPT, cash, donations, 100), posting(EntryKind.FEE, fees, cash, 101)])
+    assert JournalEntry.objects.count() == 0
+    with transaction.atomic():
+        ledger.post_many([posting(EntryKind.RECEIPT, cash, donations, 100), posting(EntryKind.FEE, fees, cash, 100)])
+        ledger.post(kind=EntryKind.RECEIPT, unit=town_fund.unit, date=dt.date(2024, 9, 3),
+                    memo="one more", legs=[ledger.Leg(cash, 5), ledger.Leg(donations, -5)])  # fmt: skip
+    assert list(JournalEntry.objects.values_list("seq", flat=True)) == [1, 2, 3]
+    cash.refresh_from_db()
+    assert cash.balance == 5 and verify() == []
