@@ -14,8 +14,10 @@ from typing import Any
 
 from chungtay.core import docgen
 from chungtay.core.dates import vn_long_date
+from chungtay.core.documents import document_upload
 from chungtay.core.models import DocumentKind
 from chungtay.core.money import format_decimal_vn, format_vnd
+from chungtay.core.pdf import render_pdf
 from chungtay.core.text import fold
 
 from . import selectors
@@ -264,7 +266,6 @@ def filename(decision: Decision, kind: str, extension: str) -> str:
 
 def store_signed(*, actor: Any, decision: Decision) -> None:
     """Keep the signed tờ trình and quyết định (Word, and PDF where LibreOffice is installed)."""
-    from chungtay.core.documents import document_upload
 
     unit = decision.movement.issuing_unit
     for kind in ("to-trinh", "quyet-dinh"):
@@ -302,8 +303,6 @@ def certificate_context(decision: Decision, proposals: list[Proposal]) -> dict[s
 
 
 def certificates_pdf(decision: Decision, proposals: list[Proposal]) -> bytes:
-    from chungtay.core.pdf import render_pdf
-
     return render_pdf("evaluation/certificate_pdf.html", certificate_context(decision, proposals))
 
 

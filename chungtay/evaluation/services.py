@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from chungtay.campaigns.models import Criterion, CriterionKind, MilestoneKind, Movement, Obligation, Participation
 from chungtay.campaigns.selectors import current_set
+from chungtay.campaigns.services import obligation_fulfil
 from chungtay.core.audit import as_actor
 from chungtay.core.documents import document_upload
 from chungtay.core.errors import DomainError
@@ -290,8 +291,6 @@ def assessment_submit(*, actor: Any, assessment: Assessment, now: dt.datetime | 
         assessment.late = timezone.localdate(now) > assessment.due_on
     _save(assessment, actor)
     if first_submission:
-        from chungtay.campaigns.services import obligation_fulfil
-
         obligation_fulfil(
             actor=actor, movement=assessment.participation.movement, unit=assessment.participation.unit,
             kind=MilestoneKind.SELF_ASSESSMENT, when=now,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.campaigns.models import MilestoneKind, Movement, MovementStatus, Obligation
 from chungtay.campaigns.selectors import movement_or_404, movements_for, participation_or_404
+from chungtay.core import docgen
 from chungtay.core.access import has_perm, root_units_for, visible_to
 from chungtay.core.documents import documents_for, documents_for_many
 from chungtay.core.errors import DomainError
@@ -786,7 +787,6 @@ def decision_sign(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def decision_document(request: AuthedRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     """The signed document as kept; a draft is rendered from the current template."""
-    from chungtay.core import docgen
 
     decision = _decision(request, pk)
     if kind not in documents.RENDERERS or fmt not in ("docx", "pdf"):
@@ -841,8 +841,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _paper_response(request: AuthedRequest, data: bytes, name: str, fmt: str, back: str) -> HttpResponse:
-    from chungtay.core import docgen
-
     if fmt == "pdf":
         if not docgen.libreoffice_available():
             messages.error(request, "Máy chủ chưa cài LibreOffice nên chưa chuyển được sang PDF.")

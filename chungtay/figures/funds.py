@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chungtay.core.figures import cached
 from chungtay.funds.models import Account, AccountKind, Fund, JournalLine
-from chungtay.housing.models import FundingSource
+from chungtay.housing.models import FundingPlanLine, FundingSource, Household
 
 from .catalogue import Batch, FigureSet, Params, _params, figure, group
 from .definitions import _grouped
@@ -123,8 +123,6 @@ def source_figure(total: str, source: str) -> str:
 
 @group("household_money", "Tiền của một hộ: kế hoạch, phân bổ, đã nhận (mọi nguồn và theo từng nguồn)")
 def household_money(households: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
-    from chungtay.housing.models import FundingPlanLine, Household
-
     ids = sorted(h.pk for h in households if isinstance(h, Household))
     names = [*HOUSEHOLD_FIGURES, *(source_figure(t, s) for t in HOUSEHOLD_FIGURES for s in HOUSEHOLD_SOURCES)]
     out = {pk: dict.fromkeys(names, 0) for pk in ids}

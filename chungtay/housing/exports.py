@@ -19,6 +19,7 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce, Collate
 
 from chungtay.core import cells, dates
+from chungtay.core.text import mask_name
 from chungtay.orgunits.models import OrgUnit
 
 from .imports import note_column
@@ -251,8 +252,6 @@ def _merge_written(ws: Any, first_row: int, first_col: int, last_row: int, last_
 
 
 def _masked(name: str) -> str:
-    from chungtay.core.text import mask_name
-
     return mask_name(name)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.core import cells
+from chungtay.figures.catalogue import FIGURES
 
 from . import public
 
@@ -63,7 +64,6 @@ def _progress() -> Iterator[dict[str, Any]]:
 def _summary_columns() -> tuple[Column, ...]:
     """The unit's columns, then one per public figure of the catalogue: its name, its label and its
     definition (docs/figures.md), so a column means exactly what the catalogue's figure means."""
-    from chungtay.figures.catalogue import FIGURES
 
     columns = [
         Column("unit_id", "integer", _("Mã số đơn vị")),
@@ -86,8 +86,6 @@ class _Meaning:
         self.name = name
 
     def __str__(self) -> str:
-        from chungtay.figures.catalogue import FIGURES
-
         item = FIGURES[self.name]
         return f"{item.label}: {item.definition}"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chungtay.core.docgen import _para, nd30_skeleton, paragraph
+from chungtay.core.docgen import _para, _run, nd30_skeleton, paragraph
 
 REVIEW_TEMPLATE = "bao-cao-so-ket-tong-ket.docx"
 URGING_TEMPLATE = "cong-van-don-doc.docx"
@@ -16,7 +16,6 @@ URGING_TEMPLATE = "cong-van-don-doc.docx"
 
 def _cell(cell, text: str, *, bold: bool = False, align: str = "center") -> None:
     cell.paragraphs[0].text = ""
-    from chungtay.core.docgen import _run
 
     _run(cell.paragraphs[0], text, bold=bold, size=12)
     cell.paragraphs[0].alignment = {"center": 1, "left": 0, "right": 2}[align]

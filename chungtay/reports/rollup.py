@@ -31,6 +31,16 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from chungtay.core import figures as figures_cache
+from chungtay.funds.models import Account, Disbursement, Receipt
+from chungtay.housing.models import (
+    DONE_STATUSES,
+    STARTED_STATUSES,
+    FundingPlanLine,
+    Household,
+    ProgressUpdate,
+    Stage,
+    Status,
+)
 from chungtay.orgunits.models import OrgUnit
 
 from .models import OwnMoney, OwnMonthMoney, StaleFigures, TreeHouses, TreeMoney, TreeMonthMoney, TreeProgress
@@ -275,7 +285,6 @@ def rebuild() -> int:
         TreeProgress.objects.all().delete()
         TreeMoney.objects.all().delete()
         TreeMonthMoney.objects.all().delete()
-        from chungtay.funds.models import Account, Disbursement, Receipt
 
         rebuild_own(Account, Receipt, Disbursement)
         units = list(OrgUnit.objects.values_list("id", "depth"))
@@ -340,8 +349,6 @@ def _replace(
 
 
 def _recompute_houses(chunk: list[int], fresh: bool) -> None:
-    from chungtay.housing.models import DONE_STATUSES, STARTED_STATUSES, FundingPlanLine, Household, Status
-
     live = ~Q(status=Status.WITHDRAWN)
     located = live & Q(lat__isnull=False, lon__isnull=False)
     rows: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
@@ -382,8 +389,6 @@ def _recompute_houses(chunk: list[int], fresh: bool) -> None:
 
 
 def _recompute_progress(chunk: list[int], fresh: bool) -> None:
-    from chungtay.housing.models import ProgressUpdate, Stage, Status
-
     rows: dict[tuple[int, dt.date], dict[str, Any]] = defaultdict(dict)
     own = (
         ProgressUpdate.objects.filter(household__area_id__in=chunk, stage__in=[Stage.START, Stage.COMPLETED])

@@ -22,9 +22,12 @@ from chungtay.accounts.models import User
 from chungtay.core import dates
 from chungtay.core.access import can, has_perm
 from chungtay.core.audit import as_actor
+from chungtay.core.docgen import docx_to_pdf, libreoffice_available, render_docx
+from chungtay.core.documents import document_upload
 from chungtay.core.errors import DomainError
 from chungtay.core.models import DocumentKind
 from chungtay.core.money import format_decimal_vn, format_vnd
+from chungtay.evaluation import selectors as evaluation
 from chungtay.figures import catalogue
 from chungtay.figures.plans import phase_years
 from chungtay.orgunits.models import Membership, OrgUnit, Role
@@ -493,9 +496,6 @@ def urging_notice_issue(
     signer_name: str = "",
     basis: str = "",
 ) -> UrgingNotice:
-    from chungtay.core.docgen import docx_to_pdf, libreoffice_available, render_docx
-    from chungtay.core.documents import document_upload
-
     if not has_perm(actor, "reports.remind", issuing_unit):
         raise PermissionDenied
     today = today or dates.today()
@@ -581,24 +581,11 @@ RECIPIENTS = [
 
 
 def evaluation_rows(movement: Any, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """Scores and bands from the evaluation app, when it offers them (with `as_of`: the units scored
-    by that day, the catalogue's `units_scored`).
-
-    The evaluation app is built separately; it is asked through one function,
+    """Scores and bands from the evaluation app (with `as_of`: the units scored by that day, the
+    catalogue's `units_scored`), asked through one function:
     `chungtay.evaluation.selectors.results_table(movement) -> list[dict(unit, total, band, rank)]`.
-    Until it exists, reports simply leave the section out.
     """
-    from django.apps import apps
-
-    if not apps.is_installed("chungtay.evaluation"):
-        return []
-    try:
-        from chungtay.evaluation import selectors as evaluation
-    except ImportError:
-        return []
-    results = getattr(evaluation, "results_table", None)
-    if results is None:
-        return []
+    results = evaluation.results_table
     rows = []
     for row in results(movement) if as_of is None else results(movement, as_of=as_of):
         rows.append(
@@ -735,8 +722,6 @@ def _review_context(movement: Any, *, kind: str, as_of: dt.date, number: str, si
 
 
 def review_docx(movement: Any, **kwargs: Any) -> bytes:
-    from chungtay.core.docgen import render_docx
-
     return render_docx(REVIEW_TEMPLATE, review_context(movement, **kwargs))
 
 

@@ -12,8 +12,10 @@ from django.utils.safestring import SafeString
 
 from chungtay.core import dates
 from chungtay.core.access import has_perm
+from chungtay.core.figures import cached
 from chungtay.core.money import format_vnd
 from chungtay.figures import catalogue
+from chungtay.orgunits.selectors import top_units_for
 
 register = template.Library()
 
@@ -42,14 +44,11 @@ def so_lieu(figures: Any, name: str, css: str = "") -> SafeString:
 
 @register.inclusion_tag("reports/_summary.html")
 def reports_summary(user: Any) -> dict[str, Any]:
-    from chungtay.orgunits.selectors import top_units_for
-
     from ..selectors import unit_summary
 
     tops = [u for u in top_units_for(user) if has_perm(user, "reports.view", u)] if user.is_authenticated else []
     if not tops:
         return {"summary": None}
-    from chungtay.core.figures import cached
 
     today = dates.today()
     return {
