@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from chungtay.accounts.models import User
 from chungtay.core import dates
 from chungtay.core.access import has_perm
 from chungtay.core.audit import as_actor
@@ -24,6 +24,9 @@ from chungtay.core.text import fold, nfc
 
 from .models import LEVEL_KINDS, Kind, Level, OrgUnit
 from .selectors import active_on
+
+if TYPE_CHECKING:  # accounts sits above orgunits (docs/architecture.md): the user's type only
+    from chungtay.accounts.models import User
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "level": ("level", "cap", "cap don vi"),

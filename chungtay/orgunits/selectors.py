@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from chungtay.accounts.models import User
 from chungtay.core import dates
 from chungtay.core.access import visible_to
 from chungtay.core.text import fold
 
 from .models import Level, Membership, OrgUnit
+
+if TYPE_CHECKING:  # accounts sits above orgunits (docs/architecture.md): the user's type only
+    from chungtay.accounts.models import User
 
 
 def subtree(unit: OrgUnit, *, include_self: bool = True) -> QuerySet[OrgUnit]:
