@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run dev test test-fast test-clock demo lint types bench bench-national clean messages
+.PHONY: run dev test test-fast test-clock demo lint layers types bench bench-national clean messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ test-clock: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+
+# The apps' layers (.importlinter, docs/architecture.md): an app imports only the apps below it.
+layers: $(VENV)/.installed-dev
+	$(VENV)/bin/lint-imports --no-cache
 
 types: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy chungtay config
