@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, deque
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit
 from zoneinfo import ZoneInfo
@@ -80,12 +81,20 @@ def same_site(base: str, href: str) -> str | None:
     return url.path + ("?" + url.query if url.query else "")
 
 
-def crawl(client: Client, seeds: list[str], *, signed_in: bool) -> tuple[list[str], int]:
-    """Breadth-first from `seeds`; returns the failures ("status url ← page") and the pages fetched."""
+@dataclass(frozen=True)
+class Crawl:
+    failures: list[str]  # "status url (view) ← the page that linked to it"
+    fetched: int
+    pages: list[tuple[str, str]]  # the HTML pages reached, as (url, view name), in the order they were reached
+
+
+def crawl(client: Client, seeds: list[str], *, signed_in: bool) -> Crawl:
+    """Breadth-first from `seeds`."""
     queue = deque((seed, "(start)") for seed in seeds)
     seen: set[str] = set()
     per_view: Counter[str] = Counter()
     failures: list[str] = []
+    pages: list[tuple[str, str]] = []
     fetched = 0
     while queue and fetched < MAX_PAGES:
         url, source = queue.popleft()
@@ -114,13 +123,38 @@ def crawl(client: Client, seeds: list[str], *, signed_in: bool) -> tuple[list[st
             continue
         if "text/html" not in response.get("Content-Type", "") or response.streaming:
             continue
+        pages.append((url, view))
         parser = Links()
         parser.feed(response.content.decode())
         for href in parser.hrefs:
             target = same_site(url, href)
             if target and target not in seen:
                 queue.append((target, url))
-    return failures, fetched
+    return Crawl(failures, fetched, pages)
+
+
+def visitors() -> list[tuple[str, User | None, list[str]]]:
+    """Anonymous (from the home page and the portal) and every demo user, with where each starts."""
+    found: list[tuple[str, User | None, list[str]]] = [("anonymous", None, ["/", "/cong-khai/"])]
+    return found + [(spec.username, User.objects.get(username=spec.username), ["/"]) for spec in DEMO_USERS]
+
+
+# The crawl only reads the shared demo, which each test gets back as loaded; the accessibility test
+# (test_accessibility.py) visits the pages it reached instead of crawling again, whichever test runs first.
+_crawls: dict[str, Crawl] = {}
+
+
+def crawl_demo() -> dict[str, Crawl]:
+    """Every visitor's crawl of the shared demo (once per test session), by visitor."""
+    if not _crawls:
+        crawls = {}
+        for name, user, seeds in visitors():
+            client = Client(raise_request_exception=False)
+            if user is not None:
+                client.force_login(user)
+            crawls[name] = crawl(client, seeds, signed_in=user is not None)
+        _crawls.update(crawls)
+    return _crawls
 
 
 @pytest.fixture
@@ -129,16 +163,8 @@ def demo(shared_demo, db, settings):
 
 
 def test_no_role_meets_a_link_or_form_that_ends_in_an_error(demo):
-    report = {}
-    failures = []
-    visitors: list[tuple[str, User | None, list[str]]] = [("anonymous", None, ["/", "/cong-khai/"])]
-    visitors += [(spec.username, User.objects.get(username=spec.username), ["/"]) for spec in DEMO_USERS]
-    for name, user, seeds in visitors:
-        client = Client(raise_request_exception=False)
-        if user is not None:
-            client.force_login(user)
-        found, fetched = crawl(client, seeds, signed_in=user is not None)
-        report[name] = fetched
-        failures += [f"{name}: {line}" for line in found]
+    crawls = crawl_demo()
+    report = {name: c.fetched for name, c in crawls.items()}
+    failures = [f"{name}: {line}" for name, c in crawls.items() for line in c.failures]
     assert failures == [], "\n".join([*failures, f"pages per visitor: {report}"])
     assert all(fetched > 5 for fetched in report.values()), report
