@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from auditlog.cid import get_cid
-from auditlog.context import auditlog_disabled, auditlog_value
+from auditlog.context import auditlog_disabled
 from auditlog.diff import get_field_value, get_mask_function, is_primitive
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, router
+from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 from django.utils.functional import LazyObject
 
@@ -44,16 +44,8 @@ def log_created(objs: Sequence[models.Model]) -> None:
     if not auditlog.contains(model):
         return
     content_type = ContentType.objects.get_for_model(model)
-    context = auditlog_value.get(None) or {}
-    actor = concrete(context.get("actor"))
-    if not isinstance(actor, get_user_model()):
-        actor = None
-    extra = {
-        key: value() if callable(value) else value
-        for key, value in context.items()
-        if key != "actor" and hasattr(LogEntry, key)
-    }
     cid = get_cid()
+    db = router.db_for_write(LogEntry)
     tracked = auditlog.get_model_fields(model)
     fields = [
         field
@@ -78,11 +70,10 @@ def log_created(objs: Sequence[models.Model]) -> None:
             changes=changes,
             cid=cid,
             additional_data=additional() if callable(additional) else None,
-            actor=actor,
-            actor_email=getattr(actor, "email", None),
         )
-        for key, value in extra.items():
-            setattr(entry, key, value)
+        # What auditlog's set_actor context adds (the actor, the request's address) it adds in a
+        # pre_save receiver of LogEntry, connected only while the context is open: sent here too.
+        pre_save.send(sender=LogEntry, instance=entry, raw=False, using=db, update_fields=None)
         entries.append(entry)
     LogEntry.objects.bulk_create(entries)
 
