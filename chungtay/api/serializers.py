@@ -9,8 +9,10 @@ from typing import Any
 from rest_framework import serializers
 
 from chungtay.core import dates
+from chungtay.figures.catalogue import FIGURES
 from chungtay.funds.models import Channel, Designation, DonorKind
 from chungtay.housing.models import Category, Gender, Stage, SupportKind
+from chungtay.portal.public import PUBLIC_FIGURES
 
 MAX_AMOUNT = 10**15  # đồng; keeps a mistyped figure out of BigIntegerField overflow
 MAX_ID = 2**31 - 1
@@ -34,8 +36,6 @@ class LegacyFiguresSerializer(serializers.Serializer):
 
 def _catalogue_fields() -> dict[str, serializers.Field]:
     """One field per public figure, named and described as in the figures catalogue (docs/figures.md)."""
-    from chungtay.figures.catalogue import FIGURES
-    from chungtay.portal.public import PUBLIC_FIGURES
 
     fields: dict[str, serializers.Field] = {}
     for name in PUBLIC_FIGURES:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, scope_q, visible_to
+from chungtay.core.dates import vn_long_date
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
 from chungtay.core.models import ImportBatch, ImportStatus
@@ -25,6 +26,7 @@ from chungtay.core.types import AuthedRequest
 from chungtay.core.words import amount_in_words
 from chungtay.figures import asof, catalogue
 from chungtay.figures import funds as fund_figures
+from chungtay.housing.models import Household, Stage
 from chungtay.orgunits.models import Level
 from chungtay.orgunits.selectors import active_on, subtree, top_units_for
 
@@ -63,8 +65,6 @@ def _fund(request: AuthedRequest, pk: int, perm: str = "funds.view") -> Fund:
 
 
 def _household(request: AuthedRequest, code: str, unit):
-    from chungtay.housing.models import Household
-
     qs = visible_to(request.user, Household.objects.select_related("area"), "housing.view", "area__path")
     household = qs.filter(code__iexact=code.strip(), area__path__startswith=unit.path).first()
     if household is None:
@@ -231,7 +231,6 @@ def receipt_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
         "fund__unit__path",
         pk=pk,
     )
-    from chungtay.core.dates import vn_long_date
 
     unit = receipt.fund.unit
     return pdf_response(
@@ -378,8 +377,6 @@ def disbursement_list(request: AuthedRequest) -> HttpResponse:
 
 
 def disbursement_create(request: AuthedRequest) -> HttpResponse:
-    from chungtay.housing.models import Stage
-
     funds = selectors.funds_for(request.user, "funds.record")
     sources = selectors.sources_for(request.user, "funds.record")
     form = DisbursementForm(
@@ -457,7 +454,6 @@ def disbursement_reject(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def voucher_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     disbursement = _disbursement(request, pk, "funds.view")
-    from chungtay.core.dates import vn_long_date
 
     origin = disbursement.fund or disbursement.source
     assert origin is not None  # a CheckConstraint makes every disbursement have exactly one
@@ -565,8 +561,6 @@ def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def household(request: AuthedRequest, pk: int) -> HttpResponse:
-    from chungtay.housing.models import Household
-
     hh = get_visible_or_404(request.user, Household.objects.select_related("area"), "housing.view", "area__path", pk=pk)
     rows, figures = selectors.household_money(hh)
     return render(

@@ -37,10 +37,30 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Round
 
+from chungtay.campaigns.models import GoodModel, GoodModelField, GoodModelStatus, Movement, MovementStatus
 from chungtay.core import dates
 from chungtay.core.text import fold, mask_name
+from chungtay.figures import catalogue
+from chungtay.figures import funds as fund_figures
+from chungtay.figures import households as household_stages
+from chungtay.funds import vietqr
+from chungtay.funds.models import (
+    Account,
+    AccountKind,
+    BankStatement,
+    Channel,
+    Designation,
+    Donor,
+    Fund,
+    Receipt,
+    ReceiptTally,
+)
+from chungtay.funds.selectors import monthly_series as funds_monthly
+from chungtay.housing.models import Household, Photo, ProgressUpdate, Stage, Status, SupportKind
+from chungtay.housing.selectors import complaint_counts as housing_counts
 from chungtay.orgunits.models import Kind, Level, OrgUnit
 from chungtay.orgunits.selectors import active_on
+from chungtay.reports import rollup
 
 ANONYMOUS_NAME = "Nhà hảo tâm ẩn danh"
 POSITION_DECIMALS = 2  # 0.01° of latitude ≈ 1.1 km
@@ -103,7 +123,6 @@ def units_list(*, parent: int | None = None, level: int | None = None) -> QueryS
 # --- The movement -----------------------------------------------------------------------------
 def current_movement() -> Mapping[str, Any] | None:
     """The latest movement that has been launched (drafts are not public)."""
-    from chungtay.campaigns.models import Movement, MovementStatus
 
     return (
         Movement.objects.exclude(status=MovementStatus.DRAFT)
@@ -195,7 +214,6 @@ def _figures(figures: Any) -> Figures:
 def unit_report(unit: PublicUnit, *, as_of: dt.date | None = None) -> UnitReport:
     """The public figures of the unit's subtree and of each child's, as of `as_of` (today when not
     given), from the figures catalogue: a few queries per figure group, whatever the size of the tree."""
-    from chungtay.figures import catalogue
 
     children = unit_children(unit, on=as_of)
 
@@ -210,7 +228,6 @@ def unit_report(unit: PublicUnit, *, as_of: dt.date | None = None) -> UnitReport
 def units_summary(*, as_of: dt.date | None = None) -> Iterator[dict[str, Any]]:
     """Every unit (id, title, parent id, level) with the public figures of its subtree as of `as_of`,
     in tree order, for the open data: the catalogue asked once per depth, not once per unit."""
-    from chungtay.figures import catalogue
 
     rows = list(OrgUnit.objects.order_by("path").values(*_UNIT_FIELDS, "parent_id"))
     by_depth: dict[int, list[OrgUnit]] = {}
@@ -227,7 +244,6 @@ def units_summary(*, as_of: dt.date | None = None) -> Iterator[dict[str, Any]]:
 
 def monthly_series(unit: PublicUnit, *, until: dt.date | None = None) -> dict[str, list]:
     """Money in and out per month for the chart (aggregates only)."""
-    from chungtay.funds.selectors import monthly_series as funds_monthly
 
     return funds_monthly(OrgUnit(pk=unit.id, path=unit.path), until=until)
 
@@ -235,8 +251,6 @@ def monthly_series(unit: PublicUnit, *, until: dt.date | None = None) -> dict[st
 def map_cells(unit: PublicUnit, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Households grouped by position rounded in SQL to ~1 km: a cell never pins one house. As of an
     earlier day: the households on the list that day, completed by then (the catalogue's definition)."""
-    from chungtay.figures import households as household_stages
-    from chungtay.housing.models import Household
 
     if as_of is None or as_of >= dates.today():
         qs = Household.objects.filter(PUBLIC_HOUSEHOLD, area__path__startswith=unit.path, lat__isnull=False)
@@ -272,8 +286,6 @@ def _area_title(name: str, kind: str) -> str:
 
 
 def _public_household(row: dict[str, Any]) -> dict[str, Any]:
-    from chungtay.housing.models import Status, SupportKind
-
     return {
         "id": row["id"],
         "code": row["code"],
@@ -291,7 +303,6 @@ def _public_household(row: dict[str, Any]) -> dict[str, Any]:
 
 def households(*, unit: PublicUnit | None = None, query: str = "", status: str = "") -> QuerySet:
     """Public rows of households (values); feed them through `household_rows` to mask names."""
-    from chungtay.housing.models import Household
 
     qs = Household.objects.filter(PUBLIC_HOUSEHOLD)
     query = query.replace("\x00", "")  # PostgreSQL text cannot hold NUL
@@ -309,7 +320,6 @@ def households(*, unit: PublicUnit | None = None, query: str = "", status: str =
 def household_count(unit: PublicUnit | None = None) -> int:
     """How many households the unfiltered public list holds (not withdrawn), from the kept subtree
     figures: counting the list itself read every household of the country."""
-    from chungtay.reports import rollup
 
     if unit is not None:
         ids = [unit.id]
@@ -326,8 +336,6 @@ def household_rows(rows: Any) -> list[dict[str, Any]]:
 def household_get(code: str, *, as_of: dt.date | None = None) -> dict[str, Any] | None:
     """A public household by code; as of an earlier day with its status that day (`on_list` False
     when it was not yet decided then), by the house figures' definition (figures.households)."""
-    from chungtay.figures import households as household_stages
-    from chungtay.housing.models import Status
 
     if "\x00" in code:
         return None
@@ -345,7 +353,6 @@ def household_get(code: str, *, as_of: dt.date | None = None) -> dict[str, Any] 
 
 def household_timeline(household_id: int, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """The household's progress updates up to `as_of` (all when not given), oldest first."""
-    from chungtay.housing.models import ProgressUpdate, Stage
 
     rows = ProgressUpdate.objects.filter(household_id=household_id).order_by("date", "id")
     if as_of is not None:
@@ -367,9 +374,6 @@ class HouseholdMoney:
 
 
 def household_money(household_id: int, *, as_of: dt.date | None = None) -> HouseholdMoney:
-    from chungtay.figures import funds as fund_figures
-    from chungtay.housing.models import Household
-
     figures = fund_figures.for_household(Household(pk=household_id), as_of=as_of)
     rows = [
         {key: r[key] for key in ("source", "source_label", "planned", "allocated", "names")}
@@ -386,7 +390,6 @@ def household_money(household_id: int, *, as_of: dt.date | None = None) -> House
 
 def household_photos(household_id: int) -> list[dict[str, Any]]:
     """Photos of a household that consented to publication (id, stage, date); none otherwise."""
-    from chungtay.housing.models import Stage
 
     rows = consented_photos().filter(update__household_id=household_id).order_by("update__date", "id")
     return [
@@ -396,8 +399,6 @@ def household_photos(household_id: int) -> list[dict[str, Any]]:
 
 
 def consented_photos() -> QuerySet:
-    from chungtay.housing.models import Photo
-
     return Photo.objects.filter(update__household__photo_consent=True).exclude(update__household__status="withdrawn")
 
 
@@ -428,8 +429,6 @@ def gallery() -> QuerySet:
 
 
 def gallery_rows(rows: Any) -> list[dict[str, Any]]:
-    from chungtay.housing.models import Stage
-
     return [
         {
             "id": r["id"],
@@ -445,7 +444,6 @@ def gallery_rows(rows: Any) -> list[dict[str, Any]]:
 
 def progress_rows(unit: PublicUnit | None = None) -> QuerySet:
     """Every stage update, for the open data: code, area, stage, date, percent."""
-    from chungtay.housing.models import ProgressUpdate
 
     qs = ProgressUpdate.objects.exclude(household__status="withdrawn")
     if unit is not None:
@@ -527,8 +525,6 @@ TOTALS_CAP = 5000
 
 
 def _receipts_in_scope(filters: ReceiptFilters) -> QuerySet:
-    from chungtay.funds.models import Receipt
-
     qs = Receipt.objects.all()
     if filters.unit is not None:
         qs = qs.filter(fund__unit__path__startswith=filters.unit.path)
@@ -566,8 +562,6 @@ def _search_parts(folded: str, raw: str) -> list[_Part]:
     combining the receipts' own indexes. A part with too many ids for a list (a common word of names,
     "ẩn danh") is a part of its own, `IN (SELECT …)`, to be run as its own query: inside an OR it would
     make PostgreSQL read every receipt. The real name of an anonymous donor is never searched."""
-    from chungtay.funds.models import Donor, Fund, Receipt
-    from chungtay.housing.models import Household
 
     listed = Q(bank_ref__in=sorted({raw, raw.upper()}))
     broad: list[_Part] = []
@@ -706,7 +700,6 @@ def receipt_count(filters: ReceiptFilters) -> int | None:
 
 def _tallied(filters: ReceiptFilters, funds: tuple[int, ...] | None = None) -> tuple[int, int]:
     """Count and sum of every receipt of the funds in scope (of `funds` among them), from the tallies."""
-    from chungtay.funds.models import ReceiptTally
 
     tallies = ReceiptTally.objects.all()
     if funds is not None:
@@ -740,7 +733,6 @@ def _matches(scope: QuerySet, parts: list[_Part], filters: ReceiptFilters) -> di
 
 def _fill(page: ReceiptPage, ids: list[int]) -> ReceiptPage:
     """Put the rows of `ids` (one more than a page when there is a next page) on the page, in order."""
-    from chungtay.funds.models import Receipt
 
     page.has_next = len(ids) > page.size
     ids = ids[: page.size]
@@ -752,8 +744,6 @@ def _fill(page: ReceiptPage, ids: list[int]) -> ReceiptPage:
 
 
 def receipt_row(row: dict[str, Any]) -> dict[str, Any]:
-    from chungtay.funds.models import Channel, Designation
-
     target = ""
     if row["designated_unit__name"]:
         target = _area_title(row["designated_unit__name"], row["designated_unit__kind"])
@@ -780,7 +770,6 @@ def receipt_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def statements(unit: PublicUnit | None = None) -> list[Mapping[str, Any]]:
     """Each fund's bank statement periods and totals."""
-    from chungtay.funds.models import BankStatement
 
     qs = BankStatement.objects.order_by("fund__name", "-period_to")
     if unit is not None:
@@ -801,7 +790,6 @@ def statements(unit: PublicUnit | None = None) -> list[Mapping[str, Any]]:
 
 def household_money_rows(unit: PublicUnit | None = None) -> list[dict[str, Any]]:
     """Allocated and disbursed per household code and source (funds are one source, "front_fund")."""
-    from chungtay.funds.models import Account, AccountKind
 
     qs = Account.objects.filter(household__isnull=False, kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED])
     qs = qs.exclude(household__status="withdrawn")
@@ -831,8 +819,6 @@ def household_money_rows(unit: PublicUnit | None = None) -> list[dict[str, Any]]
 
 # --- Good models, funds, complaints -------------------------------------------------------------
 def good_models() -> list[dict[str, Any]]:
-    from chungtay.campaigns.models import GoodModel, GoodModelField, GoodModelStatus
-
     rows = GoodModel.objects.filter(status=GoodModelStatus.RECOGNISED).order_by("-decided_at", "-id")
     out = []
     for r in rows.values("id", "title", "field", "description", "unit__name", "unit__kind", "movement__title"):
@@ -851,8 +837,6 @@ def good_models() -> list[dict[str, Any]]:
 
 def donation_funds() -> list[dict[str, Any]]:
     """Funds with a bank account, each with a VietQR for the fund and one per commune below it."""
-    from chungtay.funds import vietqr
-    from chungtay.funds.models import Fund
 
     funds = list(
         Fund.objects.exclude(account_number="")
@@ -908,7 +892,6 @@ def donation_funds() -> list[dict[str, Any]]:
 
 def complaint_counts(unit: PublicUnit) -> dict[str, int]:
     """Only counts: a complaint's parties and content are never public."""
-    from chungtay.housing.selectors import complaint_counts as housing_counts
 
     counts = housing_counts(OrgUnit(path=unit.path))
     return {key: counts[key] for key in ("total", "open", "overdue")}

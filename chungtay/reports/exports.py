@@ -16,7 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from chungtay.campaigns.models import Movement
 from chungtay.core import cells, dates
+from chungtay.core.text import fold
+from chungtay.figures import catalogue
+from chungtay.figures.catalogue import FigureSet
 from chungtay.figures.households import in_subtree_on, with_stage_on
 from chungtay.figures.placement import AREA_PATH_THEN, area_id_on, area_path_on
 from chungtay.housing.models import Category, Household, Status, SupportKind
@@ -75,7 +79,6 @@ def _subtree_units(unit: OrgUnit, *, day: dt.date, max_level: int = Level.AREA) 
 def _figures_by_unit(units: list[OrgUnit], *, as_of: dt.date, phase: int | None = None) -> dict[int, Any]:
     """{unit id: its catalogue figures as of `as_of`}: the units of one depth in one batch, so each
     figure group runs once per depth, whatever the number of units."""
-    from chungtay.figures import catalogue
 
     by_depth: dict[int, list[OrgUnit]] = defaultdict(list)
     for u in units:
@@ -87,8 +90,6 @@ def _figures_by_unit(units: list[OrgUnit], *, as_of: dt.date, phase: int | None 
 
 
 def _label(name: str) -> str:
-    from chungtay.figures.catalogue import FigureSet
-
     return FigureSet.label(name)
 
 
@@ -152,7 +153,6 @@ def write_household_list(
     on that day (figures.households: the same status the map and the public page show for that day)
     and its amount; no private fields. The total row is the catalogue's: households to support and
     the state's support for them (withdrawn households are listed, not counted)."""
-    from chungtay.figures import catalogue
 
     day = as_of or dates.today()
     # Each household under the area it belonged to that day (a reorganisation moves households).
@@ -232,7 +232,6 @@ def write_evaluation(
 ) -> int:
     """The results of the movements issued in the subtree, as they stood on `as_of` (the units
     scored by then, the catalogue's `units_scored`)."""
-    from chungtay.campaigns.models import Movement
 
     from .services import evaluation_rows
 
@@ -271,15 +270,8 @@ FILE_STEMS: dict[str, str] = {
 
 
 def available_kinds() -> list[str]:
-    """The evaluation table is offered only once the evaluation app answers `results_table`."""
-    kinds = [ReportKind.HOUSES_BY_UNIT, ReportKind.HOUSEHOLD_LIST, ReportKind.FUNDS_BY_UNIT]
-    try:
-        from chungtay.evaluation import selectors as evaluation
-
-        if hasattr(evaluation, "results_table"):
-            kinds.append(ReportKind.EVALUATION)
-    except ImportError:
-        pass
+    """Every kind of export; the evaluation table comes from `evaluation.selectors.results_table`."""
+    kinds = [ReportKind.HOUSES_BY_UNIT, ReportKind.HOUSEHOLD_LIST, ReportKind.FUNDS_BY_UNIT, ReportKind.EVALUATION]
     return [str(k) for k in kinds]
 
 
@@ -291,7 +283,6 @@ def write(
 
 def file_name(kind: str, unit: OrgUnit, *, as_of: dt.date | None = None) -> str:
     """The file is named by the day of its figures."""
-    from chungtay.core.text import fold
 
     slug = "-".join(fold(unit.name).split())
     return f"{FILE_STEMS[kind]}-{slug}-{as_of or dates.today():%Y%m%d}.xlsx"

@@ -17,11 +17,13 @@ from chungtay.campaigns.models import Movement
 from chungtay.campaigns.selectors import movements_for
 from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, visible_to
+from chungtay.core.docgen import docx_to_pdf, libreoffice_available
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
 from chungtay.core.redirects import safe_url
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
+from chungtay.core.uploads import serve
 from chungtay.figures import asof
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import top_units_for
@@ -248,7 +250,6 @@ def urging_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     document = notice.pdf if fmt == "pdf" else notice.docx
     if document is None:
         raise Http404
-    from chungtay.core.uploads import serve
 
     return serve(document.file, filename=document.original_name, content_type=document.content_type, inline=False)
 
@@ -293,8 +294,6 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         data = services.review_docx(movement, kind=kind, **params)
         name = f"bao-cao-{kind}-{movement.pk}-{params['as_of']:%Y%m%d}"
         if fmt == "pdf":
-            from chungtay.core.docgen import docx_to_pdf, libreoffice_available
-
             if not libreoffice_available():
                 messages.error(request, "Máy chủ chưa cài LibreOffice nên chưa tạo được PDF; hãy tải bản Word.")
                 return redirect(request.path)
