@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from chungtay.core.access import has_perm
+from chungtay.core.access import has_perm, in_scope
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.text import nfc
@@ -76,7 +76,8 @@ def membership_add(*, actor: User | None, user: User, unit: OrgUnit, role: str) 
 
 @transaction.atomic
 def membership_remove(*, actor: User | None, membership: Membership) -> None:
-    if actor is not None and not has_perm(actor, "users.manage", membership.unit):
+    # A role on a unit that has ended may still be taken away (its records stay read-only).
+    if actor is not None and not in_scope(actor, "users.manage", membership.unit):
         raise DomainError(f"Bạn không có quyền phân quyền tại {membership.unit.title}.")
     if actor is not None and membership.user_id == actor.pk and membership.role in (Role.ADMIN, Role.OFFICE):
         raise DomainError("Không thể tự gỡ quyền quản lý của chính mình.")

@@ -15,7 +15,7 @@ from chungtay.core.errors import DomainError
 from chungtay.core.text import fold
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Membership
-from chungtay.orgunits.selectors import units_for
+from chungtay.orgunits.selectors import active_on, units_for
 
 from . import services
 from .forms import ApiTokenForm, MembershipForm, UserCreateForm
@@ -83,7 +83,7 @@ def user_list(request: AuthedRequest) -> HttpResponse:
 
 
 def user_create(request: AuthedRequest) -> HttpResponse:
-    units = units_for(request.user, "users.manage").order_by("path")
+    units = active_on(units_for(request.user, "users.manage")).order_by("path")  # roles are given on units in force
     roles = services.grantable_roles(request.user)
     form = UserCreateForm(request.POST or None, units=units, roles=roles)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +99,7 @@ def user_create(request: AuthedRequest) -> HttpResponse:
 
 def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(_managed_users(request), pk=pk)
-    units = units_for(request.user, "users.manage").order_by("path")
+    units = active_on(units_for(request.user, "users.manage")).order_by("path")
     form = MembershipForm(units=units, roles=services.grantable_roles(request.user))
     memberships = user.memberships.select_related("unit").order_by("unit__path")
     return render(request, "accounts/user_detail.html", {"subject": user, "memberships": memberships, "form": form})
@@ -108,7 +108,7 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_add(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(_managed_users(request), pk=pk)
-    units = units_for(request.user, "users.manage")
+    units = active_on(units_for(request.user, "users.manage"))
     form = MembershipForm(request.POST, units=units, roles=services.grantable_roles(request.user))
     if form.is_valid():
         try:

@@ -504,6 +504,15 @@ def scope_paths(user: UserLike, perm: str) -> list[str]:
     return kept
 
 
+def in_scope(user: UserLike, perm: str, unit: Any) -> bool:
+    """Is `unit` inside the user's scope for `perm`, whether or not it has ended? For the office's
+    housekeeping about a unit — taking away a role on it, reviewing a reorganisation's line about it —
+    which does not write the unit's own records (has_perm refuses those on an ended unit)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser) or any(unit.path.startswith(path) for path in scope_paths(user, perm))
+
+
 def scope_q(user: UserLike, perm: str, path_field: str = "path") -> Q | None:
     """A Q for "inside the user's scope"; None means everything (superuser)."""
     if user.is_superuser:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from chungtay.accounts.models import User
 from chungtay.campaigns.models import Obligation
-from chungtay.core.access import has_perm, reorganising
+from chungtay.core.access import has_perm, in_scope, reorganising
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.funds.models import Fund
@@ -180,7 +180,8 @@ def _write(actor: User | None, plan: Plan) -> Reorganisation:
 def change_review(*, actor: User, change: Change) -> Change:
     """Mark one line of the review list as seen by the office."""
     unit = change.to_unit or change.from_unit
-    if unit is not None and not has_perm(actor, "units.manage", unit):
+    # A line may be about an old unit only (a document it keeps): reviewing it writes no record of that unit.
+    if unit is not None and not in_scope(actor, "units.manage", unit):
         raise DomainError(f"Bạn không có quyền rà soát thay đổi tại {unit.title}.")
     with as_actor(actor):
         change.reviewed_by = actor

@@ -1,7 +1,8 @@
 """The cross-surface oracle (issue 16): on the demo, every figure any surface shows for a unit, a fund
 or a household, as of a day, is the catalogue's value for that owner and day.
 
-Surfaces walked: the staff dashboard of the town and of every commune (cards, one row per child — so
+Surfaces walked (on the demo's map of the day: the city and its new wards and communes): the staff
+dashboard of the city and of every commune (cards, one row per child — so
 every unit of the demo — the unit's own row and the total), the timeliness page's totals, the funds
 overview of every demo user who has one, every fund's page, the public portal page of the town and of
 every commune (the town's table gives every commune's row), and the public API summary. Days: the demo's
@@ -29,6 +30,7 @@ from chungtay.figures import catalogue
 from chungtay.figures import funds as fund_figures
 from chungtay.figures.testing import number
 from chungtay.funds.models import Fund
+from chungtay.orgunits.demo import demo_city
 from chungtay.orgunits.models import Level, OrgUnit
 
 DAY = dt.date(2026, 12, 7)
@@ -134,7 +136,10 @@ def demo(db):
 def test_every_surface_shows_the_catalogues_value_for_every_unit_fund_and_day_of_the_demo(demo, client):
     year = demo_clock.story_year()
     days = [DAY, dt.date(year, 6, 30), dt.date(year, 3, 31)]
-    town = OrgUnit.objects.filter(level=Level.DISTRICT).order_by("path").first()
+    # On DAY the demo stands on the map of 2025 on: the city's Front and the new wards and communes run the
+    # movement of the day (the 2024 town and communes closed on 30/06/2025).
+    town = demo_city()
+    assert town is not None
     communes = list(OrgUnit.objects.filter(level=Level.COMMUNE, path__startswith=town.path).order_by("path"))
     oracle = Oracle()
 

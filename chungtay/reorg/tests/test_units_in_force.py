@@ -15,6 +15,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from chungtay.accounts import services as accounts
 from chungtay.core import dates
 from chungtay.core.access import has_perm
 from chungtay.core.errors import DomainError
@@ -22,9 +23,10 @@ from chungtay.figures import catalogue
 from chungtay.figures.testing import shown
 from chungtay.funds import services as funds
 from chungtay.funds.models import Channel, FundKind
-from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.models import Level, Membership, OrgUnit
 from chungtay.orgunits.selectors import children_with_counts, top_units_for
 from chungtay.reorg import services
+from chungtay.reorg.models import Change, ChangeKind
 from chungtay.reorg.plan import build
 from chungtay.reports.exports import write_houses_by_unit
 
@@ -164,3 +166,26 @@ def test_a_closed_units_page_lists_its_children_as_on_its_last_day(client, tree,
     assert old == [tree.area_a1]
     town = client.get(reverse("orgunits:detail", args=[tree.town.pk])).context["children"]
     assert {c.pk for c in town} == {ward.pk, tree.commune_b.pk} and ward.level == Level.COMMUNE
+
+
+def test_roles_are_given_on_units_in_force_and_a_role_on_an_ended_unit_may_still_be_taken_away(
+    client, tree, people, houses
+):
+    ward = reorganise(people.town_office)
+    staff = people.commune_a_staff
+    client.force_login(people.town_office)
+    units = client.get(reverse("accounts:user_detail", args=[staff.pk])).context["form"].fields["unit"].queryset
+    assert ward in units and tree.commune_a not in units and tree.area_a1 not in units
+    old = Membership.objects.get(user=staff, unit=tree.commune_a)
+    accounts.membership_remove(actor=people.town_office, membership=old)
+    assert list(staff.memberships.values_list("unit", flat=True)) == [ward.pk]
+
+
+def test_the_office_reviews_a_line_about_an_ended_unit_only(tree, people):
+    office = people.town_office
+    funds.fund_create(actor=office, unit=tree.commune_a, kind=FundKind.MOVEMENT, name="Quỹ cũ", code="vd-cu")
+    reorganise(office)
+    line = Change.objects.get(kind=ChangeKind.FUND)  # no balance to move: the fund stays with Vĩnh Điện
+    assert line.to_unit is None and line.from_unit == tree.commune_a
+    services.change_review(actor=office, change=line)
+    assert Change.objects.get(pk=line.pk).reviewed_by == office
