@@ -46,9 +46,11 @@ demo: $(VENV)/.installed
 # keeps the tests of the shared demo (conftest.py) on one worker, one after another.
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+# Extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not no_database"' (what .ci/run's PostgreSQL pass does).
+PYTEST_ARGS ?=
 
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest $(PYTEST_PARALLEL)
+	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The edit loop: no browser, no LibreOffice, no PDFs (markers registered in pyproject.toml).
 test-fast: $(VENV)/.installed-dev

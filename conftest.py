@@ -177,6 +177,21 @@ def _uses_shared_demo(item: pytest.Item | None) -> bool:
 SLOW_TOOLS = {"libreoffice": ("LibreOffice", "soffice"), "pdf": ("WeasyPrint", "pdftotext")}
 
 
+# A test that asks for no database (no `django_db` marker, no database fixture, nothing about PostgreSQL)
+# gives the same result whichever database the suite runs on: `.ci/run` runs it in the SQLite pass only
+# (-m "not no_database" in the PostgreSQL pass). Its subprocesses choose their own database (a temporary
+# SQLite file), never TEST_DATABASE_URL; a test that hands TEST_DATABASE_URL on carries `postgres`.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") or item.get_closest_marker("postgres"):
+        return True
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    return _needs(item, ("PostgreSQL", "TEST_DATABASE_URL"))
+
+
 def _needs(item: pytest.Item, words: tuple[str, ...]) -> bool:
     reasons = [str(mark.kwargs.get("reason", "")) for mark in item.iter_markers("skipif")]
     return any(word in reason for reason in reasons for word in words)
@@ -184,11 +199,14 @@ def _needs(item: pytest.Item, words: tuple[str, ...]) -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which reads the xdist_group marker added here
 def pytest_collection_modifyitems(config, items):
-    """Marks the slow tools; puts the shared demo's tests first and together (one xdist group)."""
+    """Marks the slow tools and the tests that use no database; puts the shared demo's tests first and
+    together (one xdist group)."""
     for item in items:
         for marker, words in SLOW_TOOLS.items():
             if _needs(item, words):
                 item.add_marker(marker)
+        if not _uses_database(item):
+            item.add_marker("no_database")
     demo = [item for item in items if _uses_shared_demo(item)]
     for item in demo:
         if config.pluginmanager.hasplugin("xdist"):

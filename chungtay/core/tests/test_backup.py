@@ -27,7 +27,7 @@ def database_urls(tmp_path):
 
 
 @pytest.mark.libreoffice  # loads the demo, which converts its documents: slow
-@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("vendor", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_a_backup_round_trip_restores_identical_data(tmp_path, vendor):
     urls = dict(database_urls(tmp_path))
     if vendor not in urls:
