@@ -181,7 +181,13 @@ SLOW_TOOLS = {"libreoffice": ("LibreOffice", "soffice"), "pdf": ("WeasyPrint", "
 # gives the same result whichever database the suite runs on: `.ci/run` runs it in the SQLite pass only
 # (-m "not no_database" in the PostgreSQL pass). Its subprocesses choose their own database (a temporary
 # SQLite file), never TEST_DATABASE_URL; a test that hands TEST_DATABASE_URL on carries `postgres`.
-DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
 
 
 def _uses_database(item: pytest.Item) -> bool:
