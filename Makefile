@@ -46,7 +46,7 @@ demo: $(VENV)/.installed
 # keeps the tests of the shared demo (conftest.py) on one worker, one after another.
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
-# Extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not no_database"' (what .ci/run's PostgreSQL pass does).
+# Extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not database_independent"' (what .ci/run's PostgreSQL pass does).
 PYTEST_ARGS ?=
 
 test: $(VENV)/.installed-dev

@@ -179,7 +179,7 @@ SLOW_TOOLS = {"libreoffice": ("LibreOffice", "soffice"), "pdf": ("WeasyPrint", "
 
 # A test that asks for no database (no `django_db` marker, no database fixture, nothing about PostgreSQL)
 # gives the same result whichever database the suite runs on: `.ci/run` runs it in the SQLite pass only
-# (-m "not no_database" in the PostgreSQL pass). Its subprocesses choose their own database (a temporary
+# (-m "not database_independent" in the PostgreSQL pass). Its subprocesses choose their own database (a temporary
 # SQLite file), never TEST_DATABASE_URL; a test that hands TEST_DATABASE_URL on carries `postgres`.
 DATABASE_FIXTURES = {
     "db",
@@ -212,7 +212,7 @@ def pytest_collection_modifyitems(config, items):
             if _needs(item, words):
                 item.add_marker(marker)
         if not _uses_database(item):
-            item.add_marker("no_database")
+            item.add_marker("database_independent")
     demo = [item for item in items if _uses_shared_demo(item)]
     for item in demo:
         if config.pluginmanager.hasplugin("xdist"):

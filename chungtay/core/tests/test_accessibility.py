@@ -40,6 +40,9 @@ from conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
+    # axe judges the rendered markup and colours, which do not depend on the database: .ci/run runs it in the
+    # SQLite pass only (the role crawl, which checks what each role may reach, runs on both).
+    pytest.mark.database_independent,
     pytest.mark.time_machine(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))),
 ]
 
