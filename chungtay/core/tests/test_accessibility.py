@@ -3,7 +3,7 @@ anonymous, at a phone's and a desktop's width: no serious or critical WCAG 2.1 A
 And the dashboard's charts read on a phone.
 
 The pages are the role crawl's (test_role_crawl.crawl_demo, with the Django test client, done once for both
-tests), one URL per view name and role; the browser visits them in one page per visitor, runs axe at 360 px,
+tests), one URL per view name; the browser visits them in one page per visitor, runs axe at 360 px,
 widens the same page to 1280 px and runs axe again. Each page is also checked for a picker that offers two
 choices under one name.
 
@@ -34,7 +34,6 @@ from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler, _Me
 
 from chungtay.accounts.models import User
 from chungtay.core.tests.test_role_crawl import crawl_demo, visitors
-from chungtay.orgunits.demo import DEMO_USERS
 from chungtay.reports.demo import DEMO_DAY
 from conftest import CHROMIUM
 
@@ -149,18 +148,19 @@ NOT_OURS = {"api:docs": "Swagger UI (the API's interactive reference for develop
 
 
 def pages_to_check() -> list[tuple[str, str | None, list[str]]]:
-    """(visitor, their session, the URLs to check): one URL per view name and role, the first the crawl
-    reached (two commune officers see the same pages of their own commune)."""
+    """(visitor, their session, the URLs to check): one URL per view name, the first the crawl reached, by
+    the first visitor who reached it — anonymous for the public pages, then the administrator, who sees
+    every button and form of a staff page, then each role for the pages only it reaches. The markup axe
+    judges is the view's template: another role on the same view draws the same landmarks, labels and colours
+    with fewer buttons (every role's pages still go through the role crawl)."""
     crawls = crawl_demo()
-    roles = {spec.username: str(spec.role) for spec in DEMO_USERS}
-    checked: set[tuple[str, str]] = set()
+    checked: set[str] = set()
     plan = []
     for name, user, _ in visitors():
-        role = roles.get(name, "anonymous")
         urls = []
         for url, view in crawls[name].pages:
-            if view not in NOT_OURS and (role, view) not in checked:
-                checked.add((role, view))
+            if view not in NOT_OURS and view not in checked:
+                checked.add(view)
                 urls.append(url)
         plan.append((name, session_of(user.username if user else None), urls))
     return plan
@@ -243,7 +243,7 @@ def test_no_page_any_role_reaches_has_a_serious_accessibility_violation_or_a_pic
             finally:
                 pg.context.close()
     assert failures == [], "\n".join([*failures, f"pages per visitor: {report}"])
-    assert sum(report.values()) > 100, report
+    assert sum(report.values()) > 60, report
 
 
 CHARTS = """() => [...document.querySelectorAll("canvas[data-testid^=chart-]")].map(canvas => {
