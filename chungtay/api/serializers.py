@@ -163,7 +163,9 @@ class HouseholdQuerySerializer(serializers.Serializer):
     )
 
 
-class UnitQuerySerializer(serializers.Serializer):
+class UnitQuerySerializer(SummaryQuerySerializer):
+    """Filters of the unit list; `ngay`: the units in force on that day (default today)."""
+
     parent = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     level = serializers.IntegerField(required=False, min_value=0, max_value=4)
 

@@ -110,9 +110,11 @@ def unit_ancestors(unit: PublicUnit) -> list[PublicUnit]:
     return [_unit(row) for row in OrgUnit.objects.filter(path__in=prefixes).order_by("depth").values(*_UNIT_FIELDS)]
 
 
-def units_list(*, parent: int | None = None, level: int | None = None) -> QuerySet:
-    """Units for the API: id, name, kind, level and parent id; filter by parent or level."""
-    qs = OrgUnit.objects.order_by("path")
+def units_list(*, parent: int | None = None, level: int | None = None, ngay: dt.date | None = None) -> QuerySet:
+    """Units for the API: id, name, kind, level and parent id; filter by parent or level. The units in
+    force on `ngay` (today when not given): after a reorganisation the list is today's map, and a day
+    before it gives the map of that day."""
+    qs = active_on(OrgUnit.objects.order_by("path"), ngay)
     if parent is not None:
         qs = qs.filter(parent_id=parent)
     if level is not None:

@@ -97,6 +97,8 @@ def test_every_surface_lists_the_towns_children_in_force_on_the_day_with_the_sam
     catalogue_rows = {child.title: f["houses_planned"] for child, f in catalogue.for_children(tree.town, as_of=day)}
     assert catalogue_rows == expected
     assert api_rows(client, tree.town, day) == expected
+    listed = client.get(reverse("api:public-unit-list"), {"parent": tree.town.pk, "ngay": day.isoformat()}).json()
+    assert {unit["title"] for unit in listed["results"]} == set(expected)  # the API's unit list: that day's map
     assert portal_rows(client, tree.town, day) == expected
     assert export_rows(tree.town, day, tmp_path / "nha-o.xlsx") == expected
     client.force_login(people.board)
