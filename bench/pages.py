@@ -28,9 +28,14 @@ TARGET_MS = 300.0
 
 
 def _environment() -> dict[str, str]:
+    return sqlite_environment(DB)
+
+
+def sqlite_environment(db: Path) -> dict[str, str]:
+    """The default install's environment (SQLite file `db`, DEBUG off, local cache) for a bench's subprocesses."""
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"sqlite:///{DB}",
+        DATABASE_URL=f"sqlite:///{db}",
         DJANGO_DEBUG="0",
         DJANGO_HTTPS="0",
         CHUNGTAY_REQUIRE_2FA="0",

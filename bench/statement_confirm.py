@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.pages import sqlite_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 DB = WORK / "statement-confirm.sqlite3"
@@ -38,17 +40,7 @@ GIVEN = ("AN", "BINH", "CUONG", "DUNG", "HA", "HAI", "HOA", "HUNG", "KHANH", "LA
 
 
 def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{DB}",
-        DJANGO_DEBUG="0",
-        DJANGO_HTTPS="0",
-        CHUNGTAY_REQUIRE_2FA="0",
-        DJANGO_SETTINGS_MODULE="config.settings",
-    )
-    env.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-    env.pop("REDIS_URL", None)  # the default install: a local cache
-    return env
+    return sqlite_environment(DB)
 
 
 def prepare() -> None:
