@@ -633,6 +633,25 @@ def _house_row(f: catalogue.FigureSet) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def review_default_day(movement: Any, *, kind: str) -> dt.date:
+    """The day a report's figures are taken when nobody chose one, never after today: a sơ kết
+    (mid-term) at the end of the month before the middle of the movement's period (30/06 for a
+    movement from March to October), a tổng kết (final) at the end of its review month — so the
+    report of a past movement shows that movement's figures, not today's."""
+    if kind == "so-ket":
+        middle = movement.starts_on + (movement.ends_on - movement.starts_on) / 2
+        day = middle.replace(day=1) - dt.timedelta(days=1)
+        day = max(day, movement.starts_on)
+    else:
+        day = max(_month_end(movement.review_month), movement.ends_on)
+    return min(day, dates.today())
+
+
 def review_context(
     movement: Any, *, kind: str, as_of: dt.date | None = None, number: str = "", signer_name: str = ""
 ) -> dict[str, Any]:
@@ -643,8 +662,8 @@ def review_context(
         raise DomainError("Loại báo cáo không hợp lệ.")
     # A document is written in Vietnamese whatever the language of the person who asks for it.
     with translation.override("vi"):
-        return _review_context(movement, kind=kind, as_of=as_of or dates.today(), number=number,
-                               signer_name=signer_name)  # fmt: skip
+        day = as_of or review_default_day(movement, kind=kind)
+        return _review_context(movement, kind=kind, as_of=day, number=number, signer_name=signer_name)
 
 
 def _review_context(movement: Any, *, kind: str, as_of: dt.date, number: str, signer_name: str) -> dict[str, Any]:

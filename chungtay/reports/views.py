@@ -285,8 +285,12 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in services.REVIEW_KINDS:
         raise Http404
     movement = _movement(request, pk)
-    form = ReviewForm(request.GET or None, initial={"as_of": dates.today()})
-    params: dict[str, Any] = {"as_of": dates.today(), "number": "", "signer_name": movement.signer}
+    default_day = services.review_default_day(movement, kind=kind)
+    query = request.GET.copy()
+    if query.get("ngay") and not query.get("as_of"):  # `?ngay=dd/mm/yyyy`, as on every other page with figures
+        query["as_of"] = query.get("ngay", "")
+    form = ReviewForm(query or None, initial={"as_of": default_day})
+    params: dict[str, Any] = {"as_of": default_day, "number": "", "signer_name": movement.signer}
     if form.is_bound and form.is_valid():
         params.update({k: v for k, v in form.cleaned_data.items() if v})
     fmt = request.GET.get("dinh_dang", "")

@@ -158,3 +158,31 @@ def test_the_review_page_previews_the_catalogues_money_as_of_the_chosen_day(clie
     assert [shown[name] for name in REVIEW_MONEY] == [format_vnd(f[name]) for name in REVIEW_MONEY]
     assert set(shown) == {*REVIEW_MONEY, *REVIEW_IN_KIND}
     assert f.label("money_households_received") in page and "30/06/2024" in page
+
+
+def _review_money(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-testid="review-money-value" data-figure="(\w+)">([^<]*)<', page))
+
+
+def test_a_past_movements_reports_opened_without_a_day_show_its_mid_term_and_final_days_not_today(
+    client, people, year, tree
+):
+    """14/03–31/12/2024: the sơ kết defaults to the end of the month before the period's middle (31/07/2024),
+    the tổng kết to the end of its review month (31/12/2024) — the September and January receipts fall
+    between them and after both."""
+    client.force_login(people.board)
+    for kind, day in (("so-ket", D(2024, 7, 31)), ("tong-ket", D(2024, 12, 31))):
+        page = client.get(f"/bao-cao/phong-trao/{year.pk}/{kind}/").content.decode()
+        f = catalogue.for_unit(tree.town, as_of=day, movement=year)
+        assert f"Số liệu tính đến ngày {day:%d/%m/%Y}" in page
+        assert _review_money(page)["money_received"] == format_vnd(f.money_received)
+    assert [catalogue.for_unit(tree.town, as_of=d, movement=year).money_received
+            for d in (D(2024, 7, 31), D(2024, 12, 31))] == [50_000_000, 80_000_000]  # fmt: skip
+
+
+def test_the_review_page_takes_the_day_as_ngay_like_every_other_page_with_figures(client, people, year):
+    client.force_login(people.board)
+    by_ngay = client.get(f"/bao-cao/phong-trao/{year.pk}/tong-ket/?ngay=30/06/2024").content.decode()
+    by_as_of = client.get(f"/bao-cao/phong-trao/{year.pk}/tong-ket/?as_of=30/06/2024").content.decode()
+    assert "Số liệu tính đến ngày 30/06/2024" in by_ngay
+    assert _review_money(by_ngay) == _review_money(by_as_of)
