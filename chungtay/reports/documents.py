@@ -138,7 +138,7 @@ def build_urging_notice() -> Any:
         p = paragraph
         _para(document, "Kính gửi: {{ addressees }}.", space_after=6)
         p(document, "Thực hiện {{ basis }}, qua theo dõi trên hệ thống Chung Tay đến {{ as_of }}, Ban Thường trực "
-          "{{ issuer }} nhận thấy các đơn vị sau còn việc chậm, trễ hạn:")  # fmt: skip
+          "{{ issuer }} nhận thấy các đơn vị sau còn việc quá hạn chưa thực hiện:")  # fmt: skip
         p(document, "{%p for u in units %}")
         p(document, "{{ loop.index }}. {{ u.title }} ({{ u.count }} việc):", bold=True)
         p(document, "{%p for i in u.lines %}")

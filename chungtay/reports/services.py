@@ -77,7 +77,7 @@ class Section:
     @property
     def title(self) -> str:
         if self.escalated_to:
-            return f"Đơn vị cấp dưới trễ hạn: {self.unit.title} — {self.counts()}"
+            return f"Đơn vị cấp dưới có việc quá hạn: {self.unit.title} — {self.counts()}"
         return f"{self.unit.title}: {self.counts()}"
 
 
@@ -272,7 +272,7 @@ def _notification(user: User, sections: list[Section], today: dt.date, *, escala
         url = reverse("reports:dashboard") + f"?don_vi={unit.pk}" if can(user, "reports:dashboard", unit) else ""
     else:
         unit = sections[0].escalated_to if escalated else None
-        what = "đơn vị cấp dưới trễ hạn" if escalated else "đơn vị"
+        what = "đơn vị cấp dưới có việc quá hạn" if escalated else "đơn vị"
         title = f"Nhắc việc {today:%d/%m/%Y}: {len(sections)} {what}, {total} việc cần xử lý"
         url = reverse("reports:timeliness") if can(user, "reports:timeliness") else ""
     # Who may not open the follow-up pages (an area board) is sent where the first item is done.
@@ -518,8 +518,8 @@ def urging_notice_issue(
                 break
     addressed = [u for u in units if grouped[u.pk]]
     if not addressed:
-        raise DomainError("Các đơn vị đã chọn không còn việc trễ hạn.", field="units")
-    summary = "V/v đôn đốc thực hiện các việc chậm, trễ hạn"
+        raise DomainError("Các đơn vị đã chọn không còn việc quá hạn chưa thực hiện.", field="units")
+    summary = "V/v đôn đốc thực hiện các việc quá hạn"
     context = {
         "org_parent": _org_parent(issuing_unit),
         "org_name": f"Ban Thường trực Ủy ban MTTQ Việt Nam {issuing_unit.title}",
@@ -694,7 +694,7 @@ def _review_context(movement: Any, *, kind: str, as_of: dt.date, number: str, si
     next_tasks = [
         "Tiếp tục đôn đốc các đơn vị hoàn thành các nhà còn lại theo phân kỳ; bàn giao, đưa vào sử dụng.",
         "Công khai, minh bạch nguồn vận động và việc hỗ trợ từng hộ; giải quyết dứt điểm đơn thư.",
-        "Các đơn vị chậm, trễ hạn khắc phục và báo cáo kết quả về Ban Thường trực.",
+        "Các đơn vị có việc quá hạn chưa thực hiện khắc phục và báo cáo kết quả về Ban Thường trực.",
     ]
     if kind == "tong-ket":
         next_tasks.append("Đề nghị khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong phong trào.")

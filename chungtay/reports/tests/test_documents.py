@@ -57,7 +57,7 @@ def test_the_office_issues_an_urging_notice_listing_each_units_overdue_items(
     )
     assert UrgingNotice.objects.get() == notice and set(notice.units.all()) == {tree.commune_a, tree.commune_b}
     word = docx_text(notice.docx.file.read())
-    assert "Số: 85/MTTQ-BTT" in word and "V/v đôn đốc thực hiện các việc chậm, trễ hạn" in word
+    assert "Số: 85/MTTQ-BTT" in word and "V/v đôn đốc thực hiện các việc quá hạn" in word and "trễ hạn" not in word
     assert "Kính gửi: Ban Thường trực Ủy ban MTTQ Việt Nam phường Vĩnh Điện; " in word
     assert "1. Phường Vĩnh Điện (2 việc):" in word
     assert "- Báo cáo tháng 10 (phong trào 199/KH-MTTQ-BTT) — hạn 25/10/2024, trễ 38 ngày;" in word
@@ -77,7 +77,7 @@ def test_the_office_issues_an_urging_notice_listing_each_units_overdue_items(
 
 def test_an_urging_notice_needs_late_units_and_the_right_to_remind(media, people, tree, obligation):
     obligation(tree.commune_a, dt.date(2024, 12, 20))  # not yet due
-    with pytest.raises(DomainError, match="không còn việc trễ hạn"):
+    with pytest.raises(DomainError, match="không còn việc quá hạn chưa thực hiện"):
         urging_notice_issue(
             actor=people.town_office, issuing_unit=tree.town, units=[tree.commune_a], number="86/MTTQ-BTT", today=TODAY
         )
