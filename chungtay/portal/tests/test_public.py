@@ -139,6 +139,12 @@ def test_map_positions_are_rounded_to_about_a_kilometre(world, tree):
     assert sum(c["households"] for c in cells) == 2
 
 
+def test_the_map_list_prints_every_position_with_its_two_decimals(client, world, tree):
+    """15.9 is the cell 15,90 (not "15,9", which reads as a different precision), in Vietnamese format."""
+    page = client.get(reverse("portal:unit", args=[tree.town.pk])).content.decode()
+    assert "<li>15,90, 108,21: 1 hộ" in page and "<li>15,88, 108,25: 1 hộ" in page
+
+
 def test_figures_per_unit_add_up(world, tree):
     report = public.unit_report(public.unit_get(tree.town.pk))
     assert report.whole.houses_planned == 2 and report.whole.houses_completed == 1
