@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TypedDict
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from chungtay.core.audit import as_actor
@@ -313,11 +313,12 @@ def reconcile_line(*, actor, line: StatementLine, context: dict | None = None) -
             Leg(account_for(AccountKind.DONATIONS, fund=line.fund), -line.credit),
         ],
     )
-    receipt = ReceiptModel.objects.create(
+    received_on = line.txn_at.date()
+    receipt = ReceiptModel(
         fund=line.fund,
         donor=donor,
         amount=line.credit,
-        received_on=line.txn_at.date(),
+        received_on=received_on,
         channel=Channel.BANK,
         bank_ref=line.bank_ref,
         designation=reading.designation,
@@ -327,9 +328,35 @@ def reconcile_line(*, actor, line: StatementLine, context: dict | None = None) -
         entry=entry,
         created_by=actor,
     )
+    number_receipts(fund=line.fund, receipts=[receipt])
+    receipt.save()
     line.receipt, line.status = receipt, MatchStatus.MATCHED
     line.save(update_fields=["receipt", "status", "suggestion"])
     return True
+
+
+def number_receipts(*, fund: Fund, receipts: list) -> None:
+    """Give new receipts their Phiếu thu numbers (C40-BB) as `services.receipt_record` does for one
+    entered by hand: per fund and year of receipt, from the book's last number on, in the given order.
+
+    A receipt read from a statement is a receipt like any other: it is printed, listed in the bank
+    book and numbered in the same book. Call after the receipts' entries are posted: the ledger has
+    locked the fund's cash account, so the fund's receipts are numbered one transaction at a time.
+    """
+    from .models import Receipt
+
+    years = {receipt.received_on.year for receipt in receipts}
+    last = dict(
+        Receipt.objects.filter(fund=fund, serial_year__in=years)
+        .order_by()
+        .values("serial_year")
+        .annotate(last=Max("serial"))
+        .values_list("serial_year", "last")
+    )
+    for receipt in receipts:
+        year = receipt.received_on.year
+        last[year] = (last.get(year) or 0) + 1
+        receipt.serial_year, receipt.serial = year, last[year]
 
 
 def post_fee(*, actor, line: StatementLine) -> bool:
@@ -503,6 +530,7 @@ def reconcile_new_lines(*, actor, fund: Fund, lines: list[StatementLine]) -> lis
                 if reading.designation == Designation.HOUSEHOLD else None,
                 memo=memo, memo_folded=fold(memo), entry=entry, created_by=actor,
             ))  # fmt: skip
+        number_receipts(fund=fund, receipts=receipts)
         bulk_create_audited(Receipt, receipts)
         ReceiptTally.add(fund_id=fund.pk, amount=sum(r.amount for r in receipts), count=len(receipts))
         receipts_recorded.send(sender=Receipt, receipts=receipts)

@@ -282,3 +282,27 @@ def test_posting_many_refuses_them_all_with_posts_message_when_one_breaks_a_bala
     assert list(JournalEntry.objects.values_list("seq", flat=True)) == [1, 2, 3]
     cash.refresh_from_db()
     assert cash.balance == 5 and verify() == []
+
+
+def test_receipts_read_from_a_statement_are_numbered_in_the_funds_receipt_book(people, two_funds, give):
+    from chungtay.funds.papers import receipt_paper
+
+    batched, by_line = two_funds
+    office = people.town_office
+    data = xlsx([("02/09/2024", "FT0001", "TRAN VAN BA ung ho", 0, 500_000),
+                 ("03/09/2024", "FT0002", "ung ho mien bac", 0, 200_000),  # waits for a person: no number yet
+                 ("04/09/2024", "FT0003", "LE THI CUC ung ho", 0, 300_000)])  # fmt: skip
+    for fund, one_by_one in ((batched, False), (by_line, True)):
+        give(fund, 100_000)  # entered by hand: PT-2024-0001
+        commit_statement(actor=office, batch=batch_for(data, f"{fund.code}.xlsx", fund, office), fund=fund,
+                         one_by_one=one_by_one)  # fmt: skip
+        numbers = list(Receipt.objects.filter(fund=fund).order_by("serial").values_list("bank_ref", "serial_year",
+                                                                                        "serial"))  # fmt: skip
+        assert numbers[1:] == [("FT0001", 2024, 2), ("FT0003", 2024, 3)], fund
+        assert receipt_paper(Receipt.objects.get(fund=fund, bank_ref="FT0003"))["number"] == "PT-2024-0003"
+        # A person settles the waiting line later: the next number in the same book.
+        from chungtay.funds.services import statement_line_resolve
+
+        line = StatementLine.objects.get(fund=fund, bank_ref="FT0002")
+        statement_line_resolve(actor=office, line=line, action="receipt", donor_name="Nhóm Phố Cổ")
+        assert Receipt.objects.get(fund=fund, bank_ref="FT0002").serial == 4
