@@ -447,6 +447,11 @@ def reorganising() -> Iterator[None]:
         _reorganising.reset(token)
 
 
+def is_reorganising() -> bool:
+    """Inside a reorganisation's own writes (`reorganising()`): its moves are dated by their records."""
+    return _reorganising.get()
+
+
 def _ended(valid_to: dt.date | None) -> bool:
     return valid_to is not None and valid_to < dates.today() and not _reorganising.get()
 

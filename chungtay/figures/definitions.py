@@ -7,7 +7,9 @@ become docs/figures.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import (
@@ -31,6 +33,7 @@ from chungtay.campaigns.selectors import obligation_states
 from chungtay.funds.models import JournalLine
 from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind, FundingPlanLine, Household, ProgressUpdate
 from chungtay.orgunits.models import OrgUnit
+from chungtay.reorg.models import HouseholdMove
 from chungtay.reports import rollup
 
 from .catalogue import Params, figure, group, rate
@@ -79,6 +82,58 @@ def _fill(units: Sequence[Any], found: dict[int, dict[str, int]], names: Sequenc
     return {u.pk: {name: found.get(u.pk, {}).get(name, 0) for name in names} for u in units}
 
 
+def _plus(a: dict[int, dict[str, int]], b: dict[int, dict[str, int]], sign: int = 1) -> dict[int, dict[str, int]]:
+    out = {unit_id: dict(row) for unit_id, row in a.items()}
+    for unit_id, row in b.items():
+        target = out.setdefault(unit_id, {})
+        for name, value in row.items():
+            target[name] = target.get(name, 0) + sign * value
+    return out
+
+
+# --- History from kept month-ends (issue 16) --------------------------------------------------------
+# A group's figures as of day D are its figures as of the month-end M before D (kept per unit in
+# reports.MonthEnd, computed from the rows the first time) plus the change from M to D, computed
+# from the rows dated in (M, D] only. `history` computes a group from every dated row; `change`
+# gives the exact difference between two days.
+History = Callable[[Sequence[Any], Params], dict[int, dict[str, int]]]
+Change = Callable[[Sequence[Any], Params, dt.date], dict[int, dict[str, int]]]
+
+
+def _from_month_end(units: Sequence[Any], p: Params, name: str, history: History, change: Change) -> dict:
+    month_end = rollup.month_end_on_or_before(p.as_of)
+    kept = month_end_values(units, replace(p, as_of=month_end), name, history, change)
+    if month_end == p.as_of:
+        return kept
+    return _plus(kept, change(units, p, month_end))
+
+
+def month_end_values(units: Sequence[Any], p: Params, name: str, history: History, change: Change) -> dict:
+    """The group's figures of `units` as of the month-end `p.as_of`: kept, or computed and kept — from
+    the month-end before plus the month's change when that one is kept, else from every dated row."""
+    units = list(units)
+    if not units:
+        return {}
+    phase = p.phase or 0
+    rollup.month_ends_fresh()
+    found = rollup.month_ends([u.pk for u in units], p.as_of, name, phase)
+    missing = [u for u in units if u.pk not in found]
+    if not missing:
+        return found
+    with rollup.month_end_writing():
+        previous = rollup.month_end_on_or_before(p.as_of - dt.timedelta(days=1))
+        before = rollup.month_ends([u.pk for u in missing], previous, name, phase)
+        chained = [u for u in missing if u.pk in before]
+        computed: dict[int, dict[str, int]] = {}
+        if chained:
+            computed.update(_plus({u.pk: before[u.pk] for u in chained}, change(chained, p, previous)))
+        fresh = [u for u in missing if u.pk not in before]
+        if fresh:
+            computed.update(history(fresh, p))
+        rollup.store_month_ends(p.as_of, name, phase, computed)
+    return {**found, **computed}
+
+
 # --- Houses --------------------------------------------------------------------------------------
 HOUSE_NAMES = (
     "houses_planned",
@@ -120,7 +175,7 @@ def houses(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
             row = by_phase.get(p.phase, {}) if p.phase is not None else rollup.houses_total(by_phase)
             out[u.pk] = {name: int(row.get(column) or 0) for name, column in KEPT_HOUSES.items()}
         return out
-    return _houses_history(units, p)
+    return _from_month_end(units, p, "houses", _houses_history, _houses_change)
 
 
 def _withdrawn_by(day: Any, prefix: str = "") -> Q:
@@ -130,7 +185,34 @@ def _withdrawn_by(day: Any, prefix: str = "") -> Q:
     )
 
 
-def _houses_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+def _houses_change(units: Sequence[Any], p: Params, since: dt.date) -> dict[int, dict[str, int]]:
+    """The change of the house figures from `since` to `p.as_of`: a household's part in them moves only
+    on its dated events (decision, stage updates, withdrawal, moves), so only the households with an
+    event in between are computed, on both days."""
+    common, _, _ = _scope(units)
+    in_scope = Q(area__path__startswith=common) | Q(
+        pk__in=HouseholdMove.objects.filter(from_area__path__startswith=common).values("household_id")
+    )
+    between = {"__gt": since, "__lte": p.as_of}
+    dated = (
+        Q(**{f"decision_date{k}": v for k, v in between.items()})
+        | Q(**{f"withdrawn_on{k}": v for k, v in between.items()})
+        | Q(pk__in=ProgressUpdate.objects.filter(**{f"date{k}": v for k, v in between.items()}).values("household_id"))
+        | Q(
+            pk__in=HouseholdMove.objects.filter(**{f"moved_on{k}": v for k, v in between.items()}).values(
+                "household_id"
+            )
+        )
+    )
+    ids = list(Household.objects.filter(in_scope & dated).values_list("pk", flat=True))
+    if not ids:
+        return {}
+    now = _houses_history(units, p, households=ids)
+    return _plus(now, _houses_history(units, replace(p, as_of=since), households=ids), sign=-1)
+
+
+def _houses_history(units: Sequence[Any], p: Params, households: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """The house figures from every dated row (optionally of some households only)."""
     day = p.as_of
     reached = Subquery(
         ProgressUpdate.objects.filter(household=OuterRef("pk"), date__lte=day)
@@ -144,6 +226,8 @@ def _houses_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]
     )
     if p.phase is not None:
         qs = qs.filter(phase_year=p.phase)
+    if households is not None:
+        qs = qs.filter(pk__in=households)
     gone = _withdrawn_by(day)
     live = ~gone
     done = live & Q(reached__gte=3)
@@ -162,6 +246,8 @@ def _houses_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]
     plans = FundingPlanLine.objects.filter(household__decision_date__lte=day).exclude(_withdrawn_by(day, "household__"))
     if p.phase is not None:
         plans = plans.filter(household__phase_year=p.phase)
+    if households is not None:
+        plans = plans.filter(household_id__in=households)
     plans = plans.annotate(**{AREA_PATH_THEN: area_path_on(day, "household_id", "household__area__path")})
     for unit_id, row in _grouped(plans, AREA_PATH_THEN, units, houses_plan_amount=Sum("amount")).items():
         found.setdefault(unit_id, {}).update(row)
@@ -226,7 +312,8 @@ def money(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
             u.pk: {name: sign * int(kept[u.pk][column] or 0) for name, (column, sign) in KEPT_MONEY.items()}
             for u in units
         }
-    return _money_history(units, p)
+    # Money has no phase: one kept series for every phase.
+    return _from_month_end(units, replace(p, phase=None), "money", _money_history, _money_change)
 
 
 def _balance(condition: Q) -> Sum:
@@ -234,7 +321,32 @@ def _balance(condition: Q) -> Sum:
 
 
 def _money_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    """The money figures from every journal line dated up to the day."""
     lines = JournalLine.objects.filter(entry__date__lte=p.as_of)
+    found = _money_of_lines(units, lines)
+    for unit_id, row in _paid_to_households(units, lines, p.as_of).items():
+        found.setdefault(unit_id, {}).update(row)
+    return _fill(units, found, MONEY_NAMES)
+
+
+def _money_change(units: Sequence[Any], p: Params, since: dt.date) -> dict[int, dict[str, int]]:
+    """The change of the money figures from `since` to `p.as_of`: the lines dated in between; and for
+    the households that moved in between, all their lines under the area of each day."""
+    lines = JournalLine.objects.filter(entry__date__gt=since, entry__date__lte=p.as_of)
+    found = _money_of_lines(units, lines)
+    moved = list(
+        HouseholdMove.objects.filter(moved_on__gt=since, moved_on__lte=p.as_of).values_list("household_id", flat=True)
+    )
+    paid = _paid_to_households(units, lines.exclude(account__household_id__in=moved), p.as_of)
+    if moved:
+        theirs = JournalLine.objects.filter(account__household_id__in=moved)
+        paid = _plus(paid, _paid_to_households(units, theirs.filter(entry__date__lte=p.as_of), p.as_of))
+        paid = _plus(paid, _paid_to_households(units, theirs.filter(entry__date__lte=since), since), sign=-1)
+    return _plus(found, paid)
+
+
+def _money_of_lines(units: Sequence[Any], lines: QuerySet[JournalLine]) -> dict[int, dict[str, int]]:
+    """The fund and source figures of the given journal lines, by the unit holding the account."""
     fund_side = Q(account__source__isnull=True)
     source_side = Q(account__source__isnull=False)
     found = _grouped(
@@ -250,15 +362,23 @@ def _money_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]
     for row in found.values():
         row["money_received"] = -row.pop("received")
         row["money_other_sources_committed"] = -row.pop("committed")
+    return found
+
+
+def _paid_to_households(units: Sequence[Any], lines: QuerySet[JournalLine], day: dt.date) -> dict[int, dict[str, int]]:
+    """money_households_received of the given lines: by the area each household belonged to on `day`."""
     to_households = lines.filter(account__kind="disbursed", account__household__isnull=False)
     to_households = to_households.annotate(
-        **{AREA_PATH_THEN: area_path_on(p.as_of, "account__household_id", "account__household__area__path")}
+        **{AREA_PATH_THEN: area_path_on(day, "account__household_id", "account__household__area__path")}
     )
-    paid = _grouped(to_households, AREA_PATH_THEN, units, money_households_received=_balance(Q()))
-    for unit_id, row in paid.items():
-        found.setdefault(unit_id, {}).update(row)
-    return _fill(units, found, MONEY_NAMES)
+    return _grouped(to_households, AREA_PATH_THEN, units, money_households_received=_balance(Q()))
 
+
+# The groups kept at month-ends: {group: (from every dated row, change between two days)}.
+MONTH_END_GROUPS: dict[str, tuple[History, Change]] = {
+    "houses": (_houses_history, _houses_change),
+    "money": (_money_history, _money_change),
+}
 
 M = "money"
 FUNDS = "các quỹ do đơn vị trong cây quản lý"

@@ -168,7 +168,7 @@ def post(
     for account_id, delta in change.items():
         Account.objects.filter(pk=account_id).update(balance=locked[account_id].balance + delta)
     LedgerHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
-    balances_changed.send(sender=Account, accounts=list(locked.values()), changes=change)
+    balances_changed.send(sender=Account, accounts=list(locked.values()), changes=change, since=entry.date)
     return entry
 
 
@@ -243,7 +243,8 @@ def post_many(postings: list[Posting]) -> list[JournalEntry]:
         if delta:
             Account.objects.filter(pk=account_id).update(balance=balances[account_id])
     LedgerHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=prev_hash)
-    balances_changed.send(sender=Account, accounts=list(locked.values()), changes=total)
+    since = min(posting.date for posting in postings)
+    balances_changed.send(sender=Account, accounts=list(locked.values()), changes=total, since=since)
     return entries
 
 

@@ -3,7 +3,8 @@
 from django.dispatch import Signal
 
 # Sent by ledger.post inside its transaction, after the balances were written; `accounts` is the
-# list of Account objects whose balance changed, `changes` maps their ids to the amount added.
+# list of Account objects whose balance changed, `changes` maps their ids to the amount added, and
+# `since` is the earliest date of the entries posted (figures as of a day before it are unchanged).
 balances_changed = Signal()
 
 # Sent by writes that insert many receipts at once (a bank statement's confirm), inside their

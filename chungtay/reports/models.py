@@ -7,6 +7,8 @@ the same day sends nothing the second time, and the database refuses a duplicate
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -178,6 +180,7 @@ class UrgingNotice(models.Model):
     issued_on = models.DateField(_("Ngày ban hành"))
     units = models.ManyToManyField("orgunits.OrgUnit", related_name="+", verbose_name=_("Đơn vị được đôn đốc"))
     items = models.JSONField(_("Việc trễ hạn"), default=list)
+    audit_item_nouns: ClassVar[dict[str, str]] = {"items": "đơn vị"}  # one item per unit urged (core.audit)
     docx = models.ForeignKey("core.Document", on_delete=models.PROTECT, related_name="+")
     pdf = models.ForeignKey("core.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -361,3 +364,38 @@ class StaleFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} @ {self.marked_at}"
+
+
+# --- Month-end figures (issue 16): history without reading every dated row --------------------------
+# Figures as of an earlier day are defined on the dated rows (figures.definitions' history path). At
+# province scale recomputing them took half a minute; a kept month-end plus the rows dated after it
+# gives the same number. A write dated on or before a kept month-end leaves a MonthEndMark; marks
+# are applied (the month-ends of the unit and its ancestors from that day on deleted) before any
+# month-end is read or stored (reports.rollup).
+class MonthEnd(models.Model):
+    """A group's figures (houses or money) of a unit's subtree as of a closed month's last day."""
+
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    month_end = models.DateField()
+    group = models.CharField(max_length=20)  # a figure group of the catalogue: "houses", "money"
+    phase_year = models.PositiveSmallIntegerField(default=0)  # 0: every phase
+    values = models.JSONField()  # {figure name: value}, as the group's history function returns them
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month_end", "group", "phase_year"], name="monthend_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.month_end:%d/%m/%Y} {self.group}/{self.phase_year}"
+
+
+class MonthEndMark(models.Model):
+    """A write changed a unit's figures from `since` on (null: on every day): its month-ends and its
+    ancestors' from that day on are to be forgotten."""
+
+    unit = models.OneToOneField("orgunits.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    since = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} từ {self.since or '—'}"

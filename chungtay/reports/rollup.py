@@ -22,7 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
@@ -30,6 +31,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from chungtay.core import dates
 from chungtay.core import figures as figures_cache
 from chungtay.funds.models import Account, Disbursement, Receipt
 from chungtay.housing.models import (
@@ -43,11 +45,22 @@ from chungtay.housing.models import (
 )
 from chungtay.orgunits.models import OrgUnit
 
-from .models import OwnMoney, OwnMonthMoney, StaleFigures, TreeHouses, TreeMoney, TreeMonthMoney, TreeProgress
+from .models import (
+    MonthEnd,
+    MonthEndMark,
+    OwnMoney,
+    OwnMonthMoney,
+    StaleFigures,
+    TreeHouses,
+    TreeMoney,
+    TreeMonthMoney,
+    TreeProgress,
+)
 
 logger = logging.getLogger(__name__)
 CHUNK = 2000  # unit ids per IN (...) list
 LOCK_KEY = 0x43544647  # "CTFG": the advisory lock of the refresher
+MONTH_END_LOCK_KEY = 0x43544D45  # "CTME": the advisory lock of the month-ends' writers
 
 HOUSE_FIELDS = (
     "planned",
@@ -281,6 +294,9 @@ def rebuild() -> int:
     with transaction.atomic():
         _lock()
         StaleFigures.objects.all().delete()
+        # Data loaded around the application (a COPY, a restore) changed any day: month-ends too.
+        MonthEndMark.objects.all().delete()
+        MonthEnd.objects.all().delete()
         TreeHouses.objects.all().delete()
         TreeProgress.objects.all().delete()
         TreeMoney.objects.all().delete()
@@ -513,3 +529,136 @@ def household_count(unit_ids: list[int], *, phase: int | None = None) -> int:
 def phase_years(unit_ids: list[int]) -> list[int]:
     ensure_fresh()
     return sorted(set(TreeHouses.objects.filter(unit_id__in=unit_ids).values_list("phase_year", flat=True)))
+
+
+# --- Month-end figures (issue 16) ----------------------------------------------------------------
+# History (figures as of an earlier day) is defined on the dated rows; the catalogue keeps each
+# group's figures of a unit's subtree as of closed months' last days (MonthEnd) and adds the rows
+# dated after the month-end (figures.definitions). Writers never touch month-ends: a write dated on
+# or before one leaves a mark (`forget_month_ends`, in its transaction), and the marks are applied
+# — the month-ends of the marked units and their ancestors from the mark's day on deleted — before
+# any month-end is read (`month_ends_fresh`) and, under an advisory lock, before any is computed and
+# stored (`month_end_writing`). A month-end computed from rows a write had not yet committed is
+# therefore stored before that write's mark is applied, and deleted by it.
+def month_end_on_or_before(day: dt.date) -> dt.date:
+    """The last day of `day`'s month if `day` is it, else the last day of the month before."""
+    following = day + dt.timedelta(days=1)
+    return day if following.day == 1 else day.replace(day=1) - dt.timedelta(days=1)
+
+
+def last_closed_month_end(today: dt.date | None = None) -> dt.date:
+    """The last day of the month before today's (today's month is not closed yet)."""
+    return (today or dates.today()).replace(day=1) - dt.timedelta(days=1)
+
+
+def forget_month_ends(unit_ids: Iterable[int | None], since: dt.date | None) -> None:
+    """The figures of these units' subtrees changed from `since` on (None: on every day): call inside
+    the writer's transaction. A write dated today changes no closed month (unless today is a month's
+    last day, which closes at midnight, possibly before the write commits)."""
+    ids = sorted({i for i in unit_ids if i})
+    if not ids:
+        return
+    today = dates.today()
+    if since is not None and since >= today and month_end_on_or_before(today) != today:
+        return
+    table = connection.ops.quote_name(MonthEndMark._meta.db_table)
+    # The earlier day wins; NULL (every day) wins over any day.
+    statement = (
+        f"INSERT INTO {table} (unit_id, since) VALUES (%s, %s) ON CONFLICT (unit_id) DO UPDATE SET since = "  # noqa: S608
+        f"CASE WHEN {table}.since IS NULL OR excluded.since IS NULL THEN NULL "
+        f"WHEN excluded.since < {table}.since THEN excluded.since ELSE {table}.since END"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, [[unit_id, since] for unit_id in ids])
+
+
+def _apply_month_end_marks() -> int:
+    """Delete the marked units' and their ancestors' month-ends from each mark's day on (the caller
+    holds the month-ends' lock, in a transaction)."""
+    table = connection.ops.quote_name(MonthEndMark._meta.db_table)
+    with connection.cursor() as cursor:
+        # RETURNING: a writer that updated a mark while it was being deleted is read as it committed.
+        cursor.execute(f"DELETE FROM {table} RETURNING unit_id, since")  # noqa: S608
+        marks = cursor.fetchall()
+    if not marks:
+        return 0
+    since_of = {unit_id: _as_day(since) for unit_id, since in marks}
+    earliest: dict[str, dt.date | None] = {}
+    step = OrgUnit.steplen
+    ids = list(since_of)
+    for start in range(0, len(ids), CHUNK):
+        for unit_id, path in OrgUnit.objects.filter(pk__in=ids[start : start + CHUNK]).values_list("id", "path"):
+            since = since_of[unit_id]
+            for i in range(step, len(path) + 1, step):
+                prefix = path[:i]
+                if prefix not in earliest:
+                    earliest[prefix] = since
+                else:
+                    known = earliest[prefix]
+                    earliest[prefix] = None if known is None or since is None else min(known, since)
+    by_since: dict[dt.date | None, list[str]] = defaultdict(list)
+    for prefix, since in earliest.items():
+        by_since[since].append(prefix)
+    for since, prefixes in by_since.items():
+        for start in range(0, len(prefixes), CHUNK):
+            rows = MonthEnd.objects.filter(unit__path__in=prefixes[start : start + CHUNK])
+            if since is not None:
+                rows = rows.filter(month_end__gte=since)
+            rows.delete()
+    return len(marks)
+
+
+def _as_day(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))  # SQLite's raw cursor returns text
+
+
+def _month_end_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MONTH_END_LOCK_KEY])
+
+
+def month_ends_fresh() -> None:
+    """Before reading month-ends: apply the marks of the writes committed so far."""
+    if not MonthEndMark.objects.order_by("unit_id").values_list("unit_id", flat=True)[:1]:
+        return
+    with transaction.atomic():
+        _month_end_lock()
+        _apply_month_end_marks()
+
+
+@contextmanager
+def month_end_writing() -> Iterator[None]:
+    """Compute and store month-ends inside this block: one writer at a time, after applying the
+    marks committed so far; a write committed meanwhile leaves a mark that deletes what is stored."""
+    with transaction.atomic():
+        _month_end_lock()
+        _apply_month_end_marks()
+        yield
+
+
+def month_ends(unit_ids: list[int], month_end: dt.date, group: str, phase: int = 0) -> dict[int, dict[str, int]]:
+    """The kept month-end figures of the given units (those kept): {unit id: {figure name: value}}."""
+    out: dict[int, dict[str, int]] = {}
+    for start in range(0, len(unit_ids), CHUNK):
+        rows = MonthEnd.objects.filter(
+            unit_id__in=unit_ids[start : start + CHUNK], month_end=month_end, group=group, phase_year=phase
+        ).values_list("unit_id", "values")
+        out.update({unit_id: {name: int(v) for name, v in values.items()} for unit_id, values in rows})
+    return out
+
+
+def store_month_ends(month_end: dt.date, group: str, phase: int, values: dict[int, dict[str, int]]) -> None:
+    """Keep month-end figures (inside `month_end_writing`); a closed month's only."""
+    if month_end >= dates.today():
+        return
+    MonthEnd.objects.bulk_create(
+        [
+            MonthEnd(unit_id=unit_id, month_end=month_end, group=group, phase_year=phase, values=row)
+            for unit_id, row in values.items()
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )

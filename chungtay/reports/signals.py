@@ -1,5 +1,11 @@
 """Mark subtree figures stale when the rows they are made of change (see reports.rollup).
 
+Each receiver also says from which day a unit's figures changed (`rollup.forget_month_ends`), so
+that the kept month-ends (figures as of earlier days) on or after that day are forgotten: a stage
+update, a withdrawal, a ledger entry or a move by its date; a change to something undated (a
+household's state support or phase) from the household's decision date; an area changed by hand
+(no move recorded) on every day.
+
 Signals rather than calls in each service: households and progress updates are saved from several
 services, imports and the API, and a figure must follow every one of them. Bulk writes that skip
 signals (the benchmark generator, a restore) call `rollup.rebuild()` afterwards.
@@ -8,25 +14,103 @@ signals (the benchmark generator, a restore) call `rollup.rebuild()` afterwards.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from chungtay.core.access import is_reorganising
 from chungtay.funds.models import Disbursement, DisbursementStatus, Fund, Receipt, Source
 from chungtay.funds.signals import balances_changed, receipts_recorded
-from chungtay.housing.models import FundingPlanLine, Household, ProgressUpdate
+from chungtay.housing.models import FundingPlanLine, Household, ProgressUpdate, Status
+from chungtay.reorg.models import HouseholdMove
 
 from . import rollup
 
 
+def _areas_of(household_ids: Iterable[int | None]) -> set[int]:
+    """Every area the households' figures were ever counted in: where they are and where they moved from."""
+    ids = {i for i in household_ids if i}
+    if not ids:
+        return set()
+    areas = set(Household.objects.filter(pk__in=ids).values_list("area_id", flat=True))
+    return areas | set(HouseholdMove.objects.filter(household_id__in=ids).values_list("from_area_id", flat=True))
+
+
+def _earliest(*days: dt.date | None) -> dt.date | None:
+    known = [day for day in days if day is not None]
+    return min(known) if known else None
+
+
+HISTORY_FIELDS = ("area_id", "decision_date", "withdrawn_on", "status", "phase_year", "state_support")
+
+
 @receiver(pre_save, sender=Household)
 def _household_moving(sender: Any, instance: Household, update_fields: Any = None, **kwargs: Any) -> None:
-    # A household moved to another area leaves figures behind in the old one.
-    if instance.pk and (update_fields is None or "area" in update_fields or "area_id" in update_fields):
-        old = Household.objects.filter(pk=instance.pk).values_list("area_id", flat=True).first()
-        if old and old != instance.area_id:
-            rollup.mark_stale([old])
+    if not instance.pk:
+        rollup.forget_month_ends([instance.area_id], instance.decision_date)
+        return
+    old = Household.objects.filter(pk=instance.pk).values(*HISTORY_FIELDS).first()
+    if old is None:
+        rollup.forget_month_ends([instance.area_id], instance.decision_date)
+        return
+    saved = {f.attname for f in Household._meta.concrete_fields} if update_fields is None else set(update_fields)
+    saved |= {f"{name}_id" for name in saved}
+    changed = {name for name in HISTORY_FIELDS if name in saved and old[name] != getattr(instance, name)}
+    if "area_id" in changed:
+        # A household moved to another area leaves figures behind in the old one.
+        rollup.mark_stale([old["area_id"]])
+        if not is_reorganising():  # a reorganisation's move is dated by its HouseholdMove (below)
+            rollup.forget_month_ends(_areas_of([instance.pk]) | {instance.area_id}, None)
+    days: list[dt.date | None] = []
+    if "decision_date" in changed:
+        days += [old["decision_date"], instance.decision_date]
+    if "withdrawn_on" in changed:
+        days += [old["withdrawn_on"], instance.withdrawn_on]
+    if "phase_year" in changed or "state_support" in changed:
+        days += [old["decision_date"], instance.decision_date]  # counted from the decision on
+    always_out = (old["status"] == Status.WITHDRAWN and old["withdrawn_on"] is None,
+                  instance.status == Status.WITHDRAWN and instance.withdrawn_on is None)  # fmt: skip
+    if always_out[0] != always_out[1]:
+        rollup.forget_month_ends(_areas_of([instance.pk]), None)  # withdrawn without a day: out on every day
+    elif _earliest(*days):
+        rollup.forget_month_ends(_areas_of([instance.pk]), _earliest(*days))
+
+
+@receiver(pre_delete, sender=Household)
+def _household_deleting(sender: Any, instance: Household, **kwargs: Any) -> None:
+    rollup.forget_month_ends(_areas_of([instance.pk]), None)
+
+
+@receiver(post_save, sender=HouseholdMove)
+@receiver(post_delete, sender=HouseholdMove)
+def _household_moved(sender: Any, instance: HouseholdMove, **kwargs: Any) -> None:
+    # From the day of the move the household counts in the new area's figures instead of the old one's.
+    rollup.forget_month_ends([instance.from_area_id, instance.to_area_id], instance.moved_on)
+
+
+@receiver(pre_save, sender=ProgressUpdate)
+def _progress_changing(sender: Any, instance: ProgressUpdate, **kwargs: Any) -> None:
+    old = ProgressUpdate.objects.filter(pk=instance.pk).values("household_id", "date", "stage").first()
+    if old is None:
+        rollup.forget_month_ends(_areas_of([instance.household_id]), instance.date)
+    elif (old["household_id"], old["date"], old["stage"]) != (instance.household_id, instance.date, instance.stage):
+        households = [old["household_id"], instance.household_id]
+        rollup.forget_month_ends(_areas_of(households), _earliest(old["date"], instance.date))
+
+
+@receiver(post_delete, sender=ProgressUpdate)
+def _progress_deleted(sender: Any, instance: ProgressUpdate, **kwargs: Any) -> None:
+    rollup.forget_month_ends(_areas_of([instance.household_id]), instance.date)
+
+
+@receiver(post_save, sender=FundingPlanLine)
+@receiver(post_delete, sender=FundingPlanLine)
+def _plan_line_changed(sender: Any, instance: FundingPlanLine, **kwargs: Any) -> None:
+    # Plan lines are undated: they count from the household's decision on.
+    decided = Household.objects.filter(pk=instance.household_id).values_list("decision_date", flat=True).first()
+    rollup.forget_month_ends(_areas_of([instance.household_id]), decided)
 
 
 @receiver(post_save, sender=Household)
@@ -45,11 +129,14 @@ def _household_row_changed(sender: Any, instance: ProgressUpdate | FundingPlanLi
 
 
 @receiver(balances_changed)
-def _balances_changed(sender: Any, accounts: list, changes: dict[int, int], **kwargs: Any) -> None:
+def _balances_changed(
+    sender: Any, accounts: list, changes: dict[int, int], since: dt.date | None = None, **kwargs: Any
+) -> None:
     households = [account.household_id for account in accounts if account.household_id]
     area_of = dict(Household.objects.filter(pk__in=households).values_list("pk", "area_id")) if households else {}
     rollup.add_money(rollup.money_changes(accounts, changes, area_of))
     rollup.mark_stale({account.unit_id for account in accounts} | set(area_of.values()))
+    rollup.forget_month_ends({account.unit_id for account in accounts} | _areas_of(households), since)
 
 
 @receiver(post_save, sender=Receipt)

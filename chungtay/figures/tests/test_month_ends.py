@@ -1,0 +1,175 @@
+"""Figures as of an earlier day from kept month-ends (issue 16): a closed month's last day is kept per
+unit (reports.MonthEnd) and a day reads it plus the rows dated after it. Every answer must equal the
+recomputation from the dated rows, before and after writes dated on any day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chungtay.core import dates
+from chungtay.core.errors import DomainError
+from chungtay.figures import definitions
+from chungtay.figures.catalogue import Params
+from chungtay.funds import services as funds
+from chungtay.funds.models import Channel
+from chungtay.housing import services as housing
+from chungtay.orgunits.models import OrgUnit, Role
+from chungtay.reorg import services as reorg
+from chungtay.reorg.tests.test_reorganisation import plan_of
+from chungtay.reports import rollup
+from chungtay.reports.models import MonthEnd, MonthEndMark
+from conftest import make_user
+
+from .test_oracle_sequences import apply, operations
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+_refs = itertools.count(1)
+
+
+def by_depth() -> list[list[OrgUnit]]:
+    """Every unit, in batches of one depth (as a table's rows are asked for)."""
+    units = sorted(OrgUnit.objects.all(), key=lambda u: u.path)
+    return [list(batch) for _, batch in itertools.groupby(sorted(units, key=lambda u: u.depth), lambda u: u.depth)]
+
+
+def assert_equal_to_the_rows(day: dt.date, phase: int | None = None) -> None:
+    p = Params(as_of=day, phase=phase)
+    for units in by_depth():
+        assert definitions.houses(units, p) == definitions._houses_history(units, p), (day, phase)
+        assert definitions.money(units, p) == definitions._money_history(units, p), day
+
+
+def month_ends_of(unit: OrgUnit) -> set[dt.date]:
+    return set(MonthEnd.objects.filter(unit=unit).values_list("month_end", flat=True))
+
+
+DAYS = [
+    D(2024, 1, 31), D(2024, 2, 1), D(2024, 2, 29), D(2024, 3, 1), D(2024, 3, 15), D(2024, 4, 30),
+    D(2024, 5, 21), D(2024, 5, 31), D(2024, 6, 1), D(2024, 6, 10), D(2024, 6, 30), D(2024, 7, 1),
+    D(2024, 12, 31), D(2025, 1, 10), D(2025, 3, 3),
+]  # fmt: skip
+
+
+def test_kept_month_end_and_the_days_after_it_equal_the_rows(scenario):
+    for day in DAYS:
+        assert_equal_to_the_rows(day)
+    for phase in (2024, 2025):
+        assert_equal_to_the_rows(D(2024, 6, 15), phase)
+    # The month-ends were kept for every unit, and read again they still give the rows' figures.
+    province = OrgUnit.objects.get(depth=1)
+    assert {D(2024, 1, 31), D(2024, 2, 29), D(2024, 5, 31), D(2025, 2, 28)} <= month_ends_of(province)
+    assert MonthEnd.objects.filter(group="houses", phase_year=2025).exists()
+    for day in DAYS:
+        assert_equal_to_the_rows(day)
+
+
+def test_a_month_end_is_chained_from_the_one_before(scenario, django_assert_max_num_queries):
+    units = by_depth()[-1]
+    p = Params(as_of=D(2024, 4, 30))
+    definitions.houses(units, p)
+    assert month_ends_of(units[0]) == {D(2024, 4, 30)}
+    # May's end: April's kept figures plus May's households, not every row again.
+    assert definitions.houses(units, Params(as_of=D(2024, 5, 31))) == definitions._houses_history(
+        units, Params(as_of=D(2024, 5, 31))
+    )
+    assert month_ends_of(units[0]) == {D(2024, 4, 30), D(2024, 5, 31)}
+
+
+def test_a_backdated_stage_update_forgets_the_month_ends_from_its_day(scenario, tree, people):
+    assert_equal_to_the_rows(D(2024, 8, 15))
+    assert D(2024, 7, 31) in month_ends_of(tree.province)
+    h3 = scenario.houses[2]
+    housing.progress_record(actor=people.town_office, household=h3, stage="start", date=D(2024, 3, 20))
+    rollup.month_ends_fresh()
+    for unit in (tree.area_a1, tree.commune_a, tree.town, tree.province):
+        assert max(month_ends_of(unit) | {D(2000, 1, 1)}) < D(2024, 3, 20)
+    assert D(2024, 7, 31) in month_ends_of(tree.commune_b)  # another branch keeps its own
+    assert_equal_to_the_rows(D(2024, 8, 15))
+    assert_equal_to_the_rows(D(2024, 3, 31))
+
+
+def test_a_receipt_dated_last_month_and_a_withdrawal_change_the_figures_after_them(scenario, tree, people):
+    assert_equal_to_the_rows(D(2024, 9, 10))
+    funds.receipt_record(actor=people.town_office, fund=scenario.commune_fund, amount=7_000_000,
+                         received_on=D(2024, 8, 20), donor=funds.DonorRef(name="Nhà hảo tâm Tháng Tám"),
+                         channel=Channel.BANK, bank_ref="ME0000001")  # fmt: skip
+    assert MonthEndMark.objects.filter(unit=tree.commune_a, since=D(2024, 8, 20)).exists()
+    before = definitions.money([tree.commune_a], Params(as_of=D(2024, 8, 31)))[tree.commune_a.pk]
+    assert before == definitions._money_history([tree.commune_a], Params(as_of=D(2024, 8, 31)))[tree.commune_a.pk]
+    housing.household_withdraw(actor=people.town_office, household=scenario.houses[1], reason="Thử", on=D(2024, 8, 1))
+    assert_equal_to_the_rows(D(2024, 9, 10))
+    assert_equal_to_the_rows(D(2024, 7, 31))
+
+
+def test_a_write_dated_today_keeps_the_month_ends(scenario, people):
+    assert_equal_to_the_rows(D(2024, 8, 15))
+    kept = MonthEnd.objects.count()
+    today = dates.today()
+    funds.receipt_record(actor=people.town_office, fund=scenario.town_fund, amount=5_000_000, received_on=today,
+                         donor=funds.DonorRef(name="Nhà hảo tâm Hôm Nay"), channel=Channel.BANK,
+                         bank_ref="ME0000002")  # fmt: skip
+    housing.progress_record(actor=people.town_office, household=scenario.houses[2], stage="start", date=today)
+    if rollup.month_end_on_or_before(today) != today:  # a month's last day closes at midnight: marks are left
+        assert not MonthEndMark.objects.exists()
+    rollup.month_ends_fresh()
+    assert MonthEnd.objects.count() == kept
+
+
+def test_a_household_moved_by_a_reorganisation_counts_in_its_new_area_from_that_day(tree, people, scenario):
+    office = make_user("tinh", tree.province, Role.OFFICE)
+    for day in (D(2025, 6, 30), D(2025, 8, 12)):
+        assert_equal_to_the_rows(day)
+    assert D(2025, 7, 31) in month_ends_of(tree.commune_a)
+    reorg.commit(actor=office, plan=plan_of())
+    rollup.month_ends_fresh()
+    assert D(2025, 7, 31) not in month_ends_of(tree.commune_a)
+    assert D(2025, 6, 30) in month_ends_of(tree.commune_a)  # before the move: unchanged, kept
+    for day in (D(2025, 6, 30), D(2025, 7, 1), D(2025, 7, 31), D(2025, 8, 12)):
+        assert_equal_to_the_rows(day)
+
+
+def test_refresh_figures_keeps_last_month_end_and_verifies_it(scenario, tree):
+    call_command("refresh_figures", "--month-ends")
+    last = rollup.last_closed_month_end()
+    assert last in month_ends_of(tree.province)
+    assert last in month_ends_of(tree.area_b1)
+    call_command("refresh_figures", "--verify")
+    MonthEnd.objects.filter(unit=tree.town, group="money", month_end=last).update(values={"money_received": 1})
+    with pytest.raises(Exception, match="khác khi tính lại"):
+        call_command("refresh_figures", "--verify")
+
+
+days = st.integers(min_value=0, max_value=420).map(lambda n: D(2024, 1, 10) + dt.timedelta(days=n))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    first=st.lists(operations, max_size=6),
+    then=st.lists(operations, min_size=1, max_size=6),
+    reads=st.lists(days, min_size=1, max_size=4),
+)
+def test_random_dated_writes_between_reads_keep_history_equal_to_the_rows(scenario, tree, people, first, then, reads):
+    """Writes, reads of random days (which keep their month-ends), more writes on random days, and the
+    same days read again: each answer equals the rows' recomputation."""
+    savepoint = transaction.savepoint()
+    try:
+        for batch in (first, then):
+            for op in batch:
+                try:
+                    with transaction.atomic():
+                        apply(op, scenario=scenario, tree=tree, people=people)
+                except DomainError:
+                    pass  # refused by the rules: nothing changed
+            for day in sorted(reads):
+                assert_equal_to_the_rows(day)
+                assert_equal_to_the_rows(rollup.month_end_on_or_before(day))
+    finally:
+        transaction.savepoint_rollback(savepoint)
