@@ -48,12 +48,21 @@ def _copy_tree(source: CriteriaSet, target: CriteriaSet) -> None:
         pending = rest
 
 
+def _scored_at(movement: Movement, level: int) -> bool:
+    """Whether any unit of the level has opened a self-assessment against one of its sets. While none
+    has, a level's set may still be entered during the evaluation: the province's guidance for
+    district-level committees often arrives after the town launched its movement."""
+    return CriteriaSet.objects.filter(movement=movement, level=level, assessments__isnull=False).exists()
+
+
 @transaction.atomic
 def criteria_set_for_edit(*, actor: Any, movement: Movement, level: int) -> CriteriaSet:
     """The set that edits go to: the open draft, or a new version copied from the frozen one."""
     if level not in PARTICIPANT_LEVELS:
         raise DomainError("Cấp áp dụng không hợp lệ.", field="level")
-    if movement.status in (MovementStatus.EVALUATING, MovementStatus.CLOSED):
+    if movement.status == MovementStatus.CLOSED or (
+        movement.status == MovementStatus.EVALUATING and _scored_at(movement, level)
+    ):
         raise DomainError("Phong trào đang bình xét hoặc đã kết thúc: không sửa tiêu chí được nữa.")
     current = latest_set(movement, level)
     with as_actor(actor):
