@@ -102,9 +102,10 @@ class PublicSummaryView(PublicMixin, APIView):
         as_of = _query(s.SummaryQuerySerializer, request).get("ngay")
         movement = public.current_movement()
         unit = public.home_unit()
-        if movement:
-            movement = {key: movement[key] for key in s.MovementSerializer().fields}
-        data = {"movement": movement, "report": _report_dict(unit, as_of=as_of) if unit else None}
+        data = {
+            "movement": movement and {key: movement[key] for key in s.MovementSerializer().fields},
+            "report": _report_dict(unit, as_of=as_of) if unit else None,
+        }
         return Response(s.SummarySerializer(data).data)
 
 
@@ -118,9 +119,7 @@ class PublicUnitViewSet(PublicMixin, viewsets.ViewSet):
         params = _query(s.UnitQuerySerializer, request)
         paginator = self.paginator
         page = paginator.paginate_queryset(public.units_list(**params), request, view=self)
-        rows = [
-            _unit_dict(public.PublicUnit(r["id"], r["name"], r["kind"], r["level"], ""), r["parent_id"]) for r in page
-        ]
+        rows = [_unit_dict(listed.unit, listed.parent_id) for listed in page]
         return paginator.get_paginated_response(s.PublicUnitSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -159,7 +158,7 @@ class PublicReceiptViewSet(PublicMixin, viewsets.GenericViewSet):
             unit=_public_unit_param(params.get("unit")),
         )
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> public.PublicList[public.PublicReceipt]:
         return public.receipts(self._filters())
 
     @extend_schema(
@@ -171,11 +170,10 @@ class PublicReceiptViewSet(PublicMixin, viewsets.GenericViewSet):
         if count is not None:  # the funds' tallies know it: no COUNT(*) over millions of receipts (issue 22)
             self.paginator.django_paginator_class = partial(CountedPaginator, count=count)
         page = self.paginate_queryset(public.receipts(filters))
-        rows = [public.receipt_row(row) for row in page]
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-def _household_public(item: dict[str, Any]) -> dict[str, Any]:
+def _household_public(item: public.PublicHousehold) -> dict[str, Any]:
     return {key: item[key] for key in ("code", "name", "area", "commune", "support_kind", "phase_year", "status")}
 
 
@@ -184,7 +182,7 @@ class PublicHouseholdViewSet(PublicMixin, viewsets.GenericViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> public.PublicList[public.PublicHousehold]:
         params = _query(s.HouseholdQuerySerializer, self.request)
         return public.households(
             unit=_public_unit_param(params.get("unit")), query=params.get("q", ""), status=params.get("status", "")
@@ -193,7 +191,7 @@ class PublicHouseholdViewSet(PublicMixin, viewsets.GenericViewSet):
     @extend_schema(summary="Hộ được hỗ trợ (mã hộ, khu dân cư, tên đã che)", parameters=[s.HouseholdQuerySerializer])
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        rows = [_household_public(item) for item in public.household_rows(page)]
+        rows = [_household_public(item) for item in page or []]
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     @extend_schema(
@@ -207,17 +205,17 @@ class PublicHouseholdViewSet(PublicMixin, viewsets.GenericViewSet):
         if item is None:
             raise NotFound("Không có hộ này.")
         data = _household_public(item)
-        data["timeline"] = public.household_timeline(item["id"], as_of=as_of)
-        money = public.household_money(item["id"], as_of=as_of)
+        data["timeline"] = public.household_timeline(item.id, as_of=as_of)
+        money = public.household_money(item.id, as_of=as_of)
         data["money"] = money.rows
         data["money_total"] = money.total
         data["money_as_of"] = money.as_of
-        photos = public.household_photos(item["id"]) if item["photo_consent"] else []
+        photos = public.household_photos(item.id) if item.photo_consent else []
         data["photos"] = [
             {
-                "url": request.build_absolute_uri(reverse("portal:photo", args=[p["id"]])),
-                "stage": p["stage_label"],
-                "date": p["date"],
+                "url": request.build_absolute_uri(reverse("portal:photo", args=[p.id])),
+                "stage": p.stage_label,
+                "date": p.date,
             }
             for p in photos
         ]
@@ -227,15 +225,14 @@ class PublicHouseholdViewSet(PublicMixin, viewsets.GenericViewSet):
 class PublicProgressViewSet(PublicMixin, viewsets.GenericViewSet):
     serializer_class = s.PublicProgressSerializer
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> public.PublicList[public.PublicProgress]:
         params = _query(s.ProgressQuerySerializer, self.request)
         return public.progress_rows(_public_unit_param(params.get("unit")))
 
     @extend_schema(summary="Tiến độ từng hộ (mã hộ, giai đoạn, ngày, tỷ lệ)", parameters=[s.ProgressQuerySerializer])
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        rows = [public.progress_row(row) for row in page]
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class TokenView(APIView):

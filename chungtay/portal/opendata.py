@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,7 @@ class Dataset:
     slug: str
     title: Any
     columns: tuple[Column, ...]
-    rows: Callable[..., Iterable[dict[str, Any]]]
+    rows: Callable[..., Iterable[Mapping[str, Any]] | Iterable[public.PublicRecord]]
     dated: bool = False  # its rows are figures as of a day: `rows(as_of=…)`, `?ngay=YYYY-MM-DD`
 
     @property
@@ -46,19 +46,16 @@ class Dataset:
         return [c.name for c in self.columns]
 
 
-def _receipts() -> Iterator[dict[str, Any]]:
-    for row in public.iter_values(public.receipts()):
-        yield public.receipt_row(row)
+def _receipts() -> Iterator[public.PublicReceipt]:
+    return iter(public.receipts())
 
 
-def _households() -> Iterator[dict[str, Any]]:
-    for row in public.iter_values(public.households()):
-        yield public.household_rows([row])[0]
+def _households() -> Iterator[public.PublicHousehold]:
+    return iter(public.households())
 
 
-def _progress() -> Iterator[dict[str, Any]]:
-    for row in public.iter_values(public.progress_rows()):
-        yield public.progress_row(row)
+def _progress() -> Iterator[public.PublicProgress]:
+    return iter(public.progress_rows())
 
 
 def _summary_columns() -> tuple[Column, ...]:
@@ -171,7 +168,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _rows(dataset: Dataset, as_of: dt.date | None) -> Iterable[dict[str, Any]]:
+def _rows(dataset: Dataset, as_of: dt.date | None) -> Iterable[Mapping[str, Any] | public.PublicRecord]:
     return dataset.rows(as_of=as_of) if dataset.dated else dataset.rows()
 
 

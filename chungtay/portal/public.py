@@ -1,6 +1,10 @@
 """The public selector layer: the only way the portal and the public API read data.
 
 Everything here is safe to show to anyone, and is built so that it stays safe when models grow:
+- what leaves this module is a frozen dataclass holding only publishable fields, already masked
+  (`PublicHousehold`, `PublicReceipt`, …), or a lazy `PublicList` of them that pagers count and
+  slice in SQL: never a queryset nor a model, so no caller can forget to mask what it never receives,
+  and mypy rejects `row.head_name` (tests/test_public_types.py checks both);
 - rows are selected with explicit `.values(...)` columns, never whole Household/Donor/Receipt rows;
 - a household is its code, area and masked head name ("Nguyễn V. A."); its citizen ID, phone,
   exact address, health note, exact coordinates and progress notes are never selected;
@@ -20,10 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.db.models import (
     Case,
     CharField,
@@ -69,6 +75,61 @@ POSITION_DECIMALS = 2  # 0.01° of latitude ≈ 1.1 km
 PUBLIC_HOUSEHOLD = ~Q(status="withdrawn")
 
 
+# --- What leaves this module -------------------------------------------------------------------
+class PublicRecord:
+    """A public row: read as attributes, or by key like the dicts it replaced (templates, open data);
+    a key that is not one of its fields is a KeyError, as it is not there."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.__dataclass_fields__:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in self.__dataclass_fields__ else default
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+R = TypeVar("R", bound=PublicRecord)
+
+
+class PublicList(Generic[R]):
+    """A public list read lazily: counted and sliced in SQL like a queryset, so Django's and DRF's
+    pagers read one page of it, but what comes out is only ever `R`. The queryset stays inside."""
+
+    ordered = True  # what Paginator asks of a queryset before it slices
+
+    def __init__(self, rows: QuerySet, make: Callable[[dict[str, Any]], R]) -> None:
+        self._rows, self._make = rows, make
+
+    def count(self) -> int:
+        return self._rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[R]: ...
+    def __getitem__(self, index: int | slice) -> R | list[R]:
+        if isinstance(index, slice):
+            return [self._make(row) for row in self._rows[index]]
+        return self._make(self._rows[index])
+
+    def __iter__(self) -> Iterator[R]:
+        """Every row, read in chunks (the open data streams whole lists)."""
+        return (self._make(row) for row in self._rows.iterator(chunk_size=2000))
+
+    def first(self) -> R | None:
+        row = self._rows.first()
+        return self._make(row) if row else None
+
+
 # --- Units ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PublicUnit:
@@ -110,35 +171,57 @@ def unit_ancestors(unit: PublicUnit) -> list[PublicUnit]:
     return [_unit(row) for row in OrgUnit.objects.filter(path__in=prefixes).order_by("depth").values(*_UNIT_FIELDS)]
 
 
-def units_list(*, parent: int | None = None, level: int | None = None, ngay: dt.date | None = None) -> QuerySet:
-    """Units for the API: id, name, kind, level and parent id; filter by parent or level. The units in
-    force on `ngay` (today when not given): after a reorganisation the list is today's map, and a day
-    before it gives the map of that day."""
+@dataclass(frozen=True)
+class ListedUnit(PublicRecord):
+    unit: PublicUnit
+    parent_id: int | None
+
+
+def units_list(
+    *, parent: int | None = None, level: int | None = None, ngay: dt.date | None = None
+) -> PublicList[ListedUnit]:
+    """Units for the API with their parent's id; filter by parent or level. The units in force on
+    `ngay` (today when not given): after a reorganisation the list is today's map, and a day before
+    it gives the map of that day."""
     qs = active_on(OrgUnit.objects.order_by("path"), ngay)
     if parent is not None:
         qs = qs.filter(parent_id=parent)
     if level is not None:
         qs = qs.filter(level=level)
-    return qs.values("id", "name", "kind", "level", "parent_id")
+    return PublicList(qs.values(*_UNIT_FIELDS, "parent_id"), lambda row: ListedUnit(_unit(row), row["parent_id"]))
 
 
 # --- The movement -----------------------------------------------------------------------------
-def current_movement() -> Mapping[str, Any] | None:
+@dataclass(frozen=True)
+class PublicMovement(PublicRecord):
+    id: int
+    symbol: str
+    title: str
+    theme: str
+    issued_on: dt.date | None
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    status: str
+    issuing_unit_id: int
+
+
+def current_movement() -> PublicMovement | None:
     """The latest movement that has been launched (drafts are not public)."""
 
-    return (
+    row = (
         Movement.objects.exclude(status=MovementStatus.DRAFT)
         .order_by("-issued_on", "-id")
-        .values("id", "symbol", "title", "theme", "issued_on", "starts_on", "ends_on", "status", "issuing_unit_id")
+        .values(*(f.name for f in fields(PublicMovement)))
         .first()
     )
+    return PublicMovement(**row) if row else None
 
 
 def home_unit() -> PublicUnit | None:
     """The unit the portal opens on: the current movement's issuing unit, else the first district."""
     movement = current_movement()
     if movement:
-        return unit_get(movement["issuing_unit_id"])
+        return unit_get(movement.issuing_unit_id)
     row = OrgUnit.objects.filter(level=Level.DISTRICT).order_by("path").values(*_UNIT_FIELDS).first()
     if row is None:
         row = OrgUnit.objects.order_by("path").values(*_UNIT_FIELDS).first()
@@ -287,24 +370,47 @@ def _area_title(name: str, kind: str) -> str:
     return PublicUnit(0, name or "", kind or "", 0, "").title
 
 
-def _public_household(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "code": row["code"],
-        "name": mask_name(row["head_name"]),
-        "area": _area_title(row["area__name"], row["area__kind"]),
-        "commune": _area_title(row["area__parent__name"], row["area__parent__kind"]),
-        "support_kind": row["support_kind"],
-        "support_kind_label": str(SupportKind(row["support_kind"]).label),
-        "phase_year": row["phase_year"],
-        "status": row["status"],
-        "status_label": str(Status(row["status"]).label),
-        "photo_consent": row["photo_consent"],
-    }
+@dataclass(frozen=True)
+class PublicHousehold(PublicRecord):
+    """A household as anyone may see it: its head's name masked ("Nguyễn V. A."), its area and
+    commune by name. `on_list`: whether it was on the list on the day asked for (household_get)."""
+
+    id: int
+    code: str
+    name: str
+    area: str
+    commune: str
+    support_kind: str
+    support_kind_label: str
+    phase_year: int | None
+    status: str
+    status_label: str
+    photo_consent: bool
+    on_list: bool = True
 
 
-def households(*, unit: PublicUnit | None = None, query: str = "", status: str = "") -> QuerySet:
-    """Public rows of households (values); feed them through `household_rows` to mask names."""
+def _public_household(row: dict[str, Any]) -> PublicHousehold:
+    return PublicHousehold(
+        id=row["id"],
+        code=row["code"],
+        name=mask_name(row["head_name"]),
+        area=_area_title(row["area__name"], row["area__kind"]),
+        commune=_area_title(row["area__parent__name"], row["area__parent__kind"]),
+        support_kind=row["support_kind"],
+        support_kind_label=str(SupportKind(row["support_kind"]).label),
+        phase_year=row["phase_year"],
+        status=row["status"],
+        status_label=str(Status(row["status"]).label),
+        photo_consent=row["photo_consent"],
+    )
+
+
+def households(*, unit: PublicUnit | None = None, query: str = "", status: str = "") -> PublicList[PublicHousehold]:
+    """The public households, in area and code order, names masked."""
+    return PublicList(_household_values(unit=unit, query=query, status=status), _public_household)
+
+
+def _household_values(*, unit: PublicUnit | None = None, query: str = "", status: str = "") -> QuerySet:
 
     qs = Household.objects.filter(PUBLIC_HOUSEHOLD)
     query = query.replace("\x00", "")  # PostgreSQL text cannot hold NUL
@@ -331,36 +437,39 @@ def household_count(unit: PublicUnit | None = None) -> int:
     return sum(rollup.houses_total(phases)["planned"] for phases in rollup.houses(ids).values())
 
 
-def household_rows(rows: Any) -> list[dict[str, Any]]:
-    return [_public_household(row) for row in rows]
-
-
-def household_get(code: str, *, as_of: dt.date | None = None) -> dict[str, Any] | None:
+def household_get(code: str, *, as_of: dt.date | None = None) -> PublicHousehold | None:
     """A public household by code; as of an earlier day with its status that day (`on_list` False
     when it was not yet decided then), by the house figures' definition (figures.households)."""
 
     if "\x00" in code:
         return None
-    row = households().filter(code=code).first()
-    if not row:
+    item = PublicList(_household_values().filter(code=code), _public_household).first()
+    if item is None:
         return None
-    item = _public_household(row) | {"on_list": True}
     if as_of is not None and as_of < dates.today():
-        status = household_stages.status_on(row["id"], as_of)
-        item["on_list"] = status is not None
+        status = household_stages.status_on(item.id, as_of)
+        item = replace(item, on_list=status is not None)
         if status is not None:
-            item.update(status=status, status_label=str(Status(status).label))
+            item = replace(item, status=status, status_label=str(Status(status).label))
     return item
 
 
-def household_timeline(household_id: int, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class TimelineStep(PublicRecord):
+    stage: str
+    stage_label: str
+    date: dt.date
+    percent: int
+
+
+def household_timeline(household_id: int, *, as_of: dt.date | None = None) -> list[TimelineStep]:
     """The household's progress updates up to `as_of` (all when not given), oldest first."""
 
     rows = ProgressUpdate.objects.filter(household_id=household_id).order_by("date", "id")
     if as_of is not None:
         rows = rows.filter(date__lte=as_of)
     return [
-        {"stage": r["stage"], "stage_label": str(Stage(r["stage"]).label), "date": r["date"], "percent": r["percent"]}
+        TimelineStep(r["stage"], str(Stage(r["stage"]).label), r["date"], r["percent"])
         for r in rows.values("stage", "date", "percent")
     ]
 
@@ -390,30 +499,63 @@ def household_money(household_id: int, *, as_of: dt.date | None = None) -> House
     return HouseholdMoney(figures.as_of, rows, total)
 
 
-def household_photos(household_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class HouseholdPhoto(PublicRecord):
+    id: int
+    stage_label: str
+    date: dt.date
+
+
+def household_photos(household_id: int) -> list[HouseholdPhoto]:
     """Photos of a household that consented to publication (id, stage, date); none otherwise."""
 
-    rows = consented_photos().filter(update__household_id=household_id).order_by("update__date", "id")
+    rows = _consented_photos().filter(update__household_id=household_id).order_by("update__date", "id")
     return [
-        {"id": r["id"], "stage_label": str(Stage(r["update__stage"]).label), "date": r["update__date"]}
+        HouseholdPhoto(r["id"], str(Stage(r["update__stage"]).label), r["update__date"])
         for r in rows.values("id", "update__stage", "update__date")
     ]
 
 
-def consented_photos() -> QuerySet:
+def _consented_photos() -> QuerySet:
     return Photo.objects.filter(update__household__photo_consent=True).exclude(update__household__status="withdrawn")
 
 
-def photo_file(pk: int) -> Any:
+@dataclass(frozen=True)
+class StoredPhoto:
+    """A consented photo's file: its name in the storage, nothing of its row (a FieldFile would
+    carry the Photo, and through it the household)."""
+
+    name: str
+    storage: Storage
+
+    def open(self, mode: str = "rb") -> File:
+        return self.storage.open(self.name, mode)
+
+
+def photo_file(pk: int) -> StoredPhoto | None:
     """The stored file of a consented photo, or None: the public photo view serves only these."""
-    photo = consented_photos().filter(pk=pk).only("id", "file").first()
-    return photo.file if photo else None
+    photo = _consented_photos().filter(pk=pk).only("id", "file").first()
+    return StoredPhoto(photo.file.name, photo.file.storage) if photo and photo.file else None
 
 
-def gallery() -> QuerySet:
+@dataclass(frozen=True)
+class GalleryPhoto(PublicRecord):
+    id: int
+    date: dt.date
+    stage_label: str
+    code: str
+    name: str  # the head's name, masked
+    area: str
+
+
+def gallery() -> PublicList[GalleryPhoto]:
     """Finished houses with consent: the latest photo of each completed or handed-over stage."""
+    return PublicList(_gallery_values(), _gallery_photo)
+
+
+def _gallery_values() -> QuerySet:
     return (
-        consented_photos()
+        _consented_photos()
         .filter(
             update__household__status__in=["completed", "handed_over"], update__stage__in=["completed", "handed_over"]
         )
@@ -430,40 +572,48 @@ def gallery() -> QuerySet:
     )
 
 
-def gallery_rows(rows: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": r["id"],
-            "date": r["update__date"],
-            "stage_label": str(Stage(r["update__stage"]).label),
-            "code": r["update__household__code"],
-            "name": mask_name(r["update__household__head_name"]),
-            "area": _area_title(r["update__household__area__name"], r["update__household__area__kind"]),
-        }
-        for r in rows
-    ]
+def _gallery_photo(r: dict[str, Any]) -> GalleryPhoto:
+    return GalleryPhoto(
+        id=r["id"],
+        date=r["update__date"],
+        stage_label=str(Stage(r["update__stage"]).label),
+        code=r["update__household__code"],
+        name=mask_name(r["update__household__head_name"]),
+        area=_area_title(r["update__household__area__name"], r["update__household__area__kind"]),
+    )
 
 
-def progress_rows(unit: PublicUnit | None = None) -> QuerySet:
-    """Every stage update, for the open data: code, area, stage, date, percent."""
+@dataclass(frozen=True)
+class PublicProgress(PublicRecord):
+    id: int
+    household_code: str
+    area: str
+    stage: str
+    date: dt.date
+    percent: int
+
+
+def progress_rows(unit: PublicUnit | None = None) -> PublicList[PublicProgress]:
+    """Every stage update, for the open data and the API: code, area, stage, date, percent."""
 
     qs = ProgressUpdate.objects.exclude(household__status="withdrawn")
     if unit is not None:
         qs = qs.filter(household__area__path__startswith=unit.path)
-    return qs.order_by("household__code", "date", "id").values(
+    rows = qs.order_by("household__code", "date", "id").values(
         "id", "household__code", "household__area__name", "household__area__kind", "stage", "date", "percent"
     )
+    return PublicList(rows, _progress)
 
 
-def progress_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "household_code": row["household__code"],
-        "area": _area_title(row["household__area__name"], row["household__area__kind"]),
-        "stage": row["stage"],
-        "date": row["date"],
-        "percent": row["percent"],
-    }
+def _progress(row: dict[str, Any]) -> PublicProgress:
+    return PublicProgress(
+        id=row["id"],
+        household_code=row["household__code"],
+        area=_area_title(row["household__area__name"], row["household__area__kind"]),
+        stage=row["stage"],
+        date=row["date"],
+        percent=row["percent"],
+    )
 
 
 # --- Receipts (the public ledger) --------------------------------------------------------------
@@ -492,6 +642,26 @@ RECEIPT_FIELDS = (
     "fund__code",
 )
 NEWEST_FIRST = ("-received_on", "-id")
+
+
+@dataclass(frozen=True)
+class PublicReceipt(PublicRecord):
+    """A receipt as anyone may see it: the donor by their public name ("Nhà hảo tâm ẩn danh" when
+    anonymous), never the memo nor the donor's real name or contact."""
+
+    id: int
+    received_on: dt.date
+    donor: str
+    amount: int
+    channel: str
+    channel_label: str
+    designation: str
+    designation_label: str
+    designated_to: str
+    household_code: str
+    bank_ref: str
+    fund_code: str
+    fund: str
 
 
 @dataclass(frozen=True)
@@ -600,9 +770,9 @@ def _search_parts(folded: str, raw: str) -> list[_Part]:
     return [_Part(listed, funds=tuple(funds)), *broad]
 
 
-def receipts(filters: ReceiptFilters = ReceiptFilters()) -> QuerySet:
-    """Public rows of receipts (values), newest first: the API's list and the open data. The parts of
-    a search are ORed into one condition here; the portal's page runs them apart (`receipt_page`)."""
+def receipts(filters: ReceiptFilters = ReceiptFilters()) -> PublicList[PublicReceipt]:
+    """Public receipts, newest first: the API's list and the open data. The parts of a search are
+    ORed into one condition here; the portal's page runs them apart (`receipt_page`)."""
     qs = _receipts_in_scope(filters)
     folded = fold(filters.query)
     if folded:
@@ -610,7 +780,9 @@ def receipts(filters: ReceiptFilters = ReceiptFilters()) -> QuerySet:
         for part in _search_parts(folded, filters.query.strip()):
             match |= part.match
         qs = qs.filter(match)
-    return qs.annotate(public_name=_public_name()).order_by(*NEWEST_FIRST).values(*RECEIPT_FIELDS)
+    return PublicList(
+        qs.annotate(public_name=_public_name()).order_by(*NEWEST_FIRST).values(*RECEIPT_FIELDS), _public_receipt
+    )
 
 
 @dataclass
@@ -621,7 +793,7 @@ class ReceiptPage:
     `count`. Reads like Django's `Page` for the shared pager (`paginator.num_pages` is None when capped).
     """
 
-    rows: list[dict[str, Any]]
+    rows: list[PublicReceipt]
     number: int
     size: int
     count: int
@@ -741,33 +913,33 @@ def _fill(page: ReceiptPage, ids: list[int]) -> ReceiptPage:
     if ids:
         rows = Receipt.objects.filter(id__in=ids).order_by().annotate(public_name=_public_name())
         by_id: dict[int, dict[str, Any]] = {row["id"]: row for row in rows.values(*RECEIPT_FIELDS)}
-        page.rows = [receipt_row(by_id[pk]) for pk in ids]
+        page.rows = [_public_receipt(by_id[pk]) for pk in ids]
     return page
 
 
-def receipt_row(row: dict[str, Any]) -> dict[str, Any]:
+def _public_receipt(row: dict[str, Any]) -> PublicReceipt:
     target = ""
     if row["designated_unit__name"]:
         target = _area_title(row["designated_unit__name"], row["designated_unit__kind"])
     elif row["designated_household__code"]:
         target = row["designated_household__code"]
-    return {
-        "id": row["id"],
-        "received_on": row["received_on"],
-        "donor": row["public_name"],
-        "amount": row["amount"],
-        "channel": row["channel"],
-        "channel_label": str(Channel(row["channel"]).label) if row["channel"] in Channel.values else "",
-        "designation": row["designation"],
-        "designation_label": str(Designation(row["designation"]).label)
-        if row["designation"] in Designation.values
-        else "",
-        "designated_to": target,
-        "household_code": row["designated_household__code"] or "",
-        "bank_ref": row["bank_ref"],
-        "fund_code": row["fund__code"],
-        "fund": row["fund__name"],
-    }
+    return PublicReceipt(
+        id=row["id"],
+        received_on=row["received_on"],
+        donor=row["public_name"],
+        amount=row["amount"],
+        channel=row["channel"],
+        channel_label=str(Channel(row["channel"]).label) if row["channel"] in Channel.values else "",
+        designation=row["designation"],
+        designation_label=(
+            str(Designation(row["designation"]).label) if row["designation"] in Designation.values else ""
+        ),
+        designated_to=target,
+        household_code=row["designated_household__code"] or "",
+        bank_ref=row["bank_ref"],
+        fund_code=row["fund__code"],
+        fund=row["fund__name"],
+    )
 
 
 def statements(unit: PublicUnit | None = None) -> list[Mapping[str, Any]]:
@@ -790,7 +962,16 @@ def statements(unit: PublicUnit | None = None) -> list[Mapping[str, Any]]:
     )
 
 
-def household_money_rows(unit: PublicUnit | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class HouseholdMoneyRow(PublicRecord):
+    household_code: str
+    area: str
+    source: str
+    allocated: int
+    disbursed: int
+
+
+def household_money_rows(unit: PublicUnit | None = None) -> list[HouseholdMoneyRow]:
     """Allocated and disbursed per household code and source (funds are one source, "front_fund")."""
 
     qs = Account.objects.filter(household__isnull=False, kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED])
@@ -816,7 +997,7 @@ def household_money_rows(unit: PublicUnit | None = None) -> list[dict[str, Any]]
         item["allocated"] += row["total"] or 0
         if row["kind"] == AccountKind.DISBURSED:
             item["disbursed"] += row["total"] or 0
-    return sorted(merged.values(), key=lambda r: (r["household_code"], r["source"]))
+    return [HouseholdMoneyRow(**item) for _key, item in sorted(merged.items())]
 
 
 # --- Good models, funds, complaints -------------------------------------------------------------
@@ -897,8 +1078,3 @@ def complaint_counts(unit: PublicUnit) -> dict[str, int]:
 
     counts = housing_counts(OrgUnit(path=unit.path))
     return {key: counts[key] for key in ("total", "open", "overdue")}
-
-
-# --- Open data ---------------------------------------------------------------------------------
-def iter_values(qs: QuerySet, *, chunk_size: int = 2000) -> Iterator[dict[str, Any]]:
-    return qs.iterator(chunk_size=chunk_size)

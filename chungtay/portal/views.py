@@ -123,7 +123,7 @@ def households(request: HttpRequest) -> HttpResponse:
     params.pop("trang", None)
     context = {
         "page": page,
-        "rows": public.household_rows(page.object_list),
+        "rows": page.object_list,
         "q": query,
         "unit": unit,
         "query": params.urlencode(),
@@ -140,11 +140,11 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         **day,
         "household": item,
-        "timeline": public.household_timeline(item["id"], as_of=day["as_of"]),
-        "money": public.household_money(item["id"], as_of=day["as_of"]),
-        "photos": public.household_photos(item["id"]) if item["photo_consent"] else [],
+        "timeline": public.household_timeline(item.id, as_of=day["as_of"]),
+        "money": public.household_money(item.id, as_of=day["as_of"]),
+        "photos": public.household_photos(item.id) if item.photo_consent else [],
         # Where it was before a reorganisation moved it (the area's and commune's names are public).
-        "moves": moves_of(item["id"]),
+        "moves": moves_of(item.id),
     }
     return render(request, "portal/household.html", context)
 
@@ -162,7 +162,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def gallery(request: HttpRequest) -> HttpResponse:
     page = Paginator(public.gallery(), 24).get_page(request.GET.get("trang"))
-    return render(request, "portal/gallery.html", {"page": page, "rows": public.gallery_rows(page.object_list)})
+    return render(request, "portal/gallery.html", {"page": page, "rows": page.object_list})
 
 
 @require_GET
