@@ -325,6 +325,13 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "reports.ownmoney",
     "reports.ownmonthmoney",
     "reports.stalefigures",
+    # The fund's receipt count and sum (kept as receipts are saved) and the ledger's chain head
+    # (moved by every posting): the receipts and journal entries they follow are audited themselves.
+    "funds.receipttally",
+    "funds.ledgerhead",
+    # Month-end figures kept for history (reports.rollup), and the marks that invalidate them.
+    "reports.monthend",
+    "reports.monthendmark",
     "django_tasks_database",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login", "digest", "token_key")  # API token secrets

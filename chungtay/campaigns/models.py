@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -137,7 +137,12 @@ class Participation(models.Model):
     level = models.PositiveSmallIntegerField(_("Cấp"), choices=Level.choices)
     registered_at = models.DateTimeField(_("Thời điểm đăng ký"), null=True, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người đăng ký"),
     )
     registered_late = models.BooleanField(_("Đăng ký quá hạn"), default=False)
     commitments = models.TextField(_("Nội dung đăng ký, cam kết"), blank=True)
@@ -214,6 +219,8 @@ class Criterion(models.Model):
     max_points = models.DecimalField(_("Điểm tối đa"), max_digits=6, decimal_places=2, default=Decimal(0))
     metric_key = models.CharField(_("Chỉ số tính tự động"), max_length=60, blank=True)
     evidence_kinds = models.JSONField(_("Minh chứng cần có"), default=list, blank=True)
+    # The change log names the required evidence by its label ("Biên bản"), never its code (core.audit).
+    audit_choices: ClassVar[dict[str, Any]] = {"evidence_kinds": DocumentKind.choices}
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -309,7 +316,12 @@ class Obligation(models.Model):
     due_on = models.DateField(_("Hạn"))
     fulfilled_at = models.DateTimeField(_("Hoàn thành lúc"), null=True, blank=True)
     fulfilled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người báo hoàn thành"),
     )
     document = models.ForeignKey("core.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     activity = models.ForeignKey("Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -400,7 +412,12 @@ class Contest(models.Model):
     title = models.CharField(_("Tên cuộc thi"), max_length=300)
     description = models.TextField(_("Thể lệ, nội dung"), blank=True)
     plan_document = models.ForeignKey(
-        "core.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Kế hoạch hội thi"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -446,12 +463,14 @@ class Entrant(models.Model):
 
 
 class JudgeScore(models.Model):
-    round = models.ForeignKey(ContestRound, on_delete=models.CASCADE, related_name="scores")
+    round = models.ForeignKey(ContestRound, on_delete=models.CASCADE, related_name="scores", verbose_name=_("Vòng thi"))
     entrant = models.ForeignKey(Entrant, on_delete=models.CASCADE, related_name="scores")
-    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Giám khảo")
+    )
     score = models.DecimalField(_("Điểm"), max_digits=6, decimal_places=2, null=True, blank=True)
     recused = models.BooleanField(_("Không chấm (cùng đơn vị)"), default=False)
-    scored_at = models.DateTimeField(auto_now=True)
+    scored_at = models.DateTimeField(auto_now=True, verbose_name=_("Thời điểm chấm"))
 
     class Meta:
         verbose_name = _("Điểm giám khảo")
@@ -494,12 +513,23 @@ class GoodModel(models.Model):
     status = models.CharField(
         _("Trạng thái"), max_length=20, choices=GoodModelStatus.choices, default=GoodModelStatus.PROPOSED
     )
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người đề xuất"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    proposed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Thời điểm đề xuất"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người quyết định"),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Thời điểm quyết định"))
     decision_note = models.CharField(_("Ý kiến"), max_length=300, blank=True)
 
     class Meta:

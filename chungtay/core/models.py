@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +12,10 @@ class ImportStatus(models.TextChoices):
     DRY_RUN = "dry_run", _("Đã kiểm tra")
     COMMITTED = "committed", _("Đã nhập")
     REJECTED = "rejected", _("Có lỗi, chưa nhập")
+
+
+# The kinds of file the importing apps record (their codes), as a reader names them.
+IMPORT_KINDS = {"orgunits": "Danh sách đơn vị", "households": "Danh sách hộ", "bank_statement": "Sao kê ngân hàng"}
 
 
 class ImportBatch(models.Model):
@@ -25,11 +32,13 @@ class ImportBatch(models.Model):
     file = models.FileField(_("Tệp"), upload_to="imports/%Y/%m/")
     file_name = models.CharField(_("Tên tệp"), max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
-    size = models.PositiveBigIntegerField(default=0)
+    size = models.PositiveBigIntegerField(default=0, verbose_name=_("Dung lượng"))
     mapping = models.JSONField(_("Ánh xạ cột"), default=dict, blank=True)
     status = models.CharField(_("Trạng thái"), max_length=20, choices=ImportStatus.choices)
     counts = models.JSONField(_("Số dòng"), default=dict, blank=True)
     errors = models.JSONField(_("Lỗi"), default=list, blank=True)
+    audit_item_nouns: ClassVar[dict[str, str]] = {"errors": "lỗi"}  # the change log counts them
+    audit_choices: ClassVar[dict[str, list[tuple[str, str]]]] = {"kind": list(IMPORT_KINDS.items())}
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -39,7 +48,12 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("Thời điểm tải lên"), auto_now_add=True)
     committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người nhập"),
     )
     committed_at = models.DateTimeField(_("Thời điểm nhập"), null=True, blank=True)
 
@@ -49,7 +63,8 @@ class ImportBatch(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.file_name} ({self.get_status_display()})"
+        kind = IMPORT_KINDS.get(self.kind, self.kind)
+        return f"{kind}: {self.file_name} ({self.get_status_display()})"
 
 
 class DocumentKind(models.TextChoices):
@@ -84,7 +99,7 @@ class Document(models.Model):
     file = models.FileField(_("Tệp"), upload_to=document_path, max_length=300)
     original_name = models.CharField(_("Tên tệp gốc"), max_length=255)
     content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
+    size = models.PositiveBigIntegerField(_("Dung lượng"))
     sha256 = models.CharField(max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -125,7 +140,9 @@ class DocumentLink(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="documentlink_target")]
 
     def __str__(self) -> str:
-        return f"{self.document} → {self.content_type.model}#{self.object_id}"
+        # The linked object's kind by its name ("Hộ gia đình"); the cached lookup costs no query.
+        kind = ContentType.objects.get_for_id(self.content_type_id).name
+        return f"{self.document} → {kind}"
 
 
 class ImportMapping(models.Model):

@@ -10,6 +10,7 @@ quotas take proposals, a meeting votes on them, and a signed Decision keeps the 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -101,14 +102,24 @@ class Assessment(models.Model):
     first_submitted_at = models.DateTimeField(_("Nộp lần đầu lúc"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("Nộp lúc"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người gửi"),
     )
     late = models.BooleanField(_("Nộp quá hạn"), default=False)
     return_comment = models.TextField(_("Nội dung cần bổ sung"), blank=True)
-    times_returned = models.PositiveSmallIntegerField(default=0)
+    times_returned = models.PositiveSmallIntegerField(default=0, verbose_name=_("Số lần trả lại"))
     reviewed_at = models.DateTimeField(_("Thẩm định lúc"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người thẩm định"),
     )
     # Totals are cached by the services after every change of a line (the ranking reads only these).
     self_total = models.DecimalField(_("Điểm tự chấm"), max_digits=7, decimal_places=2, default=ZERO)
@@ -155,8 +166,10 @@ class AssessmentLine(models.Model):
     self_note = models.TextField(_("Giải trình, kết quả đạt được"), blank=True)
     # For criteria computed from data: the value (a share 0..1 or a count), the points it gives,
     # and the figures behind it, so the reviewer can check them.
-    computed_value = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
-    computed_detail = models.JSONField(default=dict, blank=True)
+    computed_value = models.DecimalField(
+        max_digits=12, decimal_places=4, null=True, blank=True, verbose_name=_("Giá trị tính tự động")
+    )
+    computed_detail = models.JSONField(default=dict, blank=True, verbose_name=_("Chi tiết tính tự động"))
     review_score = models.DecimalField(_("Điểm thẩm định"), max_digits=6, decimal_places=2, null=True, blank=True)
     review_reason = models.TextField(_("Lý do điều chỉnh"), blank=True)
 
@@ -203,14 +216,19 @@ class CrossReviewGroup(models.Model):
 
 class CrossReview(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="cross_reviews")
-    reviewer_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer_unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("Đơn vị chấm chéo")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Người chấm")
+    )
     recused = models.BooleanField(_("Không tham gia chấm"), default=False)
     recusal_reason = models.CharField(_("Lý do không tham gia"), max_length=300, blank=True)
-    scores = models.JSONField(default=dict, blank=True)  # criterion id (str) → score (str)
+    scores = models.JSONField(default=dict, blank=True, verbose_name=_("Điểm chấm"))  # criterion id (str) → score (str)
     total = models.DecimalField(_("Tổng điểm chấm chéo"), max_digits=7, decimal_places=2, null=True, blank=True)
     disagreement = models.BooleanField(_("Chênh lệch lớn"), default=False)
-    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_at = models.DateTimeField(auto_now=True, verbose_name=_("Thời điểm ghi"))
+    audit_item_nouns: ClassVar[dict[str, str]] = {"scores": "tiêu chí"}  # the change log counts them
 
     class Meta:
         verbose_name = _("Chấm chéo")
@@ -234,7 +252,9 @@ class RankingApproval(models.Model):
 
     movement = models.ForeignKey("campaigns.Movement", on_delete=models.CASCADE, related_name="ranking_approvals")
     level = models.PositiveSmallIntegerField(_("Cấp"), choices=Level.choices)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Người phê duyệt")
+    )
     approved_at = models.DateTimeField(_("Phê duyệt lúc"))
     note = models.CharField(_("Ý kiến"), max_length=300, blank=True)
     ranked = models.PositiveIntegerField(_("Số đơn vị được xếp hạng"), default=0)
@@ -390,7 +410,12 @@ class Decision(models.Model):
     memo_number = models.CharField(_("Số tờ trình"), max_length=60, blank=True)
     status = models.CharField(_("Trạng thái"), max_length=10, choices=DecisionStatus.choices, default="draft")
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người ký"),
     )
     signed_at = models.DateTimeField(_("Ký lúc"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -424,7 +449,9 @@ class RankingExclusion(models.Model):
         "campaigns.Participation", on_delete=models.CASCADE, related_name="ranking_exclusion", verbose_name=_("Đơn vị")
     )
     reason = models.CharField(_("Lý do không xếp hạng"), max_length=300)
-    excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Người loại khỏi xếp hạng")
+    )
     excluded_at = models.DateTimeField(_("Ghi lúc"))
 
     class Meta:
@@ -515,9 +542,13 @@ class ReportValue(models.Model):
     """One figure of one unit's periodic report (an obligation of kind progress_report)."""
 
     obligation = models.ForeignKey("campaigns.Obligation", on_delete=models.CASCADE, related_name="report_values")
-    field = models.ForeignKey(ReportField, on_delete=models.CASCADE, related_name="values")
+    field = models.ForeignKey(
+        ReportField, on_delete=models.CASCADE, related_name="values", verbose_name=_("Chỉ tiêu báo cáo")
+    )
     value = models.PositiveIntegerField(_("Giá trị"))
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Người nhập")
+    )
     entered_at = models.DateTimeField(_("Nhập lúc"))
 
     class Meta:

@@ -17,11 +17,14 @@ Account kinds and what a balance means (every account is debit-normal: balance =
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chungtay.core.money import format_vnd
 from chungtay.core.text import fold, nfc
 from chungtay.housing.models import Stage
 
@@ -99,7 +102,7 @@ NON_POSITIVE = [AccountKind.DONATIONS, AccountKind.SOURCE]
 
 
 class Account(models.Model):
-    kind = models.CharField(max_length=20, choices=AccountKind.choices)
+    kind = models.CharField(max_length=20, choices=AccountKind.choices, verbose_name=_("Loại tài khoản"))
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
     fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts")
@@ -109,7 +112,7 @@ class Account(models.Model):
     # "kind:fund:source:household" — unique, so each account exists once (NULLs would not be unique).
     key = models.CharField(max_length=80, unique=True)
     # Kept by the posting service in the same transaction as the lines; verify_ledger re-adds the lines.
-    balance = models.BigIntegerField(default=0)
+    balance = models.BigIntegerField(default=0, verbose_name=_("Số dư"))
 
     class Meta:
         verbose_name = _("Tài khoản sổ cái")
@@ -142,14 +145,29 @@ class JournalEntry(models.Model):
     """Insert-only. `seq` orders the hash chain; `hash` covers this entry, its lines and `prev_hash`."""
 
     seq = models.PositiveBigIntegerField(unique=True)
-    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    kind = models.CharField(max_length=20, choices=EntryKind.choices, verbose_name=_("Loại bút toán"))
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
     date = models.DateField(_("Ngày"))
     memo = models.CharField(_("Diễn giải"), max_length=500)
-    maker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    checker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    posted_at = models.DateTimeField()
-    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    maker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("Người lập")
+    )
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Người kiểm soát"),
+    )
+    posted_at = models.DateTimeField(_("Thời điểm ghi sổ"))
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("Đảo bút toán"),
+    )
     reason = models.CharField(_("Lý do"), max_length=500, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
@@ -177,10 +195,10 @@ class JournalEntry(models.Model):
 
 
 class JournalLine(models.Model):
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines", verbose_name=_("Bút toán"))
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
-    debit = models.BigIntegerField(default=0)
-    credit = models.BigIntegerField(default=0)
+    debit = models.BigIntegerField(default=0, verbose_name=_("Nợ"))
+    credit = models.BigIntegerField(default=0, verbose_name=_("Có"))
 
     class Meta:
         constraints = [
@@ -190,7 +208,7 @@ class JournalLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.entry_id}: nợ {self.debit} / có {self.credit}"
+        return f"#{self.entry_id}: nợ {format_vnd(self.debit)} / có {format_vnd(self.credit)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -208,7 +226,7 @@ class LedgerHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
-        return f"#{self.last_seq} {self.last_hash[:12]}"
+        return f"Sổ cái: {self.last_seq} bút toán"
 
 
 class DonorKind(models.TextChoices):
@@ -279,7 +297,7 @@ class Pledge(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pledge_positive")]
 
     def __str__(self) -> str:
-        return f"{self.donor} — {self.amount}"
+        return f"{self.donor} — {format_vnd(self.amount)}"
 
 
 class Receipt(models.Model):
@@ -312,7 +330,9 @@ class Receipt(models.Model):
     pledge = models.ForeignKey(Pledge, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts")
     memo = models.CharField(_("Nội dung"), max_length=500, blank=True)
     memo_folded = models.CharField(max_length=500, blank=True, editable=False)
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="receipt")
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, related_name="receipt", verbose_name=_("Bút toán")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     # Phiếu thu (C40-BB): numbered per fund and year, from 1, in the order receipts are recorded.
     serial_year = models.PositiveSmallIntegerField(_("Năm (quyển số)"), null=True, blank=True)
@@ -351,7 +371,7 @@ class Receipt(models.Model):
             ReceiptTally.add(fund_id=self.fund_id, amount=self.amount)
 
     def __str__(self) -> str:
-        return f"{self.donor} — {self.amount} ({self.received_on:%d/%m/%Y})"
+        return f"{self.donor} — {format_vnd(self.amount)} ({self.received_on:%d/%m/%Y})"
 
 
 class ReceiptTally(models.Model):
@@ -365,15 +385,15 @@ class ReceiptTally(models.Model):
     """
 
     fund = models.OneToOneField(Fund, primary_key=True, on_delete=models.CASCADE, related_name="receipt_tally")
-    count = models.BigIntegerField(default=0)
-    total = models.BigIntegerField(default=0)
+    count = models.BigIntegerField(default=0, verbose_name=_("Số khoản thu"))
+    total = models.BigIntegerField(default=0, verbose_name=_("Tổng tiền"))
 
     class Meta:
         verbose_name = _("Tổng hợp khoản ủng hộ của quỹ")
         verbose_name_plural = _("Tổng hợp khoản ủng hộ của quỹ")
 
     def __str__(self) -> str:
-        return f"{self.fund_id}: {self.count} / {self.total}"
+        return f"{self.fund}: {self.count} khoản, {format_vnd(self.total)}"
 
     @classmethod
     def add(cls, *, fund_id: int, amount: int, count: int = 1) -> None:
@@ -411,7 +431,9 @@ class Transfer(models.Model):
     amount = models.BigIntegerField(_("Số tiền"))
     date = models.DateField(_("Ngày"))
     decision = models.CharField(_("Căn cứ (quyết định)"), max_length=200, blank=True)
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="transfer")
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, related_name="transfer", verbose_name=_("Bút toán")
+    )
 
     class Meta:
         verbose_name = _("Chuyển quỹ")
@@ -422,7 +444,7 @@ class Transfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_fund} → {self.to_fund}: {self.amount}"
+        return f"{self.from_fund} → {self.to_fund}: {format_vnd(self.amount)}"
 
 
 class Allocation(models.Model):
@@ -434,12 +456,19 @@ class Allocation(models.Model):
     amount = models.BigIntegerField(_("Số tiền"))
     date = models.DateField(_("Ngày"))
     decision = models.CharField(_("Quyết định phân bổ"), max_length=200)
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="allocation")
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, related_name="allocation", verbose_name=_("Bút toán")
+    )
     # Above the household's plan line for this source or above the norm (NQ 13/2023): only with a
     # reviewer's override and its reason (programme rules, issue 17).
     over_limit = models.BooleanField(_("Vượt kế hoạch hoặc định mức"), default=False)
     override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Người cho phép vượt"),
     )
     override_reason = models.CharField(_("Lý do cho phép vượt"), max_length=300, blank=True)
 
@@ -459,7 +488,7 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.household} ← {self.fund or self.source}: {self.amount}"
+        return f"{self.household} ← {self.fund or self.source}: {format_vnd(self.amount)}"
 
 
 class Funding(models.Model):
@@ -474,15 +503,30 @@ class Funding(models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="fundings")
     receipt = models.ForeignKey(Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="fundings")
     transfer_in = models.ForeignKey(
-        Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="fundings_given"
+        Transfer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fundings_given",
+        verbose_name=_("Điều chuyển nhận"),
     )
     allocation = models.ForeignKey(Allocation, null=True, blank=True, on_delete=models.PROTECT, related_name="fundings")
     transfer_out = models.ForeignKey(
-        Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="fundings_used"
+        Transfer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fundings_used",
+        verbose_name=_("Điều chuyển đi"),
     )
     amount = models.BigIntegerField(_("Số tiền"))
     released_by = models.ForeignKey(
-        JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="released_fundings"
+        JournalEntry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="released_fundings",
+        verbose_name=_("Bút toán giải phóng"),
     )
 
     class Meta:
@@ -508,7 +552,9 @@ class Funding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.receipt_id or self.transfer_in_id} → {self.allocation_id or self.transfer_out_id}: {self.amount}"
+        came = "khoản ủng hộ" if self.receipt_id else "tiền chuyển đến"
+        went = "phân bổ cho hộ" if self.allocation_id else "chuyển đi"
+        return f"{format_vnd(self.amount)} từ {came} cho {went}"
 
 
 # Money received more than this many days ago and not yet allocated is flagged (figures "money_idle").
@@ -535,7 +581,7 @@ class ProgrammeRule(models.Model):
         constraints = [models.CheckConstraint(condition=Q(idle_days__gt=0), name="programmerule_idle_positive")]
 
     def __str__(self) -> str:
-        return f"{self.movement_id}: {self.idle_days}"
+        return f"{self.movement}: cảnh báo sau {self.idle_days} ngày"
 
 
 class DisbursementStatus(models.TextChoices):
@@ -554,21 +600,41 @@ class Disbursement(models.Model):
     date = models.DateField(_("Ngày chi"))
     voucher_number = models.CharField(_("Số phiếu chi"), max_length=40)
     stage = models.CharField(_("Giai đoạn thi công"), max_length=20)
+    audit_choices: ClassVar[dict[str, Any]] = {"stage": Stage.choices}  # the change log names the stage
     channel = models.CharField(_("Hình thức chi"), max_length=20, choices=Channel.choices, default=Channel.CASH)
     requires_verified_stage = models.BooleanField(_("Chỉ chi khi giai đoạn đã được xác nhận"), default=True)
     # The verified progress update the payment was approved against (tranches tied to verified stages).
     verified_update = models.ForeignKey(
-        "housing.ProgressUpdate", null=True, blank=True, on_delete=models.PROTECT, related_name="disbursements"
+        "housing.ProgressUpdate",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        verbose_name=_("Lần cập nhật tiến độ đã xác minh"),
     )
     note = models.CharField(_("Ghi chú"), max_length=300, blank=True)
-    status = models.CharField(max_length=20, choices=DisbursementStatus.choices, default=DisbursementStatus.RECORDED)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=DisbursementStatus.choices,
+        default=DisbursementStatus.RECORDED,
+        verbose_name=_("Trạng thái"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Người lập")
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Thời điểm lập"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("Người duyệt")
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Thời điểm duyệt"))
+    rejection_reason = models.CharField(max_length=300, blank=True, verbose_name=_("Lý do từ chối"))
     entry = models.OneToOneField(
-        JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="disbursement"
+        JournalEntry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disbursement",
+        verbose_name=_("Bút toán"),
     )
     # Phiếu chi (C41-BB): numbered per fund (or outside source) and year when the payment is approved.
     serial_year = models.PositiveSmallIntegerField(_("Năm (quyển số)"), null=True, blank=True)
@@ -608,7 +674,7 @@ class Disbursement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.voucher_number}: {self.household} — {self.amount}"
+        return f"{self.voucher_number}: {self.household} — {format_vnd(self.amount)}"
 
     @property
     def stage_label(self) -> str:
@@ -624,9 +690,11 @@ class BankStatement(models.Model):
     total_credit = models.BigIntegerField(_("Tổng ghi có"), default=0)
     opening_balance = models.BigIntegerField(_("Số dư đầu kỳ"), null=True, blank=True)
     closing_balance = models.BigIntegerField(_("Số dư cuối kỳ"), null=True, blank=True)
-    batch = models.OneToOneField("core.ImportBatch", on_delete=models.PROTECT, related_name="bank_statement")
-    lines_added = models.PositiveIntegerField(default=0)
-    lines_skipped = models.PositiveIntegerField(default=0)
+    batch = models.OneToOneField(
+        "core.ImportBatch", on_delete=models.PROTECT, related_name="bank_statement", verbose_name=_("Lần nhập tệp")
+    )
+    lines_added = models.PositiveIntegerField(default=0, verbose_name=_("Số dòng thêm"))
+    lines_skipped = models.PositiveIntegerField(default=0, verbose_name=_("Số dòng bỏ qua"))
 
     class Meta:
         verbose_name = _("Sao kê ngân hàng")
@@ -645,7 +713,9 @@ class MatchStatus(models.TextChoices):
 
 
 class StatementLine(models.Model):
-    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="lines")
+    statement = models.ForeignKey(
+        BankStatement, on_delete=models.PROTECT, related_name="lines", verbose_name=_("Sao kê")
+    )
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="statement_lines")
     row_number = models.PositiveIntegerField(_("Dòng trong tệp"))
     txn_at = models.DateTimeField(_("Thời điểm giao dịch"))
@@ -655,12 +725,18 @@ class StatementLine(models.Model):
     balance = models.BigIntegerField(_("Số dư"), null=True, blank=True)
     memo = models.CharField(_("Nội dung"), max_length=500)
     memo_folded = models.CharField(max_length=500, editable=False)
-    status = models.CharField(max_length=20, choices=MatchStatus.choices, default=MatchStatus.UNMATCHED)
-    suggestion = models.JSONField(default=dict, blank=True)  # what the matcher found, shown to the person
+    status = models.CharField(
+        max_length=20, choices=MatchStatus.choices, default=MatchStatus.UNMATCHED, verbose_name=_("Trạng thái")
+    )
+    suggestion = models.JSONField(
+        default=dict, blank=True, verbose_name=_("Gợi ý đối chiếu")
+    )  # what the matcher found, shown to the person
     receipt = models.OneToOneField(
         Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="statement_line"
     )
-    fee_entry = models.OneToOneField(JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    fee_entry = models.OneToOneField(
+        JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("Bút toán phí")
+    )
 
     class Meta:
         verbose_name = _("Dòng sao kê")

@@ -7,11 +7,14 @@ commune or the whole town is one `area__path LIKE 'prefix%'` query. Money is who
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from chungtay.core.money import format_vnd
 from chungtay.core.text import fold, nfc
 
 PHASE_MIN, PHASE_MAX = 2000, 2100
@@ -97,6 +100,7 @@ class SupportNorm(models.Model):
     kind = models.CharField(_("Hình thức hỗ trợ"), max_length=10, choices=SupportKind.choices)
     amount = models.BigIntegerField(_("Mức hỗ trợ (đồng)"))
     categories = models.JSONField(_("Đối tượng áp dụng"), default=list)  # list of Category values
+    audit_choices: ClassVar[dict[str, Any]] = {"categories": Category.choices}  # named in the change log
     area_group = models.CharField(_("Nhóm địa bàn"), max_length=200, blank=True)
     valid_from = models.DateField(_("Hiệu lực từ"))
     valid_to = models.DateField(_("Hiệu lực đến"), null=True, blank=True)
@@ -115,7 +119,7 @@ class SupportNorm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.amount:,} đ ({self.legal_basis})".replace(",", ".")
+        return f"{self.get_kind_display()} — {format_vnd(self.amount)} ({self.legal_basis})"
 
     def applies_to(self, *, kind: str, category: str, year: int) -> bool:
         if self.kind != kind or (self.categories and category not in self.categories):
@@ -234,7 +238,7 @@ class FundingPlanLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.household.code}: {self.get_source_display()} {self.amount}"
+        return f"{self.household.code}: {self.get_source_display()} {format_vnd(self.amount)}"
 
 
 class ProgressUpdate(models.Model):
@@ -282,19 +286,21 @@ def photo_path(instance: Photo, filename: str) -> str:
 class Photo(models.Model):
     """A field photo, shrunk on the server. Capture time and GPS come from the original's EXIF."""
 
-    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos")
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="photos", verbose_name=_("Lần cập nhật tiến độ")
+    )
     file = models.FileField(upload_to=photo_path, max_length=200)
-    original_name = models.CharField(max_length=255, blank=True)
+    original_name = models.CharField(max_length=255, blank=True, verbose_name=_("Tên tệp gốc"))
     sha256 = models.CharField(max_length=64, db_index=True)  # of the original bytes: finds reuse
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0, verbose_name=_("Chiều rộng (px)"))
+    height = models.PositiveIntegerField(default=0, verbose_name=_("Chiều cao (px)"))
     taken_at = models.DateTimeField(_("Thời điểm chụp"), null=True, blank=True)
-    lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("Vĩ độ"))
+    lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("Kinh độ"))
     distance_m = models.PositiveIntegerField(_("Cách nhà (m)"), null=True, blank=True)
-    flag_far = models.BooleanField(default=False)
-    flag_out_of_order = models.BooleanField(default=False)
-    flag_reused = models.BooleanField(default=False)
+    flag_far = models.BooleanField(default=False, verbose_name=_("Chụp xa nhà"))
+    flag_out_of_order = models.BooleanField(default=False, verbose_name=_("Sai thứ tự thời gian"))
+    flag_reused = models.BooleanField(default=False, verbose_name=_("Ảnh đã dùng trước đó"))
     warning = models.CharField(_("Cảnh báo"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -393,7 +399,7 @@ class Complaint(models.Model):
         verbose_name=_("Đã chuyển lên"),
     )  # fmt: skip
     escalated_at = models.DateTimeField(_("Thời điểm chuyển lên"), null=True, blank=True)
-    escalations = models.PositiveSmallIntegerField(default=0)
+    escalations = models.PositiveSmallIntegerField(default=0, verbose_name=_("Số lần chuyển lên"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,10 +8,14 @@ counts a household under the area it belonged to that day (`HouseholdMove`).
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from chungtay.orgunits.models import Level
 
 
 class Reorganisation(models.Model):
@@ -19,6 +23,7 @@ class Reorganisation(models.Model):
     number = models.CharField(_("Số nghị quyết, quyết định"), max_length=100)
     title = models.CharField(_("Trích yếu"), max_length=300, blank=True)
     removed_levels = models.JSONField(_("Cấp bỏ"), default=list, blank=True)
+    audit_choices: ClassVar[dict[str, Any]] = {"removed_levels": Level.choices}  # named in the change log
     source_text = models.TextField(_("Phương án đã nhập (CSV)"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -57,7 +62,12 @@ class Change(models.Model):
         "orgunits.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("Sang")
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Người rà soát"),
     )
     reviewed_at = models.DateTimeField(_("Đã rà soát lúc"), null=True, blank=True)
 
@@ -75,8 +85,12 @@ class HouseholdMove(models.Model):
     """The household left `from_area` for `to_area` on `moved_on` (its code is kept)."""
 
     household = models.ForeignKey("housing.Household", on_delete=models.PROTECT, related_name="moves")
-    from_area = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
-    to_area = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    from_area = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("Từ khu dân cư")
+    )
+    to_area = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("Sang khu dân cư")
+    )
     moved_on = models.DateField(_("Ngày chuyển"))
     reorganisation = models.ForeignKey(
         Reorganisation, null=True, blank=True, on_delete=models.PROTECT, related_name="household_moves"
@@ -93,4 +107,4 @@ class HouseholdMove(models.Model):
         indexes = [models.Index(fields=["household", "moved_on"], name="household_move_day")]
 
     def __str__(self) -> str:
-        return f"{self.household_id}: {self.from_area_id} → {self.to_area_id} ({self.moved_on:%d/%m/%Y})"
+        return f"Hộ {self.household.code}: {self.from_area.title} → {self.to_area.title} ({self.moved_on:%d/%m/%Y})"

@@ -14,3 +14,8 @@ register = template.Library()
 @register.filter
 def changes_in_words(entry: Any) -> list[audit.Change]:
     return audit.changes_in_words(entry)
+
+
+@register.filter
+def object_in_words(entry: Any) -> str:
+    return audit.object_in_words(entry)

@@ -1,7 +1,9 @@
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from chungtay.orgunits.services import member_org_add, unit_update
+from chungtay.core.audit import as_actor
+from chungtay.orgunits.models import Level, Membership, Role
+from chungtay.orgunits.services import member_org_add, unit_create, unit_update
 
 
 def test_a_change_records_who_when_and_what(people, tree):
@@ -139,3 +141,86 @@ def test_the_change_logs_linked_names_are_read_once_per_kind_not_once_per_change
         r"<td>(\d\d/\d\d/\d{4} \d\d:\d\d)</td>.*?<b>Thời điểm tạo</b>: \(trống\) → ([^<]+)<", body, re.S
     ).groups()
     assert created == shown  # the entry's time and the recorded creation time, both local
+
+
+# Labels that are Vietnamese words though written without a diacritic.
+VIETNAMESE_WITHOUT_DIACRITICS = {"Sang"}
+
+
+def test_every_field_the_change_log_shows_is_labelled_in_vietnamese():
+    """Each audited model's fields, as the log would label them: never the column name, never English."""
+    from auditlog.registry import auditlog
+
+    from chungtay.core import audit
+
+    wrong = []
+    for model in auditlog.get_models():
+        if model._meta.auto_created:
+            continue  # many-to-many rows: added in bulk by .add(), auditlog never records them
+        tracked = auditlog.get_model_fields(model)
+        for field in model._meta.concrete_fields:
+            name = field.name
+            if tracked["include_fields"] and name not in tracked["include_fields"]:
+                continue
+            if name in tracked["exclude_fields"] or not audit.is_shown(model, name):
+                continue
+            label = audit.field_label(field, name)
+            raw = label.lower() in {name, name.replace("_", " ")}
+            if raw or (label.isascii() and label not in VIETNAMESE_WITHOUT_DIACRITICS):
+                wrong.append(f"{model._meta.label}.{name}: {label!r}")
+    assert wrong == []
+
+
+def test_an_urging_notice_and_its_files_are_logged_in_words_not_internals(client, people, tree, settings, tmp_path):
+    import io
+
+    from chungtay.core.documents import document_upload
+    from chungtay.core.tests.test_documents import docx_bytes
+    from chungtay.reports.models import UrgingNotice
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = document_upload(actor=people.town_office, unit=tree.town, upload=io.BytesIO(b"%PDF-1.4 " + b"x" * 150_000),
+                          name="cong-van-don-doc.pdf", kind="other", title="Công văn đôn đốc 5/MTTQ-BTT")  # fmt: skip
+    docx = document_upload(actor=people.town_office, unit=tree.town, upload=io.BytesIO(docx_bytes()),
+                           name="cong-van-don-doc.docx", kind="other", title="Công văn đôn đốc 5/MTTQ-BTT")  # fmt: skip
+    lines = ["Nhà hộ Võ Thị Kim Nga (DB0101), Khối phố 1 (Vĩnh Điện): quá hạn"]
+    items = [{"unit": str(tree.commune_a), "unit_id": tree.commune_a.pk, "lines": lines}]
+    with as_actor(people.town_office):
+        UrgingNotice.objects.create(issuing_unit=tree.town, number="5/MTTQ-BTT", issued_on=pdf.uploaded_at.date(),
+                                    items=items, docx=docx, pdf=pdf, issued_by=people.town_office)  # fmt: skip
+    client.force_login(people.inspector)
+    body = client.get(reverse("core:audit_recent")).content.decode()
+    assert "<b>Việc trễ hạn</b>: (trống) → 1 đơn vị" in body
+    assert "<b>Tên tệp gốc</b>: (trống) → cong-van-don-doc.pdf" in body
+    assert "<b>Dung lượng</b>: (trống) → 150 kB" in body
+    assert f"<b>Người ban hành</b>: (trống) → {people.town_office.display_name}" in body
+    for internal in ('{"lines"', "\\u", "<b>Docx", "<b>Pdf", "Issued by", "Content type", "<b>Size", "Sha256",
+                     pdf.sha256[:16], "documents/", "application/pdf"):  # fmt: skip
+        assert internal not in body, internal
+
+
+def test_money_and_codes_in_the_change_log_read_as_people_write_them(people, tree):
+    from chungtay.campaigns.models import Criterion
+    from chungtay.core import audit
+
+    def shown(model, name, value):
+        return audit._value_in_words(model._meta.get_field(name), value)
+
+    from chungtay.funds.models import Disbursement
+    from chungtay.housing.models import Household
+
+    assert shown(Disbursement, "amount", "60000000") == "60.000.000 đ"
+    assert shown(Disbursement, "stage", "walls") == "Xong tường"
+    assert shown(Criterion, "evidence_kinds", '["minutes", "resolution"]') == "Biên bản, Nghị quyết"
+    assert shown(Household, "lat", "15.912437") == "15,912437"
+
+
+def test_a_residential_area_in_the_change_log_is_named_with_its_commune(client, people, tree):
+    twin = unit_create(actor=people.town_office, parent=tree.commune_b, level=Level.AREA, kind="khoi_pho",
+                       name="Khối phố 1")  # fmt: skip
+    with as_actor(people.town_office):
+        Membership.objects.create(user=people.commune_b_staff, unit=twin, role=Role.AREA_BOARD)
+    client.force_login(people.inspector)
+    body = client.get(reverse("core:audit_recent")).content.decode()
+    assert "→ Khối phố 1 (Điện Hồng)" in body  # the membership's unit
+    assert ": Khối phố 1 (Điện Hồng)</td>" in body  # the new area itself, in the object column
