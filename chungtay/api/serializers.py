@@ -115,8 +115,12 @@ class PublicReceiptSerializer(serializers.Serializer):
 
 
 # A fund's figures in the API: the catalogue's names (docs/figures.md), in đồng.
+# fund_received + fund_transferred_in − fund_transferred_out − fund_allocated_unpaid − fund_paid − fund_fees
+# = fund_unallocated: the money a client reads adds up.
 FUND_FIGURES = (
     "fund_received",
+    "fund_transferred_in",
+    "fund_transferred_out",
     "fund_unallocated",
     "fund_allocated_unpaid",
     "fund_paid",

@@ -11,6 +11,7 @@ class FiguresConfig(AppConfig):
         from . import definitions  # noqa: F401, I001 - houses, money, obligations, complaints, registrations
         from . import good_models  # noqa: F401 - good models and their replication, as of a date
         from . import funds  # noqa: F401 - per-fund figures and households' allocations from every source
+        from . import transfers  # noqa: F401 - fund-to-fund transfers (a reorganisation's among them), issue 16
         from . import fund_books  # noqa: F401 - a fund's cash book and bank book: in, out, balance (issue 17)
         from . import idle  # noqa: F401 - money idle in the funds more than IDLE_DAYS days (issue 17)
         from . import in_kind  # noqa: F401 - in-kind help (workdays, materials) beside cash, never in it

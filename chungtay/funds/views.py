@@ -27,7 +27,7 @@ from chungtay.core.words import amount_in_words
 from chungtay.figures import asof, catalogue
 from chungtay.figures import funds as fund_figures
 from chungtay.housing.models import Household, Stage
-from chungtay.orgunits.models import Level
+from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import active_on, subtree, top_units_for
 
 from . import papers, selectors, services, statements, vietqr
@@ -80,18 +80,22 @@ def overview(request: AuthedRequest) -> HttpResponse:
     # Every figure is the catalogue's, for the user's top unit's subtree and for each fund of the page,
     # as of the day asked for (`?ngay=dd/mm/yyyy`, today by default).
     as_of, date_error = asof.as_of_from(request.GET.get("ngay"))
+    # The table lists the funds the card adds up: those of units in force on the day. After a
+    # reorganisation the ended units' funds (their balances moved to today's funds, shown as
+    # "Nhận chuyển từ quỹ khác") leave today's table; a day before it lists them again (docs/figures.md).
+    in_scope = selectors.funds_for(request.user)
+    in_force = in_scope.filter(unit__in=active_on(OrgUnit.objects.all(), as_of))
     # A whole country has some 11,000 funds: the table is paged, its figures read for one page only.
-    page = Paginator(selectors.funds_for(request.user).order_by("unit__path", "name"), 50).get_page(
-        request.GET.get("trang")
-    )
+    page = Paginator(in_force.order_by("unit__path", "name"), 50).get_page(request.GET.get("trang"))
     funds = list(page.object_list)
-    tops = top_units_for(request.user)
+    tops = top_units_for(request.user, on=as_of)
     unit = tops[0] if tops else None
     return render(
         request,
         "funds/overview.html",
         {
             "funds": funds,
+            "ended_funds": in_scope.exclude(pk__in=in_force.values("pk")).count(),
             "page": page,
             "as_of": as_of,
             "is_today": as_of == dates.today(),

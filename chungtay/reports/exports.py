@@ -187,12 +187,15 @@ def write_household_list(
 
 # --- Funds per unit -----------------------------------------------------------------------------
 # The money figures of each unit's subtree, as the catalogue names and labels them (docs/figures.md).
+# Received + transferred in − transferred out − allocated unpaid − paid − fees = unallocated, on every row.
 FUNDS_BY_UNIT_FIGURES = (
     "money_received",
-    "money_unallocated",
+    "money_transferred_in",
+    "money_transferred_out",
     "money_allocated_unpaid",
     "money_paid_from_funds",
     "money_fees",
+    "money_unallocated",
     "money_other_sources_committed",
     "money_other_sources_paid",
     "money_households_allocated",

@@ -47,7 +47,8 @@ def _vn(value: dt.date) -> str:
 # --- Dashboard figures: every one read from the catalogue (chungtay.figures) ---------------------
 # The groups of the cards; the rows show some of the same figures, under the same labels.
 SUMMARY_GROUPS = (
-    "houses", "money", "idle_money", "in_kind", "obligations", "complaints", "registrations", "good_models",
+    "houses", "money", "transfers", "idle_money", "in_kind", "obligations", "complaints", "registrations",
+    "good_models",
 )  # fmt: skip
 ROW_GROUPS = ("houses", "money", "obligations", "complaints")
 ROW_FIGURES = (

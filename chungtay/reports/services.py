@@ -595,10 +595,14 @@ def evaluation_rows(movement: Any, *, as_of: dt.date | None = None) -> list[dict
 
 
 # The money lines of the report, each under its catalogue label (two different sums never share words).
+# Received + transferred in − transferred out − allocated − fees = unallocated: the lines add up.
 REVIEW_MONEY = (
     "money_received",
+    "money_transferred_in",
+    "money_transferred_out",
     "money_allocated",
     "money_paid_from_funds",
+    "money_fees",
     "money_unallocated",
     "money_other_sources_committed",
     "money_other_sources_paid",

@@ -61,7 +61,7 @@ def test_funds_per_unit_are_each_units_subtree_figures_under_the_catalogues_labe
     rows = rows_of(path)
     header = next(r for r in rows if r and r[0] == "STT")
     names = rows[rows.index(header) + 1]
-    assert header[2:4] == (FigureSet.label("money_received"), FigureSet.label("money_unallocated"))
+    assert header[2:] == tuple(FigureSet.label(name) for name in exports.FUNDS_BY_UNIT_FIGURES)
     by_name = {r[1].strip(): dict(zip(names, r, strict=False)) for r in rows[rows.index(header) + 2 :]}
     total = by_name["TỔNG CỘNG — thị xã Điện Bàn"]
     assert total["money_received"] == 75_000_000 and total["money_unallocated"] == 75_000_000
