@@ -22,7 +22,7 @@ from chungtay.core.text import fold
 
 from . import selectors
 from .models import Decision, Meeting, Proposal, ProposalStatus, Recipient
-from .papers import PAPER_TEMPLATES
+from .papers import PAPER_TEMPLATES, superior_committee
 
 MEMO = "danh-gia-to-trinh-khen-thuong.docx"
 # The tờ trình goes from the Văn phòng to the Ban Thường trực; its head signs. Offices that call the
@@ -243,7 +243,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         forms_summary="; ".join(f"{name}: {n}" for name, n in by_form.items()),
         cash_total=format_vnd(cash_total, unit="") if cash_total else "",
         awardees=[_awardee(p) for p in proposals],
-        recipients=["Như Điều 3", "BTT Ủy ban MTTQ Việt Nam tỉnh (b/c)", "Lưu VT"],
+        recipients=["Như Điều 3", f"{superior_committee(movement)} (b/c)", "Lưu VT"],
     )
     return context
 

@@ -3,7 +3,8 @@ the Decree 30/2020 layout, rendered with docxtpl and turned into PDF by LibreOff
 
 - hướng dẫn chấm điểm (the Ban Thường trực to the communes' committees: criteria, bands, ties, due day);
 - giấy mời to the review conference, biên bản of the evaluation meeting and biên bản kiểm phiếu;
-- tờ trình to the provincial committee for the awards above the town's competence (the dossier upward);
+- tờ trình to the committee above (the province's, for a town) for the awards beyond the issuing
+  committee's competence (the dossier upward);
 - báo cáo thành tích of each nominee.
 
 The tờ trình to the Ban Thường trực and the quyết định with its danh sách are in `documents`.
@@ -314,7 +315,7 @@ def guide_context(movement: Movement, level: int = Level.COMMUNE) -> dict[str, A
         bands=[f"{b.name}: từ {format_decimal_vn(b.minimum)} điểm" for b in bands] or ["(chưa thiết lập)"],
         tie_rules=[str(r) for r in TIE_RULES],
         due_on=f"{due:%d/%m/%Y}",
-        recipients=["Như trên", "Thường trực Ủy ban MTTQ Việt Nam tỉnh (b/c)", "Lưu VT, VP"],
+        recipients=["Như trên", f"{superior_committee(movement)} (b/c)", "Lưu VT, VP"],
     )
     return context
 
@@ -419,8 +420,15 @@ def tally_context(meeting: Meeting) -> dict[str, Any]:
     return context
 
 
-def province_of(movement: Movement) -> Any:
-    return selectors.ancestor_at(movement.issuing_unit, Level.PROVINCE)
+def superior_committee(movement: Movement) -> str:
+    """Where the dossier upward goes: the standing board of the committee directly above the issuing one
+    (a proposal for a Central award passes through the province too); above a province-level committee,
+    the Central committee's. Named as on the day of the movement: the parent a unit had then stays its
+    parent after a reorganisation."""
+    parent = movement.issuing_unit.parent
+    if parent is None or parent.level == Level.COUNTRY:
+        return "Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam"
+    return f"Ban Thường trực {parent.committee_title}"
 
 
 def upward_context(movement: Movement) -> dict[str, Any]:
@@ -428,16 +436,15 @@ def upward_context(movement: Movement) -> dict[str, Any]:
     proposals = selectors.upward_proposals(movement)
     meeting = movement.award_meetings.order_by("-held_on", "-pk").first()
     votes = {v.proposal_id: v for v in meeting.votes.all()} if meeting else {}
-    province = province_of(movement)
-    province_title = province.title if province else "tỉnh"
+    superior = superior_committee(movement)
     by_form: dict[str, int] = {}
     for p in proposals:
         by_form[p.award_form.name] = by_form.get(p.award_form.name, 0) + 1
     context.update(
         doc_number="……/TTr-MTTQ-BTT",
         summary=f"Về việc đề nghị khen thưởng phong trào thi đua năm {movement.ends_on.year}",
-        addressee=f"Ban Thường trực Ủy ban MTTQ Việt Nam {province_title}",
-        addressee_short=f"Ban Thường trực Ủy ban MTTQ Việt Nam {province_title}",
+        addressee=superior,
+        addressee_short=superior,
         meeting_date=f"{meeting.held_on:%d/%m/%Y}" if meeting else "……",
         attendees=meeting.attendees if meeting else "……",
         forms_summary=", ".join(f"{name} ({n})" for name, n in by_form.items()) or "……",
@@ -528,7 +535,7 @@ def slug(text: str) -> str:
 
 
 def upward_dossier(movement: Movement, *, with_pdf: bool = True) -> bytes:
-    """The dossier to the provincial committee as one ZIP: the tờ trình, the minutes and the tally of
+    """The dossier to the committee above as one ZIP: the tờ trình, the minutes and the tally of
     the latest meeting, and each nominee's báo cáo thành tích — Word, and PDF where LibreOffice is."""
     files: list[tuple[str, bytes]] = [("01-to-trinh-cap-tren.docx", render(UPWARD, upward_context(movement)))]
     meeting = movement.award_meetings.order_by("-held_on", "-pk").first()

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from chungtay.campaigns.models import Criterion, CriterionKind, MilestoneKind, Movement, Obligation, Participation
@@ -874,7 +874,7 @@ def decision_create(
         Proposal.objects.filter(
             award_form__movement=movement, award_form__decided_here=True, status=ProposalStatus.PASSED,
             decision__isnull=True,
-        )
+        ).select_related("award_form__minimum_band", "unit")
     )  # fmt: skip
     if not passed:
         raise DomainError("Chưa có đề nghị nào được biểu quyết thông qua để đưa vào quyết định.")
@@ -895,10 +895,29 @@ def _check_awards(movement: Movement, proposals: list[Proposal]) -> None:
     """At decision and again at signature: every award is within the committee's competence and no
     achievement gets two awards; the refusal names each proposal and its reason."""
     problems = []
+    forms = {p.award_form_id: p.award_form for p in proposals}
+    for form in forms.values():
+        # The quota counts every award of the form granted or being granted, in any decision.
+        granted = form.proposals.filter(Q(status=ProposalStatus.DECIDED) | Q(pk__in=[p.pk for p in proposals]))
+        if granted.count() > form.quota:
+            problems.append(
+                f"{form.name} ({form.get_recipient_display().lower()}): {granted.count()} tập thể, cá nhân vượt số "
+                f"lượng cho phép ({form.quota})."
+            )
     for p in proposals:
         competence = competence_problem(movement=movement, name=p.award_form.name, decided_here=True)
         if competence:
             problems.append(f"{p.nominee}: {competence}")
+        minimum = p.award_form.minimum_band
+        if minimum is not None and p.award_form.recipient == Recipient.COLLECTIVE:
+            assessment = _approved_assessment(movement, p.unit)
+            band = assessment.band if assessment else None
+            if band is None or band.minimum < minimum.minimum:
+                reached = f"xếp loại “{band.name}”" if band else "chưa có xếp loại đã phê duyệt"
+                problems.append(
+                    f"{p.nominee}: {reached}; {p.award_form.name} chỉ dành cho đơn vị xếp loại từ “{minimum.name}” "
+                    "trở lên."
+                )
         other = same_achievement(movement=movement, unit=p.unit, person_name=p.person_name, exclude_pk=p.pk)
         if other is not None:
             problems.append(_one_award_message(p.nominee, other, movement))
@@ -915,7 +934,9 @@ def decision_sign(*, actor: Any, decision: Decision, store_documents: bool = Tru
         raise DomainError("Quyết định đã được ký ban hành.")
     if not decision.proposals.exists():
         raise DomainError("Quyết định chưa có ai được khen thưởng.")
-    _check_awards(decision.movement, list(decision.proposals.select_related("award_form", "unit")))
+    _check_awards(
+        decision.movement, list(decision.proposals.select_related("award_form__minimum_band", "unit"))
+    )
     decision.status = DecisionStatus.SIGNED
     decision.signed_by = actor
     decision.signed_at = _now()

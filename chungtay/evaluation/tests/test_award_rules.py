@@ -156,3 +156,26 @@ def test_returned_units_hold_the_lock_back_and_stay_visible_until_excluded_with_
     assert data["unranked"][0].exclusion.reason == "Không bổ sung minh chứng trong hạn"
     with pytest.raises(DomainError, match="đã được Ban Thường trực phê duyệt"):
         services.ranking_include(actor=people.town_office, participation=participation(movement, tree.commune_b))
+
+
+def test_the_decision_checks_the_quota_and_the_minimum_band_again(approved, movement, people, tree, bands):
+    """The office may lower a quota or raise a form's minimum band in the admin after the vote: the
+    decision counts the awards and reads the bands again and says which does not hold."""
+    office = people.town_office
+    paper = services.award_form_create(
+        actor=office, movement=movement, name="Giấy khen", issuer="Ủy ban MTTQ Việt Nam thị xã Điện Bàn",
+        recipient=Recipient.COLLECTIVE, quota=2,
+    )  # fmt: skip
+    proposals = services.proposals_from_ranking(actor=office, award_form=paper, count=2)
+    meeting = services.meeting_create(
+        actor=office, movement=movement, held_on=day(1), place="Hội trường", chair="Chủ tịch", attendees=5
+    )
+    for p in proposals:
+        services.vote_record(actor=office, meeting=meeting, proposal=p, agree=5, disagree=0)
+    AwardForm.objects.filter(pk=paper.pk).update(quota=1, minimum_band=bands["Tốt"])
+    with pytest.raises(DomainError) as refused:
+        services.decision_create(
+            actor=office, movement=movement, number="25/QĐ-MTTQ-BTT", signed_on=day(2), signer_name="Phan Văn Hòa"
+        )
+    assert "Giấy khen (tập thể): 2 tập thể, cá nhân vượt số lượng cho phép (1)" in refused.value.message
+    assert "xã Điện Hồng: xếp loại “Khá”; Giấy khen chỉ dành cho đơn vị xếp loại từ “Tốt”" in refused.value.message

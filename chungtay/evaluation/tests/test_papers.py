@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from chungtay.campaigns import services as campaigns
 from chungtay.core import docgen
 from chungtay.core.tests.pdf_lines import heading_breaks, pdftotext_available
 from chungtay.evaluation import documents, papers, services
@@ -135,3 +136,17 @@ def test_every_paper_converts_to_pdf_with_no_word_of_its_heading_broken(cycle):
         assert heading_breaks(pdf, context["org_parent"], context["org_name"]) == [], kind
         text = docgen.pdf_text(pdf)
         assert EXPECTED[kind][0] in text, kind
+
+
+def test_the_dossier_upward_goes_to_the_committee_directly_above_the_issuing_one(movement, tree, people):
+    """A town's goes to its province; a province-level committee's (a city's since 2025) to the Central
+    committee, never to itself. The guide and the decision report to the same committee."""
+    city = campaigns.movement_create(
+        actor=people.admin, issuing_unit=tree.province, symbol="12/KH-MTTQ-BTT", issued_on=day(-100),
+        title="Phong trào thi đua của tỉnh", starts_on=day(-100), ends_on=day(30), review_month=day(40),
+    )  # fmt: skip
+    for m, above in ((movement, "Ủy ban MTTQ Việt Nam tỉnh Quảng Nam"), (city, "Ủy ban Trung ương MTTQ Việt Nam")):
+        context = papers.upward_context(m)
+        assert context["addressee"] == f"Ban Thường trực {above}"
+        assert context["org_parent"] != above
+        assert f"Ban Thường trực {above} (b/c)" in papers.guide_context(m)["recipients"]
