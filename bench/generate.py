@@ -751,7 +751,18 @@ class Generator:
                     )
                     alloc_id += 1
                     allocations.append(
-                        (alloc_id, value, date, "QĐ phân bổ (bench)", hid, kw.get("fund"), seq, kw.get("source"))
+                        (
+                            alloc_id,
+                            value,
+                            date,
+                            "QĐ phân bổ (bench)",
+                            hid,
+                            kw.get("fund"),
+                            seq,
+                            kw.get("source"),
+                            False,
+                            "",
+                        )
                     )
                     if status in ("completed", "handed_over"):
                         paid = account("disbursed", unit, household=hid, **kw)
@@ -785,6 +796,9 @@ class Generator:
                                 kw.get("fund"),
                                 seq,
                                 kw.get("source"),
+                                "tien_mat",
+                                pay_day.year,
+                                disb_id,  # C41-BB number: unique, so unique per fund and year
                             )
                         )
         # The new accounts before the lines that reference them (each COPY checks its foreign keys).
@@ -798,7 +812,18 @@ class Generator:
             cursor.execute("DROP TABLE bench_balance")
         copy_rows(
             "funds_allocation",
-            ["id", "amount", "date", "decision", "household_id", "fund_id", "entry_id", "source_id"],
+            [
+                "id",
+                "amount",
+                "date",
+                "decision",
+                "household_id",
+                "fund_id",
+                "entry_id",
+                "source_id",
+                "over_limit",
+                "override_reason",
+            ],
             allocations,
         )
         copy_rows(
@@ -821,6 +846,9 @@ class Generator:
                 "fund_id",
                 "entry_id",
                 "source_id",
+                "channel",
+                "serial_year",
+                "serial",
             ],
             disbursements,
         )
