@@ -297,10 +297,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Phong trào thi đua và hỗ trợ nhà ở — dữ liệu công khai và nghiệp vụ theo phân quyền.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-}
     # No deep links: Swagger UI puts each as a link inside the operation's button, a nested control that
     # keyboards and screen readers cannot reach (axe's nested-interactive). The address still works.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+}
 
 # --- E-mail (console in development) --------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
