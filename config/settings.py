@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "chungtay.reorg",
     "chungtay.portal",
     "chungtay.api",
+    "chungtay.frame",  # the signed-in home page and the menu, above every other app
 ]
 
 MIDDLEWARE = [
@@ -118,7 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "chungtay.core.context_processors.navigation",
+                "chungtay.frame.context_processors.navigation",
             ],
             "builtins": ["chungtay.core.templatetags.vn", "chungtay.core.templatetags.access"],
         },

@@ -3,11 +3,12 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
 from chungtay.core import views as core_views
+from chungtay.frame import views as frame_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("bang-dieu-khien/", core_views.dashboard, name="dashboard"),
+    path("bang-dieu-khien/", frame_views.dashboard, name="dashboard"),
     # CSRF-exempt: choosing the language is harmless to forge, and public pages (cached for everyone,
     # portal/caching.py) carry no token to send with it.
     path("i18n/setlang/", csrf_exempt(core_views.set_language), name="set_language"),

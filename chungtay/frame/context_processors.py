@@ -1,12 +1,17 @@
+"""The menu of the signed-in pages (settings.TEMPLATES' context processor)."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from chungtay.core.access import can, user_roles
+from chungtay.orgunits.models import Role
+from chungtay.reports.selectors import unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -32,13 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for name, label in candidates
         if can(user, name)
     ]
-    from chungtay.orgunits.models import Role
-
     roles = sorted({str(Role(r).label) for r in user_roles(user) if r in Role.values})
-    from django.utils.functional import SimpleLazyObject
-
-    from chungtay.reports.selectors import unread_count
-
     # The unread badge: one query, and only on pages that render the menu.
     unread = SimpleLazyObject(lambda: unread_count(user))
     return {"nav_items": items, "nav_roles": roles, "nav_unread": unread}
