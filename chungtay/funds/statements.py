@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Protocol, TypedDict
 
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from chungtay.core.audit import as_actor
 from chungtay.core.models import ImportBatch, ImportStatus
-from chungtay.core.tabular import CellError, parse_amount, parse_datetime
 from chungtay.core.text import fold, nfc
 
 from . import ledger
@@ -29,10 +28,8 @@ from .bulk import bulk_create_audited, concrete
 from .ledger import Leg, account_for
 from .matching import HouseholdCodes, MemoReading, read_memo
 from .models import Account, AccountKind, BankStatement, Designation, EntryKind, Fund, MatchStatus, StatementLine
-from .statement_layouts import GENERIC, LABELS, account_matches, read_statement
+from .statement_layouts import LABELS, account_matches, read_statement
 
-FIELDS: dict[str, tuple[str, ...]] = GENERIC.columns  # the mapping step's synonyms (kept for the CSV stream)
-REQUIRED = ("txn_at", "bank_ref", "debit", "credit", "memo")
 FEE_WORDS = ("phi", "fee", "vat", "thue", "phi dich vu", "phi chuyen tien", "sms")
 
 
@@ -112,28 +109,6 @@ class StatementPlan:
         return min([*dates, *filter(None, [self.period_from])]), max([*dates, *filter(None, [self.period_to])])
 
 
-def _map(labels: list[str]) -> dict[str, int | None]:
-    """Column of each field by the mapping step's synonyms (the CSV stream's header finder)."""
-    folded = [fold(label) for label in labels]
-    mapping: dict[str, int | None] = {}
-    used: set[int] = set()
-    for key, synonyms in FIELDS.items():
-        best = None
-        for synonym in synonyms:  # synonyms are in order of preference; exact match beats containment
-            best = next((i for i, label in enumerate(folded) if i not in used and label == synonym), None)
-            if best is not None:
-                break
-        if best is None:
-            best = next(
-                (i for i, label in enumerate(folded) for s in synonyms if i not in used and len(s) > 3 and s in label),
-                None,
-            )
-        mapping[key] = best
-        if best is not None:
-            used.add(best)
-    return mapping
-
-
 def _vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
 
@@ -146,24 +121,49 @@ def check_balances(plan: StatementPlan) -> None:
     lines = plan.lines
     if len(lines) > 1 and lines[0].txn_at > lines[-1].txn_at:
         lines = lines[::-1]
-    if plan.opening_balance is None and lines and lines[0].balance is not None:
-        plan.opening_balance = lines[0].balance - lines[0].credit + lines[0].debit
-    running = plan.opening_balance
+    plan.opening_balance, plan.closing_balance = running_balance(
+        lines, opening=plan.opening_balance, closing=plan.closing_balance, errors=plan.errors
+    )
+
+
+class _Balanced(Protocol):  # a parsed line or a staged one (read-only fields)
+    @property
+    def row(self) -> int: ...
+    @property
+    def debit(self) -> int: ...
+    @property
+    def credit(self) -> int: ...
+    @property
+    def balance(self) -> int | None: ...
+
+
+def running_balance(
+    lines: Iterable[_Balanced], *, opening: int | None, closing: int | None, errors: list[dict[str, object]]
+) -> tuple[int | None, int | None]:
+    """`check_balances` over lines in the order of time, however they come (a list, rows read back from
+    the streaming path's staging table): the opening and closing balances, breaks appended to `errors`."""
+    running = opening
+    first = True
     for line in lines:
+        if first:
+            first = False
+            if opening is None and line.balance is not None:
+                opening = running = line.balance - line.credit + line.debit
         expected = None if running is None else running + line.credit - line.debit
         if expected is not None and line.balance is not None and line.balance != expected:
-            plan.errors.append({"row": line.row, "field": LABELS["balance"], "message": (
+            errors.append({"row": line.row, "field": LABELS["balance"], "message": (
                 f"Số dư bị đứt ở dòng {line.row}: số dư trước {_vnd(running)} + ghi có {_vnd(line.credit)} "  # type: ignore[arg-type]
                 f"− ghi nợ {_vnd(line.debit)} = {_vnd(expected)}, nhưng tệp ghi {_vnd(line.balance)}."
             )})  # fmt: skip
         running = line.balance if line.balance is not None else expected
-    if plan.closing_balance is None:
-        plan.closing_balance = running
-    elif running is not None and plan.opening_balance is not None and running != plan.closing_balance:
-        plan.errors.append({"row": None, "field": LABELS["balance"], "message": (
-            f"Số dư đầu kỳ {_vnd(plan.opening_balance)} + tổng ghi có − tổng ghi nợ = {_vnd(running)}, "
-            f"khác số dư cuối kỳ trong tệp ({_vnd(plan.closing_balance)})."
+    if closing is None:
+        closing = running
+    elif running is not None and opening is not None and running != closing:
+        errors.append({"row": None, "field": LABELS["balance"], "message": (
+            f"Số dư đầu kỳ {_vnd(opening)} + tổng ghi có − tổng ghi nợ = {_vnd(running)}, "
+            f"khác số dư cuối kỳ trong tệp ({_vnd(closing)})."
         )})  # fmt: skip
+    return opening, closing
 
 
 def plan_statement(
@@ -409,7 +409,9 @@ def commit_statement(
     assert period is not None  # a clean plan has at least one line
     counts = plan.counts()
     with as_actor(actor):
-        statement = _statement_for(fund=fund, batch=batch, plan=plan, period=period)
+        statement = statement_for(
+            fund=fund, batch=batch, opening=plan.opening_balance, closing=plan.closing_balance, period=period
+        )
         tz = timezone.get_current_timezone()
         lines = [
             StatementLine(
@@ -459,22 +461,34 @@ def reconcile_new_lines(*, actor, fund: Fund, lines: list[StatementLine]) -> lis
     line's with its final status, so no line is written twice). Must run inside the confirm's
     transaction and `as_actor`.
     """
+    actor = concrete(actor)
+    ordered = sorted(lines, key=lambda x: (x.txn_at, x.row_number))
+    reconcile_credits(actor=actor, fund=fund, credits=[line for line in ordered if line.credit > 0])
+    post_fees(actor=actor, fund=fund, fees=[line for line in ordered if line.debit > 0 and is_fee(line.memo)])
+    return bulk_create_audited(StatementLine, lines)
+
+
+def reconcile_credits(*, actor, fund: Fund, credits: list[StatementLine], context: dict | None = None) -> None:
+    """The credits of `reconcile_new_lines`, in their order: matched, receipts, or left with a suggestion.
+
+    Sets each line's receipt, status and suggestion; writes donors, entries and receipts, not the lines.
+    A long statement may come in consecutive runs of its lines (the streaming path): donors created by
+    an earlier run are found by a later one, numbers and entries continue, so the outcome is the same.
+    """
     from chungtay.housing.models import Household
 
     from .models import Channel, Donor, Receipt, ReceiptTally
     from .signals import receipts_recorded
 
-    actor = concrete(actor)
     unit = fund.unit
-    ordered = sorted(lines, key=lambda x: (x.txn_at, x.row_number))
-    credits = [line for line in ordered if line.credit > 0]
     existing: dict[str, Receipt] = {}
     refs = [line.bank_ref for line in credits]
     for start in range(0, len(refs), 900):  # SQLite's limit on query parameters
         existing.update(
             (r.bank_ref, r) for r in Receipt.objects.filter(fund=fund, bank_ref__in=refs[start : start + 900])
         )
-    context = _matcher_context(fund) if len(existing) < len(credits) else {}
+    if context is None:
+        context = _matcher_context(fund) if len(existing) < len(credits) else {}
     giving: list[tuple[StatementLine, MemoReading, str]] = []  # with the donor's folded name
     names: dict[str, str] = {}  # folded → as the first line spells it
     for line in credits:
@@ -537,7 +551,11 @@ def reconcile_new_lines(*, actor, fund: Fund, lines: list[StatementLine]) -> lis
         for (line, _reading, _key), receipt in zip(giving, receipts, strict=True):
             line.receipt, line.status = receipt, MatchStatus.MATCHED
 
-    fees = [line for line in ordered if line.debit > 0 and is_fee(line.memo)]
+
+def post_fees(*, actor, fund: Fund, fees: list[StatementLine]) -> None:
+    """The fee debits of `reconcile_new_lines`, in order, after every credit: each posted while the
+    fund's cash covers it, else left waiting. Sets each paid line's entry and status."""
+    unit = fund.unit
     if fees:
         cash = account_for(AccountKind.FUND_CASH, fund=fund)
         available = Account.objects.filter(pk=cash.pk).values_list("balance", flat=True).get()
@@ -556,11 +574,10 @@ def reconcile_new_lines(*, actor, fund: Fund, lines: list[StatementLine]) -> lis
             ])  # fmt: skip
             for line, entry in zip(paid, entries, strict=True):
                 line.fee_entry, line.status = entry, MatchStatus.FEE
-    return bulk_create_audited(StatementLine, lines)
 
 
-def _statement_for(
-    *, fund: Fund, batch: ImportBatch, plan: StatementPlan, period: tuple[dt.date, dt.date]
+def statement_for(
+    *, fund: Fund, batch: ImportBatch, opening: int | None, closing: int | None, period: tuple[dt.date, dt.date]
 ) -> BankStatement:
     """The fund's one record for this statement: an earlier import whose period overlaps, widened, or a new one.
 
@@ -578,313 +595,14 @@ def _statement_for(
             fund=fund,
             period_from=period[0],
             period_to=period[1],
-            opening_balance=plan.opening_balance,
-            closing_balance=plan.closing_balance,
+            opening_balance=opening,
+            closing_balance=closing,
             batch=batch,
         )
     if period[0] < statement.period_from or statement.opening_balance is None:
         statement.period_from = min(period[0], statement.period_from)
-        statement.opening_balance = plan.opening_balance
+        statement.opening_balance = opening
     if period[1] >= statement.period_to or statement.closing_balance is None:
         statement.period_to = max(period[1], statement.period_to)
-        statement.closing_balance = plan.closing_balance
+        statement.closing_balance = closing
     return statement
-
-
-# --- Large CSV statements: a streaming path -------------------------------------------------------
-# `plan_statement` reads the whole table through core.tabular (capped at tabular.MAX_ROWS and held in
-# memory). A year of a busy account exported as CSV can hold a million lines, so CSV files also have
-# a path that streams: rows are parsed one by one, checked against the file's earlier references (a
-# set) and the fund's existing ones (one indexed query per batch), and written in batches (COPY on
-# PostgreSQL). Lines enter the reconciliation queue; `reconcile_pending` turns them into receipts
-# and fees afterwards, in batches, instead of one ledger posting per line inside the upload request.
-CSV_BATCH = 5_000
-MAX_REPORTED_ERRORS = 200
-_PLAIN_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-
-
-@dataclass
-class StreamedStatement:
-    """What a streamed dry run or commit found; the lines themselves are never all in memory."""
-
-    rows: int = 0
-    new: int = 0
-    skipped: int = 0
-    credit: int = 0
-    debit: int = 0
-    errors: list[dict[str, object]] = field(default_factory=list)
-    error_count: int = 0
-    mapping: dict[str, int | None] = field(default_factory=dict)
-    period_from: dt.date | None = None
-    period_to: dt.date | None = None
-    statement: BankStatement | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.error_count
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {"rows": self.rows, "new": self.new, "skipped": self.skipped, "credit": self.credit,
-                "debit": self.debit, "errors": self.error_count}  # fmt: skip
-
-    def error(self, row: int | None, key: str | None, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append({"row": row, "field": LABELS.get(key or "", ""), "message": message})
-
-
-def _fast_amount(value: str) -> int | None:
-    value = value.strip()
-    if value.isdigit():
-        return int(value)
-    return parse_amount(value) if value else None
-
-
-def _fast_datetime(value: str) -> dt.datetime | None:
-    found = _PLAIN_DATETIME.match(value.strip())
-    if found:
-        d, m, y, hh, mm, ss = found.groups()
-        try:
-            return dt.datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
-        except ValueError:
-            pass
-    return parse_datetime(value)
-
-
-def _required(idx: dict[str, int | None], key: str) -> int:
-    """A required column: the header search keeps a mapping only once it names every required column."""
-    column = idx[key]
-    assert column is not None
-    return column
-
-
-def _csv_rows(handle, mapping: dict[str, int | None] | None, summary: StreamedStatement):
-    """Yield ParsedLine for each good data row of a CSV statement; problems go to `summary`."""
-    import csv
-    import io
-    import itertools
-
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    first = text.readline()
-    delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
-    number = 0
-    for cells in reader:  # the header: the first row that names every required column
-        number += 1
-        candidate = mapping or _map(cells)
-        if all(candidate.get(k) is not None for k in REQUIRED):
-            summary.mapping = candidate
-            break
-        if number >= 30:
-            break
-    if not summary.mapping:
-        needed = ", ".join(LABELS[k] for k in REQUIRED)
-        summary.error(None, None, f"Không tìm thấy dòng tiêu đề có đủ các cột: {needed}")
-        return
-    idx = summary.mapping
-    i_txn, i_ref, i_debit, i_credit, i_memo = (_required(idx, k) for k in REQUIRED)
-    i_balance = idx.get("balance")
-    width = max(i for i in idx.values() if i is not None) + 1
-    for cells in reader:
-        number += 1
-        if len(cells) < width:
-            if not any(c.strip() for c in cells):
-                continue
-            cells = cells + [""] * (width - len(cells))
-        if not cells[i_txn][:1].isdigit() and fold(cells[i_txn]).startswith(("tong", "cong", "so du")):
-            continue  # a totals or balance line at the end of the export
-        try:
-            txn_at = _fast_datetime(cells[i_txn])
-        except CellError as exc:
-            summary.error(number, "txn_at", exc.message)
-            continue
-        if txn_at is None:
-            summary.error(number, "txn_at", "Thiếu ngày giao dịch.")
-            continue
-        try:
-            debit = _fast_amount(cells[i_debit]) or 0
-            credit = _fast_amount(cells[i_credit]) or 0
-            balance = _fast_amount(cells[i_balance]) if i_balance is not None else None
-        except CellError as exc:
-            summary.error(number, "credit", exc.message)
-            continue
-        if debit < 0 or credit < 0:
-            summary.error(number, "debit", "Số tiền ghi nợ/ghi có không được âm.")
-            continue
-        if bool(debit) == bool(credit):
-            summary.error(number, "credit", "Mỗi dòng phải có đúng một trong hai: ghi nợ hoặc ghi có.")
-            continue
-        ref = cells[i_ref].replace(" ", "")
-        if not ref.isascii():
-            ref = nfc(ref).replace(" ", "")
-        if not ref:
-            summary.error(number, "bank_ref", "Thiếu số tham chiếu giao dịch.")
-            continue
-        memo = cells[i_memo]
-        yield ParsedLine(
-            number, txn_at, ref, debit, credit, balance, " ".join(memo.split()) if memo.isascii() else nfc(memo)
-        )
-
-
-def _fold_memo(memo: str) -> str:
-    # For ASCII text (most bank memos) fold() is lower-casing and squeezing spaces.
-    return memo.lower() if memo.isascii() else fold(memo)
-
-
-def _stream(handle, *, fund: Fund, mapping, summary: StreamedStatement, write=None) -> None:
-    from django.db import connection
-
-    seen: set[str] = set()
-    batch: list[ParsedLine] = []
-
-    def flush() -> None:
-        refs = [line.bank_ref for line in batch]
-        if connection.vendor == "postgresql":  # one array parameter instead of 5,000
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT bank_ref FROM funds_statementline WHERE fund_id = %s AND bank_ref = ANY(%s)",
-                    [fund.pk, refs],
-                )
-                existing = {ref for (ref,) in cursor.fetchall()}
-        else:
-            existing = set(
-                StatementLine.objects.filter(fund=fund, bank_ref__in=refs).values_list("bank_ref", flat=True)
-            )
-        new = [line for line in batch if line.bank_ref not in existing]
-        summary.new += len(new)
-        summary.skipped += len(batch) - len(new)
-        if write is not None and new:
-            write(new)
-        batch.clear()
-
-    for line in _csv_rows(handle, mapping, summary):
-        if line.bank_ref in seen:
-            summary.error(line.row, "bank_ref", f"Số tham chiếu {line.bank_ref} trùng với một dòng trước.")
-            continue
-        seen.add(line.bank_ref)
-        summary.rows += 1
-        summary.credit += line.credit
-        summary.debit += line.debit
-        day = line.txn_at.date()
-        if summary.period_from is None or day < summary.period_from:
-            summary.period_from = day
-        if summary.period_to is None or day > summary.period_to:
-            summary.period_to = day
-        batch.append(line)
-        if len(batch) >= CSV_BATCH:
-            flush()
-    if batch:
-        flush()
-    if not summary.rows and summary.ok:
-        summary.error(None, None, "Sao kê không có giao dịch nào.")
-
-
-def plan_statement_csv(handle, *, fund: Fund, mapping: dict[str, int | None] | None = None) -> StreamedStatement:
-    """Dry run of a CSV statement of any length: counts, totals, period, and the first problems."""
-    summary = StreamedStatement()
-    _stream(handle, fund=fund, mapping=mapping, summary=summary)
-    return summary
-
-
-def _copy_value(value: object) -> str:
-    if value is None:
-        return r"\N"
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
-@transaction.atomic
-def commit_statement_csv(
-    handle, *, fund: Fund, actor, batch: ImportBatch | None = None, file_name: str = "",
-    mapping: dict[str, int | None] | None = None,
-) -> StreamedStatement:  # fmt: skip
-    """Import a CSV statement all-or-nothing, streaming. Lines go to the reconciliation queue."""
-    from django.db import connection
-
-    if batch is None:
-        batch = ImportBatch.objects.create(kind="bank_statement", unit=fund.unit, file_name=file_name or "sao-ke.csv",
-                                           sha256="", status=ImportStatus.DRY_RUN, created_by=actor)  # fmt: skip
-    summary = StreamedStatement()
-    if connection.vendor == "postgresql":
-        # The table grows inside this transaction while its statistics still describe it before the
-        # import: the planner would scan it whole for every batch's duplicate check. The unique
-        # (fund, bank_ref) index answers that check; make the planner use it for this transaction.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-    today = timezone.localdate()
-    with as_actor(actor):
-        statement = BankStatement.objects.create(fund=fund, period_from=today, period_to=today, batch=batch)
-    tz = timezone.get_current_timezone()
-    columns = ("statement_id", "fund_id", "row_number", "txn_at", "bank_ref", "debit", "credit", "balance", "memo",
-               "memo_folded", "status", "suggestion")  # fmt: skip
-
-    def write(lines: list[ParsedLine]) -> None:
-        if connection.vendor == "postgresql":
-            rows = (
-                "\t".join(
-                    _copy_value(v)
-                    for v in (
-                        statement.pk,
-                        fund.pk,
-                        line.row,
-                        timezone.make_aware(line.txn_at, tz).isoformat(),
-                        line.bank_ref,
-                        line.debit,
-                        line.credit,
-                        line.balance,
-                        line.memo,
-                        fold(line.memo),
-                        MatchStatus.UNMATCHED,
-                        "{}",
-                    )
-                )
-                for line in lines
-            )
-            with (
-                connection.cursor() as cursor,
-                cursor.connection.cursor().copy(
-                    f"COPY {StatementLine._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-                ) as copy,
-            ):
-                copy.write("\n".join(rows) + "\n")
-        else:
-            StatementLine.objects.bulk_create(
-                [StatementLine(statement=statement, fund=fund, row_number=line.row, bank_ref=line.bank_ref,
-                               txn_at=timezone.make_aware(line.txn_at, tz), debit=line.debit, credit=line.credit,
-                               balance=line.balance, memo=line.memo, memo_folded=fold(line.memo))
-                 for line in lines]
-            )  # fmt: skip
-
-    _stream(handle, fund=fund, mapping=mapping, summary=summary, write=write)
-    if not summary.ok:
-        transaction.set_rollback(True)
-        batch.status, batch.errors, batch.counts = ImportStatus.REJECTED, summary.errors, summary.counts
-        return summary
-    BankStatement.objects.filter(pk=statement.pk).update(
-        period_from=summary.period_from, period_to=summary.period_to, total_debit=summary.debit,
-        total_credit=summary.credit, lines_added=summary.new, lines_skipped=summary.skipped,
-    )  # fmt: skip
-    batch.status, batch.errors, batch.counts = ImportStatus.COMMITTED, [], summary.counts
-    batch.committed_by, batch.committed_at = actor, timezone.now()
-    batch.save()
-    statement.refresh_from_db()
-    summary.statement = statement
-    return summary
-
-
-def reconcile_pending(*, actor, fund: Fund, limit: int = 1_000) -> int:
-    """Work through up to `limit` queued lines of a fund, oldest first, as commit_statement does at once."""
-    context = _matcher_context(fund)
-    done = 0
-    queued = StatementLine.objects.filter(fund=fund, status=MatchStatus.UNMATCHED, receipt__isnull=True,
-                                          fee_entry__isnull=True).order_by("txn_at", "row_number")[:limit]  # fmt: skip
-    for line in queued.select_related("fund", "fund__unit"):
-        with transaction.atomic():
-            if line.credit:
-                done += reconcile_line(actor=actor, line=line, context=context)
-            elif is_fee(line.memo):
-                done += post_fee(actor=actor, line=line)
-    return done
