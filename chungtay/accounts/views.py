@@ -35,7 +35,7 @@ def profile(request: AuthedRequest) -> HttpResponse:
 
 
 def _profile_page(request: AuthedRequest, form: ApiTokenForm, new_token: str = "") -> HttpResponse:
-    memberships = request.user.memberships.select_related("unit").order_by("unit__path")
+    memberships = request.user.memberships.select_related("unit__parent").order_by("unit__path")
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created")
     context = {
         "memberships": memberships,
@@ -72,7 +72,7 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 def user_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     qs = _managed_users(request).prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("unit").order_by("unit__path"))
+        Prefetch("memberships", queryset=Membership.objects.select_related("unit__parent").order_by("unit__path"))
     )
     if query:
         folded = fold(query)
@@ -101,7 +101,7 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(_managed_users(request), pk=pk)
     units = active_on(units_for(request.user, "users.manage")).order_by("path")
     form = MembershipForm(units=units, roles=services.grantable_roles(request.user))
-    memberships = user.memberships.select_related("unit").order_by("unit__path")
+    memberships = user.memberships.select_related("unit__parent").order_by("unit__path")
     return render(request, "accounts/user_detail.html", {"subject": user, "memberships": memberships, "form": form})
 
 

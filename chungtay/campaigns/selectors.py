@@ -91,7 +91,7 @@ def participation_or_404(user: Any, movement: Movement, unit_pk: int, perm: str)
 
 
 def participations_for(user: Any, movement: Movement, perm: str = "movement.participate") -> QuerySet[Participation]:
-    qs = movement.participations.select_related("unit").order_by("level", "unit__path")
+    qs = movement.participations.select_related("unit__parent").order_by("level", "unit__path")
     return visible_to(user, qs, perm, "unit__path")
 
 
@@ -311,7 +311,7 @@ def good_models_for(user: Any, movement: Movement) -> QuerySet[GoodModel]:
     own = visible_to(user, GoodModel.objects.filter(movement=movement), "movement.view", "unit__path")
     return (
         GoodModel.objects.filter(Q(pk__in=own.values("pk")) | Q(movement=movement, status=GoodModelStatus.RECOGNISED))
-        .select_related("unit")
+        .select_related("unit__parent")
         .annotate(n_replications=Count("replications"))
         .order_by("-proposed_at", "-pk")
     )

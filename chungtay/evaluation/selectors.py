@@ -117,7 +117,10 @@ def board(
 ) -> list[BoardRow]:  # fmt: skip
     """Every participant of a level in the user's scope with its assessment: two queries."""
     participations = visible_to(
-        user, movement.participations.select_related("unit").filter(level=level), "evaluation.view", "unit__path"
+        user,
+        movement.participations.select_related("unit__parent").filter(level=level),
+        "evaluation.view",
+        "unit__path",
     ).order_by("unit__path")
     if query.strip():
         participations = participations.filter(unit__name_folded__contains=fold(query))
@@ -182,7 +185,7 @@ def ranking(movement: Movement, level: int) -> dict[str, Any]:
     (returned, waiting, not yet assessed) and its exclusion if any; and the approval if any."""
     qs = list(
         Assessment.objects.filter(participation__movement=movement, participation__level=level).select_related(
-            "participation__unit", "band"
+            "participation__unit__parent", "band"
         )
     )
     ready = ranked([a for a in qs if a.status in RANKABLE])
@@ -191,7 +194,7 @@ def ranking(movement: Movement, level: int) -> dict[str, Any]:
     missing = list(
         movement.participations.filter(level=level)
         .exclude(pk__in=[a.participation_id for a in qs])
-        .select_related("unit")
+        .select_related("unit__parent")
         .order_by("unit__path")
     )
     exclusions = {
@@ -247,7 +250,7 @@ def award_forms_with_counts(movement: Movement) -> list[AwardForm]:
     forms = list(movement.award_forms.select_related("minimum_band"))
     proposals = list(
         Proposal.objects.filter(award_form__movement=movement)
-        .select_related("unit", "award_form", "assessment", "assessment__band", "decision")
+        .select_related("unit__parent", "award_form", "assessment", "assessment__band", "decision")
         .prefetch_related("votes")
     )
     by_form: dict[int, list[Proposal]] = {}
@@ -307,7 +310,9 @@ def upward_proposals(movement: Movement) -> list[Proposal]:
 
 
 def awardees(decision: Any) -> list[Proposal]:
-    return list(decision.proposals.select_related("unit", "award_form").order_by("award_form__order", "order", "pk"))
+    return list(
+        decision.proposals.select_related("unit__parent", "award_form").order_by("award_form__order", "order", "pk")
+    )
 
 
 # The figures of an assessment that ranking and reports read, and their types.
@@ -411,7 +416,7 @@ def report_rows(user: Any, movement: Movement) -> list[Obligation]:
             "evaluation.view",
             "unit__path",
         )
-        .select_related("unit", "document")
+        .select_related("unit__parent", "document")
         .order_by("unit__path", "due_on")
     )
     values: dict[int, dict[int, int]] = {}

@@ -124,7 +124,7 @@ def voucher_paper(d: Disbursement) -> dict[str, Any]:
         credit=CASH_ACCOUNT.get(d.channel, "111"),
         person_label="Họ và tên người nhận tiền",
         person=d.household.head_name,
-        address=f"Hộ {d.household.code}, {d.household.area.title}",
+        address=f"Hộ {d.household.code}, {d.household.area.full_title}",
         reason=f"Hỗ trợ xây dựng, sửa chữa nhà ở từ {origin} — đợt chi giai đoạn “{d.stage_label}”"
         + (f"; {d.note}" if d.note else ""),
         amount=d.amount,

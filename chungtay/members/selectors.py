@@ -17,7 +17,9 @@ from .models import GiverKind, InKindContribution, MemberOrgRegistration
 
 def contributions_for(user: Any, *, unit: Any = None) -> QuerySet[InKindContribution]:
     """Contributions the user may see (their subtrees), optionally within one unit's subtree."""
-    qs = InKindContribution.objects.select_related("unit", "household", "household__area", "member_org", "movement")
+    qs = InKindContribution.objects.select_related(
+        "unit__parent", "household", "household__area", "member_org", "movement"
+    )
     qs = visible_to(user, qs, "housing.view", "unit__path")
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)

@@ -115,8 +115,8 @@ class OrgUnit(MP_Node):
 
     @property
     def committee_title(self) -> str:
-        if self.level == Level.AREA:
-            return f"Ban Công tác Mặt trận {self.title}"
+        if self.level == Level.AREA:  # named with its commune: papers list areas of several communes
+            return f"Ban Công tác Mặt trận {self.full_title}"
         return f"Ủy ban MTTQ Việt Nam {self.title}"
 
     def is_active_on(self, day: dt.date) -> bool:

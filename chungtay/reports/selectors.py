@@ -327,7 +327,7 @@ def timeliness(movement: Movement, unit: OrgUnit, *, as_of: dt.date, level: int 
     participations = Participation.objects.filter(movement=movement, unit__path__startswith=unit.path)
     if level:
         participations = participations.filter(level=level)
-    participations = participations.select_related("unit").order_by("level", "unit__path")
+    participations = participations.select_related("unit__parent").order_by("level", "unit__path")
     rows = {p.unit_id: TimelinessRow(p, [Cell() for _ in milestones], Cell()) for p in participations}
     obligations = counted_obligations(movement.pk).filter(unit_id__in=list(rows))
     state = obligation_states(as_of)
@@ -418,7 +418,7 @@ def overdue_items(today: dt.date, *, within: OrgUnit | None = None) -> list[Over
         due = dt.date(h.phase_year, 12, 31)
         items.append(OverdueItem(
             ReminderKind.HOUSE_BEHIND, "housing.household", h.pk, _responsible_for_house(h.area),
-            f"Nhà hộ {h.head_name} ({h.code}), {h.area.title}, phân kỳ {h.phase_year}: {status_labels[h.status]}",
+            f"Nhà hộ {h.head_name} ({h.code}), {h.area.full_title}, phân kỳ {h.phase_year}: {status_labels[h.status]}",
             due, (today - due).days, reverse("housing:household_detail", args=[h.pk]),
         ))  # fmt: skip
     for c in complaints.order_by("unit__path", "due_on", "pk"):

@@ -184,7 +184,7 @@ def reminder_log(request: AuthedRequest) -> HttpResponse:
     unit, _top = _unit(request, "reports.remind")
     qs = ReminderLog.objects.filter(
         Q(unit__path__startswith=unit.path) | Q(escalated_to__path__startswith=unit.path)
-    ).select_related("unit", "recipient", "escalated_to")
+    ).select_related("unit__parent", "recipient", "escalated_to")
     day = request.GET.get("ngay", "")
     if day:
         try:

@@ -27,7 +27,7 @@ from .households import scope_unit
 
 def _complaint(request: AuthedRequest, pk: int) -> Complaint:
     qs = selectors.complaints_for(request.user).select_related(
-        "unit", "origin_unit", "household", "household__area", "assignee", "escalated_to", "created_by"
+        "unit__parent", "origin_unit__parent", "household", "household__area", "assignee", "escalated_to", "created_by"
     )
     complaint = qs.filter(pk=pk).first()
     if complaint is None:
@@ -36,7 +36,7 @@ def _complaint(request: AuthedRequest, pk: int) -> Complaint:
 
 
 def complaint_list(request: AuthedRequest) -> HttpResponse:
-    qs = selectors.complaints_for(request.user).select_related("unit", "origin_unit", "household")
+    qs = selectors.complaints_for(request.user).select_related("unit__parent", "origin_unit__parent", "household")
     unit = scope_unit(request, "complaints.view")
     if unit is not None:
         qs = qs.filter(origin_unit__path__startswith=unit.path) | qs.filter(unit__path__startswith=unit.path)
