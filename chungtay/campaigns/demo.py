@@ -300,8 +300,9 @@ def _part(movement: Movement, unit: OrgUnit) -> Participation:
 
 
 def _stages(movement: Movement, office: User, board: User) -> None:
-    """Vĩnh Điện does nearly everything, Điện Hồng half, Điện An only registers, Điện Ngọc is late; the other
-    communes and their areas register around the deadline. Each step is recorded only once its day has come."""
+    """Vĩnh Điện does everything on time, Điện Hồng half and late, Điện An stops reporting in the summer, Điện
+    Ngọc is late; the other communes and their areas register around the deadline, send their plans, hold their
+    launch conferences and report monthly, a few late. Each step is recorded only once its day has come."""
     vinh_dien_user = User.objects.get(username="vinhdien")
     dien_hong_user = User.objects.get(username="dienhong")
     vinh_dien, dien_hong = _commune("Vĩnh Điện"), _commune("Điện Hồng")
@@ -374,7 +375,7 @@ def _stages(movement: Movement, office: User, board: User) -> None:
             title="Lập nhóm Zalo điều hành với 7 Ban Công tác Mặt trận; nộp báo cáo qua hệ thống",
             held_on=D(2024, 4, 20), note="Toàn bộ văn bản chỉ đạo gửi qua nhóm; báo cáo tháng nộp trên Chung Tay.",
         )  # fmt: skip
-    for month in (4, 5, 6):
+    for month in range(4, 11):
         if not happened(D(2024, month, 24)):
             break
         label = f"{month}/{demo_clock.story_year()}"
@@ -393,13 +394,16 @@ def _stages(movement: Movement, office: User, board: User) -> None:
             photo=io.BytesIO(demo_png((120, 170, 210))), photo_name="ngay-cong.png",
         )  # fmt: skip
         services.good_model_decide(actor=board, good_model=model, recognise=True, note="Đề nghị nhân rộng toàn thị xã.")
-        type(model).objects.filter(pk=model.pk).update(decided_at=_at(D(2024, 7, 25), 10))
+        # Proposed and recognised inside the movement: the 3.2.3 bonus counts the models recognised by its end.
+        type(model).objects.filter(pk=model.pk).update(
+            proposed_at=_at(D(2024, 7, 15), 10), decided_at=_at(D(2024, 7, 25), 10)
+        )
         if happened(D(2024, 8, 1)):
             services.good_model_replicate(
                 actor=office, good_model=model, unit=dien_hong, since=D(2024, 8, 1), note="Áp dụng tại 3 thôn"
             )
 
-    # Điện Hồng: registered, launch held without minutes yet, one report, the rest late.
+    # Điện Hồng: registered, launch held late without minutes yet, its first report late.
     p = _part(movement, dien_hong)
     if happened(D(2024, 3, 28)):
         services.participation_register(
@@ -450,6 +454,27 @@ def _stages(movement: Movement, office: User, board: User) -> None:
                 commitments="Ban Công tác Mặt trận đăng ký thi đua theo bộ tiêu chí khu dân cư.",
             )  # fmt: skip
 
+    # Their own plans, launch conferences and monthly reports: most on time, a few late; Điện Hồng stops
+    # reporting after July, Điện An after July, Điện Ngọc after August and the two late registrants in the
+    # autumn — those reports stay overdue.
+    pdfs: dict[str, bytes] = {}
+    _routine(movement, dien_hong, dien_hong_user, plan=D(2024, 4, 5), launch=None, reports=[-3, -4, 4], pdfs=pdfs)
+    _routine(
+        movement, _commune("Điện An"), office, plan=D(2024, 3, 29), launch=D(2024, 4, 12), reports=[-2, -5, -1, -3],
+        pdfs=pdfs,
+    )  # fmt: skip
+    _routine(
+        movement, _commune("Điện Ngọc"), office, plan=D(2024, 4, 15), launch=D(2024, 4, 24),
+        reports=[4, -3, -2, -4, -1], pdfs=pdfs,
+    )  # fmt: skip
+    for n, unit in enumerate(others.order_by("path")):
+        sent = {5: 6, 11: 5}.get(n, 7)
+        _routine(
+            movement, unit, office, plan=days[unit.name] + dt.timedelta(days=3),
+            launch=days[unit.name] + dt.timedelta(days=14 + n % 4),
+            reports=[3 if (n + i) % 7 == 3 else -(1 + (n + i) % 5) for i in range(sent)], pdfs=pdfs,
+        )  # fmt: skip
+
     if happened(D(2024, 7, 1)):
         contest = services.contest_create(
             actor=office, movement=movement,
@@ -490,6 +515,60 @@ def _backdate(movement: Movement, unit: OrgUnit, kind: str, day: dt.date, *, due
     if due:
         qs = qs.filter(due_on=due)
     qs.exclude(fulfilled_at__isnull=True).update(fulfilled_at=_at(day, 15))
+
+
+def _routine(
+    movement: Movement,
+    unit: OrgUnit,
+    actor: User,
+    *,
+    plan: dt.date | None,
+    launch: dt.date | None,
+    reports: list[int],
+    pdfs: dict[str, bytes],
+) -> None:
+    """A registered unit's own plan, launch conference (with its minutes) and monthly reports, each once its day
+    has come. `reports`: for each monthly report the unit sends, in order, its day counted from that report's
+    due day (−3: three days early; 4: four days late); the reports after the last it sends stay overdue."""
+    p = _part(movement, unit)
+    if p.registered_at is None:
+        return
+    year = demo_clock.story_year()
+
+    def pdf(title: str) -> io.BytesIO:  # one drawn file per kind: the same page serves every unit
+        if title not in pdfs:
+            pdfs[title] = demo_pdf(title, ["(bản mẫu của dữ liệu thử)"])
+        return io.BytesIO(pdfs[title])
+
+    if plan is not None and happened(plan):
+        services.own_plan_upload(
+            actor=actor, participation=p, name="ke-hoach.pdf",
+            title=f"Kế hoạch thực hiện phong trào thi đua năm {year}", number=f"{unit.pk % 40 + 3:02d}/KH-MTTQ",
+            issued_on=plan, upload=pdf("KẾ HOẠCH THỰC HIỆN PHONG TRÀO"),
+        )  # fmt: skip
+        _backdate(movement, unit, MilestoneKind.OWN_PLAN, plan)
+    if launch is not None and happened(launch):
+        services.activity_record(
+            actor=actor, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE,
+            title=f"Hội nghị phát động phong trào thi đua năm {year}", held_on=launch,
+            place=f"Hội trường {unit.title}", attendance=40 + unit.pk % 50, level=ActivityLevel.COMMUNE,
+            upload=pdf("BIÊN BẢN HỘI NGHỊ PHÁT ĐỘNG"), file_name="bien-ban-phat-dong.pdf", document_kind=MINUTES,
+            document_title="Biên bản hội nghị phát động",
+        )  # fmt: skip
+        _backdate(movement, unit, MilestoneKind.LAUNCH, launch)
+    due = Obligation.objects.filter(
+        milestone__movement=movement, unit=unit, milestone__kind=MilestoneKind.PROGRESS_REPORT, fulfilled_at=None
+    ).order_by("due_on", "pk")
+    for obligation, offset in zip(list(due), reports, strict=False):
+        day = obligation.due_on + dt.timedelta(days=offset)
+        if not happened(day):
+            break
+        month = f"{obligation.due_on.month}/{obligation.due_on.year}"
+        done = services.report_submit(
+            actor=actor, participation=p, kind=MilestoneKind.PROGRESS_REPORT, name="bao-cao-thang.pdf",
+            title=f"Báo cáo tiến độ tháng {month}", issued_on=day, upload=pdf("BÁO CÁO TIẾN ĐỘ HẰNG THÁNG"),
+        )  # fmt: skip
+        Obligation.objects.filter(pk=done.pk).update(fulfilled_at=_at(day, 15))
 
 
 def _counts(movement: Movement, *, created: int) -> dict[str, int]:
@@ -613,19 +692,20 @@ def _current_stages(movement: Movement, office: User, communes: list[OrgUnit]) -
             commitments="- Ổn định tổ chức Mặt trận sau sắp xếp trong quý II.\n"
             "- Hoàn thành các căn nhà của phân kỳ năm nay và các căn dở dang của đơn vị cũ.",
         )  # fmt: skip
-    active = [c for c in communes if c.name in CURRENT_ACTIVE]
     # The areas register in the week after their ward or commune; those of the last one to register, late
-    # itself, have not yet (their registrations are overdue).
+    # itself, mostly late too, and two of them not yet (their registrations are overdue).
     registered = dict(
         Participation.objects.filter(movement=movement, level=Level.COMMUNE, registered_at__isnull=False).values_list(
             "unit_id", "registered_at"
         )
     )
     for area in (
-        Participation.objects.filter(movement=movement, level=Level.AREA, unit__parent__in=communes[:-1])
+        Participation.objects.filter(movement=movement, level=Level.AREA, unit__parent__in=communes)
         .select_related("movement", "unit")
         .order_by("unit__path")
     ):
+        if area.unit.parent_id == communes[-1].pk and area.unit.name in ("Thôn 6", "Thôn 7"):
+            continue
         commune_day = registered.get(area.unit.parent_id)
         area_day = commune_day and timezone.localdate(commune_day) + dt.timedelta(days=2 + area.unit.pk % 5)
         if area_day and happened(area_day):
@@ -633,38 +713,40 @@ def _current_stages(movement: Movement, office: User, communes: list[OrgUnit]) -
                 actor=office, participation=area, now=_at(area_day, 14),
                 commitments="Ban Công tác Mặt trận đăng ký thi đua theo bộ tiêu chí khu dân cư.",
             )  # fmt: skip
-    year = demo_clock.story_year()
-    for unit in active:
-        actor = by_user.get(unit.pk, office)
+    # Each ward and commune sends its plan a few days after registering, holds its launch conference within
+    # about two weeks and reports monthly: phường Điện Bàn always on time, xã Điện Bàn Tây until August (then
+    # overdue), the others mostly on time with a late one here and there; Gò Nổi, registered late, is late
+    # with its plan and launch and has not sent October's report.
+    pdfs: dict[str, bytes] = {}
+    for index, unit in enumerate(communes):
         p = _part(movement, unit)
         if p.registered_at is None:
             continue
-        if happened(D(2024, 3, 28)):
-            services.own_plan_upload(
-                actor=actor, participation=p, name="ke-hoach.pdf",
-                title=f"Kế hoạch thực hiện phong trào thi đua năm {year}", number="02/KH-MTTQ",
-                issued_on=D(2024, 3, 28),
-                upload=io.BytesIO(demo_pdf("KẾ HOẠCH số 02/KH-MTTQ", [f"{unit.title}, {D(2024, 3, 28):%d/%m/%Y}"])),
-            )  # fmt: skip
-            _backdate(movement, unit, MilestoneKind.OWN_PLAN, D(2024, 3, 28))
-        if happened(D(2024, 4, 10)):
-            services.activity_record(
-                actor=actor, participation=p, kind=ActivityKind.LAUNCH_CONFERENCE,
-                title=f"Hội nghị phát động phong trào thi đua năm {year}", held_on=D(2024, 4, 10),
-                place=f"Hội trường {unit.title}", attendance=95, level=ActivityLevel.COMMUNE,
-                upload=io.BytesIO(demo_pdf("BIÊN BẢN HỘI NGHỊ PHÁT ĐỘNG", [f"{D(2024, 4, 10):%d/%m/%Y}"])),
-                file_name="bien-ban-phat-dong.pdf", document_kind=MINUTES,
-                document_title="Biên bản hội nghị phát động",
-            )  # fmt: skip
-            _backdate(movement, unit, MilestoneKind.LAUNCH, D(2024, 4, 10))
-        # Monthly reports: the ward every month, the commune until August (then late).
-        last_month = 10 if unit == active[0] else 8
-        for month in range(4, last_month + 1):
-            if not happened(D(2024, month, 23)):
-                break
-            services.report_submit(
-                actor=actor, participation=p, kind=MilestoneKind.PROGRESS_REPORT,
-                name=f"bao-cao-thang-{month}.pdf", title=f"Báo cáo tiến độ tháng {month}/{year}",
-                issued_on=D(2024, month, 23), upload=io.BytesIO(demo_pdf(f"BÁO CÁO THÁNG {month}/{year}", [])),
-            )  # fmt: skip
-            _backdate(movement, unit, MilestoneKind.PROGRESS_REPORT, D(2024, month, 23), due=D(2024, month, 25))
+        registered_on = timezone.localdate(p.registered_at)
+        if unit.name == CURRENT_ACTIVE[0]:
+            reports = [-2] * 7
+        elif unit.name == CURRENT_ACTIVE[1]:
+            reports = [-1, -3, -2, -2, -1]
+        else:
+            reports = [4 if (index + i) % 5 == 2 else -(1 + (index + i) % 4) for i in range(7 if index < 5 else 6)]
+        _routine(
+            movement, unit, by_user.get(unit.pk, office), plan=registered_on + dt.timedelta(days=4 + index % 3),
+            launch=registered_on + dt.timedelta(days=14 + index % 3), reports=reports, pdfs=pdfs,
+        )  # fmt: skip
+    # Phường Điện Bàn's good model, recognised by the city in the summer: its 3.2.3 bonus.
+    ward = next((c for c in communes if c.name == CURRENT_ACTIVE[0]), None)
+    if ward is not None and happened(D(2024, 7, 15)) and _part(movement, ward).registered_at is not None:
+        model = services.good_model_propose(
+            actor=by_user.get(ward.pk, office), participation=_part(movement, ward), field=GoodModelField.HOUSING,
+            title="“Tổ thợ Mặt trận” giúp hộ nghèo dựng nhà sau sắp xếp",
+            description="Mỗi khu dân cư giữ một tổ thợ thiện nguyện từ các phường cũ; đoàn viên, hội viên góp ngày "
+            "công.\n- Các căn dở dang của đơn vị cũ hoàn thành trong quý III.",
+            photo=io.BytesIO(demo_png((110, 160, 120))), photo_name="to-tho.png",
+        )  # fmt: skip
+        services.good_model_decide(
+            actor=User.objects.get(username="chutich"), good_model=model, recognise=True,
+            note="Đề nghị nhân rộng ở các phường, xã.",
+        )  # fmt: skip
+        type(model).objects.filter(pk=model.pk).update(
+            proposed_at=_at(D(2024, 7, 15), 10), decided_at=_at(D(2024, 7, 25), 10)
+        )

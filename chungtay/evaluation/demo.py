@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.db import transaction
 
 from chungtay.accounts.models import User
@@ -24,7 +25,7 @@ from chungtay.core.models import DocumentKind
 from chungtay.orgunits.models import Level
 
 from . import services
-from .models import Assessment, Recipient
+from .models import Assessment, Recipient, Source
 
 SYMBOL = "199/KH-MTTQ-BTT"
 BANDS = [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 0)]
@@ -58,6 +59,9 @@ def load_demo() -> dict[str, int]:
         actor=office, movement=movement, disagreement_margin=Decimal(10),
         tie_note="Hội nghị bình xét có thể xem xét ưu tiên đơn vị có mô hình hay được công nhận (mục 3.2.3).",
     )  # fmt: skip
+    # The 3.2.3 bonus comes from the communes' good models recognised by the movement's end (Vĩnh Điện's,
+    # recognised in July in the campaigns demo), not typed by the units.
+    services.criterion_source_set(actor=office, movement=movement, code="3.2.3.a", source=Source.GOOD_MODELS)
     town = movement.issuing_unit.title
     services.award_form_create(
         actor=office, movement=movement, name="Cờ thi đua", issuer="Ủy ban MTTQ Việt Nam tỉnh Quảng Nam",
@@ -100,7 +104,7 @@ def _decide(movement: Movement, *, office: User, board: User) -> None:
         "participation__unit", "participation__movement"
     ):
         services.assessment_mark_reviewed(actor=office, assessment=assessment)
-        Assessment.objects.filter(pk=assessment.pk).update(reviewed_at=_at(d(2024, 11, 25), 16))
+        _reviewed_at(assessment, _at(d(2024, 11, 25), 16))
     for participation in movement.participations.filter(level=Level.COMMUNE).select_related("unit", "movement"):
         own = Assessment.objects.filter(participation=participation).first()
         if own is None or own.status != "reviewed":
@@ -141,8 +145,9 @@ def _self_assess(
     late: set[str],
 ) -> None:
     """The registered units' self-assessments as they stand on the story's day: opened from October,
-    submitted on their days, most reviewed, `pending` waiting for review, `returned` sent back; `star` gives
-    itself the bonus and attaches evidence; the last unit is still filling its form in."""
+    submitted on their days, most reviewed, `pending` waiting for review, `returned` sent back; `star` attaches
+    evidence (and would type its bonus, but the bonus comes from its recognised good model: the service keeps
+    the sourced score); the last unit is still filling its form in."""
     for index, participation in enumerate(participations):
         # A unit assesses itself once the window opens (October) and only if it registered.
         if participation.registered_at is None or not happened(d(2024, 10, 1)):
@@ -190,7 +195,15 @@ def _self_assess(
         if adjust:
             services.review_save(actor=office, assessment=assessment, entries=adjust)
         services.assessment_mark_reviewed(actor=office, assessment=assessment)
-        Assessment.objects.filter(pk=assessment.pk).update(reviewed_at=_at(day + dt.timedelta(days=12), 16))
+        _reviewed_at(assessment, _at(day + dt.timedelta(days=12), 16))
+
+
+def _reviewed_at(assessment: Assessment, at: dt.datetime) -> None:
+    """Date a review on the story's day: the assessment's `reviewed_at`, and its changes in the audit log
+    (written at load time), from which the scores as of a day are read (`evaluation.selectors.scores_as_of`):
+    else the tổng kết of 15/12/2024 would show every unit scored with 0 points and no band."""
+    Assessment.objects.filter(pk=assessment.pk).update(reviewed_at=at)
+    LogEntry.objects.get_for_object(assessment).filter(timestamp__gt=at).update(timestamp=at)
 
 
 def _evidence(actor: User, assessment: Assessment) -> None:
@@ -231,6 +244,7 @@ def load_current() -> dict[str, int]:
         return _counts(movement)
     office = User.objects.get(username="vanphong")
     bands = {n: services.band_save(actor=office, movement=movement, name=n, minimum=Decimal(m)) for n, m in BANDS}
+    services.criterion_source_set(actor=office, movement=movement, code="3.2.3.a", source=Source.GOOD_MODELS)
     # The city is a province-level committee: it confers the Bằng khen (award_defaults.RULES).
     services.award_form_create(
         actor=office, movement=movement, name="Bằng khen", issuer=f"Ủy ban MTTQ Việt Nam {movement.issuing_unit.title}",

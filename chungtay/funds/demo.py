@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -27,6 +28,7 @@ from .models import (
     Fund,
     FundKind,
     Receipt,
+    Source,
     SourceKind,
 )
 from .services import (
@@ -39,6 +41,9 @@ from .services import (
     source_create,
     transfer_record,
 )
+
+if TYPE_CHECKING:
+    from chungtay.housing.models import Household
 
 # Fictional donors: businesses and associations with invented names, people with common name parts.
 DONORS = [
@@ -177,8 +182,10 @@ def load_demo() -> dict[str, int]:
         receipts += 1
     started = _stage_days(households, Stage.START)
     walls = _stage_days(households, Stage.WALLS)
+    completed = _stage_days(households, Stage.COMPLETED)
     allocations = paid = 0
     pending_candidates = []
+    front_due: list[tuple[dt.date, Household, int]] = []
     for n, household in enumerate(households):
         allotted = dt.date(household.phase_year, 4, 1)
         if not happened(allotted):
@@ -209,26 +216,35 @@ def load_demo() -> dict[str, int]:
                 decision=f"Quyết định 52/QĐ-MTTQ-BTT ngày {dt.date(household.phase_year, 6, 28):%d/%m/%Y}",
             )
             allocations += 1
+            front_allotted = (front_day, front)
+        else:
+            front_allotted = None
         start = started.get(household.pk)
         paid_on = start and max(start + dt.timedelta(days=7), allotted)
         if paid_on and happened(paid_on):
             # Tranches are paid against verified stages: a second person confirms the start first.
             _verify_stage(household, Stage.START, office=office, board=board, day=paid_on)
-            voucher = disbursement_record(
-                actor=office,
-                household=household,
-                source=state,
-                amount=household.state_support // 2,
-                date=paid_on,
-                voucher_number=f"PC-NS-{n + 1:03d}",
-                stage="start",
-            )
-            disbursement_approve(actor=board, disbursement=voucher)
-            Disbursement.objects.filter(pk=voucher.pk).update(decided_at=demo_clock.at(paid_on, 15))
+            _pay(office, board, household, source=state, amount=household.state_support // 2, day=paid_on,
+                 number=f"PC-NS-{n + 1:03d}", stage=Stage.START)  # fmt: skip
             paid += 1
+            # The rest of the state support once the finished house is confirmed; the Front's money with it.
+            done = completed.get(household.pk)
+            final_on = done and max(done + dt.timedelta(days=7), paid_on)
+            if final_on and happened(final_on):
+                _verify_stage(household, Stage.COMPLETED, office=office, board=board, day=final_on)
+                rest = household.state_support - household.state_support // 2
+                _pay(office, board, household, source=state, amount=rest, day=final_on,
+                     number=f"PC-NS-{n + 1:03d}-2", stage=Stage.COMPLETED)  # fmt: skip
+                paid += 1
+                if front_allotted:
+                    front_due.append(
+                        (max(final_on, front_allotted[0] + dt.timedelta(days=7)), household, front_allotted[1])
+                    )
+                continue
         walls_on = walls.get(household.pk)
         if walls_on and happened(walls_on + dt.timedelta(days=5)):
             pending_candidates.append((household, walls_on + dt.timedelta(days=5)))
+    paid += _pay_front(office, board, movement_fund, front_due, prefix="PC-VD")
     for n, (household, day) in enumerate(pending_candidates[:3]):
         if account_for(AccountKind.ALLOCATION, source=state, household=household).balance >= 5_000_000:
             disbursement_record(
@@ -249,6 +265,36 @@ def load_demo() -> dict[str, int]:
         "đã chi": paid,
         "chờ duyệt": pending,
     }
+
+
+def _pay(
+    office: User, board: User, household, *, amount: int, day: dt.date, number: str, stage: str, approve: bool = True,
+    source: Source | None = None, fund: Fund | None = None,
+) -> Disbursement:  # fmt: skip
+    """A voucher recorded by the office and approved by the board on its day (or left waiting)."""
+    voucher = disbursement_record(
+        actor=office, household=household, source=source, fund=fund, amount=amount, date=day, voucher_number=number,
+        stage=stage,
+    )  # fmt: skip
+    if approve:
+        disbursement_approve(actor=board, disbursement=voucher)
+        Disbursement.objects.filter(pk=voucher.pk).update(decided_at=demo_clock.at(day, 15))
+    return voucher
+
+
+# The latest of the Front's payments waits for the board's approval (the queue is not empty).
+FRONT_PENDING = 1
+
+
+def _pay_front(office: User, board: User, fund: Fund, due: list[tuple[dt.date, Household, int]], *, prefix: str) -> int:
+    """The Front fund's money of the finished houses, in the order they were finished: paid from the fund
+    (so the fund's pages show money paid to households), the last FRONT_PENDING waiting for approval."""
+    due = sorted(due, key=lambda row: (row[0], row[1].code))
+    for k, (day, household, amount) in enumerate(due):
+        approve = k < len(due) - FRONT_PENDING
+        _pay(office, board, household, fund=fund, amount=amount, day=day, number=f"{prefix}-{k + 1:03d}",
+             stage="completed", approve=approve)  # fmt: skip
+    return max(0, len(due) - FRONT_PENDING)
 
 
 def _verify_stage(household, stage: str, *, office: User, board: User, day: dt.date) -> None:
@@ -328,8 +374,10 @@ def load_current() -> dict[str, int]:
     )
     started = _stage_days(households, Stage.START)
     walls = _stage_days(households, Stage.WALLS)
+    completed = _stage_days(households, Stage.COMPLETED)
     allocations = paid = 0
     waiting: Household | None = None
+    front_due: list[tuple[dt.date, Household, int]] = []
     for n, household in enumerate(households):
         allotted = d(2024, 4, 1)
         if not happened(allotted):
@@ -347,17 +395,30 @@ def load_current() -> dict[str, int]:
                 decision=f"Quyết định 30/QĐ-MTTQ-BTT ngày {d(2024, 6, 28):%d/%m/%Y} (mẫu)",
             )  # fmt: skip
             allocations += 1
+            front_allotted = (front_day, front)
+        else:
+            front_allotted = None
         start = started.get(household.pk)
         paid_on = start and max(start + dt.timedelta(days=7), allotted)
         if paid_on and happened(paid_on):
             _verify_stage(household, Stage.START, office=office, board=board, day=paid_on)
-            voucher = disbursement_record(
-                actor=office, household=household, source=state, amount=household.state_support // 2,
-                date=paid_on, voucher_number=f"PC-DN-{n + 1:03d}", stage="start",
-            )  # fmt: skip
-            disbursement_approve(actor=board, disbursement=voucher)
-            Disbursement.objects.filter(pk=voucher.pk).update(decided_at=demo_clock.at(paid_on, 15))
+            _pay(office, board, household, source=state, amount=household.state_support // 2, day=paid_on,
+                 number=f"PC-DN-{n + 1:03d}", stage=Stage.START)  # fmt: skip
             paid += 1
+            # The rest of the city's support once the finished house is confirmed; the Front's money with it.
+            done = completed.get(household.pk)
+            final_on = done and max(done + dt.timedelta(days=7), paid_on)
+            if final_on and happened(final_on):
+                _verify_stage(household, Stage.COMPLETED, office=office, board=board, day=final_on)
+                rest = household.state_support - household.state_support // 2
+                _pay(office, board, household, source=state, amount=rest, day=final_on,
+                     number=f"PC-DN-{n + 1:03d}-2", stage=Stage.COMPLETED)  # fmt: skip
+                paid += 1
+                if front_allotted:
+                    front_due.append(
+                        (max(final_on, front_allotted[0] + dt.timedelta(days=7)), household, front_allotted[1])
+                    )
+                continue
         walls_on = walls.get(household.pk)
         if waiting is None and walls_on and happened(walls_on + dt.timedelta(days=5)):
             waiting = household
@@ -365,4 +426,6 @@ def load_current() -> dict[str, int]:
                 actor=office, household=household, source=state, amount=5_000_000,
                 date=walls_on + dt.timedelta(days=5), voucher_number="PC-DN-CHO-1", stage="walls",
             )  # fmt: skip
-    return {"khoản ủng hộ": receipts, "phân bổ": allocations, "đã chi": paid, "chờ duyệt": int(waiting is not None)}
+    paid += _pay_front(office, board, fund, front_due, prefix="PC-DN-VD")
+    pending = Disbursement.objects.filter(household__in=households, status=DisbursementStatus.RECORDED).count()
+    return {"khoản ủng hộ": receipts, "phân bổ": allocations, "đã chi": paid, "chờ duyệt": pending}

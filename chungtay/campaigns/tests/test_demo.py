@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from chungtay.campaigns import selectors
 from chungtay.campaigns.models import Activity, GoodModel, GoodModelStatus, Movement, MovementStatus, Obligation
+from chungtay.figures import catalogue
 from chungtay.orgunits.models import Level
 from chungtay.reports.demo import DEMO_DAY
 
@@ -42,3 +43,18 @@ def test_the_demo_has_the_2024_plan_with_its_criteria_participants_and_stages(sh
     call_command("load_demo", "--quiet-logins")
     assert Movement.objects.count() == 1
     assert (Obligation.objects.count(), Activity.objects.count()) == (obligations, activities)
+
+
+def test_the_demos_communes_do_most_of_their_work_on_time_a_little_late_and_leave_a_few_things_overdue(shared_demo, db):
+    movement = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
+    f = catalogue.for_unit(movement.issuing_unit, as_of=DEMO_DAY, movement=movement)
+    assert f.obligations_on_time > f.obligations_done_late > f.obligations_overdue > 0
+    assert f.obligations_overdue * 10 < f.obligations_due  # a few, not every obligation
+    # Every commune that assessed itself registered, sent its own plan and held its launch conference.
+    for obligation in Obligation.objects.filter(milestone__movement=movement, milestone__kind="self_assessment"):
+        if obligation.fulfilled_at is not None:
+            done = Obligation.objects.filter(
+                milestone__movement=movement, unit=obligation.unit, fulfilled_at__isnull=False,
+                milestone__kind__in=["registration", "own_plan", "launch"],
+            )  # fmt: skip
+            assert done.count() == 3, obligation.unit

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from chungtay.evaluation.models import Assessment, AwardForm, Band
+from chungtay.campaigns.models import GoodModel, GoodModelStatus, Movement
+from chungtay.evaluation.models import Assessment, AssessmentLine, AwardForm, Band, CriterionSource, Source
+from chungtay.figures import catalogue
 from chungtay.reports.demo import DEMO_DAY
 
 # The demo tells 2024's story up to DEMO_DAY: load it on that day, whatever day the suite runs on.
@@ -26,3 +28,21 @@ def test_the_demo_evaluates_the_20_communes_up_to_the_board_and_loads_twice(shar
     assert sorted(Band.objects.values_list("name", flat=True)) == ["Khá", "Trung bình", "Tốt", "Xuất sắc"]
     call_command("load_demo", "--quiet-logins")
     assert Assessment.objects.count() == 20 and AwardForm.objects.count() == 4
+
+
+def test_the_demo_takes_the_3_2_3_bonus_from_the_good_models_recognised_inside_the_movement(shared_demo, db):
+    movement = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
+    assert CriterionSource.objects.get(movement=movement, code="3.2.3.a").source == Source.GOOD_MODELS
+    model = GoodModel.objects.get(movement=movement, status=GoodModelStatus.RECOGNISED)
+    assert model.decided_at is not None
+    assert movement.starts_on <= model.proposed_at.date() <= model.decided_at.date() <= movement.ends_on
+    lines = AssessmentLine.objects.filter(
+        assessment__participation__movement=movement, criterion__code="3.2.3.a", assessment__submitted_at__isnull=False
+    ).select_related("assessment__participation__unit", "criterion")
+    assert lines.exists()
+    for line in lines:
+        unit = line.assessment.participation.unit
+        recognised = catalogue.value("good_models_recognised", unit, as_of=movement.ends_on, movement=movement)
+        assert line.computed_detail["source"] == Source.GOOD_MODELS
+        assert line.self_score == (line.criterion.max_points if recognised else 0)
+    assert lines.filter(assessment__participation__unit=model.unit, self_score__gt=0).exists()

@@ -1,7 +1,9 @@
 """The demo stands around the day it is loaded and records only what would have happened by then. Before
 01/07/2025 it is the 2024 story moved by whole years; from then on the 2024 story stays in 2024 on the old
 units, the 2025 reorganisation follows, and a current movement runs on the new units. Loaded on three days
-(slow: one load each)."""
+(slow): today, 07/12/2026, is the shared demo of that day (conftest `shared_demo_new_map`, loaded as
+`load_demo` is run on that day with no --ngay, once for this test and the figures oracle); the two others
+each load their own, one through CHUNGTAY_DEMO_DAY and one through --ngay."""
 
 import datetime as dt
 import io
@@ -15,11 +17,13 @@ from django.urls import reverse
 
 from chungtay.accounts.models import User
 from chungtay.campaigns.models import Activity, GoodModel, Movement, MovementStatus, Obligation, Participation
-from chungtay.evaluation.models import Assessment
+from chungtay.evaluation.models import Assessment, CriterionSource, Source
+from chungtay.figures import catalogue
 from chungtay.funds.models import Allocation, Disbursement, Receipt, Transfer
 from chungtay.housing.models import Complaint, Household, Photo, ProgressUpdate
 from chungtay.orgunits.models import Kind, Level, OrgUnit
 from chungtay.reorg.models import HouseholdMove, Reorganisation
+from conftest import NEW_MAP_DAY
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.libreoffice  # each load converts the demo's documents: slow
@@ -27,7 +31,7 @@ pytestmark = pytest.mark.libreoffice  # each load converts the demo's documents:
 # (field path, model) of every event the demo records: none may lie after the demo's day.
 EVENTS = [
     (Participation, "registered_at"), (Obligation, "fulfilled_at"), (Activity, "held_on"),
-    (GoodModel, "decided_at"), (Movement, "launched_at"), (Movement, "issued_on"),
+    (GoodModel, "decided_at"), (GoodModel, "proposed_at"), (Movement, "launched_at"), (Movement, "issued_on"),
     (Assessment, "submitted_at"), (Assessment, "reviewed_at"),
     (ProgressUpdate, "date"), (Photo, "taken_at"), (Complaint, "received_on"), (Complaint, "resolved_on"),
     (Household, "decision_date"),
@@ -94,8 +98,9 @@ def _load(day: dt.date, how: str, monkeypatch) -> str:  # type: ignore[no-untype
 
 # (demo day, the clock's day, how the day is given, the year of the movement under way or being evaluated,
 # its status on that day): from 01/07/2025 the current movement on the new map, before it Plan 199's.
+# Today's (07/12/2026, given by the clock alone) is the shared demo of that day.
+TODAY = (NEW_MAP_DAY, NEW_MAP_DAY, "today", 2026, MovementStatus.EVALUATING)
 DAYS = [
-    (dt.date(2026, 12, 7), dt.date(2026, 12, 7), "today", 2026, MovementStatus.EVALUATING),
     (dt.date(2027, 5, 20), dt.date(2027, 5, 20), "env", 2027, MovementStatus.UNDER_WAY),
     (dt.date(2025, 2, 10), dt.date(2026, 12, 7), "option", 2024, MovementStatus.EVALUATING),
 ]
@@ -105,6 +110,17 @@ def _in_force(units, day: dt.date):  # type: ignore[no-untyped-def]
     return units.filter(valid_from__lte=day).exclude(valid_to__lt=day)
 
 
+def test_the_demo_loaded_today_records_only_what_has_happened_by_then_and_agrees_with_itself(
+    shared_demo_new_map, db, client, time_machine, monkeypatch
+):
+    day, clock, how, year, status = TODAY
+    assert shared_demo_new_map.day == day
+    time_machine.move_to(dt.datetime.combine(clock, dt.time(9), tzinfo=VN), tick=False)
+    _records_only_what_has_happened_by_then(
+        shared_demo_new_map.output, client, time_machine, monkeypatch, day, clock, how, year, status
+    )
+
+
 @pytest.mark.parametrize(("day", "clock", "how", "year", "status"), DAYS, ids=[str(d[0]) for d in DAYS])
 def test_the_demo_loaded_on_a_day_records_only_what_has_happened_by_then_and_agrees_with_itself(
     db, client, settings, tmp_path, time_machine, monkeypatch, day, clock, how, year, status
@@ -112,6 +128,12 @@ def test_the_demo_loaded_on_a_day_records_only_what_has_happened_by_then_and_agr
     settings.MEDIA_ROOT = tmp_path
     time_machine.move_to(dt.datetime.combine(clock, dt.time(9), tzinfo=VN), tick=False)
     output = _load(day, how, monkeypatch)
+    _records_only_what_has_happened_by_then(output, client, time_machine, monkeypatch, day, clock, how, year, status)
+
+
+def _records_only_what_has_happened_by_then(  # type: ignore[no-untyped-def]
+    output: str, client, time_machine, monkeypatch, day, clock, how, year, status
+) -> None:
     assert f"Dữ liệu mẫu tính đến ngày {day:%d/%m/%Y}." in output
 
     story = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
@@ -126,7 +148,7 @@ def test_the_demo_loaded_on_a_day_records_only_what_has_happened_by_then_and_agr
         assert story.status == MovementStatus.CLOSED  # evaluated, awards decided (Dec 2024), closed
         assert story.award_decisions.filter(status="signed", signed_on=dt.date(2024, 12, 20)).exists()
         assert story.issuing_unit.valid_to == REORG_DAY - dt.timedelta(days=1)
-        for model, field in EVENTS[:8]:  # the campaigns' and evaluation's events of the story
+        for model, field in EVENTS[:9]:  # the campaigns' and evaluation's events of the story
             path = STORY_PATH.get(model.__name__, "movement")
             rows = model.objects.filter(**{path: story.pk if path == "pk" else story})
             assert (v := _latest_of(rows, field)) is None or v < REORG_DAY, (model.__name__, field, v)
@@ -193,7 +215,27 @@ def test_the_demo_loaded_on_a_day_records_only_what_has_happened_by_then_and_agr
     else:
         assert obligations.filter(milestone__kind="final_review", fulfilled_at__isnull=False).exists()
 
+    # On the day most of the movement's obligations are done on time, some late, a few overdue — never every one.
+    f = catalogue.for_unit(movement.issuing_unit, as_of=day, movement=movement)
+    assert f.obligations_on_time > f.obligations_done_late > 0
+    assert f.obligations_overdue > 0 and f.obligations_overdue * 10 < f.obligations_due
+
+    # The 3.2.3 bonus comes from good models, each proposed and recognised inside its movement.
+    assert CriterionSource.objects.get(movement=movement, code="3.2.3.a").source == Source.GOOD_MODELS
+    for good in GoodModel.objects.select_related("movement"):
+        assert good.movement.starts_on <= good.proposed_at.astimezone(VN).date() <= good.movement.ends_on
+        assert good.decided_at is None or good.decided_at.astimezone(VN).date() <= good.movement.ends_on
+
+    # The mobilised funds pay what they allocated to a household once its house is finished.
+    completed = dict(ProgressUpdate.objects.filter(stage="completed").values_list("household_id", "date"))
+    from_funds = Disbursement.objects.filter(fund__isnull=False)
+    assert from_funds.filter(status="approved").exists()
+    for household_id, paid_on in from_funds.values_list("household_id", "date"):
+        assert completed[household_id] <= paid_on
+
     if how == "today":
+        # The city's fund has paid the current year's finished houses: not 0 đ.
+        assert catalogue.value("money_paid_from_funds", movement.issuing_unit, as_of=day) > 0
         _the_new_ward_and_the_portal_show_todays_map(client, movement)
         # Run again a month later: the demo keeps its day and adds nothing.
         counted = (Obligation, Assessment, ProgressUpdate, Receipt, Disbursement, Household, Movement, OrgUnit,
