@@ -27,7 +27,8 @@ from chungtay.core.text import fold
 from chungtay.orgunits.models import Level
 
 from . import selectors
-from .models import TIE_RULES, Meeting, Proposal, Recipient
+from .models import TIE_RULES, Meeting, Proposal, Recipient, Source
+from .sources import sources_of
 
 GUIDE = "danh-gia-huong-dan-cham-diem.docx"
 INVITATION = "danh-gia-giay-moi.docx"
@@ -291,8 +292,18 @@ KIND_HOW: dict[str, str] = {
 }
 
 
+def _how(criterion: Any, sources: dict[str, str]) -> str:
+    """How a criterion is scored; one scored from another part of the system (CriterionSource) says which."""
+    source = sources.get(criterion.code)
+    if source:
+        label = str(Source(source).label)
+        return f"Lấy từ {label[:1].lower()}{label[1:]}"
+    return KIND_HOW.get(criterion.kind, "")
+
+
 def guide_context(movement: Movement, level: int = Level.COMMUNE) -> dict[str, Any]:
     context = _base(movement)
+    sources = sources_of(movement)
     criteria_set = current_set(movement, level)
     criteria = list(criteria_set.criteria.all().order_by("order", "pk")) if criteria_set else []
     participation = movement.participations.filter(level=level).select_related("movement").first()
@@ -308,7 +319,7 @@ def guide_context(movement: Movement, level: int = Level.COMMUNE) -> dict[str, A
                 "code": c.code,
                 "title": c.title,
                 "points": "" if c.is_group else format_decimal_vn(c.max_points),
-                "how": "" if c.is_group else KIND_HOW.get(c.kind, ""),
+                "how": "" if c.is_group else _how(c, sources),
             }
             for c in criteria
         ],
@@ -391,7 +402,7 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
             for i, a in enumerate(data["rows"], start=1)
         ],
         unranked="; ".join(
-            f"{u.unit.full_title} ({u.exclusion.reason if u.exclusion else u.state})" for u in data["unranked"]
+            f"{u.unit.title} ({u.exclusion.reason if u.exclusion else u.state})" for u in data["unranked"]
         ),
         votes=votes,
         passed_here=sum(1 for v in votes if v["passed"] and v["decided_here"]),

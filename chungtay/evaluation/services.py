@@ -720,7 +720,7 @@ def proposal_add(
             field="award_form",
         )
     if not movement.participations.filter(unit=unit).exists() and not unit.path.startswith(movement.issuing_unit.path):
-        raise DomainError(f"{unit.title} không thuộc phạm vi phong trào.", field="unit")
+        raise DomainError(f"{unit.committee_title} không thuộc phạm vi phong trào.", field="unit")
     assessment = _approved_assessment(movement, unit)
     if award_form.recipient == Recipient.INDIVIDUAL:
         if not person_name:
@@ -733,19 +733,21 @@ def proposal_add(
             if band is None or band.minimum < award_form.minimum_band.minimum:
                 reached = f"xếp loại “{band.name}”" if band else "chưa có xếp loại đã phê duyệt"
                 raise DomainError(
-                    f"{unit.title} {reached}; {award_form.name} chỉ dành cho đơn vị xếp loại từ "
+                    f"{unit.committee_title} {reached}; {award_form.name} chỉ dành cho đơn vị xếp loại từ "
                     f"“{award_form.minimum_band.name}” trở lên.",
                     field="unit",
                 )
         duplicate = award_form.proposals.filter(unit=unit)
     if duplicate.exclude(status=ProposalStatus.REJECTED).exists():
-        raise DomainError(f"{person_name or unit.title} đã có trong danh sách đề nghị {award_form.name}.", field="unit")
+        raise DomainError(
+            f"{person_name or unit.committee_title} đã có trong danh sách đề nghị {award_form.name}.", field="unit"
+        )
     problem = competence_problem(movement=movement, name=award_form.name, decided_here=award_form.decided_here)
     if problem:
         raise DomainError(problem, field="award_form")
     other = same_achievement(movement=movement, unit=unit, person_name=person_name)
     if other is not None:
-        raise DomainError(_one_award_message(person_name or unit.title, other, movement), field="unit")
+        raise DomainError(_one_award_message(person_name or unit.committee_title, other, movement), field="unit")
     with as_actor(actor):
         return Proposal.objects.create(
             award_form=award_form, unit=unit, person_name=person_name, position=position, achievements=achievements,
@@ -934,9 +936,7 @@ def decision_sign(*, actor: Any, decision: Decision, store_documents: bool = Tru
         raise DomainError("Quyết định đã được ký ban hành.")
     if not decision.proposals.exists():
         raise DomainError("Quyết định chưa có ai được khen thưởng.")
-    _check_awards(
-        decision.movement, list(decision.proposals.select_related("award_form__minimum_band", "unit"))
-    )
+    _check_awards(decision.movement, list(decision.proposals.select_related("award_form__minimum_band", "unit")))
     decision.status = DecisionStatus.SIGNED
     decision.signed_by = actor
     decision.signed_at = _now()

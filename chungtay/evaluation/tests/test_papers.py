@@ -13,6 +13,8 @@ from chungtay.core import docgen
 from chungtay.core.tests.pdf_lines import heading_breaks, pdftotext_available
 from chungtay.evaluation import documents, papers, services
 from chungtay.evaluation.models import Recipient
+from chungtay.orgunits.models import Role
+from conftest import make_user
 
 from .conftest import day
 
@@ -141,8 +143,9 @@ def test_every_paper_converts_to_pdf_with_no_word_of_its_heading_broken(cycle):
 def test_the_dossier_upward_goes_to_the_committee_directly_above_the_issuing_one(movement, tree, people):
     """A town's goes to its province; a province-level committee's (a city's since 2025) to the Central
     committee, never to itself. The guide and the decision report to the same committee."""
+    province_office = make_user("province_office", tree.province, Role.OFFICE)
     city = campaigns.movement_create(
-        actor=people.admin, issuing_unit=tree.province, symbol="12/KH-MTTQ-BTT", issued_on=day(-100),
+        actor=province_office, issuing_unit=tree.province, symbol="12/KH-MTTQ-BTT", issued_on=day(-100),
         title="Phong trào thi đua của tỉnh", starts_on=day(-100), ends_on=day(30), review_month=day(40),
     )  # fmt: skip
     for m, above in ((movement, "Ủy ban MTTQ Việt Nam tỉnh Quảng Nam"), (city, "Ủy ban Trung ương MTTQ Việt Nam")):
@@ -150,3 +153,12 @@ def test_the_dossier_upward_goes_to_the_committee_directly_above_the_issuing_one
         assert context["addressee"] == f"Ban Thường trực {above}"
         assert context["org_parent"] != above
         assert f"Ban Thường trực {above} (b/c)" in papers.guide_context(m)["recipients"]
+
+
+def test_the_guide_says_which_criteria_are_taken_from_their_sources(movement, people):
+    services.criterion_source_set(actor=people.town_office, movement=movement, code="3.2.1.c", source="contest")
+    services.criterion_source_set(actor=people.town_office, movement=movement, code="3.2.3.a", source="good_models")
+    how = {c["code"]: c["how"] for c in papers.guide_context(movement)["criteria"]}
+    assert how["3.2.1.c"] == "Lấy từ kết quả Cuộc thi cán bộ Mặt trận cơ sở giỏi"
+    assert how["3.2.3.a"] == "Lấy từ mô hình hay được công nhận"
+    assert how["3.2.1.a"] == "Tự chấm, Văn phòng thẩm định"
