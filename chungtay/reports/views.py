@@ -108,7 +108,9 @@ def timeliness(request: AuthedRequest) -> HttpResponse:
         if movement is None:
             raise Http404
     elif movements:
-        movement = movements[0]
+        # The movement of the day asked for: the latest issued by then (a 2024 day opens the 2024 movement,
+        # not today's, which did not exist yet and would show nothing but zeros).
+        movement = next((m for m in movements if m.issued_on <= as_of), movements[0])
     level = request.GET.get("cap", "")
     table = None
     if movement is not None:

@@ -87,6 +87,22 @@ def test_the_timeliness_page_shows_rates_and_excuse_reasons(client, people, tree
     assert 'data-testid="total-timeliness">100%' in page
 
 
+def test_the_timeliness_page_opens_the_movement_issued_by_the_day_asked_for(client, people, tree, movement):
+    from chungtay.campaigns.models import Movement
+
+    later = Movement.objects.create(
+        symbol="12/KH-MTTQ-BTT", issuing_unit=tree.town, issued_on=dt.date(2025, 3, 14), title="Phong trào năm 2025",
+        starts_on=dt.date(2025, 3, 14), ends_on=dt.date(2025, 12, 31), review_month=dt.date(2025, 12, 1),
+        status="under_way",
+    )  # fmt: skip
+    client.force_login(people.town_office)
+    today = client.get("/bao-cao/dung-han/").content.decode()
+    june_2024 = client.get("/bao-cao/dung-han/", {"ngay": "30/06/2024"}).content.decode()
+    assert f'<option value="{later.pk}" selected>' in today  # the newest movement
+    assert f'<option value="{movement.pk}" selected>' in june_2024  # 2025's did not exist on 30/06/2024
+    assert f'<option value="{later.pk}" selected>' not in june_2024
+
+
 def test_notifications_show_in_the_menu_badge_and_can_be_marked_read(client, people, tree, obligation):
     obligation(tree.commune_a, TODAY - dt.timedelta(days=2))
     send_reminders(today=TODAY)
