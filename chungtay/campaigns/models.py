@@ -219,8 +219,11 @@ class Criterion(models.Model):
     max_points = models.DecimalField(_("Điểm tối đa"), max_digits=6, decimal_places=2, default=Decimal(0))
     metric_key = models.CharField(_("Chỉ số tính tự động"), max_length=60, blank=True)
     evidence_kinds = models.JSONField(_("Minh chứng cần có"), default=list, blank=True)
-    # The change log names the required evidence by its label ("Biên bản"), never its code (core.audit).
-    audit_choices: ClassVar[dict[str, Any]] = {"evidence_kinds": DocumentKind.choices}
+    # The change log names the required evidence and the metric by their labels, never their codes (core.audit).
+    audit_choices: ClassVar[dict[str, Any]] = {
+        "evidence_kinds": DocumentKind.choices,
+        "metric_key": list(METRIC_KEYS.items()),
+    }
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -234,6 +237,11 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title[:60]}"
+
+    @property
+    def metric_label(self) -> str:
+        """The computed figure by its label, never its code ("housing_completion_vs_phase")."""
+        return str(METRIC_KEYS.get(self.metric_key, self.metric_key))
 
     @property
     def evidence_kind_labels(self) -> list[str]:

@@ -366,8 +366,16 @@ HOUSEHOLD_FIELDS = ("id", "code", "head_name", "area__name", "area__kind", "area
 HOUSEHOLD_PUBLIC_FIELDS = ("support_kind", "phase_year", "status", "photo_consent")
 
 
-def _area_title(name: str, kind: str) -> str:
-    return PublicUnit(0, name or "", kind or "", 0, "").title
+def _area_title(name: str, kind: str, commune: str = "") -> str:
+    """A unit's title; a residential area's with its commune ("Khối phố 1 (Vĩnh Điện)", as
+    OrgUnit.full_title): many communes have a "Khối phố 1"."""
+    title = PublicUnit(0, name or "", kind or "", 0, "").title
+    return f"{title} ({commune})" if commune else title
+
+
+def _commune_of(level: int | None, parent_name: str | None) -> str:
+    """The commune to name beside a unit that may be an area (empty for any other level)."""
+    return (parent_name or "") if level == Level.AREA else ""
 
 
 @dataclass(frozen=True)
@@ -568,6 +576,7 @@ def _gallery_values() -> QuerySet:
             "update__household__head_name",
             "update__household__area__name",
             "update__household__area__kind",
+            "update__household__area__parent__name",
         )
     )
 
@@ -579,7 +588,11 @@ def _gallery_photo(r: dict[str, Any]) -> GalleryPhoto:
         stage_label=str(Stage(r["update__stage"]).label),
         code=r["update__household__code"],
         name=mask_name(r["update__household__head_name"]),
-        area=_area_title(r["update__household__area__name"], r["update__household__area__kind"]),
+        area=_area_title(
+            r["update__household__area__name"],
+            r["update__household__area__kind"],
+            r["update__household__area__parent__name"],
+        ),
     )
 
 
@@ -600,8 +613,9 @@ def progress_rows(unit: PublicUnit | None = None) -> PublicList[PublicProgress]:
     if unit is not None:
         qs = qs.filter(household__area__path__startswith=unit.path)
     rows = qs.order_by("household__code", "date", "id").values(
-        "id", "household__code", "household__area__name", "household__area__kind", "stage", "date", "percent"
-    )
+        "id", "household__code", "household__area__name", "household__area__kind", "household__area__parent__name",
+        "stage", "date", "percent",
+    )  # fmt: skip
     return PublicList(rows, _progress)
 
 
@@ -609,7 +623,9 @@ def _progress(row: dict[str, Any]) -> PublicProgress:
     return PublicProgress(
         id=row["id"],
         household_code=row["household__code"],
-        area=_area_title(row["household__area__name"], row["household__area__kind"]),
+        area=_area_title(
+            row["household__area__name"], row["household__area__kind"], row["household__area__parent__name"]
+        ),
         stage=row["stage"],
         date=row["date"],
         percent=row["percent"],
@@ -635,6 +651,8 @@ RECEIPT_FIELDS = (
     "designation",
     "designated_unit__name",
     "designated_unit__kind",
+    "designated_unit__level",
+    "designated_unit__parent__name",
     "designated_household__code",
     "bank_ref",
     "fund_id",
@@ -920,7 +938,8 @@ def _fill(page: ReceiptPage, ids: list[int]) -> ReceiptPage:
 def _public_receipt(row: dict[str, Any]) -> PublicReceipt:
     target = ""
     if row["designated_unit__name"]:
-        target = _area_title(row["designated_unit__name"], row["designated_unit__kind"])
+        commune = _commune_of(row["designated_unit__level"], row["designated_unit__parent__name"])
+        target = _area_title(row["designated_unit__name"], row["designated_unit__kind"], commune)
     elif row["designated_household__code"]:
         target = row["designated_household__code"]
     return PublicReceipt(
@@ -978,7 +997,10 @@ def household_money_rows(unit: PublicUnit | None = None) -> list[HouseholdMoneyR
     qs = qs.exclude(household__status="withdrawn")
     if unit is not None:
         qs = qs.filter(household__area__path__startswith=unit.path)
-    rows = qs.values("household__code", "household__area__name", "household__area__kind", "kind", "source__kind")
+    rows = qs.values(
+        "household__code", "household__area__name", "household__area__kind", "household__area__parent__name", "kind",
+        "source__kind",
+    )  # fmt: skip
     totals = rows.annotate(total=Sum("balance")).order_by("household__code")
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for row in totals:
@@ -988,7 +1010,9 @@ def household_money_rows(unit: PublicUnit | None = None) -> list[HouseholdMoneyR
             key,
             {
                 "household_code": row["household__code"],
-                "area": _area_title(row["household__area__name"], row["household__area__kind"]),
+                "area": _area_title(
+                    row["household__area__name"], row["household__area__kind"], row["household__area__parent__name"]
+                ),
                 "source": source,
                 "allocated": 0,
                 "disbursed": 0,
@@ -1004,14 +1028,17 @@ def household_money_rows(unit: PublicUnit | None = None) -> list[HouseholdMoneyR
 def good_models() -> list[dict[str, Any]]:
     rows = GoodModel.objects.filter(status=GoodModelStatus.RECOGNISED).order_by("-decided_at", "-id")
     out = []
-    for r in rows.values("id", "title", "field", "description", "unit__name", "unit__kind", "movement__title"):
+    fields = ("id", "title", "field", "description", "unit__name", "unit__kind", "unit__level", "unit__parent__name")
+    for r in rows.values(*fields, "movement__title"):
         out.append(
             {
                 "id": r["id"],
                 "title": r["title"],
                 "field_label": str(GoodModelField(r["field"]).label) if r["field"] in GoodModelField.values else "",
                 "description": r["description"],
-                "unit": _area_title(r["unit__name"], r["unit__kind"]),
+                "unit": _area_title(
+                    r["unit__name"], r["unit__kind"], _commune_of(r["unit__level"], r["unit__parent__name"])
+                ),
                 "movement": r["movement__title"],
             }
         )

@@ -212,6 +212,7 @@ def test_money_and_codes_in_the_change_log_read_as_people_write_them(people, tre
     assert shown(Disbursement, "amount", "60000000") == "60.000.000 đ"
     assert shown(Disbursement, "stage", "walls") == "Xong tường"
     assert shown(Criterion, "evidence_kinds", '["minutes", "resolution"]') == "Biên bản, Nghị quyết"
+    assert shown(Criterion, "metric_key", "non_state_share") == "Tỷ lệ nguồn lồng ghép, tài trợ ngoài ngân sách"
     assert shown(Household, "lat", "15.912437") == "15,912437"
 
 
