@@ -5,6 +5,7 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
@@ -59,6 +60,10 @@ AUDIT_SCOPE: dict[str, str] = {
     "evaluation.meeting": "movement__issuing_unit__path",
     "evaluation.vote": "meeting__movement__issuing_unit__path",
     "evaluation.decision": "movement__issuing_unit__path",
+    "evaluation.rankingexclusion": "participation__unit__path",
+    "evaluation.criterionsource": "movement__issuing_unit__path",
+    "evaluation.reportfield": "movement__issuing_unit__path",
+    "evaluation.reportvalue": "obligation__unit__path",
     "campaigns.replication": "unit__path",
     "funds.fund": "unit__path",
     "funds.source": "unit__path",
@@ -125,6 +130,16 @@ def scoped_entries(request: HttpRequest) -> QuerySet[LogEntry]:
     return qs.filter(q)
 
 
+# An object's history also shows its parts' (label → [(part label, the part's link to it)]): an
+# assessment's criterion lines carry the scores and the reviewer's reasons, a meeting's votes its results,
+# a decision's proposals who was granted what.
+AUDIT_PARTS: dict[str, list[tuple[str, str]]] = {
+    "evaluation.assessment": [("evaluation.assessmentline", "assessment")],
+    "evaluation.meeting": [("evaluation.vote", "meeting")],
+    "evaluation.decision": [("evaluation.proposal", "decision")],
+}
+
+
 def _always_in_a_unit(model: Any, path_field: str) -> bool:
     """Whether every row of `model` reaches a unit through `path_field` (no null or many-valued link)."""
     for part in path_field.split("__")[:-1]:
@@ -160,8 +175,13 @@ def audit_object(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     obj = qs.filter(pk=pk).first()
     if obj is None:
         raise Http404
+    kinds = ContentType.objects.get_for_models(model_cls, *[apps.get_model(m) for m, _ in AUDIT_PARTS.get(label, [])])
+    q = Q(content_type=kinds[model_cls], object_id=obj.pk)
+    for part_label, link in AUDIT_PARTS.get(label, []):
+        part = apps.get_model(part_label)
+        q |= Q(content_type=kinds[part], object_id__in=part.objects.filter(**{link: obj.pk}).values("pk"))
     entries = audit.prefetch_words(
-        LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp")
+        LogEntry.objects.filter(q).select_related("actor", "content_type").order_by("-timestamp")
     )
     return render(
         request,

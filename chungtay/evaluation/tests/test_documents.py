@@ -6,6 +6,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from chungtay.core import docgen
 from chungtay.core.pdf import pdf_available
@@ -182,3 +183,17 @@ def _docx_text(data: bytes) -> str:
         [p.text for p in doc.paragraphs]
         + [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
     )
+
+
+def test_the_histories_of_an_assessment_and_a_decision_show_their_scores_and_awards(client, decision, people):
+    """The inspector reads who changed which criterion's score and why, and who was put into the decision,
+    on the object's own history page, not only in the log of everything."""
+    assessment = decision.proposals.filter(assessment__isnull=False).first().assessment
+    client.force_login(people.inspector)
+    page = client.get(reverse("core:audit_object", args=["evaluation.assessment", assessment.pk]))
+    lines = [e for e in page.context["entries"] if e.content_type.model == "assessmentline"]
+    assert lines and all(e.actor in (people.commune_a_staff, people.commune_b_staff) for e in lines)
+    assert "3.2.1.a" in page.content.decode()
+    page = client.get(reverse("core:audit_object", args=["evaluation.decision", decision.pk]))
+    proposals = {e.object_pk for e in page.context["entries"] if e.content_type.model == "proposal"}
+    assert proposals == {str(p.pk) for p in decision.proposals.all()}
