@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.db import transaction
 
 from chungtay.accounts.models import User
@@ -103,7 +104,7 @@ def _decide(movement: Movement, *, office: User, board: User) -> None:
         "participation__unit", "participation__movement"
     ):
         services.assessment_mark_reviewed(actor=office, assessment=assessment)
-        Assessment.objects.filter(pk=assessment.pk).update(reviewed_at=_at(d(2024, 11, 25), 16))
+        _reviewed_at(assessment, _at(d(2024, 11, 25), 16))
     for participation in movement.participations.filter(level=Level.COMMUNE).select_related("unit", "movement"):
         own = Assessment.objects.filter(participation=participation).first()
         if own is None or own.status != "reviewed":
@@ -194,7 +195,15 @@ def _self_assess(
         if adjust:
             services.review_save(actor=office, assessment=assessment, entries=adjust)
         services.assessment_mark_reviewed(actor=office, assessment=assessment)
-        Assessment.objects.filter(pk=assessment.pk).update(reviewed_at=_at(day + dt.timedelta(days=12), 16))
+        _reviewed_at(assessment, _at(day + dt.timedelta(days=12), 16))
+
+
+def _reviewed_at(assessment: Assessment, at: dt.datetime) -> None:
+    """Date a review on the story's day: the assessment's `reviewed_at`, and its changes in the audit log
+    (written at load time), from which the scores as of a day are read (`evaluation.selectors.scores_as_of`):
+    else the tổng kết of 15/12/2024 would show every unit scored with 0 points and no band."""
+    Assessment.objects.filter(pk=assessment.pk).update(reviewed_at=at)
+    LogEntry.objects.get_for_object(assessment).filter(timestamp__gt=at).update(timestamp=at)
 
 
 def _evidence(actor: User, assessment: Assessment) -> None:

@@ -46,3 +46,15 @@ def test_the_demo_takes_the_3_2_3_bonus_from_the_good_models_recognised_inside_t
         assert line.computed_detail["source"] == Source.GOOD_MODELS
         assert line.self_score == (line.criterion.max_points if recognised else 0)
     assert lines.filter(assessment__participation__unit=model.unit, self_score__gt=0).exists()
+
+
+def test_the_demo_dates_its_reviews_so_the_scores_as_of_a_day_are_those_the_units_had_then(shared_demo, db):
+    from chungtay.evaluation.selectors import results_table
+
+    movement = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
+    now = {row["unit"]: row for row in results_table(movement)}
+    yesterday = results_table(movement, as_of=DEMO_DAY - dt.timedelta(days=1))
+    assert len(yesterday) >= 10  # reviewed in October and November
+    for row in yesterday:  # not 0 points and no band, as when the audit log said the scores came later
+        assert row["total"] > 0 and row["band"], row
+        assert (row["total"], row["band"]) == (now[row["unit"]]["total"], now[row["unit"]]["band"])
