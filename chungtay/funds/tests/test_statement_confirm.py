@@ -306,3 +306,22 @@ def test_receipts_read_from_a_statement_are_numbered_in_the_funds_receipt_book(p
         line = StatementLine.objects.get(fund=fund, bank_ref="FT0002")
         statement_line_resolve(actor=office, line=line, action="receipt", donor_name="Nhóm Phố Cổ")
         assert Receipt.objects.get(fund=fund, bank_ref="FT0002").serial == 4
+
+
+def test_receipts_imported_before_they_were_numbered_take_the_next_numbers_of_their_book(people, two_funds, give):
+    import importlib
+
+    from django.apps import apps
+
+    batched, _ = two_funds
+    data = xlsx([("02/09/2024", "FT0001", "TRAN VAN BA ung ho", 0, 500_000),
+                 ("03/09/2024", "FT0003", "LE THI CUC ung ho", 0, 300_000)])  # fmt: skip
+    commit_statement(actor=people.town_office, batch=batch_for(data, "a.xlsx", batched, people.town_office),
+                     fund=batched)  # fmt: skip
+    Receipt.objects.filter(fund=batched).update(serial=None, serial_year=None)  # as such a confirm left them
+    give(batched, 100_000)  # entered by hand meanwhile: PT-2024-0001
+    migration = importlib.import_module("chungtay.funds.migrations.0013_number_statement_receipts")
+    migration.number_unnumbered(apps, None)
+    numbers = Receipt.objects.filter(fund=batched).order_by("serial").values_list("bank_ref", "serial_year", "serial")
+    assert [n[1:] for n in numbers] == [(2024, 1), (2024, 2), (2024, 3)]
+    assert [n[0] for n in numbers][1:] == ["FT0001", "FT0003"]  # in the order they were recorded
