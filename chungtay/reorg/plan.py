@@ -491,7 +491,7 @@ def build(
         plan.households.append((household, household.area, new_area))
     for membership in (
         Membership.objects.filter(unit_id__in=old_ids)
-        .select_related("user", "unit")
+        .select_related("user", "unit__parent")
         .order_by("unit__path", "user__username")
     ):
         plan.memberships.append((membership, plan.target[membership.unit_id]))
@@ -517,6 +517,6 @@ def build(
     ):
         plan.obligations.append((obligation, plan.target[obligation.unit_id]))
     plan.documents = list(
-        Document.objects.filter(unit_id__in=old_ids).select_related("unit").order_by("unit__path", "pk")
+        Document.objects.filter(unit_id__in=old_ids).select_related("unit__parent").order_by("unit__path", "pk")
     )
     return plan

@@ -118,7 +118,7 @@ def _write(actor: User | None, plan: Plan) -> Reorganisation:
             if created:
                 who = membership.user.get_full_name() or membership.user.username
                 note(ChangeKind.MEMBERSHIP,
-                     f"{who} — {membership.get_role_display()}: {membership.unit.title} → {new.title}",
+                     f"{who} — {membership.get_role_display()}: {membership.unit.full_title} → {new.title}",
                      object_id=moved.pk, from_unit=membership.unit, to_unit=new.unit)  # fmt: skip
         for complaint, new in plan.complaints:
             old_unit = complaint.unit
@@ -168,7 +168,7 @@ def _write(actor: User | None, plan: Plan) -> Reorganisation:
     for document in plan.documents:
         note(
             ChangeKind.DOCUMENT,
-            f"{document.title} ({document.unit.title})",
+            f"{document.title} ({document.unit.full_title})",
             object_id=document.pk,
             from_unit=document.unit,
         )
