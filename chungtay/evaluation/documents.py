@@ -204,7 +204,7 @@ def memo_context(decision: Decision) -> dict[str, Any]:
         attendees=meeting.attendees if meeting else "……",
         count=len(proposals),
         awardees=[_awardee(p, votes=_votes_text(p, meeting)) for p in proposals],
-        recipients=["Như trên", "Lưu VT, VP"],
+        recipients=["Như trên", "Lưu: VT, VP"],
     )
     return context
 
@@ -243,7 +243,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         forms_summary="; ".join(f"{name}: {n}" for name, n in by_form.items()),
         cash_total=format_vnd(cash_total, unit="") if cash_total else "",
         awardees=[_awardee(p) for p in proposals],
-        recipients=["Như Điều 3", f"{superior_committee(movement)} (b/c)", "Lưu VT"],
+        recipients=["Như Điều 3", f"{superior_committee(movement)} (b/c)", "Lưu: VT"],
     )
     return context
 

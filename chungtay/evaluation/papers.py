@@ -326,7 +326,7 @@ def guide_context(movement: Movement, level: int = Level.COMMUNE) -> dict[str, A
         bands=[f"{b.name}: từ {format_decimal_vn(b.minimum)} điểm" for b in bands] or ["(chưa thiết lập)"],
         tie_rules=[str(r) for r in TIE_RULES],
         due_on=f"{due:%d/%m/%Y}",
-        recipients=["Như trên", f"{superior_committee(movement)} (b/c)", "Lưu VT, VP"],
+        recipients=["Như trên", f"{superior_committee(movement)} (b/c)", "Lưu: VT, VP"],
     )
     return context
 
@@ -357,7 +357,7 @@ def invitation_context(meeting: Meeting) -> dict[str, Any]:
         place=meeting.place,
         chair=meeting.chair,
         proposals=len([p for p in _proposals(movement) if p.status != "rejected"]),
-        recipients=["Như trên", "Lưu VT, VP"],
+        recipients=["Như trên", "Lưu: VT, VP"],
     )
     return context
 
@@ -410,7 +410,7 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         signer_title="CHỦ TRÌ HỘI NGHỊ",
         signer_role="",
         signer_name=meeting.chair,
-        recipients=["Ban Thường trực", "Lưu VT, VP"],
+        recipients=["Ban Thường trực", "Lưu: VT, VP"],
     )
     return context
 
@@ -470,7 +470,7 @@ def upward_context(movement: Movement) -> dict[str, Any]:
             }
             for p in proposals
         ],
-        recipients=["Như trên", "Lưu VT, VP"],
+        recipients=["Như trên", "Lưu: VT, VP"],
     )
     return context
 
@@ -512,7 +512,7 @@ def achievements_context(proposal: Proposal) -> dict[str, Any]:
         signer_title="NGƯỜI BÁO CÁO THÀNH TÍCH" if individual else "TM. BAN THƯỜNG TRỰC",
         signer_role="" if individual else "CHỦ TỊCH",
         signer_name=proposal.person_name if individual else "",
-        recipients=["Ban Thường trực Ủy ban MTTQ Việt Nam " + movement.issuing_unit.title, "Lưu VT"],
+        recipients=["Ban Thường trực Ủy ban MTTQ Việt Nam " + movement.issuing_unit.title, "Lưu: VT"],
     )
     return context
 
