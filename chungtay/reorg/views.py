@@ -134,7 +134,7 @@ def history(request: AuthedRequest, pk: int) -> HttpResponse:
         values = [figures[name] for name in HISTORY_FIGURES]
         for name, value in zip(HISTORY_FIGURES, values, strict=True):
             totals[name] += value
-        rows.append({"unit": old, "as_of": upto, "values": list(zip(values, MONEY, strict=True))})
+        rows.append({"unit": old, "as_of": upto, "values": list(zip(values, MONEY, HISTORY_FIGURES, strict=True))})
     context = {
         "unit": unit,
         "day": day,

@@ -5,7 +5,8 @@ Surfaces walked (on the demo's map of the day: the city and its new wards and co
 dashboard of the city and of every commune (cards, one row per child — so
 every unit of the demo — the unit's own row and the total), the timeliness page's totals, the funds
 overview of every demo user who has one, every fund's page, the public portal page of the town and of
-every commune (the town's table gives every commune's row), and the public API summary. Days: the demo's
+every commune (the town's table gives every commune's row), the public API summary, the staff API's funds
+and the new units' page of their predecessors' results. Days: the demo's
 day, the end of June and the end of March of its movement's year. A figure on a page carries
 `data-figure="<name>"`; whose figure it is comes from the nearest element with `data-unit`,
 `data-fund` or `data-household` around it, else the page's own unit; inside an element with
@@ -164,6 +165,24 @@ def test_every_surface_shows_the_catalogues_value_for_every_unit_fund_and_day_of
         for _kind, _ident, _phase, name, value in shown(html):
             if name.startswith("fund_"):
                 oracle.compare(f"fund page {fund.code}", "fund", fund.pk, DAY, name, value)
+
+    # The staff API's funds as of each day, and the new units' "Kết quả của các đơn vị cũ": each old unit's
+    # row is its figures as of the day asked, at the latest its last day.
+    staff_api = APIClient()
+    staff_api.force_authenticate(User.objects.get(username="vanphong"))
+    for day in days:
+        listed = staff_api.get(reverse("api:fund-list"), {"ngay": day.isoformat(), "page_size": 200}).json()
+        for row in listed["results"]:
+            for name, value in row["figures"].items():
+                oracle.compare(f"api funds {row['code']}", "fund", row["id"], day, name, value)
+        for unit in [town, *communes]:
+            if not unit.successions_in.exists():
+                continue
+            html = client.get(reverse("reorg:history", args=[unit.pk]), {"ngay": f"{day:%d/%m/%Y}"}).content.decode()
+            for _kind, ident, _phase, name, value in shown(html):
+                old = OrgUnit.objects.get(pk=int(ident or 0))
+                upto = min(day, old.valid_to) if old.valid_to else day
+                oracle.compare(f"predecessors of {unit.name}", "unit", old.pk, upto, name, value)
 
     client.logout()
     for unit in [town, *communes]:
