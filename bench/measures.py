@@ -311,30 +311,117 @@ def dashboard_figures(unit, day: dt.date) -> None:  # type: ignore[no-untyped-de
     selectors.children_breakdown(unit, as_of=day)
 
 
+def houses_and_money(unit, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+    """Only the two groups kept at month-ends, for the unit and its children (as the dashboard asks)."""
+    from chungtay.figures import catalogue
+
+    for batch in (catalogue.for_unit(unit, as_of=day), *(f for _, f in catalogue.for_children(unit, as_of=day))):
+        batch.group("houses"), batch.group("money")
+
+
 def measure_asof(scale: Scale) -> list[dict]:
     """What an as-of (history) dashboard costs beside today's kept figures: as of today the catalogue
-    reads the kept subtree rows; as of an earlier day it recomputes from the dated rows (decisions,
-    stage updates, ledger lines, due and fulfilment dates)."""
+    reads the kept subtree rows; as of an earlier day the houses and money groups read the kept
+    month-end before it plus the rows dated after it (figures.definitions, reports.MonthEnd); before
+    month-ends they recomputed from every dated row, which is timed too (month-ends bypassed)."""
     from chungtay.core import dates
+    from chungtay.figures import definitions
     from chungtay.orgunits.models import OrgUnit
-    from chungtay.reports import rollup
+    from chungtay.reports import month_ends, rollup
+    from chungtay.reports.models import MonthEnd
 
     runs = 10 if scale.name == "national" else 20
+    # A dashboard from every row took 25-30 s at province scale: fewer runs (p95 of 5 is their maximum).
+    row_runs = {"town": 10, "province": 5}.get(scale.name, 3)
     rollup.ensure_fresh()
     today = dates.today()
+    mid_month = TODAY.replace(day=20)
+    MonthEnd.objects.all().delete()
     out = []
+
+    started = time.perf_counter()
+    month_ends.fill(TODAY.replace(day=1) - dt.timedelta(days=32))  # 30/04: every unit, from every row
+    cold_fill = time.perf_counter() - started
+    started = time.perf_counter()
+    month_ends.fill(TODAY.replace(day=1) - dt.timedelta(days=1))  # 31/05: from 30/04 plus May's rows
+    chained_fill = time.perf_counter() - started
+    units = OrgUnit.objects.count()
+    out.append(row("asof", f"Month-end figures of every unit ({units:,} units), from every row", "",
+                   round(cold_fill, 1), None, "s", None,
+                   "refresh_figures --month-ends when the month before is not kept (houses and money, every "
+                   "depth: one query per group and depth)"))  # fmt: skip
+    out.append(
+        row(
+            "asof",
+            "  same, from the month-end before plus one month's rows (nightly)",
+            "",
+            round(chained_fill, 1),
+            None,
+            "s",
+            None,
+            "refresh_figures --month-ends, as run each night",
+        )
+    )
+
+    def from_rows(units, p, name, history, change):  # type: ignore[no-untyped-def]
+        return history(units, p)
+
+    kept_from_month_end = definitions._from_month_end
     for label, unit in (("country", OrgUnit.objects.get(depth=1)),
                         ("province", OrgUnit.objects.filter(level=1).order_by("path").first())):  # fmt: skip
         kept, kept_wall = query_timings(lambda u=unit: dashboard_figures(u, today), runs=runs)
-        history, wall = query_timings(lambda u=unit: dashboard_figures(u, TODAY), runs=runs)
+        definitions._from_month_end = from_rows  # type: ignore[assignment]
+        try:
+            history, wall = query_timings(lambda u=unit: dashboard_figures(u, TODAY), runs=row_runs)
+        finally:
+            definitions._from_month_end = kept_from_month_end  # type: ignore[assignment]
+        started = time.perf_counter()
+        dashboard_figures(unit, TODAY)  # 30/06 not kept yet: 31/05 plus June's rows, then kept
+        first = (time.perf_counter() - started) * 1000
+        month_end, month_end_wall = query_timings(lambda u=unit: dashboard_figures(u, TODAY), runs=runs)
+        mid, mid_wall = query_timings(lambda u=unit: dashboard_figures(u, mid_month), runs=runs)
         out.append(row(
-            "asof", f"Dashboard figures as of {TODAY:%d/%m/%Y}, {label} ({unit.name}) p95", "",
+            "asof", f"Dashboard figures as of {TODAY:%d/%m/%Y} from every dated row, {label} ({unit.name}) p95", "",
             round(p95(history), 1), round(p95(kept), 1), "ms", None,
             f"time in the database of the catalogue's figures of the unit and its children as of an earlier day "
-            f"(recomputed from dated rows) vs as of today (kept subtree figures, the baseline); {runs} runs",
+            f"recomputed from every dated row (as before month-ends) vs as of today (kept subtree figures, the "
+            f"baseline; obligations and complaints are live on both); {row_runs} runs",
         ))  # fmt: skip
         out.append(row("asof", f"  same, whole calls incl. Python ({label})", "", round(p95(wall), 1),
                        round(p95(kept_wall), 1), "ms", None, ""))  # fmt: skip
+        out.append(row(
+            "asof", f"Dashboard figures as of a month-end, {TODAY:%d/%m/%Y} (kept), {label} p95", "",
+            round(p95(month_end), 1), round(p95(kept), 1), "ms", None,
+            f"the kept month-end (reports.MonthEnd) vs as of today (baseline); {runs} runs; the first ask, which "
+            f"computed it from 31/05 plus June's rows and kept it: {first:,.0f} ms whole call",
+        ))  # fmt: skip
+        out.append(row("asof", f"  same, whole calls incl. Python ({label})", "", round(p95(month_end_wall), 1),
+                       round(p95(kept_wall), 1), "ms", None, ""))  # fmt: skip
+        out.append(row(
+            "asof", f"Dashboard figures as of a mid-month day, {mid_month:%d/%m/%Y}, {label} p95", "",
+            round(p95(mid), 1), round(p95(kept), 1), "ms", None,
+            f"the kept month-end 31/05 plus the rows dated 01-{mid_month:%d/%m} vs as of today (baseline); {runs} runs",
+        ))  # fmt: skip
+        out.append(row("asof", f"  same, whole calls incl. Python ({label})", "", round(p95(mid_wall), 1),
+                       round(p95(kept_wall), 1), "ms", None, ""))  # fmt: skip
+        # The two groups alone (the dashboard's other groups read live rows on every day, today too).
+        groups: dict[str, list[float]] = {}
+        for name, day, n in (("today", today, runs), ("month_end", TODAY, runs), ("mid", mid_month, runs)):
+            groups[name] = query_timings(lambda u=unit, d=day: houses_and_money(u, d), runs=n)[0]
+        definitions._from_month_end = from_rows  # type: ignore[assignment]
+        try:
+            groups["rows"] = query_timings(lambda u=unit: houses_and_money(u, TODAY), runs=row_runs)[0]
+        finally:
+            definitions._from_month_end = kept_from_month_end  # type: ignore[assignment]
+        out.append(row(
+            "asof", f"Houses and money groups only, {label}: from every row / month-end / mid-month / today", "",
+            round(p95(groups["rows"]), 1), round(p95(groups["today"]), 1), "ms", None,
+            f"DB p95 of the two groups kept at month-ends, the unit and its children: from every dated row "
+            f"{p95(groups['rows']):,.0f} ms ({row_runs} runs), kept month-end {TODAY:%d/%m/%Y} "
+            f"{p95(groups['month_end']):,.0f} ms, {mid_month:%d/%m/%Y} (31/05 + June's rows) "
+            f"{p95(groups['mid']):,.0f} ms, "
+            f"today (kept subtree figures, the baseline) {p95(groups['today']):,.0f} ms; {runs} runs",
+        ))  # fmt: skip
     return out
 
 
