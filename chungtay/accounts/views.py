@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.core.access import scope_q
 from chungtay.core.errors import DomainError
+from chungtay.core.forms import add_domain_error
 from chungtay.core.text import fold
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Membership
@@ -90,7 +91,7 @@ def user_create(request: AuthedRequest) -> HttpResponse:
         try:
             user = services.user_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã tạo tài khoản {user.username}.")
             return redirect("accounts:user_detail", pk=user.pk)

@@ -25,8 +25,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from chungtay.core import dates
+from chungtay.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 # request.user as views receive it (User or AnonymousUser); every helper checks is_authenticated.
@@ -549,6 +551,21 @@ def get_visible_or_404(user: UserLike, qs: QuerySet[M], perm: str, path_field: s
 def require_perm(user: UserLike, perm: str, unit: Any) -> None:
     if not has_perm(user, perm, unit):
         raise PermissionDenied(closed_refusal(perm, unit) or "")
+
+
+def check_actor(actor: UserLike | None, perm: str, unit: Any = None, *, field: str | None = None) -> None:
+    """The rule a write service checks before it writes (one permission layer, docs/architecture.md):
+    the actor holds `perm` over `unit`, else a DomainError that says why, which the view shows on its
+    form. `actor=None` is the system itself: the demo, or a step whose caller checked its user. A
+    reorganisation's own writes were checked once by its commit (reorg.services), which also makes
+    units nobody holds a role on yet."""
+    if actor is None or _reorganising.get() or has_perm(actor, perm, unit):
+        return
+    if refusal := closed_refusal(perm, unit):
+        raise DomainError(refusal, field=field)
+    if unit is None:
+        raise DomainError(_("Bạn không có quyền thực hiện việc này."), field=field)
+    raise DomainError(_("Bạn không có quyền thực hiện việc này tại %(unit)s.") % {"unit": unit.title}, field=field)
 
 
 def user_roles(user: UserLike) -> set[str]:

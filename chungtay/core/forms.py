@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from chungtay.core.errors import DomainError
+
 
 class StyledFormMixin:
     """Bootstrap classes on every widget, so templates need no per-field markup (and no inline script)."""
@@ -67,3 +69,9 @@ class MoneyField(forms.CharField):
 
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
+    """Show a broken domain rule on the form: under the field it names when the form has that field,
+    else above the form (the one way views turn a service's DomainError into a form error)."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)

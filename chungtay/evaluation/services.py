@@ -18,6 +18,7 @@ from django.utils import timezone
 from chungtay.campaigns.models import Criterion, CriterionKind, MilestoneKind, Movement, Obligation, Participation
 from chungtay.campaigns.selectors import current_set
 from chungtay.campaigns.services import obligation_fulfil
+from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
 from chungtay.core.documents import document_upload
 from chungtay.core.errors import DomainError
@@ -155,6 +156,7 @@ def _save(assessment: Assessment, actor: Any) -> None:
 def assessment_open(*, actor: Any, participation: Participation) -> Assessment:
     """The unit's assessment: the existing one (its criteria version kept), or a new one on the
     version in force, with a line per scored criterion and the computed ones filled in."""
+    check_actor(actor, "evaluation.self", participation.unit)
     existing = (
         Assessment.objects.select_related("participation__movement", "participation__unit", "criteria_set")
         .filter(participation=participation)
@@ -213,6 +215,7 @@ def _refresh_computed(assessment: Assessment, *, on: dt.date) -> None:
 
 @transaction.atomic
 def assessment_refresh(*, actor: Any, assessment: Assessment, now: dt.datetime | None = None) -> Assessment:
+    check_actor(actor, "evaluation.self", assessment.participation.unit)
     if assessment.status not in EDITABLE_BY_UNIT:
         raise DomainError("Bản tự đánh giá đã nộp: không cập nhật lại số liệu.")
     _ensure_unlocked(assessment)
@@ -227,6 +230,7 @@ def assessment_save(
     *, actor: Any, assessment: Assessment, entries: dict[int, tuple[Any, str]]
 ) -> Assessment:  # fmt: skip
     """Self scores and notes, line id → (score, note). Computed lines keep their computed score."""
+    check_actor(actor, "evaluation.self", assessment.participation.unit)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status not in EDITABLE_BY_UNIT:
         raise DomainError("Bản tự đánh giá đã nộp, chờ thẩm định: không sửa được nữa.")
@@ -259,6 +263,7 @@ def assessment_save(
 def evidence_add(
     *, actor: Any, line: AssessmentLine, upload: IO[bytes], name: str, title: str, kind: str
 ) -> Any:  # fmt: skip
+    check_actor(actor, "evaluation.self", line.assessment.participation.unit)
     assessment = line.assessment
     if assessment.status not in EDITABLE_BY_UNIT:
         raise DomainError("Bản tự đánh giá đã nộp: muốn bổ sung minh chứng, đề nghị Văn phòng trả lại.")
@@ -271,6 +276,7 @@ def evidence_add(
 
 @transaction.atomic
 def assessment_submit(*, actor: Any, assessment: Assessment, now: dt.datetime | None = None) -> Assessment:
+    check_actor(actor, "evaluation.self", assessment.participation.unit)
     assessment = Assessment.objects.select_for_update().select_related("participation__movement").get(pk=assessment.pk)
     if assessment.status not in EDITABLE_BY_UNIT:
         raise DomainError("Bản tự đánh giá đã được nộp.")
@@ -311,6 +317,7 @@ def review_save(
     *, actor: Any, assessment: Assessment, entries: dict[int, tuple[Any, str]]
 ) -> Assessment:  # fmt: skip
     """Reviewer's scores, line id → (score or blank = accept the self score, reason)."""
+    check_actor(actor, "evaluation.review", assessment.participation.unit)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED):
         raise DomainError("Chỉ thẩm định bản tự đánh giá đã nộp.")
@@ -342,6 +349,7 @@ def review_save(
 
 @transaction.atomic
 def assessment_mark_reviewed(*, actor: Any, assessment: Assessment) -> Assessment:
+    check_actor(actor, "evaluation.review", assessment.participation.unit)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise DomainError("Chỉ bản tự đánh giá đã nộp, chưa thẩm định mới đánh dấu thẩm định xong.")
@@ -357,6 +365,7 @@ def assessment_mark_reviewed(*, actor: Any, assessment: Assessment) -> Assessmen
 
 @transaction.atomic
 def assessment_return(*, actor: Any, assessment: Assessment, comment: str) -> Assessment:
+    check_actor(actor, "evaluation.review", assessment.participation.unit)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     comment = nfc(comment)
     if not comment:
@@ -380,6 +389,7 @@ def _ensure_movement_unlocked(movement: Movement) -> None:
 
 @transaction.atomic
 def settings_update(*, actor: Any, movement: Movement, disagreement_margin: Decimal, tie_note: str) -> Any:
+    check_actor(actor, "evaluation.review", movement.issuing_unit)
     if disagreement_margin < 0:
         raise DomainError("Mức chênh lệch không được âm.", field="disagreement_margin")
     settings, _ = EvaluationSettings.objects.get_or_create(movement=movement)
@@ -403,6 +413,7 @@ def _rebanding(movement: Movement, actor: Any) -> None:
 def criterion_source_set(*, actor: Any, movement: Movement, code: str, source: str) -> CriterionSource | None:
     """Score criterion `code` from `source` (blank: by hand again). Open assessments take it at their next
     refresh or submission; locked rankings are not touched."""
+    check_actor(actor, "evaluation.review", movement.issuing_unit)
     _ensure_movement_unlocked(movement)
     code = nfc(code).strip()
     if not code:
@@ -425,6 +436,7 @@ def criterion_source_set(*, actor: Any, movement: Movement, code: str, source: s
 
 @transaction.atomic
 def band_save(*, actor: Any, movement: Movement, name: str, minimum: Decimal, band: Band | None = None) -> Band:
+    check_actor(actor, "evaluation.review", movement.issuing_unit)
     _ensure_movement_unlocked(movement)
     name = nfc(name)
     if not name:
@@ -448,6 +460,7 @@ def band_save(*, actor: Any, movement: Movement, name: str, minimum: Decimal, ba
 
 @transaction.atomic
 def band_delete(*, actor: Any, band: Band) -> None:
+    check_actor(actor, "evaluation.review", band.movement.issuing_unit)
     _ensure_movement_unlocked(band.movement)
     if AwardForm.objects.filter(minimum_band=band).exists():
         raise DomainError(f"Xếp loại “{band.name}” đang là điều kiện của một hình thức khen thưởng.")
@@ -463,6 +476,7 @@ def band_delete(*, actor: Any, band: Band) -> None:
 # --- Cross review -----------------------------------------------------------------------------------
 @transaction.atomic
 def cross_group_create(*, actor: Any, movement: Movement, name: str, units: list[OrgUnit]) -> CrossReviewGroup:
+    check_actor(actor, "evaluation.review", movement.issuing_unit)
     _ensure_movement_unlocked(movement)
     name = nfc(name)
     if not name:
@@ -491,6 +505,7 @@ def cross_review_record(
     *, actor: Any, assessment: Assessment, reviewer_unit: OrgUnit, scores: dict[int, Any] | None = None,
     recused: bool = False, reason: str = "",
 ) -> CrossReview:  # fmt: skip
+    check_actor(actor, "evaluation.self", reviewer_unit)
     _ensure_unlocked(assessment)
     assessed = assessment.participation.unit
     if (
@@ -556,6 +571,7 @@ def _flag_cross_reviews(assessment: Assessment) -> None:
 # --- Approval of the ranking ------------------------------------------------------------------------
 @transaction.atomic
 def ranking_approve(*, actor: Any, movement: Movement, level: int, note: str = "") -> RankingApproval:
+    check_actor(actor, "evaluation.approve", movement.issuing_unit)
     if RankingApproval.objects.filter(movement=movement, level=level).exists():
         raise DomainError("Kết quả xếp hạng của cấp này đã được phê duyệt.")
     if not selectors.bands_of(movement):
@@ -587,6 +603,7 @@ def ranking_approve(*, actor: Any, movement: Movement, level: int, note: str = "
 @transaction.atomic
 def ranking_exclude(*, actor: Any, participation: Participation, reason: str) -> RankingExclusion:
     """Leave a participant out of its level's ranking, for a recorded reason (before approval)."""
+    check_actor(actor, "evaluation.review", participation.movement.issuing_unit)
     if selectors.is_locked(participation.movement_id, participation.level):
         raise DomainError(LOCKED_MESSAGE)
     reason = nfc(reason).strip()
@@ -608,6 +625,7 @@ def ranking_exclude(*, actor: Any, participation: Participation, reason: str) ->
 @transaction.atomic
 def ranking_include(*, actor: Any, participation: Participation) -> None:
     """Take back an exclusion (before approval)."""
+    check_actor(actor, "evaluation.review", participation.movement.issuing_unit)
     if selectors.is_locked(participation.movement_id, participation.level):
         raise DomainError(LOCKED_MESSAGE)
     with as_actor(actor):
@@ -668,6 +686,7 @@ def award_form_create(
     *, actor: Any, movement: Movement, name: str, issuer: str, recipient: str, quota: int,
     minimum_band: Band | None = None, decided_here: bool = True,
 ) -> AwardForm:  # fmt: skip
+    check_actor(actor, "awards.manage", movement.issuing_unit)
     name, issuer = nfc(name), nfc(issuer)
     if not name:
         raise DomainError("Cần ghi hình thức khen thưởng.", field="name")
@@ -704,6 +723,7 @@ def proposal_add(
     *, actor: Any, award_form: AwardForm, unit: OrgUnit, achievements: str, person_name: str = "",
     position: str = "",
 ) -> Proposal:  # fmt: skip
+    check_actor(actor, "awards.manage", award_form.movement.issuing_unit)
     award_form = (
         AwardForm.objects.select_for_update(of=("self",))
         .select_related("movement", "minimum_band")
@@ -768,6 +788,7 @@ def proposals_from_ranking(
     *, actor: Any, award_form: AwardForm, count: int, band: Band | None = None
 ) -> list[Proposal]:
     """Propose the top `count` units of the approved ranking (optionally of one band) not yet proposed."""
+    check_actor(actor, "awards.manage", award_form.movement.issuing_unit)
     if award_form.recipient != Recipient.COLLECTIVE:
         raise DomainError("Chỉ đề nghị từ bảng xếp hạng cho hình thức khen tập thể.", field="award_form")
     if count < 1:
@@ -805,6 +826,7 @@ def proposals_from_ranking(
 
 @transaction.atomic
 def proposal_remove(*, actor: Any, proposal: Proposal) -> None:
+    check_actor(actor, "awards.manage", proposal.award_form.movement.issuing_unit)
     if proposal.status != ProposalStatus.PROPOSED:
         raise DomainError("Chỉ rút đề nghị chưa được biểu quyết.")
     with as_actor(actor):
@@ -815,6 +837,7 @@ def proposal_remove(*, actor: Any, proposal: Proposal) -> None:
 def meeting_create(
     *, actor: Any, movement: Movement, held_on: dt.date, place: str, chair: str, attendees: int, note: str = ""
 ) -> Meeting:  # fmt: skip
+    check_actor(actor, "awards.manage", movement.issuing_unit)
     place, chair = nfc(place), nfc(chair)
     if not place:
         raise DomainError("Cần ghi địa điểm họp.", field="place")
@@ -838,6 +861,7 @@ def vote_passes(agree: int, attendees: int) -> bool:
 def vote_record(
     *, actor: Any, meeting: Meeting, proposal: Proposal, agree: int, disagree: int, abstain: int = 0
 ) -> Vote:  # fmt: skip
+    check_actor(actor, "awards.manage", meeting.movement.issuing_unit)
     label = f"Đề nghị “{proposal.nominee}” ({proposal.award_form.name})"
     if proposal.award_form.movement_id != meeting.movement_id:
         raise DomainError(f"{label} không thuộc phong trào của cuộc họp.")
@@ -865,6 +889,7 @@ def decision_create(
     *, actor: Any, movement: Movement, number: str, signed_on: dt.date, signer_name: str,
     signer_title: str = "TM. BAN THƯỜNG TRỰC", signer_role: str = "CHỦ TỊCH", memo_number: str = "",
 ) -> Decision:  # fmt: skip
+    check_actor(actor, "awards.manage", movement.issuing_unit)
     number, signer_name = nfc(number).strip(), nfc(signer_name)
     if not number:
         raise DomainError("Cần ghi số, ký hiệu quyết định.", field="number")
@@ -931,6 +956,7 @@ def _check_awards(movement: Movement, proposals: list[Proposal]) -> None:
 def decision_sign(*, actor: Any, decision: Decision, store_documents: bool = True) -> Decision:
     """Sign: the proposals become decided, and the rendered tờ trình and quyết định are kept as
     documents of the decision, so what was signed stays what it was even if templates change."""
+    check_actor(actor, "awards.sign", decision.movement.issuing_unit)
     decision = Decision.objects.select_for_update().select_related("movement__issuing_unit").get(pk=decision.pk)
     if decision.is_signed:
         raise DomainError("Quyết định đã được ký ban hành.")
@@ -955,6 +981,7 @@ def decision_sign(*, actor: Any, decision: Decision, store_documents: bool = Tru
 # --- Periodic reports: the figures the office asks for ------------------------------------------------
 @transaction.atomic
 def report_field_add(*, actor: Any, movement: Movement, label: str, unit: str) -> ReportField:
+    check_actor(actor, "evaluation.review", movement.issuing_unit)
     label, unit = nfc(label).strip(), nfc(unit).strip()
     if not label:
         raise DomainError("Cần ghi tên số liệu.", field="label")
@@ -972,6 +999,7 @@ def report_field_add(*, actor: Any, movement: Movement, label: str, unit: str) -
 def report_values_save(*, actor: Any, obligation: Obligation, values: dict[int, Any]) -> list[ReportValue]:
     """A unit's figures for one periodic report (field id → whole number); every figure of the form is
     required. The report's file is uploaded with the obligation as before."""
+    check_actor(actor, "evaluation.self", obligation.unit)
     obligation = Obligation.objects.select_related("milestone__movement", "unit").get(pk=obligation.pk)
     if obligation.milestone.kind != MilestoneKind.PROGRESS_REPORT:
         raise DomainError("Chỉ báo cáo tiến độ định kỳ mới có số liệu theo mẫu.")

@@ -18,6 +18,7 @@ from chungtay.core import docgen
 from chungtay.core.access import has_perm, root_units_for, visible_to
 from chungtay.core.documents import documents_for, documents_for_many
 from chungtay.core.errors import DomainError
+from chungtay.core.forms import add_domain_error
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
@@ -61,10 +62,6 @@ def _levels(movement: Movement, current: int) -> list[tuple[int, str]]:
     empty “Cấp huyện”."""
     district = current == Level.DISTRICT or movement.participations.filter(level=Level.DISTRICT).exists()
     return [(value, label) for value, label in LEVELS if value != Level.DISTRICT or district]
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _require(user: Any, perm: str, unit: OrgUnit) -> None:
@@ -384,7 +381,7 @@ def setup(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             refuse()
             forms = {"settings": settings_form, "band": band_form, "group": group_form, "source": source_form}
             form = forms.get(which or "settings", settings_form)
-            _form_error(form, exc)
+            add_domain_error(form, exc)
     return render(
         request,
         "evaluation/setup.html",
@@ -909,7 +906,7 @@ def reports(request: AuthedRequest, movement_pk: int) -> HttpResponse:
                 return redirect("evaluation:reports", movement_pk=movement.pk)
             except DomainError as exc:
                 refuse()
-                _form_error(form, exc)
+                add_domain_error(form, exc)
     rows = selectors.report_rows(request.user, movement)
     fields = selectors.report_fields(movement)
     for row in rows:

@@ -17,6 +17,7 @@ from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, scop
 from chungtay.core.dates import vn_long_date
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
+from chungtay.core.forms import add_domain_error
 from chungtay.core.models import ImportBatch, ImportStatus
 from chungtay.core.pagination import CountedPaginator
 from chungtay.core.pdf import pdf_response
@@ -72,10 +73,6 @@ def _household(request: AuthedRequest, code: str, unit):
     return household
 
 
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def overview(request: AuthedRequest) -> HttpResponse:
     # Every figure is the catalogue's, for the user's top unit's subtree and for each fund of the page,
     # as of the day asked for (`?ngay=dd/mm/yyyy`, today by default).
@@ -128,7 +125,7 @@ def fund_create(request: AuthedRequest) -> HttpResponse:
             fund = services.fund_create(actor=request.user, unit=tops[0], **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã lập {fund.name}.")
             return redirect("funds:fund_detail", pk=fund.pk)
@@ -220,7 +217,7 @@ def receipt_create(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             refuse()
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã ghi nhận {receipt.amount:,} đ của {receipt.donor}.".replace(",", "."))
             return redirect("funds:fund_detail", pk=fund.pk)
@@ -304,7 +301,9 @@ def transfer_create(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except (DomainError, Fund.DoesNotExist) as exc:
             refuse()
-            _form_error(form, exc if isinstance(exc, DomainError) else DomainError("Chọn quỹ nhận.", field="to_fund"))
+            add_domain_error(
+                form, exc if isinstance(exc, DomainError) else DomainError("Chọn quỹ nhận.", field="to_fund")
+            )
         else:
             messages.success(request, "Đã chuyển quỹ.")
             return redirect("funds:fund_detail", pk=fund.pk)
@@ -349,7 +348,7 @@ def allocation_create(request: AuthedRequest) -> HttpResponse:
             )
         except DomainError as exc:
             refuse()
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã phân bổ cho hộ {household.code}.")
             return redirect("funds:household", pk=household.pk)
@@ -409,7 +408,7 @@ def disbursement_create(request: AuthedRequest) -> HttpResponse:
             )
         except DomainError as exc:
             refuse()
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Đã lập phiếu chi; cần một người khác duyệt.")
             return redirect("funds:disbursement_list")
@@ -547,7 +546,7 @@ def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             reversal = services.entry_reverse(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
         except DomainError as exc:
             refuse()
-            form.add_error(None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã lập bút toán đảo #{reversal.seq}.")
             return redirect("funds:entry_detail", pk=reversal.pk)
@@ -683,7 +682,7 @@ def reconcile_line(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             refuse()
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã xử lý giao dịch {line.bank_ref}.")
             return redirect("funds:reconcile")

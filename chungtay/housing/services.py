@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from chungtay.accounts.models import User
 from chungtay.core import dates
-from chungtay.core.access import closed_refusal, has_perm
+from chungtay.core.access import check_actor, closed_refusal, has_perm
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.money import format_vnd
@@ -70,6 +70,7 @@ def norm_create(
     valid_to: dt.date | None = None,
     area_group: str = "",
 ) -> SupportNorm:
+    check_actor(actor, "units.manage")  # a norm holds for the whole programme, not one unit
     if kind not in SupportKind.values:
         raise DomainError("Hình thức hỗ trợ không hợp lệ.", field="kind")
     if not isinstance(amount, int) or amount <= 0:

@@ -19,6 +19,7 @@ from chungtay.campaigns.selectors import movement_or_404
 from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, visible_to
 from chungtay.core.errors import DomainError
+from chungtay.core.forms import add_domain_error
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.figures import catalogue
@@ -112,7 +113,7 @@ def in_kind_create(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as exc:
             refuse()
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận đóng góp: %(t)s.") % {"t": str(item)})
             if item.household_id:

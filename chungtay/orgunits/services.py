@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
+from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.text import fold, nfc
@@ -47,6 +48,7 @@ def unit_create(
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
 ) -> OrgUnit:
+    check_actor(actor, "units.manage", parent, field="parent")
     name = nfc(name)
     if not name:
         raise DomainError("Tên đơn vị không được để trống.", field="name")
@@ -90,6 +92,7 @@ def unit_update(
     valid_from: dt.date,
     valid_to: dt.date | None,
 ) -> OrgUnit:
+    check_actor(actor, "units.manage", unit)
     name = nfc(name)
     if not name:
         raise DomainError("Tên đơn vị không được để trống.", field="name")
@@ -121,6 +124,9 @@ def succession_record(
     legal_basis: str = "",
 ) -> list[UnitSuccession]:
     """Record a merge/split/rename: the old units end the day before `effective_on`."""
+    check_actor(actor, "units.manage", successor, field="successor")
+    for old in predecessors:
+        check_actor(actor, "units.manage", old, field="predecessors")
     if kind not in SuccessionKind.values:
         raise DomainError("Hình thức kế thừa không hợp lệ.", field="kind")
     if not predecessors:
@@ -162,6 +168,7 @@ def member_org_add(
     head_name: str = "",
     members_count: int | None = None,
 ) -> MemberOrganisation:
+    check_actor(actor, "units.manage", unit)
     name = nfc(name)
     if not name:
         raise DomainError("Tên tổ chức không được để trống.", field="name")
@@ -175,5 +182,6 @@ def member_org_add(
 
 @transaction.atomic
 def member_org_delete(*, actor: User | None, member_org: MemberOrganisation) -> None:
+    check_actor(actor, "units.manage", member_org.unit)
     with as_actor(actor):
         member_org.delete()

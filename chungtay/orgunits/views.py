@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.core.access import get_visible_or_404, has_perm, require_perm
 from chungtay.core.errors import DomainError
+from chungtay.core.forms import add_domain_error
 from chungtay.core.models import ImportBatch, ImportStatus
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
@@ -88,7 +89,7 @@ def create_child(request: AuthedRequest, pk: int) -> HttpResponse:
             unit = services.unit_create(actor=request.user, parent=parent, level=level, **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã thêm {unit.title}.")
             return redirect("orgunits:detail", pk=parent.pk)
@@ -114,7 +115,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã lưu {unit.title}.")
             return redirect("orgunits:detail", pk=unit.pk)
@@ -144,7 +145,7 @@ def succession_add(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             refuse()
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Đã ghi nhận việc kế thừa đơn vị.")
             return redirect("orgunits:detail", pk=successor.pk)
@@ -159,7 +160,7 @@ def memberorg_add(request: AuthedRequest, pk: int) -> HttpResponse:
             services.member_org_add(actor=request.user, unit=unit, **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Đã thêm tổ chức thành viên.")
             return redirect("orgunits:detail", pk=unit.pk)

@@ -20,6 +20,7 @@ from chungtay.core.access import get_visible_or_404, has_perm, visible_to
 from chungtay.core.docgen import docx_to_pdf, libreoffice_available
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
+from chungtay.core.forms import add_domain_error
 from chungtay.core.redirects import safe_url
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
@@ -158,7 +159,7 @@ def channel_settings(request: AuthedRequest) -> HttpResponse:
             services.contact_channel_set(actor=user, user=user, **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Đã lưu cách nhận nhắc việc.")
             return redirect("reports:channel_settings")
@@ -225,7 +226,7 @@ def urging_notice(request: AuthedRequest) -> HttpResponse:
                 today=data["issued_on"], deadline=data["deadline"], signer_name=data["signer_name"],
             )  # fmt: skip
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã ban hành công văn đôn đốc {notice.number}.")
             return redirect(reverse("reports:urging_notice") + f"?don_vi={unit.pk}")
@@ -331,7 +332,7 @@ def export_list(request: AuthedRequest) -> HttpResponse:
                 as_of=form.cleaned_data["as_of"],
             )
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            add_domain_error(form, exc)
         else:
             return redirect(reverse("reports:exports") + f"?don_vi={unit.pk}&viec={job.pk}")
     jobs = ReportJob.objects.filter(user=request.user).select_related("unit")[:20]

@@ -9,6 +9,7 @@ from typing import IO, Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
 from chungtay.core.documents import document_upload
 from chungtay.core.errors import DomainError
@@ -31,6 +32,7 @@ def contest_create(
     *, actor: Any, movement: Movement, title: str, description: str = "", upload: IO[bytes] | None = None,
     file_name: str = "",
 ) -> Contest:  # fmt: skip
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     title = nfc(title)
     if not title:
         raise DomainError("Cần ghi tên cuộc thi.", field="title")
@@ -50,6 +52,7 @@ def contest_create(
 def round_add(
     *, actor: Any, contest: Contest, name: str, held_on: dt.date | None = None, max_score: Decimal = Decimal(100)
 ) -> ContestRound:
+    check_actor(actor, "movement.manage", contest.movement.issuing_unit)
     name = nfc(name)
     if not name:
         raise DomainError("Cần ghi tên vòng thi.", field="name")
@@ -64,6 +67,7 @@ def round_add(
 
 @transaction.atomic
 def entrant_add(*, actor: Any, contest: Contest, unit: OrgUnit, person_name: str, position: str = "") -> Entrant:
+    check_actor(actor, "movement.manage", contest.movement.issuing_unit)
     person_name = nfc(person_name)
     if not person_name:
         raise DomainError("Cần ghi họ và tên thí sinh.", field="person_name")
@@ -81,6 +85,7 @@ def judge_scores_record(
     *, actor: Any, contest_round: ContestRound, scores: dict[int, Decimal | None]
 ) -> list[JudgeScore]:
     """One judge's scores for a round (entrant id → score). Own-unit entrants are recorded as recused."""
+    check_actor(actor, "contest.judge", contest_round.contest.movement.issuing_unit)
     entrants = {e.pk: e for e in contest_round.contest.entrants.select_related("unit")}
     own_paths = list(Membership.objects.filter(user=actor).values_list("unit__path", flat=True))
     saved = []

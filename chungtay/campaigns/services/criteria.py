@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.models import DocumentKind
@@ -58,6 +59,7 @@ def _scored_at(movement: Movement, level: int) -> bool:
 @transaction.atomic
 def criteria_set_for_edit(*, actor: Any, movement: Movement, level: int) -> CriteriaSet:
     """The set that edits go to: the open draft, or a new version copied from the frozen one."""
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     if level not in PARTICIPANT_LEVELS:
         raise DomainError("Cấp áp dụng không hợp lệ.", field="level")
     if movement.status == MovementStatus.CLOSED or (
@@ -132,6 +134,7 @@ def criterion_add(
     metric_key: str = "",
     evidence_kinds: list[str] | None = None,
 ) -> Criterion:
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     code, title = nfc(code), nfc(title)
     if not title:
         raise DomainError("Cần ghi nội dung tiêu chí.", field="title")
@@ -165,6 +168,7 @@ def criterion_update(
     evidence_kinds: list[str] | None = None,
 ) -> Criterion:
     """Edit a criterion; if its set is frozen the edit lands in a new version and the old one stays."""
+    check_actor(actor, "movement.manage", criterion.criteria_set.movement.issuing_unit)
     code, title = nfc(code), nfc(title)
     if not title:
         raise DomainError("Cần ghi nội dung tiêu chí.", field="title")
@@ -185,6 +189,7 @@ def criterion_update(
 
 @transaction.atomic
 def criterion_remove(*, actor: Any, criterion: Criterion) -> CriteriaSet:
+    check_actor(actor, "movement.manage", criterion.criteria_set.movement.issuing_unit)
     target = _in_edit_set(actor=actor, criterion=criterion)
     with as_actor(actor):
         target.delete()  # children go with their group
@@ -194,6 +199,7 @@ def criterion_remove(*, actor: Any, criterion: Criterion) -> CriteriaSet:
 @transaction.atomic
 def criteria_set_publish(*, actor: Any, movement: Movement, level: int) -> CriteriaSet:
     """Put a revised version into force after launch; earlier versions stay as they were."""
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     draft = latest_set(movement, level)
     if draft is None or draft.is_frozen:
         raise DomainError("Không có phiên bản sửa đổi nào đang chờ áp dụng.")

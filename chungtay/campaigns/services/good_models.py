@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from django.db import transaction
 
+from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
 from chungtay.core.documents import document_upload
 from chungtay.core.errors import DomainError
@@ -37,6 +38,7 @@ def good_model_propose(
     photo: IO[bytes] | None = None,
     photo_name: str = "",
 ) -> GoodModel:
+    check_actor(actor, "movement.participate", participation.unit)
     _require_running(participation.movement)
     title, description = nfc(title), description.strip()
     if not title:
@@ -57,6 +59,7 @@ def good_model_propose(
 def good_model_add_photo(
     *, actor: Any, good_model: GoodModel, upload: IO[bytes], name: str, title: str = ""
 ) -> Document:
+    check_actor(actor, "movement.participate", good_model.unit)
     return document_upload(
         actor=actor, unit=good_model.unit, upload=upload, name=name, kind=DocumentKind.PHOTO,
         title=title or f"Hình ảnh: {good_model.title}", attach_to=good_model, allowed=IMAGE_KINDS,
@@ -65,6 +68,7 @@ def good_model_add_photo(
 
 @transaction.atomic
 def good_model_decide(*, actor: Any, good_model: GoodModel, recognise: bool, note: str = "") -> GoodModel:
+    check_actor(actor, "movement.approve", good_model.unit)
     if good_model.status != GoodModelStatus.PROPOSED:
         raise DomainError("Mô hình này đã được xem xét.")
     if not recognise and not note.strip():
@@ -80,6 +84,7 @@ def good_model_decide(*, actor: Any, good_model: GoodModel, recognise: bool, not
 def good_model_replicate(
     *, actor: Any, good_model: GoodModel, unit: OrgUnit, since: dt.date, note: str = ""
 ) -> Replication:
+    check_actor(actor, "movement.participate", unit)
     if good_model.status != GoodModelStatus.RECOGNISED:
         raise DomainError("Chỉ nhân rộng mô hình đã được công nhận.")
     if unit.pk == good_model.unit_id:

@@ -8,6 +8,7 @@ from typing import IO, Any, overload
 from django.db import transaction
 from django.db.models import Max
 
+from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
 from chungtay.core.documents import document_upload
 from chungtay.core.errors import DomainError
@@ -70,6 +71,7 @@ def movement_create(
     registration_deadline: dt.date | None = None,
     signer: str = "",
 ) -> Movement:
+    check_actor(actor, "movement.manage", issuing_unit)
     symbol, title = nfc(symbol), nfc(title)
     review_month = review_month.replace(day=1)
     _check_movement_fields(
@@ -87,6 +89,7 @@ def movement_create(
 
 @transaction.atomic
 def movement_update(*, actor: Any, movement: Movement, **fields: Any) -> Movement:
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     if movement.status == MovementStatus.CLOSED:
         raise DomainError("Phong trào đã kết thúc, không sửa được nữa.")
     for name in ("symbol", "title", "signer"):
@@ -111,6 +114,7 @@ def movement_update(*, actor: Any, movement: Movement, **fields: Any) -> Movemen
 @transaction.atomic
 def movement_attach_plan(*, actor: Any, movement: Movement, upload: IO[bytes], name: str, title: str = "") -> Document:
     """The signed plan (scan or file) as the movement's own document."""
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     document = document_upload(
         actor=actor, unit=movement.issuing_unit, upload=upload, name=name, kind=DocumentKind.PLAN,
         title=title or f"Kế hoạch {movement.title}", number=movement.symbol, issued_on=movement.issued_on,
@@ -126,6 +130,7 @@ def movement_attach_plan(*, actor: Any, movement: Movement, upload: IO[bytes], n
 def legal_reference_add(
     *, actor: Any, movement: Movement, kind: str, number: str, issued_on: dt.date | None, issuer: str, summary: str
 ) -> LegalReference:
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     summary = nfc(summary)
     if not summary:
         raise DomainError("Cần ghi trích yếu văn bản căn cứ.", field="summary")
@@ -142,6 +147,7 @@ def legal_reference_add(
 
 @transaction.atomic
 def legal_reference_remove(*, actor: Any, reference: LegalReference) -> None:
+    check_actor(actor, "movement.manage", reference.movement.issuing_unit)
     with as_actor(actor):
         reference.delete()
 
@@ -149,6 +155,7 @@ def legal_reference_remove(*, actor: Any, reference: LegalReference) -> None:
 @transaction.atomic
 def movement_launch(*, actor: Any, movement: Movement) -> int:
     """Draft → launched: freezes every criteria set and creates each participant's obligations."""
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     movement = Movement.objects.select_for_update().get(pk=movement.pk)
     if movement.status != MovementStatus.DRAFT:
         raise DomainError("Chỉ phát động được phong trào đang ở trạng thái dự thảo.")
@@ -171,6 +178,7 @@ def movement_launch(*, actor: Any, movement: Movement) -> int:
 
 @transaction.atomic
 def movement_transition(*, actor: Any, movement: Movement, to: str) -> Movement:
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     if to == MovementStatus.LAUNCHED:
         movement_launch(actor=actor, movement=movement)
         movement.refresh_from_db()
@@ -208,6 +216,7 @@ def movement_copy(*, actor: Any, movement: Movement, symbol: str, issued_on: dt.
 
     Activities, registrations, contests and good models belong to the year they happened in.
     """
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     copy = movement_create(
         actor=actor, issuing_unit=movement.issuing_unit, symbol=symbol, issued_on=issued_on,
         title=movement.title.replace(str(movement.starts_on.year), str(movement.starts_on.year + years)),

@@ -8,6 +8,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
+from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
 from chungtay.core.documents import document_attach, document_upload
 from chungtay.core.errors import DomainError
@@ -35,6 +36,7 @@ from .base import PARTICIPANT_LEVELS, RUNNING, _now
 @transaction.atomic
 def participants_add(*, actor: Any, movement: Movement, units: list[OrgUnit]) -> int:
     """Add units (idempotent). They must lie in the issuing unit's subtree; after launch they get obligations."""
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     if movement.status in (MovementStatus.EVALUATING, MovementStatus.CLOSED):
         raise DomainError("Phong trào đã sang giai đoạn bình xét, không thêm đơn vị được nữa.")
     existing = set(movement.participations.values_list("unit_id", flat=True))
@@ -57,6 +59,7 @@ def participants_add(*, actor: Any, movement: Movement, units: list[OrgUnit]) ->
 
 @transaction.atomic
 def participants_add_level(*, actor: Any, movement: Movement, level: int) -> int:
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     if level not in PARTICIPANT_LEVELS:
         raise DomainError("Cấp không hợp lệ.", field="level")
     day = movement.starts_on
@@ -66,6 +69,7 @@ def participants_add_level(*, actor: Any, movement: Movement, level: int) -> int
 
 @transaction.atomic
 def participant_remove(*, actor: Any, participation: Participation) -> None:
+    check_actor(actor, "movement.manage", participation.movement.issuing_unit)
     if participation.registered_at:
         raise DomainError(f"{participation.unit.title} đã đăng ký thi đua, không bỏ khỏi danh sách được.")
     with as_actor(actor):
@@ -87,6 +91,7 @@ def milestone_add(
     recurrence: str = Recurrence.ONCE,
     until: dt.date | None = None,
 ) -> Milestone:
+    check_actor(actor, "movement.manage", movement.issuing_unit)
     if kind not in MilestoneKind.values:
         raise DomainError("Loại việc không hợp lệ.", field="kind")
     if level not in PARTICIPANT_LEVELS:
@@ -109,6 +114,7 @@ def milestone_add(
 
 @transaction.atomic
 def milestone_remove(*, actor: Any, milestone: Milestone) -> None:
+    check_actor(actor, "movement.manage", milestone.movement.issuing_unit)
     if milestone.obligations.filter(fulfilled_at__isnull=False).exists():
         raise DomainError("Đã có đơn vị hoàn thành việc này; không xóa được mốc.")
     with as_actor(actor):
@@ -169,6 +175,7 @@ def obligation_fulfil(
 
 @transaction.atomic
 def obligation_excuse(*, actor: Any, obligation: Obligation, reason: str) -> Obligation:
+    check_actor(actor, "movement.manage", obligation.milestone.movement.issuing_unit)
     reason = nfc(reason)
     if not reason:
         raise DomainError("Cần ghi lý do miễn.", field="reason")
@@ -194,6 +201,7 @@ def participation_register(
 ) -> Participation:
     """Đăng ký thi đua. A late registration is accepted and flagged (and its obligation counts as late):
     the Front wants every unit in the movement, and the office sees who was late."""
+    check_actor(actor, "movement.participate", participation.unit)
     movement = participation.movement
     _require_running(movement)
     commitments = commitments.strip()
@@ -235,6 +243,7 @@ def own_plan_upload(
     number: str = "",
     issued_on: dt.date | None = None,
 ) -> Document:
+    check_actor(actor, "movement.participate", participation.unit)
     _require_running(participation.movement)
     unit = participation.unit
     document = document_upload(
@@ -263,6 +272,7 @@ def report_submit(
     issued_on: dt.date | None = None,
 ) -> Obligation:
     """A periodic report, the self-assessment or the final review report: fulfils the oldest open one."""
+    check_actor(actor, "movement.participate", participation.unit)
     _require_running(participation.movement)
     if kind not in REPORT_KINDS:
         raise DomainError("Loại báo cáo không hợp lệ.", field="kind")
@@ -312,6 +322,7 @@ def activity_record(
 ) -> Activity:
     """Record an activity and, in the same transaction, its evidence file: a bad file saves nothing.
     `member_org`: the unit's member organisation that held it (its own activity in the movement)."""
+    check_actor(actor, "movement.participate", participation.unit)
     movement = participation.movement
     _require_running(movement)
     if kind not in ActivityKind.values:
@@ -361,6 +372,7 @@ def activity_add_document(
     issued_on: dt.date | None = None,
     criteria: list[Criterion] | None = None,
 ) -> Document:
+    check_actor(actor, "movement.participate", activity.unit)
     document = document_upload(
         actor=actor, unit=activity.unit, upload=upload, name=name, kind=kind, title=title, number=number,
         issued_on=issued_on, issuer=activity.unit.committee_title, attach_to=activity,
@@ -390,6 +402,7 @@ def evidence_upload(
     issued_on: dt.date | None = None,
 ) -> Document:
     """Evidence (minh chứng) a unit files against one criterion of its level."""
+    check_actor(actor, "movement.participate", participation.unit)
     _check_criterion_of(participation.movement, criterion)
     if criterion.criteria_set.level != participation.level:
         raise DomainError("Tiêu chí này không áp dụng cho cấp của đơn vị.", field="criterion")

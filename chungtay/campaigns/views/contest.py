@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.errors import DomainError
+from chungtay.core.forms import add_domain_error
 from chungtay.core.transactions import refuse
 from chungtay.orgunits.models import Membership, OrgUnit
 
@@ -28,7 +29,7 @@ from ..models import (
     ContestRound,
     JudgeScore,
 )
-from .base import _fail, _user
+from .base import _user
 
 
 # --- The contest ----------------------------------------------------------------------------------
@@ -44,7 +45,7 @@ def contest_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã tạo cuộc thi."))
             return redirect("campaigns:contest_detail", pk=contest.pk)

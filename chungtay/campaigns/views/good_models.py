@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.documents import documents_for
 from chungtay.core.errors import DomainError
+from chungtay.core.forms import add_domain_error
 from chungtay.core.models import Document, DocumentLink
 from chungtay.core.transactions import refuse
 from chungtay.core.uploads import serve
@@ -29,7 +30,7 @@ from ..models import (
     GoodModel,
     GoodModelStatus,
 )
-from .base import _fail, _user
+from .base import _user
 from .units import _participation
 
 
@@ -58,7 +59,7 @@ def goodmodel_propose(request: HttpRequest, pk: int, unit_pk: int) -> HttpRespon
             refuse()
             if exc.field == "file":
                 exc.field = "photo"
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã đề xuất mô hình “%(t)s”.") % {"t": model.title})
             return redirect("campaigns:goodmodel_detail", pk=model.pk)
@@ -92,7 +93,7 @@ def goodmodel_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )  # fmt: skip
             except DomainError as exc:
                 refuse()
-                _fail(photo_form, exc)
+                add_domain_error(photo_form, exc)
             else:
                 messages.success(request, _("Đã thêm hình ảnh."))
                 return redirect("campaigns:goodmodel_detail", pk=model.pk)

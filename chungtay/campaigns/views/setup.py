@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.errors import DomainError
+from chungtay.core.forms import add_domain_error
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
@@ -39,7 +40,7 @@ from ..models import (
     Participation,
 )
 from ..services import PARTICIPANT_LEVELS
-from .base import _fail, _user
+from .base import _user
 
 
 # --- Movements ----------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ def movement_create(request: HttpRequest) -> HttpResponse:
                     )
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã tạo phong trào. Tiếp theo: căn cứ, tiêu chí, đối tượng và mốc thời gian."))
             return redirect("campaigns:movement_detail", pk=movement.pk)
@@ -95,7 +96,7 @@ def movement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     )
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã lưu phong trào."))
             return redirect("campaigns:movement_detail", pk=movement.pk)
@@ -142,7 +143,7 @@ def legal_add(request: AuthedRequest, pk: int) -> HttpResponse:
             services.legal_reference_add(actor=_user(request), movement=movement, **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             form = LegalReferenceForm()
             if not request.htmx:
@@ -198,7 +199,7 @@ def movement_copy(request: HttpRequest, pk: int) -> HttpResponse:
             copy = services.movement_copy(actor=_user(request), movement=movement, **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã tạo phong trào năm sau từ %(s)s (dự thảo).") % {"s": movement.symbol})
             return redirect("campaigns:movement_detail", pk=copy.pk)
@@ -230,7 +231,7 @@ def criteria(request: HttpRequest, pk: int, level: int) -> HttpResponse:
                 )
             except DomainError as exc:
                 refuse()
-                _fail(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Đã thêm %(code)s.") % {"code": data["code"]})
                 return redirect("campaigns:criteria", pk=movement.pk, level=level)
@@ -272,7 +273,7 @@ def criterion_edit(request: HttpRequest, pk: int, crit_pk: int) -> HttpResponse:
             services.criterion_update(actor=_user(request), criterion=criterion, **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": form.cleaned_data["code"]})
             return redirect("campaigns:criteria", pk=movement.pk, level=criterion.criteria_set.level)
@@ -321,7 +322,7 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
             n = services.participants_add_level(actor=user, movement=movement, level=level)
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã thêm %(n)s đơn vị (%(level)s).") % {"n": n, "level": Level(level).label})
             return redirect("campaigns:participants", pk=movement.pk)
@@ -357,7 +358,7 @@ def milestones(request: HttpRequest, pk: int) -> HttpResponse:
             services.milestone_add(actor=_user(request), movement=movement, **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã thêm mốc thời gian."))
             return redirect("campaigns:milestones", pk=movement.pk)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from chungtay.core.access import get_visible_or_404, has_perm
 from chungtay.core.documents import documents_for
 from chungtay.core.errors import DomainError
+from chungtay.core.forms import add_domain_error
 from chungtay.core.models import DocumentKind
 from chungtay.core.transactions import refuse
 from chungtay.orgunits.models import Level
@@ -37,7 +38,7 @@ from ..models import (
     Participation,
 )
 from ..services import PARTICIPANT_LEVELS
-from .base import _fail, _user
+from .base import _user
 
 
 # --- Follow-up and the unit's workspace -----------------------------------------------------------
@@ -93,7 +94,7 @@ def register(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             services.participation_register(actor=_user(request), participation=participation, **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             if participation.registered_late:
                 messages.warning(request, _("Đã ghi nhận đăng ký thi đua (quá hạn đăng ký)."))
@@ -119,7 +120,7 @@ def own_plan(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             )  # fmt: skip
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã tải lên kế hoạch của đơn vị."))
             return _back(participation)
@@ -140,7 +141,7 @@ def report_submit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             )  # fmt: skip
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã nộp báo cáo."))
             return _back(participation)
@@ -188,7 +189,7 @@ def activity_create(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
             )  # fmt: skip
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận: %(t)s.") % {"t": activity.title})
             return _back(participation)
@@ -214,7 +215,7 @@ def evidence(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             )  # fmt: skip
         except DomainError as exc:
             refuse()
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã thêm minh chứng cho tiêu chí %(c)s.") % {"c": data["criterion"].code})
             return _back(participation)
@@ -242,7 +243,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )  # fmt: skip
             except DomainError as exc:
                 refuse()
-                _fail(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Đã thêm tài liệu."))
                 return redirect("campaigns:activity_detail", pk=activity.pk)

@@ -13,6 +13,7 @@ from chungtay.core import dates
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.documents import document_upload, documents_for
 from chungtay.core.errors import DomainError
+from chungtay.core.forms import add_domain_error
 from chungtay.core.models import DocumentKind
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
@@ -68,7 +69,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
             complaint = services.complaint_create(actor=user, **form.cleaned_data)  # type: ignore[arg-type]
         except DomainError as exc:
             refuse()
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã tiếp nhận đơn; hạn giải quyết {complaint.due_on:%d/%m/%Y}.")
             return redirect("housing:complaint_detail", pk=complaint.pk)
@@ -98,7 +99,7 @@ def complaint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 services.complaint_update(actor=request.user, complaint=complaint, **form.cleaned_data)
             except DomainError as exc:
                 refuse()
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "Đã cập nhật đơn.")
                 return redirect("housing:complaint_detail", pk=complaint.pk)

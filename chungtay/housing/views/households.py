@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, visible_to
 from chungtay.core.errors import DomainError
+from chungtay.core.forms import add_domain_error
 from chungtay.core.pagination import CountedPaginator
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
@@ -30,10 +31,6 @@ from .. import selectors, services
 from ..exports import export_households
 from ..forms import FundingLineForm, HouseholdFilterForm, HouseholdForm, NormForm, ProgressForm, WithdrawForm
 from ..models import STAGE_PERCENT, Household, Photo, ProgressUpdate, Stage, Status, SupportNorm
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def household_or_404(request: HttpRequest, pk: int, perm: str = "housing.view") -> Household:
@@ -176,7 +173,7 @@ def create(request: AuthedRequest) -> HttpResponse:
             household = services.household_create(actor=request.user, data=_data_from(form.cleaned_data))
         except DomainError as exc:
             refuse()
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã thêm hộ {household.code}.")
             return redirect("housing:household_detail", pk=household.pk)
@@ -191,7 +188,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
             services.household_update(actor=request.user, household=household, data=_data_from(form.cleaned_data))
         except DomainError as exc:
             refuse()
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Đã lưu hộ {household.code}.")
             return redirect("housing:household_detail", pk=household.pk)
@@ -257,7 +254,7 @@ def progress_add(request: AuthedRequest, pk: int) -> HttpResponse:
             )  # fmt: skip
         except DomainError as exc:
             refuse()
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             warnings = [p.warning for p in update.photos.all() if p.warning]
             messages.success(request, f"Đã ghi “{update.get_stage_display()}” với {len(uploads)} ảnh.")
@@ -347,7 +344,7 @@ def norm_create(request: AuthedRequest) -> HttpResponse:
             services.norm_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             refuse()
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Đã thêm mức hỗ trợ.")
             return redirect("housing:norms")
