@@ -244,18 +244,17 @@ def load_demo() -> dict[str, int]:
         walls_on = walls.get(household.pk)
         if walls_on and happened(walls_on + dt.timedelta(days=5)):
             pending_candidates.append((household, walls_on + dt.timedelta(days=5)))
-    paid += _pay_front(office, board, movement_fund, front_due, prefix="PC-VD")
+    # Told after the reorganisation the story is history: the old units decided every voucher before they
+    # closed on 30/06/2025, so none is left waiting on them.
+    settled = demo_clock.after_reorganisation()
+    paid += _pay_front(office, board, movement_fund, front_due, prefix="PC-VD", waiting=0 if settled else FRONT_PENDING)
     for n, (household, day) in enumerate(pending_candidates[:3]):
         if account_for(AccountKind.ALLOCATION, source=state, household=household).balance >= 5_000_000:
-            disbursement_record(
-                actor=office,
-                household=household,
-                source=state,
-                amount=5_000_000,
-                date=day,
-                voucher_number=f"PC-CHO-{n + 1}",
-                stage="walls",
-            )
+            if settled:
+                _verify_stage(household, Stage.WALLS, office=office, board=board, day=day)
+            _pay(office, board, household, source=state, amount=5_000_000, day=day, number=f"PC-CHO-{n + 1}",
+                 stage=Stage.WALLS, approve=settled)  # fmt: skip
+            paid += int(settled)
 
     pending = Disbursement.objects.filter(status=DisbursementStatus.RECORDED).count()
     return {
@@ -286,15 +285,18 @@ def _pay(
 FRONT_PENDING = 1
 
 
-def _pay_front(office: User, board: User, fund: Fund, due: list[tuple[dt.date, Household, int]], *, prefix: str) -> int:
+def _pay_front(
+    office: User, board: User, fund: Fund, due: list[tuple[dt.date, Household, int]], *, prefix: str,
+    waiting: int = FRONT_PENDING,
+) -> int:  # fmt: skip
     """The Front fund's money of the finished houses, in the order they were finished: paid from the fund
-    (so the fund's pages show money paid to households), the last FRONT_PENDING waiting for approval."""
+    (so the fund's pages show money paid to households), the last `waiting` waiting for approval."""
     due = sorted(due, key=lambda row: (row[0], row[1].code))
     for k, (day, household, amount) in enumerate(due):
-        approve = k < len(due) - FRONT_PENDING
+        approve = k < len(due) - waiting
         _pay(office, board, household, fund=fund, amount=amount, day=day, number=f"{prefix}-{k + 1:03d}",
              stage="completed", approve=approve)  # fmt: skip
-    return max(0, len(due) - FRONT_PENDING)
+    return max(0, len(due) - waiting)
 
 
 def _verify_stage(household, stage: str, *, office: User, board: User, day: dt.date) -> None:

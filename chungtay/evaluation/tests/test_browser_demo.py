@@ -59,8 +59,8 @@ def test_the_demo_goes_from_review_to_a_lawful_decision_and_a_dossier_for_the_pr
     page.wait_for_selector("[data-testid=approved]")
 
     _as(page, "vanphong")
-    # The demo has one commune "Xuất sắc": it goes up for the province's Cờ thi đua; three more get the town's
-    # Giấy khen (a second award for the leader would be refused: one award per achievement).
+    # The ranking's leader (band "Xuất sắc") goes up for the province's Cờ thi đua; three more get the
+    # town's Giấy khen (a second award for the leader would be refused: one award per achievement).
     for label, count in (("Cờ thi đua (Tập thể)", "1"), ("Giấy khen (Tập thể)", "3")):
         page.goto(base + "/khen-thuong/")
         page.select_option("[data-testid=from-ranking-form] select[name=award_form]", label=label)
