@@ -12,6 +12,7 @@ Quảng Nam (tỉnh)
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import shutil
 from dataclasses import dataclass
@@ -112,17 +113,30 @@ def people(tree: Tree) -> People:
     )
 
 
-# --- The demo, loaded once and shared ----------------------------------------------------------
+# --- The demo, loaded once per day and shared ----------------------------------------------------
 # Loading the whole demo takes the better part of a minute. Tests that only read it (or change it and
-# look, inside their own transaction) ask for `shared_demo`: the demo is loaded on DEMO_DAY at 09:00 (the
-# day the 2024 story is told up to) into an outer transaction that stays open while those tests run, one
-# after another; each test runs in a savepoint inside it (pytest-django's `db`), so what a test changes
-# is rolled back before the next. When the last of them has run, the outer transaction is rolled back,
-# so no other test ever sees the demo. The tests are gathered in one block, first (they are slow), and
-# one xdist group, so that they run one after another on one worker.
+# look, inside their own transaction) ask for a shared demo: `shared_demo`, the demo loaded on DEMO_DAY
+# (the day the 2024 story is told up to), or `shared_demo_new_map`, loaded on NEW_MAP_DAY (after the 2025
+# reorganisation: the 2024 story on the old units, the current movement on the new map). Each is loaded
+# the way `manage.py load_demo` is run on that day (the clock at 09:00, no --ngay), into an outer
+# transaction that stays open while its tests run, one after another; each test runs in a savepoint inside
+# it (pytest-django's `db`), so what a test changes is rolled back before the next. When the last of them
+# has run, the outer transaction is rolled back, so no other test ever sees the demo. The tests of one
+# shared demo are gathered in one block, first (they are slow), and one xdist group, so that they run one
+# after another on one worker; two shared demos are two groups, which `--dist loadgroup` may give to the
+# two workers.
 SHARED_DEMO = "shared_demo"
+SHARED_DEMO_NEW_MAP = "shared_demo_new_map"
+NEW_MAP_DAY = dt.date(2026, 12, 7)
+SHARED_DEMOS = {SHARED_DEMO: DEMO_DAY, SHARED_DEMO_NEW_MAP: NEW_MAP_DAY}
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 _shared: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class SharedDemo:
+    day: dt.date
+    output: str  # what `load_demo` printed
 
 
 def _shared_demo_close() -> None:
@@ -134,21 +148,43 @@ def _shared_demo_close() -> None:
             transaction.set_rollback(True, using=alias)
             atomic.__exit__(None, None, None)
     _shared.pop("override").disable()  # type: ignore[attr-defined]
+    _shared.pop("name")
+    _shared.pop("demo")
 
 
 @pytest.fixture
-def shared_demo() -> None:
+def shared_demo() -> SharedDemo:
     """The demo on DEMO_DAY, loaded once for the tests that ask for it (with `db`, never `transactional_db`)."""
+    return _shared["demo"]  # type: ignore[return-value]
+
+
+@pytest.fixture
+def shared_demo_new_map() -> SharedDemo:
+    """The demo on NEW_MAP_DAY (after the 2025 reorganisation), loaded once, as `shared_demo` is."""
+    return _shared["demo"]  # type: ignore[return-value]
+
+
+def _shared_demo_of(item: pytest.Item | None) -> str | None:
+    names = set(getattr(item, "fixturenames", ())) & SHARED_DEMOS.keys() if item is not None else set()
+    if len(names) > 1:
+        raise pytest.UsageError(f"{item.nodeid}: one shared demo per test, not {sorted(names)}")  # type: ignore[union-attr]
+    return names.pop() if names else None
 
 
 @pytest.fixture(autouse=True)
 def _shared_demo_loader(request):
     # Autouse, so that it runs before `db` opens the test's own transaction, whatever the argument order.
-    if SHARED_DEMO not in request.fixturenames or "atomics" in _shared:
+    name = _shared_demo_of(request.node)
+    if name is None or _shared.get("name") == name:
         return
+    _shared_demo_close()  # another day's demo (the blocks keep them apart; this is a safeguard)
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")
+    day = SHARED_DEMOS[name]
     with blocker.unblock():
+        if any(connections[alias].in_atomic_block for alias in connections):
+            # pytest-django's django_db marker opens the test's transaction before this fixture runs.
+            raise pytest.UsageError(f"{request.node.nodeid}: a test of {name} asks for `db`, not the django_db marker")
         override = override_settings(MEDIA_ROOT=request.getfixturevalue("tmp_path_factory").mktemp("demo-media"))
         override.enable()
         atomics = {}
@@ -157,17 +193,19 @@ def _shared_demo_loader(request):
             atomic._from_testcase = True  # as in Django's TestCase: durable blocks inside it still run
             atomic.__enter__()
             atomics[alias] = atomic
-        _shared.update(atomics=atomics, override=override, blocker=blocker)
+        _shared.update(atomics=atomics, override=override, blocker=blocker, name=name, demo=None)
         try:
-            with time_machine.travel(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=VN), tick=False):
-                call_command("load_demo", "--quiet-logins")
+            out = io.StringIO()
+            with time_machine.travel(dt.datetime.combine(day, dt.time(9), tzinfo=VN), tick=False):
+                call_command("load_demo", "--quiet-logins", stdout=out)
+            _shared["demo"] = SharedDemo(day, out.getvalue())
         except BaseException:
             _shared_demo_close()
             raise
 
 
 def _uses_shared_demo(item: pytest.Item | None) -> bool:
-    return item is not None and SHARED_DEMO in getattr(item, "fixturenames", ())
+    return _shared_demo_of(item) is not None
 
 
 # Slow tools, left out by `make test-fast` (-m "not browser and not libreoffice and not pdf"): a test
@@ -205,26 +243,44 @@ def _needs(item: pytest.Item, words: tuple[str, ...]) -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which reads the xdist_group marker added here
 def pytest_collection_modifyitems(config, items):
-    """Marks the slow tools and the tests that use no database; puts the shared demo's tests first and
-    together (one xdist group)."""
+    """Marks the slow tools and the tests that use no database; puts each shared demo's tests first and
+    together (one xdist group per shared demo)."""
     for item in items:
         for marker, words in SLOW_TOOLS.items():
             if _needs(item, words):
                 item.add_marker(marker)
         if not _uses_database(item):
             item.add_marker("database_independent")
-    demo = [item for item in items if _uses_shared_demo(item)]
-    for item in demo:
+    blocks: dict[str, list[pytest.Item]] = {name: [] for name in SHARED_DEMOS}
+    rest = []
+    for item in items:
+        name = _shared_demo_of(item)
+        if name is None:
+            rest.append(item)
+            continue
+        blocks[name].append(item)
         if config.pluginmanager.hasplugin("xdist"):
-            item.add_marker(pytest.mark.xdist_group(SHARED_DEMO))
+            item.add_marker(pytest.mark.xdist_group(name))
         item.add_marker("libreoffice")
-    items[:] = demo + [item for item in items if not _uses_shared_demo(item)]
+    rest.sort(key=_slow_first)
+    items[:] = [item for block in blocks.values() for item in block] + rest
+
+
+# After the shared demos, the tests of the slow tools go first: under `--dist loadgroup` each test outside a
+# group is handed to whichever worker is free, so the run ends with the short tests and the two workers
+# finish together, instead of one waiting while the other runs a long test handed out last.
+SLOWEST_FIRST = ("libreoffice", "browser", "pdf")
+
+
+def _slow_first(item: pytest.Item) -> int:
+    marks = {mark.name for mark in item.iter_markers()}
+    return next((rank for rank, name in enumerate(SLOWEST_FIRST) if name in marks), len(SLOWEST_FIRST))
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if _uses_shared_demo(item) and not _uses_shared_demo(nextitem):
+    if _uses_shared_demo(item) and _shared_demo_of(nextitem) != _shared_demo_of(item):
         _shared_demo_close()
 
 

@@ -21,7 +21,6 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -35,8 +34,9 @@ from chungtay.orgunits.demo import demo_city
 from chungtay.orgunits.models import Level, OrgUnit
 
 DAY = dt.date(2026, 12, 7)
+# The database comes with the shared demo (`db`, not the django_db marker, which would open the test's
+# transaction before the demo's).
 pytestmark = [
-    pytest.mark.django_db,
     pytest.mark.libreoffice,  # loading the demo converts its documents: slow
     pytest.mark.time_machine(dt.datetime.combine(DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))),
 ]
@@ -130,8 +130,9 @@ class Oracle:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet-logins", "--ngay", DAY.isoformat())
+def demo(shared_demo_new_map, db):
+    """The demo on DAY, loaded once and shared with the other tests of that day (conftest)."""
+    assert shared_demo_new_map.day == DAY
 
 
 def test_every_surface_shows_the_catalogues_value_for_every_unit_fund_and_day_of_the_demo(demo, client):

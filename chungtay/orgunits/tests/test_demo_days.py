@@ -1,7 +1,9 @@
 """The demo stands around the day it is loaded and records only what would have happened by then. Before
 01/07/2025 it is the 2024 story moved by whole years; from then on the 2024 story stays in 2024 on the old
 units, the 2025 reorganisation follows, and a current movement runs on the new units. Loaded on three days
-(slow: one load each)."""
+(slow): today, 07/12/2026, is the shared demo of that day (conftest `shared_demo_new_map`, loaded as
+`load_demo` is run on that day with no --ngay, once for this test and the figures oracle); the two others
+each load their own, one through CHUNGTAY_DEMO_DAY and one through --ngay."""
 
 import datetime as dt
 import io
@@ -21,6 +23,7 @@ from chungtay.funds.models import Allocation, Disbursement, Receipt, Transfer
 from chungtay.housing.models import Complaint, Household, Photo, ProgressUpdate
 from chungtay.orgunits.models import Kind, Level, OrgUnit
 from chungtay.reorg.models import HouseholdMove, Reorganisation
+from conftest import NEW_MAP_DAY
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.libreoffice  # each load converts the demo's documents: slow
@@ -95,8 +98,9 @@ def _load(day: dt.date, how: str, monkeypatch) -> str:  # type: ignore[no-untype
 
 # (demo day, the clock's day, how the day is given, the year of the movement under way or being evaluated,
 # its status on that day): from 01/07/2025 the current movement on the new map, before it Plan 199's.
+# Today's (07/12/2026, given by the clock alone) is the shared demo of that day.
+TODAY = (NEW_MAP_DAY, NEW_MAP_DAY, "today", 2026, MovementStatus.EVALUATING)
 DAYS = [
-    (dt.date(2026, 12, 7), dt.date(2026, 12, 7), "today", 2026, MovementStatus.EVALUATING),
     (dt.date(2027, 5, 20), dt.date(2027, 5, 20), "env", 2027, MovementStatus.UNDER_WAY),
     (dt.date(2025, 2, 10), dt.date(2026, 12, 7), "option", 2024, MovementStatus.EVALUATING),
 ]
@@ -106,6 +110,17 @@ def _in_force(units, day: dt.date):  # type: ignore[no-untyped-def]
     return units.filter(valid_from__lte=day).exclude(valid_to__lt=day)
 
 
+def test_the_demo_loaded_today_records_only_what_has_happened_by_then_and_agrees_with_itself(
+    shared_demo_new_map, db, client, time_machine, monkeypatch
+):
+    day, clock, how, year, status = TODAY
+    assert shared_demo_new_map.day == day
+    time_machine.move_to(dt.datetime.combine(clock, dt.time(9), tzinfo=VN), tick=False)
+    _records_only_what_has_happened_by_then(
+        shared_demo_new_map.output, client, time_machine, monkeypatch, day, clock, how, year, status
+    )
+
+
 @pytest.mark.parametrize(("day", "clock", "how", "year", "status"), DAYS, ids=[str(d[0]) for d in DAYS])
 def test_the_demo_loaded_on_a_day_records_only_what_has_happened_by_then_and_agrees_with_itself(
     db, client, settings, tmp_path, time_machine, monkeypatch, day, clock, how, year, status
@@ -113,6 +128,12 @@ def test_the_demo_loaded_on_a_day_records_only_what_has_happened_by_then_and_agr
     settings.MEDIA_ROOT = tmp_path
     time_machine.move_to(dt.datetime.combine(clock, dt.time(9), tzinfo=VN), tick=False)
     output = _load(day, how, monkeypatch)
+    _records_only_what_has_happened_by_then(output, client, time_machine, monkeypatch, day, clock, how, year, status)
+
+
+def _records_only_what_has_happened_by_then(  # type: ignore[no-untyped-def]
+    output: str, client, time_machine, monkeypatch, day, clock, how, year, status
+) -> None:
     assert f"Dữ liệu mẫu tính đến ngày {day:%d/%m/%Y}." in output
 
     story = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
