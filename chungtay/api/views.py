@@ -100,8 +100,9 @@ class PublicSummaryView(PublicMixin, APIView):
     )
     def get(self, request: Request) -> Response:
         as_of = _query(s.SummaryQuerySerializer, request).get("ngay")
-        movement = public.current_movement()
-        unit = public.home_unit()
+        # The movement and unit of the day asked for: before a reorganisation, the units of that day.
+        movement = public.current_movement(on=as_of)
+        unit = public.home_unit(on=as_of)
         data = {
             "movement": movement and {key: movement[key] for key in s.MovementSerializer().fields},
             "report": _report_dict(unit, as_of=as_of) if unit else None,

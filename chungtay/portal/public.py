@@ -205,23 +205,30 @@ class PublicMovement(PublicRecord):
     issuing_unit_id: int
 
 
-def current_movement() -> PublicMovement | None:
-    """The latest movement that has been launched (drafts are not public)."""
+def current_movement(*, on: dt.date | None = None) -> PublicMovement | None:
+    """The latest movement that has been launched (drafts are not public). With `on`, the latest issued
+    by that day by a unit in force that day: the movement a summary as of that day is about (a day of
+    2024 is the old town's 2024 movement, not the city's of today, which did not exist yet)."""
 
+    qs = Movement.objects.exclude(status=MovementStatus.DRAFT)
+    if on is not None:
+        qs = qs.filter(issued_on__lte=on, issuing_unit__in=active_on(OrgUnit.objects.all(), on))
     row = (
-        Movement.objects.exclude(status=MovementStatus.DRAFT)
-        .order_by("-issued_on", "-id")
+        qs.order_by("-issued_on", "-id")
         .values(*(f.name for f in fields(PublicMovement)))
         .first()
     )
     return PublicMovement(**row) if row else None
 
 
-def home_unit() -> PublicUnit | None:
-    """The unit the portal opens on: the current movement's issuing unit, else the first district."""
-    movement = current_movement()
+def home_unit(*, on: dt.date | None = None) -> PublicUnit | None:
+    """The unit the portal opens on: the current movement's issuing unit, else the first district. With
+    `on`, the issuing unit of that day's movement (`current_movement(on=…)`), else today's home unit."""
+    movement = current_movement(on=on)
     if movement:
         return unit_get(movement.issuing_unit_id)
+    if on is not None:
+        return home_unit()
     row = OrgUnit.objects.filter(level=Level.DISTRICT).order_by("path").values(*_UNIT_FIELDS).first()
     if row is None:
         row = OrgUnit.objects.order_by("path").values(*_UNIT_FIELDS).first()
