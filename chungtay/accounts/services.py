@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chungtay.core.access import has_perm, in_scope
 from chungtay.core.audit import as_actor
@@ -27,9 +28,9 @@ def grantable_roles(actor: User) -> list[str]:
 
 def _check_grant(actor: User, unit: OrgUnit, role: str) -> None:
     if not has_perm(actor, "users.manage", unit):
-        raise DomainError(f"Bạn không có quyền phân quyền tại {unit.title}.", field="unit")
+        raise DomainError(_("Bạn không có quyền phân quyền tại %(unit)s.") % {"unit": unit.title}, field="unit")
     if role not in grantable_roles(actor):
-        raise DomainError("Bạn không có quyền cấp vai trò này.", field="role")
+        raise DomainError(_("Bạn không có quyền cấp vai trò này."), field="role")
 
 
 @transaction.atomic
@@ -45,7 +46,9 @@ def user_create(
     role: str | None = None,
 ) -> User:
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(f"Tên đăng nhập “{username}” đã có người dùng.", field="username")
+        raise DomainError(
+            _("Tên đăng nhập “%(username)s” đã có người dùng.") % {"username": username}, field="username"
+        )
     user = User(username=username, full_name=nfc(full_name), email=email, position=nfc(position))
     try:
         validate_password(password, user)
@@ -64,13 +67,15 @@ def user_create(
 @transaction.atomic
 def membership_add(*, actor: User | None, user: User, unit: OrgUnit, role: str) -> Membership:
     if role not in Role.values:
-        raise DomainError("Vai trò không hợp lệ.", field="role")
+        raise DomainError(_("Vai trò không hợp lệ."), field="role")
     if actor is not None:
         _check_grant(actor, unit, role)
     with as_actor(actor):
         membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if not created:
-        raise DomainError(f"{user} đã có vai trò này tại {unit.title}.", field="role")
+        raise DomainError(
+            _("%(user)s đã có vai trò này tại %(unit)s.") % {"user": user, "unit": unit.title}, field="role"
+        )
     return membership
 
 
@@ -78,9 +83,9 @@ def membership_add(*, actor: User | None, user: User, unit: OrgUnit, role: str) 
 def membership_remove(*, actor: User | None, membership: Membership) -> None:
     # A role on a unit that has ended may still be taken away (its records stay read-only).
     if actor is not None and not in_scope(actor, "users.manage", membership.unit):
-        raise DomainError(f"Bạn không có quyền phân quyền tại {membership.unit.title}.")
+        raise DomainError(_("Bạn không có quyền phân quyền tại %(unit)s.") % {"unit": membership.unit.title})
     if actor is not None and membership.user_id == actor.pk and membership.role in (Role.ADMIN, Role.OFFICE):
-        raise DomainError("Không thể tự gỡ quyền quản lý của chính mình.")
+        raise DomainError(_("Không thể tự gỡ quyền quản lý của chính mình."))
     with as_actor(actor):
         membership.delete()
 
@@ -106,6 +111,6 @@ def token_issue(*, user: User, second_factor: bool, name: str = "") -> tuple[Api
 def token_revoke(*, actor: User, token: ApiToken) -> None:
     """Delete one of the actor's own tokens; the audit log records who and which (not the secret)."""
     if token.user_id != actor.pk:
-        raise DomainError("Chỉ thu hồi được token của chính mình.")
+        raise DomainError(_("Chỉ thu hồi được token của chính mình."))
     with as_actor(actor):
         token.delete()

@@ -99,7 +99,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            messages.success(request, "Đã bật xác thực hai lớp.")
+            messages.success(request, _("Đã bật xác thực hai lớp."))
             return redirect("dashboard")
         if getattr(request, "axes_locked_out", False):
             return _sign_out_locked(request)

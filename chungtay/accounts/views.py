@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungtay.core.access import scope_q
@@ -66,7 +67,7 @@ def token_create(request: AuthedRequest) -> HttpResponse:
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.token_revoke(actor=request.user, token=token)
-    messages.success(request, f"Đã thu hồi token “{token.name or 'Token API'}”.")
+    messages.success(request, _("Đã thu hồi token “%(name)s”.") % {"name": token.name or "Token API"})
     return redirect("accounts:profile")
 
 
@@ -93,7 +94,7 @@ def user_create(request: AuthedRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã tạo tài khoản {user.username}.")
+            messages.success(request, _("Đã tạo tài khoản %(username)s.") % {"username": user.username})
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form})
 
@@ -117,9 +118,9 @@ def membership_add(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã thêm vai trò.")
+            messages.success(request, _("Đã thêm vai trò."))
     else:
-        messages.error(request, "Chọn đơn vị và vai trò hợp lệ.")
+        messages.error(request, _("Chọn đơn vị và vai trò hợp lệ."))
     return redirect("accounts:user_detail", pk=user.pk)
 
 
@@ -132,5 +133,5 @@ def membership_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Đã gỡ vai trò.")
+        messages.success(request, _("Đã gỡ vai trò."))
     return redirect("accounts:user_detail", pk=membership.user_id)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
@@ -23,15 +24,17 @@ def check_placement(*, parent: OrgUnit | None, level: int, kind: str) -> None:
     if kind not in LEVEL_KINDS.get(level, set()):
         allowed = ", ".join(sorted(str(Kind(k).label) for k in LEVEL_KINDS.get(level, set())))
         raise DomainError(
-            f"Loại “{Kind(kind).label if kind in Kind.values else kind}” không thuộc "
-            f"{Level(level).label.lower()} (được phép: {allowed}).",
+            _("Loại “%(kind)s” không thuộc %(level)s (được phép: %(allowed)s).")
+            % {"kind": Kind(kind).label if kind in Kind.values else kind, "level": Level(level).label.lower(),
+               "allowed": allowed},
             field="kind",
-        )
+        )  # fmt: skip
     if parent is None and level != Level.COUNTRY and level != Level.PROVINCE:
-        raise DomainError("Đơn vị dưới cấp tỉnh phải có đơn vị cấp trên.", field="parent")
+        raise DomainError(_("Đơn vị dưới cấp tỉnh phải có đơn vị cấp trên."), field="parent")
     if parent is not None and level <= parent.level:
         raise DomainError(
-            f"{Level(level).label} không thể trực thuộc {parent.title} ({Level(parent.level).label.lower()}).",
+            _("%(level)s không thể trực thuộc %(parent)s (%(parent_level)s).")
+            % {"level": Level(level).label, "parent": parent.title, "parent_level": Level(parent.level).label.lower()},
             field="level",
         )
 
@@ -51,7 +54,7 @@ def unit_create(
     check_actor(actor, "units.manage", parent, field="parent")
     name = nfc(name)
     if not name:
-        raise DomainError("Tên đơn vị không được để trống.", field="name")
+        raise DomainError(_("Tên đơn vị không được để trống."), field="name")
     check_placement(parent=parent, level=level, kind=kind)
     fields = {
         "parent": parent,
@@ -63,14 +66,18 @@ def unit_create(
         "valid_to": valid_to,
     }
     if valid_to and valid_to < (valid_from or dt.date(2000, 1, 1)):
-        raise DomainError("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.", field="valid_to")
+        raise DomainError(_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."), field="valid_to")
     siblings = OrgUnit.objects.filter(
         parent=parent, level=level, name_folded=fold(name), valid_from=fields["valid_from"]
     )
     if siblings.exists():
-        raise DomainError(f"Đã có đơn vị “{name}” cùng cấp trong {parent.title if parent else 'gốc'}.", field="name")
+        raise DomainError(
+            _("Đã có đơn vị “%(name)s” cùng cấp trong %(parent)s.")
+            % {"name": name, "parent": parent.title if parent else _("gốc")},
+            field="name",
+        )
     if fields["code"] and OrgUnit.objects.filter(code=fields["code"]).exists():
-        raise DomainError(f"Mã hành chính {fields['code']} đã được dùng.", field="code")
+        raise DomainError(_("Mã hành chính %(code)s đã được dùng.") % {"code": fields["code"]}, field="code")
     with as_actor(actor):
         try:
             with transaction.atomic():
@@ -78,7 +85,7 @@ def unit_create(
                     return OrgUnit.objects.add_root(fields)
                 return OrgUnit.objects.add_child(parent, fields)
         except IntegrityError as exc:  # a concurrent insert of the same unit
-            raise DomainError(f"Không lưu được đơn vị “{name}”: trùng với đơn vị đã có.") from exc
+            raise DomainError(_("Không lưu được đơn vị “%(name)s”: trùng với đơn vị đã có.") % {"name": name}) from exc
 
 
 @transaction.atomic
@@ -95,18 +102,18 @@ def unit_update(
     check_actor(actor, "units.manage", unit)
     name = nfc(name)
     if not name:
-        raise DomainError("Tên đơn vị không được để trống.", field="name")
+        raise DomainError(_("Tên đơn vị không được để trống."), field="name")
     check_placement(parent=unit.parent, level=unit.level, kind=kind)
     if valid_to and valid_to < valid_from:
-        raise DomainError("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.", field="valid_to")
+        raise DomainError(_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."), field="valid_to")
     clash = OrgUnit.objects.filter(
         parent=unit.parent, level=unit.level, name_folded=fold(name), valid_from=valid_from
     ).exclude(pk=unit.pk)
     if clash.exists():
-        raise DomainError(f"Đã có đơn vị “{name}” cùng cấp.", field="name")
+        raise DomainError(_("Đã có đơn vị “%(name)s” cùng cấp.") % {"name": name}, field="name")
     code = code.strip()
     if code and OrgUnit.objects.filter(code=code).exclude(pk=unit.pk).exists():
-        raise DomainError(f"Mã hành chính {code} đã được dùng.", field="code")
+        raise DomainError(_("Mã hành chính %(code)s đã được dùng.") % {"code": code}, field="code")
     unit.name, unit.kind, unit.code, unit.valid_from, unit.valid_to = name, kind, code, valid_from, valid_to
     with as_actor(actor):
         unit.save()
@@ -128,23 +135,25 @@ def succession_record(
     for old in predecessors:
         check_actor(actor, "units.manage", old, field="predecessors")
     if kind not in SuccessionKind.values:
-        raise DomainError("Hình thức kế thừa không hợp lệ.", field="kind")
+        raise DomainError(_("Hình thức kế thừa không hợp lệ."), field="kind")
     if not predecessors:
-        raise DomainError("Chọn ít nhất một đơn vị cũ.", field="predecessors")
+        raise DomainError(_("Chọn ít nhất một đơn vị cũ."), field="predecessors")
     if successor in predecessors:
-        raise DomainError("Đơn vị mới không thể kế thừa chính nó.", field="successor")
+        raise DomainError(_("Đơn vị mới không thể kế thừa chính nó."), field="successor")
     if successor.valid_from > effective_on:
-        raise DomainError("Đơn vị mới phải có hiệu lực từ ngày kế thừa trở về trước.", field="effective_on")
+        raise DomainError(_("Đơn vị mới phải có hiệu lực từ ngày kế thừa trở về trước."), field="effective_on")
     day_before = effective_on - dt.timedelta(days=1)
     records = []
     with as_actor(actor):
         for old in predecessors:
             if old.valid_from > day_before:
-                raise DomainError(f"{old.title} bắt đầu hiệu lực sau ngày kế thừa.", field="effective_on")
+                raise DomainError(
+                    _("%(unit)s bắt đầu hiệu lực sau ngày kế thừa.") % {"unit": old.title}, field="effective_on"
+                )
             if old.valid_to is None or old.valid_to > day_before:
                 old.valid_to = day_before
                 old.save(update_fields=["valid_to"])
-            record, _ = UnitSuccession.objects.update_or_create(
+            record, _created = UnitSuccession.objects.update_or_create(
                 predecessor=old,
                 successor=successor,
                 defaults={
@@ -171,9 +180,9 @@ def member_org_add(
     check_actor(actor, "units.manage", unit)
     name = nfc(name)
     if not name:
-        raise DomainError("Tên tổ chức không được để trống.", field="name")
+        raise DomainError(_("Tên tổ chức không được để trống."), field="name")
     if MemberOrganisation.objects.filter(unit=unit, name=name).exists():
-        raise DomainError(f"{unit.title} đã có tổ chức “{name}”.", field="name")
+        raise DomainError(_("%(unit)s đã có tổ chức “%(name)s”.") % {"unit": unit.title, "name": name}, field="name")
     with as_actor(actor):
         return MemberOrganisation.objects.create(
             unit=unit, kind=kind, name=name, head_name=nfc(head_name), members_count=members_count

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungtay.core.access import get_visible_or_404, has_perm, require_perm
@@ -80,7 +81,7 @@ def search(request: AuthedRequest) -> HttpResponse:
 def create_child(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = _unit(request, pk, "units.manage")
     if parent.level >= Level.AREA:
-        messages.error(request, "Khu dân cư là cấp thấp nhất, không thể thêm cấp dưới.")
+        messages.error(request, _("Khu dân cư là cấp thấp nhất, không thể thêm cấp dưới."))
         return redirect("orgunits:detail", pk=parent.pk)
     level = level_for_child(parent)
     form = UnitForm(request.POST or None, level=level)
@@ -91,7 +92,7 @@ def create_child(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã thêm {unit.title}.")
+            messages.success(request, _("Đã thêm %(unit)s.") % {"unit": unit.title})
             return redirect("orgunits:detail", pk=parent.pk)
     return render(
         request,
@@ -117,7 +118,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã lưu {unit.title}.")
+            messages.success(request, _("Đã lưu %(unit)s.") % {"unit": unit.title})
             return redirect("orgunits:detail", pk=unit.pk)
     return render(
         request,
@@ -147,7 +148,7 @@ def succession_add(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Đã ghi nhận việc kế thừa đơn vị.")
+            messages.success(request, _("Đã ghi nhận việc kế thừa đơn vị."))
             return redirect("orgunits:detail", pk=successor.pk)
     return render(request, "orgunits/succession_form.html", {"form": form, "unit": successor})
 
@@ -162,7 +163,7 @@ def memberorg_add(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Đã thêm tổ chức thành viên.")
+            messages.success(request, _("Đã thêm tổ chức thành viên."))
             return redirect("orgunits:detail", pk=unit.pk)
     return render(request, "orgunits/memberorg_form.html", {"form": form, "unit": unit})
 
@@ -172,7 +173,7 @@ def memberorg_delete(request: AuthedRequest, pk: int, org_pk: int) -> HttpRespon
     unit = _unit(request, pk, "units.manage")
     org = get_object_or_404(MemberOrganisation, pk=org_pk, unit=unit)
     services.member_org_delete(actor=request.user, member_org=org)
-    messages.success(request, f"Đã xoá {org.name}.")
+    messages.success(request, _("Đã xoá %(name)s.") % {"name": org.name})
     return redirect("orgunits:detail", pk=unit.pk)
 
 
@@ -211,10 +212,14 @@ def import_confirm(request: AuthedRequest, batch_id: int) -> HttpResponse:
     require_perm(request.user, "units.manage", batch.unit) if batch.unit else None
     plan = commit_unit_import(actor=request.user, batch=batch)
     if not plan.ok:
-        messages.error(request, "Dữ liệu đã thay đổi kể từ lần kiểm tra; tệp chưa được nhập.")
+        messages.error(request, _("Dữ liệu đã thay đổi kể từ lần kiểm tra; tệp chưa được nhập."))
         return render(request, "orgunits/import_preview.html", {"plan": plan, "batch": batch, "labels": FIELD_LABELS})
     counts = plan.counts()
-    messages.success(request, f"Đã nhập {counts['create']} đơn vị mới; {counts['unchanged']} đơn vị đã có, giữ nguyên.")
+    messages.success(
+        request,
+        _("Đã nhập %(created)s đơn vị mới; %(unchanged)s đơn vị đã có, giữ nguyên.")
+        % {"created": counts["create"], "unchanged": counts["unchanged"]},
+    )
     return redirect("orgunits:import")
 
 
