@@ -98,8 +98,8 @@ def build_decision() -> Any:
         docgen.paragraph(document, "QUYẾT ĐỊNH:", align="center", bold=True, space_after=6)
         docgen.paragraph(
             document,
-            "Điều 1. Khen thưởng {{ collectives }} tập thể và {{ individuals }} cá nhân đã có thành tích xuất sắc "
-            "trong {{ movement_title }} (có danh sách kèm theo), gồm: {{ forms_summary }}.",
+            "Điều 1. Khen thưởng {{ awarded }} đã có thành tích xuất sắc trong {{ movement_title }} (có danh sách "
+            "kèm theo), gồm: {{ forms_summary }}.",
         )
         docgen.paragraph(document, "{%p if cash_total %}", align="left")
         docgen.paragraph(
@@ -240,6 +240,10 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         bases=bases,
         collectives=collectives,
         individuals=len(proposals) - collectives,
+        # "5 tập thể", "2 cá nhân" or "5 tập thể và 2 cá nhân": no "0 cá nhân" in the decision.
+        awarded=" và ".join(
+            f"{n} {what}" for n, what in ((collectives, "tập thể"), (len(proposals) - collectives, "cá nhân")) if n
+        ),
         forms_summary="; ".join(f"{name}: {n}" for name, n in by_form.items()),
         cash_total=format_vnd(cash_total, unit="") if cash_total else "",
         awardees=[_awardee(p) for p in proposals],

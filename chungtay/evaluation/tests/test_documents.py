@@ -197,3 +197,10 @@ def test_the_histories_of_an_assessment_and_a_decision_show_their_scores_and_awa
     page = client.get(reverse("core:audit_object", args=["evaluation.decision", decision.pk]))
     proposals = {e.object_pk for e in page.context["entries"] if e.content_type.model == "proposal"}
     assert proposals == {str(p.pk) for p in decision.proposals.all()}
+
+
+def test_the_decision_names_only_the_kinds_of_awardee_it_has(decision):
+    assert documents.decision_context(decision)["awarded"] == "2 tập thể và 1 cá nhân"
+    decision.proposals.filter(award_form__recipient=Recipient.INDIVIDUAL).update(decision=None)
+    assert documents.decision_context(decision)["awarded"] == "2 tập thể"
+    assert "0 cá nhân" not in _docx_text(documents.render_docx(decision, "quyet-dinh"))
