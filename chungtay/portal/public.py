@@ -318,10 +318,11 @@ def unit_report(unit: PublicUnit, *, as_of: dt.date | None = None) -> UnitReport
 
 
 def units_summary(*, as_of: dt.date | None = None) -> Iterator[dict[str, Any]]:
-    """Every unit (id, title, parent id, level) with the public figures of its subtree as of `as_of`,
-    in tree order, for the open data: the catalogue asked once per depth, not once per unit."""
+    """Every unit in force on `as_of` (today when not given; the map of that day, as the API's unit list)
+    with its id, title, parent id, level and the public figures of its subtree as of that day, in tree
+    order, for the open data: the catalogue asked once per depth, not once per unit."""
 
-    rows = list(OrgUnit.objects.order_by("path").values(*_UNIT_FIELDS, "parent_id"))
+    rows = list(active_on(OrgUnit.objects.order_by("path"), as_of).values(*_UNIT_FIELDS, "parent_id"))
     by_depth: dict[int, list[OrgUnit]] = {}
     for row in rows:
         by_depth.setdefault(len(row["path"]), []).append(OrgUnit(pk=row["id"], path=row["path"]))

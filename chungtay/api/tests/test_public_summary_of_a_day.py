@@ -5,6 +5,7 @@ exist or run anything then (the demo's city reported zeros for 2024)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.urls import reverse
@@ -40,3 +41,17 @@ def test_a_day_is_reported_on_the_movement_issued_by_then_by_a_unit_in_force_the
     OrgUnit.objects.filter(pk=tree.town.pk).update(valid_to=D(2024, 12, 31))
     january_2025 = summary(D(2025, 1, 15))
     assert january_2025["movement"] is None and january_2025["report"]["unit"]["id"] == tree.other_district.pk
+
+
+def test_the_open_data_summary_of_a_day_lists_the_units_in_force_that_day(client, tree):
+    OrgUnit.objects.filter(pk=tree.commune_b.pk).update(valid_to=D(2024, 12, 31))  # Điện Hồng ended with 2024
+
+    def unit_ids(day: dt.date) -> set[int]:
+        url = reverse("portal:download", args=["units-summary", "json"])
+        response = client.get(url, {"ngay": day.isoformat()})
+        rows = json.loads(b"".join(response.streaming_content))["rows"]
+        assert {row["as_of"] for row in rows} == {day.isoformat()}
+        return {row["unit_id"] for row in rows}
+
+    assert tree.commune_b.pk in unit_ids(D(2024, 6, 30)) and tree.town.pk in unit_ids(D(2024, 6, 30))
+    assert tree.commune_b.pk not in unit_ids(D(2025, 1, 15)) and tree.town.pk in unit_ids(D(2025, 1, 15))
