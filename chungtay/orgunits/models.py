@@ -109,7 +109,9 @@ class OrgUnit(MP_Node):
     def full_title(self) -> str:
         """ "Khối phố 1 (Vĩnh Điện)": many communes have a "Khối phố 1", so a residential area is named
         with its commune wherever areas of several communes are listed (load `parent` with the query)."""
-        if self.level == Level.AREA and self.parent_id:
+        # An area already renamed apart at a merger ("Khối phố 1 (Điện An)") keeps its own name: two
+        # brackets ("Khối phố 1 (Điện An) (Điện Bàn)") read as a mistake.
+        if self.level == Level.AREA and self.parent_id and not self.title.rstrip().endswith(")"):
             return f"{self.title} ({self.parent.name})"
         return self.title
 

@@ -120,3 +120,12 @@ def test_a_residential_area_is_named_with_its_commune_where_several_share_a_name
     area = OrgUnit.objects.select_related("parent").get(pk=tree.area_a1.pk)
     assert area.full_title == "Khối phố 1 (Vĩnh Điện)"
     assert tree.commune_a.full_title == tree.commune_a.title
+
+
+def test_an_area_renamed_apart_at_a_merger_is_not_bracketed_twice(tree):
+    from chungtay.orgunits.models import OrgUnit
+
+    area = OrgUnit.objects.select_related("parent").get(pk=tree.area_a1.pk)
+    area.name = "Khối phố 1 (Điện An)"
+    assert area.full_title == "Khối phố 1 (Điện An)"
+    assert area.committee_title == "Ban Công tác Mặt trận Khối phố 1 (Điện An)"
