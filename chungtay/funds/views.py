@@ -87,12 +87,19 @@ def overview(request: AuthedRequest) -> HttpResponse:
     funds = list(page.object_list)
     tops = top_units_for(request.user, on=as_of)
     unit = tops[0] if tops else None
+    # An ended unit's fund that still holds money on the day (a household's allocation not paid before the
+    # reorganisation moved the rest) is listed apart, so no money drops out of sight; the others are counted.
+    ended = list(in_scope.exclude(pk__in=in_force.values("pk")).order_by("unit__path", "name")[:200])
+    ended_figures = fund_figures.for_funds(ended, as_of=as_of)
+    holding = [f for f in ended if ended_figures[f.pk].fund_unallocated + ended_figures[f.pk].fund_allocated_unpaid]
     return render(
         request,
         "funds/overview.html",
         {
             "funds": funds,
-            "ended_funds": in_scope.exclude(pk__in=in_force.values("pk")).count(),
+            "ended_funds": in_scope.exclude(pk__in=in_force.values("pk")).count() - len(holding),
+            "ended_holding": holding,
+            "ended_figures": ended_figures,
             "page": page,
             "as_of": as_of,
             "is_today": as_of == dates.today(),

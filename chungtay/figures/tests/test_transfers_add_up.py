@@ -158,3 +158,22 @@ def test_the_mid_term_and_final_reports_money_lines_add_up(moved, movement, tree
         lines["money_allocated_unpaid"] = lines["money_allocated"] - lines["money_paid_from_funds"]
         assert unit_gap(lines) == 0, (kind, lines)
     assert lines["money_transferred_in"] == 25_000_000  # December: Duy Xuyên's August transfer
+
+
+def test_an_ended_units_fund_still_holding_an_unpaid_allocation_stays_on_the_funds_page(
+    client, moved, scenario, tree, people
+):
+    from chungtay.orgunits.models import OrgUnit
+
+    # The ward ends with 2024 after its fund allocated 5 million to a house it never paid.
+    funds.allocation_record(actor=people.town_office, household=scenario.houses[1], amount=5_000_000,
+                            date=D(2024, 9, 1), decision="15/QĐ-MTTQ", fund=scenario.commune_fund)  # fmt: skip
+    OrgUnit.objects.filter(pk=tree.commune_a.pk).update(valid_to=D(2024, 12, 31))
+    client.force_login(people.town_office)
+    html = client.get(reverse("funds:overview")).content.decode()
+    held = one_each(shown(html, fund=scenario.commune_fund.pk))
+    assert held["fund_allocated_unpaid"] == 5_000_000 and fund_gap(held) == 0
+    assert 'data-testid="ended-fund-table"' in html
+    # On a day the ward was in force its fund is in the main table, not apart.
+    june = client.get(reverse("funds:overview"), {"ngay": "30/06/2024"}).content.decode()
+    assert 'data-testid="ended-fund-table"' not in june and one_each(shown(june, fund=scenario.commune_fund.pk))
