@@ -76,7 +76,8 @@ def test_an_inspector_of_the_whole_tree_sees_every_units_changes_but_not_user_ac
     from conftest import make_user
 
     whole = make_user("thanh_tra_tinh", tree.province, "inspector")
-    unit_update(actor=people.town_office, unit=tree.other_district, name="Duy Xuyên Mới", kind="huyen", code="",
+    province_office = make_user("van_phong_tinh", tree.province, "office")  # the town's office may not edit it
+    unit_update(actor=province_office, unit=tree.other_district, name="Duy Xuyên Mới", kind="huyen", code="",
                 valid_from=tree.other_district.valid_from, valid_to=None)  # fmt: skip
     make_user("tai_khoan_moi_xyz", None, None)
     client.force_login(whole)
