@@ -537,9 +537,11 @@ def phase_years(unit_ids: list[int]) -> list[int]:
 # dated after the month-end (figures.definitions). Writers never touch month-ends: a write dated on
 # or before one leaves a mark (`forget_month_ends`, in its transaction), and the marks are applied
 # — the month-ends of the marked units and their ancestors from the mark's day on deleted — before
-# any month-end is read (`month_ends_fresh`) and, under an advisory lock, before any is computed and
-# stored (`month_end_writing`). A month-end computed from rows a write had not yet committed is
-# therefore stored before that write's mark is applied, and deleted by it.
+# any month-end is read (`month_ends_fresh`). Applying marks and computing-and-storing month-ends
+# hold the same advisory lock, so they never interleave: a month-end computed from rows that a
+# write had not yet committed is stored before that write's mark can be applied, and deleted by it.
+# The marks are applied in a short transaction of their own, so a writer never waits for a long
+# computation (its mark's upsert would wait for the transaction that deleted the previous mark).
 def month_end_on_or_before(day: dt.date) -> dt.date:
     """The last day of `day`'s month if `day` is it, else the last day of the month before."""
     following = day + dt.timedelta(days=1)
@@ -633,10 +635,19 @@ def month_ends_fresh() -> None:
 def month_end_writing() -> Iterator[None]:
     """Compute and store month-ends inside this block: one writer at a time, after applying the
     marks committed so far; a write committed meanwhile leaves a mark that deletes what is stored."""
-    with transaction.atomic():
-        _month_end_lock()
-        _apply_month_end_marks()
-        yield
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [MONTH_END_LOCK_KEY])
+    try:
+        with transaction.atomic():
+            _apply_month_end_marks()
+        with transaction.atomic():
+            yield
+    finally:
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [MONTH_END_LOCK_KEY])
 
 
 def month_ends(unit_ids: list[int], month_end: dt.date, group: str, phase: int = 0) -> dict[int, dict[str, int]]:
