@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chungtay.core import dates
+from chungtay.core import asof, dates
 from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, scope_q, visible_to
 from chungtay.core.dates import vn_long_date
 from chungtay.core.errors import DomainError
@@ -25,7 +25,7 @@ from chungtay.core.text import fold
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.core.words import amount_in_words
-from chungtay.figures import asof, catalogue
+from chungtay.figures import catalogue
 from chungtay.figures import funds as fund_figures
 from chungtay.housing.models import Household, Stage
 from chungtay.orgunits.models import Level, OrgUnit

@@ -8,13 +8,15 @@ import binascii
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chungtay.core import asof
 from chungtay.core.access import get_visible_or_404, require_perm
 from chungtay.core.errors import DomainError
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
-from chungtay.figures import asof, catalogue
+from chungtay.figures import catalogue
 from chungtay.orgunits.models import Level, OrgUnit
 
 from . import selectors, services
@@ -60,7 +62,9 @@ def index(request: AuthedRequest) -> HttpResponse:
                 messages.error(request, exc.message)
             else:
                 messages.success(
-                    request, f"Đã thực hiện sắp xếp theo {reorg.number}, hiệu lực từ {reorg.effective_on:%d/%m/%Y}."
+                    request,
+                    _("Đã thực hiện sắp xếp theo %(number)s, hiệu lực từ %(day)s.")
+                    % {"number": reorg.number, "day": f"{reorg.effective_on:%d/%m/%Y}"},
                 )
                 return redirect("reorg:detail", pk=reorg.pk)
         elif not plan.ok:

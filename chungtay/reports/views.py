@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungtay.campaigns.models import Movement
 from chungtay.campaigns.selectors import movements_for
-from chungtay.core import dates
+from chungtay.core import asof, dates
 from chungtay.core.access import get_visible_or_404, has_perm, visible_to
 from chungtay.core.docgen import docx_to_pdf, libreoffice_available
 from chungtay.core.errors import DomainError
@@ -25,7 +26,6 @@ from chungtay.core.redirects import safe_url
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.core.uploads import serve
-from chungtay.figures import asof
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import top_units_for
 
@@ -142,7 +142,7 @@ def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def notifications_read_all(request: AuthedRequest) -> HttpResponse:
     n = services.notification_mark_read(user=request.user)
-    messages.success(request, f"Đã đánh dấu {n} thông báo là đã đọc.")
+    messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": n})
     return redirect("reports:notifications")
 
 
@@ -161,7 +161,7 @@ def channel_settings(request: AuthedRequest) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Đã lưu cách nhận nhắc việc.")
+            messages.success(request, _("Đã lưu cách nhận nhắc việc."))
             return redirect("reports:channel_settings")
     recent = Delivery.objects.filter(user=user).order_by("-run_on")[:10]
     return render(request, "reports/channel_settings.html", {"form": form, "choice": choice, "recent": recent})
@@ -193,7 +193,7 @@ def reminder_log(request: AuthedRequest) -> HttpResponse:
         try:
             qs = qs.filter(run_on=dt.datetime.strptime(day, "%d/%m/%Y").date())
         except ValueError:
-            messages.error(request, "Ngày không hợp lệ (dd/mm/yyyy).")
+            messages.error(request, _("Ngày không hợp lệ (dd/mm/yyyy)."))
     runs = ReminderLog.objects.filter(unit__path__startswith=unit.path).values_list("run_on", flat=True).distinct()
     return render(request, "reports/reminder_log.html", {
         "unit": unit, "logs": list(qs[:500]), "runs": sorted(set(runs), reverse=True)[:30], "day": day,
@@ -206,7 +206,7 @@ def reminder_run(request: AuthedRequest) -> HttpResponse:
 
     _unit(request, "reports.remind")
     send_reminders_task.enqueue(dates.today().isoformat())
-    messages.success(request, "Đã đưa việc gửi nhắc việc hôm nay vào hàng đợi; nhật ký cập nhật khi chạy xong.")
+    messages.success(request, _("Đã đưa việc gửi nhắc việc hôm nay vào hàng đợi; nhật ký cập nhật khi chạy xong."))
     return redirect("reports:reminder_log")
 
 
@@ -228,7 +228,7 @@ def urging_notice(request: AuthedRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã ban hành công văn đôn đốc {notice.number}.")
+            messages.success(request, _("Đã ban hành công văn đôn đốc %(number)s.") % {"number": notice.number})
             return redirect(reverse("reports:urging_notice") + f"?don_vi={unit.pk}")
     notices = (
         UrgingNotice.objects.filter(issuing_unit__path__startswith=unit.path)
@@ -302,7 +302,7 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         name = f"bao-cao-{kind}-{movement.pk}-{params['as_of']:%Y%m%d}"
         if fmt == "pdf":
             if not libreoffice_available():
-                messages.error(request, "Máy chủ chưa cài LibreOffice nên chưa tạo được PDF; hãy tải bản Word.")
+                messages.error(request, _("Máy chủ chưa cài LibreOffice nên chưa tạo được PDF; hãy tải bản Word."))
                 return redirect(request.path)
             response = HttpResponse(docx_to_pdf(data), content_type="application/pdf")
         else:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungtay.accounts.models import User
@@ -71,7 +72,9 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã tiếp nhận đơn; hạn giải quyết {complaint.due_on:%d/%m/%Y}.")
+            messages.success(
+                request, _("Đã tiếp nhận đơn; hạn giải quyết %(day)s.") % {"day": f"{complaint.due_on:%d/%m/%Y}"}
+            )
             return redirect("housing:complaint_detail", pk=complaint.pk)
     return render(request, "housing/complaint_form.html", {"form": form})
 
@@ -101,7 +104,7 @@ def complaint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 refuse()
                 add_domain_error(form, exc)
             else:
-                messages.success(request, "Đã cập nhật đơn.")
+                messages.success(request, _("Đã cập nhật đơn."))
                 return redirect("housing:complaint_detail", pk=complaint.pk)
     private = has_perm(request.user, "housing.private", complaint.origin_unit)
     context = {
@@ -130,7 +133,7 @@ def complaint_document(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã đính kèm tài liệu.")
+            messages.success(request, _("Đã đính kèm tài liệu."))
     else:
-        messages.error(request, "Cần trích yếu và tệp.")
+        messages.error(request, _("Cần trích yếu và tệp."))
     return redirect("housing:complaint_detail", pk=complaint.pk)

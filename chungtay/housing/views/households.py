@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungtay.core import dates
@@ -175,7 +176,7 @@ def create(request: AuthedRequest) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã thêm hộ {household.code}.")
+            messages.success(request, _("Đã thêm hộ %(code)s.") % {"code": household.code})
             return redirect("housing:household_detail", pk=household.pk)
     return render(request, "housing/household_form.html", {"form": form})
 
@@ -190,7 +191,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã lưu hộ {household.code}.")
+            messages.success(request, _("Đã lưu hộ %(code)s.") % {"code": household.code})
             return redirect("housing:household_detail", pk=household.pk)
     return render(request, "housing/household_form.html", {"form": form, "h": household})
 
@@ -202,14 +203,14 @@ def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         if action == "surveyed":
             services.household_mark_surveyed(actor=request.user, household=household)
-            messages.success(request, "Đã ghi nhận khảo sát.")
+            messages.success(request, _("Đã ghi nhận khảo sát."))
         elif action == "withdraw":
             form = WithdrawForm(request.POST)
             reason = form.data.get("reason", "")
             services.household_withdraw(actor=request.user, household=household, reason=reason)
-            messages.success(request, "Đã rút hộ khỏi danh sách.")
+            messages.success(request, _("Đã rút hộ khỏi danh sách."))
         else:
-            messages.error(request, "Thao tác không hợp lệ.")
+            messages.error(request, _("Thao tác không hợp lệ."))
     except DomainError as exc:
         refuse()
         messages.error(request, exc.message)
@@ -227,7 +228,7 @@ def funding(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã lưu nguồn kinh phí.")
+            messages.success(request, _("Đã lưu nguồn kinh phí."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("housing:household_detail", pk=household.pk)
@@ -257,7 +258,10 @@ def progress_add(request: AuthedRequest, pk: int) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             warnings = [p.warning for p in update.photos.all() if p.warning]
-            messages.success(request, f"Đã ghi “{update.get_stage_display()}” với {len(uploads)} ảnh.")
+            messages.success(
+                request,
+                _("Đã ghi “%(stage)s” với %(n)s ảnh.") % {"stage": update.get_stage_display(), "n": len(uploads)},
+            )
             for warning in warnings:
                 messages.warning(request, warning)
             return redirect("housing:household_detail", pk=household.pk)
@@ -283,7 +287,7 @@ def progress_verify(request: AuthedRequest, pk: int) -> HttpResponse:
         refuse()
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Đã xác nhận giai đoạn “{update.get_stage_display()}”.")
+        messages.success(request, _("Đã xác nhận giai đoạn “%(stage)s”.") % {"stage": update.get_stage_display()})
     return redirect("housing:household_detail", pk=update.household_id)
 
 
@@ -346,6 +350,6 @@ def norm_create(request: AuthedRequest) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Đã thêm mức hỗ trợ.")
+            messages.success(request, _("Đã thêm mức hỗ trợ."))
             return redirect("housing:norms")
     return render(request, "housing/norm_form.html", {"form": form})

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungtay.core.access import has_perm
@@ -125,7 +126,7 @@ def mapping(request: AuthedRequest, batch_id: int) -> HttpResponse:
                     defaults={"columns": settings.columns, "header_row": settings.header_row,
                               "header_depth": settings.header_depth, "created_by": request.user},
                 )  # fmt: skip
-                messages.success(request, f"Đã lưu cách chọn cột “{name}”.")
+                messages.success(request, _("Đã lưu cách chọn cột “%(name)s”.") % {"name": name})
         return redirect("housing:import_preview", batch_id=batch.pk)
     preview = [r for r in table.rows if r.kind != "blank"][:PREVIEW_ROWS]
     context = {
@@ -166,10 +167,12 @@ def confirm(request: AuthedRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id, ImportStatus.DRY_RUN)
     plan = commit_household_import(actor=request.user, batch=batch)
     if not plan.ok:
-        messages.error(request, "Dữ liệu đã thay đổi kể từ lần kiểm tra; tệp chưa được nhập.")
+        messages.error(request, _("Dữ liệu đã thay đổi kể từ lần kiểm tra; tệp chưa được nhập."))
         return redirect("housing:import_preview", batch_id=batch.pk)
     c = plan.counts()
     messages.success(
-        request, f"Đã nhập danh sách: {c['create']} hộ mới, {c['update']} hộ cập nhật, {c['unchanged']} hộ giữ nguyên."
+        request,
+        _("Đã nhập danh sách: %(created)s hộ mới, %(updated)s hộ cập nhật, %(unchanged)s hộ giữ nguyên.")
+        % {"created": c["create"], "updated": c["update"], "unchanged": c["unchanged"]},
     )
     return redirect("housing:index")

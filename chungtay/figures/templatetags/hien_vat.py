@@ -1,6 +1,7 @@
 """`{% in_kind_household h %}`: a household's in-kind help on the staff household page;
 `{% in_kind_public household_id as_of %}`: the public summary (no private data, private givers unnamed).
-Other apps' pages include these tags, so they never import this app."""
+Other apps' pages include these tags, so they never import members; the tags live here, above both
+members and the in-kind figures they show (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from django import template
 from chungtay.core.access import has_perm
 from chungtay.figures import in_kind as in_kind_figures
 from chungtay.housing.models import Household, Status
-
-from .. import selectors, services
+from chungtay.members import selectors, services
 
 register = template.Library()
 

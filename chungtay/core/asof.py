@@ -1,4 +1,5 @@
-"""The day a page's figures are asked for: `?ngay=dd/mm/yyyy`, today when absent, never after today."""
+"""The day a page's figures are asked for: `?ngay=dd/mm/yyyy`, today when absent, never after today.
+A date helper every layer may use (it was figures.asof; domain pages below the catalogue read it too)."""
 
 from __future__ import annotations
 
