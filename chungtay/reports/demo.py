@@ -1,6 +1,8 @@
 """Reports demo: one run of the daily reminders on the demo's day (chungtay.core.demo_clock), so
-notifications and the reminder log have something to show, and one urging notice to the communes that
-are late. Idempotent: reminders are logged once per day, and the notice is made only if none exists."""
+notifications and the reminder log have something to show, one urging notice to the communes that
+are late, and the figures of the monthly reports (the movement's report form) the demo officers sent.
+Idempotent: reminders are logged once per day, the notice is made only if none exists, the report form
+only if the movement has none."""
 
 from __future__ import annotations
 
@@ -8,11 +10,17 @@ import datetime as dt
 
 from django.core import mail
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from chungtay.accounts.models import User
+from chungtay.campaigns.demo import SYMBOL, current_movement
+from chungtay.campaigns.models import MilestoneKind, Movement, Obligation
 from chungtay.core import demo_clock
+from chungtay.evaluation.models import ReportValue
+from chungtay.evaluation.services import report_field_add, report_values_save
+from chungtay.figures import catalogue
 from chungtay.orgunits.demo import demo_city, demo_town
-from chungtay.orgunits.models import Level
+from chungtay.orgunits.models import Level, Membership
 
 from .models import UrgingNotice
 from .selectors import late_units
@@ -21,6 +29,55 @@ from .services import send_reminders, urging_notice_issue
 # The day the tests load the demo on (they travel there): after the self-assessment deadline, near the end
 # of the 2024 phase. On it the demo's story is exactly 2024's.
 DEMO_DAY = dt.date(2024, 12, 2)
+
+
+# The figures the office asks for with every monthly report (evaluation's report form), each the catalogue's
+# figure for the reporting unit's area on the report's day; entered by the demo officers for their units.
+# The houses are those of the movement's year (its phase), as criterion 3.2.2.c counts them.
+REPORT_FIELDS = [
+    ("Số hộ phân kỳ năm nay", "hộ", "houses_planned"),
+    ("Nhà phân kỳ năm nay đã khởi công (lũy kế)", "hộ", "houses_started"),
+    ("Nhà phân kỳ năm nay đã hoàn thành (lũy kế)", "hộ", "houses_completed"),
+]
+REPORTING_STAFF = ("vinhdien", "dienhong")
+
+
+def _report_figures(office: User) -> int:
+    """The report form of the movement running on the demo's day and, for each monthly report the demo
+    officers' ward and commune sent, its figures as they stood on the day it was sent. Once only."""
+    town = demo_town()
+    movement = (
+        current_movement()
+        if demo_clock.after_reorganisation()
+        else Movement.objects.filter(symbol=SYMBOL, issuing_unit=town).first()
+    )
+    if movement is None or movement.report_fields.exists():
+        return 0
+    fields = [
+        report_field_add(actor=office, movement=movement, label=label, unit=unit) for label, unit, _ in REPORT_FIELDS
+    ]
+    entered = 0
+    staff = Membership.objects.filter(
+        user__username__in=REPORTING_STAFF, unit__participations__movement=movement
+    ).select_related("user", "unit")
+    for membership in staff:
+        sent = Obligation.objects.filter(
+            milestone__movement=movement, milestone__kind=MilestoneKind.PROGRESS_REPORT, unit=membership.unit,
+            fulfilled_at__isnull=False,
+        ).select_related("milestone__movement", "unit")  # fmt: skip
+        for obligation in sent:
+            assert obligation.fulfilled_at is not None
+            figures = catalogue.for_unit(
+                membership.unit, as_of=timezone.localdate(obligation.fulfilled_at), phase=movement.starts_on.year
+            )
+            # As the form posts them: text (the service reads a bare 0 as a figure left empty).
+            values = {
+                field.pk: str(getattr(figures, name)) for field, (_, _, name) in zip(fields, REPORT_FIELDS, strict=True)
+            }
+            rows = report_values_save(actor=membership.user, obligation=obligation, values=values)
+            ReportValue.objects.filter(pk__in=[row.pk for row in rows]).update(entered_at=obligation.fulfilled_at)
+            entered += 1
+    return entered
 
 
 def load_demo() -> dict[str, int]:
@@ -47,4 +104,8 @@ def load_demo() -> dict[str, int]:
                 basis=basis,
             )  # fmt: skip
             notices = 1
-    return {"việc nhắc": len(run.items), "thông báo": run.notifications, "nhật ký": run.logs, "công văn": notices}
+    figures = _report_figures(office) if office else 0
+    return {
+        "việc nhắc": len(run.items), "thông báo": run.notifications, "nhật ký": run.logs, "công văn": notices,
+        "báo cáo có số liệu": figures,
+    }  # fmt: skip
