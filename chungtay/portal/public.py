@@ -213,11 +213,7 @@ def current_movement(*, on: dt.date | None = None) -> PublicMovement | None:
     qs = Movement.objects.exclude(status=MovementStatus.DRAFT)
     if on is not None:
         qs = qs.filter(issued_on__lte=on, issuing_unit__in=active_on(OrgUnit.objects.all(), on))
-    row = (
-        qs.order_by("-issued_on", "-id")
-        .values(*(f.name for f in fields(PublicMovement)))
-        .first()
-    )
+    row = qs.order_by("-issued_on", "-id").values(*(f.name for f in fields(PublicMovement))).first()
     return PublicMovement(**row) if row else None
 
 
@@ -439,6 +435,104 @@ def _household_values(*, unit: PublicUnit | None = None, query: str = "", status
         # The code, or the area's name; never the head's name (a search is an oracle for a full name).
         qs = qs.filter(Q(code__iexact=query.strip()) | Q(area__name_folded__contains=folded))
     return qs.order_by("area__path", "code").values(*HOUSEHOLD_FIELDS, *HOUSEHOLD_PUBLIC_FIELDS)
+
+
+# Pages after the first few are read from the last row of the page before (a keyset: `?sau=<day>.<id>`),
+# not by skipping rows (OFFSET): at 5 million receipts, page 50,000 read 2.5 million index entries only
+# to throw them away. Page numbers alone (`?trang=`) reach only this many pages.
+OFFSET_PAGES = 10
+
+
+@dataclass
+class HouseholdPage:
+    """One page of the public household list, read like Django's `Page` by the shared pager. `count`
+    None: not known without counting (then `num_pages` is None); the cursors are households' codes."""
+
+    rows: list[PublicHousehold]
+    number: int
+    size: int
+    count: int | None
+    has_next: bool = False
+    has_previous: bool = False
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        return None if self.count is None else max(1, -(-self.count // self.size))
+
+    @property
+    def paginator(self) -> HouseholdPage:
+        return self
+
+    @property
+    def object_list(self) -> list[PublicHousehold]:
+        return self.rows
+
+    @property
+    def next_cursor(self) -> str:
+        return self.rows[-1].code if self.has_next and self.rows else ""
+
+    @property
+    def previous_cursor(self) -> str:
+        return self.rows[0].code if self.number > 2 and self.rows else ""
+
+
+def household_page(
+    *,
+    unit: PublicUnit | None = None,
+    query: str = "",
+    number: int = 1,
+    size: int = 50,
+    after: str = "",
+    before: str = "",
+) -> HouseholdPage:
+    """A page of `households(unit=, query=)`: just after the household coded `after`, just before
+    `before` (a keyset on area path and code: a deep page costs what the first does), or else the page
+    `number`, clamped to the pages there are and to `OFFSET_PAGES`. Counted from the kept figures
+    when nothing is searched, else by counting."""
+
+    qs = _household_values(unit=unit, query=query)
+    count = household_count(unit) if not fold(query) else qs.count()
+    page = HouseholdPage([], 1, size, count=count)
+    last = page.num_pages or 1
+    bound = None
+    if after or before:
+        bound = (
+            Household.objects.filter(PUBLIC_HOUSEHOLD, code=(after or before).replace("\x00", ""))
+            .values_list("area__path", "code")
+            .first()
+        )
+    if bound is not None and before:
+        path, code = bound
+        newer = Q(area__path__lte=path) & (Q(area__path__lt=path) | Q(area__path=path, code__lt=code))
+        rows = list(qs.filter(newer).order_by("-area__path", "-code")[: size + 1])
+        page.has_previous, page.has_next = len(rows) > size, True
+        rows = rows[:size][::-1]
+        page.number = min(max(number, 2), last) if page.has_previous else 1
+    elif bound is not None:
+        path, code = bound
+        older = Q(area__path__gte=path) & (Q(area__path__gt=path) | Q(area__path=path, code__gt=code))
+        rows = list(qs.filter(older)[: size + 1])
+        page.has_previous, page.has_next = True, len(rows) > size
+        page.number = min(max(number, 2), last)
+    else:
+        page.number = min(max(number, 1), last, OFFSET_PAGES)
+        offset = (page.number - 1) * size
+        rows = list(qs[offset : offset + size + 1])
+        page.has_previous, page.has_next = page.number > 1, len(rows) > size
+    page.rows = [_public_household(row) for row in rows[:size]]
+    return page
 
 
 def household_count(unit: PublicUnit | None = None) -> int:
@@ -811,12 +905,48 @@ def receipts(filters: ReceiptFilters = ReceiptFilters()) -> PublicList[PublicRec
     )
 
 
+@dataclass(frozen=True, order=True)
+class ReceiptKey:
+    """Where a receipt stands in the ledger's order (newest first by day, then id); in a URL `2024-10-01.123`."""
+
+    received_on: dt.date
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.received_on.isoformat()}.{self.id}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> ReceiptKey | None:
+        """The key written by `str`, or None for anything else (a bad cursor shows the first page)."""
+        day, _, pk = (text or "").partition(".")
+        if not (pk.isascii() and pk.isdigit() and len(pk) < 19):
+            return None
+        try:
+            return cls(dt.date.fromisoformat(day), int(pk))
+        except ValueError:
+            return None
+
+    def older(self) -> Q:
+        """The receipts after this one in the ledger. `received_on <= day` lets the newest-first index
+        start at the day instead of filtering its way down to it."""
+        return Q(received_on__lte=self.received_on) & (
+            Q(received_on__lt=self.received_on) | Q(received_on=self.received_on, id__lt=self.id)
+        )
+
+    def newer(self) -> Q:
+        """The receipts before this one in the ledger."""
+        return Q(received_on__gte=self.received_on) & (
+            Q(received_on__gt=self.received_on) | Q(received_on=self.received_on, id__gt=self.id)
+        )
+
+
 @dataclass
 class ReceiptPage:
     """One page of the public ledger with the count and sum of everything the filters match.
 
-    `capped`: more than `count` receipts match; there is no sum and the pages cover the newest
-    `count`. Reads like Django's `Page` for the shared pager (`paginator.num_pages` is None when capped).
+    `capped`: more than `count` receipts match; there is no sum. Reads like Django's `Page` for the
+    shared pager (`paginator.num_pages` is None when capped); `next_cursor`/`previous_cursor` are the
+    keysets of the pages beside it (`previous_cursor` is empty when the page before is the first).
     """
 
     rows: list[PublicReceipt]
@@ -826,10 +956,7 @@ class ReceiptPage:
     total: int | None
     capped: bool = False
     has_next: bool = False
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    has_previous: bool = False
 
     @property
     def has_other_pages(self) -> bool:
@@ -851,9 +978,35 @@ class ReceiptPage:
     def paginator(self) -> ReceiptPage:
         return self
 
+    @property
+    def next_cursor(self) -> str:
+        return str(_key(self.rows[-1])) if self.has_next and self.rows else ""
 
-def receipt_page(filters: ReceiptFilters = ReceiptFilters(), *, number: int = 1, size: int = 50) -> ReceiptPage:
-    """The page `number` (clamped to the pages there are) of the receipts the filters match, newest first.
+    @property
+    def previous_cursor(self) -> str:
+        return str(_key(self.rows[0])) if self.number > 2 and self.rows else ""
+
+
+def _key(row: PublicReceipt) -> ReceiptKey:
+    return ReceiptKey(row.received_on, row.id)
+
+
+# Reads the ledger's keys from a bound: (bound, older, limit) → up to `limit` keys strictly older than
+# `bound` newest first (from the newest when `bound` is None), or strictly newer than it oldest first.
+_Read = Callable[[ReceiptKey | None, bool, int], list[ReceiptKey]]
+
+
+def receipt_page(
+    filters: ReceiptFilters = ReceiptFilters(),
+    *,
+    number: int = 1,
+    size: int = 50,
+    after: ReceiptKey | None = None,
+    before: ReceiptKey | None = None,
+) -> ReceiptPage:
+    """A page of the receipts the filters match, newest first: the page just after the receipt `after`,
+    just before `before`, or else the page `number` (clamped to the pages there are and to `OFFSET_PAGES`);
+    with a cursor `number` is only shown (the page a visitor counted to).
 
     Without a search, date or amount filter, count and sum come from the funds' receipt tallies and
     the page is read from the newest-first index. Otherwise each part of the match is read up to
@@ -863,33 +1016,67 @@ def receipt_page(filters: ReceiptFilters = ReceiptFilters(), *, number: int = 1,
     if not filters.picks_rows:
         count, total = _tallied(filters)
         page = ReceiptPage([], 1, size, count=count, total=total)
-        page.number = min(max(number, 1), page.num_pages or 1)
-        offset = (page.number - 1) * size
-        ids = list(scope.order_by(*NEWEST_FIRST).values_list("id", flat=True)[offset : offset + size + 1])
-        return _fill(page, ids)
+        return _turn(page, _reader(scope, [Q()]), number, after, before)
 
     folded = fold(filters.query)
     parts = _search_parts(folded, filters.query.strip()) if folded else [_Part(Q(), sample=Q(), column="received_on")]
     found = _matches(scope, parts, filters)
     if found is not None:
         page = ReceiptPage([], 1, size, count=len(found), total=sum(amount for _, amount in found.values()))
-        page.number = min(max(number, 1), page.num_pages or 1)
-        newest = sorted(found, key=lambda pk: (found[pk][0], pk), reverse=True)
-        offset = (page.number - 1) * size
-        return _fill(page, newest[offset : offset + size + 1])
+        keys = sorted(ReceiptKey(day, pk) for pk, (day, _) in found.items())
+
+        def read(bound: ReceiptKey | None, older: bool, limit: int) -> list[ReceiptKey]:
+            if older:
+                return [key for key in reversed(keys) if bound is None or key < bound][:limit]
+            return [key for key in keys if bound is None or key > bound][:limit]
+
+        return _turn(page, read, number, after, before)
 
     page = ReceiptPage([], 1, size, count=TOTALS_CAP, total=None, capped=True)
-    page.number = min(max(number, 1), -(-TOTALS_CAP // size))
-    offset = (page.number - 1) * size
-    end = min(offset + size + 1, TOTALS_CAP)  # pages cover the newest TOTALS_CAP
-    if len(parts) == 1:
-        ids = list(scope.filter(parts[0].match).order_by(*NEWEST_FIRST).values_list("id", flat=True)[offset:end])
-    else:  # the newest `end` of the union are among the newest `end` of each part
-        days: dict[int, dt.date] = {}
-        for part in parts:
-            days.update(scope.filter(part.match).order_by(*NEWEST_FIRST).values_list("id", "received_on")[:end])
-        ids = sorted(days, key=lambda pk: (days[pk], pk), reverse=True)[offset:end]
-    return _fill(page, ids)
+    return _turn(page, _reader(scope, [part.match for part in parts]), number, after, before)
+
+
+def _reader(scope: QuerySet, matches: list[Q]) -> _Read:
+    """Keys of the receipts any of `matches` picks, each match read on its own (inside an OR a broad
+    part makes PostgreSQL read every receipt): the first `limit` of the union are among the first
+    `limit` of each."""
+
+    def read(bound: ReceiptKey | None, older: bool, limit: int) -> list[ReceiptKey]:
+        order = NEWEST_FIRST if older else tuple(column.lstrip("-") for column in NEWEST_FIRST)
+        keys: set[ReceiptKey] = set()
+        for match in matches:
+            qs = scope.filter(match)
+            if bound is not None:
+                qs = qs.filter(bound.older() if older else bound.newer())
+            keys.update(ReceiptKey(day, pk) for day, pk in qs.order_by(*order).values_list("received_on", "id")[:limit])
+        return sorted(keys, reverse=older)[:limit]
+
+    return read
+
+
+def _turn(
+    page: ReceiptPage, read: _Read, number: int, after: ReceiptKey | None, before: ReceiptKey | None
+) -> ReceiptPage:
+    """Fill `page` with the keys `read` gives around the cursor, or at the page number."""
+
+    size, last = page.size, page.num_pages
+    if before is not None:
+        keys = read(before, False, size + 1)
+        page.has_previous, page.has_next = len(keys) > size, True
+        keys = keys[:size][::-1]
+        page.number = min(max(number, 2), last or max(number, 2)) if page.has_previous else 1
+    elif after is not None:  # a capped list goes on past its newest TOTALS_CAP: each page costs the same
+        keys = read(after, True, size + 1)
+        page.has_previous, page.has_next = True, len(keys) > size
+        page.number = min(max(number, 2), last or max(number, 2))
+    else:
+        page.number = min(max(number, 1), last or -(-TOTALS_CAP // size), OFFSET_PAGES)
+        offset = (page.number - 1) * size
+        keys = read(None, True, offset + size + 1)[offset:]
+        if page.capped:  # numbered pages cover the newest TOTALS_CAP
+            keys = keys[: TOTALS_CAP - offset]
+        page.has_previous, page.has_next = page.number > 1, len(keys) > size
+    return _fill(page, [key.id for key in keys[:size]])
 
 
 def receipt_count(filters: ReceiptFilters) -> int | None:
@@ -932,10 +1119,8 @@ def _matches(scope: QuerySet, parts: list[_Part], filters: ReceiptFilters) -> di
 
 
 def _fill(page: ReceiptPage, ids: list[int]) -> ReceiptPage:
-    """Put the rows of `ids` (one more than a page when there is a next page) on the page, in order."""
+    """Put the rows of `ids` on the page, in order."""
 
-    page.has_next = len(ids) > page.size
-    ids = ids[: page.size]
     if ids:
         rows = Receipt.objects.filter(id__in=ids).order_by().annotate(public_name=_public_name())
         by_id: dict[int, dict[str, Any]] = {row["id"]: row for row in rows.values(*RECEIPT_FIELDS)}

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET
 
 from chungtay.core import asof, dates
 from chungtay.core.figures import cached
-from chungtay.core.pagination import CountedPaginator
 from chungtay.core.uploads import serve
 from chungtay.reorg.selectors import moves_of
 
@@ -77,7 +76,15 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page_number(value: str | None) -> int:
-    return int(value) if value and value.isascii() and value.isdigit() else 1
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else 1
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The query string without the page and its cursors (the pager adds its own)."""
+    params = request.GET.copy()
+    for name in ("trang", "sau", "truoc"):
+        params.pop(name, None)
+    return params.urlencode()
 
 
 @require_GET
@@ -88,19 +95,22 @@ def receipts(request: HttpRequest) -> HttpResponse:
         unit = public.unit_get(int(request.GET["don_vi"]))
     if form.is_valid() or not request.GET:
         page = public.receipt_page(
-            form.filters(unit=unit), number=_page_number(request.GET.get("trang")), size=PAGE_SIZE
+            form.filters(unit=unit),
+            number=_page_number(request.GET.get("trang")),
+            size=PAGE_SIZE,
+            after=public.ReceiptKey.parse(request.GET.get("sau")),
+            before=public.ReceiptKey.parse(request.GET.get("truoc")),
         )
     else:
         page = public.ReceiptPage([], 1, PAGE_SIZE, count=0, total=0)
-    query = request.GET.copy()
-    query.pop("trang", None)
     context = {
         "form": form,
         "page": page,
         "rows": page.rows,
         "totals": {"count": page.count, "total": page.total, "capped": page.capped},
-        "query": query.urlencode(),
+        "query": _without_page(request),
         "unit": unit,
+        "pager_target": "#ket-qua",  # the pager's links swap the rows only, as the filters do
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "portal/_receipt_rows.html", context)
@@ -114,19 +124,15 @@ def households(request: HttpRequest) -> HttpResponse:
     unit = None
     if request.GET.get("don_vi", "").isdigit():
         unit = public.unit_get(int(request.GET["don_vi"]))
-    count = None if query else public.household_count(unit)
-    page = CountedPaginator(public.households(unit=unit, query=query), PAGE_SIZE, count=count).get_page(
-        request.GET.get("trang")
+    page = public.household_page(
+        unit=unit,
+        query=query,
+        number=_page_number(request.GET.get("trang")),
+        size=PAGE_SIZE,
+        after=request.GET.get("sau", "")[:50],
+        before=request.GET.get("truoc", "")[:50],
     )
-    params = request.GET.copy()
-    params.pop("trang", None)
-    context = {
-        "page": page,
-        "rows": page.object_list,
-        "q": query,
-        "unit": unit,
-        "query": params.urlencode(),
-    }
+    context = {"page": page, "rows": page.rows, "q": query, "unit": unit, "query": _without_page(request)}
     return render(request, "portal/households.html", context)
 
 

@@ -126,6 +126,7 @@ def test_what_every_public_selector_returns_holds_no_queryset_nor_model(world, t
         "map_cells": lambda: public.map_cells(unit),
         "households": lambda: public.households(unit=unit),
         "household_count": lambda: public.household_count(unit),
+        "household_page": lambda: public.household_page(unit=unit),
         "household_get": lambda: public.household_get(household.code),
         "household_timeline": lambda: public.household_timeline(household.pk),
         "household_money": lambda: public.household_money(household.pk),
