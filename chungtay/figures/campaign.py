@@ -16,7 +16,7 @@ from chungtay.campaigns.models import Activity, ActivityKind, MilestoneKind, Par
 from chungtay.orgunits.models import Level
 
 from .catalogue import Params, figure, group
-from .definitions import NOT_DRAFT, _fill, _grouped, counted_obligations, obligation_states
+from .definitions import NOT_DRAFT, _fill, _grouped, counted_obligations, issued_by, obligation_states
 
 # --- Participants by level -----------------------------------------------------------------------
 PARTICIPANT_NAMES = ("units_participating_communes", "units_participating_areas")
@@ -24,7 +24,7 @@ PARTICIPANT_NAMES = ("units_participating_communes", "units_participating_areas"
 
 @group("participant_levels", "Đơn vị tham gia theo cấp")
 def participant_levels(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
-    qs = Participation.objects.filter(movement__status__in=NOT_DRAFT)
+    qs = Participation.objects.filter(issued_by(p.as_of))
     if p.movement_id is not None:
         qs = qs.filter(movement_id=p.movement_id)
     found = _grouped(
@@ -104,7 +104,7 @@ def own_obligations(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]
     # The unit's own rows, not its subtree's: grouped by unit id, in the catalogue's states.
     state = obligation_states(p.as_of)
     rows = (
-        counted_obligations(p.movement_id)
+        counted_obligations(p.movement_id, day=p.as_of)
         .filter(unit_id__in=[u.pk for u in units])
         .exclude(milestone__kind__in=NOT_SCORED_KINDS)
         .values("unit_id")

@@ -418,9 +418,18 @@ OBLIGATION_NAMES = (
 )
 
 
-def counted_obligations(movement_id: int | None = None) -> QuerySet[Obligation]:
-    """The obligations the catalogue counts: of launched movements (never drafts), optionally one."""
+def issued_by(day: Any, prefix: str = "movement__") -> Q:
+    """Movements the catalogue counts on `day`: launched (never drafts) and issued by then — a plan issued
+    in 2026 has no obligation nor participant in a report as of 2024."""
+    return Q(**{f"{prefix}status__in": NOT_DRAFT, f"{prefix}issued_on__lte": day})
+
+
+def counted_obligations(movement_id: int | None = None, *, day: Any = None) -> QuerySet[Obligation]:
+    """The obligations the catalogue counts: of launched movements (never drafts) issued by `day` (any
+    day when None), optionally one."""
     qs = Obligation.objects.filter(milestone__movement__status__in=NOT_DRAFT)
+    if day is not None:
+        qs = qs.filter(issued_by(day, "milestone__movement__"))
     if movement_id is not None:
         qs = qs.filter(milestone__movement_id=movement_id)
     return qs
@@ -430,7 +439,7 @@ def counted_obligations(movement_id: int | None = None) -> QuerySet[Obligation]:
 def obligations(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
     state = obligation_states(p.as_of)
     found = _grouped(
-        counted_obligations(p.movement_id), "unit__path", units,
+        counted_obligations(p.movement_id, day=p.as_of), "unit__path", units,
         obligations_total=Count("id"),
         obligations_on_time=Count("id", filter=state["on_time"]),
         obligations_done_late=Count("id", filter=state["done_late"]),
@@ -514,7 +523,7 @@ REGISTRATION_NAMES = ("units_participating", "units_registered", "units_register
 @group("registrations", "Đơn vị tham gia và đăng ký thi đua")
 def registrations(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
     day = p.as_of
-    qs = Participation.objects.filter(movement__status__in=NOT_DRAFT)
+    qs = Participation.objects.filter(issued_by(day))
     if p.movement_id is not None:
         qs = qs.filter(movement_id=p.movement_id)
     registered = Q(registered_at__isnull=False, registered_at__date__lte=day)

@@ -186,3 +186,16 @@ def test_the_review_page_takes_the_day_as_ngay_like_every_other_page_with_figure
     by_as_of = client.get(f"/bao-cao/phong-trao/{year.pk}/tong-ket/?as_of=30/06/2024").content.decode()
     assert "Số liệu tính đến ngày 30/06/2024" in by_ngay
     assert _review_money(by_ngay) == _review_money(by_as_of)
+
+
+def test_a_movement_counts_no_obligation_nor_participant_before_the_day_it_was_issued(
+    tree, movement, participate, obligation
+):
+    """Issued 14/03/2024: a report as of 01/03/2024 knows nothing of it; one as of 01/04/2024 does."""
+    participate(tree.commune_a)
+    obligation(tree.commune_a, D(2024, 3, 31), done_on=D(2024, 3, 30))
+    before = catalogue.for_unit(tree.town, as_of=D(2024, 3, 1))
+    after = catalogue.for_unit(tree.town, as_of=D(2024, 4, 1))
+    names = ("obligations_total", "obligations_on_time", "units_participating", "units_participating_communes")
+    assert [before[name] for name in names] == [0, 0, 0, 0]
+    assert [after[name] for name in names] == [1, 1, 1, 1]
