@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
@@ -33,10 +34,10 @@ def document_upload(
     allowed: frozenset[str] = DOCUMENT_KINDS,
 ) -> Document:
     if kind not in DocumentKind.values:
-        raise DomainError("Loại tài liệu không hợp lệ.", field="kind")
+        raise DomainError(_("Loại tài liệu không hợp lệ."), field="kind")
     title = nfc(title)
     if not title:
-        raise DomainError("Cần ghi trích yếu (tên) tài liệu.", field="title")
+        raise DomainError(_("Cần ghi trích yếu (tên) tài liệu."), field="title")
     checked = check_upload(upload, name=name, allowed=allowed)
     document = Document(
         unit=unit, kind=kind, title=title, number=nfc(number), issued_on=issued_on, issuer=nfc(issuer),
@@ -49,8 +50,11 @@ def document_upload(
         except OSError as exc:
             # Disk full or unwritable: nothing is recorded, so no row points at a missing or half file.
             raise DomainError(
-                f"Không lưu được tệp “{name}”: máy chủ hết chỗ hoặc không ghi được ({exc.strerror or exc}). "
-                "Chưa có gì được ghi; hãy báo quản trị hệ thống.",
+                _(
+                    "Không lưu được tệp “%(name)s”: máy chủ hết chỗ hoặc không ghi được (%(reason)s). "
+                    "Chưa có gì được ghi; hãy báo quản trị hệ thống."
+                )
+                % {"name": name, "reason": exc.strerror or exc},
                 field="file",
             ) from exc
         document.save()
@@ -63,7 +67,7 @@ def document_upload(
 def document_attach(*, actor, document: Document, target: Model) -> DocumentLink:
     ct = ContentType.objects.get_for_model(target)
     with as_actor(actor):
-        link, _ = DocumentLink.objects.get_or_create(
+        link, _created = DocumentLink.objects.get_or_create(
             document=document, content_type=ct, object_id=target.pk, defaults={"created_by": actor}
         )
     return link

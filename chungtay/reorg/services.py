@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chungtay.accounts.models import User
 from chungtay.campaigns.models import Obligation
@@ -24,10 +25,12 @@ def _check_rights(actor: User | None, plan: Plan) -> None:
         return
     for link in plan.links:
         if not has_perm(actor, "units.manage", link.old):
-            raise DomainError(f"Bạn không có quyền sắp xếp {link.old.full_title}.")
+            raise DomainError(_("Bạn không có quyền sắp xếp %(unit)s.") % {"unit": link.old.full_title})
     for unit in plan.new_units:
         if unit.parent_unit is not None and not has_perm(actor, "units.manage", unit.parent_unit):
-            raise DomainError(f"Bạn không có quyền lập đơn vị trực thuộc {unit.parent_unit.title}.")
+            raise DomainError(
+                _("Bạn không có quyền lập đơn vị trực thuộc %(unit)s.") % {"unit": unit.parent_unit.title}
+            )
 
 
 def _create_units(actor: User | None, plan: Plan) -> None:
@@ -36,7 +39,7 @@ def _create_units(actor: User | None, plan: Plan) -> None:
     while pending:
         ready = [u for u in pending if u.parent_new is None or u.parent_new.unit is not None]
         if not ready:  # plan.build() refused cycles; a guard all the same
-            raise DomainError("Không xác định được đơn vị cấp trên của các đơn vị mới.")
+            raise DomainError(_("Không xác định được đơn vị cấp trên của các đơn vị mới."))
         for new in ready:
             parent = new.parent_new.unit if new.parent_new is not None else new.parent_unit
             new.unit = unit_create(
@@ -59,7 +62,7 @@ def _fund_code(fund: Fund, plan: Plan) -> str:
 def commit(*, actor: User | None, plan: Plan) -> Reorganisation:
     """Write the plan: new units, successions (the old units end the day before), and the moves."""
     if not plan.ok:
-        raise DomainError("Phương án còn lỗi, chưa thể thực hiện.")
+        raise DomainError(_("Phương án còn lỗi, chưa thể thực hiện."))
     _check_rights(actor, plan)
     # Once ended, the old units refuse writes; the moves off them (the funds' last transfers) are
     # this operation's own, checked above while the units were in force.
@@ -182,7 +185,7 @@ def change_review(*, actor: User, change: Change) -> Change:
     unit = change.to_unit or change.from_unit
     # A line may be about an old unit only (a document it keeps): reviewing it writes no record of that unit.
     if unit is not None and not in_scope(actor, "units.manage", unit):
-        raise DomainError(f"Bạn không có quyền rà soát thay đổi tại {unit.title}.")
+        raise DomainError(_("Bạn không có quyền rà soát thay đổi tại %(unit)s.") % {"unit": unit.title})
     with as_actor(actor):
         change.reviewed_by = actor
         change.reviewed_at = timezone.now()
