@@ -4,12 +4,12 @@ reach them); staff endpoints use the same scoping as the pages and write through
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema
@@ -25,10 +25,9 @@ from chungtay.accounts import services as accounts_services
 from chungtay.accounts.twofactor import code_refusal, needs_second_factor, signed_in_fully
 from chungtay.core.access import closed_refusal, has_perm, visible_to
 from chungtay.core.errors import DomainError
-from chungtay.core.pagination import CountedPaginator
 from chungtay.figures import funds as fund_figures
 from chungtay.funds import services as funds_services
-from chungtay.funds.models import Designation, Fund, Receipt
+from chungtay.funds.models import Designation, Fund, Receipt, ReceiptTally
 from chungtay.housing import services as housing_services
 from chungtay.housing.models import Household, ProgressUpdate
 from chungtay.housing.privacy import log_private_view
@@ -37,6 +36,7 @@ from chungtay.orgunits.models import OrgUnit
 from chungtay.portal import public
 
 from . import serializers as s
+from .pagination import ReceiptPagination
 from .permissions import HasPerm
 
 
@@ -146,6 +146,8 @@ class PublicUnitViewSet(PublicMixin, viewsets.ViewSet):
 
 class PublicReceiptViewSet(PublicMixin, viewsets.GenericViewSet):
     serializer_class = s.PublicReceiptSerializer
+    pagination_class = ReceiptPagination
+    paginator: ReceiptPagination
 
     def _filters(self) -> public.ReceiptFilters:
         params = _query(s.ReceiptQuerySerializer, self.request)
@@ -167,10 +169,11 @@ class PublicReceiptViewSet(PublicMixin, viewsets.GenericViewSet):
     )
     def list(self, request: Request) -> Response:
         filters = self._filters()
-        count = public.receipt_count(filters)
-        if count is not None:  # the funds' tallies know it: no COUNT(*) over millions of receipts (issue 22)
-            self.paginator.django_paginator_class = partial(CountedPaginator, count=count)
-        page = self.paginate_queryset(public.receipts(filters))
+        page = self.paginator.paginate_receipts(
+            request,
+            lambda after, before: public.receipts(filters, after=after, before=before),
+            count=public.receipt_count(filters),  # the funds' tallies when nothing picks rows (issue 22)
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -414,9 +417,28 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
     read_perm = "funds.view"
     write_perm = "funds.record"
 
+    pagination_class = ReceiptPagination
+    paginator: ReceiptPagination
+
     def get_queryset(self) -> QuerySet[Receipt]:
         qs = Receipt.objects.select_related("fund", "donor", "designated_household").order_by("-received_on", "-id")
         return visible_to(self.request.user, qs, "funds.view", "fund__unit__path")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        qs = self.get_queryset()
+
+        def listing(after: public.ReceiptKey | None, before: public.ReceiptKey | None) -> QuerySet[Receipt]:
+            if after is not None:
+                return qs.filter(after.older())
+            if before is not None:
+                return qs.filter(before.newer()).order_by("received_on", "id")
+            return qs
+
+        # Every receipt of the funds in scope: their tallies hold the count (issue 22).
+        tallies = visible_to(request.user, ReceiptTally.objects.all(), "funds.view", "fund__unit__path")
+        count = tallies.aggregate(n=Coalesce(Sum("count"), 0))["n"]
+        page = self.paginator.paginate_receipts(request, listing, count=count)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

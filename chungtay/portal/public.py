@@ -762,6 +762,7 @@ RECEIPT_FIELDS = (
     "fund__code",
 )
 NEWEST_FIRST = ("-received_on", "-id")
+OLDEST_FIRST = ("received_on", "id")
 
 
 @dataclass(frozen=True)
@@ -890,19 +891,25 @@ def _search_parts(folded: str, raw: str) -> list[_Part]:
     return [_Part(listed, funds=tuple(funds)), *broad]
 
 
-def receipts(filters: ReceiptFilters = ReceiptFilters()) -> PublicList[PublicReceipt]:
+def receipts(
+    filters: ReceiptFilters = ReceiptFilters(), *, after: ReceiptKey | None = None, before: ReceiptKey | None = None
+) -> PublicList[PublicReceipt]:
     """Public receipts, newest first: the API's list and the open data. The parts of a search are
-    ORed into one condition here; the portal's page runs them apart (`receipt_page`)."""
+    ORed into one condition here; the portal's page runs them apart (`receipt_page`). With `after`,
+    those after that receipt in the ledger; with `before`, those before it, nearest first (oldest first)."""
     qs = _receipts_in_scope(filters)
+    order = NEWEST_FIRST
+    if after is not None:
+        qs = qs.filter(after.older())
+    elif before is not None:
+        qs, order = qs.filter(before.newer()), OLDEST_FIRST
     folded = fold(filters.query)
     if folded:
         match = Q()
         for part in _search_parts(folded, filters.query.strip()):
             match |= part.match
         qs = qs.filter(match)
-    return PublicList(
-        qs.annotate(public_name=_public_name()).order_by(*NEWEST_FIRST).values(*RECEIPT_FIELDS), _public_receipt
-    )
+    return PublicList(qs.annotate(public_name=_public_name()).order_by(*order).values(*RECEIPT_FIELDS), _public_receipt)
 
 
 @dataclass(frozen=True, order=True)
@@ -1042,7 +1049,7 @@ def _reader(scope: QuerySet, matches: list[Q]) -> _Read:
     `limit` of each."""
 
     def read(bound: ReceiptKey | None, older: bool, limit: int) -> list[ReceiptKey]:
-        order = NEWEST_FIRST if older else tuple(column.lstrip("-") for column in NEWEST_FIRST)
+        order = NEWEST_FIRST if older else OLDEST_FIRST
         keys: set[ReceiptKey] = set()
         for match in matches:
             qs = scope.filter(match)
