@@ -33,6 +33,7 @@ from .models import (
     ActivityLevel,
     CriterionKind,
     GoodModelField,
+    JudgeScore,
     LegalKind,
     MilestoneKind,
     Movement,
@@ -178,6 +179,45 @@ AREA_CRITERIA = [
 ]  # fmt: skip
 
 
+# The town's own set: the province's Guidance 32/HD-MTTQ-BTT for district-level committees, which the plan
+# follows for the town ("Chỉ tiêu đối với Ủy ban MTTQ Việt Nam thị xã"). Its wording here is illustrative,
+# laid out as section 3.2 is; the town scores itself on it and the province's office reviews it. Its codes
+# are its own (criterion sources go by code in every set of the movement).
+DISTRICT_CRITERIA = [
+    ("1", "", G, 0, "", [], "Về đổi mới, nâng cao năng lực hoạt động của Ủy ban MTTQ Việt Nam cấp huyện"),
+    ("1.1", "1", R, 10, "", [MINUTES, RESOLUTION, REGULATION],
+     "Xây dựng và thực hiện nghiêm quy chế làm việc của Ủy ban, Ban Thường trực Ủy ban MTTQ Việt Nam cấp huyện "
+     "nhiệm kỳ 2024 - 2029; hướng dẫn Ủy ban MTTQ Việt Nam các xã, phường xây dựng quy chế đúng Điều lệ MTTQ Việt "
+     "Nam."),
+    ("1.2", "1", R, 15, "", [PLAN, REPORT, PHOTO],
+     "Tổ chức bồi dưỡng, tập huấn cho cán bộ Mặt trận xã, phường và Ban Công tác Mặt trận khu dân cư theo phân cấp "
+     "quản lý (Kết luận số 02/KL-MTTW-ĐCT ngày 14/01/2022 của Đoàn Chủ tịch Ủy ban Trung ương MTTQ Việt Nam)."),
+    ("1.3", "1", R, 10, "", [PLAN, REPORT],
+     "Tổ chức Cuộc thi “Cán bộ Mặt trận cơ sở giỏi” cấp huyện; chọn, cử thí sinh dự thi cấp tỉnh khi có kế hoạch."),
+    ("1.4", "1", R, 10, "", [REPORT],
+     "Ứng dụng công nghệ thông tin, chuyển đổi số trong chỉ đạo, điều hành; gửi báo cáo định kỳ về Ban Thường trực "
+     "Ủy ban MTTQ Việt Nam tỉnh đúng hạn, đủ nội dung."),
+    ("2", "", G, 0, "", [], "Về hỗ trợ nhà ở cho hộ nghèo, cận nghèo"),
+    ("2.1", "2", R, 15, "", [REPORT, DocumentKind.DECISION],
+     "Chủ trì vận động Quỹ “Vì người nghèo” và các nguồn xã hội hóa hỗ trợ xóa nhà tạm, nhà dột nát; quản lý, sử "
+     "dụng đúng quy định, công khai, minh bạch."),
+    ("2.2", "2", C, 20, "housing_completion_vs_phase", [REPORT, PHOTO],
+     "Hoàn thành chỉ tiêu xóa nhà tạm, nhà dột nát trên địa bàn theo phân kỳ năm (Nghị quyết số 13/2023/NQ-HĐND "
+     "của HĐND tỉnh)."),
+    ("2.3", "2", R, 10, "", [REPORT],
+     "Phối hợp giám sát việc hỗ trợ nhà ở; giải quyết kịp thời kiến nghị của Nhân dân, không để phát sinh khiếu "
+     "nại vượt cấp."),
+    ("3", "", G, 0, "", [], "Về công tác thi đua, khen thưởng"),
+    ("3.1", "3", R, 10, "", [PLAN, REPORT],
+     "Phát động, hướng dẫn, kiểm tra phong trào thi đua ở các xã, phường; sơ kết, tổng kết, bình xét khen thưởng "
+     "kịp thời, đúng quy định."),
+    ("4", "", G, 0, "", [], "Điểm thưởng"),
+    ("4.1", "4", B, 5, "", [REPORT, PHOTO],
+     "Có mô hình hay, cách làm hiệu quả được Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh biểu dương, giới thiệu nhân "
+     "rộng."),
+]  # fmt: skip
+
+
 def _milestones() -> list[tuple[str, int, dt.date, str, dt.date | None, str]]:
     """(kind, level, due, recurrence, until, title), in the demo's year."""
     return [
@@ -269,7 +309,11 @@ def load_demo() -> dict[str, int]:
             actor=office, movement=movement, kind=legal_kind, number=number, issued_on=issued_on, issuer=issuer,
             summary=summary,
         )  # fmt: skip
-    for level, rows in ((Level.COMMUNE, COMMUNE_CRITERIA), (Level.AREA, AREA_CRITERIA)):
+    for level, rows in (
+        (Level.DISTRICT, DISTRICT_CRITERIA),
+        (Level.COMMUNE, COMMUNE_CRITERIA),
+        (Level.AREA, AREA_CRITERIA),
+    ):
         for code, parent, criterion_kind, points, metric, evidence, text in rows:
             services.criterion_add(
                 actor=office, movement=movement, level=level, code=code, parent_code=parent, kind=criterion_kind,
@@ -487,22 +531,27 @@ def _stages(movement: Movement, office: User, board: User) -> None:
             description="Mỗi xã, phường cử 01 cán bộ dự thi. Vòng sơ khảo: bài viết; vòng chung khảo: thuyết trình, "
             "xử lý tình huống.",
         )  # fmt: skip
-        first = services.round_add(actor=office, contest=contest, name="Vòng sơ khảo", held_on=D(2024, 8, 20))
-        services.round_add(actor=office, contest=contest, name="Vòng chung khảo", held_on=D(2024, 9, 27))
+        rounds = [
+            services.round_add(actor=office, contest=contest, name="Vòng sơ khảo", held_on=D(2024, 8, 20)),
+            services.round_add(actor=office, contest=contest, name="Vòng chung khảo", held_on=D(2024, 9, 27)),
+        ]
+        communes = list(OrgUnit.objects.filter(parent=town, level=Level.COMMUNE).order_by("path"))
         entrants = [
-            services.entrant_add(actor=office, contest=contest, unit=vinh_dien, person_name="Trần Văn Bình",
-                                 position="Ủy viên Ban Thường trực"),
-            services.entrant_add(actor=office, contest=contest, unit=dien_hong, person_name="Lê Thị Mỹ Duyên",
-                                 position="Cán bộ Mặt trận xã"),
-            services.entrant_add(actor=office, contest=contest, unit=_commune("Điện An"), person_name="Hồ Văn Tâm",
-                                 position="Phó Chủ tịch"),
+            services.entrant_add(actor=office, contest=contest, unit=unit, person_name=CONTEST_ENTRANTS[unit.name][0],
+                                 position=CONTEST_ENTRANTS[unit.name][1])
+            for unit in communes if unit.name in CONTEST_ENTRANTS
         ]  # fmt: skip
-        if first.held_on is not None and happened(first.held_on):
-            for judge, scores in ((office, (86, 78, 81)), (board, (90, 75, 84))):
+        # Both judges mark every entrant in each round, on its day; criterion 3.2.1c takes its points from
+        # these results (the evaluation demo sets its source), as of the day they were marked.
+        for number, contest_round in enumerate(rounds):
+            if contest_round.held_on is None or not happened(contest_round.held_on):
+                break
+            for judge_number, judge in enumerate((office, board)):
                 services.judge_scores_record(
-                    actor=judge, contest_round=first,
-                    scores={e.pk: Decimal(s) for e, s in zip(entrants, scores, strict=True)},
+                    actor=judge, contest_round=contest_round,
+                    scores={e.pk: _contest_mark(i, number, judge_number) for i, e in enumerate(entrants)},
                 )  # fmt: skip
+            JudgeScore.objects.filter(round=contest_round).update(scored_at=_at(contest_round.held_on, 16))
 
     # The town's final review (tổng kết) conference, once its day has come.
     if happened(D(2024, 12, 20)):
@@ -512,6 +561,38 @@ def _stages(movement: Movement, office: User, board: User) -> None:
             issued_on=D(2024, 12, 20), upload=io.BytesIO(demo_pdf("BÁO CÁO TỔNG KẾT", [])),
         )  # fmt: skip
         _backdate(movement, town, MilestoneKind.FINAL_REVIEW, D(2024, 12, 20))
+
+
+# One cadre of each commune and ward sits the contest "Cán bộ Mặt trận cơ sở giỏi" (fictional people).
+CONTEST_ENTRANTS = {
+    "Vĩnh Điện": ("Trần Văn Bình", "Ủy viên Ban Thường trực"),
+    "Điện An": ("Hồ Văn Tâm", "Phó Chủ tịch"),
+    "Điện Ngọc": ("Nguyễn Thị Hồng Nhung", "Cán bộ Mặt trận phường"),
+    "Điện Nam Bắc": ("Phan Văn Hùng", "Phó Chủ tịch"),
+    "Điện Nam Trung": ("Võ Thị Thanh Hà", "Cán bộ Mặt trận phường"),
+    "Điện Nam Đông": ("Lê Văn Phúc", "Ủy viên Ban Thường trực"),
+    "Điện Dương": ("Đặng Thị Kim Liên", "Phó Chủ tịch"),
+    "Điện Thắng Bắc": ("Huỳnh Văn Sơn", "Cán bộ Mặt trận phường"),
+    "Điện Thắng Trung": ("Ngô Thị Diệu Linh", "Cán bộ Mặt trận phường"),
+    "Điện Thắng Nam": ("Trương Văn Quý", "Phó Chủ tịch"),
+    "Điện Minh": ("Bùi Thị Ngọc Hân", "Ủy viên Ban Thường trực"),
+    "Điện Phương": ("Dương Văn Khoa", "Cán bộ Mặt trận phường"),
+    "Điện Hồng": ("Lê Thị Mỹ Duyên", "Cán bộ Mặt trận xã"),
+    "Điện Tiến": ("Phạm Văn Đức", "Phó Chủ tịch"),
+    "Điện Thọ": ("Nguyễn Thị Thu Hiền", "Cán bộ Mặt trận xã"),
+    "Điện Phước": ("Đỗ Văn Lợi", "Cán bộ Mặt trận xã"),
+    "Điện Hòa": ("Mai Thị Ánh Tuyết", "Phó Chủ tịch"),
+    "Điện Quang": ("Hoàng Văn Nam", "Cán bộ Mặt trận xã"),
+    "Điện Trung": ("Lý Thị Hoa", "Ủy viên Ban Thường trực"),
+    "Điện Phong": ("Châu Văn Tài", "Cán bộ Mặt trận xã"),
+}
+
+
+def _contest_mark(index: int, contest_round: int, judge: int) -> Decimal:
+    """A judge's mark (out of 100) for the entrant of the index-th commune in tree order: from 95 down to
+    about 57 across the communes, a point or two apart between judges and rounds."""
+    base = 95 - 2 * index
+    return Decimal(min(100, base + (index + contest_round) % 3 - judge * (index % 2) - contest_round))
 
 
 def _backdate(movement: Movement, unit: OrgUnit, kind: str, day: dt.date, *, due: dt.date | None = None) -> None:
@@ -605,6 +686,21 @@ CURRENT_REGISTRATIONS = [(0, (3, 20)), (1, (3, 22)), (2, (3, 25)), (3, (3, 27)),
 CURRENT_ACTIVE = ("Điện Bàn", "Điện Bàn Tây")
 
 
+# The 2024 criteria name the town ("thị xã"); on the new map the wards and communes are under the city.
+CURRENT_TITLES = {
+    "3.2.1.c": "Tham gia chất lượng Cuộc thi cán bộ Mặt trận cơ sở giỏi do Ban Thường trực Ủy ban MTTQ Việt Nam thành "
+    "phố tổ chức (có kế hoạch riêng).",
+    "3.2.2": "Về hỗ trợ nhà ở cho hộ nghèo, cận nghèo trên địa bàn phường, xã",
+    "3.2.2.c": "Hoàn thành tiến độ xóa nhà tạm, nhà dột nát trên địa bàn theo phân kỳ được phê duyệt, gồm các căn "
+    "của phường, xã cũ chuyển sang sau sắp xếp đơn vị hành chính.",
+}
+
+
+def _on_new_map(text: str) -> str:
+    """The plan's purposes and requirements, said of the city instead of the town."""
+    return text.replace("thị xã", "thành phố")
+
+
 def current_title() -> str:
     return f"Phong trào thi đua năm {demo_clock.story_year()} trên địa bàn các phường, xã mới (dữ liệu mẫu)"
 
@@ -645,7 +741,7 @@ def load_current() -> dict[str, int]:
     movement = services.movement_create(
         actor=office, issuing_unit=city, symbol=CURRENT_SYMBOL, issued_on=D(2024, 3, 14), title=current_title(),
         theme="Chung tay xóa nhà tạm, nhà dột nát; ổn định tổ chức Mặt trận các phường, xã sau sắp xếp",
-        purposes=PURPOSES, requirements=REQUIREMENTS,
+        purposes=_on_new_map(PURPOSES), requirements=_on_new_map(REQUIREMENTS),
         content=f"{CURRENT_NOTE.format(year=year, day=day)}\n\n{CURRENT_CONTENT}",
         starts_on=D(2024, 3, 14), ends_on=D(2024, 10, 31), review_month=D(2024, 12, 1),
         registration_deadline=D(2024, 3, 29), signer="TM. Ban Thường trực (dữ liệu mẫu)",
@@ -661,7 +757,8 @@ def load_current() -> dict[str, int]:
         for code, parent, criterion_kind, points, metric, evidence, text in rows:
             services.criterion_add(
                 actor=office, movement=movement, level=level, code=code, parent_code=parent, kind=criterion_kind,
-                max_points=Decimal(points), metric_key=metric, evidence_kinds=list(evidence), title=text,
+                max_points=Decimal(points), metric_key=metric, evidence_kinds=list(evidence),
+                title=CURRENT_TITLES.get(code, text),
             )  # fmt: skip
     for level in (Level.COMMUNE, Level.AREA):
         services.participants_add_level(actor=office, movement=movement, level=level)

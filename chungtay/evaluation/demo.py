@@ -1,7 +1,9 @@
 """Evaluation of the demo movement 199/KH-MTTQ-BTT up to the point where people take over in the browser:
 bands, award forms and quotas, a cluster for cross review, and the registered communes' self-assessments as
 they stand on the demo's day (chungtay.core.demo_clock) — opened from October, submitted on their days, then
-most reviewed, two waiting for review, three returned for correction (as on 02/12 of the story).
+most reviewed, two waiting for review, three returned for correction (as on 02/12 of the story) — and
+the town's own, on the district level's set, reviewed by the province's office. 3.2.1c is taken from the
+contest's results, the 3.2.3 bonus from the recognised good models.
 Approving the ranking, the meeting, the decision and its signature are left to do by hand
 (docs/huong-dan/danh-gia-khen-thuong.md). Idempotent: nothing is added once the award forms exist.
 """
@@ -38,6 +40,7 @@ SHARES = [
 PENDING = {"Điện Ngọc", "Điện Nam Bắc"}  # submitted, waiting for the office
 RETURNED = {"Điện Phước", "Điện Thọ", "Điện Quang"}  # sent back for evidence
 LATE = {"Điện Ngọc"}
+TOWN_WEAKER = {"1.2", "2.3"}  # the town's own criteria it gives itself less on
 
 
 def _score(max_points: Decimal, share: float) -> Decimal:
@@ -62,6 +65,8 @@ def load_demo() -> dict[str, int]:
     # The 3.2.3 bonus comes from the communes' good models recognised by the movement's end (Vĩnh Điện's,
     # recognised in July in the campaigns demo), not typed by the units.
     services.criterion_source_set(actor=office, movement=movement, code="3.2.3.a", source=Source.GOOD_MODELS)
+    # 3.2.1c from the results of the contest "Cán bộ Mặt trận cơ sở giỏi" (marked in the campaigns demo).
+    services.criterion_source_set(actor=office, movement=movement, code="3.2.1.c", source=Source.CONTEST)
     town = movement.issuing_unit.title
     services.award_form_create(
         actor=office, movement=movement, name="Cờ thi đua", issuer="Ủy ban MTTQ Việt Nam tỉnh Quảng Nam",
@@ -91,6 +96,7 @@ def load_demo() -> dict[str, int]:
         movement, participations, office=office, staff=staff, star="Vĩnh Điện", pending=PENDING, returned=RETURNED,
         late=LATE,
     )  # fmt: skip
+    _town_assessment(movement, office=office, province_office=User.objects.get(username="quangnam"))
     if demo_clock.after_reorganisation():
         _decide(movement, office=office, board=User.objects.get(username="chutich"))
     return _counts(movement)
@@ -100,9 +106,9 @@ def _decide(movement: Movement, *, office: User, board: User) -> None:
     """On the new map the 2024 evaluation is over, as it was by the end of 2024: the last two reviewed, the
     units sent back or not submitted left out of the ranking with the reason, the ranking approved, the
     town's Giấy khen proposed from it, voted on 16/12 and decided on 20/12/2024; then the movement is closed."""
-    for assessment in Assessment.objects.filter(participation__movement=movement, status="submitted").select_related(
-        "participation__unit", "participation__movement"
-    ):
+    for assessment in Assessment.objects.filter(
+        participation__movement=movement, participation__level=Level.COMMUNE, status="submitted"
+    ).select_related("participation__unit", "participation__movement"):
         services.assessment_mark_reviewed(actor=office, assessment=assessment)
         _reviewed_at(assessment, _at(d(2024, 11, 25), 16))
     for participation in movement.participations.filter(level=Level.COMMUNE).select_related("unit", "movement"):
@@ -196,6 +202,39 @@ def _self_assess(
             services.review_save(actor=office, assessment=assessment, entries=adjust)
         services.assessment_mark_reviewed(actor=office, assessment=assessment)
         _reviewed_at(assessment, _at(day + dt.timedelta(days=12), 16))
+
+
+def _town_assessment(movement: Movement, *, office: User, province_office: User) -> None:
+    """The town scores itself on its own set (the province's guidance for district-level committees) at the
+    end of October; the province's office reviews it in November, taking two points off one criterion."""
+    submitted, reviewed = d(2024, 10, 28), d(2024, 11, 22)
+    participation = movement.participations.select_related("unit", "movement").filter(level=Level.DISTRICT).first()
+    if participation is None or participation.registered_at is None or not happened(d(2024, 10, 21)):
+        return
+    assessment = services.assessment_open(actor=office, participation=participation)
+    lines = list(assessment.lines.select_related("criterion"))
+    entries = {}
+    for line in lines:
+        if line.criterion.kind == "reviewed":
+            share = 0.9 if line.criterion.code in TOWN_WEAKER else 0.95
+            entries[line.pk] = (_score(line.criterion.max_points, share), "Có kế hoạch, báo cáo kết quả kèm theo.")
+        elif line.criterion.kind in ("bonus", "yes_no"):
+            entries[line.pk] = (Decimal(0), "")
+    services.assessment_save(actor=office, assessment=assessment, entries=entries)
+    if not happened(submitted):
+        return
+    services.assessment_submit(actor=office, assessment=assessment, now=_at(submitted, 10))
+    if not happened(reviewed):
+        return
+    reason = "Chưa gửi về tỉnh báo cáo kết quả lớp bồi dưỡng Ban Công tác Mặt trận khu dân cư."
+    adjust = {
+        line.pk: (line.self_score - 2, reason)
+        for line in assessment.lines.select_related("criterion").filter(criterion__code="1.2")
+        if line.self_score is not None
+    }  # fmt: skip
+    services.review_save(actor=province_office, assessment=assessment, entries=adjust)
+    services.assessment_mark_reviewed(actor=province_office, assessment=assessment)
+    _reviewed_at(assessment, _at(reviewed, 16))
 
 
 def _reviewed_at(assessment: Assessment, at: dt.datetime) -> None:

@@ -29,6 +29,7 @@ DEMO_PASSWORD = "ChungTay@2024"  # noqa: S105 - printed by `make run`; demo only
 
 
 TOWN_NAME = "Điện Bàn"
+PROVINCE_NAME = "Quảng Nam"
 
 
 def demo_town() -> OrgUnit | None:
@@ -66,7 +67,7 @@ class DemoUser:
     full_name: str
     position: str
     role: str
-    unit_name: str  # the town, one of its communes, or an area of Vĩnh Điện (`area`)
+    unit_name: str  # the province, the town, one of its communes, or an area of Vĩnh Điện (`area`)
     area: bool = False
 
 
@@ -75,6 +76,14 @@ DEMO_USERS = [
     DemoUser("quantri", "Quản trị hệ thống", "Quản trị viên", Role.ADMIN, TOWN_NAME),
     DemoUser("vanphong", "Trần Thị Minh Hạnh", "Chuyên viên Văn phòng", Role.OFFICE, TOWN_NAME),
     DemoUser("chutich", "Lê Văn Khánh", "Chủ tịch Ủy ban MTTQ thị xã", Role.BOARD, TOWN_NAME),
+    # The province's office reviews the town's own self-assessment (the district level's criteria set).
+    DemoUser(
+        "quangnam",
+        "Trương Thị Bích Ngọc",
+        "Chuyên viên Văn phòng Ủy ban MTTQ tỉnh",
+        Role.OFFICE,
+        PROVINCE_NAME,
+    ),
     DemoUser(
         "vinhdien",
         "Nguyễn Thị Thu Trang",
@@ -121,7 +130,9 @@ def demo_units_csv() -> str:
 
 
 def _demo_unit(spec: DemoUser, town: OrgUnit) -> OrgUnit:
-    """A demo user's unit: the town, a commune of the town, or an area of Vĩnh Điện."""
+    """A demo user's unit: the province, the town, a commune of the town, or an area of Vĩnh Điện."""
+    if spec.unit_name == PROVINCE_NAME:
+        return OrgUnit.objects.get(pk=town.parent_id)
     if spec.unit_name == TOWN_NAME and not spec.area:
         return town
     commune = OrgUnit.objects.get(parent=town, name="Vĩnh Điện" if spec.area else spec.unit_name)

@@ -8,7 +8,16 @@ import pytest
 from django.core.management import call_command
 
 from chungtay.campaigns import selectors
-from chungtay.campaigns.models import Activity, GoodModel, GoodModelStatus, Movement, MovementStatus, Obligation
+from chungtay.campaigns.demo import current_movement
+from chungtay.campaigns.models import (
+    Activity,
+    Criterion,
+    GoodModel,
+    GoodModelStatus,
+    Movement,
+    MovementStatus,
+    Obligation,
+)
 from chungtay.figures import catalogue
 from chungtay.orgunits.models import Level
 from chungtay.reports.demo import DEMO_DAY
@@ -58,3 +67,15 @@ def test_the_demos_communes_do_most_of_their_work_on_time_a_little_late_and_leav
                 milestone__kind__in=["registration", "own_plan", "launch"],
             )  # fmt: skip
             assert done.count() == 3, obligation.unit
+
+
+def test_the_current_movement_speaks_of_the_city_and_its_wards_not_the_old_town(shared_demo_new_map, db):
+    """On the new map the wards and communes are under the city: the current movement's criteria, purposes
+    and requirements do not say "thị xã" (the 2024 movement keeps its own words)."""
+    movement = current_movement()
+    assert movement is not None
+    titles = list(Criterion.objects.filter(criteria_set__movement=movement).values_list("title", flat=True))
+    assert titles and [t for t in titles if "thị xã" in t] == []
+    assert "thị xã" not in movement.purposes + movement.requirements
+    story = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
+    assert Criterion.objects.filter(criteria_set__movement=story, title__contains="thị xã").exists()
