@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chungtay.campaigns.models import Movement, MovementStatus
 from chungtay.core import dates
@@ -49,18 +50,23 @@ def member_org_register(
     """Register a member organisation for a movement (the unit's staff do it for it)."""
     _require(actor, PARTICIPATE_PERM, member_org.unit)
     if movement.status in (MovementStatus.DRAFT, MovementStatus.CLOSED):
-        raise DomainError("Phong trào chưa phát động hoặc đã kết thúc: không đăng ký được.")
+        raise DomainError(_("Phong trào chưa phát động hoặc đã kết thúc: không đăng ký được."))
     if not _in_movement_subtree(movement, member_org.unit):
-        raise DomainError(f"{member_org.name} ({member_org.unit.title}) không thuộc phạm vi phong trào này.")
+        raise DomainError(
+            _("%(org)s (%(unit)s) không thuộc phạm vi phong trào này.")
+            % {"org": member_org.name, "unit": member_org.unit.title}
+        )
     commitments = nfc(commitments).strip()
     if not commitments:
-        raise DomainError("Cần ghi nội dung đăng ký, cam kết thi đua của tổ chức.", field="commitments")
+        raise DomainError(_("Cần ghi nội dung đăng ký, cam kết thi đua của tổ chức."), field="commitments")
     if registered_on > dates.today():
-        raise DomainError("Ngày đăng ký không được sau hôm nay.", field="registered_on")
+        raise DomainError(_("Ngày đăng ký không được sau hôm nay."), field="registered_on")
     if registered_on < movement.issued_on:
-        raise DomainError("Ngày đăng ký phải từ ngày ban hành kế hoạch phong trào.", field="registered_on")
+        raise DomainError(_("Ngày đăng ký phải từ ngày ban hành kế hoạch phong trào."), field="registered_on")
     if MemberOrgRegistration.objects.filter(movement=movement, member_org=member_org).exists():
-        raise DomainError(f"{member_org.name} đã đăng ký thi đua trong phong trào này.", field="member_org")
+        raise DomainError(
+            _("%(org)s đã đăng ký thi đua trong phong trào này.") % {"org": member_org.name}, field="member_org"
+        )
     with as_actor(actor):
         return MemberOrgRegistration.objects.create(
             movement=movement, member_org=member_org, commitments=commitments, registered_on=registered_on,
@@ -76,11 +82,11 @@ def member_org_results_report(
     _require(actor, PARTICIPATE_PERM, registration.member_org.unit)
     results = nfc(results).strip()
     if not results:
-        raise DomainError("Cần ghi kết quả thực hiện.", field="results")
+        raise DomainError(_("Cần ghi kết quả thực hiện."), field="results")
     if results_on > dates.today():
-        raise DomainError("Ngày báo cáo kết quả không được sau hôm nay.", field="results_on")
+        raise DomainError(_("Ngày báo cáo kết quả không được sau hôm nay."), field="results_on")
     if results_on < registration.registered_on:
-        raise DomainError("Ngày báo cáo kết quả phải từ ngày đăng ký.", field="results_on")
+        raise DomainError(_("Ngày báo cáo kết quả phải từ ngày đăng ký."), field="results_on")
     registration.results, registration.results_on = results, results_on
     with as_actor(actor):
         registration.save(update_fields=["results", "results_on"])
@@ -111,57 +117,59 @@ def _checked(data: InKindData) -> dict[str, Any]:
     """The row to store, or a DomainError naming the field that is wrong."""
     unit = data.household.area if data.household is not None else data.unit
     if unit is None:
-        raise DomainError("Chọn hộ được hỗ trợ hoặc đơn vị nhận đóng góp.", field="household")
+        raise DomainError(_("Chọn hộ được hỗ trợ hoặc đơn vị nhận đóng góp."), field="household")
     if data.household is None and data.movement is None:
-        raise DomainError("Chọn hộ được hỗ trợ hoặc phong trào mà đóng góp thuộc về.", field="household")
+        raise DomainError(_("Chọn hộ được hỗ trợ hoặc phong trào mà đóng góp thuộc về."), field="household")
     if data.household is not None and data.household.status == Status.WITHDRAWN:
         raise DomainError(
-            f"Hộ {data.household.code} đã rút khỏi danh sách: không ghi nhận đóng góp.", field="household"
+            _("Hộ %(code)s đã rút khỏi danh sách: không ghi nhận đóng góp.") % {"code": data.household.code},
+            field="household",
         )
     if data.movement is not None and not _in_movement_subtree(data.movement, unit):
-        raise DomainError("Đơn vị không thuộc phạm vi phong trào đã chọn.", field="movement")
+        raise DomainError(_("Đơn vị không thuộc phạm vi phong trào đã chọn."), field="movement")
     if data.giver_kind not in GiverKind.values:
-        raise DomainError("Chọn bên đóng góp.", field="giver_kind")
+        raise DomainError(_("Chọn bên đóng góp."), field="giver_kind")
     giver_name = nfc(data.giver_name).strip()
     member_org = None
     if data.giver_kind == GiverKind.MEMBER_ORG:
         if data.member_org is None:
-            raise DomainError("Chọn tổ chức thành viên đóng góp.", field="member_org")
+            raise DomainError(_("Chọn tổ chức thành viên đóng góp."), field="member_org")
         # The organisation of this unit or of a unit above it (the ward's Hội Phụ nữ helps its areas).
         if not unit.path.startswith(data.member_org.unit.path):
             raise DomainError(
-                f"{data.member_org.name} ({data.member_org.unit.title}) không hoạt động tại {unit.title}.",
+                _("%(org)s (%(org_unit)s) không hoạt động tại %(unit)s.")
+                % {"org": data.member_org.name, "org_unit": data.member_org.unit.title, "unit": unit.title},
                 field="member_org",
             )
         member_org, giver_name = data.member_org, ""
     elif not giver_name:
-        raise DomainError("Ghi tên người, đơn vị đóng góp (có thể ghi “Nhân dân khối phố …”).", field="giver_name")
+        raise DomainError(_("Ghi tên người, đơn vị đóng góp (có thể ghi “Nhân dân khối phố …”)."), field="giver_name")
     if data.kind not in InKindKind.values:
-        raise DomainError("Chọn loại đóng góp.", field="kind")
+        raise DomainError(_("Chọn loại đóng góp."), field="kind")
     description = nfc(data.description).strip()
     if not description:
-        raise DomainError("Ghi nội dung đóng góp (ví dụ: xi măng PCB40, công phụ hồ).", field="description")
+        raise DomainError(_("Ghi nội dung đóng góp (ví dụ: xi măng PCB40, công phụ hồ)."), field="description")
     if data.quantity is None or data.quantity <= 0:
-        raise DomainError("Số lượng phải lớn hơn 0.", field="quantity")
+        raise DomainError(_("Số lượng phải lớn hơn 0."), field="quantity")
     if data.quantity.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise DomainError("Số lượng ghi tối đa 2 chữ số thập phân.", field="quantity")
+        raise DomainError(_("Số lượng ghi tối đa 2 chữ số thập phân."), field="quantity")
     measure = WORKDAY_MEASURE if data.kind == InKindKind.LABOUR else nfc(data.measure).strip()
     if not measure:
-        raise DomainError("Ghi đơn vị tính (bao, viên, tấm, m³ …).", field="measure")
+        raise DomainError(_("Ghi đơn vị tính (bao, viên, tấm, m³ …)."), field="measure")
     if data.value < 0:
-        raise DomainError("Giá trị quy đổi không được âm.", field="value")
+        raise DomainError(_("Giá trị quy đổi không được âm."), field="value")
     if data.value > MAX_VALUE:
-        raise DomainError("Giá trị quy đổi quá lớn: kiểm tra lại số chữ số (đơn vị là đồng).", field="value")
+        raise DomainError(_("Giá trị quy đổi quá lớn: kiểm tra lại số chữ số (đơn vị là đồng)."), field="value")
     if data.given_on > dates.today():
-        raise DomainError("Ngày đóng góp không được sau hôm nay.", field="given_on")
+        raise DomainError(_("Ngày đóng góp không được sau hôm nay."), field="given_on")
     if data.household is not None and data.household.decision_date and data.given_on < data.household.decision_date:
         raise DomainError(
-            f"Ngày đóng góp trước ngày hộ {data.household.code} được phê duyệt "
-            f"({data.household.decision_date:%d/%m/%Y}).",
+            _("Ngày đóng góp trước ngày hộ %(code)s được phê duyệt (%(day)s).")
+            % {"code": data.household.code, "day": f"{data.household.decision_date:%d/%m/%Y}"},
             field="given_on",
         )
     if data.movement is not None and data.given_on < data.movement.issued_on:
-        raise DomainError("Ngày đóng góp phải từ ngày ban hành kế hoạch phong trào.", field="given_on")
+        raise DomainError(_("Ngày đóng góp phải từ ngày ban hành kế hoạch phong trào."), field="given_on")
     return {
         "unit": unit, "household": data.household, "movement": data.movement, "giver_kind": data.giver_kind,
         "member_org": member_org, "giver_name": giver_name, "kind": data.kind, "description": description,
