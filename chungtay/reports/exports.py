@@ -18,6 +18,7 @@ from typing import Any
 
 from chungtay.campaigns.models import Movement
 from chungtay.core import cells, dates
+from chungtay.core.money import format_decimal_vn
 from chungtay.core.text import fold
 from chungtay.figures import catalogue
 from chungtay.figures.catalogue import FigureSet
@@ -179,8 +180,9 @@ def write_household_list(
         if n % CHUNK == 0:
             progress(100 * n // max(1, total))
     f = catalogue.for_unit(unit, as_of=day)
-    sheet.line(["", "TỔNG CỘNG", f"{n} hộ", None, None, None, None, None,
-                f"{_label('houses_planned')}: {f.houses_planned}", f.houses_support_amount], sheet.total)  # fmt: skip
+    sheet.line(["", "TỔNG CỘNG", f"{format_decimal_vn(n, places=0)} hộ", None, None, None, None, None,
+                f"{_label('houses_planned')}: {format_decimal_vn(f.houses_planned, places=0)}",
+                f.houses_support_amount], sheet.total)  # fmt: skip
     wb.close()
     return n
 

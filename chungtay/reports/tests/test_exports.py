@@ -109,7 +109,7 @@ def test_the_household_list_streams_so_memory_does_not_grow_with_rows(tree, norm
     # export stays within a small factor (driver buffers of one chunk, allocator noise).
     assert big < 4 * small, (small, big)
     rows = rows_of(tmp_path / "big.xlsx")
-    assert rows[-1][1] == "TỔNG CỘNG" and rows[-1][2] == "10000 hộ" and rows[-1][9] == 10_000 * 60_000_000
+    assert rows[-1][1] == "TỔNG CỘNG" and rows[-1][2] == "10.000 hộ" and rows[-1][9] == 10_000 * 60_000_000
 
 
 def test_a_background_job_reports_progress_to_100_and_serves_the_file(
