@@ -241,40 +241,64 @@ def _needs(item: pytest.Item, words: tuple[str, ...]) -> bool:
     return any(word in reason for reason in reasons for word in words)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which reads the xdist_group marker added here
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
-    """Marks the slow tools and the tests that use no database; puts each shared demo's tests first and
-    together (one xdist group per shared demo)."""
+    """Marks the slow tools, the tests that use no database and each shared demo's tests (one xdist group per
+    shared demo), before the other plugins' hooks (pytest-xdist's reads the group); orders the tests after
+    them (pytest-django's puts the transactional tests after the others; see `_run_order`)."""
     for item in items:
         for marker, words in SLOW_TOOLS.items():
             if _needs(item, words):
                 item.add_marker(marker)
         if not _uses_database(item):
             item.add_marker("database_independent")
-    blocks: dict[str, list[pytest.Item]] = {name: [] for name in SHARED_DEMOS}
-    rest = []
-    for item in items:
         name = _shared_demo_of(item)
-        if name is None:
-            rest.append(item)
-            continue
-        blocks[name].append(item)
-        if config.pluginmanager.hasplugin("xdist"):
-            item.add_marker(pytest.mark.xdist_group(name))
-        item.add_marker("libreoffice")
-    rest.sort(key=_slow_first)
-    items[:] = [item for block in blocks.values() for item in block] + rest
+        if name is not None:
+            if config.pluginmanager.hasplugin("xdist"):
+                item.add_marker(pytest.mark.xdist_group(name))
+            item.add_marker("libreoffice")
+    yield
+    items.sort(key=_run_order)
 
 
-# After the shared demos, the tests of the slow tools go first: under `--dist loadgroup` each test outside a
-# group is handed to whichever worker is free, so the run ends with the short tests and the two workers
-# finish together, instead of one waiting while the other runs a long test handed out last.
+# The order (under `--dist loadgroup` each test outside a group goes to whichever worker is free, in this
+# order, so the long ones are handed out first and the run ends on short ones, the two workers together,
+# instead of one waiting while the other runs a long test handed out last):
+# 1. each shared demo's tests, together (its block; the demo is loaded before any browser starts);
+# 2. the tests that never touch the test database (the backup round trip, LibreOffice, collectstatic: their
+#    subprocesses use their own database), whatever runs around them;
+# 3. the tests in a transaction of the test database (`db`);
+# 4. the transactional ones (live server, browser), which empty the database after them: last, as
+#    pytest-django orders them, so that none empties it before a test that reads what the migrations seed.
+# Within each, LibreOffice, then browser, then PDF tests first; otherwise the order of collection.
 SLOWEST_FIRST = ("libreoffice", "browser", "pdf")
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
 
 
-def _slow_first(item: pytest.Item) -> int:
+def _test_database_use(item: pytest.Item) -> int:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    if fixtures & TRANSACTIONAL_FIXTURES or (
+        marker is not None
+        and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") or any(marker.args[:1]))
+    ):
+        return 2
+    return 1 if marker is not None or "db" in fixtures else 0
+
+
+def _run_order(item: pytest.Item) -> tuple[int, int, int]:
+    demos = list(SHARED_DEMOS)
+    name = _shared_demo_of(item)
+    if name is not None:
+        return (demos.index(name), 0, 0)
     marks = {mark.name for mark in item.iter_markers()}
-    return next((rank for rank, name in enumerate(SLOWEST_FIRST) if name in marks), len(SLOWEST_FIRST))
+    slow = next((rank for rank, mark in enumerate(SLOWEST_FIRST) if mark in marks), len(SLOWEST_FIRST))
+    return (len(demos), _test_database_use(item), slow)
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True)
