@@ -31,7 +31,8 @@ def contest(unit: Any, movement: Any, max_points: Decimal, *, as_of: dt.date) ->
     if not entrants:
         return MetricValue(ZERO, ZERO, f"{f.label('contest_entrants')}: 0 — chưa có điểm.", detail)
     share = Decimal(best) / 100
-    text = f"{f.label('contest_entrants')}: {entrants}; {f.label('contest_best_percent').lower()}: {best}%."
+    best_label = f.label("contest_best_percent")  # lower case for the middle of the sentence, "Mặt trận" kept
+    text = f"{f.label('contest_entrants')}: {entrants}; {best_label[:1].lower()}{best_label[1:]}: {best}%."
     return MetricValue(share, q2(max_points * share), text, detail)
 
 

@@ -51,6 +51,8 @@ def test_sourced_criteria_take_their_points_and_ignore_what_the_unit_types(sourc
     b = submitted(tree.commune_b, people.commune_b_staff, {**FULL, "3.2.1.b": 20, "3.2.3.a": 5})
     la, lb = lines_by_code(a), lines_by_code(b)
     assert la["3.2.1.b"].self_score == Decimal(18) and "90%" in la["3.2.1.b"].computed_detail["explanation"]
+    assert "cơ sở giỏi: 90%" in la["3.2.1.b"].computed_detail["explanation"]
+    assert "mặt trận" not in la["3.2.1.b"].computed_detail["explanation"]  # "Mặt trận" keeps its capital
     assert la["3.2.3.a"].self_score == Decimal(5) and la["3.2.3.a"].computed_detail["source"] == "good_models"
     assert lb["3.2.1.b"].self_score == Decimal(0) and lb["3.2.3.a"].self_score == Decimal(0)
     assert a.self_total - b.self_total == Decimal(18 + 5)  # the rest of the two forms is the same
