@@ -166,7 +166,7 @@ def _records_only_what_has_happened_by_then(  # type: ignore[no-untyped-def]
             == Household.objects.filter(decision_date__lt=REORG_DAY).count()
         )
         # Every demo user works on today's map and keeps the 2024 units readable.
-        for username in ("vanphong", "chutich", "thanhtra", "vinhdien", "dienhong", "khoipho1"):
+        for username in ("vanphong", "chutich", "quangnam", "thanhtra", "vinhdien", "dienhong", "khoipho1"):
             units = OrgUnit.objects.filter(memberships__user__username=username)
             assert _in_force(units, day).exists() and units.filter(valid_to=REORG_DAY - dt.timedelta(days=1)).exists()
         # The current movement: on units in force on the day, standing around it.
