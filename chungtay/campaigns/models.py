@@ -144,7 +144,7 @@ class Participation(models.Model):
         related_name="+",
         verbose_name=_("Người đăng ký"),
     )
-    registered_late = models.BooleanField(_("Đăng ký quá hạn"), default=False)
+    registered_late = models.BooleanField(_("Đăng ký trễ hạn"), default=False)
     commitments = models.TextField(_("Nội dung đăng ký, cam kết"), blank=True)
     individuals = models.TextField(
         _("Cá nhân đăng ký thi đua"), blank=True, help_text=_("Mỗi dòng một người: họ tên — chức vụ.")

@@ -109,7 +109,7 @@ class Assessment(models.Model):
         related_name="+",
         verbose_name=_("Người gửi"),
     )
-    late = models.BooleanField(_("Nộp quá hạn"), default=False)
+    late = models.BooleanField(_("Nộp trễ hạn"), default=False)
     return_comment = models.TextField(_("Nội dung cần bổ sung"), blank=True)
     times_returned = models.PositiveSmallIntegerField(default=0, verbose_name=_("Số lần trả lại"))
     reviewed_at = models.DateTimeField(_("Thẩm định lúc"), null=True, blank=True)

@@ -109,7 +109,7 @@ class BoardRow:
         return self.assessment.status if self.assessment else "none"
 
 
-STATUS_FILTERS = [("none", "Chưa tự đánh giá"), *AssessmentStatus.choices, ("late", "Nộp quá hạn")]
+STATUS_FILTERS = [("none", "Chưa tự đánh giá"), *AssessmentStatus.choices, ("late", "Nộp trễ hạn")]
 
 
 def board(

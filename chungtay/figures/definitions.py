@@ -541,4 +541,4 @@ figure(R, "units_participating", _("Đơn vị tham gia"),
        "Lượt tham gia phong trào (đã phát động) của các đơn vị trong cây.", unit="đơn vị")  # fmt: skip
 figure(R, "units_registered", _("Đã đăng ký thi đua"),
        "Trong số đơn vị tham gia, đã đăng ký thi đua đến ngày tính.", unit="đơn vị")  # fmt: skip
-figure(R, "units_registered_late", _("Đăng ký quá hạn"), "Trong số đã đăng ký, đăng ký sau hạn.", unit="đơn vị")
+figure(R, "units_registered_late", _("Đăng ký trễ hạn"), "Trong số đã đăng ký, đăng ký sau hạn.", unit="đơn vị")

@@ -61,7 +61,7 @@ def build_review_report() -> Any:
           "{{ movement_title }}, tính đến {{ as_of }} toàn {{ unit_title }} có {{ participants }} đơn vị tham gia "
           "thi đua ({{ participants_commune }} xã, phường; {{ participants_area }} khu dân cư); "
           "{{ registered }} đơn vị "
-          "đã đăng ký thi đua, trong đó {{ registered_late }} đơn vị đăng ký quá hạn.")  # fmt: skip
+          "đã đăng ký thi đua, trong đó {{ registered_late }} đơn vị đăng ký trễ hạn.")  # fmt: skip
         p(document, "Các đơn vị đã tổ chức {{ launches }} hội nghị phát động; {{ trainings }} hội nghị, lớp bồi dưỡng, "
           "tập huấn với {{ training_attendance }} lượt người tham dự; {{ propaganda }} hoạt động tuyên truyền qua tổ "
           "chức thành viên; {{ regulations }} đơn vị ban hành quy chế làm việc; {{ it_measures }} hoạt động ứng dụng "

@@ -97,7 +97,7 @@ def register(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             if participation.registered_late:
-                messages.warning(request, _("Đã ghi nhận đăng ký thi đua (quá hạn đăng ký)."))
+                messages.warning(request, _("Đã ghi nhận đăng ký thi đua (đăng ký trễ hạn)."))
             else:
                 messages.success(request, _("Đã đăng ký thi đua."))
             return _back(participation)

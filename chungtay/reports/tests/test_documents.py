@@ -155,7 +155,7 @@ def test_the_review_report_is_filled_with_every_figure_in_word(story):
     )
     assert "Số: 12/BC-MTTQ-BTT" in text and "Sơ kết phong trào thi đua năm 2024" in text
     assert "có 2 đơn vị tham gia thi đua (2 xã, phường; 0 khu dân cư); 2 đơn vị đã đăng ký" in text
-    assert "trong đó 1 đơn vị đăng ký quá hạn" in text
+    assert "trong đó 1 đơn vị đăng ký trễ hạn" in text
     assert "1 hội nghị phát động; 1 hội nghị, lớp bồi dưỡng, tập huấn với 42 lượt người" in text
     assert "Tổng số hộ được phê duyệt hỗ trợ: 3 hộ, kinh phí Nhà nước hỗ trợ 180.000.000 đ" in text
     # Both houses were completed after June (August, September): none is in the mid-term report.
