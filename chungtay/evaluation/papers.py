@@ -402,7 +402,7 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
             for i, a in enumerate(data["rows"], start=1)
         ],
         unranked="; ".join(
-            f"{u.unit.title} ({u.exclusion.reason if u.exclusion else u.state})" for u in data["unranked"]
+            f"{u.unit.full_title} ({u.exclusion.reason if u.exclusion else u.state})" for u in data["unranked"]
         ),
         votes=votes,
         passed_here=sum(1 for v in votes if v["passed"] and v["decided_here"]),
