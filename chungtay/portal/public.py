@@ -443,17 +443,12 @@ def _household_values(*, unit: PublicUnit | None = None, query: str = "", status
 OFFSET_PAGES = 10
 
 
-@dataclass
-class HouseholdPage:
-    """One page of the public household list, read like Django's `Page` by the shared pager. `count`
-    None: not known without counting (then `num_pages` is None); the cursors are households' codes."""
+class _PagerLinks:
+    """What the shared pager reads of a page besides its numbers (Django's `Page` names)."""
 
-    rows: list[PublicHousehold]
     number: int
-    size: int
-    count: int | None
-    has_next: bool = False
-    has_previous: bool = False
+    has_next: bool
+    has_previous: bool
 
     @property
     def has_other_pages(self) -> bool:
@@ -466,6 +461,19 @@ class HouseholdPage:
     @property
     def next_page_number(self) -> int:
         return self.number + 1
+
+
+@dataclass
+class HouseholdPage(_PagerLinks):
+    """One page of the public household list, read like Django's `Page` by the shared pager. `count`
+    None: not known without counting (then `num_pages` is None); the cursors are households' codes."""
+
+    rows: list[PublicHousehold]
+    number: int
+    size: int
+    count: int | None
+    has_next: bool = False
+    has_previous: bool = False
 
     @property
     def num_pages(self) -> int | None:
@@ -948,7 +956,7 @@ class ReceiptKey:
 
 
 @dataclass
-class ReceiptPage:
+class ReceiptPage(_PagerLinks):
     """One page of the public ledger with the count and sum of everything the filters match.
 
     `capped`: more than `count` receipts match; there is no sum. Reads like Django's `Page` for the
@@ -964,18 +972,6 @@ class ReceiptPage:
     capped: bool = False
     has_next: bool = False
     has_previous: bool = False
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
 
     @property
     def num_pages(self) -> int | None:
