@@ -68,7 +68,7 @@ def build_review_report() -> Any:
           "công nghệ thông tin, chuyển đổi số.")  # fmt: skip
         p(document, "Việc thực hiện các mốc thời gian của Kế hoạch: {{ obligations_due }} việc đến hạn, "
           "{{ obligations_on_time }} việc hoàn thành đúng hạn, {{ obligations_done_late }} việc hoàn thành trễ hạn, "
-          "{{ obligations_late }} việc chưa thực hiện; tỷ lệ đúng hạn {{ on_time_rate }}.")  # fmt: skip
+          "{{ obligations_late }} việc quá hạn chưa thực hiện; tỷ lệ đúng hạn {{ on_time_rate }}.")  # fmt: skip
         p(document, "II. KẾT QUẢ THỰC HIỆN", bold=True)
         p(document, "1. Hỗ trợ xóa nhà tạm, nhà dột nát", bold=True)
         p(document, "Tổng số hộ được phê duyệt hỗ trợ: {{ houses_planned }} hộ, kinh phí Nhà nước hỗ trợ "

@@ -692,7 +692,7 @@ def _review_context(movement: Any, *, kind: str, as_of: dt.date, number: str, si
         f"Phong trào được các cấp Mặt trận triển khai đồng bộ; đến {as_of:%d/%m/%Y} đã hoàn thành "
         f"{f.houses_completed}/{f.houses_planned} nhà ({_percent(f.houses_done_percent, '0%')}), "
         f"{f.label('money_received').lower()} {format_vnd(f.money_received)}. "
-        f"Còn {f.obligations_overdue} việc chưa thực hiện đúng các mốc của Kế hoạch và {f.complaints_open} đơn thư "
+        f"Còn {f.obligations_overdue} việc quá hạn chưa thực hiện theo các mốc của Kế hoạch và {f.complaints_open} đơn thư "
         "đang xử lý, cần tiếp tục đôn đốc."
     )
     next_tasks = [
