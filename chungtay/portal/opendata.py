@@ -110,7 +110,7 @@ DATASETS: dict[str, Dataset] = {
         _("Phân bổ và chi cho từng hộ theo nguồn"),
         (
             Column("household_code", "string", _("Mã hộ")),
-            Column("area", "string", _("Khu dân cư")),
+            Column("area", "string", _("Khu dân cư, kèm tên xã, phường (ví dụ “Khối phố 1 (Vĩnh Điện)”)")),
             Column(
                 "source",
                 "front_fund | state | sponsor | other_programme | own_share",
@@ -145,7 +145,7 @@ DATASETS: dict[str, Dataset] = {
         (
             Column("id", "integer", _("Số thứ tự của lần cập nhật")),
             Column("household_code", "string", _("Mã hộ")),
-            Column("area", "string", _("Khu dân cư")),
+            Column("area", "string", _("Khu dân cư, kèm tên xã, phường (ví dụ “Khối phố 1 (Vĩnh Điện)”)")),
             Column("stage", "start | foundation | walls | roof | completed | handed_over", _("Giai đoạn")),
             Column("date", "date (YYYY-MM-DD)", _("Ngày đạt giai đoạn")),
             Column("percent", "integer 0–100", _("Tỷ lệ hoàn thành")),

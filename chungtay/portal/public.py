@@ -374,7 +374,7 @@ def _area_title(name: str, kind: str, commune: str = "") -> str:
     """A unit's title; a residential area's with its commune ("Khối phố 1 (Vĩnh Điện)", as
     OrgUnit.full_title): many communes have a "Khối phố 1"."""
     title = PublicUnit(0, name or "", kind or "", 0, "").title
-    return f"{title} ({commune})" if commune else title
+    return f"{title} ({commune})" if commune and not title.rstrip().endswith(")") else title
 
 
 def _commune_of(level: int | None, parent_name: str | None) -> str:

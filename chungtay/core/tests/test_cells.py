@@ -280,9 +280,9 @@ PROBES = _probes()
 # What each export must still show as it was: ordinary text unchanged, numbers as numbers.
 ORDINARY_CELLS: dict[str, list[Any]] = {
     "open-data:receipts": ["Trần Văn Thường", "1000000", "2024-05-01", "vnn-db"],
-    "open-data:allocations": ["HT00101", "Khối phố 1", "40000000"],
+    "open-data:allocations": ["HT00101", "Khối phố 1 (Vĩnh Điện)", "40000000"],
     "open-data:households": ["HT00101", mask_name("Nguyễn Văn Thường"), "Khối phố 1", "phường Vĩnh Điện", "2024"],
-    "open-data:progress": ["HT00101", "Khối phố 1", "start", "2024-06-05"],
+    "open-data:progress": ["HT00101", "Khối phố 1 (Vĩnh Điện)", "start", "2024-06-05"],
     "open-data:units-summary": ["thị xã Điện Bàn", "phường Vĩnh Điện", "Khối phố 1", "351000021"],  # no ids
     "report:houses_by_unit": ["STT", 1, 8, 480_000_000],
     "report:household_list": ["HT00101", "Nguyễn Văn Thường", "Khối phố 1", "Vĩnh Điện", 2024, 60_000_000],

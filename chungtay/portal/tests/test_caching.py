@@ -128,7 +128,7 @@ def test_the_sign_in_page_is_not_stored(client, tree):
 
 
 def test_counts_and_page_numbers_are_grouped_with_dots(rf):
-    page = public.ReceiptPage([], 1_241, 50, count=123_456, total=987_654_321)
+    page = public.ReceiptPage([], 1_241, 50, count=123_456, total=987_654_321, has_next=True, has_previous=True)
     html = render_to_string(
         "portal/_receipt_rows.html",
         {"page": page, "rows": [], "totals": {"count": 123_456, "total": 987_654_321, "capped": False}, "query": ""},
