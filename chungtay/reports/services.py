@@ -692,8 +692,8 @@ def _review_context(movement: Any, *, kind: str, as_of: dt.date, number: str, si
         f"Phong trào được các cấp Mặt trận triển khai đồng bộ; đến {as_of:%d/%m/%Y} đã hoàn thành "
         f"{f.houses_completed}/{f.houses_planned} nhà ({_percent(f.houses_done_percent, '0%')}), "
         f"{f.label('money_received').lower()} {format_vnd(f.money_received)}. "
-        f"Còn {f.obligations_overdue} việc quá hạn chưa thực hiện theo các mốc của Kế hoạch và {f.complaints_open} đơn thư "
-        "đang xử lý, cần tiếp tục đôn đốc."
+        f"Còn {f.obligations_overdue} việc quá hạn chưa thực hiện theo các mốc của Kế hoạch và "
+        f"{f.complaints_open} đơn thư đang xử lý, cần tiếp tục đôn đốc."
     )
     next_tasks = [
         "Tiếp tục đôn đốc các đơn vị hoàn thành các nhà còn lại theo phân kỳ; bàn giao, đưa vào sử dụng.",
