@@ -1008,7 +1008,8 @@ def report_values_save(*, actor: Any, obligation: Obligation, values: dict[int, 
         raise DomainError("Văn phòng chưa lập mẫu số liệu cho báo cáo của phong trào này.")
     parsed: dict[int, int] = {}
     for f in fields:
-        raw = str(values.get(f.pk, "") or "").strip().replace(".", "").replace(" ", "")
+        given = values.get(f.pk)  # 0 is a figure ("no house started this month"), not an empty field
+        raw = ("" if given is None else str(given)).strip().replace(".", "").replace(" ", "")
         if not raw:
             raise DomainError(f"“{f.label}”: cần nhập số liệu.", field=f"field_{f.pk}")
         if not raw.isdigit():

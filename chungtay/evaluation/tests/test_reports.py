@@ -55,6 +55,20 @@ def test_a_commune_enters_every_figure_of_its_report_and_bad_ones_are_named(repo
         services.report_field_add(actor=people.town_office, movement=movement, label="số tiền vận động được", unit="đ")
 
 
+def test_a_report_of_no_house_started_saves_zero_whether_typed_or_given_as_a_number(
+    report_form, movement, tree, people
+):
+    started, raised = report_form
+    report = _report(movement, tree.commune_a)
+    services.report_values_save(actor=people.commune_a_staff, obligation=report, values={started.pk: 0, raised.pk: "0"})
+    rows = {o.unit: o.values for o in selectors.report_rows(people.town_office, movement)}
+    assert rows[tree.commune_a] == {started.pk: 0, raised.pk: 0}
+    with pytest.raises(DomainError, match="cần nhập số liệu"):
+        services.report_values_save(
+            actor=people.commune_a_staff, obligation=report, values={started.pk: None, raised.pk: ""}
+        )
+
+
 def test_the_pages_let_the_office_set_the_form_and_the_commune_fill_it(client, report_form, movement, tree, people):
     report = _report(movement, tree.commune_a)
     client.force_login(people.commune_a_staff)
