@@ -228,18 +228,10 @@ def load_demo() -> dict[str, int]:
                  number=f"PC-NS-{n + 1:03d}", stage=Stage.START)  # fmt: skip
             paid += 1
             # The rest of the state support once the finished house is confirmed; the Front's money with it.
-            done = completed.get(household.pk)
-            final_on = done and max(done + dt.timedelta(days=7), paid_on)
-            if final_on and happened(final_on):
-                _verify_stage(household, Stage.COMPLETED, office=office, board=board, day=final_on)
-                rest = household.state_support - household.state_support // 2
-                _pay(office, board, household, source=state, amount=rest, day=final_on,
-                     number=f"PC-NS-{n + 1:03d}-2", stage=Stage.COMPLETED)  # fmt: skip
+            if _pay_rest(office, board, household, source=state, completed_on=completed.get(household.pk),
+                         after=paid_on, number=f"PC-NS-{n + 1:03d}-2",
+                         front_allotted=front_allotted, front_due=front_due):  # fmt: skip
                 paid += 1
-                if front_allotted:
-                    front_due.append(
-                        (max(final_on, front_allotted[0] + dt.timedelta(days=7)), household, front_allotted[1])
-                    )
                 continue
         walls_on = walls.get(household.pk)
         if walls_on and happened(walls_on + dt.timedelta(days=5)):
@@ -283,6 +275,36 @@ def _pay(
 
 # The latest of the Front's payments waits for the board's approval (the queue is not empty).
 FRONT_PENDING = 1
+
+
+# housing.Stage.COMPLETED (housing is imported where the demo runs: it loads after funds).
+COMPLETED = "completed"
+
+
+def _pay_rest(
+    office: User,
+    board: User,
+    household: Household,
+    *,
+    source: Source,
+    completed_on: dt.date | None,
+    after: dt.date,
+    number: str,
+    front_allotted: tuple[dt.date, int] | None,
+    front_due: list[tuple[dt.date, Household, int]],
+) -> bool:
+    """The second half of the state support, a week after the house was finished (never before the first
+    half), once the completion is verified; the Front's allotted money is queued to be paid with it.
+    False when the house was not finished by the story's day."""
+    final_on = completed_on and max(completed_on + dt.timedelta(days=7), after)
+    if not (final_on and happened(final_on)):
+        return False
+    _verify_stage(household, COMPLETED, office=office, board=board, day=final_on)
+    rest = household.state_support - household.state_support // 2
+    _pay(office, board, household, source=source, amount=rest, day=final_on, number=number, stage=COMPLETED)
+    if front_allotted:
+        front_due.append((max(final_on, front_allotted[0] + dt.timedelta(days=7)), household, front_allotted[1]))
+    return True
 
 
 def _pay_front(
@@ -408,18 +430,10 @@ def load_current() -> dict[str, int]:
                  number=f"PC-DN-{n + 1:03d}", stage=Stage.START)  # fmt: skip
             paid += 1
             # The rest of the city's support once the finished house is confirmed; the Front's money with it.
-            done = completed.get(household.pk)
-            final_on = done and max(done + dt.timedelta(days=7), paid_on)
-            if final_on and happened(final_on):
-                _verify_stage(household, Stage.COMPLETED, office=office, board=board, day=final_on)
-                rest = household.state_support - household.state_support // 2
-                _pay(office, board, household, source=state, amount=rest, day=final_on,
-                     number=f"PC-DN-{n + 1:03d}-2", stage=Stage.COMPLETED)  # fmt: skip
+            if _pay_rest(office, board, household, source=state, completed_on=completed.get(household.pk),
+                         after=paid_on, number=f"PC-DN-{n + 1:03d}-2",
+                         front_allotted=front_allotted, front_due=front_due):  # fmt: skip
                 paid += 1
-                if front_allotted:
-                    front_due.append(
-                        (max(final_on, front_allotted[0] + dt.timedelta(days=7)), household, front_allotted[1])
-                    )
                 continue
         walls_on = walls.get(household.pk)
         if waiting is None and walls_on and happened(walls_on + dt.timedelta(days=5)):
