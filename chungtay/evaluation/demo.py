@@ -18,6 +18,7 @@ from auditlog.models import LogEntry
 from django.db import transaction
 
 from chungtay.accounts.models import User
+from chungtay.campaigns.demo import current_movement, demo_pdf
 from chungtay.campaigns.models import Movement, MovementStatus
 from chungtay.campaigns.services import movement_transition
 from chungtay.core import demo_clock
@@ -246,7 +247,6 @@ def _reviewed_at(assessment: Assessment, at: dt.datetime) -> None:
 
 
 def _evidence(actor: User, assessment: Assessment) -> None:
-    from chungtay.campaigns.demo import demo_pdf
 
     unit = assessment.participation.unit.title
     where = f"{unit[:1].upper()}{unit[1:]}, tháng 10/{demo_clock.story_year()}"
@@ -272,7 +272,6 @@ def _counts(movement: Movement) -> dict[str, int]:
 def load_current() -> dict[str, int]:
     """The current movement's evaluation on the new map, as the 2024 one was set up: bands, the city's award
     forms, and the new units' self-assessments as they stand on the demo's day (none before October)."""
-    from chungtay.campaigns.demo import current_movement
 
     if not demo_clock.after_reorganisation():
         return {}

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from chungtay.accounts.models import User
 from chungtay.core import demo_clock
 from chungtay.core.demo_clock import d, happened
+from chungtay.housing.models import FundingPlanLine, FundingSource, Household, ProgressUpdate, Stage
 from chungtay.housing.verification import progress_verify
-from chungtay.orgunits.demo import demo_town
+from chungtay.orgunits.demo import demo_city, demo_town
 from chungtay.orgunits.models import OrgUnit
 
 from .ledger import account_for
@@ -42,9 +42,6 @@ from .services import (
     transfer_record,
 )
 
-if TYPE_CHECKING:
-    from chungtay.housing.models import Household
-
 # Fictional donors: businesses and associations with invented names, people with common name parts.
 DONORS = [
     ("Công ty TNHH Xây dựng Hòa Phát Đạt", "doanh_nghiep"),
@@ -67,7 +64,6 @@ DONORS = [
 def load_demo() -> dict[str, int]:
     if Fund.objects.filter(code="vnn-dienban").exists():
         return {"quỹ": Fund.objects.count(), "mới tạo": 0}
-    from chungtay.housing.models import FundingPlanLine, FundingSource, Household, Stage
 
     rng = random.Random(2024)
     town = demo_town()
@@ -323,7 +319,6 @@ def _pay_front(
 
 def _verify_stage(household, stage: str, *, office: User, board: User, day: dt.date) -> None:
     """Confirm the household's report of `stage` (by whoever did not report it), dated before `day`."""
-    from chungtay.housing.models import ProgressUpdate
 
     update = ProgressUpdate.objects.filter(household=household, stage=stage).order_by("date", "pk").first()
     if update is None or update.verified_at is not None:
@@ -335,7 +330,6 @@ def _verify_stage(household, stage: str, *, office: User, board: User, day: dt.d
 
 def _stage_days(households: list, stage: str) -> dict[int, dt.date]:
     """The day each household reached `stage`, if it has."""
-    from chungtay.housing.models import ProgressUpdate
 
     rows = ProgressUpdate.objects.filter(household__in=households, stage=stage).values_list("household_id", "date")
     days: dict[int, dt.date] = {}
@@ -354,8 +348,6 @@ def load_current() -> dict[str, int]:
     """The city's money for the current year's households: donations to the “Vì người nghèo” fund that took the
     town's balance on 01/07/2025, the city budget's allocations, and vouchers against verified starts (one
     waiting for approval). Nothing before the day it happened, no voucher before its house started."""
-    from chungtay.housing.models import FundingPlanLine, FundingSource, Household, Stage
-    from chungtay.orgunits.demo import demo_city
 
     city = demo_city()
     if not demo_clock.after_reorganisation() or city is None:

@@ -22,6 +22,8 @@ from django.utils import timezone
 from chungtay.core.audit import as_actor
 from chungtay.core.models import ImportBatch, ImportStatus
 from chungtay.core.text import fold, nfc
+from chungtay.housing.models import Household
+from chungtay.orgunits.models import OrgUnit
 
 from . import ledger
 from .bulk import bulk_create_audited, concrete
@@ -267,8 +269,6 @@ def stage_statement(
 
 
 def _matcher_context(fund: Fund) -> dict:
-    from chungtay.housing.models import Household
-    from chungtay.orgunits.models import OrgUnit
 
     households = Household.objects.filter(area__path__startswith=fund.unit.path).values_list("code", flat=True)
     units = OrgUnit.objects.filter(path__startswith=fund.unit.path, level__lte=3).exclude(pk=fund.unit.pk)
@@ -281,7 +281,6 @@ def _matcher_context(fund: Fund) -> dict:
 
 def reconcile_line(*, actor, line: StatementLine, context: dict | None = None) -> bool:
     """Try to turn a credit line into a receipt; True when it did. Never raises for an unreadable memo."""
-    from chungtay.housing.models import Household
 
     from .models import Channel, Receipt
     from .services import donor_find_or_create
@@ -475,7 +474,6 @@ def reconcile_credits(*, actor, fund: Fund, credits: list[StatementLine], contex
     A long statement may come in consecutive runs of its lines (the streaming path): donors created by
     an earlier run are found by a later one, numbers and entries continue, so the outcome is the same.
     """
-    from chungtay.housing.models import Household
 
     from .models import Channel, Donor, Receipt, ReceiptTally
     from .signals import receipts_recorded

@@ -19,7 +19,7 @@ from django.db import transaction
 from chungtay.accounts.models import User
 from chungtay.core import demo_clock
 from chungtay.core.demo_clock import d, happened
-from chungtay.orgunits.demo import demo_town
+from chungtay.orgunits.demo import demo_city, demo_town, new_communes
 from chungtay.orgunits.models import Level, OrgUnit
 
 from . import services
@@ -327,7 +327,6 @@ def _record_stages(
 def load_current() -> dict[str, int]:
     """On the new wards and communes: the houses left unfinished on the old units go on after 01/07/2025, and a
     few households of the current year's list (CURRENT_PER_UNIT per new unit) are built as the days come."""
-    from chungtay.orgunits.demo import demo_city, new_communes
 
     admin = User.objects.filter(username="quantri").first()
     if not demo_clock.after_reorganisation() or demo_city() is None or admin is None:

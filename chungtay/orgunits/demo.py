@@ -1,5 +1,6 @@
 """The Điện Bàn 2024 demo: the units of shared/data/dien-ban-2024-units.csv, 7 placeholder
-residential areas per commune-level unit, member organisations, and one fictional user per role.
+residential areas per commune-level unit, member organisations, and the units and roles of one
+fictional user per role (DEMO_USERS; `accounts.demo` makes the people, above this app).
 
 Idempotent: it goes through the same import and services a person would use, and every step
 first looks for what is already there.
@@ -8,20 +9,26 @@ first looks for what is already there.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from chungtay.accounts.models import User
-from chungtay.accounts.services import membership_add, user_create
-from chungtay.core import cells
+from chungtay.core import cells, demo_clock
 from chungtay.core.errors import DomainError
+from chungtay.core.models import ImportBatch, ImportStatus
 
 from .imports import commit_unit_import, plan_unit_import
 from .models import Kind, Level, MemberOrganisation, MemberOrgKind, Membership, OrgUnit, Role, UnitSuccession
+from .selectors import active_on
 from .services import member_org_add
+
+if TYPE_CHECKING:
+    from chungtay.accounts.models import User
 
 UNITS_CSV = Path(__file__).parent / "data" / "dien-ban-2024-units.csv"
 AREAS_PER_UNIT = 7
@@ -129,7 +136,7 @@ def demo_units_csv() -> str:
     return out.getvalue()
 
 
-def _demo_unit(spec: DemoUser, town: OrgUnit) -> OrgUnit:
+def demo_unit(spec: DemoUser, town: OrgUnit) -> OrgUnit:
     """A demo user's unit: the province, the town, a commune of the town, or an area of Vĩnh Điện."""
     if spec.unit_name == PROVINCE_NAME:
         return OrgUnit.objects.get(pk=town.parent_id)
@@ -142,10 +149,6 @@ def _demo_unit(spec: DemoUser, town: OrgUnit) -> OrgUnit:
 def current_logins() -> list[tuple[str, str, str, str]]:
     """(username, full name, role, units) of each demo user, with the units in force on the demo's day: after
     the 2025 reorganisation the new units the mapping gave them (their old units stay readable, not listed)."""
-    from chungtay.core import demo_clock
-
-    from .selectors import active_on
-
     day = demo_clock.demo_day()
     rows = []
     for spec in DEMO_USERS:
@@ -159,52 +162,26 @@ def current_logins() -> list[tuple[str, str, str, str]]:
 
 
 @transaction.atomic
-def load_demo() -> dict[str, int]:
-    admin = User.objects.filter(username="quantri").first()
-    if admin is None:
-        admin = user_create(actor=None, username="quantri", full_name="Quản trị hệ thống", password=DEMO_PASSWORD)
-    if not admin.is_superuser:
-        admin.is_superuser = admin.is_staff = True
-        admin.save(update_fields=["is_superuser", "is_staff"])
-
-    from django.core.files.base import ContentFile
-
-    from chungtay.core.models import ImportBatch, ImportStatus
-
+def load_units(*, actor: User) -> dict[str, int]:
+    """The units and their member organisations, imported and added by `actor` (the demo's administrator)."""
     data = demo_units_csv().encode("utf-8")
-    plan = plan_unit_import(data=data, filename="dien-ban-2024-units-demo.csv", user=admin)
+    plan = plan_unit_import(data=data, filename="dien-ban-2024-units-demo.csv", user=actor)
     if not plan.ok:
         raise DomainError("Demo units do not import: " + "; ".join(str(e["message"]) for e in plan.errors[:5]))
     created = plan.counts()["create"]
     if created:
-        import hashlib
-
         batch = ImportBatch(
             kind="orgunits", file_name="dien-ban-2024-units-demo.csv", sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data), status=ImportStatus.DRY_RUN, created_by=admin,
+            size=len(data), status=ImportStatus.DRY_RUN, created_by=actor,
         )  # fmt: skip
         batch.file.save(batch.file_name, ContentFile(data), save=False)
         batch.save()
-        commit_unit_import(actor=admin, batch=batch)
+        commit_unit_import(actor=actor, batch=batch)
 
     town = demo_town()
     assert town is not None  # the import above made it
     for unit in [town, *OrgUnit.objects.filter(parent=town)]:
         for kind, name in MEMBER_ORGS:
             if not MemberOrganisation.objects.filter(unit=unit, name=name).exists():
-                member_org_add(actor=admin, unit=unit, kind=kind, name=name)
-
-    for spec in DEMO_USERS:
-        unit = _demo_unit(spec, town)
-        user = User.objects.filter(username=spec.username).first()
-        if user is None:
-            user = user_create(
-                actor=admin, username=spec.username, full_name=spec.full_name, password=DEMO_PASSWORD,
-                position=spec.position,
-            )  # fmt: skip
-        elif user.full_name != spec.full_name:
-            user.full_name, user.position = spec.full_name, spec.position
-            user.save()
-        if not Membership.objects.filter(user=user, unit=unit, role=spec.role).exists():
-            membership_add(actor=admin, user=user, unit=unit, role=spec.role)
+                member_org_add(actor=actor, unit=unit, kind=kind, name=name)
     return {"đơn vị": OrgUnit.objects.filter(path__startswith=town.path).count(), "mới tạo": created}

@@ -27,22 +27,9 @@ FUNCTION_LEVEL: dict[tuple[str, str], str] = {
     ("chungtay.funds.apps", "core"): "AppConfig.ready() fills core.backup.AFTER_RESTORE once the models are loaded",
 }
 
-# Downward imports (no cycle) still inside functions: free to move to the top of their module, left
-# there while other people were editing these files (issue 23). Remove an entry once its file is done.
-LEFT_INSIDE: dict[tuple[str, str], str] = {
-    ("chungtay.funds.statements", "housing"): "funds is above housing",
-    ("chungtay.funds.statements", "orgunits"): "funds is above orgunits",
-    ("chungtay.funds.demo", "housing"): "funds is above housing",
-    ("chungtay.funds.demo", "orgunits"): "funds is above orgunits",
-    ("chungtay.housing.demo", "orgunits"): "housing is above orgunits",
-    ("chungtay.evaluation.demo", "campaigns"): "evaluation is above campaigns",
-    ("chungtay.orgunits.demo", "core"): "core is the lowest layer",
-}
-
 # App-level edges that close a cycle today, each with its reason. Every one is also an exception
 # in .importlinter; the test fails when one is gone, so that the list only shrinks.
 CYCLE_DEBTS: dict[tuple[str, str], str] = {
-    ("orgunits", "accounts"): "the demo seeds its users through accounts' services",
     ("housing", "reports"): "the kept subtree figures live in reports",
     ("funds", "reports"): "the kept subtree figures live in reports",
     ("figures", "reports"): "the kept subtree figures live in reports",
@@ -188,7 +175,7 @@ def test_the_walk_sees_every_app_and_imports_inside_functions():
 
 
 def test_no_function_level_import_of_another_app_outside_the_short_list():
-    listed = FUNCTION_LEVEL.keys() | LEFT_INSIDE.keys()
+    listed = FUNCTION_LEVEL.keys()
     unexplained = sorted({str(i) for i in _across_apps() if i.in_function and (i.module, i.target_app) not in listed})
     assert not unexplained, (
         "Imports of another app inside a function hide a dependency (docs/architecture.md): move each to the "
@@ -214,13 +201,6 @@ def _layer_of() -> dict[str, int]:
 
 def test_every_app_has_its_layer():
     assert set(_layer_of()) == APPS
-
-
-def test_imports_left_inside_functions_only_go_down():
-    """LEFT_INSIDE holds only imports down the layers: moving them to the module's top is safe."""
-    layer = _layer_of()
-    upward = [key for key in LEFT_INSIDE if layer[key[1]] >= layer[_app(key[0]) or ""]]
-    assert not upward, f"These imports go up or sideways; give them a reason in FUNCTION_LEVEL: {upward}"
 
 
 def test_apps_import_one_another_without_a_cycle_beyond_the_listed_debts():

@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chungtay.accounts.demo import load_demo as load_units_and_people
 from chungtay.housing.demo import load_demo
 from chungtay.housing.models import Complaint, Household, Photo, SupportNorm
-from chungtay.orgunits.demo import load_demo as load_units
 from chungtay.reports.demo import DEMO_DAY
 
 # The demo's phases are 2023–2025 when it is loaded on DEMO_DAY: load it on that day, whatever day it is.
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.time_machine(dt.datetime.combine(DEMO_DAY, dt.time(9), 
 
 
 def test_the_housing_demo_spreads_200_households_over_20_units_and_is_idempotent(db):
-    load_units()
+    load_units_and_people()
     first = load_demo()
     assert first["hộ mới"] == 200 and Household.objects.count() == 200
     assert Household.objects.values("area__parent").distinct().count() == 20

@@ -23,7 +23,7 @@ from chungtay.core import dates, demo_clock
 from chungtay.orgunits.demo import DEMO_PASSWORD, current_logins
 
 STORY_STEPS = [
-    "chungtay.orgunits.demo",
+    "chungtay.accounts.demo",  # the units (orgunits.demo), then the demo's people in them
     "chungtay.campaigns.demo",
     "chungtay.housing.demo",
     "chungtay.funds.demo",
