@@ -249,7 +249,8 @@ def markdown(r: dict) -> str:
         f"`python -m bench.http_front` on {r['date']}: town data, gunicorn 4 sync workers with Redis as the shared "
         f"cache, Debian's nginx with deploy/nginx/; `wrk -t2 --timeout 2s`, {r['runs']} interleaved runs of "
         f"{r['seconds']} s each; figures are medians with the spread (min–max) of the runs. Load average during the "
-        f"runs {min(r['load']):.1f}–{max(r['load']):.1f} on 2 cores shared with other engineers' work.",
+        f"runs {min(r['load']):.1f}–{max(r['load']):.1f} on {os.cpu_count()} cores (wrk, nginx, gunicorn, "
+        "PostgreSQL and Redis themselves; anything else running is named below).",
         "",
         "| Measure | Target | Figure (req/s) | Baseline (req/s) | Ratio | p95 ms | Time-outs | Pass |",
         "|---|---|---:|---:|---:|---:|---:|---|",
@@ -292,7 +293,7 @@ def markdown(r: dict) -> str:
     if max(r["load"]) > (os.cpu_count() or 1):
         lines.append(
             f"The load average ({min(r['load']):.1f}–{max(r['load']):.1f}) was above the {os.cpu_count()} cores "
-            "during the whole run: wrk, nginx, gunicorn, PostgreSQL and Redis shared them with other work, so the "
+            "during the runs: wrk, nginx, gunicorn, PostgreSQL and Redis shared them with other work, so the "
             "absolute figures (and the p95 above all) are a loaded machine's; the ratios compare runs that saw "
             "the same load. Re-run on a quiet machine before reading a miss of the p95 target as the stack's."
         )

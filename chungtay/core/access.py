@@ -334,6 +334,7 @@ URL_RULES: dict[str, Rule] = {
     # portal (issue 8): public pages — add "portal:<name>": PUBLIC here
     "portal:home": PUBLIC,
     "portal:unit": PUBLIC,
+    "portal:map_cells": PUBLIC,  # cells of ~1 km, counts only (public.map_cells)
     "portal:receipts": PUBLIC,
     "portal:receipt_trace": PUBLIC,  # public fields only (funds.public_views)
     "portal:households": PUBLIC,

@@ -10,6 +10,7 @@ app_name = "portal"
 urlpatterns = [
     path("", public_page(views.home), name="home"),
     path("don-vi/<int:pk>/", public_page(views.unit), name="unit"),
+    path("ban-do.json", public_page(views.map_cells), name="map_cells"),
     path("ung-ho/", public_page(views.receipts, htmx=True), name="receipts"),
     path("ung-ho/<int:pk>/", public_page(receipt_trace), name="receipt_trace"),
     path("ho/", public_page(views.households), name="households"),

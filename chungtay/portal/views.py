@@ -6,7 +6,15 @@ import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -59,10 +67,26 @@ def _unit_page(request: HttpRequest, unit: public.PublicUnit | None, *, template
                 "mobilised": [fig.money_received for _, fig in report.children],
                 "disbursed": [fig.money_households_received for _, fig in report.children],
             },
-            cells=cached("public_cells", unit.id, lambda: public.map_cells(unit, as_of=as_of), as_of),
+            cells=_cells(unit, as_of),
             series=cached("public_series", unit.id, lambda: public.monthly_series(unit, until=as_of), as_of),
         )
     return render(request, template, context)
+
+
+def _cells(unit: public.PublicUnit, as_of: dt.date) -> list[dict[str, Any]]:
+    return cached("public_cells", unit.id, lambda: public.map_cells(unit, as_of=as_of), as_of)
+
+
+@require_GET
+def map_cells(request: HttpRequest) -> JsonResponse:
+    """The map's cells of a unit (`?don_vi=`, the home unit by default) as of `?ngay=`, as JSON: the
+    page loads them after it is shown, so the page itself stays small for the caches in front
+    (issue 22) and the same cells are one cacheable resource."""
+    raw = request.GET.get("don_vi", "")
+    unit = _unit_or_404(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else public.home_unit()
+    if unit is None:
+        raise Http404
+    return JsonResponse({"cells": _cells(unit, _as_of(request)["as_of"])})
 
 
 @require_GET

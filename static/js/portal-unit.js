@@ -18,12 +18,12 @@
     });
   }
 
-  var cellsData = document.getElementById("du-lieu-ban-do");
+  // The cells come from their own cacheable URL (data-src) once the page is shown: the page stays small.
   var box = document.getElementById("ban-do");
   if (!box) { return; }
-  var cells = cellsData ? JSON.parse(cellsData.textContent) : [];
-  if (!window.L || !cells.length) { box.hidden = true; return; }
-  try {
+  if (!window.L || !box.dataset.src || !window.fetch) { box.hidden = true; return; }
+  var draw = function (cells) {
+    if (!cells.length) { box.hidden = true; return; }
     var map = window.L.map(box, { scrollWheelZoom: false });
     var offline = function () {
       if (box.dataset.shownOffline) { return; }
@@ -54,7 +54,18 @@
       bounds.push([c.lat, c.lon]);
     });
     map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
-  } catch (err) {
-    box.hidden = true;
-  }
+    box.dataset.markers = String(bounds.length);
+    box.dataset.ready = "1";
+  };
+  window.fetch(box.dataset.src, { headers: { Accept: "application/json" } })
+    .then(function (response) {
+      if (!response.ok) { throw new Error("map cells: " + response.status); }
+      return response.json();
+    })
+    .then(function (data) { draw(data.cells || []); })
+    .catch(function () {
+      box.hidden = true;
+      var list = document.querySelector("[data-testid=map-list]");
+      if (list) { list.open = true; }
+    });
 })();

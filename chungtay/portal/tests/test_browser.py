@@ -70,6 +70,11 @@ def test_the_home_page_works_without_map_tiles(phone_page, world):
     page.wait_for_selector("text=Không tải được bản đồ nền")
     assert page.locator("[data-testid=map-list]").evaluate("d => d.open")
     assert page.locator("#bieu-do-don-vi").count() == 1
+    # The cells come from their own URL after the page is shown: one marker per cell of that answer.
+    page.wait_for_selector("#ban-do[data-ready='1']")
+    src = page.get_attribute("#ban-do", "data-src")
+    cells = page.request.get(page.base_url + src).json()["cells"]
+    assert cells and page.get_attribute("#ban-do", "data-markers") == str(len(cells))
     assert errors == []
     _no_sideways_scroll(page)
     page.screenshot(path=str(SCREENSHOTS / "portal-tong-quan.png"), full_page=True)

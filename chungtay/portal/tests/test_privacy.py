@@ -55,6 +55,9 @@ def _public_urls(world) -> dict[str, list[str]]:
     return {
         "portal:home": [reverse("portal:home")],
         "portal:unit": [reverse("portal:unit", args=[pk]) for pk in units],
+        "portal:map_cells": [reverse("portal:map_cells")]
+        + [reverse("portal:map_cells") + f"?don_vi={pk}" for pk in units]
+        + [reverse("portal:map_cells") + f"?don_vi={units[0]}&ngay=31/05/2024"],
         "portal:receipts": [reverse("portal:receipts")]
         + [reverse("portal:receipts") + f"?q={q}" for q in searches]
         + [reverse("portal:receipts") + f"?tu_ngay=01/05/2024&den_ngay=31/05/2024&tu_so_tien=1&don_vi={units[0]}"],
