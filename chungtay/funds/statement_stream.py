@@ -44,6 +44,7 @@ from chungtay.core.text import fold, nfc
 from .bulk import bulk_create_audited, concrete
 from .models import BankStatement, Fund, StatementLine
 from .statement_layouts import GENERIC, LABELS, TOTALS
+from .statement_sql import post_staged
 from .statements import (
     PlanSummary,
     _matcher_context,
@@ -420,7 +421,8 @@ def commit_statement_csv(
                                            sha256="", status=ImportStatus.DRY_RUN, created_by=actor)  # fmt: skip
     assert summary.period_from is not None and summary.period_to is not None  # a clean file has lines
     with connection.cursor() as cursor:  # the lines the fund already has are skipped
-        cursor.execute(f"CREATE INDEX {STAGE}_order ON {STAGE} (txn_at, row_number)")
+        if connection.vendor != "postgresql":  # PostgreSQL sorts them once, in statement_sql
+            cursor.execute(f"CREATE INDEX {STAGE}_order ON {STAGE} (txn_at, row_number)")
         cursor.execute(
             f"DELETE FROM {STAGE} WHERE EXISTS (SELECT 1 FROM {StatementLine._meta.db_table} x "  # noqa: S608
             f"WHERE x.fund_id = %s AND x.bank_ref = {STAGE}.bank_ref)",
@@ -432,26 +434,10 @@ def commit_statement_csv(
         period = (summary.period_from, summary.period_to)
         statement = statement_for(fund=fund, batch=batch, opening=summary.opening_balance,
                                   closing=summary.closing_balance, period=period)  # fmt: skip
-        context = _matcher_context(fund)
-        fees: list[StatementLine] = []  # posted once every credit is in, as the page posts them
-        run: list[StatementLine] = []
-
-        def flush() -> None:
-            reconcile_credits(actor=actor, fund=fund, credits=[x for x in run if x.credit > 0], context=context)
-            bulk_create_audited(StatementLine, [x for x in run if not (x.debit > 0 and is_fee(x.memo))])
-            fees.extend(x for x in run if x.debit > 0 and is_fee(x.memo))
-            run.clear()
-
-        for staged in _staged(order="txn_at, row_number"):
-            when = timezone.make_aware(dt.datetime.fromisoformat(staged.txn_at), tz)
-            run.append(StatementLine(statement=statement, fund=fund, row_number=staged.row, bank_ref=staged.bank_ref,
-                                     txn_at=when, debit=staged.debit, credit=staged.credit, balance=staged.balance,
-                                     memo=staged.memo, memo_folded=fold(staged.memo)))  # fmt: skip
-            if len(run) >= CSV_BATCH:
-                flush()
-        flush()
-        post_fees(actor=actor, fund=fund, fees=fees)
-        bulk_create_audited(StatementLine, fees)
+        if connection.vendor == "postgresql":  # set-based: no model instance per line
+            post_staged(stage=STAGE, fund=fund, actor=actor, statement=statement)
+        else:
+            _post_by_runs(fund=fund, actor=actor, statement=statement, tz=tz)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {STAGE}")
 
@@ -465,3 +451,27 @@ def commit_statement_csv(
         batch.save()
     summary.statement = statement
     return summary
+
+
+def _post_by_runs(*, fund: Fund, actor, statement: BankStatement, tz: dt.tzinfo) -> None:
+    """The staged lines through the page's reconciliation, CSV_BATCH lines at a time (SQLite)."""
+    context = _matcher_context(fund)
+    fees: list[StatementLine] = []  # posted once every credit is in, as the page posts them
+    run: list[StatementLine] = []
+
+    def flush() -> None:
+        reconcile_credits(actor=actor, fund=fund, credits=[x for x in run if x.credit > 0], context=context)
+        bulk_create_audited(StatementLine, [x for x in run if not (x.debit > 0 and is_fee(x.memo))])
+        fees.extend(x for x in run if x.debit > 0 and is_fee(x.memo))
+        run.clear()
+
+    for staged in _staged(order="txn_at, row_number"):
+        when = timezone.make_aware(dt.datetime.fromisoformat(staged.txn_at), tz)
+        run.append(StatementLine(statement=statement, fund=fund, row_number=staged.row, bank_ref=staged.bank_ref,
+                                 txn_at=when, debit=staged.debit, credit=staged.credit, balance=staged.balance,
+                                 memo=staged.memo, memo_folded=fold(staged.memo)))  # fmt: skip
+        if len(run) >= CSV_BATCH:
+            flush()
+    flush()
+    post_fees(actor=actor, fund=fund, fees=fees)
+    bulk_create_audited(StatementLine, fees)

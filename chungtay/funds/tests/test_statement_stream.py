@@ -14,11 +14,11 @@ import json
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from chungtay.core.models import ImportBatch
 from chungtay.figures.funds import FUND_FIGURES, for_fund
-from chungtay.funds import statement_stream
+from chungtay.funds import statement_sql, statement_stream
 from chungtay.funds.ledger import verify
 from chungtay.funds.models import Account, BankStatement, Donor, JournalEntry, MatchStatus, Receipt, StatementLine
 from chungtay.funds.services import donor_find_or_create
@@ -72,7 +72,8 @@ def audit_records() -> list[tuple]:
                 new = name.get((targets[fieldname] or model, new), new)
             changes[fieldname] = (old, new)
         records.append((model, name.get((model, entry.object_pk), entry.object_pk), entry.action, entry.actor_id,
-                        entry.object_repr, json.dumps(changes, sort_keys=True)))  # fmt: skip
+                        entry.actor_email, entry.remote_addr, entry.object_repr, json.dumps(changes, sort_keys=True),
+                        entry.serialized_data, entry.additional_data, entry.changes_text))  # fmt: skip
     return sorted(records)
 
 
@@ -113,12 +114,16 @@ def test_the_streamed_confirm_leaves_what_the_pages_confirm_leaves(people, tree,
 
     assert StatementLine.objects.count() == 0
     monkeypatch.setattr(statement_stream, "CSV_BATCH", 3)  # runs of three lines: donors, numbers, fees carry over
+    monkeypatch.setattr(statement_sql, "CHUNK", 3)  # PostgreSQL: memos, donors and entries read in chunks of three
     dry = statement_stream.plan_statement_csv(io.BytesIO(data), fund=town_fund)
     assert dry.summary() == plan.summary()
     assert (dry.opening_balance, dry.closing_balance) == (plan.opening_balance, plan.closing_balance)
     batch = batch_for(data, "sao-ke.csv", town_fund, office)
+    set_based = []  # PostgreSQL writes the postings from the staging table, SQLite through the page's code
+    monkeypatch.setattr(statement_stream, "post_staged", lambda **kw: set_based.append(statement_sql.post_staged(**kw)))
     streamed = statement_stream.commit_statement_csv(io.BytesIO(data), fund=town_fund, actor=office, batch=batch)
     assert streamed.ok, streamed.errors
+    assert len(set_based) == (connection.vendor == "postgresql")
     got = everything(town_fund)
 
     assert got == page
