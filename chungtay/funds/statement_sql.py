@@ -117,6 +117,8 @@ def post_staged(*, stage: str, fund: Fund, actor: Any, statement: BankStatement)
         LedgerHead.objects.select_for_update().get_or_create(pk=1)
         found = (0, ledger.GENESIS)
     seq, last_hash = int(found[0]), found[1]
+    head_seq = seq
+    audit = _Audit()
     posted_at = timezone.now()
     maker = actor.pk if actor is not None else None
     unit = fund.unit_id
@@ -167,12 +169,12 @@ def post_staged(*, stage: str, fund: Fund, actor: Any, statement: BankStatement)
             cursor.execute(
                 f"INSERT INTO {JournalLine._meta.db_table} (entry_id, account_id, debit, credit) "  # noqa: S608
                 f"SELECT e.id, v.account, v.debit, v.credit FROM {GIVING} g "
-                f"JOIN {JournalEntry._meta.db_table} e ON e.seq = g.seq "
+                f"JOIN {JournalEntry._meta.db_table} e ON e.seq = g.seq AND e.seq > %s "
                 "CROSS JOIN LATERAL (VALUES (1, %s, g.credit, 0), (2, %s, 0, g.credit)) v(n, account, debit, credit) "
                 "ORDER BY g.seq, v.n",
-                [cash.pk, donations.pk],
+                [head_seq, cash.pk, donations.pk],
             )
-        _receipts(fund, actor)
+        _receipts(fund, actor, audit, after=head_seq)
         ReceiptTally.add(fund_id=fund.pk, amount=total, count=giving)
         delta = {cash.pk: total, donations.pk: -total}
         _balances(delta)
@@ -229,10 +231,10 @@ def post_staged(*, stage: str, fund: Fund, actor: Any, statement: BankStatement)
                 cursor.execute(
                     f"INSERT INTO {JournalLine._meta.db_table} (entry_id, account_id, debit, credit) "  # noqa: S608
                     f"SELECT e.id, v.account, v.debit, v.credit FROM {FEES} f JOIN {WORK} w ON w.ord = f.ord "
-                    f"JOIN {JournalEntry._meta.db_table} e ON e.seq = f.seq "
+                    f"JOIN {JournalEntry._meta.db_table} e ON e.seq = f.seq AND e.seq > %s "
                     "CROSS JOIN LATERAL (VALUES (1, %s, w.debit, 0), (2, %s, 0, w.debit)) v(n, account, debit, credit) "
                     "ORDER BY f.seq, v.n",
-                    [charges.pk, cash.pk],
+                    [head_seq, charges.pk, cash.pk],
                 )
             fee_total = sum(row[3] for row in paid)
             delta = {charges.pk: fee_total, cash.pk: -fee_total}
@@ -242,8 +244,9 @@ def post_staged(*, stage: str, fund: Fund, actor: Any, statement: BankStatement)
         cursor.execute(f"ANALYZE {FEES}")
     if changes:
         LedgerHead.objects.filter(pk=1).update(last_seq=seq, last_hash=last_hash)
-    _lines(fund, statement)
-    _audit(fund, actor)
+    _lines(fund, statement, audit)
+    if seq > head_seq:
+        audit.entries(after=head_seq, last=seq)
     for accounts, delta, since in changes:  # as post_many sends them, once per run of entries
         balances_changed.send(sender=Account, accounts=accounts, changes=delta, since=since)
     with connection.cursor() as cursor:
@@ -440,57 +443,64 @@ def _donors(fund: Fund) -> int:
     return giving
 
 
-def _receipts(fund: Fund, actor: Any) -> None:
-    """The receipts of the giving lines, numbered per fund and year from the book's last number, in order."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Receipt._meta.db_table} (fund_id, donor_id, amount, received_on, channel, receipt_number, "  # noqa: S608
-            "bank_ref, designation, designated_unit_id, designated_household_id, pledge_id, memo, memo_folded, "
-            "entry_id, created_by_id, serial_year, serial) "
-            "SELECT %s, g.donor_id, g.credit, left(g.txn_at, 10)::date, %s, '', g.bank_ref, g.designation, "
-            "CASE WHEN g.designation = %s THEN g.unit_id END, CASE WHEN g.designation = %s THEN h.id END, NULL, "
-            "g.rmemo, g.rfolded, e.id, %s, left(g.txn_at, 4)::integer, "
-            "COALESCE(last.serial, 0) + row_number() OVER (PARTITION BY left(g.txn_at, 4) ORDER BY g.seq) "
-            f"FROM {GIVING} g JOIN {JournalEntry._meta.db_table} e ON e.seq = g.seq "
-            f"LEFT JOIN {Household._meta.db_table} h ON h.code = g.household_code AND g.designation = %s "
-            f"LEFT JOIN (SELECT serial_year, MAX(serial) AS serial FROM {Receipt._meta.db_table} WHERE fund_id = %s "
-            "GROUP BY serial_year) last ON last.serial_year = left(g.txn_at, 4)::integer ORDER BY g.seq",
-            [
-                fund.pk,
-                Channel.BANK,
-                Designation.UNIT,
-                Designation.HOUSEHOLD,
-                getattr(actor, "pk", None),
-                Designation.HOUSEHOLD,
-                fund.pk,
-            ],
-        )
+def _receipts(fund: Fund, actor: Any, audit: _Audit, *, after: int) -> None:
+    """The receipts of the giving lines, numbered per fund and year from the book's last number, in order, audited."""
+    amount = "replace(to_char(t.amount, 'FM999,999,999,999,999,990'), ',', '.') || ' đ'"
+    audit.run(
+        Receipt,
+        f"d.name || ' — ' || {amount} || ' (' || to_char(t.received_on, 'DD/MM/YYYY') || ')'",
+        f"JOIN {Donor._meta.db_table} d ON d.id = t.donor_id",
+        insert=f"INSERT INTO {Receipt._meta.db_table} (fund_id, donor_id, amount, received_on, channel, "  # noqa: S608
+        "receipt_number, bank_ref, designation, designated_unit_id, designated_household_id, pledge_id, memo, "
+        "memo_folded, entry_id, created_by_id, serial_year, serial) "
+        "SELECT %s, g.donor_id, g.credit, left(g.txn_at, 10)::date, %s, '', g.bank_ref, g.designation, "
+        "CASE WHEN g.designation = %s THEN g.unit_id END, CASE WHEN g.designation = %s THEN h.id END, NULL, "
+        "g.rmemo, g.rfolded, e.id, %s, left(g.txn_at, 4)::integer, "
+        "COALESCE(last.serial, 0) + row_number() OVER (PARTITION BY left(g.txn_at, 4) ORDER BY g.seq) "
+        f"FROM {GIVING} g JOIN {JournalEntry._meta.db_table} e ON e.seq = g.seq AND e.seq > %s "
+        f"LEFT JOIN {Household._meta.db_table} h ON h.code = g.household_code AND g.designation = %s "
+        f"LEFT JOIN (SELECT serial_year, MAX(serial) AS serial FROM {Receipt._meta.db_table} WHERE fund_id = %s "
+        "GROUP BY serial_year) last ON last.serial_year = left(g.txn_at, 4)::integer ORDER BY g.seq",
+        params=[
+            fund.pk,
+            Channel.BANK,
+            Designation.UNIT,
+            Designation.HOUSEHOLD,
+            getattr(actor, "pk", None),
+            after,
+            Designation.HOUSEHOLD,
+            fund.pk,
+        ],
+    )
 
 
-def _lines(fund: Fund, statement: BankStatement) -> None:
-    """The statement's new lines with their final status, receipt, fee entry and the matcher's suggestion."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {StatementLine._meta.db_table} (statement_id, fund_id, row_number, txn_at, bank_ref, debit, "  # noqa: S608
-            "credit, balance, memo, memo_folded, status, suggestion, receipt_id, fee_entry_id) "
-            "SELECT %s, %s, w.row_number, w.txn_at::timestamp AT TIME ZONE %s, w.bank_ref, w.debit, w.credit, "
-            "w.balance, w.memo, m.folded, "
-            "CASE WHEN r.id IS NOT NULL THEN %s WHEN e.id IS NOT NULL THEN %s ELSE %s END, "
-            "CASE WHEN w.credit > 0 AND w.existing IS NULL THEN m.suggestion ELSE '{}'::jsonb END, r.id, e.id "
-            f"FROM {WORK} w JOIN {MEMOS} m ON m.memo = w.memo "
-            f"LEFT JOIN {Receipt._meta.db_table} r ON w.credit > 0 AND r.fund_id = %s AND r.bank_ref = w.bank_ref "
-            f"AND r.bank_ref <> '' LEFT JOIN {FEES} f ON f.ord = w.ord "
-            f"LEFT JOIN {JournalEntry._meta.db_table} e ON e.seq = f.seq ORDER BY w.row_number",
-            [
-                statement.pk,
-                fund.pk,
-                timezone.get_current_timezone_name(),
-                MatchStatus.MATCHED,
-                MatchStatus.FEE,
-                MatchStatus.UNMATCHED,
-                fund.pk,
-            ],
-        )
+def _lines(fund: Fund, statement: BankStatement, audit: _Audit) -> None:
+    """The statement's new lines with their final status, receipt, fee entry and the matcher's suggestion, audited."""
+    audit.run(
+        StatementLine,
+        "t.bank_ref || ': ' || CASE WHEN t.credit <> 0 THEN t.credit ELSE -t.debit END",
+        f"JOIN {MEMOS} m ON m.memo = t.memo",
+        overrides={"suggestion": "CASE WHEN t.suggestion = '{}'::jsonb THEN '{}' ELSE m.suggestion_audit END"},
+        insert=f"INSERT INTO {StatementLine._meta.db_table} (statement_id, fund_id, row_number, txn_at, bank_ref, "  # noqa: S608
+        "debit, credit, balance, memo, memo_folded, status, suggestion, receipt_id, fee_entry_id) "
+        "SELECT %s, %s, w.row_number, w.txn_at::timestamp AT TIME ZONE %s, w.bank_ref, w.debit, w.credit, "
+        "w.balance, w.memo, m.folded, "
+        "CASE WHEN r.id IS NOT NULL THEN %s WHEN e.id IS NOT NULL THEN %s ELSE %s END, "
+        "CASE WHEN w.credit > 0 AND w.existing IS NULL THEN m.suggestion ELSE '{}'::jsonb END, r.id, e.id "
+        f"FROM {WORK} w JOIN {MEMOS} m ON m.memo = w.memo "
+        f"LEFT JOIN {Receipt._meta.db_table} r ON w.credit > 0 AND r.fund_id = %s AND r.bank_ref = w.bank_ref "
+        f"AND r.bank_ref <> '' LEFT JOIN {FEES} f ON f.ord = w.ord "
+        f"LEFT JOIN {JournalEntry._meta.db_table} e ON e.seq = f.seq ORDER BY w.row_number",
+        params=[
+            statement.pk,
+            fund.pk,
+            timezone.get_current_timezone_name(),
+            MatchStatus.MATCHED,
+            MatchStatus.FEE,
+            MatchStatus.UNMATCHED,
+            fund.pk,
+        ],
+    )
 
 
 # ---- audit records ---------------------------------------------------------------------------------
@@ -541,101 +551,63 @@ def _changes(model: type[models.Model], alias: str, overrides: dict[str, str]) -
     return f"jsonb_strip_nulls(jsonb_build_object({', '.join(parts)}))"
 
 
-def _label(choices: type[models.TextChoices], column: str) -> tuple[str, list[str]]:
-    """SQL for `get_<field>_display()` in the active language."""
-    whens = " ".join("WHEN %s THEN %s" for _ in choices)
-    params = [str(x) for choice in choices for x in (choice.value, choice.label)]
-    return f"CASE {column} {whens} ELSE {column} END", params
+class _Audit:
+    """One CREATE record per row written, as `bulk.log_created` writes them, built in SQL from the rows themselves."""
 
+    def __init__(self) -> None:
+        for audited in (JournalEntry, Receipt, StatementLine):
+            if auditlog.contains(audited) and (
+                auditlog.get_serialize_options(audited)["serialize_data"] or hasattr(audited, "get_additional_data")
+            ):
+                raise NotImplementedError(f"{audited.__name__}: serialized data is audited by bulk.log_created only")
+        # What auditlog's actor context adds to a record (actor, address, port, e-mail), asked for as log_created does.
+        template = LogEntry(action=LogEntry.Action.CREATE, object_repr="")
+        pre_save.send(
+            sender=LogEntry, instance=template, raw=False, using=router.db_for_write(LogEntry), update_fields=None
+        )
+        self.common = [
+            get_cid(),
+            template.actor_id,
+            template.remote_addr,
+            template.remote_port,
+            template.actor_email,
+            timezone.now(),
+        ]
 
-def _audit(fund: Fund, actor: Any) -> None:
-    """One CREATE record per new entry, receipt and line, as `bulk.log_created` writes them."""
-    for audited in (JournalEntry, Receipt, StatementLine):
-        if not auditlog.contains(audited):
-            continue
-        if auditlog.get_serialize_options(audited)["serialize_data"] or hasattr(audited, "get_additional_data"):
-            raise NotImplementedError(f"{audited.__name__}: serialized data is audited by bulk.log_created only")
-    # What auditlog's actor context adds to a record (actor, address, port, e-mail), as log_created asks for it.
-    template = LogEntry(
-        action=LogEntry.Action.CREATE, object_repr="", content_type=ContentType.objects.get_for_model(Receipt)
-    )
-    pre_save.send(
-        sender=LogEntry, instance=template, raw=False, using=router.db_for_write(LogEntry), update_fields=None
-    )
-    common = [
-        get_cid(),
-        template.actor_id,
-        template.remote_addr,
-        template.remote_port,
-        template.actor_email,
-        timezone.now(),
-    ]
-    log = LogEntry._meta.db_table
-    insert = (
-        f"INSERT INTO {log} (content_type_id, object_pk, object_id, object_repr, serialized_data, action, "  # noqa: S608
-        "changes_text, changes, cid, actor_id, remote_addr, remote_port, actor_email, timestamp, additional_data) "
-        f"SELECT %s, t.id::text, t.id, {{repr}}, NULL, {int(LogEntry.Action.CREATE)}, '', {{changes}}, %s, %s, %s, %s, "
-        "%s, %s, NULL FROM {source} ORDER BY t.id"
-    )
-    kind, kind_params = _label(EntryKind, "t.kind")
-    entries = (
-        (
-            f"{JournalEntry._meta.db_table} t JOIN (SELECT seq FROM {GIVING} UNION ALL SELECT seq FROM {FEES}) n "  # noqa: S608
-            "ON n.seq = t.seq"
+    def _insert(self, model: type[models.Model], repr_sql: str, source: str, overrides: dict[str, str]) -> str:
+        return (
+            f"INSERT INTO {LogEntry._meta.db_table} (content_type_id, object_pk, object_id, object_repr, "  # noqa: S608
+            "serialized_data, action, changes_text, changes, cid, actor_id, remote_addr, remote_port, actor_email, "
+            f"timestamp, additional_data) SELECT {ContentType.objects.get_for_model(model).pk}, t.id::text, t.id, "
+            f"{repr_sql}, NULL, {int(LogEntry.Action.CREATE)}, '', {_changes(model, 't', overrides)}, %s, %s, %s, %s, "
+            f"%s, %s, NULL FROM {source} ORDER BY t.id"
         )
-        if _exists(GIVING)
-        else f"{JournalEntry._meta.db_table} t JOIN {FEES} n ON n.seq = t.seq"
-    )
-    amount = "replace(to_char(t.amount, 'FM999,999,999,999,999,990'), ',', '.') || ' đ'"
-    receipts = (
-        f"{Receipt._meta.db_table} t JOIN {GIVING} g ON g.bank_ref = t.bank_ref AND t.fund_id = %s "
-        f"JOIN {Donor._meta.db_table} d ON d.id = t.donor_id"
-    )
-    lines = (
-        f"{StatementLine._meta.db_table} t JOIN {WORK} w ON w.bank_ref = t.bank_ref AND t.fund_id = %s "
-        f"JOIN {MEMOS} m ON m.memo = w.memo"
-    )
-    suggestion = "CASE WHEN t.suggestion = '{}'::jsonb THEN '{}' ELSE m.suggestion_audit END"
-    jobs: list[tuple[type[models.Model], str, list, str, list, dict[str, str]]] = [
-        (
-            JournalEntry,
-            f"'#' || t.seq || ' ' || {kind} || ' ' || to_char(t.date, 'DD/MM/YYYY')",
-            kind_params,
-            entries,
-            [],
-            {},
-        ),
-        (
-            StatementLine,
-            "t.bank_ref || ': ' || CASE WHEN t.credit <> 0 THEN t.credit ELSE -t.debit END",
-            [],
-            lines,
-            [fund.pk],
-            {"suggestion": suggestion},
-        ),
-    ]
-    if _exists(GIVING):
-        jobs.insert(
-            1,
-            (
-                Receipt,
-                f"d.name || ' — ' || {amount} || ' (' || to_char(t.received_on, 'DD/MM/YYYY') || ')'",
-                [],
-                receipts,
-                [fund.pk],
-                {},
-            ),
-        )
-    with connection.cursor() as cursor:
-        for model, repr_sql, repr_params, source, source_params, overrides in jobs:
+
+    def run(
+        self,
+        model: type[models.Model],
+        repr_sql: str,
+        joins: str,
+        *,
+        insert: str,
+        params: list,
+        overrides: dict[str, str] | None = None,
+    ) -> None:
+        """`insert` (an INSERT … SELECT into `model`'s table) and the records of the rows it returns, at once."""
+        with connection.cursor() as cursor:
             if not auditlog.contains(model):
-                continue
-            content_type = ContentType.objects.get_for_model(model)
-            sql = insert.format(repr=repr_sql, changes=_changes(model, "t", overrides), source=source)
-            cursor.execute(sql, [content_type.pk, *repr_params, *common, *source_params])
+                cursor.execute(insert, params)
+                return
+            audit = self._insert(model, repr_sql, f"t {joins}", overrides or {})
+            cursor.execute(f"WITH t AS ({insert} RETURNING *) {audit}", [*params, *self.common])
 
-
-def _exists(table: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f"pg_temp.{table}"])
-        return bool(cursor.fetchone()[0])
+    def entries(self, *, after: int, last: int) -> None:
+        """The records of the journal entries numbered after `after` up to `last` (copied in, so read back)."""
+        if not auditlog.contains(JournalEntry):
+            return
+        kind = " ".join("WHEN %s THEN %s" for _ in EntryKind)
+        labels = [str(x) for choice in EntryKind for x in (choice.value, choice.label)]  # the active language's
+        repr_sql = f"'#' || t.seq || ' ' || CASE t.kind {kind} ELSE t.kind END || ' ' || to_char(t.date, 'DD/MM/YYYY')"
+        source = f"{JournalEntry._meta.db_table} t WHERE t.seq > %s AND t.seq <= %s"
+        with connection.cursor() as cursor:
+            cursor.execute(self._insert(JournalEntry, repr_sql, source, {}), [*labels, *self.common, after, last])
