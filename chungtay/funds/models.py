@@ -181,6 +181,8 @@ class JournalEntry(models.Model):
                 condition=~Q(kind="reversal") | Q(reverses__isnull=False), name="entry_reversal_points_back"
             )
         ]
+        # Figures as of a day read the entries dated after a kept month-end (a month's, not the ledger's).
+        indexes = [models.Index(fields=["date"], name="journalentry_date")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_kind_display()} {self.date:%d/%m/%Y}"

@@ -274,6 +274,8 @@ class ProgressUpdate(models.Model):
         verbose_name_plural = _("Cập nhật tiến độ")
         ordering = ["household", "date", "id"]
         constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="progress_percent_range")]
+        # Figures as of a day read the updates dated after a kept month-end (a month's, not every one).
+        indexes = [models.Index(fields=["date"], name="progressupdate_date")]
 
     def __str__(self) -> str:
         return f"{self.household.code}: {self.get_stage_display()} {self.date:%d/%m/%Y}"
