@@ -23,14 +23,16 @@ def main() -> int:
     parser.add_argument("--http-seconds", type=int, default=None, help="load test length (default 30; national 120)")
     parser.add_argument("--only", default="", help="comma-separated measures to run (default: all)")
     parser.add_argument("--db-host", default=os.environ.get("BENCH_DB", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--db-suffix", default="", help="database chungtay_bench_<scale><suffix>")
     args = parser.parse_args()
     scales = args.scale or ["town", "province"]
     failed = 0
     for scale in scales:
-        env = dict(os.environ, DATABASE_URL=f"{args.db_host}/chungtay_bench_{scale}", DJANGO_DEBUG="0")
+        database = f"chungtay_bench_{scale}{args.db_suffix}"
+        env = dict(os.environ, DATABASE_URL=f"{args.db_host}/{database}", DJANGO_DEBUG="0")
         env.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
         env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
-        cmd = [sys.executable, "-m", "bench.run", scale, "--db-host", args.db_host]
+        cmd = [sys.executable, "-m", "bench.run", scale, "--db-host", args.db_host, "--database", database]
         if args.keep:
             cmd.append("--keep")
         if args.http_seconds is not None:

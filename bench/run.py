@@ -58,12 +58,17 @@ def main() -> int:
     parser.add_argument("--http-seconds", type=int)
     parser.add_argument("--only", default="")
     parser.add_argument("--db-host", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--database",
+        default="",
+        help="default chungtay_bench_<scale>; your own on a shared machine",
+    )
     args = parser.parse_args()
 
     from bench.scales import SCALES
 
     scale = SCALES[args.scale]
-    db = f"chungtay_bench_{scale.name}"
+    db = args.database or f"chungtay_bench_{scale.name}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["DATABASE_URL"] = f"{args.db_host}/{db}"
     os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")

@@ -1,0 +1,127 @@
+"""Server and database time of every staff page at a bench scale (issue 22: ≤ 300 ms p95 each).
+
+Signed in as the bench's office user (whole country in scope), it crawls from the home page as
+bench.pages does (every link and GET form, the first URL of each view, plus the pages bench.load
+requests), then requests each page `--runs` times through Django's whole stack in one process and
+reports per page: median and slowest time, the median time spent in the database and the number
+of queries. Run on a bench database made by `python -m bench.run <scale>`:
+
+    DATABASE_URL=postgres://…/chungtay_bench_province python -m bench.staff_pages [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench"
+
+
+class _DatabaseClock:
+    def __init__(self) -> None:
+        self.seconds, self.queries = 0.0, 0
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
+
+
+def _crawl(client, start: list[str], limit: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from django.urls import Resolver404, resolve
+
+    from chungtay.core.tests.test_role_crawl import Links, same_site
+
+    pages: dict[str, str] = {}
+    queue, seen = list(start), set()
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            view = resolve(url.split("?")[0]).view_name
+        except Resolver404:
+            continue
+        key = url if url in start else view
+        if key in pages or view.startswith(("portal:", "api")):
+            continue
+        response = client.get(url)
+        if response.status_code in (301, 302, 303, 307, 308):
+            if target := same_site(url, response["Location"]):
+                queue.append(target)
+            continue
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        pages[key] = url
+        parser = Links()
+        parser.feed(response.content.decode())
+        queue += [t for href in parser.hrefs if (t := same_site(url, href)) and t not in seen]
+    return pages
+
+
+def measure(runs: int, limit: int) -> list[dict]:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from chungtay.accounts.models import User
+
+    from .load import _paths
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench_office"))
+    pages = _crawl(client, ["/", *_paths()["staff"]], limit)
+    out = []
+    for url in sorted(set(pages.values())):
+        client.get(url)  # warm, as a running server is
+        times, db, queries = [], [], 0
+        for _ in range(runs):
+            clock = _DatabaseClock()
+            started = time.perf_counter()
+            with connection.execute_wrapper(clock):
+                response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            db.append(clock.seconds * 1000)
+            queries = clock.queries
+        out.append(
+            {
+                "url": url,
+                "status": response.status_code,
+                "median_ms": round(statistics.median(times), 1),
+                "slowest_ms": round(max(times), 1),
+                "db_ms": round(statistics.median(db), 1),
+                "queries": queries,
+            }
+        )
+        print(f"{out[-1]['median_ms']:8.1f} {out[-1]['db_ms']:8.1f} {queries:4d}  {url}", flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--limit", type=int, default=400, help="URLs visited by the crawl at most")
+    parser.add_argument("--out", default=str(WORK / "staff_pages.json"))
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    sys.path.insert(0, str(ROOT))
+    results = measure(args.runs, args.limit)
+    over = [r for r in results if r["median_ms"] > 300]
+    print(f"{len(results)} staff pages, {len(over)} with a median over 300 ms")
+    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
