@@ -13,16 +13,23 @@ from typing import Any
 from django.apps import apps
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 
 
 def _display(field: Any) -> Any:
     labels: dict[Any, Any] = {}
+    # The label of each value in each language, once translated: a lazy label is a gettext per call
+    # (a province's 1,500 area titles in a select spent most of their time there).
+    shown: dict[tuple[str | None, Any], Any] = {}
 
     def get_display(self: Any) -> Any:
         if not labels:
             labels.update({make_hashable(value): label for value, label in field.flatchoices})
-        value = getattr(self, field.attname)
-        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+        value = make_hashable(getattr(self, field.attname))
+        key = (get_language(), value)
+        if key not in shown:
+            shown[key] = force_str(labels.get(value, value), strings_only=True)
+        return shown[key]
 
     get_display.__name__ = f"get_{field.name}_display"
     return get_display

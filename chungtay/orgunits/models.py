@@ -8,6 +8,7 @@ old units (valid_to) and records a UnitSuccession, so 2024 figures stay with the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from chungtay.core.text import fold, nfc
+
+
+# Unit names and kinds repeat on every page that lists units (a province's 1,500 areas in a select):
+# folding each one again cost more than the rest of rendering the list.
+@functools.lru_cache(maxsize=8192)
+def _folded(value: str) -> str:
+    return fold(value)
 
 
 class Level(models.IntegerChoices):
@@ -101,7 +109,7 @@ class OrgUnit(MP_Node):
     def title(self) -> str:
         """ "phường Vĩnh Điện", "thị xã Điện Bàn"; "Khối phố 1" is not repeated as "khối phố Khối phố 1"."""
         kind = str(self.get_kind_display())
-        if fold(self.name).startswith(fold(kind)):
+        if _folded(self.name).startswith(_folded(kind)):
             return self.name
         return f"{kind} {self.name}"
 
@@ -111,9 +119,10 @@ class OrgUnit(MP_Node):
         with its commune wherever areas of several communes are listed (load `parent` with the query)."""
         # An area already renamed apart at a merger ("Khối phố 1 (Điện An)") keeps its own name: two
         # brackets ("Khối phố 1 (Điện An) (Điện Bàn)") read as a mistake.
-        if self.level == Level.AREA and self.parent_id and not self.title.rstrip().endswith(")"):
-            return f"{self.title} ({self.parent.name})"
-        return self.title
+        title = self.title
+        if self.level == Level.AREA and self.parent_id and not title.rstrip().endswith(")"):
+            return f"{title} ({self.parent.name})"
+        return title
 
     @property
     def committee_title(self) -> str:
