@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -147,7 +148,9 @@ def checklist_areas(request: HttpRequest) -> HttpResponse:
     """Which areas' checklists the person may print."""
     areas = active_on(OrgUnit.objects.filter(level=Level.AREA)).select_related("parent")  # in force today
     areas = visible_to(request.user, areas, "housing.view").order_by("path")
-    return render(request, "housing/checklist_areas.html", {"areas": areas})
+    # Paged: a province has 1,500 areas (two links each), the country 100,000.
+    page = Paginator(areas, 100).get_page(request.GET.get("trang"))
+    return render(request, "housing/checklist_areas.html", {"areas": page.object_list, "page": page})
 
 
 def _checklist_context(request: AuthedRequest, area: OrgUnit) -> dict[str, object]:
