@@ -20,7 +20,7 @@ from pathlib import Path
 from .measures import ROOT, WORK, row
 from .scales import Scale
 
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))  # another port for a second bench on the machine
 USERS = 50
 
 
