@@ -894,7 +894,7 @@ class Generator:
         # Receipts were copied in around Receipt.save, which keeps the per-fund tallies.
         ReceiptTally.rebuild()
         # Households, progress and balances were copied in around the signals that mark figures stale.
-        from chungtay.reports import rollup
+        from chungtay.tallies import rollup
 
         started = time.perf_counter()
         rollup.rebuild()

@@ -114,7 +114,7 @@ def dashboard_queries(unit) -> None:  # type: ignore[no-untyped-def]
 
 
 def dashboard_sql_kept(unit) -> None:  # type: ignore[no-untyped-def]
-    """The same figures written by hand against the kept subtree tables (reports.rollup)."""
+    """The same figures written by hand against the kept subtree tables (tallies.rollup)."""
     sql("SELECT 1 FROM reports_stalefigures LIMIT 1")
     sql("SELECT * FROM reports_treehouses WHERE unit_id = %s", [unit.pk])
     sql("SELECT * FROM reports_treemoney WHERE unit_id = %s", [unit.pk])
@@ -207,8 +207,8 @@ def dashboard_sql(unit) -> None:  # type: ignore[no-untyped-def]
 def measure_dashboard(scale: Scale) -> list[dict]:
     from chungtay.housing.models import Household
     from chungtay.orgunits.models import OrgUnit
-    from chungtay.reports import rollup
-    from chungtay.reports.models import StaleFigures
+    from chungtay.tallies import rollup
+    from chungtay.tallies.models import StaleFigures
 
     out = []
     runs = 10 if scale.name == "national" else 20
@@ -322,13 +322,14 @@ def houses_and_money(unit, day: dt.date) -> None:  # type: ignore[no-untyped-def
 def measure_asof(scale: Scale) -> list[dict]:
     """What an as-of (history) dashboard costs beside today's kept figures: as of today the catalogue
     reads the kept subtree rows; as of an earlier day the houses and money groups read the kept
-    month-end before it plus the rows dated after it (figures.definitions, reports.MonthEnd); before
+    month-end before it plus the rows dated after it (figures.definitions, tallies.MonthEnd); before
     month-ends they recomputed from every dated row, which is timed too (month-ends bypassed)."""
     from chungtay.core import dates
     from chungtay.figures import definitions
     from chungtay.orgunits.models import OrgUnit
-    from chungtay.reports import month_ends, rollup
-    from chungtay.reports.models import MonthEnd
+    from chungtay.reports import month_ends
+    from chungtay.tallies import rollup
+    from chungtay.tallies.models import MonthEnd
 
     runs = 10 if scale.name == "national" else 20
     # A dashboard from every row took 25-30 s at province scale: fewer runs (p95 of 5 is their maximum).
@@ -392,7 +393,7 @@ def measure_asof(scale: Scale) -> list[dict]:
         out.append(row(
             "asof", f"Dashboard figures as of a month-end, {TODAY:%d/%m/%Y} (kept), {label} p95", "",
             round(p95(month_end), 1), round(p95(kept), 1), "ms", None,
-            f"the kept month-end (reports.MonthEnd) vs as of today (baseline); {runs} runs; the first ask, which "
+            f"the kept month-end (tallies.MonthEnd) vs as of today (baseline); {runs} runs; the first ask, which "
             f"computed it from 31/05 plus June's rows and kept it: {first:,.0f} ms whole call",
         ))  # fmt: skip
         out.append(row("asof", f"  same, whole calls incl. Python ({label})", "", round(p95(month_end_wall), 1),

@@ -4,7 +4,7 @@ Installed when `DATABASE_REPLICA_URLS` names replicas (config/settings.py). The 
 
 - every write goes to the primary (`default`); a replica is a hot standby and refuses writes anyway;
 - a read goes to the primary when it happens inside a transaction on the primary (a service's
-  read-check-write, the kept-figures refresh of `reports.rollup`, every POST under
+  read-check-write, the kept-figures refresh of `tallies.rollup`, every POST under
   `AtomicActionMiddleware`), after the same request or task has written anything (it must see its
   own write, never the replica's older copy), and for `REPLICA_PIN_SECONDS` after a browser sent a
   POST/PUT/PATCH/DELETE (`ReadYourWritesMiddleware` leaves a short cookie on that response only, so

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "chungtay.core",
     "chungtay.accounts",
     "chungtay.orgunits",
+    "chungtay.tallies",  # the kept figures and the catalogue's machinery, below the domain apps
     "chungtay.campaigns",
     "chungtay.housing",
     "chungtay.funds",
@@ -321,21 +322,21 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "admin",
     "axes",
     "auditlog",
-    # Derived rows, rewritten by the system from audited data (reports.rollup), and the job queue.
-    "reports.treehouses",
-    "reports.treeprogress",
-    "reports.treemoney",
-    "reports.treemonthmoney",
-    "reports.ownmoney",
-    "reports.ownmonthmoney",
-    "reports.stalefigures",
+    # Derived rows, rewritten by the system from audited data (tallies.rollup), and the job queue.
+    "tallies.treehouses",
+    "tallies.treeprogress",
+    "tallies.treemoney",
+    "tallies.treemonthmoney",
+    "tallies.ownmoney",
+    "tallies.ownmonthmoney",
+    "tallies.stalefigures",
     # The fund's receipt count and sum (kept as receipts are saved) and the ledger's chain head
     # (moved by every posting): the receipts and journal entries they follow are audited themselves.
     "funds.receipttally",
     "funds.ledgerhead",
-    # Month-end figures kept for history (reports.rollup), and the marks that invalidate them.
-    "reports.monthend",
-    "reports.monthendmark",
+    # Month-end figures kept for history (tallies.rollup), and the marks that invalidate them.
+    "tallies.monthend",
+    "tallies.monthendmark",
     "django_tasks_database",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login", "digest", "token_key")  # API token secrets

@@ -6,7 +6,7 @@ the user, so only unit-scoped figures may be cached here (the views check access
 `FIGURES_CACHE_SECONDS=0` turns caching off (tests do, so each test sees its own data).
 
 Keys also hold a generation that every write marking kept figures stale moves on when it commits
-(`invalidate`, called from reports.rollup.mark_stale): the cache is Django's shared one (Redis when
+(`invalidate`, called from tallies.rollup.mark_stale): the cache is Django's shared one (Redis when
 `REDIS_URL` is set), so a write shows on every worker at the next read, not a minute later. The
 public pages' rendered copies (portal.caching) use the same generation.
 """

@@ -2,7 +2,7 @@
 
 Django's Paginator runs COUNT(*) over the whole list on every page; for an unfiltered list of a
 whole province or country that count is the slowest query of the page, while the number is already
-known from kept figures (reports.rollup, funds.ReceiptTally). Pass `count=` when it is known.
+known from kept figures (tallies.rollup, funds.ReceiptTally). Pass `count=` when it is known.
 """
 
 from __future__ import annotations

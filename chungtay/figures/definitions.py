@@ -34,7 +34,7 @@ from chungtay.funds.models import JournalLine
 from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind, FundingPlanLine, Household, ProgressUpdate
 from chungtay.orgunits.models import OrgUnit
 from chungtay.reorg.models import HouseholdMove
-from chungtay.reports import rollup
+from chungtay.tallies import rollup
 
 from .catalogue import Params, figure, group, rate
 from .placement import AREA_PATH_THEN, area_path_on
@@ -93,7 +93,7 @@ def _plus(a: dict[int, dict[str, int]], b: dict[int, dict[str, int]], sign: int 
 
 # --- History from kept month-ends (issue 16) --------------------------------------------------------
 # A group's figures as of day D are its figures as of the month-end M before D (kept per unit in
-# reports.MonthEnd, computed from the rows the first time) plus the change from M to D, computed
+# tallies.MonthEnd, computed from the rows the first time) plus the change from M to D, computed
 # from the rows dated in (M, D] only. `history` computes a group from every dated row; `change`
 # gives the exact difference between two days.
 History = Callable[[Sequence[Any], Params], dict[int, dict[str, int]]]

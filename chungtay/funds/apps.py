@@ -16,3 +16,5 @@ class FundsConfig(AppConfig):
             return f"Sổ cái sau khôi phục có {len(problems)} lỗi." if problems else None
 
         AFTER_RESTORE.append(ledger_intact)
+
+        from . import own_figures  # noqa: F401 — gives the kept figures (tallies.rollup) the units' own money

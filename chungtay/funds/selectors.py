@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from chungtay.core.access import visible_to
 from chungtay.figures import funds as fund_figures
 from chungtay.orgunits.models import OrgUnit
+from chungtay.tallies import rollup
 
 from .models import Disbursement, DisbursementStatus, Fund, Funding, Receipt, Source, StatementLine
 
@@ -25,8 +26,6 @@ def sources_for(user, perm: str = "funds.view") -> QuerySet[Source]:
 def monthly_series(unit, until: dt.date | None = None) -> dict[str, list]:
     """Money in (receipts) and out (approved disbursements) per month, for the chart (kept figures);
     with `until`, the months up to that day's."""
-    from chungtay.reports import rollup  # kept figures, above funds (docs/architecture.md, exceptions)
-
     rollup.ensure_fresh()
     unit_id = unit.pk or OrgUnit.objects.filter(path=unit.path).values_list("pk", flat=True).first()
     rows = rollup.month_money(unit_id) if unit_id else []

@@ -1,4 +1,4 @@
-"""Signals of the ledger, for readers that keep figures derived from balances (reports.rollup)."""
+"""Signals of the ledger, for readers that keep figures derived from balances (tallies.rollup)."""
 
 from django.dispatch import Signal
 

@@ -5,3 +5,6 @@ class HousingConfig(AppConfig):
     name = "chungtay.housing"
     label = "housing"
     verbose_name = "Hỗ trợ nhà ở"
+
+    def ready(self) -> None:
+        from . import own_figures  # noqa: F401 — gives the kept figures (tallies.rollup) a unit's own houses

@@ -14,6 +14,7 @@ from chungtay.core.access import scope_paths, scope_q, visible_to
 from chungtay.core.text import fold, mask_name
 from chungtay.orgunits.models import OrgUnit
 from chungtay.orgunits.selectors import children_on
+from chungtay.tallies import rollup
 
 from .models import (
     DONE_STATUSES,
@@ -130,9 +131,7 @@ _COUNTS = {
 
 def phase_progress(unit: OrgUnit) -> tuple[UnitProgress, list[UnitProgress], list[int]]:
     """Households and amounts per phase year for a unit's subtree, and the same for each child
-    unit, against started / completed / handed over, from the kept subtree figures (reports.rollup)."""
-    from chungtay.reports import rollup  # the kept subtree figures (reports depends on housing)
-
+    unit, against started / completed / handed over, from the kept subtree figures (tallies.rollup)."""
     children = list(children_on(unit))  # today's figures: the children in force today
     rollup.ensure_fresh()
     figures = rollup.houses([unit.pk, *(child.pk for child in children)])

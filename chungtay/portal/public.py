@@ -66,7 +66,7 @@ from chungtay.housing.models import Household, Photo, ProgressUpdate, Stage, Sta
 from chungtay.housing.selectors import complaint_counts as housing_counts
 from chungtay.orgunits.models import Kind, Level, OrgUnit
 from chungtay.orgunits.selectors import active_on
-from chungtay.reports import rollup
+from chungtay.tallies import rollup
 
 ANONYMOUS_NAME = "Nhà hảo tâm ẩn danh"
 POSITION_DECIMALS = 2  # 0.01° of latitude ≈ 1.1 km

@@ -1,6 +1,6 @@
 """Kept month-end figures (issue 16): filled for every unit, and checked against the dated rows.
 
-Figures as of an earlier day read the month-end before it (reports.MonthEnd) plus the rows of the
+Figures as of an earlier day read the month-end before it (tallies.MonthEnd) plus the rows of the
 days after it (figures.definitions). A month-end missing when a day is asked for is computed then;
 `fill` keeps the last closed month for every unit ahead of time (nightly, `refresh_figures
 --month-ends`), from the month before when that one is kept (one month of rows), else from every row.
@@ -14,9 +14,8 @@ from collections import defaultdict
 from chungtay.figures.catalogue import Params
 from chungtay.figures.definitions import MONTH_END_GROUPS, month_end_values
 from chungtay.orgunits.models import OrgUnit
-
-from . import rollup
-from .models import MonthEnd
+from chungtay.tallies import rollup
+from chungtay.tallies.models import MonthEnd
 
 
 def fill(month_end: dt.date | None = None) -> int:

@@ -30,8 +30,8 @@ from chungtay.housing.models import (
 )
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import children_on
+from chungtay.tallies import rollup
 
-from . import rollup
 from .models import Notification, ReminderKind
 
 ACTIVE_MOVEMENTS = (MovementStatus.LAUNCHED, MovementStatus.UNDER_WAY, MovementStatus.EVALUATING)

@@ -1,4 +1,4 @@
-"""Mark subtree figures stale when the rows they are made of change (see reports.rollup).
+"""Mark subtree figures stale when the rows they are made of change (see tallies.rollup).
 
 Each receiver also says from which day a unit's figures changed (`rollup.forget_month_ends`), so
 that the kept month-ends (figures as of earlier days) on or after that day are forgotten: a stage
@@ -21,12 +21,12 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from chungtay.core.access import is_reorganising
+from chungtay.funds import own_figures as fund_figures
 from chungtay.funds.models import Disbursement, DisbursementStatus, Fund, Receipt, Source
 from chungtay.funds.signals import balances_changed, receipts_recorded
 from chungtay.housing.models import FundingPlanLine, Household, ProgressUpdate, Status
 from chungtay.reorg.models import HouseholdMove
-
-from . import rollup
+from chungtay.tallies import rollup
 
 
 def _areas_of(household_ids: Iterable[int | None]) -> set[int]:
@@ -134,7 +134,7 @@ def _balances_changed(
 ) -> None:
     households = [account.household_id for account in accounts if account.household_id]
     area_of = dict(Household.objects.filter(pk__in=households).values_list("pk", "area_id")) if households else {}
-    rollup.add_money(rollup.money_changes(accounts, changes, area_of))
+    rollup.add_money(fund_figures.money_changes(accounts, changes, area_of))
     rollup.mark_stale({account.unit_id for account in accounts} | set(area_of.values()))
     rollup.forget_month_ends({account.unit_id for account in accounts} | _areas_of(households), since)
 

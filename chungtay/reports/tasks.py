@@ -22,11 +22,3 @@ def send_reminders_task(run_on: str | None = None) -> str:
 
     run = send_reminders(today=dt.date.fromisoformat(run_on) if run_on else None)
     return run.summary()
-
-
-@task(queue_name="reports")
-def refresh_figures_task() -> int:
-    """Bring the subtree figures up to date after a write (readers also do it before reading)."""
-    from .rollup import refresh_pending
-
-    return refresh_pending()

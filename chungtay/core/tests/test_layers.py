@@ -22,17 +22,12 @@ APPS = frozenset(p.name for p in PACKAGE.iterdir() if (p / "apps.py").exists())
 
 # Function-level imports of another app that stay, each with its reason: (importing module, app).
 FUNCTION_LEVEL: dict[tuple[str, str], str] = {
-    ("chungtay.housing.selectors", "reports"): "the kept subtree figures live in reports (layer exception)",
-    ("chungtay.funds.selectors", "reports"): "the kept subtree figures live in reports (layer exception)",
     ("chungtay.funds.apps", "core"): "AppConfig.ready() fills core.backup.AFTER_RESTORE once the models are loaded",
 }
 
 # App-level edges that close a cycle today, each with its reason. Every one is also an exception
 # in .importlinter; the test fails when one is gone, so that the list only shrinks.
 CYCLE_DEBTS: dict[tuple[str, str], str] = {
-    ("housing", "reports"): "the kept subtree figures live in reports",
-    ("funds", "reports"): "the kept subtree figures live in reports",
-    ("figures", "reports"): "the kept subtree figures live in reports",
     ("funds", "figures"): "fund pages, papers and selectors show figures from the catalogue",
     ("reorg", "figures"): "the reorganisation's history shows figures from the catalogue",
     ("members", "figures"): "in-kind help shown from the catalogue",

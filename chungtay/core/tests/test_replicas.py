@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.services import unit_create
-from chungtay.reports import rollup
-from chungtay.reports.models import StaleFigures
+from chungtay.tallies import rollup
+from chungtay.tallies.models import StaleFigures
 from config.routers import PIN_COOKIE
 
 REPLICA = "replica1"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from chungtay.campaigns.models import Milestone, MilestoneKind, Obligation
 from chungtay.evaluation import metrics, services
 from chungtay.housing.models import Complaint, FundingPlanLine
-from chungtay.reports import rollup
+from chungtay.tallies import rollup
 
 from .conftest import TODAY, day, lines_by_code, participation
 

@@ -1,5 +1,5 @@
 """Figures as of an earlier day from kept month-ends (issue 16): a closed month's last day is kept per
-unit (reports.MonthEnd) and a day reads it plus the rows dated after it. Every answer must equal the
+unit (tallies.MonthEnd) and a day reads it plus the rows dated after it. Every answer must equal the
 recomputation from the dated rows, before and after writes dated on any day."""
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from chungtay.housing import services as housing
 from chungtay.orgunits.models import OrgUnit, Role
 from chungtay.reorg import services as reorg
 from chungtay.reorg.tests.test_reorganisation import plan_of
-from chungtay.reports import rollup
-from chungtay.reports.models import MonthEnd, MonthEndMark
+from chungtay.tallies import rollup
+from chungtay.tallies.models import MonthEnd, MonthEndMark
 from conftest import make_user
 
 from .test_oracle_sequences import apply, operations

@@ -33,7 +33,7 @@ from chungtay.funds.models import (
 from chungtay.funds.services import donor_find_or_create, fund_create
 from chungtay.funds.statements import commit_statement
 from chungtay.funds.tests.test_statements import batch_for
-from chungtay.reports import rollup
+from chungtay.tallies import rollup
 
 
 @pytest.fixture(autouse=True)

@@ -25,8 +25,8 @@ from chungtay.funds.services import donor_find_or_create
 from chungtay.funds.statements import commit_statement, plan_statement
 from chungtay.funds.tests.test_statement_confirm import outcome, september
 from chungtay.funds.tests.test_statements import batch_for
-from chungtay.reports import rollup
-from chungtay.reports.models import OwnMoney, OwnMonthMoney, TreeMoney, TreeMonthMoney
+from chungtay.tallies import rollup
+from chungtay.tallies.models import OwnMoney, OwnMonthMoney, TreeMoney, TreeMonthMoney
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from chungtay.core.errors import DomainError
 from chungtay.housing import selectors, services
 from chungtay.housing.models import Complaint, HandlingTime
-from chungtay.reports import rollup
+from chungtay.tallies import rollup
 
 RECEIVED = dt.date(2024, 6, 3)
 

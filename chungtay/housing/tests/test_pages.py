@@ -9,7 +9,7 @@ from django.urls import reverse
 from chungtay.core import access
 from chungtay.housing import photos, services
 from chungtay.housing.models import Household
-from chungtay.reports import rollup
+from chungtay.tallies import rollup
 
 from .conftest import HOUSE
 from .data import make_files

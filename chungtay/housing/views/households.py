@@ -26,7 +26,7 @@ from chungtay.core.uploads import serve
 from chungtay.housing.privacy import log_private_view
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import active_on, top_units_for
-from chungtay.reports import rollup
+from chungtay.tallies import rollup
 
 from .. import selectors, services
 from ..exports import export_households

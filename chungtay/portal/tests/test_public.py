@@ -244,7 +244,7 @@ def test_public_pages_make_a_constant_number_of_queries(
 ):
     for i in range(15):
         give(world.fund, 1_000_000 + i, f"Người Ủng Hộ {i}", on=dt.date(2024, 7, 1))
-    from chungtay.reports import rollup
+    from chungtay.tallies import rollup
 
     rollup.refresh_pending()  # the background task's work after the writes; the page only reads
     with django_assert_max_num_queries(limit):

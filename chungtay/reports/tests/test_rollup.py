@@ -1,4 +1,4 @@
-"""Kept subtree figures (reports.rollup) against a recount from the raw rows, after every kind of write."""
+"""Kept subtree figures (tallies.rollup) against a recount from the raw rows, after every kind of write."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from chungtay.funds.models import Account
 from chungtay.housing import services as housing
 from chungtay.housing.models import DONE_STATUSES, STARTED_STATUSES, Household, ProgressUpdate
 from chungtay.orgunits.models import OrgUnit
-from chungtay.reports import rollup, selectors
-from chungtay.reports.models import StaleFigures, TreeHouses, TreeMoney, TreeProgress
+from chungtay.reports import selectors
+from chungtay.tallies import rollup
+from chungtay.tallies.models import StaleFigures, TreeHouses, TreeMoney, TreeProgress
 
 
 # --- The oracle: the same figures counted in Python from the raw rows -----------------------------

@@ -122,7 +122,7 @@ def test_the_dashboard_selectors_cost_the_same_queries_with_many_more_units(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from chungtay.reports import rollup
+    from chungtay.tallies import rollup
 
     rollup.refresh_pending()  # reads are measured here; refreshing after writes is measured below
     with CaptureQueriesContext(connection) as small:

@@ -6,9 +6,9 @@ import pytest
 
 from chungtay.orgunits.models import Level
 from chungtay.orgunits.services import unit_create
-from chungtay.reports import rollup
 from chungtay.reports.models import Notification, ReminderLog
 from chungtay.reports.services import send_reminders
+from chungtay.tallies import rollup
 
 from .conftest import TODAY
 

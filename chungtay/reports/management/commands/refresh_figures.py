@@ -16,7 +16,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chungtay.reports import month_ends, rollup
+from chungtay.reports import month_ends
+from chungtay.tallies import rollup
 
 
 class Command(BaseCommand):

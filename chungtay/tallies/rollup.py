@@ -15,6 +15,11 @@ about to handle — waiting for any writer holding one — and only then reads t
 therefore either visible to the recomputation or leaves a mark for the next one. Refreshes are
 serialised by a transaction-level advisory lock (SQLite serialises all writers anyway).
 `rebuild` recomputes everything (after a bulk load, a restore, or as a nightly safety net).
+
+This app sits below the domain apps whose rows it counts (docs/architecture.md): it keeps the tables
+and the refresh, and the apps that own the rows give it what only they can read (`provide`): housing
+a unit's own houses and progress (housing.own_figures), funds the refill of the units' own money
+(funds.own_figures), each when its app is loaded.
 """
 
 from __future__ import annotations
@@ -22,27 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from chungtay.core import dates
 from chungtay.core import figures as figures_cache
-from chungtay.funds.models import Account, Disbursement, Receipt
-from chungtay.housing.models import (
-    DONE_STATUSES,
-    STARTED_STATUSES,
-    FundingPlanLine,
-    Household,
-    ProgressUpdate,
-    Stage,
-    Status,
-)
 from chungtay.orgunits.models import OrgUnit
 
 from .models import (
@@ -92,6 +86,39 @@ MONEY_FIELDS = (
 )
 
 
+# --- What the apps that own the rows provide ----------------------------------------------------
+# {(unit id, key): figures} of the units' own rows (not their subtrees), for a chunk of unit ids.
+OwnRows = Callable[[list[int]], dict[tuple[Any, ...], dict[str, Any]]]
+
+
+@dataclass
+class Sources:
+    houses: OwnRows | None = None  # {(unit id, phase year): HOUSE_FIELDS}
+    progress: OwnRows | None = None  # {(unit id, first day of the month): PROGRESS_FIELDS}
+    refill_money: Callable[[], None] | None = None  # rebuild: OwnMoney and OwnMonthMoney from the ledger
+
+
+SOURCES = Sources()
+
+
+def provide(
+    *, houses: OwnRows | None = None, progress: OwnRows | None = None, refill_money: Callable[[], None] | None = None
+) -> None:
+    """Register an app's part of the recomputation (called once, when the app's module is imported)."""
+    for name, fn in (("houses", houses), ("progress", progress), ("refill_money", refill_money)):
+        if fn is not None:
+            if getattr(SOURCES, name) is not None:
+                raise ValueError(f"the kept figures' {name} are provided twice")
+            setattr(SOURCES, name, fn)
+
+
+def _source(name: str) -> Any:
+    fn = getattr(SOURCES, name)
+    if fn is None:
+        raise RuntimeError(f"no app provides the kept figures' {name} (is its app installed and ready?)")
+    return fn
+
+
 # --- Writes --------------------------------------------------------------------------------------
 def mark_stale(unit_ids: Iterable[int | None]) -> None:
     """Mark units whose own figures changed; call inside the writer's transaction."""
@@ -128,8 +155,9 @@ def _enqueue_refresh() -> None:
 _enqueue_refresh._refresh_figures = True  # type: ignore[attr-defined]
 
 
-def _add_rows(model: type, key: tuple[str, ...], fields: tuple[str, ...], rows: dict[tuple, dict[str, int]]) -> None:
-    """Add to (or create) rows of an Own* table: INSERT … ON CONFLICT DO UPDATE SET f = f + excluded.f."""
+def add_rows(model: type, key: tuple[str, ...], fields: tuple[str, ...], rows: dict[tuple, dict[str, int]]) -> None:
+    """Add to (or create) rows of an Own* table (or its migration state's model): INSERT … ON CONFLICT DO
+    UPDATE SET f = f + excluded.f."""
     rows = {k: v for k, v in rows.items() if any(v.values())}
     if not rows:
         return
@@ -144,112 +172,14 @@ def _add_rows(model: type, key: tuple[str, ...], fields: tuple[str, ...], rows: 
         cursor.executemany(statement, [[*k, *(v.get(f, 0) for f in fields)] for k, v in sorted(rows.items())])
 
 
-FUND_SIDE = {
-    "donations": "fund_donations",
-    "fund_cash": "fund_cash",
-    "allocation": "fund_allocation",
-    "disbursed": "fund_disbursed",
-    "fees": "fund_fees",
-}
-SOURCE_SIDE = {"source": "source_committed", "disbursed": "source_disbursed"}
-
-
-def money_changes(accounts: Iterable[Any], changes: dict[int, int], area_of: dict[int, int]) -> dict[tuple, dict]:
-    """The OwnMoney additions for balance changes {account id: delta} of the given accounts."""
-    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for account in accounts:
-        delta = changes.get(account.pk, 0)
-        if not delta:
-            continue
-        own = rows[(account.unit_id,)]
-        if account.source_id is None and account.kind in FUND_SIDE:
-            own[FUND_SIDE[account.kind]] += delta
-        if account.source_id is not None and account.kind in SOURCE_SIDE:
-            own[SOURCE_SIDE[account.kind]] += delta
-        if account.kind == "donations" and account.fund_id is not None:
-            own["donations_of_funds"] += delta
-        if account.kind == "disbursed" and account.household_id:
-            rows[(area_of[account.household_id],)]["disbursed_to_households"] += delta
-    return rows
-
-
 def add_money(rows: dict[tuple, dict[str, int]]) -> None:
-    _add_rows(OwnMoney, ("unit_id",), MONEY_FIELDS, rows)
+    """Add to the units' own money: {(unit id,): {MONEY_FIELDS name: change}} (in the writer's transaction)."""
+    add_rows(OwnMoney, ("unit_id",), MONEY_FIELDS, rows)
 
 
 def add_month_money(*, unit_id: int, month: dt.date, received: int = 0, disbursed: int = 0) -> None:
     rows = {(unit_id, month.replace(day=1)): {"received": received, "disbursed": disbursed}}
-    _add_rows(OwnMonthMoney, ("unit_id", "month"), MONTH_MONEY_FIELDS, rows)
-
-
-def own_money_rows(account_model: Any) -> dict[tuple, dict[str, int]]:
-    """OwnMoney of every unit, summed from the accounts (rebuild; also used by migrations)."""
-    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_unit = (
-        account_model.objects.values("unit_id", "kind")
-        .annotate(
-            fund_side=Coalesce(Sum("balance", filter=Q(source__isnull=True)), 0),
-            source_side=Coalesce(Sum("balance", filter=Q(source__isnull=False)), 0),
-            of_funds=Coalesce(Sum("balance", filter=Q(fund__isnull=False)), 0),
-        )
-        .order_by()
-    )
-    for r in by_unit:
-        own = rows[(r["unit_id"],)]
-        if r["kind"] in FUND_SIDE:
-            own[FUND_SIDE[r["kind"]]] += r["fund_side"]
-        if r["kind"] in SOURCE_SIDE:
-            own[SOURCE_SIDE[r["kind"]]] += r["source_side"]
-        if r["kind"] == "donations":
-            own["donations_of_funds"] += r["of_funds"]
-    to_households = (
-        account_model.objects.filter(kind="disbursed", household__isnull=False)
-        .values("household__area_id")
-        .annotate(total=Sum("balance"))
-        .order_by()
-    )
-    for r in to_households:
-        rows[(r["household__area_id"],)]["disbursed_to_households"] += r["total"] or 0
-    return rows
-
-
-def own_month_rows(receipt_model: Any, disbursement_model: Any) -> dict[tuple, dict[str, int]]:
-    """OwnMonthMoney of every unit, summed from receipts and approved disbursements."""
-    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    received = (
-        receipt_model.objects.annotate(month=TruncMonth("received_on"))
-        .values("fund__unit_id", "month")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    for r in received:
-        rows[(r["fund__unit_id"], _as_date(r["month"]))]["received"] += r["total"] or 0
-    approved = disbursement_model.objects.filter(status="approved")
-    for owner, field in ((Q(fund__isnull=False), "fund__unit_id"), (Q(fund__isnull=True), "source__unit_id")):
-        paid = (
-            approved.filter(owner)
-            .annotate(month=TruncMonth("date"))
-            .values(field, "month")
-            .annotate(total=Sum("amount"))
-            .order_by()
-        )
-        for r in paid:
-            rows[(r[field], _as_date(r["month"]))]["disbursed"] += r["total"] or 0
-    return rows
-
-
-def rebuild_own(
-    account_model: Any,
-    receipt_model: Any,
-    disbursement_model: Any,
-    own_money: Any = OwnMoney,
-    own_month: Any = OwnMonthMoney,
-) -> None:
-    """Refill the Own* tables from the ledger and receipts (models passed in, so migrations can call it)."""
-    own_money.objects.all().delete()
-    own_month.objects.all().delete()
-    _add_rows(own_money, ("unit_id",), MONEY_FIELDS, own_money_rows(account_model))
-    _add_rows(own_month, ("unit_id", "month"), MONTH_MONEY_FIELDS, own_month_rows(receipt_model, disbursement_model))
+    add_rows(OwnMonthMoney, ("unit_id", "month"), MONTH_MONEY_FIELDS, rows)
 
 
 # --- Refresh -------------------------------------------------------------------------------------
@@ -302,7 +232,7 @@ def rebuild() -> int:
         TreeMoney.objects.all().delete()
         TreeMonthMoney.objects.all().delete()
 
-        rebuild_own(Account, Receipt, Disbursement)
+        _source("refill_money")()
         units = list(OrgUnit.objects.values_list("id", "depth"))
         _recompute(units, fresh=True)
     return len(units)
@@ -365,40 +295,9 @@ def _replace(
 
 
 def _recompute_houses(chunk: list[int], fresh: bool) -> None:
-    live = ~Q(status=Status.WITHDRAWN)
-    located = live & Q(lat__isnull=False, lon__isnull=False)
     rows: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
-    own = (
-        Household.objects.filter(area_id__in=chunk)
-        .values("area_id", "phase_year")
-        .annotate(
-            planned=Count("id", filter=live),
-            not_started=Count("id", filter=Q(status__in=[Status.APPROVED, Status.SURVEYED])),
-            started=Count("id", filter=Q(status__in=STARTED_STATUSES)),
-            building=Count("id", filter=Q(status__in=[Status.STARTED, Status.BUILDING])),
-            completed=Count("id", filter=Q(status__in=DONE_STATUSES)),
-            handed_over=Count("id", filter=Q(status=Status.HANDED_OVER)),
-            withdrawn=Count("id", filter=Q(status=Status.WITHDRAWN)),
-            amount=Coalesce(Sum("state_support", filter=live), 0),
-            amount_done=Coalesce(Sum("state_support", filter=Q(status__in=DONE_STATUSES)), 0),
-            located=Count("id", filter=located),
-            lat_sum=Sum("lat", filter=located),
-            lon_sum=Sum("lon", filter=located),
-        )
-        .order_by()
-    )
-    for r in own:
-        r["lat_sum"], r["lon_sum"] = float(r["lat_sum"] or 0), float(r["lon_sum"] or 0)
-        _add(rows[(r["area_id"], r["phase_year"])], r, HOUSE_FIELDS)
-    plans = (
-        FundingPlanLine.objects.filter(household__area_id__in=chunk)
-        .exclude(household__status=Status.WITHDRAWN)
-        .values("household__area_id", "household__phase_year")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    for r in plans:
-        _add(rows[(r["household__area_id"], r["household__phase_year"])], {"plan_amount": r["total"]}, HOUSE_FIELDS)
+    for key, values in _source("houses")(chunk).items():
+        _add(rows[key], values, HOUSE_FIELDS)
     for r in _children_rows(TreeHouses, chunk, "phase_year", HOUSE_FIELDS):
         _add(rows[(r["unit__parent_id"], r["phase_year"])], {n: r[f"s_{n}"] for n in HOUSE_FIELDS}, HOUSE_FIELDS)
     _replace(TreeHouses, chunk, fresh, rows, "phase_year", HOUSE_FIELDS)
@@ -406,24 +305,15 @@ def _recompute_houses(chunk: list[int], fresh: bool) -> None:
 
 def _recompute_progress(chunk: list[int], fresh: bool) -> None:
     rows: dict[tuple[int, dt.date], dict[str, Any]] = defaultdict(dict)
-    own = (
-        ProgressUpdate.objects.filter(household__area_id__in=chunk, stage__in=[Stage.START, Stage.COMPLETED])
-        .exclude(household__status=Status.WITHDRAWN)
-        .annotate(month=TruncMonth("date"))
-        .values("household__area_id", "month", "stage")
-        .annotate(n=Count("household", distinct=True))
-        .order_by()
-    )
-    for r in own:
-        name = "started" if r["stage"] == Stage.START else "completed"
-        _add(rows[(r["household__area_id"], _as_date(r["month"]))], {name: r["n"]}, PROGRESS_FIELDS)
+    for (unit_id, month), values in _source("progress")(chunk).items():
+        _add(rows[(unit_id, as_date(month))], values, PROGRESS_FIELDS)
     for r in _children_rows(TreeProgress, chunk, "month", PROGRESS_FIELDS):
-        key = (r["unit__parent_id"], _as_date(r["month"]))
+        key = (r["unit__parent_id"], as_date(r["month"]))
         _add(rows[key], {n: r[f"s_{n}"] for n in PROGRESS_FIELDS}, PROGRESS_FIELDS)
     _replace(TreeProgress, chunk, fresh, rows, "month", PROGRESS_FIELDS)
 
 
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
+def as_date(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
@@ -439,9 +329,9 @@ def _recompute_money(chunk: list[int], fresh: bool) -> None:
 def _recompute_month_money(chunk: list[int], fresh: bool) -> None:
     rows: dict[tuple[int, dt.date], dict[str, Any]] = defaultdict(dict)
     for r in OwnMonthMoney.objects.filter(unit_id__in=chunk).values("unit_id", "month", *MONTH_MONEY_FIELDS):
-        _add(rows[(r["unit_id"], _as_date(r["month"]))], r, MONTH_MONEY_FIELDS)
+        _add(rows[(r["unit_id"], as_date(r["month"]))], r, MONTH_MONEY_FIELDS)
     for r in _children_rows(TreeMonthMoney, chunk, "month", MONTH_MONEY_FIELDS):
-        key = (r["unit__parent_id"], _as_date(r["month"]))
+        key = (r["unit__parent_id"], as_date(r["month"]))
         _add(rows[key], {n: r[f"s_{n}"] for n in MONTH_MONEY_FIELDS}, MONTH_MONEY_FIELDS)
     _replace(TreeMonthMoney, chunk, fresh, rows, "month", MONTH_MONEY_FIELDS)
 

@@ -1,0 +1,130 @@
+"""The units' own money, for the kept subtree figures (tallies.rollup).
+
+The kept figures sit below this app: the ledger's writers hand them each posting's changes in the
+units' terms (`money_changes`, as the ledger's balances change), and a rebuild refills the Own*
+tables from the accounts, receipts and disbursements (`rebuild_own`, registered when the app is
+ready: FundsConfig.ready). The migration that made the Own* tables calls `rebuild_own` with its
+historical models.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from chungtay.tallies import rollup
+from chungtay.tallies.models import OwnMoney, OwnMonthMoney
+
+from .models import Account, Disbursement, Receipt
+
+FUND_SIDE = {
+    "donations": "fund_donations",
+    "fund_cash": "fund_cash",
+    "allocation": "fund_allocation",
+    "disbursed": "fund_disbursed",
+    "fees": "fund_fees",
+}
+SOURCE_SIDE = {"source": "source_committed", "disbursed": "source_disbursed"}
+
+
+def money_changes(accounts: Iterable[Any], changes: dict[int, int], area_of: dict[int, int]) -> dict[tuple, dict]:
+    """The OwnMoney additions for balance changes {account id: delta} of the given accounts."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for account in accounts:
+        delta = changes.get(account.pk, 0)
+        if not delta:
+            continue
+        own = rows[(account.unit_id,)]
+        if account.source_id is None and account.kind in FUND_SIDE:
+            own[FUND_SIDE[account.kind]] += delta
+        if account.source_id is not None and account.kind in SOURCE_SIDE:
+            own[SOURCE_SIDE[account.kind]] += delta
+        if account.kind == "donations" and account.fund_id is not None:
+            own["donations_of_funds"] += delta
+        if account.kind == "disbursed" and account.household_id:
+            rows[(area_of[account.household_id],)]["disbursed_to_households"] += delta
+    return rows
+
+
+def own_money_rows(account_model: Any) -> dict[tuple, dict[str, int]]:
+    """OwnMoney of every unit, summed from the accounts (rebuild; also used by migrations)."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_unit = (
+        account_model.objects.values("unit_id", "kind")
+        .annotate(
+            fund_side=Coalesce(Sum("balance", filter=Q(source__isnull=True)), 0),
+            source_side=Coalesce(Sum("balance", filter=Q(source__isnull=False)), 0),
+            of_funds=Coalesce(Sum("balance", filter=Q(fund__isnull=False)), 0),
+        )
+        .order_by()
+    )
+    for r in by_unit:
+        own = rows[(r["unit_id"],)]
+        if r["kind"] in FUND_SIDE:
+            own[FUND_SIDE[r["kind"]]] += r["fund_side"]
+        if r["kind"] in SOURCE_SIDE:
+            own[SOURCE_SIDE[r["kind"]]] += r["source_side"]
+        if r["kind"] == "donations":
+            own["donations_of_funds"] += r["of_funds"]
+    to_households = (
+        account_model.objects.filter(kind="disbursed", household__isnull=False)
+        .values("household__area_id")
+        .annotate(total=Sum("balance"))
+        .order_by()
+    )
+    for r in to_households:
+        rows[(r["household__area_id"],)]["disbursed_to_households"] += r["total"] or 0
+    return rows
+
+
+def own_month_rows(receipt_model: Any, disbursement_model: Any) -> dict[tuple, dict[str, int]]:
+    """OwnMonthMoney of every unit, summed from receipts and approved disbursements."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    received = (
+        receipt_model.objects.annotate(month=TruncMonth("received_on"))
+        .values("fund__unit_id", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for r in received:
+        rows[(r["fund__unit_id"], rollup.as_date(r["month"]))]["received"] += r["total"] or 0
+    approved = disbursement_model.objects.filter(status="approved")
+    for owner, field in ((Q(fund__isnull=False), "fund__unit_id"), (Q(fund__isnull=True), "source__unit_id")):
+        paid = (
+            approved.filter(owner)
+            .annotate(month=TruncMonth("date"))
+            .values(field, "month")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        for r in paid:
+            rows[(r[field], rollup.as_date(r["month"]))]["disbursed"] += r["total"] or 0
+    return rows
+
+
+def rebuild_own(
+    account_model: Any,
+    receipt_model: Any,
+    disbursement_model: Any,
+    own_money: Any = OwnMoney,
+    own_month: Any = OwnMonthMoney,
+) -> None:
+    """Refill the Own* tables from the ledger and receipts (models passed in, so migrations can call it)."""
+    own_money.objects.all().delete()
+    own_month.objects.all().delete()
+    rollup.add_rows(own_money, ("unit_id",), rollup.MONEY_FIELDS, own_money_rows(account_model))
+    rollup.add_rows(
+        own_month, ("unit_id", "month"), rollup.MONTH_MONEY_FIELDS, own_month_rows(receipt_model, disbursement_model)
+    )
+
+
+def refill() -> None:
+    """The rebuild's part of this app: the Own* tables from every account, receipt and disbursement."""
+    rebuild_own(Account, Receipt, Disbursement)
+
+
+rollup.provide(refill_money=refill)
