@@ -98,9 +98,14 @@ def test_the_streamed_confirm_leaves_what_the_pages_confirm_leaves(people, tree,
     codes = [make_household(tree.area_a1).code, make_household(tree.area_a1).code]
     donor_find_or_create(unit=tree.town, name="Nguyễn Văn Hảo")
     give(town_fund, 400_000)  # FT00000001, entered by hand before the statement came
+    # A new year restarts the receipts' numbers; memos with quotes, a backslash and Vietnamese letters go into
+    # the hashed JSON (escaped as json.dumps escapes them) and the audit records' suggestion (as \uXXXX).
     lines = [*september(codes), *september(codes, copy=1),
-             ("07/09/2024", "FT00000001", "NGUYEN VAN HAO ung ho", 0, 400_000)]  # fmt: skip
-    lines.sort(key=lambda x: x[0])
+             ("07/09/2024", "FT00000001", "NGUYEN VAN HAO ung ho", 0, 400_000),
+             ("02/01/2025", "FT2501", "TRAN VAN BA ung ho nam moi", 0, 100_000),
+             ("03/01/2025", "FT2502", 'Trần Thị Bích ủng hộ \\ ""xóa nhà tạm"" phường Vĩnh Điện', 0, 150_000),
+             ("03/01/2025", "FT2503", "PHI SMS thang 12", 11_000, 0)]  # fmt: skip
+    lines.sort(key=lambda x: x[0][6:] + x[0][3:5] + x[0][:2])  # in the order of time
     data = csv_statement(lines)
     office = people.town_office
 
@@ -128,7 +133,10 @@ def test_the_streamed_confirm_leaves_what_the_pages_confirm_leaves(people, tree,
 
     assert got == page
     statuses = [status for _ref, status, *_ in got["outcome"]["lines"]]
-    assert statuses.count(MatchStatus.MATCHED) == 13 and statuses.count(MatchStatus.FEE) == 2
+    assert statuses.count(MatchStatus.MATCHED) == 15 and statuses.count(MatchStatus.FEE) == 3
+    serials = {(r[4].year, r[-1]) for r in got["outcome"]["receipts"]}
+    assert {(2025, 1), (2025, 2)} <= serials and (2024, 12) in serials
+    assert StatementLine.objects.get(bank_ref="FT2502").memo.count('"') == 2
     assert verify() == [] and rollup.verify() == []
 
 
