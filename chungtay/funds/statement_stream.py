@@ -14,6 +14,9 @@ captions (the mapping step's synonyms), then the lines — also has a path that 
    the page. Donors, entries (the hash chain in the same order), receipts and their numbers, every
    audit record, the statement record and the figures are those the page's confirm leaves
    (tests/test_statement_stream.py compares them); only the lines' ids come in another order.
+   That is SQLite's path. On PostgreSQL the same outcome is written set-based from the staging table
+   (`statement_sql.post_staged`: `INSERT … SELECT`, the hash chain computed over a server-side
+   cursor), without a model instance per line; the same test compares it with the page's confirm.
 
 Not read here, as the page reads them: a bank's own layout (signed amounts, date and reference in one
 cell, running numbers, memos continued on the next row), the header block (bank, account, stated
