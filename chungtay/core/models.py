@@ -1,17 +1,40 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from chungtay.core.errors import DomainError
 
 
 class ImportStatus(models.TextChoices):
-    DRY_RUN = "dry_run", _("Đã kiểm tra")
+    """Where an upload stands in the one import pipeline (core.imports): uploaded → mapped → checked →
+    committed, or failed when the check (or the confirm's check again) finds errors."""
+
+    UPLOADED = "uploaded", _("Đã tải lên")
+    MAPPED = "mapped", _("Đã ánh xạ cột")
+    CHECKED = "checked", _("Đã kiểm tra")
     COMMITTED = "committed", _("Đã nhập")
-    REJECTED = "rejected", _("Có lỗi, chưa nhập")
+    FAILED = "failed", _("Thất bại")
+
+
+# The allowed moves, in one place. A batch is checked again whenever its page is opened (the system's
+# data may have changed), so checked and failed move between each other and to themselves; the column
+# choice may be redone (→ mapped) until the file is committed; a committed batch never moves again.
+IMPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    ImportStatus.UPLOADED: frozenset({ImportStatus.MAPPED, ImportStatus.CHECKED, ImportStatus.FAILED}),
+    ImportStatus.MAPPED: frozenset({ImportStatus.MAPPED, ImportStatus.CHECKED, ImportStatus.FAILED}),
+    ImportStatus.CHECKED: frozenset(
+        {ImportStatus.MAPPED, ImportStatus.CHECKED, ImportStatus.COMMITTED, ImportStatus.FAILED}
+    ),
+    ImportStatus.FAILED: frozenset({ImportStatus.MAPPED, ImportStatus.CHECKED, ImportStatus.FAILED}),
+    ImportStatus.COMMITTED: frozenset(),
+}
 
 
 # The kinds of file the importing apps record (their codes), as a reader names them.
@@ -34,7 +57,9 @@ class ImportBatch(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(default=0, verbose_name=_("Dung lượng"))
     mapping = models.JSONField(_("Ánh xạ cột"), default=dict, blank=True)
-    status = models.CharField(_("Trạng thái"), max_length=20, choices=ImportStatus.choices)
+    status = models.CharField(
+        _("Trạng thái"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
     counts = models.JSONField(_("Số dòng"), default=dict, blank=True)
     errors = models.JSONField(_("Lỗi"), default=list, blank=True)
     audit_item_nouns: ClassVar[dict[str, str]] = {"errors": "lỗi"}  # the change log counts them
@@ -61,10 +86,43 @@ class ImportBatch(models.Model):
         verbose_name = _("Lần nhập dữ liệu")
         verbose_name_plural = _("Lần nhập dữ liệu")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ImportStatus.values), name="importbatch_status"),
+            # committed_by may be empty: `import_statement` runs without a person, and a person's
+            # account may later be deleted (SET_NULL); the moment is always known.
+            models.CheckConstraint(
+                condition=models.Q(status=ImportStatus.COMMITTED, committed_at__isnull=False)
+                | (~models.Q(status=ImportStatus.COMMITTED) & models.Q(committed_at__isnull=True)),
+                name="importbatch_committed_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         kind = IMPORT_KINDS.get(self.kind, self.kind)
         return f"{kind}: {self.file_name} ({self.get_status_display()})"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in IMPORT_TRANSITIONS.get(self.status, frozenset())
+
+    def move_to(self, status: str, *, actor: Any = None) -> None:
+        """Change the status (not saved) if the transition table allows it; committing stamps who and when.
+
+        Every change of status goes through here, so a committed batch cannot be checked, mapped or
+        committed again and a batch cannot be committed without having passed its check.
+        """
+        if not self.can_move_to(status):
+            raise DomainError(
+                gettext("Lần nhập “%(file)s” đang ở bước “%(now)s”, không thể chuyển sang “%(to)s”.")
+                % {
+                    "file": self.file_name,
+                    "now": ImportStatus(self.status).label if self.status in ImportStatus.values else self.status,
+                    "to": ImportStatus(status).label if status in ImportStatus.values else status,
+                },
+                field="status",
+            )
+        self.status = status
+        if status == ImportStatus.COMMITTED:
+            self.committed_by, self.committed_at = actor, timezone.now()
 
 
 class DocumentKind(models.TextChoices):

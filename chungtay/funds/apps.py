@@ -8,8 +8,12 @@ class FundsConfig(AppConfig):
 
     def ready(self) -> None:
         from chungtay.core.backup import AFTER_RESTORE
+        from chungtay.core.imports import register
 
+        from .import_adapter import StatementImport
         from .ledger import verify
+
+        register(StatementImport())
 
         def ledger_intact() -> str | None:
             problems = verify()

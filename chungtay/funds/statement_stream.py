@@ -421,7 +421,7 @@ def commit_statement_csv(
         return summary
     if batch is None:
         batch = ImportBatch.objects.create(kind="bank_statement", unit=fund.unit, file_name=file_name or "sao-ke.csv",
-                                           sha256="", status=ImportStatus.DRY_RUN, created_by=actor)  # fmt: skip
+                                           sha256="", status=ImportStatus.CHECKED, created_by=actor)  # fmt: skip
     assert summary.period_from is not None and summary.period_to is not None  # a clean file has lines
     with connection.cursor() as cursor:  # the lines the fund already has are skipped
         if connection.vendor != "postgresql":  # PostgreSQL sorts them once, in statement_sql
@@ -449,8 +449,8 @@ def commit_statement_csv(
         statement.lines_added += summary.new
         statement.lines_skipped += summary.skipped
         statement.save()
-        batch.status, batch.errors, batch.counts = ImportStatus.COMMITTED, [], summary.counts
-        batch.committed_by, batch.committed_at = actor, timezone.now()
+        batch.move_to(ImportStatus.COMMITTED, actor=actor)
+        batch.errors, batch.counts = [], summary.counts
         batch.save()
     summary.statement = statement
     return summary

@@ -257,7 +257,7 @@ def stage_statement(
         file_name=filename,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
-        status=ImportStatus.DRY_RUN if plan.ok else ImportStatus.REJECTED,
+        status=ImportStatus.CHECKED if plan.ok else ImportStatus.FAILED,
         counts=plan.counts(),
         errors=plan.errors,
         mapping=plan.mapping,
@@ -401,7 +401,8 @@ def commit_statement(
         data=data, filename=batch.file_name, fund=fund, mapping=mapping, header_row=(manual or {}).get("header_row")
     )
     if not plan.ok:
-        batch.status, batch.errors, batch.counts = ImportStatus.REJECTED, plan.errors, plan.counts()
+        batch.move_to(ImportStatus.FAILED)
+        batch.errors, batch.counts = plan.errors, plan.counts()
         batch.save(update_fields=["status", "errors", "counts"])
         return plan, None
     period = plan.period()
@@ -443,8 +444,8 @@ def commit_statement(
         statement.lines_added += counts["new"]
         statement.lines_skipped += counts["skipped"]
         statement.save()
-        batch.status, batch.errors, batch.counts = ImportStatus.COMMITTED, [], counts
-        batch.committed_by, batch.committed_at = actor, timezone.now()
+        batch.move_to(ImportStatus.COMMITTED, actor=actor)
+        batch.errors, batch.counts = [], counts
         batch.save()
     return plan, statement
 

@@ -1,6 +1,10 @@
 from django.urls import path
 
+from chungtay.core import import_views
+
 from . import views
+
+STATEMENTS = {"kind": "bank_statement"}
 
 app_name = "funds"
 urlpatterns = [
@@ -11,8 +15,10 @@ urlpatterns = [
     path("quy/<int:pk>/thu/", views.receipt_create, name="receipt_create"),
     path("quy/<int:pk>/cam-ket/", views.pledge_create, name="pledge_create"),
     path("quy/<int:pk>/chuyen/", views.transfer_create, name="transfer_create"),
-    path("quy/<int:pk>/sao-ke/", views.statement_import, name="statement_import"),
-    path("quy/<int:pk>/sao-ke/<int:batch_id>/xac-nhan/", views.statement_confirm, name="statement_confirm"),
+    # The one import pipeline's steps (core.import_views), for a fund's bank statements.
+    path("quy/<int:pk>/sao-ke/", import_views.upload, STATEMENTS, name="statement_import"),
+    path("quy/<int:pk>/sao-ke/<int:batch_id>/kiem-tra/", import_views.check, STATEMENTS, name="statement_preview"),
+    path("quy/<int:pk>/sao-ke/<int:batch_id>/xac-nhan/", import_views.confirm, STATEMENTS, name="statement_confirm"),
     path("quy/<int:pk>/vietqr/", views.qr, name="qr"),
     path("quy/<int:pk>/so/<str:kind>/", views.fund_book, name="fund_book"),
     path("quy/<int:pk>/ap-phich.pdf", views.poster_pdf, name="poster_pdf"),

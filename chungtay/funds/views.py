@@ -18,7 +18,6 @@ from chungtay.core.dates import vn_long_date
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
 from chungtay.core.forms import add_domain_error
-from chungtay.core.models import ImportBatch, ImportStatus
 from chungtay.core.pagination import CountedPaginator
 from chungtay.core.pdf import pdf_response
 from chungtay.core.text import fold
@@ -31,7 +30,7 @@ from chungtay.housing.models import Household, Stage
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import active_on, subtree, top_units_for
 
-from . import papers, selectors, services, statements, vietqr
+from . import papers, selectors, services, vietqr
 from .forms import (
     AllocationForm,
     DisbursementForm,
@@ -42,7 +41,6 @@ from .forms import (
     ReceiptForm,
     ReconcileForm,
     SourceForm,
-    StatementUploadForm,
     TransferForm,
 )
 from .models import (
@@ -603,47 +601,6 @@ def receipt_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     return render(request, "funds/receipt_detail.html", {"receipt": receipt, "trace": selectors.receipt_trace(receipt)})
-
-
-def statement_import(request: AuthedRequest, pk: int) -> HttpResponse:
-    fund = _fund(request, pk, "funds.record")
-    form = StatementUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        plan, batch = statements.stage_statement(
-            data=upload.read(), filename=upload.name, fund=fund, actor=request.user
-        )
-        return render(request, "funds/statement_preview.html", {"fund": fund, "plan": plan, "batch": batch})
-    return render(request, "funds/statement_import.html", {"fund": fund, "form": form})
-
-
-@require_POST
-def statement_confirm(request: AuthedRequest, pk: int, batch_id: int) -> HttpResponse:
-    fund = _fund(request, pk, "funds.record")
-    batch = get_object_or_404(
-        ImportBatch,
-        pk=batch_id,
-        kind="bank_statement",
-        unit=fund.unit,
-        status=ImportStatus.DRY_RUN,
-        created_by=request.user,
-    )
-    try:
-        plan, statement = statements.commit_statement(actor=request.user, batch=batch, fund=fund)
-    except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
-        return redirect("funds:fund_detail", pk=fund.pk)
-    if statement is None:
-        return render(request, "funds/statement_preview.html", {"fund": fund, "plan": plan, "batch": batch})
-    matched = statement.lines.filter(status=MatchStatus.MATCHED).count()
-    waiting = statement.lines.filter(status=MatchStatus.UNMATCHED).count()
-    messages.success(
-        request,
-        f"Đã nhập {statement.lines_added} giao dịch (bỏ qua {statement.lines_skipped} đã có); "
-        f"tự khớp {matched}, chờ đối soát {waiting}.",
-    )
-    return redirect("funds:reconcile")
 
 
 def reconcile(request: AuthedRequest) -> HttpResponse:

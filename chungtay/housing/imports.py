@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from chungtay.accounts.models import User
 from chungtay.core.access import scope_paths
@@ -602,7 +601,8 @@ def commit_household_import(*, actor: User, batch: ImportBatch) -> HouseholdImpo
     settings = ImportSettings.from_json(batch.mapping)
     plan = plan_household_import(data=data, filename=batch.file_name, user=actor, settings=settings)
     if not plan.ok:
-        batch.status, batch.errors, batch.counts = ImportStatus.REJECTED, plan.errors, plan.counts()
+        batch.move_to(ImportStatus.FAILED)
+        batch.errors, batch.counts = plan.errors, plan.counts()
         batch.save(update_fields=["status", "errors", "counts"])
         return plan
     norms = list(SupportNorm.objects.all())
@@ -613,7 +613,7 @@ def commit_household_import(*, actor: User, batch: ImportBatch) -> HouseholdImpo
         elif r.action == "update":
             assert r.existing is not None
             services.household_update(actor=actor, household=r.existing, data=r.data, norms=norms)
-    batch.status, batch.errors, batch.counts = ImportStatus.COMMITTED, [], plan.counts()
-    batch.committed_by, batch.committed_at = actor, timezone.now()
+    batch.move_to(ImportStatus.COMMITTED, actor=actor)
+    batch.errors, batch.counts = [], plan.counts()
     batch.save()
     return plan

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from .views import complaints, field, households, imports
+from chungtay.core import import_views
+
+from .views import complaints, field, households
+
+HOUSEHOLDS = {"kind": "households"}
 
 app_name = "housing"
 urlpatterns = [
@@ -25,10 +29,11 @@ urlpatterns = [
     path("phieu-kiem-tra/", field.checklist_areas, name="checklist_areas"),
     path("phieu-kiem-tra/<int:pk>/", field.checklist, name="checklist"),
     path("phieu-kiem-tra/<int:pk>.pdf", field.checklist_pdf, name="checklist_pdf"),
-    path("nhap/", imports.upload, name="import"),
-    path("nhap/<int:batch_id>/chon-cot/", imports.mapping, name="import_mapping"),
-    path("nhap/<int:batch_id>/kiem-tra/", imports.preview, name="import_preview"),
-    path("nhap/<int:batch_id>/xac-nhan/", imports.confirm, name="import_confirm"),
+    # The one import pipeline's steps (core.import_views), for the household list.
+    path("nhap/", import_views.upload, HOUSEHOLDS, name="import"),
+    path("nhap/<int:batch_id>/chon-cot/", import_views.mapping, HOUSEHOLDS, name="import_mapping"),
+    path("nhap/<int:batch_id>/kiem-tra/", import_views.check, HOUSEHOLDS, name="import_preview"),
+    path("nhap/<int:batch_id>/xac-nhan/", import_views.confirm, HOUSEHOLDS, name="import_confirm"),
     path("khieu-nai/", complaints.complaint_list, name="complaint_list"),
     path("khieu-nai/them/", complaints.complaint_create, name="complaint_create"),
     path("khieu-nai/<int:pk>/", complaints.complaint_detail, name="complaint_detail"),

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
 
 from chungtay.core import dates
 from chungtay.core.access import has_perm
@@ -307,7 +306,8 @@ def commit_unit_import(*, actor: User, batch: ImportBatch) -> UnitImportPlan:
         batch.file.close()
     plan = plan_unit_import(data=data, filename=batch.file_name, user=actor)
     if not plan.ok:
-        batch.status, batch.errors, batch.counts = ImportStatus.REJECTED, plan.errors, plan.counts()
+        batch.move_to(ImportStatus.FAILED)
+        batch.errors, batch.counts = plan.errors, plan.counts()
         batch.save(update_fields=["status", "errors", "counts"])
         return plan
     with as_actor(actor):
@@ -324,8 +324,8 @@ def commit_unit_import(*, actor: User, batch: ImportBatch) -> UnitImportPlan:
             else:
                 # add_child locks and re-reads the parent, so numchild stays right across many rows.
                 r.existing = OrgUnit.objects.add_child(parent, fields)
-        batch.status, batch.errors, batch.counts = ImportStatus.COMMITTED, [], plan.counts()
+        batch.move_to(ImportStatus.COMMITTED, actor=actor)
+        batch.errors, batch.counts = [], plan.counts()
         batch.mapping = {k: v for k, v in plan.mapping.items()}
-        batch.committed_by, batch.committed_at = actor, timezone.now()
         batch.save()
     return plan

@@ -1,14 +1,20 @@
 from django.urls import path
 
+from chungtay.core import import_views
+
 from . import views
+
+UNITS = {"kind": "orgunits"}
 
 app_name = "orgunits"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("tim/", views.search, name="search"),
-    path("nhap/", views.import_units, name="import"),
+    # The one import pipeline's steps (core.import_views), for the units list.
+    path("nhap/", import_views.upload, UNITS, name="import"),
     path("nhap/mau.csv", views.import_template, name="import_template"),
-    path("nhap/<int:batch_id>/xac-nhan/", views.import_confirm, name="import_confirm"),
+    path("nhap/<int:batch_id>/kiem-tra/", import_views.check, UNITS, name="import_preview"),
+    path("nhap/<int:batch_id>/xac-nhan/", import_views.confirm, UNITS, name="import_confirm"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/cap-duoi/", views.children, name="children"),
     path("<int:pk>/them-cap-duoi/", views.create_child, name="create_child"),

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chungtay.core.access import get_visible_or_404, has_perm, require_perm
+from chungtay.core.access import get_visible_or_404, has_perm
 from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
-from chungtay.core.models import ImportBatch, ImportStatus
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 
 from . import selectors, services
-from .forms import ImportForm, MemberOrgForm, SuccessionForm, UnitForm, level_for_child
-from .imports import FIELD_LABELS, commit_unit_import, plan_unit_import
+from .forms import MemberOrgForm, SuccessionForm, UnitForm, level_for_child
 from .models import Level, MemberOrganisation, OrgUnit
 
 
@@ -175,52 +169,6 @@ def memberorg_delete(request: AuthedRequest, pk: int, org_pk: int) -> HttpRespon
     services.member_org_delete(actor=request.user, member_org=org)
     messages.success(request, _("Đã xoá %(name)s.") % {"name": org.name})
     return redirect("orgunits:detail", pk=unit.pk)
-
-
-def import_units(request: AuthedRequest) -> HttpResponse:
-    """Step 1: upload → dry run. Nothing is written but the ImportBatch that remembers the file."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        plan = plan_unit_import(data=data, filename=upload.name, user=request.user)
-        batch = ImportBatch(
-            kind="orgunits",
-            file_name=upload.name,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            status=ImportStatus.DRY_RUN if plan.ok else ImportStatus.REJECTED,
-            counts=plan.counts(),
-            errors=plan.errors,
-            mapping={k: v for k, v in plan.mapping.items()},
-            created_by=request.user,
-            unit=next(iter(selectors.top_units_for(request.user)), None),
-        )
-        batch.file.save(upload.name, ContentFile(data), save=False)
-        batch.save()
-        return render(request, "orgunits/import_preview.html", {"plan": plan, "batch": batch, "labels": FIELD_LABELS})
-    batches = ImportBatch.objects.filter(kind="orgunits", created_by=request.user)[:10]
-    return render(request, "orgunits/import.html", {"form": form, "batches": batches})
-
-
-@require_POST
-def import_confirm(request: AuthedRequest, batch_id: int) -> HttpResponse:
-    """Step 2: the same file, checked again, written in one transaction."""
-    batch = get_object_or_404(
-        ImportBatch, Q(created_by=request.user), pk=batch_id, kind="orgunits", status=ImportStatus.DRY_RUN
-    )
-    require_perm(request.user, "units.manage", batch.unit) if batch.unit else None
-    plan = commit_unit_import(actor=request.user, batch=batch)
-    if not plan.ok:
-        messages.error(request, _("Dữ liệu đã thay đổi kể từ lần kiểm tra; tệp chưa được nhập."))
-        return render(request, "orgunits/import_preview.html", {"plan": plan, "batch": batch, "labels": FIELD_LABELS})
-    counts = plan.counts()
-    messages.success(
-        request,
-        _("Đã nhập %(created)s đơn vị mới; %(unchanged)s đơn vị đã có, giữ nguyên.")
-        % {"created": counts["create"], "unchanged": counts["unchanged"]},
-    )
-    return redirect("orgunits:import")
 
 
 def import_template(request: AuthedRequest) -> HttpResponse:

@@ -28,7 +28,7 @@ def batch_for(data: bytes, name: str, fund, user) -> ImportBatch:
         file_name=name,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
-        status=ImportStatus.DRY_RUN,
+        status=ImportStatus.CHECKED,
         created_by=user,
     )
     batch.file.save(name, ContentFile(data), save=False)

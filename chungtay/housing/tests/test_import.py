@@ -37,7 +37,7 @@ def commit(data: bytes, user, settings=None):
 
     settings = settings or settings_for(data)
     batch = ImportBatch(kind="households", file_name="ds.xlsx", sha256="x", size=len(data), created_by=user,
-                        status=ImportStatus.DRY_RUN, mapping=settings.as_json())  # fmt: skip
+                        status=ImportStatus.CHECKED, mapping=settings.as_json())  # fmt: skip
     batch.file.save("ds.xlsx", ContentFile(data), save=False)
     batch.save()
     return commit_household_import(actor=user, batch=batch), batch
@@ -117,7 +117,7 @@ def test_the_faulty_file_lists_every_mistake_by_sheet_row_and_writes_nothing(off
     assert sorted({e["row"] for e in result.errors}) == [11, 12, 13, 14, 15, 18]
     assert not result.ok
     result, batch = commit(make_files.workbook(make_files.faulty()), office)
-    assert batch.status == ImportStatus.REJECTED and Household.objects.count() == 0
+    assert batch.status == ImportStatus.FAILED and Household.objects.count() == 0
 
 
 def test_wrong_subtotals_and_grand_total_are_reported_on_their_rows(office):

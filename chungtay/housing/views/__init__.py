@@ -1,1 +1,1 @@
-"""Housing views, split by subject: households and progress, the list import, complaints."""
+"""Housing views, split by subject: households and progress, complaints, field work (the list import is core.import_views)."""

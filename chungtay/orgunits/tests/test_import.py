@@ -16,7 +16,7 @@ SHARED_CSV = Path(__file__).resolve().parents[1] / "data" / "dien-ban-2024-units
 
 
 def batch_for(data: bytes, name: str, user) -> ImportBatch:
-    batch = ImportBatch(kind="orgunits", file_name=name, sha256="x", status=ImportStatus.DRY_RUN, created_by=user)
+    batch = ImportBatch(kind="orgunits", file_name=name, sha256="x", status=ImportStatus.CHECKED, created_by=user)
     batch.file.save(name, ContentFile(data), save=False)
     batch.save()
     return batch
@@ -87,7 +87,7 @@ def test_a_faulty_file_is_rejected_at_commit_and_writes_nothing(db, superuser, s
     batch = batch_for(BAD.encode(), "bad.csv", superuser)
     plan = commit_unit_import(actor=superuser, batch=batch)
     batch.refresh_from_db()
-    assert not plan.ok and batch.status == ImportStatus.REJECTED
+    assert not plan.ok and batch.status == ImportStatus.FAILED
     assert OrgUnit.objects.count() == 0
 
 

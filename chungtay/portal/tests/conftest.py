@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from chungtay.funds.models import BankStatement, Channel, Designation, Fund, FundKind, SourceKind
 from chungtay.funds.services import (
@@ -233,7 +234,12 @@ def _statement(fund, people):
     from chungtay.core.models import ImportBatch
 
     batch = ImportBatch.objects.create(
-        kind="bank_statement", unit=fund.unit, file_name="sao-ke.csv", sha256="0" * 64, status="done"
+        kind="bank_statement",
+        unit=fund.unit,
+        file_name="sao-ke.csv",
+        sha256="0" * 64,
+        status="committed",
+        committed_at=timezone.now(),
     )
     BankStatement.objects.create(
         fund=fund,
