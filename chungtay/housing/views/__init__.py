@@ -1,1 +1,1 @@
-"""Housing views, split by subject: households and progress, complaints, field work (the list import is core.import_views)."""
+"""Housing views by subject: households and progress, complaints, field work (the list import: core.import_views)."""
