@@ -29,6 +29,7 @@ from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
 from chungtay.core.models import ImportBatch, ImportMapping, ImportStatus
+from chungtay.core.money import format_decimal_vn
 from chungtay.core.tabular import TabularError
 
 if TYPE_CHECKING:
@@ -82,7 +83,8 @@ class ImportAdapter:
     confirm_label: ClassVar[str | Promise] = gettext_lazy("Xác nhận nhập")
     row_noun: ClassVar[str | Promise] = gettext_lazy("dữ liệu")  # a data row, in the mapping step's table
     mapping_note: ClassVar[str | Promise] = ""
-    testids: ClassVar[dict[str, str]] = {"errors": "import-errors", "confirm": "confirm-import"}
+    errors_testid: ClassVar[str] = "import-errors"  # the pages' hooks for browser tests
+    confirm_testid: ClassVar[str] = "confirm-import"
 
     @property
     def steps(self) -> list[tuple[str, str]]:
@@ -141,6 +143,11 @@ def register(adapter: ImportAdapter) -> None:
 
 def adapter_for(kind: str) -> ImportAdapter:
     return ADAPTERS[kind]
+
+
+def grouped(counts: dict[str, Any], *keys: str) -> dict[str, str]:
+    """A batch's counts for a sentence, with digit grouping (12.345) as the pages print counts."""
+    return {key: format_decimal_vn(counts.get(key) or 0, places=0) for key in keys}
 
 
 def read_file(batch: ImportBatch) -> bytes:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chungtay.core.access import get_visible_or_404
-from chungtay.core.imports import ImportAdapter, Plan, Target, read_file
+from chungtay.core.imports import ImportAdapter, Plan, Target, grouped, read_file
 from chungtay.core.models import ImportBatch
 
 from . import statements
@@ -36,7 +36,8 @@ class StatementImport(ImportAdapter):
     summary_template = "funds/statement/_summary.html"
     rows_template = "funds/statement/_rows.html"
     confirm_label = gettext_lazy("Xác nhận nhập và đối soát")
-    testids = {"errors": "statement-errors", "confirm": "confirm-statement"}
+    errors_testid = "statement-errors"
+    confirm_testid = "confirm-statement"
 
     def target(self, user: Any, **kwargs: Any) -> Target:
         fund = get_visible_or_404(user, Fund.objects.select_related("unit"), self.permission, "unit__path",
@@ -73,6 +74,6 @@ class StatementImport(ImportAdapter):
     def batch_counts(self, batch: ImportBatch) -> str:
         if not batch.counts:
             return ""
-        return _("%(rows)s giao dịch, mới %(new)s, bỏ qua %(skipped)s, lỗi %(errors)s") % {
-            k: batch.counts.get(k, 0) for k in ("rows", "new", "skipped", "errors")
-        }
+        return _("%(rows)s giao dịch, mới %(new)s, bỏ qua %(skipped)s, lỗi %(errors)s") % grouped(
+            batch.counts, "rows", "new", "skipped", "errors"
+        )

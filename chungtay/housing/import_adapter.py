@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chungtay.core.access import has_perm
-from chungtay.core.imports import ImportAdapter, MappingStep, Plan, Target, read_file
+from chungtay.core.imports import ImportAdapter, MappingStep, Plan, Target, grouped, read_file
 from chungtay.core.models import ImportBatch, ImportMapping
 from chungtay.core.tabular import TabularError, column_letter
 from chungtay.orgunits.selectors import top_units_for
@@ -45,7 +45,6 @@ class HouseholdImport(ImportAdapter):
     summary_template = "housing/import/_summary.html"
     rows_template = "housing/import/_rows.html"
     upload_button = gettext_lazy("Tải lên và chọn cột")
-    testids = {"errors": "import-errors", "confirm": "confirm-import"}
     row_noun = gettext_lazy("hộ")
     mapping_note = gettext_lazy(
         "Các dòng “hộ” là dữ liệu; dòng tên xã/phường cho biết hộ thuộc đơn vị nào; dòng “Cộng”, “TỔNG CỘNG” "
@@ -125,7 +124,6 @@ class HouseholdImport(ImportAdapter):
     def batch_counts(self, batch: ImportBatch) -> str:
         if not batch.counts:
             return ""
-        c = batch.counts
-        return _("mới %(create)s, cập nhật %(update)s, giữ nguyên %(unchanged)s, lỗi %(errors)s") % {
-            k: c.get(k, 0) for k in ("create", "update", "unchanged", "errors")
-        }
+        return _("mới %(create)s, cập nhật %(update)s, giữ nguyên %(unchanged)s, lỗi %(errors)s") % grouped(
+            batch.counts, "create", "update", "unchanged", "errors"
+        )

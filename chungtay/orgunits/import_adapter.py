@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chungtay.core.access import has_perm
-from chungtay.core.imports import ImportAdapter, Plan, Target, read_file
+from chungtay.core.imports import ImportAdapter, Plan, Target, grouped, read_file
 from chungtay.core.models import ImportBatch
 
 from .forms import ImportForm
@@ -51,6 +51,6 @@ class UnitImport(ImportAdapter):
     def batch_counts(self, batch: ImportBatch) -> str:
         if not batch.counts:
             return ""
-        return _("mới %(create)s, đã có %(unchanged)s, lỗi %(errors)s") % {
-            k: batch.counts.get(k, 0) for k in ("create", "unchanged", "errors")
-        }
+        return _("mới %(create)s, đã có %(unchanged)s, lỗi %(errors)s") % grouped(
+            batch.counts, "create", "unchanged", "errors"
+        )
