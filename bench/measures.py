@@ -313,7 +313,7 @@ def dashboard_figures(unit, day: dt.date) -> None:  # type: ignore[no-untyped-de
 
 def houses_and_money(unit, day: dt.date) -> None:  # type: ignore[no-untyped-def]
     """Only the two groups kept at month-ends, for the unit and its children (as the dashboard asks)."""
-    from chungtay.figures import catalogue
+    from chungtay.tallies import catalogue
 
     for batch in (catalogue.for_unit(unit, as_of=day), *(f for _, f in catalogue.for_children(unit, as_of=day))):
         batch.group("houses"), batch.group("money")

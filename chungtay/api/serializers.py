@@ -9,10 +9,10 @@ from typing import Any
 from rest_framework import serializers
 
 from chungtay.core import dates
-from chungtay.figures.catalogue import FIGURES
 from chungtay.funds.models import Channel, Designation, DonorKind
 from chungtay.housing.models import Category, Gender, Stage, SupportKind
 from chungtay.portal.public import PUBLIC_FIGURES
+from chungtay.tallies.catalogue import FIGURES
 
 MAX_AMOUNT = 10**15  # đồng; keeps a mistyped figure out of BigIntegerField overflow
 MAX_ID = 2**31 - 1

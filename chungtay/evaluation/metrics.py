@@ -40,7 +40,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chungtay.core.money import format_decimal_vn, format_vnd
-from chungtay.figures import catalogue
+from chungtay.tallies import catalogue
 
 ZERO = Decimal(0)
 NON_STATE_TARGET = Decimal("0.30")

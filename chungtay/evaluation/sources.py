@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from chungtay.campaigns.models import CriterionKind
-from chungtay.figures import catalogue
+from chungtay.tallies import catalogue
 
 from .metrics import ZERO, MetricValue, q2
 from .models import CriterionSource, Source

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chungtay.campaigns.models import Activity, ActivityKind, MilestoneKind, Participation
 from chungtay.orgunits.models import Level
+from chungtay.tallies.catalogue import Params, figure, group
 
-from .catalogue import Params, figure, group
 from .definitions import NOT_DRAFT, _fill, _grouped, counted_obligations, issued_by, obligation_states
 
 # --- Participants by level -----------------------------------------------------------------------

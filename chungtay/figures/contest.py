@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.campaigns.models import ContestRound, JudgeScore
+from chungtay.tallies.catalogue import Params, figure, group
 
-from .catalogue import Params, figure, group
 from .definitions import _fill, _scope
 
 CONTEST_NAMES = ("contest_entrants", "contest_best_percent")

@@ -35,8 +35,8 @@ from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind, Fu
 from chungtay.orgunits.models import OrgUnit
 from chungtay.reorg.models import HouseholdMove
 from chungtay.tallies import rollup
+from chungtay.tallies.catalogue import Params, figure, group, rate
 
-from .catalogue import Params, figure, group, rate
 from .placement import AREA_PATH_THEN, area_path_on
 
 NOT_DRAFT = (MovementStatus.LAUNCHED, MovementStatus.UNDER_WAY, MovementStatus.EVALUATING, MovementStatus.CLOSED)

@@ -11,8 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.evaluation.models import Assessment, AssessmentStatus, RankingApproval
+from chungtay.tallies.catalogue import Params, figure, group
 
-from .catalogue import Params, figure, group
 from .definitions import NOT_DRAFT, _fill, _grouped
 
 ASSESSMENT_NAMES = ("units_self_assessed", "units_scored", "units_approved")

@@ -10,8 +10,8 @@ between funds (±), bank fees (−), and the reversals of those (the opposite si
 The book a line belongs to is the channel of its money: a receipt's or a payment's own channel (and
 the channel of what a reversal reverses); transfers and bank fees move through the bank. So the cash
 book's balance plus the bank book's is `fund_held` = `fund_unallocated` + `fund_allocated_unpaid`.
-The books (`funds.papers.book`) list the same lines (`book_lines`, `BOOK_CHANNEL`) and take their
-openings, totals and closings from these figures.
+The books (`funds.papers.book`) list the same lines (`funds.books.book_lines`, `BOOK_CHANNEL`) and take
+their openings, totals and closings from these figures.
 """
 
 from __future__ import annotations
@@ -20,40 +20,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.core.figures import cached
-from chungtay.funds.models import AccountKind, Channel, EntryKind, Fund, JournalLine
-
-from .catalogue import Params, figure, group
-
-BOOK_ACCOUNTS = (AccountKind.FUND_CASH, AccountKind.ALLOCATION)
-# figure-name prefix of each book, by the channel it holds
-BOOK_PREFIX: dict[str, str] = {Channel.CASH: "fund_cash_book", Channel.BANK: "fund_bank_book"}
-
-
-# The book a line is written in: the channel of its receipt or payment (or of what it reverses);
-# transfers and fees go through the bank. Annotate `book_lines` with it: `.annotate(book_channel=BOOK_CHANNEL)`.
-BOOK_CHANNEL = Coalesce(
-    "entry__receipt__channel",
-    "entry__disbursement__channel",
-    "entry__reverses__receipt__channel",
-    "entry__reverses__disbursement__channel",
-    Value(str(Channel.BANK)),
-)
-
-
-def book_lines(fund_ids: Sequence[int], until: dt.date | None) -> QuerySet[JournalLine]:
-    """The ledger lines that move a fund's held money, up to `until` (every line when None)."""
-    lines = JournalLine.objects.filter(account__fund_id__in=list(fund_ids), account__kind__in=BOOK_ACCOUNTS)
-    if until is not None:
-        lines = lines.filter(entry__date__lte=until)
-    # Allocations (and their reversals) are a debit and a credit of the same fund's two accounts.
-    return lines.exclude(entry__kind=EntryKind.ALLOCATION).exclude(
-        Q(entry__reverses__isnull=False) & Q(entry__reverses__kind=EntryKind.ALLOCATION)
-    )
+from chungtay.funds.books import BOOK_CHANNEL, BOOK_PREFIX, book_lines
+from chungtay.funds.models import Channel, Fund
+from chungtay.tallies.catalogue import Params, figure, group
 
 
 @group("fund_books", "Sổ quỹ tiền mặt và sổ tiền gửi của một quỹ: thu, chi, tồn")

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from chungtay.core.figures import cached
 from chungtay.funds.models import Account, AccountKind, Fund, JournalLine
 from chungtay.housing.models import FundingPlanLine, FundingSource, Household
+from chungtay.tallies.catalogue import FigureSet, Params, figure, for_items, group, narrowed
 
-from .catalogue import Batch, FigureSet, Params, _params, figure, group
 from .definitions import _grouped
 from .placement import AREA_PATH_THEN, area_path_on
 
@@ -101,12 +101,11 @@ figure("households_money", "money_households_allocated", _("Hộ trên địa b�
 
 def for_funds(funds: Sequence[Any], *, as_of: dt.date | None = None) -> dict[int, FigureSet]:
     """{fund id: the figures of that fund as of `as_of`} — one query for all of them."""
-    batch = Batch(list(funds), _params(as_of, None, None))
-    return {fund.pk: FigureSet(fund, batch) for fund in funds}
+    return for_items(funds, as_of=as_of)
 
 
 def for_fund(fund: Any, *, as_of: dt.date | None = None) -> FigureSet:
-    return for_funds([fund], as_of=as_of)[fund.pk]
+    return for_items([fund], as_of=as_of)[fund.pk]
 
 
 # --- One household ---------------------------------------------------------------------------------
@@ -118,7 +117,7 @@ HOUSEHOLD_SOURCES = tuple(FundingSource.values)
 
 def source_figure(total: str, source: str) -> str:
     """The name of a household figure restricted to one source: household_planned + state → household_planned_state."""
-    return f"{total}_{source}"
+    return narrowed(total, source)
 
 
 @group("household_money", "Tiền của một hộ: kế hoạch, phân bổ, đã nhận (mọi nguồn và theo từng nguồn)")
@@ -202,19 +201,5 @@ for _total in HOUSEHOLD_FIGURES:
                unit="đồng")  # fmt: skip
 
 
-def household_sources(figures: FigureSet) -> list[dict[str, Any]]:
-    """The rows of a household's money table: one per source with any money, each the catalogue's
-    per-source figures (planned, allocated, received) and the names they are published under."""
-    rows = []
-    for source in HOUSEHOLD_SOURCES:
-        names = {key: source_figure(total, source) for key, total in
-                 (("planned", "household_planned"), ("allocated", "household_allocated"),
-                  ("received", "household_received"))}  # fmt: skip
-        values = {key: figures[name] for key, name in names.items()}
-        if any(values.values()):
-            rows.append({"source": source, "source_label": str(SOURCE_LABELS[source]), **values, "names": names})
-    return rows
-
-
 def for_household(household: Any, *, as_of: dt.date | None = None) -> FigureSet:
-    return FigureSet(household, Batch([household], _params(as_of, None, None)))
+    return for_items([household], as_of=as_of)[household.pk]

@@ -9,8 +9,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.campaigns.models import GoodModel, GoodModelStatus, Replication
+from chungtay.tallies.catalogue import Params, figure, group
 
-from .catalogue import Params, figure, group
 from .definitions import _fill, _grouped
 
 GOOD_MODEL_NAMES = ("good_models_proposed", "good_models_recognised", "good_models_replications")

@@ -16,8 +16,8 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.funds.models import IDLE_DAYS, Funding, Receipt
+from chungtay.tallies.catalogue import Params, figure, group
 
-from .catalogue import Params, figure, group
 from .definitions import _fill, _grouped
 
 NAMES = ("money_idle",)

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chungtay.housing.models import Household
 from chungtay.members.models import GiverKind, InKindContribution, InKindKind
+from chungtay.tallies.catalogue import FigureSet, Params, figure, for_items, group
 
-from .catalogue import Batch, FigureSet, Params, _params, figure, group
 from .definitions import _fill, _grouped
 
 IN_KIND_NAMES = ("in_kind_value", "in_kind_materials_value", "in_kind_workdays", "in_kind_member_org_value")
@@ -83,4 +83,4 @@ figure("household_in_kind", "household_in_kind_workdays", _("Ngày công lao đ�
 
 
 def for_household(household: Any, *, as_of: dt.date | None = None) -> FigureSet:
-    return FigureSet(household, Batch([household], _params(as_of, None, None)))
+    return for_items([household], as_of=as_of)[household.pk]

@@ -11,8 +11,8 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.housing.models import FundingPlanLine, FundingSource, Household
+from chungtay.tallies.catalogue import Params, figure, group
 
-from .catalogue import Params, figure, group
 from .definitions import _fill, _grouped, _withdrawn_by
 from .placement import AREA_PATH_THEN, area_path_on
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chungtay.funds.models import MatchStatus, StatementLine
 from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind
+from chungtay.tallies.catalogue import Params, figure, group
 
-from .catalogue import Params, figure, group
 from .definitions import _fill, _grouped
 
 GRAVE = (ComplaintKind.COMPLAINT, ComplaintKind.DENUNCIATION)

@@ -24,8 +24,8 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.funds.models import Fund, Transfer
+from chungtay.tallies.catalogue import Params, figure, group
 
-from .catalogue import Params, figure, group
 from .definitions import _fill, _scope
 
 UNIT_NAMES = ("money_transferred_in", "money_transferred_out")

@@ -5,9 +5,10 @@ tiền mặt, sổ tiền gửi) with the opening balance, the running balance a
 The books hold what moved money in or out of the fund's till or bank account: receipts (by their
 channel), approved payments to households (by their channel), transfers between funds and bank fees
 (bank). Allocations do not move money — it stays in the fund until it is paid. A reversal is a row of
-its own day, on the opposite side, so a period already printed never changes. The lines and the
-openings, totals and closings are the figures catalogue's (`chungtay.figures.fund_books`): the
-closing of both books together is the fund's `fund_held` on the fund page and in the API.
+its own day, on the opposite side, so a period already printed never changes. The lines are
+`funds.books`'; the openings, totals and closings are the figures catalogue's, summed from the same
+lines (`chungtay.figures.fund_books`): the closing of both books together is the fund's `fund_held`
+on the fund page and in the API.
 
 Account numbers (Nợ/Có) follow TT 107's chart: 111 tiền mặt, 112 tiền gửi ngân hàng, kho bạc; the
 money the Front holds for households is carried on 3388 (phải trả khác) until it is paid.
@@ -29,9 +30,9 @@ from typing import Any
 
 from chungtay.core import cells
 from chungtay.core.words import amount_in_words
-from chungtay.figures import funds as fund_figures
-from chungtay.figures.fund_books import BOOK_CHANNEL, BOOK_PREFIX, book_lines
+from chungtay.tallies import catalogue
 
+from .books import BOOK_CHANNEL, BOOK_PREFIX, book_lines
 from .models import Channel, Disbursement, EntryKind, Fund, JournalEntry, Receipt, Source
 
 CASH_ACCOUNT: dict[str, str] = {Channel.CASH: "111", Channel.BANK: "112"}
@@ -148,7 +149,7 @@ class BookRow:
 class Book:
     """One book for a period. The opening, the totals and the closing are the catalogue's figures
     (`fund_cash_book_*`, `fund_bank_book_*` as of the day before the period and its last day), never
-    sums of the rows; the rows are the same ledger lines (`figures.fund_books.book_lines`)."""
+    sums of the rows; the rows are the same ledger lines (`funds.books.book_lines`)."""
 
     fund: Fund
     channel: str
@@ -197,8 +198,8 @@ def _row_text(entry: JournalEntry, fund: Fund) -> tuple[str, str, str]:
 
 def book(fund: Fund, channel: str, date_from: dt.date, date_to: dt.date) -> Book:
     """The book of one fund's cash (channel "tien_mat") or bank account for a period."""
-    before = fund_figures.for_fund(fund, as_of=date_from - dt.timedelta(days=1))
-    until = fund_figures.for_fund(fund, as_of=date_to)
+    before = catalogue.for_items([fund], as_of=date_from - dt.timedelta(days=1))[fund.pk]
+    until = catalogue.for_items([fund], as_of=date_to)[fund.pk]
     prefix = BOOK_PREFIX[channel]
     opening, closing = before[f"{prefix}_balance"], until[f"{prefix}_balance"]
     result = Book(

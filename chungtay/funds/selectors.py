@@ -8,9 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from chungtay.core.access import visible_to
-from chungtay.figures import funds as fund_figures
+from chungtay.housing.models import FundingSource
 from chungtay.orgunits.models import OrgUnit
-from chungtay.tallies import rollup
+from chungtay.tallies import catalogue, rollup
 
 from .models import Disbursement, DisbursementStatus, Fund, Funding, Receipt, Source, StatementLine
 
@@ -42,8 +42,27 @@ def household_money(household, *, as_of: dt.date | None = None) -> tuple[list[di
     """(rows by source, the totals) of one household's money as of `as_of` (today when not given):
     the catalogue's per-source figures and their totals (`household_planned`, … and
     `household_planned_state`, …), so the rows add up to the total row on every surface."""
-    figures = fund_figures.for_household(household, as_of=as_of)
-    return fund_figures.household_sources(figures), figures
+    figures = catalogue.for_items([household], as_of=as_of)[household.pk]
+    return household_sources(figures), figures
+
+
+# A household's money by source (figures.funds declares them): every total, and the same restricted to
+# each source, in the order every surface lists the sources (housing.FundingSource).
+HOUSEHOLD_TOTALS = (("planned", "household_planned"), ("allocated", "household_allocated"),
+                    ("received", "household_received"))  # fmt: skip
+
+
+def household_sources(figures: catalogue.FigureSet) -> list[dict[str, Any]]:
+    """The rows of a household's money table: one per source with any money, each the catalogue's
+    per-source figures (planned, allocated, received) and the names they are published under."""
+    labels = dict(FundingSource.choices)
+    rows = []
+    for source in FundingSource.values:
+        names = {key: catalogue.narrowed(total, source) for key, total in HOUSEHOLD_TOTALS}
+        values = {key: figures[name] for key, name in names.items()}
+        if any(values.values()):
+            rows.append({"source": source, "source_label": str(labels[source]), **values, "names": names})
+    return rows
 
 
 QUEUE_BADGE_CAP = 999

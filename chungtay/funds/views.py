@@ -24,11 +24,10 @@ from chungtay.core.text import fold
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
 from chungtay.core.words import amount_in_words
-from chungtay.figures import catalogue
-from chungtay.figures import funds as fund_figures
 from chungtay.housing.models import Household, Stage
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import active_on, subtree, top_units_for
+from chungtay.tallies import catalogue
 
 from . import papers, selectors, services, vietqr
 from .forms import (
@@ -89,7 +88,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
     # An ended unit's fund that still holds money on the day (a household's allocation not paid before the
     # reorganisation moved the rest) is listed apart, so no money drops out of sight; the others are counted.
     ended = list(in_scope.exclude(pk__in=in_force.values("pk")).order_by("unit__path", "name")[:200])
-    ended_figures = fund_figures.for_funds(ended, as_of=as_of)
+    ended_figures = catalogue.for_items(ended, as_of=as_of)
     holding = [f for f in ended if ended_figures[f.pk].fund_unallocated + ended_figures[f.pk].fund_allocated_unpaid]
     return render(
         request,
@@ -103,7 +102,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "as_of": as_of,
             "is_today": as_of == dates.today(),
             "date_error": date_error,
-            "figures": fund_figures.for_funds(funds, as_of=as_of),
+            "figures": catalogue.for_items(funds, as_of=as_of),
             "unit": unit,
             "summary": catalogue.for_unit(unit, as_of=as_of) if unit else None,
             "series": cached("funds_series", unit.pk, lambda: selectors.monthly_series(unit, until=as_of), as_of)
@@ -164,7 +163,7 @@ def fund_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "funds/fund_detail.html",
         {
             "fund": fund,
-            "figures": fund_figures.for_fund(fund, as_of=as_of),
+            "figures": catalogue.for_items([fund], as_of=as_of)[fund.pk],
             "date_error": date_error,
             "entries": entries,
             "statements": fund.statements.select_related("batch")[:10],

@@ -22,10 +22,10 @@ from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
-from chungtay.figures import catalogue
 from chungtay.housing.models import Household, Status
 from chungtay.orgunits.models import MemberOrganisation, OrgUnit
 from chungtay.orgunits.selectors import active_on, top_units_for
+from chungtay.tallies import catalogue
 
 from . import selectors, services
 from .forms import InKindForm, RegistrationForm, ResultsForm

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.core import cells
-from chungtay.figures.catalogue import FIGURES
+from chungtay.tallies.catalogue import FIGURES
 
 from . import public
 

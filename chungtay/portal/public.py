@@ -46,7 +46,6 @@ from django.db.models.functions import Coalesce, Round
 from chungtay.campaigns.models import GoodModel, GoodModelField, GoodModelStatus, Movement, MovementStatus
 from chungtay.core import dates
 from chungtay.core.text import fold, mask_name
-from chungtay.figures import catalogue
 from chungtay.figures import funds as fund_figures
 from chungtay.figures import households as household_stages
 from chungtay.funds import vietqr
@@ -61,12 +60,13 @@ from chungtay.funds.models import (
     Receipt,
     ReceiptTally,
 )
+from chungtay.funds.selectors import household_sources
 from chungtay.funds.selectors import monthly_series as funds_monthly
 from chungtay.housing.models import Household, Photo, ProgressUpdate, Stage, Status, SupportKind
 from chungtay.housing.selectors import complaint_counts as housing_counts
 from chungtay.orgunits.models import Kind, Level, OrgUnit
 from chungtay.orgunits.selectors import active_on
-from chungtay.tallies import rollup
+from chungtay.tallies import catalogue, rollup
 
 ANONYMOUS_NAME = "Nhà hảo tâm ẩn danh"
 POSITION_DECIMALS = 2  # 0.01° of latitude ≈ 1.1 km
@@ -607,7 +607,7 @@ def household_money(household_id: int, *, as_of: dt.date | None = None) -> House
     rows = [
         {key: r[key] for key in ("source", "source_label", "planned", "allocated", "names")}
         | {"disbursed": r["received"]}
-        for r in fund_figures.household_sources(figures)
+        for r in household_sources(figures)
     ]
     total = {
         "planned": figures.household_planned,

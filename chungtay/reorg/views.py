@@ -16,8 +16,8 @@ from chungtay.core.access import get_visible_or_404, require_perm
 from chungtay.core.errors import DomainError
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
-from chungtay.figures import catalogue
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.tallies import catalogue
 
 from . import selectors, services
 from .forms import ReorganisationForm

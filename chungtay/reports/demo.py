@@ -19,9 +19,9 @@ from chungtay.campaigns.models import MilestoneKind, Movement, Obligation
 from chungtay.core import demo_clock
 from chungtay.evaluation.models import ReportValue
 from chungtay.evaluation.services import report_field_add, report_values_save
-from chungtay.figures import catalogue
 from chungtay.orgunits.demo import demo_city, demo_town
 from chungtay.orgunits.models import Level, Membership
+from chungtay.tallies import catalogue
 
 from .models import UrgingNotice
 from .selectors import late_units

@@ -20,13 +20,13 @@ from chungtay.campaigns.models import Movement
 from chungtay.core import cells, dates
 from chungtay.core.money import format_decimal_vn
 from chungtay.core.text import fold
-from chungtay.figures import catalogue
-from chungtay.figures.catalogue import FigureSet
 from chungtay.figures.households import in_subtree_on, with_stage_on
 from chungtay.figures.placement import AREA_PATH_THEN, area_id_on, area_path_on
 from chungtay.housing.models import Category, Household, Status, SupportKind
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import active_on
+from chungtay.tallies import catalogue
+from chungtay.tallies.catalogue import FigureSet
 
 from .models import ReportKind
 

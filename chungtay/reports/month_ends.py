@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from chungtay.figures.catalogue import Params
 from chungtay.figures.definitions import MONTH_END_GROUPS, month_end_values
 from chungtay.orgunits.models import OrgUnit
 from chungtay.tallies import rollup
+from chungtay.tallies.catalogue import Params
 from chungtay.tallies.models import MonthEnd
 
 

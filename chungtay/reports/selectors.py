@@ -18,7 +18,6 @@ from django.urls import reverse
 from chungtay.campaigns.models import Milestone, Movement, MovementStatus, Participation
 from chungtay.core import dates
 from chungtay.core.money import format_vnd
-from chungtay.figures import catalogue
 from chungtay.figures import households as household_stages
 from chungtay.figures.definitions import counted_obligations, obligation_states
 from chungtay.housing.models import (
@@ -30,7 +29,7 @@ from chungtay.housing.models import (
 )
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import children_on
-from chungtay.tallies import rollup
+from chungtay.tallies import catalogue, rollup
 
 from .models import Notification, ReminderKind
 

@@ -28,9 +28,9 @@ from chungtay.core.errors import DomainError
 from chungtay.core.models import DocumentKind
 from chungtay.core.money import format_decimal_vn, format_vnd
 from chungtay.evaluation import selectors as evaluation
-from chungtay.figures import catalogue
 from chungtay.figures.plans import phase_years
 from chungtay.orgunits.models import Membership, OrgUnit, Role
+from chungtay.tallies import catalogue
 
 from . import channels, selectors
 from .documents import REVIEW_TEMPLATE, URGING_TEMPLATE

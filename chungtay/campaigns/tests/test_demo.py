@@ -18,9 +18,9 @@ from chungtay.campaigns.models import (
     MovementStatus,
     Obligation,
 )
-from chungtay.figures import catalogue
 from chungtay.orgunits.models import Level
 from chungtay.reports.demo import DEMO_DAY
+from chungtay.tallies import catalogue
 
 # The demo tells 2024's story up to DEMO_DAY: load it on that day, whatever day the suite runs on.
 pytestmark = pytest.mark.time_machine(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))

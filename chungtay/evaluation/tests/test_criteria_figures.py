@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from chungtay.campaigns.models import Milestone, MilestoneKind, Obligation
 from chungtay.evaluation import metrics, services
-from chungtay.figures import catalogue
 from chungtay.housing.models import Complaint, FundingPlanLine, ProgressUpdate
+from chungtay.tallies import catalogue
 
 from .conftest import TODAY, day, participation
 

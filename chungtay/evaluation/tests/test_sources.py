@@ -12,7 +12,7 @@ from chungtay.campaigns import services as campaigns
 from chungtay.core.errors import DomainError
 from chungtay.evaluation import services
 from chungtay.evaluation.models import AssessmentLine, Source
-from chungtay.figures import catalogue
+from chungtay.tallies import catalogue
 
 from .conftest import FULL, day, lines_by_code, participation
 

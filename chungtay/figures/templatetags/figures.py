@@ -2,7 +2,7 @@
 
 from django import template
 
-from chungtay.figures.catalogue import FigureSet
+from chungtay.tallies.catalogue import FigureSet
 
 register = template.Library()
 

@@ -15,10 +15,10 @@ import re
 import pytest
 
 from chungtay.core.docgen import docx_to_pdf, libreoffice_available, pdf_text
-from chungtay.figures import catalogue
 from chungtay.reports.services import review_docx
 from chungtay.reports.tests import conftest as reports_tests
 from chungtay.reports.tests.test_review import docx_text, expected_lines
+from chungtay.tallies import catalogue
 
 from .test_surfaces_as_of import export_through_the_job
 

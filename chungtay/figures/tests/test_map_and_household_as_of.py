@@ -21,7 +21,6 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from chungtay.core import dates
-from chungtay.figures import catalogue
 from chungtay.figures import funds as fund_figures
 from chungtay.figures import households as household_stages
 from chungtay.figures.testing import shown
@@ -29,6 +28,7 @@ from chungtay.housing.models import Household
 from chungtay.portal import public
 from chungtay.reorg.models import HouseholdMove
 from chungtay.reports import selectors as map_selectors
+from chungtay.tallies import catalogue
 
 pytestmark = pytest.mark.django_db
 D = dt.date

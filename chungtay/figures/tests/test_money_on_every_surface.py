@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from chungtay.core import dates
-from chungtay.figures import catalogue
 from chungtay.figures.testing import shown
 from chungtay.reports import exports
+from chungtay.tallies import catalogue
 
 pytestmark = pytest.mark.django_db
 

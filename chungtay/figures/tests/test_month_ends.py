@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from chungtay.core import dates
 from chungtay.core.errors import DomainError
 from chungtay.figures import definitions
-from chungtay.figures.catalogue import Params
 from chungtay.funds import services as funds
 from chungtay.funds.models import Channel
 from chungtay.housing import services as housing
@@ -26,6 +25,7 @@ from chungtay.orgunits.models import OrgUnit, Role
 from chungtay.reorg import services as reorg
 from chungtay.reorg.tests.test_reorganisation import plan_of
 from chungtay.tallies import rollup
+from chungtay.tallies.catalogue import Params
 from chungtay.tallies.models import MonthEnd, MonthEndMark
 from conftest import make_user
 

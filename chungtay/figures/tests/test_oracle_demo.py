@@ -26,12 +26,12 @@ from rest_framework.test import APIClient
 
 from chungtay.accounts.models import User
 from chungtay.core import demo_clock
-from chungtay.figures import catalogue
 from chungtay.figures import funds as fund_figures
 from chungtay.figures.testing import number
 from chungtay.funds.models import Fund
 from chungtay.orgunits.demo import demo_city
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.tallies import catalogue
 
 DAY = dt.date(2026, 12, 7)
 # The database comes with the shared demo (`db`, not the django_db marker, which would open the test's

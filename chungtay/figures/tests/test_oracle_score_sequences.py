@@ -30,10 +30,10 @@ from chungtay.evaluation import services as evaluation
 from chungtay.evaluation.selectors import results_table
 from chungtay.evaluation.tests import conftest as evaluation_tests
 from chungtay.evaluation.tests.conftest import TODAY, lines_by_code, participation, self_score
-from chungtay.figures import catalogue
 from chungtay.housing import services as housing
 from chungtay.orgunits.models import Level
 from chungtay.reports.services import review_context, review_docx
+from chungtay.tallies import catalogue
 
 pytestmark = pytest.mark.django_db
 # The evaluation tests' movement and bands, on their fixed day (autouse), with media in a temporary folder.

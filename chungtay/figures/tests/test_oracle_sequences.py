@@ -20,11 +20,11 @@ from rest_framework.test import APIClient
 from chungtay.core import dates
 from chungtay.core.errors import DomainError
 from chungtay.figures import definitions
-from chungtay.figures.catalogue import Params
 from chungtay.funds import services as funds
 from chungtay.funds.models import Channel, Disbursement
 from chungtay.housing import services as housing
 from chungtay.orgunits.models import OrgUnit
+from chungtay.tallies.catalogue import Params
 
 from .test_oracle_demo import Oracle
 

@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from chungtay.core import dates
-from chungtay.figures import catalogue
 from chungtay.figures.testing import shown
 from chungtay.reports.models import ReportJob
 from chungtay.reports.services import report_job_run
+from chungtay.tallies import catalogue
 
 from .test_money_on_every_surface import agree, api_summary, one_each
 

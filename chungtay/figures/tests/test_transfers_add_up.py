@@ -21,7 +21,6 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from chungtay.figures import catalogue
 from chungtay.figures import funds as fund_figures
 from chungtay.figures.testing import shown
 from chungtay.funds import services as funds
@@ -29,6 +28,7 @@ from chungtay.funds.models import Channel, FundKind
 from chungtay.reports.services import REVIEW_MONEY, review_docx
 from chungtay.reports.tests import conftest as reports_tests
 from chungtay.reports.tests.test_review import docx_text
+from chungtay.tallies import catalogue
 
 from .test_surfaces_as_of import export_through_the_job
 

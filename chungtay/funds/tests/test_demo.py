@@ -9,11 +9,11 @@ import pytest
 from django.db.models import Min, Sum
 
 from chungtay.campaigns.models import Movement
-from chungtay.figures import catalogue
 from chungtay.funds.demo import FRONT_PENDING
 from chungtay.funds.models import Allocation, Disbursement, DisbursementStatus
 from chungtay.housing.models import ProgressUpdate
 from chungtay.reports.demo import DEMO_DAY
+from chungtay.tallies import catalogue
 
 pytestmark = pytest.mark.time_machine(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 

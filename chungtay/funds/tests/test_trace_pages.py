@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from chungtay.figures import catalogue
 from chungtay.funds.models import Designation
 from chungtay.funds.services import (
     DonorRef,
@@ -15,6 +14,7 @@ from chungtay.funds.services import (
     disbursement_record,
     receipt_record,
 )
+from chungtay.tallies import catalogue
 
 DAY = dt.date(2024, 6, 1)
 

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chungtay.campaigns.models import Movement
-from chungtay.figures import catalogue
 from chungtay.funds.models import JournalLine
 from chungtay.members.models import InKindContribution, MemberOrgRegistration
 from chungtay.orgunits.models import Level
 from chungtay.reports.demo import DEMO_DAY
+from chungtay.tallies import catalogue
 
 pytestmark = pytest.mark.time_machine(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from chungtay.evaluation import metrics
-from chungtay.figures import catalogue
 from chungtay.figures.testing import shown
 from chungtay.members import services
 from chungtay.members.models import InKindContribution, MemberOrgRegistration
+from chungtay.tallies import catalogue
 
 from .conftest import TODAY, day, in_kind
 

@@ -18,11 +18,11 @@ from django.urls import reverse
 from chungtay.accounts.models import User
 from chungtay.campaigns.models import Activity, GoodModel, Movement, MovementStatus, Obligation, Participation
 from chungtay.evaluation.models import Assessment, CriterionSource, Source
-from chungtay.figures import catalogue
 from chungtay.funds.models import Allocation, Disbursement, Receipt, Transfer
 from chungtay.housing.models import Complaint, Household, Photo, ProgressUpdate
 from chungtay.orgunits.models import Kind, Level, OrgUnit
 from chungtay.reorg.models import HouseholdMove, Reorganisation
+from chungtay.tallies import catalogue
 from conftest import NEW_MAP_DAY
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

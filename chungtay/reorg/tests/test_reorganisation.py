@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from chungtay.core.errors import DomainError
-from chungtay.figures import catalogue
 from chungtay.funds.models import Account, AccountKind, Fund, Transfer
 from chungtay.housing.models import Household
 from chungtay.orgunits.forms import level_for_child
@@ -17,6 +16,7 @@ from chungtay.orgunits.services import unit_create
 from chungtay.reorg import services
 from chungtay.reorg.models import Change, ChangeKind, HouseholdMove
 from chungtay.reorg.plan import build
+from chungtay.tallies import catalogue
 from conftest import make_user
 
 D = dt.date

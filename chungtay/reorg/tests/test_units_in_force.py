@@ -19,7 +19,6 @@ from chungtay.accounts import services as accounts
 from chungtay.core import dates
 from chungtay.core.access import has_perm
 from chungtay.core.errors import DomainError
-from chungtay.figures import catalogue
 from chungtay.figures.testing import shown
 from chungtay.funds import services as funds
 from chungtay.funds.models import Channel, FundKind
@@ -29,6 +28,7 @@ from chungtay.reorg import services
 from chungtay.reorg.models import Change, ChangeKind
 from chungtay.reorg.plan import build
 from chungtay.reports.exports import write_houses_by_unit
+from chungtay.tallies import catalogue
 
 pytestmark = pytest.mark.django_db
 D = dt.date

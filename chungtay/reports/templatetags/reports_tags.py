@@ -14,8 +14,8 @@ from chungtay.core import dates
 from chungtay.core.access import has_perm
 from chungtay.core.figures import cached
 from chungtay.core.money import format_vnd
-from chungtay.figures import catalogue
 from chungtay.orgunits.selectors import top_units_for
+from chungtay.tallies import catalogue
 
 register = template.Library()
 

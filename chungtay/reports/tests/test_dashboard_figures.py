@@ -13,12 +13,12 @@ import pytest
 from django.urls import reverse
 
 from chungtay.core import dates
-from chungtay.figures import catalogue
 from chungtay.figures.tests.conftest import house, norm  # noqa: F401 - the shared builders, as fixtures
 from chungtay.funds import services as funds
 from chungtay.funds.models import Channel, FundKind, SourceKind
 from chungtay.housing import services as housing
 from chungtay.reports import selectors
+from chungtay.tallies import catalogue
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -10,8 +10,8 @@ from django.utils import timezone
 from chungtay.campaigns.demo import current_movement
 from chungtay.campaigns.models import MilestoneKind, Movement, Obligation
 from chungtay.evaluation.models import ReportField, ReportValue
-from chungtay.figures import catalogue
 from chungtay.reports.demo import DEMO_DAY, REPORT_FIELDS, REPORTING_STAFF
+from chungtay.tallies import catalogue
 from conftest import NEW_MAP_DAY
 
 pytestmark = pytest.mark.time_machine(dt.datetime.combine(DEMO_DAY, dt.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))

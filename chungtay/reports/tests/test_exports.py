@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from chungtay.figures.catalogue import FigureSet
 from chungtay.housing.models import Household
 from chungtay.reports import exports, rollup
 from chungtay.reports.models import ReportJob
 from chungtay.reports.services import report_job_start
+from chungtay.tallies.catalogue import FigureSet
 
 pytestmark = pytest.mark.django_db
 

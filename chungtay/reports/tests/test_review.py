@@ -14,10 +14,10 @@ from chungtay.campaigns.models import CriteriaSet
 from chungtay.core.docgen import docx_to_pdf, libreoffice_available, pdf_text
 from chungtay.core.money import format_vnd
 from chungtay.evaluation.models import Assessment
-from chungtay.figures import catalogue
 from chungtay.funds import services as funds
 from chungtay.funds.models import Channel, FundKind
 from chungtay.reports.services import REVIEW_IN_KIND, REVIEW_MONEY, review_context, review_docx
+from chungtay.tallies import catalogue
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from chungtay.figures import catalogue
+from chungtay.tallies import catalogue
 
 DOC = Path(settings.BASE_DIR) / "docs" / "figures.md"
 

@@ -15,6 +15,12 @@ dates, dated stage updates, dated ledger entries, due and fulfilment dates) — 
 and by test, to a recomputation from every row. `docs/figures.md` is generated from here
 (`manage.py figures_doc`).
 
+This module is the catalogue's machinery (Params, Figure, the registry of groups, for_unit,
+for_children); it sits low (the app `tallies`, below the domain apps) so that a domain page asks it for
+figures without importing the apps above. The figures themselves — each one's name, label, definition
+and computation — are registered into it by the app `figures` (chungtay/figures/definitions.py and its
+neighbours, imported by FiguresConfig.ready), which reads every domain app's tables.
+
 Usage:
     f = catalogue.for_unit(unit, as_of=day)              # lazy: a group runs on first use
     f.houses_completed, f["money_received"], f.label("money_received")
@@ -106,6 +112,13 @@ def figure(
     return item
 
 
+def narrowed(name: str, part: str) -> str:
+    """The name of a figure restricted to one part of it (a source of money, …): household_planned and
+    state → household_planned_state. The app that declares the figures and the pages that read them
+    both name them through here."""
+    return f"{name}_{part}"
+
+
 def rate(part: int, whole: int) -> int | None:
     """A whole percentage, or None when there is nothing to divide by (shown as "—")."""
     return round(100 * part / whole) if whole else None
@@ -192,6 +205,13 @@ def for_units(
     """The figures of several sibling units (the rows of a table), each group in one query for all."""
     batch = Batch(units, _params(as_of, phase, movement))
     return [(unit, FigureSet(unit, batch)) for unit in units]
+
+
+def for_items(items: Sequence[Any], *, as_of: dt.date | None = None) -> dict[int, FigureSet]:
+    """{item id: its figures as of `as_of`} for rows that are not units (funds, households): the groups
+    registered for such items answer them, each in one query for all."""
+    batch = Batch(list(items), _params(as_of, None, None))
+    return {item.pk: FigureSet(item, batch) for item in items}
 
 
 def for_children(
