@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from chungtay.core import dates
+from chungtay.figures import definitions
 from chungtay.orgunits.models import OrgUnit
-from chungtay.tallies import catalogue, definitions
+from chungtay.tallies import catalogue
 from chungtay.tallies.catalogue import Params
 
 D = dt.date
