@@ -10,6 +10,7 @@ class FundsConfig(AppConfig):
         from chungtay.core.backup import AFTER_RESTORE
         from chungtay.core.imports import register
 
+        from . import own_figures  # noqa: F401 — gives the kept figures (tallies.rollup) the units' own money
         from .import_adapter import StatementImport
         from .ledger import verify
 
@@ -20,5 +21,3 @@ class FundsConfig(AppConfig):
             return f"Sổ cái sau khôi phục có {len(problems)} lỗi." if problems else None
 
         AFTER_RESTORE.append(ledger_intact)
-
-        from . import own_figures  # noqa: F401 — gives the kept figures (tallies.rollup) the units' own money
