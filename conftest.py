@@ -1,4 +1,5 @@
-"""Shared test fixtures: a small hierarchy and one persona per role and unit.
+"""Shared test fixtures: a small hierarchy and one persona per role and unit (built by
+chungtay/tests/builders.py, which also builds the norms, households, funds and gifts below).
 
 Quảng Nam (tỉnh)
   └─ Điện Bàn (thị xã)          town_office, board, inspector, admin
@@ -12,7 +13,9 @@ Quảng Nam (tỉnh)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import itertools
 import os
 import shutil
 from dataclasses import dataclass
@@ -25,13 +28,14 @@ from django.core.management import call_command
 from django.db import connections, transaction
 from django.test.utils import override_settings
 
-from chungtay.accounts.models import User
-from chungtay.accounts.services import user_create
-from chungtay.orgunits.models import Level, Membership, OrgUnit, Role
-from chungtay.orgunits.services import unit_create
+from chungtay.funds.models import Fund
+from chungtay.housing.models import SupportNorm
 from chungtay.reports.demo import DEMO_DAY
+from chungtay.tests import builders
 
-PASSWORD = "Mat-khau-thu-2024"  # noqa: S105 - test personas only
+# Tests import these from here (`from conftest import PASSWORD, make_user`); they live with the builders.
+from chungtay.tests.builders import PASSWORD, People, Tree, build_people, build_tree, make_user  # noqa: F401
+
 # Under pytest-xdist (`make test` runs two workers) each worker writes its own artifacts folder.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 ARTIFACTS = Path(__file__).parent / "test-artifacts" / WORKER if WORKER else Path(__file__).parent / "test-artifacts"
@@ -51,66 +55,48 @@ def fast_password_hashing(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@dataclass
-class Tree:
-    province: OrgUnit
-    town: OrgUnit
-    commune_a: OrgUnit
-    commune_b: OrgUnit
-    area_a1: OrgUnit
-    area_b1: OrgUnit
-    other_district: OrgUnit
-
-
 @pytest.fixture
 def tree(db) -> Tree:
-    province = unit_create(actor=None, parent=None, level=Level.PROVINCE, kind="tinh", name="Quảng Nam")
-    town = unit_create(actor=None, parent=province, level=Level.DISTRICT, kind="thi_xa", name="Điện Bàn")
-    other = unit_create(actor=None, parent=province, level=Level.DISTRICT, kind="huyen", name="Duy Xuyên")
-    a = unit_create(actor=None, parent=town, level=Level.COMMUNE, kind="phuong", name="Vĩnh Điện")
-    b = unit_create(actor=None, parent=town, level=Level.COMMUNE, kind="xa", name="Điện Hồng")
-    a1 = unit_create(actor=None, parent=a, level=Level.AREA, kind="khoi_pho", name="Khối phố 1")
-    b1 = unit_create(actor=None, parent=b, level=Level.AREA, kind="thon", name="Thôn 1")
-    return Tree(province, town, a, b, a1, b1, other)
-
-
-def make_user(username: str, unit: OrgUnit | None, role: str | None, **extra) -> User:
-    user = user_create(
-        actor=None, username=username, full_name=extra.pop("full_name", username.title()), password=PASSWORD
-    )
-    if unit is not None and role is not None:
-        Membership.objects.create(user=user, unit=unit, role=role)
-    for key, value in extra.items():
-        setattr(user, key, value)
-    if extra:
-        user.save()
-    return user
-
-
-@dataclass
-class People:
-    admin: User
-    town_office: User
-    board: User
-    inspector: User
-    commune_a_staff: User
-    commune_b_staff: User
-    area_board: User
-    nobody: User
+    return build_tree()
 
 
 @pytest.fixture
 def people(tree: Tree) -> People:
-    return People(
-        admin=make_user("admin", tree.town, Role.ADMIN),
-        town_office=make_user("office", tree.town, Role.OFFICE),
-        board=make_user("board", tree.town, Role.BOARD),
-        inspector=make_user("inspector", tree.town, Role.INSPECTOR),
-        commune_a_staff=make_user("staff_a", tree.commune_a, Role.UNIT_STAFF),
-        commune_b_staff=make_user("staff_b", tree.commune_b, Role.UNIT_STAFF),
-        area_board=make_user("area_a1", tree.area_a1, Role.AREA_BOARD),
-        nobody=make_user("nobody", None, None),
-    )
+    return build_people(tree)
+
+
+# --- Shared builders (chungtay/tests/builders.py) as fixtures; an app's conftest may override one to
+# change its defaults (funds' households carry contact details, housing's go through the service).
+@pytest.fixture
+def norm(db) -> SupportNorm:
+    """The NQ 13/2023 norm for a new house (60 million đồng)."""
+    return builders.support_norm()
+
+
+@pytest.fixture
+def make_household(norm):
+    """make_household(area, **fields): a household of phase 2024 on `norm`, written directly
+    (builders.household: status, completed_on and any field may be given)."""
+    return functools.partial(builders.household, norm=norm)
+
+
+@pytest.fixture
+def town_fund(people: People, tree: Tree) -> Fund:
+    return builders.town_fund(actor=people.town_office, unit=tree.town)
+
+
+@pytest.fixture
+def give(people: People):
+    """give(fund, amount, name=…, actor=None, *, on=…, anonymous=False, **donor): a bank transfer recorded by
+    the town office (or `actor`), bank references FT00000001, FT00000002, … in each test."""
+    refs = itertools.count(1)
+
+    def give(fund, amount, name="Nguyễn Văn Hảo", actor=None, **extra):
+        return builders.gift(
+            fund, amount, actor=actor or people.town_office, bank_ref=f"FT{next(refs):08d}", name=name, **extra
+        )
+
+    return give
 
 
 # --- The demo, loaded once per day and shared ----------------------------------------------------

@@ -1,1 +1,1 @@
-from chungtay.portal.tests.conftest import give, make_household, norm, town_fund, world  # noqa: F401
+from chungtay.portal.tests.conftest import world  # noqa: F401 - the portal tests' world (the builders it uses are shared: root conftest.py)

@@ -14,6 +14,7 @@ import pytest
 from chungtay.campaigns import services
 from chungtay.campaigns.models import CriterionKind, MilestoneKind, Movement, Recurrence
 from chungtay.orgunits.models import Level
+from chungtay.tests import builders
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -66,11 +67,7 @@ def movement(tree, people) -> Movement:
         title="Phong trào thi đua năm nay", starts_on=day(-10), ends_on=day(200), review_month=day(230),
         registration_deadline=day(10), purposes="- Đổi mới\n- Hỗ trợ nhà ở",
     )  # fmt: skip
-    for code, parent, kind, points, metric in COMMUNE_CRITERIA:
-        services.criterion_add(
-            actor=office, movement=m, level=Level.COMMUNE, code=code, parent_code=parent, kind=kind,
-            max_points=Decimal(points), metric_key=metric, title=f"Tiêu chí {code}",
-        )  # fmt: skip
+    builders.criteria_add(actor=office, movement=m, level=Level.COMMUNE, rows=COMMUNE_CRITERIA)
     services.criterion_add(
         actor=office, movement=m, level=Level.AREA, code="1", kind=CriterionKind.REVIEWED,
         max_points=Decimal(100), title="Tuyên truyền, vận động",

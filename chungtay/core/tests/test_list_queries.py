@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from chungtay.funds.tests.conftest import give, make_household, norm, state_source, town_fund  # noqa: F401
+from chungtay.funds.tests.conftest import make_household, state_source  # noqa: F401
 from chungtay.orgunits.models import Level
 from chungtay.orgunits.services import unit_create
 

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from chungtay.core.access import has_perm, rule_for
 from chungtay.funds.models import Donor, FundKind
 from chungtay.funds.services import fund_create
-from chungtay.portal.tests.conftest import give, make_household, norm, town_fund, world  # noqa: F401
+from chungtay.portal.tests.conftest import world  # noqa: F401
 
 # Tables a refused request may write on purpose, each with its reason.
 WRITTEN_ON_REFUSAL = {

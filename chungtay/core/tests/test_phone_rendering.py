@@ -12,7 +12,7 @@ from chungtay.housing import photos
 from chungtay.housing.models import ProgressUpdate
 
 # The public world (households, money, a movement) is shared with the portal's tests.
-from chungtay.portal.tests.conftest import give, make_household, norm, town_fund, world  # noqa: F401
+from chungtay.portal.tests.conftest import world  # noqa: F401
 from conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

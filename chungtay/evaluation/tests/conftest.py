@@ -1,6 +1,6 @@
 """A launched movement on the shared test tree with the commune criteria of 199/KH-MTTQ-BTT
 (reviewed, computed, yes/no, bonus and penalty lines), and helpers to take a unit through
-self-assessment and review.
+self-assessment and review. Households come from the shared builder (root conftest.py: make_household).
 
 These tests live on a fixed day, TODAY, and the clock is moved there (time-machine): "the year's
 phase", "overdue" and "late" then come out the same whatever day the suite runs on."""
@@ -8,7 +8,6 @@ phase", "overdue" and "late" then come out the same whatever day the suite runs 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from chungtay.campaigns.models import CriterionKind, MilestoneKind, Movement, Pa
 from chungtay.evaluation import services
 from chungtay.evaluation.models import Assessment
 from chungtay.orgunits.models import Level
+from chungtay.tests import builders
 
 C = CriterionKind
 # (code, parent, kind, points, metric)
@@ -63,11 +63,7 @@ def movement(tree, people) -> Movement:
         actor=office, issuing_unit=tree.town, symbol="199/KH-MTTQ-BTT", issued_on=day(-100),
         title="Phong trào thi đua năm 2024", starts_on=day(-100), ends_on=day(30), review_month=day(40),
     )  # fmt: skip
-    for code, parent, kind, points, metric in CRITERIA:
-        campaigns.criterion_add(
-            actor=office, movement=m, level=Level.COMMUNE, code=code, parent_code=parent, kind=kind,
-            max_points=Decimal(points), metric_key=metric, title=f"Tiêu chí {code}",
-        )  # fmt: skip
+    builders.criteria_add(actor=office, movement=m, level=Level.COMMUNE, rows=CRITERIA)
     campaigns.participants_add_level(actor=office, movement=m, level=Level.COMMUNE)
     campaigns.milestone_add(
         actor=office, movement=m, kind=MilestoneKind.SELF_ASSESSMENT, level=Level.COMMUNE, due_on=day(10)
@@ -102,37 +98,6 @@ def submitted(movement, tree, people):
         a = services.assessment_open(actor=actor, participation=participation(movement, unit))
         self_score(actor, a, scores or FULL)
         return services.assessment_submit(actor=actor, assessment=a)
-
-    return make
-
-
-_codes = itertools.count(1)
-
-
-@pytest.fixture
-def norm(db):
-    from chungtay.housing.models import SupportNorm
-
-    return SupportNorm.objects.create(
-        programme="Xóa nhà tạm", kind="new", amount=60_000_000, valid_from=dt.date(2023, 1, 1),
-        legal_basis="Nghị quyết 13/2023/NQ-HĐND",
-    )  # fmt: skip
-
-
-@pytest.fixture
-def make_household(norm):
-    from chungtay.housing.models import Household
-
-    def make(area, **extra):  # type: ignore[no-untyped-def]
-        n = next(_codes)
-        fields = {
-            "code": f"DG-{n:04d}", "area": area, "head_name": f"Hộ Thử Nghiệm {n}", "category": "poor",
-            "support_kind": "new", "phase_year": day(30).year,
-            "decision_number": "8584/QĐ-UBND", "decision_date": dt.date(2023, 12, 20), "norm": norm,
-            "state_support": 60_000_000,
-        }  # fmt: skip
-        fields.update(extra)
-        return Household.objects.create(**fields)
 
     return make
 

@@ -12,6 +12,7 @@ from chungtay.funds import services as funds
 from chungtay.funds.models import Channel, FundKind, SourceKind
 from chungtay.housing import services as housing
 from chungtay.housing.models import Category, SupportKind
+from chungtay.tests import builders
 
 D = dt.date
 _codes = itertools.count(1)
@@ -19,6 +20,8 @@ _codes = itertools.count(1)
 
 @pytest.fixture
 def norm(db):
+    """Made through the service with its categories and end, as the households registered through the
+    service need (it stands in for the shared, plainer `norm` here and where it is imported)."""
     return housing.norm_create(
         actor=None, kind=SupportKind.NEW, amount=60_000_000, categories=[Category.POOR],
         programme="Xóa nhà tạm 2023–2025", legal_basis="Nghị quyết 13/2023/NQ-HĐND",
@@ -28,13 +31,14 @@ def norm(db):
 
 @pytest.fixture
 def house(norm):
+    """house(area, *, phase_year=2024, decided=None, **fields): a household registered through the service
+    (builders.registered_household), coded SL0001, SL0002, …"""
+
     def make(area, *, phase_year=2024, decided=None, **extra):
-        n = next(_codes)
-        data = housing.HouseholdData(
-            area=area, head_name=f"Hộ Số Liệu {n}", category=Category.POOR, support_kind=SupportKind.NEW,
-            phase_year=phase_year, decision_number="8584/QĐ-UBND", decision_date=decided or D(2023, 12, 20), **extra,
-        )  # fmt: skip
-        return housing.household_create(actor=None, data=data, code=f"SL{n:04d}")
+        decision = {"decision_date": decided} if decided else {}
+        return builders.registered_household(
+            area, code=f"SL{next(_codes):04d}", phase_year=phase_year, **decision, **extra
+        )
 
     return make
 

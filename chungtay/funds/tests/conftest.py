@@ -1,68 +1,20 @@
+"""The funds tests' builders on top of the shared ones (root conftest.py: norm, town_fund, give)."""
+
 import datetime as dt
-import itertools
+import functools
 
 import pytest
 
-from chungtay.funds.models import Channel, FundKind, SourceKind
-from chungtay.funds.services import donor_find_or_create, fund_create, receipt_record, source_create
+from chungtay.funds.models import FundKind, SourceKind
+from chungtay.funds.services import fund_create, source_create
 from chungtay.housing.models import STAGE_PERCENT
-
-_codes = itertools.count(1)
-
-
-@pytest.fixture
-def norm(db):
-    from chungtay.housing.models import SupportNorm
-
-    return SupportNorm.objects.create(
-        programme="Xóa nhà tạm",
-        kind="new",
-        amount=60_000_000,
-        valid_from=dt.date(2023, 1, 1),
-        legal_basis="Nghị quyết 13/2023/NQ-HĐND",
-    )
+from chungtay.tests import builders
 
 
 @pytest.fixture
-def make_household(norm):
-    from chungtay.housing.models import Household
-
-    def make(area, **extra):
-        n = next(_codes)
-        fields = {
-            "code": f"HH-{n:04d}",
-            "area": area,
-            "head_name": f"Hộ Thử Nghiệm {n}",
-            "category": "poor",
-            "support_kind": "new",
-            "phase_year": 2024,
-            "decision_number": "8584/QĐ-UBND",
-            "decision_date": dt.date(2023, 12, 20),
-            "norm": norm,
-            "state_support": 60_000_000,
-            "citizen_id": "049000000123",
-            "phone": "0905000111",
-            "address_detail": "Tổ 3, kiệt 12",
-        }
-        fields.update(extra)
-        return Household.objects.create(**fields)
-
-    return make
-
-
-@pytest.fixture
-def town_fund(people, tree):
-    return fund_create(
-        actor=people.town_office,
-        unit=tree.town,
-        kind=FundKind.FOR_THE_POOR,
-        name="Quỹ Vì người nghèo thị xã",
-        code="vnn-db",
-        bank_name="Vietcombank",
-        bank_bin="970436",
-        account_number="0041000123456",
-        account_name="UY BAN MTTQ VIET NAM THI XA DIEN BAN",
-    )
+def make_household(make_household):
+    """The shared builder's households, with contact details (the fund papers show them to staff)."""
+    return functools.partial(make_household, **builders.CONTACT)
 
 
 @pytest.fixture
@@ -81,25 +33,6 @@ def state_source(people, tree):
     return source_create(
         actor=people.town_office, unit=tree.town, kind=SourceKind.STATE_BUDGET, name="Ngân sách tỉnh (NQ 13/2023)"
     )
-
-
-@pytest.fixture
-def give(people):
-    refs = itertools.count(1)
-
-    def give(fund, amount, name="Nguyễn Văn Hảo", actor=None):
-        donor = donor_find_or_create(unit=fund.unit, name=name)
-        return receipt_record(
-            actor=actor or people.town_office,
-            fund=fund,
-            donor=donor,
-            amount=amount,
-            received_on=dt.date(2024, 5, 1),
-            channel=Channel.BANK,
-            bank_ref=f"FT{next(refs):08d}",
-        )
-
-    return give
 
 
 @pytest.fixture

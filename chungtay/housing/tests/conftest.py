@@ -1,5 +1,5 @@
-"""Housing fixtures on top of the shared tree: more residential areas, the NQ 13/2023 norms, a
-household factory that goes through the service like a person would."""
+"""Housing fixtures on top of the shared tree: more residential areas, the NQ 13/2023 norms, the shared
+household builder that goes through the service like a person would."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from chungtay.housing import services
 from chungtay.housing.models import Category, SupportKind
 from chungtay.orgunits.models import Level
 from chungtay.orgunits.services import unit_create
+from chungtay.tests import builders
 
 NQ13 = "Nghị quyết 13/2023/NQ-HĐND"
 HOUSE = (Decimal("15.887000"), Decimal("108.251000"))
@@ -47,15 +48,14 @@ def norms(db):
 
 @pytest.fixture
 def make_household(norms):
+    """make_household(area, name="Nguyễn Văn An", **fields): registered through the service
+    (builders.registered_household), with contact details and the house's place on the map; the service
+    numbers it unless `code` is given."""
+
     def make(area, name="Nguyễn Văn An", **extra):
-        fields = {
-            "area": area, "head_name": name, "category": Category.POOR, "support_kind": SupportKind.NEW,
-            "phase_year": 2024, "decision_number": "8584/QĐ-UBND", "decision_date": dt.date(2023, 12, 20),
-            "citizen_id": "049062000999", "phone": "0905123456", "address_detail": "Tổ 3, đường Trần Phú",
-            "lat": HOUSE[0], "lon": HOUSE[1],
-        }  # fmt: skip
-        code = extra.pop("code", "")
+        fields = {"citizen_id": "049062000999", "phone": "0905123456", "address_detail": "Tổ 3, đường Trần Phú",
+                  "lat": HOUSE[0], "lon": HOUSE[1]}  # fmt: skip
         fields.update(extra)
-        return services.household_create(actor=None, data=services.HouseholdData(**fields), code=code)
+        return builders.registered_household(area, head_name=name, **fields)
 
     return make

@@ -1,29 +1,29 @@
 """A small public world seeded with unmistakable private values (sentinels): every public page and
-API response is checked not to contain any of them."""
+API response is checked not to contain any of them. The households, the fund and the gifts come from the
+shared builders (root conftest.py: make_household, town_fund, give), given the sentinels as their fields."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from chungtay.funds.models import BankStatement, Channel, Designation, Fund, FundKind, SourceKind
+from chungtay.funds.models import BankStatement, Channel, Designation, Fund, SourceKind
 from chungtay.funds.services import (
     allocation_record,
     disbursement_approve,
     disbursement_record,
     donor_find_or_create,
-    fund_create,
     receipt_record,
     source_create,
 )
 from chungtay.housing import photos, services
-from chungtay.housing.models import Household, SupportNorm
+from chungtay.housing.models import Household
+from chungtay.tests import builders
 
 # Private values that must never reach a public response.
 SENTINELS = {
@@ -44,75 +44,6 @@ SENTINELS = {
     "lat_short": "15.8812",
     "lon_short": "108.2512",
 }
-
-_codes = itertools.count(1)
-
-
-@pytest.fixture
-def norm(db):
-    return SupportNorm.objects.create(
-        programme="Xóa nhà tạm",
-        kind="new",
-        amount=60_000_000,
-        valid_from=dt.date(2023, 1, 1),
-        legal_basis="Nghị quyết 13/2023/NQ-HĐND",
-    )
-
-
-@pytest.fixture
-def make_household(norm):
-    def make(area, **extra):
-        n = next(_codes)
-        fields = {
-            "code": f"HH-{n:04d}",
-            "area": area,
-            "head_name": f"Hộ Thử Nghiệm {n}",
-            "category": "poor",
-            "support_kind": "new",
-            "phase_year": 2024,
-            "decision_number": "8584/QĐ-UBND",
-            "decision_date": dt.date(2023, 12, 20),
-            "norm": norm,
-            "state_support": 60_000_000,
-        }
-        fields.update(extra)
-        return Household.objects.create(**fields)
-
-    return make
-
-
-@pytest.fixture
-def town_fund(people, tree):
-    return fund_create(
-        actor=people.town_office,
-        unit=tree.town,
-        kind=FundKind.FOR_THE_POOR,
-        name="Quỹ Vì người nghèo thị xã",
-        code="vnn-db",
-        bank_name="Vietcombank",
-        bank_bin="970436",
-        account_number="0041000123456",
-        account_name="UY BAN MTTQ VIET NAM THI XA DIEN BAN",
-    )
-
-
-@pytest.fixture
-def give(people):
-    refs = itertools.count(1)
-
-    def give(fund, amount, name="Nguyễn Văn Hảo", *, on=dt.date(2024, 5, 1), anonymous=False, **extra):
-        donor = donor_find_or_create(unit=fund.unit, name=name, anonymous=anonymous, **extra)
-        return receipt_record(
-            actor=people.town_office,
-            fund=fund,
-            donor=donor,
-            amount=amount,
-            received_on=on,
-            channel=Channel.BANK,
-            bank_ref=f"FT{next(refs):08d}",
-        )
-
-    return give
 
 
 @dataclass
@@ -253,19 +184,9 @@ def _statement(fund, people):
 
 
 def _movement(tree, people):
-    from chungtay.campaigns.models import GoodModel, Movement
+    from chungtay.campaigns.models import GoodModel
 
-    movement = Movement.objects.create(
-        symbol="199/KH-MTTQ-BTT",
-        issuing_unit=tree.town,
-        issued_on=dt.date(2024, 3, 14),
-        title="Phong trào thi đua năm 2024",
-        theme="Chung tay xóa nhà tạm",
-        starts_on=dt.date(2024, 3, 14),
-        ends_on=dt.date(2024, 12, 31),
-        review_month=dt.date(2024, 12, 1),
-        status="under_way",
-    )
+    movement = builders.movement_row(tree.town, theme="Chung tay xóa nhà tạm")
     GoodModel.objects.create(
         movement=movement,
         unit=tree.commune_a,

@@ -2,5 +2,5 @@
 the reports tests' 2024 movement (participations, obligations, a scored assessment)."""
 
 from chungtay.figures.tests.conftest import house, norm, scenario  # noqa: F401
-from chungtay.reports.tests.conftest import make_household, movement, obligation, participate  # noqa: F401
+from chungtay.reports.tests.conftest import movement, obligation, participate  # noqa: F401
 from chungtay.reports.tests.test_review import year  # noqa: F401

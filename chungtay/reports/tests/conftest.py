@@ -1,75 +1,23 @@
-"""Factories for the reports tests: households, movements with obligations, complaints, money."""
+"""Factories for the reports tests: a movement with participations and obligations, complaints (households
+and money come from the shared builders: root conftest.py, make_household)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from django.utils import timezone
 
-from chungtay.campaigns.models import Milestone, Movement, Obligation, Participation
-from chungtay.housing.models import Complaint, Household, ProgressUpdate, SupportNorm
+from chungtay.campaigns.models import Milestone, Obligation, Participation
+from chungtay.housing.models import Complaint
+from chungtay.tests import builders
 
 TODAY = dt.date(2024, 12, 2)
-_codes = itertools.count(1)
-
-
-@pytest.fixture
-def norm(db):
-    return SupportNorm.objects.create(
-        programme="Xóa nhà tạm",
-        kind="new",
-        amount=60_000_000,
-        valid_from=dt.date(2023, 1, 1),
-        legal_basis="Nghị quyết 13/2023/NQ-HĐND",
-    )
-
-
-@pytest.fixture
-def make_household(norm):
-    def make(area, *, status="approved", phase_year=2024, completed_on=None, lat=None, lon=None, **extra):
-        n = next(_codes)
-        household = Household.objects.create(
-            code=f"HH-{n:05d}",
-            area=area,
-            head_name=f"Hộ Thử Nghiệm {n}",
-            category="poor",
-            support_kind="new",
-            phase_year=phase_year,
-            decision_number="8584/QĐ-UBND",
-            decision_date=dt.date(2023, 12, 20),
-            norm=norm,
-            state_support=extra.pop("state_support", 60_000_000),
-            status=status,
-            lat=lat,
-            lon=lon,
-            withdrawn_reason="Chuyển đi nơi khác" if status == "withdrawn" else "",
-            **extra,
-        )
-        if completed_on:
-            ProgressUpdate.objects.create(
-                household=household, stage="start", date=completed_on - dt.timedelta(60), percent=10
-            )
-            ProgressUpdate.objects.create(household=household, stage="completed", date=completed_on, percent=100)
-        return household
-
-    return make
 
 
 @pytest.fixture
 def movement(tree):
-    return Movement.objects.create(
-        symbol="199/KH-MTTQ-BTT",
-        issuing_unit=tree.town,
-        issued_on=dt.date(2024, 3, 14),
-        title="Phong trào thi đua năm 2024",
-        starts_on=dt.date(2024, 3, 14),
-        ends_on=dt.date(2024, 12, 31),
-        review_month=dt.date(2024, 12, 1),
-        status="under_way",
-        signer="Lê Văn Khánh",
-    )
+    return builders.movement_row(tree.town, signer="Lê Văn Khánh")
 
 
 @pytest.fixture
