@@ -31,7 +31,7 @@ from django.test.utils import override_settings
 from chungtay.funds.models import Fund
 from chungtay.housing.models import SupportNorm
 from chungtay.reports.demo import DEMO_DAY
-from chungtay.tests import builders
+from chungtay.tests import builders, dbcache
 
 # Tests import these from here (`from conftest import PASSWORD, make_user`); they live with the builders.
 from chungtay.tests.builders import PASSWORD, People, Tree, build_people, build_tree, make_user  # noqa: F401
@@ -39,6 +39,15 @@ from chungtay.tests.builders import PASSWORD, People, Tree, build_people, build_
 # Under pytest-xdist (`make test` runs two workers) each worker writes its own artifacts folder.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 ARTIFACTS = Path(__file__).parent / "test-artifacts" / WORKER if WORKER else Path(__file__).parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's hook before it creates the test databases: the migrated SQLite test database is copied
+    from the one kept by the last run with the same migrations, instead of migrating (chungtay/tests/dbcache.py;
+    CHUNGTAY_TEST_DB_CACHE=0 always migrates)."""
+    with dbcache.migrated_database_kept():
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
