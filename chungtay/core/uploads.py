@@ -28,6 +28,8 @@ from typing import IO
 
 from django.conf import settings
 from django.http import FileResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chungtay.core.errors import DomainError
 
@@ -47,20 +49,20 @@ MAX_RATIO = 200  # uncompressed / compressed; real Office files are far below th
 _ACTIVE_MARKERS = re.compile(rb"<script|<html|<svg[\s/>:]|<!doctype html|javascript:", re.IGNORECASE)
 # Signatures other programs look for anywhere in a file; none has a place in a photo or a PDF.
 _FOREIGN_SIGNATURES = (
-    (b"%PDF-", "một tệp PDF"),
-    (b"Rar!\x1a\x07", "một tệp nén RAR"),
-    (b"7z\xbc\xaf\x27\x1c", "một tệp nén 7z"),
+    (b"%PDF-", gettext_lazy("một tệp PDF")),
+    (b"Rar!\x1a\x07", gettext_lazy("một tệp nén RAR")),
+    (b"7z\xbc\xaf\x27\x1c", gettext_lazy("một tệp nén 7z")),
 )
 # PDF readers look for the header anywhere in the first kilobyte.
 _PDF_HEADER_WINDOW = 1024
 # PDF names that run code or carry other files. "/JS" alone is too short to look for in binary
 # streams, but every JavaScript action also names its type "/JavaScript".
 _PDF_ACTIVE_NAMES = {
-    b"JavaScript": "mã JavaScript",
-    b"Launch": "lệnh mở chương trình khác (/Launch)",
-    b"EmbeddedFile": "tệp đính kèm giấu bên trong",
-    b"EmbeddedFiles": "tệp đính kèm giấu bên trong",
-    b"RichMedia": "nội dung đa phương tiện có thể chạy mã (/RichMedia)",
+    b"JavaScript": gettext_lazy("mã JavaScript"),
+    b"Launch": gettext_lazy("lệnh mở chương trình khác (/Launch)"),
+    b"EmbeddedFile": gettext_lazy("tệp đính kèm giấu bên trong"),
+    b"EmbeddedFiles": gettext_lazy("tệp đính kèm giấu bên trong"),
+    b"RichMedia": gettext_lazy("nội dung đa phương tiện có thể chạy mã (/RichMedia)"),
 }
 _PDF_NAME = re.compile(rb"/([^\x00\t\n\f\r ()<>\[\]{}/%]+)")
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")  # "/J#61vaScript" is "/JavaScript"
@@ -104,8 +106,11 @@ def sniff(data: bytes) -> str | None:
 
 def _polyglot(name: str, label: str, what: str) -> DomainError:
     return DomainError(
-        f"{label} “{name}” có giấu {what} bên trong (tệp lồng hai định dạng), không nhận. "
-        "Hãy mở tệp gốc và lưu hoặc xuất lại rồi tải lên.",
+        _(
+            "%(label)s “%(name)s” có giấu %(what)s bên trong (tệp lồng hai định dạng), không nhận. Hãy "
+            "mở tệp gốc và lưu hoặc xuất lại rồi tải lên."
+        )
+        % {"label": label, "name": name, "what": what},
         field="file",
     )
 
@@ -122,9 +127,9 @@ def _opens_as_zip(data: bytes) -> bool:
 def _refuse_foreign_formats(data: bytes, name: str, label: str, *, skip: bytes = b"") -> None:
     for signature, what in _FOREIGN_SIGNATURES:
         if signature != skip and signature in data:
-            raise _polyglot(name, label, what)
+            raise _polyglot(name, label, str(what))
     if _opens_as_zip(data):
-        raise _polyglot(name, label, "một tệp nén ZIP")
+        raise _polyglot(name, label, _("một tệp nén ZIP"))
 
 
 def _check_office(data: bytes, name: str) -> None:
@@ -132,9 +137,12 @@ def _check_office(data: bytes, name: str) -> None:
         infos = archive.infolist()
         total = sum(info.file_size for info in infos)
         if total > MAX_UNZIPPED or total > MAX_RATIO * max(len(data), 1):
-            raise DomainError(f"Tệp “{name}” giải nén quá lớn (nghi là tệp nén độc hại), không nhận.", field="file")
+            raise DomainError(
+                _("Tệp “%(name)s” giải nén quá lớn (nghi là tệp nén độc hại), không nhận.") % {"name": name},
+                field="file",
+            )
         if any(info.filename.startswith("/") or ".." in info.filename.split("/") for info in infos):
-            raise DomainError(f"Tệp “{name}” có cấu trúc không hợp lệ.", field="file")
+            raise DomainError(_("Tệp “%(name)s” có cấu trúc không hợp lệ.") % {"name": name}, field="file")
         try:
             content_types = archive.read("[Content_Types].xml").lower()
         except (
@@ -144,21 +152,27 @@ def _check_office(data: bytes, name: str) -> None:
             EOFError,
             zlib.error,
         ) as exc:  # encrypted, broken
-            raise DomainError(f"Tệp “{name}” có cấu trúc không hợp lệ.", field="file") from exc
+            raise DomainError(_("Tệp “%(name)s” có cấu trúc không hợp lệ.") % {"name": name}, field="file") from exc
         if any(_OFFICE_ACTIVE_PARTS.search(info.filename) for info in infos) or (
             b"macroenabled" in content_types or b"vbaproject" in content_types
         ):
             raise DomainError(
-                f"Tệp “{name}” có chứa macro (mã VBA) hoặc điều khiển ActiveX, không nhận. "
-                "Hãy lưu lại thành tệp .docx hoặc .xlsx thường (không có macro) rồi tải lên.",
+                _(
+                    "Tệp “%(name)s” có chứa macro (mã VBA) hoặc điều khiển ActiveX, không nhận. Hãy lưu lại "
+                    "thành tệp .docx hoặc .xlsx thường (không có macro) rồi tải lên."
+                )
+                % {"name": name},
                 field="file",
             )
         if b"%PDF-" in data[:_PDF_HEADER_WINDOW]:
-            raise _polyglot(name, "Tệp", "một tệp PDF")
+            raise _polyglot(name, _("Tệp"), _("một tệp PDF"))
         if _zip_has_slack(data, archive):
             raise DomainError(
-                f"Tệp “{name}” có dữ liệu lạ nằm ngoài các phần của tài liệu (nghi là tệp lồng hai định dạng), "
-                "không nhận. Hãy mở bằng Word hoặc Excel, lưu lại rồi tải lên.",
+                _(
+                    "Tệp “%(name)s” có dữ liệu lạ nằm ngoài các phần của tài liệu (nghi là tệp lồng hai định "
+                    "dạng), không nhận. Hãy mở bằng Word hoặc Excel, lưu lại rồi tải lên."
+                )
+                % {"name": name},
                 field="file",
             )
 
@@ -201,10 +215,10 @@ def _check_image(data: bytes, name: str) -> None:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
     except Exception as exc:  # Pillow raises many types for broken images
-        raise DomainError(f"Ảnh “{name}” bị hỏng hoặc không phải ảnh thật.", field="file") from exc
+        raise DomainError(_("Ảnh “%(name)s” bị hỏng hoặc không phải ảnh thật.") % {"name": name}, field="file") from exc
     if _ACTIVE_MARKERS.search(data):
-        raise DomainError(f"Ảnh “{name}” có chứa mã HTML/JavaScript, không nhận.", field="file")
-    _refuse_foreign_formats(data, name, "Ảnh")
+        raise DomainError(_("Ảnh “%(name)s” có chứa mã HTML/JavaScript, không nhận.") % {"name": name}, field="file")
+    _refuse_foreign_formats(data, name, _("Ảnh"))
 
 
 def _pdf_name(raw: bytes) -> bytes:
@@ -219,8 +233,11 @@ def _pdf_object_streams(data: bytes, name: str) -> Iterator[bytes]:
     """The inflated content of every object stream: PDF 1.5 packs dictionaries into compressed streams."""
     budget = MAX_UNZIPPED
     unreadable = DomainError(
-        f"Tệp PDF “{name}” có phần nén không đọc được để kiểm tra, không nhận. "
-        "Hãy in lại thành PDF (chọn “In ra PDF”) rồi tải lên.",
+        _(
+            "Tệp PDF “%(name)s” có phần nén không đọc được để kiểm tra, không nhận. Hãy in lại thành "
+            "PDF (chọn “In ra PDF”) rồi tải lên."
+        )
+        % {"name": name},
         field="file",
     )
     for match in _PDF_NAME.finditer(data):
@@ -235,7 +252,10 @@ def _pdf_object_streams(data: bytes, name: str) -> Iterator[bytes]:
         except zlib.error as exc:
             raise unreadable from exc
         if len(content) > budget:
-            raise DomainError(f"Tệp “{name}” giải nén quá lớn (nghi là tệp nén độc hại), không nhận.", field="file")
+            raise DomainError(
+                _("Tệp “%(name)s” giải nén quá lớn (nghi là tệp nén độc hại), không nhận.") % {"name": name},
+                field="file",
+            )
         # An object stream starts with pairs of numbers; anything else is a filter we did not undo.
         if not content.lstrip()[:1].isdigit():
             raise unreadable
@@ -244,7 +264,7 @@ def _pdf_object_streams(data: bytes, name: str) -> Iterator[bytes]:
 
 
 def _check_pdf(data: bytes, name: str) -> None:
-    _refuse_foreign_formats(data, name, "Tệp PDF", skip=b"%PDF-")
+    _refuse_foreign_formats(data, name, _("Tệp PDF"), skip=b"%PDF-")
     found = _pdf_names(data)
     for content in _pdf_object_streams(data, name):
         packed = _pdf_names(content)
@@ -254,7 +274,11 @@ def _check_pdf(data: bytes, name: str) -> None:
     for key, what in _PDF_ACTIVE_NAMES.items():
         if key in found:
             raise DomainError(
-                f"Tệp PDF “{name}” có chứa {what}, không nhận. Hãy in lại thành PDF (chọn “In ra PDF”) rồi tải lên.",
+                _(
+                    "Tệp PDF “%(name)s” có chứa %(what)s, không nhận. Hãy in lại thành PDF (chọn “In ra PDF”) "
+                    "rồi tải lên."
+                )
+                % {"name": name, "what": what},
                 field="file",
             )
 
@@ -266,15 +290,22 @@ def check_upload(
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise DomainError(f"Tệp “{name}” lớn hơn {limit // (1024 * 1024)} MB, không nhận.", field="file")
+        raise DomainError(
+            _("Tệp “%(name)s” lớn hơn %(megabytes)s MB, không nhận.")
+            % {"name": name, "megabytes": limit // (1024 * 1024)},
+            field="file",
+        )
     if not data:
-        raise DomainError(f"Tệp “{name}” rỗng.", field="file")
+        raise DomainError(_("Tệp “%(name)s” rỗng.") % {"name": name}, field="file")
     kind = sniff(data)
     if kind is None or kind not in allowed:
         accepted = ", ".join(sorted(k.upper() for k in allowed))
         raise DomainError(
-            f"Tệp “{name}” không đúng định dạng cho phép ({accepted}); hệ thống kiểm tra nội dung tệp, "
-            "không dựa vào phần đuôi tên.",
+            _(
+                "Tệp “%(name)s” không đúng định dạng cho phép (%(accepted)s); hệ thống kiểm tra nội dung "
+                "tệp, không dựa vào phần đuôi tên."
+            )
+            % {"name": name, "accepted": accepted},
             field="file",
         )
     if kind in {"docx", "xlsx"}:

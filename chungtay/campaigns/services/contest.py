@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
@@ -35,7 +36,7 @@ def contest_create(
     check_actor(actor, "movement.manage", movement.issuing_unit)
     title = nfc(title)
     if not title:
-        raise DomainError("Cần ghi tên cuộc thi.", field="title")
+        raise DomainError(_("Cần ghi tên cuộc thi."), field="title")
     with as_actor(actor):
         contest = Contest.objects.create(movement=movement, title=title, description=description.strip())
     if upload is not None:
@@ -55,9 +56,9 @@ def round_add(
     check_actor(actor, "movement.manage", contest.movement.issuing_unit)
     name = nfc(name)
     if not name:
-        raise DomainError("Cần ghi tên vòng thi.", field="name")
+        raise DomainError(_("Cần ghi tên vòng thi."), field="name")
     if max_score <= 0:
-        raise DomainError("Điểm tối đa phải lớn hơn 0.", field="max_score")
+        raise DomainError(_("Điểm tối đa phải lớn hơn 0."), field="max_score")
     order = (contest.rounds.aggregate(m=Max("order"))["m"] or 0) + 1
     with as_actor(actor):
         return ContestRound.objects.create(
@@ -70,14 +71,16 @@ def entrant_add(*, actor: Any, contest: Contest, unit: OrgUnit, person_name: str
     check_actor(actor, "movement.manage", contest.movement.issuing_unit)
     person_name = nfc(person_name)
     if not person_name:
-        raise DomainError("Cần ghi họ và tên thí sinh.", field="person_name")
+        raise DomainError(_("Cần ghi họ và tên thí sinh."), field="person_name")
     if not contest.movement.participations.filter(unit=unit).exists():
-        raise DomainError(f"{unit.title} không tham gia phong trào này.", field="unit")
+        raise DomainError(_("%(unit)s không tham gia phong trào này.") % {"unit": unit.title}, field="unit")
     try:
         with transaction.atomic(), as_actor(actor):
             return Entrant.objects.create(contest=contest, unit=unit, person_name=person_name, position=nfc(position))
     except IntegrityError as exc:
-        raise DomainError(f"{person_name} đã có trong danh sách thí sinh.", field="person_name") from exc
+        raise DomainError(
+            _("%(person_name)s đã có trong danh sách thí sinh.") % {"person_name": person_name}, field="person_name"
+        ) from exc
 
 
 @transaction.atomic
@@ -93,7 +96,7 @@ def judge_scores_record(
         for entrant_id, score in scores.items():
             entrant = entrants.get(entrant_id)
             if entrant is None:
-                raise DomainError("Thí sinh không thuộc cuộc thi này.", field="scores")
+                raise DomainError(_("Thí sinh không thuộc cuộc thi này."), field="scores")
             recused = any(path.startswith(entrant.unit.path) for path in own_paths)
             if recused:
                 score = None
@@ -101,10 +104,11 @@ def judge_scores_record(
                 continue  # not scored yet
             elif not (0 <= score <= contest_round.max_score):
                 raise DomainError(
-                    f"Điểm của {entrant.person_name} phải từ 0 đến {contest_round.max_score:g}.",
+                    _("Điểm của %(person_name)s phải từ 0 đến %(max_score)s.")
+                    % {"person_name": entrant.person_name, "max_score": format(contest_round.max_score, "g")},
                     field=f"score_{entrant_id}",
                 )
-            row, _ = JudgeScore.objects.update_or_create(
+            row, _created = JudgeScore.objects.update_or_create(
                 round=contest_round, entrant=entrant, judge=actor, defaults={"score": score, "recused": recused}
             )
             saved.append(row)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
@@ -45,7 +46,7 @@ def _copy_tree(source: CriteriaSet, target: CriteriaSet) -> None:
                 evidence_kinds=list(old.evidence_kinds), order=old.order,
             )  # fmt: skip
         if len(rest) == len(pending):  # a broken tree; never expected
-            raise DomainError("Cây tiêu chí bị lỗi (nhóm cha không tồn tại).")
+            raise DomainError(_("Cây tiêu chí bị lỗi (nhóm cha không tồn tại)."))
         pending = rest
 
 
@@ -61,11 +62,11 @@ def criteria_set_for_edit(*, actor: Any, movement: Movement, level: int) -> Crit
     """The set that edits go to: the open draft, or a new version copied from the frozen one."""
     check_actor(actor, "movement.manage", movement.issuing_unit)
     if level not in PARTICIPANT_LEVELS:
-        raise DomainError("Cấp áp dụng không hợp lệ.", field="level")
+        raise DomainError(_("Cấp áp dụng không hợp lệ."), field="level")
     if movement.status == MovementStatus.CLOSED or (
         movement.status == MovementStatus.EVALUATING and _scored_at(movement, level)
     ):
-        raise DomainError("Phong trào đang bình xét hoặc đã kết thúc: không sửa tiêu chí được nữa.")
+        raise DomainError(_("Phong trào đang bình xét hoặc đã kết thúc: không sửa tiêu chí được nữa."))
     current = latest_set(movement, level)
     with as_actor(actor):
         if current is None:
@@ -97,27 +98,27 @@ def _check_criterion(
     from ..models import METRIC_KEYS
 
     if not code:
-        raise DomainError("Cần ghi mã tiêu chí (ví dụ 3.2.1.a).", field="code")
+        raise DomainError(_("Cần ghi mã tiêu chí (ví dụ 3.2.1.a)."), field="code")
     if kind not in CriterionKind.values:
-        raise DomainError("Loại tiêu chí không hợp lệ.", field="kind")
+        raise DomainError(_("Loại tiêu chí không hợp lệ."), field="kind")
     if max_points < 0:
-        raise DomainError("Điểm tối đa không được âm.", field="max_points")
+        raise DomainError(_("Điểm tối đa không được âm."), field="max_points")
     if kind == CriterionKind.COMPUTED and metric_key not in METRIC_KEYS:
-        raise DomainError("Tiêu chí tính từ số liệu cần chọn chỉ số tính tự động.", field="metric_key")
+        raise DomainError(_("Tiêu chí tính từ số liệu cần chọn chỉ số tính tự động."), field="metric_key")
     if kind != CriterionKind.COMPUTED and metric_key:
-        raise DomainError("Chỉ tiêu chí “tính từ số liệu” mới có chỉ số tính tự động.", field="metric_key")
+        raise DomainError(_("Chỉ tiêu chí “tính từ số liệu” mới có chỉ số tính tự động."), field="metric_key")
     if kind == CriterionKind.GROUP and max_points:
-        raise DomainError("Điểm của nhóm là tổng điểm các tiêu chí trong nhóm; để 0.", field="max_points")
+        raise DomainError(_("Điểm của nhóm là tổng điểm các tiêu chí trong nhóm; để 0."), field="max_points")
     bad = [k for k in evidence_kinds if k not in DocumentKind.values]
     if bad:
-        raise DomainError("Loại minh chứng không hợp lệ.", field="evidence_kinds")
+        raise DomainError(_("Loại minh chứng không hợp lệ."), field="evidence_kinds")
     if parent is not None and (parent.criteria_set_id != criteria_set.pk or not parent.is_group):
-        raise DomainError("Tiêu chí chỉ thuộc được một nhóm của cùng bộ tiêu chí.", field="parent")
+        raise DomainError(_("Tiêu chí chỉ thuộc được một nhóm của cùng bộ tiêu chí."), field="parent")
     clash = criteria_set.criteria.filter(code=code)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise DomainError(f"Mã {code} đã có trong bộ tiêu chí.", field="code")
+        raise DomainError(_("Mã %(code)s đã có trong bộ tiêu chí.") % {"code": code}, field="code")
 
 
 @transaction.atomic
@@ -137,11 +138,11 @@ def criterion_add(
     check_actor(actor, "movement.manage", movement.issuing_unit)
     code, title = nfc(code), nfc(title)
     if not title:
-        raise DomainError("Cần ghi nội dung tiêu chí.", field="title")
+        raise DomainError(_("Cần ghi nội dung tiêu chí."), field="title")
     criteria_set = criteria_set_for_edit(actor=actor, movement=movement, level=level)
     parent = criteria_set.criteria.filter(code=parent_code).first() if parent_code else None
     if parent_code and parent is None:
-        raise DomainError(f"Không có nhóm mã {parent_code}.", field="parent")
+        raise DomainError(_("Không có nhóm mã %(parent_code)s.") % {"parent_code": parent_code}, field="parent")
     evidence_kinds = list(evidence_kinds or [])
     _check_criterion(
         criteria_set=criteria_set, code=code, kind=kind, max_points=max_points, metric_key=metric_key,
@@ -171,10 +172,10 @@ def criterion_update(
     check_actor(actor, "movement.manage", criterion.criteria_set.movement.issuing_unit)
     code, title = nfc(code), nfc(title)
     if not title:
-        raise DomainError("Cần ghi nội dung tiêu chí.", field="title")
+        raise DomainError(_("Cần ghi nội dung tiêu chí."), field="title")
     target = _in_edit_set(actor=actor, criterion=criterion)
     if target.is_group and kind != CriterionKind.GROUP and target.children.exists():
-        raise DomainError("Nhóm đang có tiêu chí con, không đổi loại được.", field="kind")
+        raise DomainError(_("Nhóm đang có tiêu chí con, không đổi loại được."), field="kind")
     evidence_kinds = list(evidence_kinds or [])
     _check_criterion(
         criteria_set=target.criteria_set, code=code, kind=kind, max_points=max_points, metric_key=metric_key,
@@ -202,11 +203,11 @@ def criteria_set_publish(*, actor: Any, movement: Movement, level: int) -> Crite
     check_actor(actor, "movement.manage", movement.issuing_unit)
     draft = latest_set(movement, level)
     if draft is None or draft.is_frozen:
-        raise DomainError("Không có phiên bản sửa đổi nào đang chờ áp dụng.")
+        raise DomainError(_("Không có phiên bản sửa đổi nào đang chờ áp dụng."))
     if movement.is_draft:
-        raise DomainError("Phong trào chưa phát động: bộ tiêu chí sẽ được khóa khi phát động.")
+        raise DomainError(_("Phong trào chưa phát động: bộ tiêu chí sẽ được khóa khi phát động."))
     if not draft.criteria.exists():
-        raise DomainError("Phiên bản mới chưa có tiêu chí nào.")
+        raise DomainError(_("Phiên bản mới chưa có tiêu chí nào."))
     draft.frozen_at = _now()
     with as_actor(actor):
         draft.save(update_fields=["frozen_at"])

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
@@ -42,9 +43,9 @@ def good_model_propose(
     _require_running(participation.movement)
     title, description = nfc(title), description.strip()
     if not title:
-        raise DomainError("Cần ghi tên mô hình, cách làm.", field="title")
+        raise DomainError(_("Cần ghi tên mô hình, cách làm."), field="title")
     if not description:
-        raise DomainError("Cần mô tả mô hình và hiệu quả đạt được.", field="description")
+        raise DomainError(_("Cần mô tả mô hình và hiệu quả đạt được."), field="description")
     with as_actor(actor):
         model = GoodModel.objects.create(
             movement=participation.movement, unit=participation.unit, title=title, field=field,
@@ -70,9 +71,9 @@ def good_model_add_photo(
 def good_model_decide(*, actor: Any, good_model: GoodModel, recognise: bool, note: str = "") -> GoodModel:
     check_actor(actor, "movement.approve", good_model.unit)
     if good_model.status != GoodModelStatus.PROPOSED:
-        raise DomainError("Mô hình này đã được xem xét.")
+        raise DomainError(_("Mô hình này đã được xem xét."))
     if not recognise and not note.strip():
-        raise DomainError("Cần ghi ý kiến khi chưa công nhận.", field="note")
+        raise DomainError(_("Cần ghi ý kiến khi chưa công nhận."), field="note")
     good_model.status = GoodModelStatus.RECOGNISED if recognise else GoodModelStatus.REJECTED
     good_model.decided_by, good_model.decided_at, good_model.decision_note = actor, _now(), nfc(note)
     with as_actor(actor):
@@ -86,13 +87,13 @@ def good_model_replicate(
 ) -> Replication:
     check_actor(actor, "movement.participate", unit)
     if good_model.status != GoodModelStatus.RECOGNISED:
-        raise DomainError("Chỉ nhân rộng mô hình đã được công nhận.")
+        raise DomainError(_("Chỉ nhân rộng mô hình đã được công nhận."))
     if unit.pk == good_model.unit_id:
-        raise DomainError("Đơn vị đề xuất mô hình không cần ghi nhận nhân rộng.", field="unit")
+        raise DomainError(_("Đơn vị đề xuất mô hình không cần ghi nhận nhân rộng."), field="unit")
     if not good_model.movement.participations.filter(unit=unit).exists():
-        raise DomainError(f"{unit.title} không tham gia phong trào này.", field="unit")
+        raise DomainError(_("%(unit)s không tham gia phong trào này.") % {"unit": unit.title}, field="unit")
     if good_model.replications.filter(unit=unit).exists():
-        raise DomainError(f"{unit.title} đã ghi nhận nhân rộng mô hình này.", field="unit")
+        raise DomainError(_("%(unit)s đã ghi nhận nhân rộng mô hình này.") % {"unit": unit.title}, field="unit")
     with as_actor(actor):
         return Replication.objects.create(
             good_model=good_model, unit=unit, since=since, note=nfc(note), created_by=actor

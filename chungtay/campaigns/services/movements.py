@@ -7,6 +7,7 @@ from typing import IO, Any, overload
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
@@ -37,20 +38,24 @@ def _check_movement_fields(
     review_month: dt.date, registration_deadline: dt.date | None, exclude_pk: int | None = None,
 ) -> None:  # fmt: skip
     if not symbol:
-        raise DomainError("Cần ghi số, ký hiệu kế hoạch (ví dụ 199/KH-MTTQ-BTT).", field="symbol")
+        raise DomainError(_("Cần ghi số, ký hiệu kế hoạch (ví dụ 199/KH-MTTQ-BTT)."), field="symbol")
     if not title:
-        raise DomainError("Cần ghi tên phong trào.", field="title")
+        raise DomainError(_("Cần ghi tên phong trào."), field="title")
     if ends_on < starts_on:
-        raise DomainError("Ngày kết thúc phải sau ngày bắt đầu triển khai.", field="ends_on")
+        raise DomainError(_("Ngày kết thúc phải sau ngày bắt đầu triển khai."), field="ends_on")
     if review_month < starts_on.replace(day=1):
-        raise DomainError("Tháng tổng kết phải sau khi bắt đầu triển khai.", field="review_month")
+        raise DomainError(_("Tháng tổng kết phải sau khi bắt đầu triển khai."), field="review_month")
     if registration_deadline and not (starts_on <= registration_deadline <= ends_on):
-        raise DomainError("Hạn đăng ký phải nằm trong thời gian triển khai.", field="registration_deadline")
+        raise DomainError(_("Hạn đăng ký phải nằm trong thời gian triển khai."), field="registration_deadline")
     clash = Movement.objects.filter(issuing_unit=issuing_unit, symbol=symbol)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise DomainError(f"{issuing_unit.title} đã có kế hoạch số {symbol}.", field="symbol")
+        raise DomainError(
+            _("%(issuing_unit)s đã có kế hoạch số %(symbol)s.")
+            % {"issuing_unit": issuing_unit.title, "symbol": symbol},
+            field="symbol",
+        )
 
 
 @transaction.atomic
@@ -91,7 +96,7 @@ def movement_create(
 def movement_update(*, actor: Any, movement: Movement, **fields: Any) -> Movement:
     check_actor(actor, "movement.manage", movement.issuing_unit)
     if movement.status == MovementStatus.CLOSED:
-        raise DomainError("Phong trào đã kết thúc, không sửa được nữa.")
+        raise DomainError(_("Phong trào đã kết thúc, không sửa được nữa."))
     for name in ("symbol", "title", "signer"):
         if name in fields:
             fields[name] = nfc(fields[name])
@@ -133,10 +138,10 @@ def legal_reference_add(
     check_actor(actor, "movement.manage", movement.issuing_unit)
     summary = nfc(summary)
     if not summary:
-        raise DomainError("Cần ghi trích yếu văn bản căn cứ.", field="summary")
+        raise DomainError(_("Cần ghi trích yếu văn bản căn cứ."), field="summary")
     number = nfc(number)
     if number and movement.legal_references.filter(number=number, kind=kind).exists():
-        raise DomainError(f"Văn bản số {number} đã có trong danh sách căn cứ.", field="number")
+        raise DomainError(_("Văn bản số %(number)s đã có trong danh sách căn cứ.") % {"number": number}, field="number")
     order = (movement.legal_references.aggregate(m=Max("order"))["m"] or 0) + 1
     with as_actor(actor):
         return LegalReference.objects.create(
@@ -158,13 +163,13 @@ def movement_launch(*, actor: Any, movement: Movement) -> int:
     check_actor(actor, "movement.manage", movement.issuing_unit)
     movement = Movement.objects.select_for_update().get(pk=movement.pk)
     if movement.status != MovementStatus.DRAFT:
-        raise DomainError("Chỉ phát động được phong trào đang ở trạng thái dự thảo.")
+        raise DomainError(_("Chỉ phát động được phong trào đang ở trạng thái dự thảo."))
     if not movement.participations.exists():
-        raise DomainError("Chưa có đơn vị tham gia: thêm đối tượng thi đua trước khi phát động.")
+        raise DomainError(_("Chưa có đơn vị tham gia: thêm đối tượng thi đua trước khi phát động."))
     if not Criterion.objects.filter(criteria_set__movement=movement).exists():
-        raise DomainError("Chưa có tiêu chí thi đua nào: xây dựng bộ tiêu chí trước khi phát động.")
+        raise DomainError(_("Chưa có tiêu chí thi đua nào: xây dựng bộ tiêu chí trước khi phát động."))
     if not movement.milestones.exists():
-        raise DomainError("Chưa có mốc thời gian nào: thêm các việc phải làm trước khi phát động.")
+        raise DomainError(_("Chưa có mốc thời gian nào: thêm các việc phải làm trước khi phát động."))
     now = _now()
     with as_actor(actor):
         for criteria_set in CriteriaSet.objects.filter(movement=movement, frozen_at__isnull=True):
@@ -185,8 +190,11 @@ def movement_transition(*, actor: Any, movement: Movement, to: str) -> Movement:
         return movement
     if to not in TRANSITIONS.get(movement.status, ()):
         raise DomainError(
-            f"Không thể chuyển từ “{MovementStatus(movement.status).label}” sang "
-            f"“{MovementStatus(to).label if to in MovementStatus.values else to}”.",
+            _("Không thể chuyển từ “%(status)s” sang “%(target)s”.")
+            % {
+                "status": MovementStatus(movement.status).label,
+                "target": MovementStatus(to).label if to in MovementStatus.values else to,
+            },
             field="status",
         )
     movement.status = to

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chungtay.core.access import check_actor
 from chungtay.core.audit import as_actor
@@ -38,15 +39,21 @@ def participants_add(*, actor: Any, movement: Movement, units: list[OrgUnit]) ->
     """Add units (idempotent). They must lie in the issuing unit's subtree; after launch they get obligations."""
     check_actor(actor, "movement.manage", movement.issuing_unit)
     if movement.status in (MovementStatus.EVALUATING, MovementStatus.CLOSED):
-        raise DomainError("Phong trào đã sang giai đoạn bình xét, không thêm đơn vị được nữa.")
+        raise DomainError(_("Phong trào đã sang giai đoạn bình xét, không thêm đơn vị được nữa."))
     existing = set(movement.participations.values_list("unit_id", flat=True))
     created = 0
     with as_actor(actor):
         for unit in units:
             if not unit.path.startswith(movement.issuing_unit.path):
-                raise DomainError(f"{unit.title} không thuộc {movement.issuing_unit.title}.", field="units")
+                raise DomainError(
+                    _("%(unit)s không thuộc %(issuing_unit)s.")
+                    % {"unit": unit.title, "issuing_unit": movement.issuing_unit.title},
+                    field="units",
+                )
             if unit.level not in PARTICIPANT_LEVELS:
-                raise DomainError(f"{unit.title}: chỉ cấp huyện, xã và khu dân cư tham gia được.", field="units")
+                raise DomainError(
+                    _("%(unit)s: chỉ cấp huyện, xã và khu dân cư tham gia được.") % {"unit": unit.title}, field="units"
+                )
             if unit.pk in existing:
                 continue
             Participation.objects.create(movement=movement, unit=unit, level=unit.level)
@@ -61,7 +68,7 @@ def participants_add(*, actor: Any, movement: Movement, units: list[OrgUnit]) ->
 def participants_add_level(*, actor: Any, movement: Movement, level: int) -> int:
     check_actor(actor, "movement.manage", movement.issuing_unit)
     if level not in PARTICIPANT_LEVELS:
-        raise DomainError("Cấp không hợp lệ.", field="level")
+        raise DomainError(_("Cấp không hợp lệ."), field="level")
     day = movement.starts_on
     units = active_on(OrgUnit.objects.filter(path__startswith=movement.issuing_unit.path, level=level), day)
     return participants_add(actor=actor, movement=movement, units=list(units.order_by("path")))
@@ -71,7 +78,9 @@ def participants_add_level(*, actor: Any, movement: Movement, level: int) -> int
 def participant_remove(*, actor: Any, participation: Participation) -> None:
     check_actor(actor, "movement.manage", participation.movement.issuing_unit)
     if participation.registered_at:
-        raise DomainError(f"{participation.unit.title} đã đăng ký thi đua, không bỏ khỏi danh sách được.")
+        raise DomainError(
+            _("%(unit)s đã đăng ký thi đua, không bỏ khỏi danh sách được.") % {"unit": participation.unit.title}
+        )
     with as_actor(actor):
         Obligation.objects.filter(
             milestone__movement=participation.movement, unit=participation.unit, fulfilled_at__isnull=True
@@ -93,15 +102,15 @@ def milestone_add(
 ) -> Milestone:
     check_actor(actor, "movement.manage", movement.issuing_unit)
     if kind not in MilestoneKind.values:
-        raise DomainError("Loại việc không hợp lệ.", field="kind")
+        raise DomainError(_("Loại việc không hợp lệ."), field="kind")
     if level not in PARTICIPANT_LEVELS:
-        raise DomainError("Cấp áp dụng không hợp lệ.", field="level")
+        raise DomainError(_("Cấp áp dụng không hợp lệ."), field="level")
     if recurrence != Recurrence.ONCE and until is None:
-        raise DomainError("Việc lặp lại cần ngày lặp đến.", field="until")
+        raise DomainError(_("Việc lặp lại cần ngày lặp đến."), field="until")
     if until and until < due_on:
-        raise DomainError("Ngày lặp đến phải sau hạn lần đầu.", field="until")
+        raise DomainError(_("Ngày lặp đến phải sau hạn lần đầu."), field="until")
     if due_on < movement.issued_on:
-        raise DomainError("Hạn phải sau ngày ban hành kế hoạch.", field="due_on")
+        raise DomainError(_("Hạn phải sau ngày ban hành kế hoạch."), field="due_on")
     with as_actor(actor):
         milestone = Milestone.objects.create(
             movement=movement, kind=kind, level=level, due_on=due_on, title=nfc(title),
@@ -116,7 +125,7 @@ def milestone_add(
 def milestone_remove(*, actor: Any, milestone: Milestone) -> None:
     check_actor(actor, "movement.manage", milestone.movement.issuing_unit)
     if milestone.obligations.filter(fulfilled_at__isnull=False).exists():
-        raise DomainError("Đã có đơn vị hoàn thành việc này; không xóa được mốc.")
+        raise DomainError(_("Đã có đơn vị hoàn thành việc này; không xóa được mốc."))
     with as_actor(actor):
         milestone.delete()
 
@@ -178,9 +187,9 @@ def obligation_excuse(*, actor: Any, obligation: Obligation, reason: str) -> Obl
     check_actor(actor, "movement.manage", obligation.milestone.movement.issuing_unit)
     reason = nfc(reason)
     if not reason:
-        raise DomainError("Cần ghi lý do miễn.", field="reason")
+        raise DomainError(_("Cần ghi lý do miễn."), field="reason")
     if obligation.fulfilled_at:
-        raise DomainError("Việc này đã hoàn thành.")
+        raise DomainError(_("Việc này đã hoàn thành."))
     obligation.excused_reason = reason
     with as_actor(actor):
         obligation.save(update_fields=["excused_reason"])
@@ -190,8 +199,8 @@ def obligation_excuse(*, actor: Any, obligation: Obligation, reason: str) -> Obl
 def _require_running(movement: Movement) -> None:
     if movement.status not in RUNNING:
         raise DomainError(
-            f"Phong trào đang ở trạng thái “{MovementStatus(movement.status).label}”: "
-            "chỉ ghi nhận khi phong trào đã phát động và đang triển khai."
+            _("Phong trào đang ở trạng thái “%(status)s”: chỉ ghi nhận khi phong trào đã phát động và đang triển khai.")
+            % {"status": MovementStatus(movement.status).label}
         )
 
 
@@ -206,7 +215,7 @@ def participation_register(
     _require_running(movement)
     commitments = commitments.strip()
     if not commitments:
-        raise DomainError("Cần ghi nội dung đăng ký, cam kết thi đua.", field="commitments")
+        raise DomainError(_("Cần ghi nội dung đăng ký, cam kết thi đua."), field="commitments")
     now = now or _now()
     first_time = participation.registered_at is None
     participation.commitments = commitments
@@ -275,13 +284,15 @@ def report_submit(
     check_actor(actor, "movement.participate", participation.unit)
     _require_running(participation.movement)
     if kind not in REPORT_KINDS:
-        raise DomainError("Loại báo cáo không hợp lệ.", field="kind")
+        raise DomainError(_("Loại báo cáo không hợp lệ."), field="kind")
     open_ = Obligation.objects.filter(
         milestone__movement=participation.movement, milestone__kind=kind, unit=participation.unit,
         fulfilled_at__isnull=True,
     )  # fmt: skip
     if not open_.exists():
-        raise DomainError(f"Đơn vị không còn kỳ “{MilestoneKind(kind).label}” nào phải nộp.", field="kind")
+        raise DomainError(
+            _("Đơn vị không còn kỳ “%(kind)s” nào phải nộp.") % {"kind": MilestoneKind(kind).label}, field="kind"
+        )
     document = document_upload(
         actor=actor, unit=participation.unit, upload=upload, name=name, kind=DocumentKind.REPORT, title=title,
         number=number, issued_on=issued_on, issuer=f"Ban Thường trực {participation.unit.committee_title}",
@@ -326,19 +337,24 @@ def activity_record(
     movement = participation.movement
     _require_running(movement)
     if kind not in ActivityKind.values:
-        raise DomainError("Loại hoạt động không hợp lệ.", field="kind")
+        raise DomainError(_("Loại hoạt động không hợp lệ."), field="kind")
     title = nfc(title)
     if not title:
-        raise DomainError("Cần ghi tên hoạt động.", field="title")
+        raise DomainError(_("Cần ghi tên hoạt động."), field="title")
     if held_on < movement.issued_on:
-        raise DomainError("Ngày tổ chức phải sau ngày ban hành kế hoạch phong trào.", field="held_on")
+        raise DomainError(_("Ngày tổ chức phải sau ngày ban hành kế hoạch phong trào."), field="held_on")
     if held_on > timezone.localdate():
-        raise DomainError("Chưa đến ngày này: chỉ ghi nhận hoạt động đã diễn ra.", field="held_on")
+        raise DomainError(_("Chưa đến ngày này: chỉ ghi nhận hoạt động đã diễn ra."), field="held_on")
     if member_org is not None and member_org.unit_id != participation.unit_id:
-        raise DomainError(f"{member_org.name} không phải tổ chức thành viên của {participation.unit.title}.",
-                          field="member_org")  # fmt: skip
+        raise DomainError(
+            _("%(member_org)s không phải tổ chức thành viên của %(unit)s.")
+            % {"member_org": member_org.name, "unit": participation.unit.title},
+            field="member_org",
+        )
     if kind in (ActivityKind.TRAINING, ActivityKind.STUDY_TOUR) and not training_kind:
-        raise DomainError("Chọn hình thức bồi dưỡng (hội nghị, tọa đàm, học tập kinh nghiệm…).", field="training_kind")
+        raise DomainError(
+            _("Chọn hình thức bồi dưỡng (hội nghị, tọa đàm, học tập kinh nghiệm…)."), field="training_kind"
+        )
     with as_actor(actor):
         activity = Activity.objects.create(
             movement=movement, unit=participation.unit, kind=kind, title=title, held_on=held_on, place=nfc(place),
@@ -385,7 +401,7 @@ def activity_add_document(
 
 def _check_criterion_of(movement: Movement, criterion: Criterion) -> None:
     if criterion.criteria_set.movement_id != movement.pk or criterion.is_group:
-        raise DomainError("Tiêu chí không thuộc phong trào này.", field="criteria")
+        raise DomainError(_("Tiêu chí không thuộc phong trào này."), field="criteria")
 
 
 @transaction.atomic
@@ -405,7 +421,7 @@ def evidence_upload(
     check_actor(actor, "movement.participate", participation.unit)
     _check_criterion_of(participation.movement, criterion)
     if criterion.criteria_set.level != participation.level:
-        raise DomainError("Tiêu chí này không áp dụng cho cấp của đơn vị.", field="criterion")
+        raise DomainError(_("Tiêu chí này không áp dụng cho cấp của đơn vị."), field="criterion")
     document = document_upload(
         actor=actor, unit=participation.unit, upload=upload, name=name, kind=kind, title=title, number=number,
         issued_on=issued_on, attach_to=criterion,
