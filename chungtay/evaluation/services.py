@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chungtay.campaigns.models import Criterion, CriterionKind, MilestoneKind, Movement, Obligation, Participation
 from chungtay.campaigns.selectors import current_set
@@ -69,26 +70,36 @@ def parse_score(value: Any, *, label: str, field: str) -> Decimal | None:
     try:
         score = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation as exc:
-        raise DomainError(f"{label}: “{value}” không phải là số điểm.", field=field) from exc
+        raise DomainError(
+            _("%(label)s: “%(value)s” không phải là số điểm.") % {"label": label, "value": value}, field=field
+        ) from exc
     if not score.is_finite():
-        raise DomainError(f"{label}: “{value}” không phải là số điểm.", field=field)
+        raise DomainError(
+            _("%(label)s: “%(value)s” không phải là số điểm.") % {"label": label, "value": value}, field=field
+        )
     if score != score.quantize(Decimal("0.01")):
-        raise DomainError(f"{label}: điểm chỉ lấy tối đa 2 chữ số thập phân.", field=field)
+        raise DomainError(_("%(label)s: điểm chỉ lấy tối đa 2 chữ số thập phân.") % {"label": label}, field=field)
     return score
 
 
 def _check_score(line: AssessmentLine, score: Decimal | None, *, field: str, who: str) -> None:
     criterion = line.criterion
-    label = f"Tiêu chí {criterion.code}"
+    label = _("Tiêu chí %(code)s") % {"code": criterion.code}
     if score is None:
         return
     if score < 0:
-        raise DomainError(f"{label}: {who} không được âm.", field=field)
+        raise DomainError(_("%(label)s: %(who)s không được âm.") % {"label": label, "who": who}, field=field)
     if score > criterion.max_points:
-        raise DomainError(f"{label}: {who} {_fmt(score)} vượt điểm tối đa {_fmt(criterion.max_points)}.", field=field)
+        raise DomainError(
+            _("%(label)s: %(who)s %(score)s vượt điểm tối đa %(max_points)s.")
+            % {"label": label, "who": who, "score": _fmt(score), "max_points": _fmt(criterion.max_points)},
+            field=field,
+        )
     if criterion.kind == CriterionKind.YES_NO and score not in (ZERO, criterion.max_points):
         raise DomainError(
-            f"{label}: tiêu chí đạt / không đạt chỉ nhận 0 hoặc {_fmt(criterion.max_points)} điểm.", field=field
+            _("%(label)s: tiêu chí đạt / không đạt chỉ nhận 0 hoặc %(max_points)s điểm.")
+            % {"label": label, "max_points": _fmt(criterion.max_points)},
+            field=field,
         )
 
 
@@ -167,13 +178,13 @@ def assessment_open(*, actor: Any, participation: Participation) -> Assessment:
         return existing
     movement = participation.movement
     if movement.status in ("draft", "closed"):
-        raise DomainError("Phong trào chưa phát động hoặc đã kết thúc: không thể tự đánh giá.")
+        raise DomainError(_("Phong trào chưa phát động hoặc đã kết thúc: không thể tự đánh giá."))
     criteria_set = current_set(movement, participation.level)
     if criteria_set is None or not criteria_set.is_frozen:
-        raise DomainError("Chưa có bộ tiêu chí đã áp dụng cho cấp của đơn vị.")
+        raise DomainError(_("Chưa có bộ tiêu chí đã áp dụng cho cấp của đơn vị."))
     criteria = [c for c in criteria_set.criteria.all().order_by("order", "pk") if not c.is_group]
     if not criteria:
-        raise DomainError("Bộ tiêu chí chưa có tiêu chí chấm điểm nào.")
+        raise DomainError(_("Bộ tiêu chí chưa có tiêu chí chấm điểm nào."))
     assessment = Assessment(
         participation=participation, criteria_set=criteria_set, due_on=selectors.self_assessment_due(participation)
     )
@@ -217,7 +228,7 @@ def _refresh_computed(assessment: Assessment, *, on: dt.date) -> None:
 def assessment_refresh(*, actor: Any, assessment: Assessment, now: dt.datetime | None = None) -> Assessment:
     check_actor(actor, "evaluation.self", assessment.participation.unit)
     if assessment.status not in EDITABLE_BY_UNIT:
-        raise DomainError("Bản tự đánh giá đã nộp: không cập nhật lại số liệu.")
+        raise DomainError(_("Bản tự đánh giá đã nộp: không cập nhật lại số liệu."))
     _ensure_unlocked(assessment)
     with as_actor(actor):
         _refresh_computed(assessment, on=timezone.localdate(now or _now()))
@@ -233,7 +244,7 @@ def assessment_save(
     check_actor(actor, "evaluation.self", assessment.participation.unit)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status not in EDITABLE_BY_UNIT:
-        raise DomainError("Bản tự đánh giá đã nộp, chờ thẩm định: không sửa được nữa.")
+        raise DomainError(_("Bản tự đánh giá đã nộp, chờ thẩm định: không sửa được nữa."))
     _ensure_unlocked(assessment)
     sourced = sources.sources_of(assessment.participation.movement)
     with as_actor(actor):
@@ -250,8 +261,8 @@ def assessment_save(
                     line.save(update_fields=["self_note"])
                 continue
             field = f"score_{line.pk}"
-            score = parse_score(raw, label=f"Tiêu chí {line.criterion.code}", field=field)
-            _check_score(line, score, field=field, who="điểm tự chấm")
+            score = parse_score(raw, label=_("Tiêu chí %(code)s") % {"code": line.criterion.code}, field=field)
+            _check_score(line, score, field=field, who=_("điểm tự chấm"))
             if score != line.self_score or note != line.self_note:
                 line.self_score, line.self_note = score, note
                 line.save(update_fields=["self_score", "self_note"])
@@ -266,7 +277,7 @@ def evidence_add(
     check_actor(actor, "evaluation.self", line.assessment.participation.unit)
     assessment = line.assessment
     if assessment.status not in EDITABLE_BY_UNIT:
-        raise DomainError("Bản tự đánh giá đã nộp: muốn bổ sung minh chứng, đề nghị Văn phòng trả lại.")
+        raise DomainError(_("Bản tự đánh giá đã nộp: muốn bổ sung minh chứng, đề nghị Văn phòng trả lại."))
     _ensure_unlocked(assessment)
     return document_upload(
         actor=actor, unit=assessment.participation.unit, upload=upload, name=name, kind=kind,
@@ -279,14 +290,14 @@ def assessment_submit(*, actor: Any, assessment: Assessment, now: dt.datetime | 
     check_actor(actor, "evaluation.self", assessment.participation.unit)
     assessment = Assessment.objects.select_for_update().select_related("participation__movement").get(pk=assessment.pk)
     if assessment.status not in EDITABLE_BY_UNIT:
-        raise DomainError("Bản tự đánh giá đã được nộp.")
+        raise DomainError(_("Bản tự đánh giá đã được nộp."))
     _ensure_unlocked(assessment)
     now = now or _now()
     with as_actor(actor):
         _refresh_computed(assessment, on=timezone.localdate(now))
     missing = [ln.criterion.code for ln in _lines(assessment) if ln.self_score is None]
     if missing:
-        raise DomainError("Chưa tự chấm điểm tiêu chí: " + ", ".join(missing) + ".")
+        raise DomainError(_("Chưa tự chấm điểm tiêu chí: %(codes)s.") % {"codes": ", ".join(missing)})
     first_submission = assessment.submitted_at is None
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = now
@@ -309,7 +320,7 @@ def _ensure_not_own(actor: Any, assessment: Assessment) -> None:
     """Nobody reviews the unit they belong to."""
     unit_id = assessment.participation.unit_id
     if actor is not None and actor.memberships.filter(unit_id=unit_id).exists():
-        raise DomainError("Không thẩm định bản tự đánh giá của chính đơn vị mình.")
+        raise DomainError(_("Không thẩm định bản tự đánh giá của chính đơn vị mình."))
 
 
 @transaction.atomic
@@ -320,7 +331,7 @@ def review_save(
     check_actor(actor, "evaluation.review", assessment.participation.unit)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED):
-        raise DomainError("Chỉ thẩm định bản tự đánh giá đã nộp.")
+        raise DomainError(_("Chỉ thẩm định bản tự đánh giá đã nộp."))
     _ensure_unlocked(assessment)
     _ensure_not_own(actor, assessment)
     with as_actor(actor):
@@ -330,12 +341,12 @@ def review_save(
             raw, reason = entries[line.pk]
             reason = nfc(reason or "")
             field = f"review_{line.pk}"
-            score = parse_score(raw, label=f"Tiêu chí {line.criterion.code}", field=field)
-            _check_score(line, score, field=field, who="điểm thẩm định")
+            score = parse_score(raw, label=_("Tiêu chí %(code)s") % {"code": line.criterion.code}, field=field)
+            _check_score(line, score, field=field, who=_("điểm thẩm định"))
             if score is not None and score != line.self_score and not reason:
                 raise DomainError(
-                    f"Tiêu chí {line.criterion.code}: điểm thẩm định {_fmt(score)} khác điểm tự chấm "
-                    f"{_fmt(line.self_score or ZERO)}, cần ghi lý do.",
+                    _("Tiêu chí %(code)s: điểm thẩm định %(score)s khác điểm tự chấm %(self_score)s, cần ghi lý do.")
+                    % {"code": line.criterion.code, "score": _fmt(score), "self_score": _fmt(line.self_score or ZERO)},
                     field=f"reason_{line.pk}",
                 )
             if score == line.self_score and not reason:
@@ -352,7 +363,7 @@ def assessment_mark_reviewed(*, actor: Any, assessment: Assessment) -> Assessmen
     check_actor(actor, "evaluation.review", assessment.participation.unit)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != AssessmentStatus.SUBMITTED:
-        raise DomainError("Chỉ bản tự đánh giá đã nộp, chưa thẩm định mới đánh dấu thẩm định xong.")
+        raise DomainError(_("Chỉ bản tự đánh giá đã nộp, chưa thẩm định mới đánh dấu thẩm định xong."))
     _ensure_unlocked(assessment)
     _ensure_not_own(actor, assessment)
     assessment.status = AssessmentStatus.REVIEWED
@@ -369,9 +380,9 @@ def assessment_return(*, actor: Any, assessment: Assessment, comment: str) -> As
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     comment = nfc(comment)
     if not comment:
-        raise DomainError("Cần ghi nội dung đơn vị phải bổ sung, chỉnh sửa.", field="comment")
+        raise DomainError(_("Cần ghi nội dung đơn vị phải bổ sung, chỉnh sửa."), field="comment")
     if assessment.status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED):
-        raise DomainError("Chỉ trả lại bản tự đánh giá đã nộp.")
+        raise DomainError(_("Chỉ trả lại bản tự đánh giá đã nộp."))
     _ensure_unlocked(assessment)
     assessment.status = AssessmentStatus.RETURNED
     assessment.return_comment = comment
@@ -391,8 +402,8 @@ def _ensure_movement_unlocked(movement: Movement) -> None:
 def settings_update(*, actor: Any, movement: Movement, disagreement_margin: Decimal, tie_note: str) -> Any:
     check_actor(actor, "evaluation.review", movement.issuing_unit)
     if disagreement_margin < 0:
-        raise DomainError("Mức chênh lệch không được âm.", field="disagreement_margin")
-    settings, _ = EvaluationSettings.objects.get_or_create(movement=movement)
+        raise DomainError(_("Mức chênh lệch không được âm."), field="disagreement_margin")
+    settings, _created = EvaluationSettings.objects.get_or_create(movement=movement)
     settings.disagreement_margin, settings.tie_note = disagreement_margin, nfc(tie_note)
     with as_actor(actor):
         settings.save()
@@ -417,20 +428,25 @@ def criterion_source_set(*, actor: Any, movement: Movement, code: str, source: s
     _ensure_movement_unlocked(movement)
     code = nfc(code).strip()
     if not code:
-        raise DomainError("Cần ghi mã tiêu chí.", field="code")
+        raise DomainError(_("Cần ghi mã tiêu chí."), field="code")
     if source and source not in Source.values:
-        raise DomainError("Nguồn điểm không hợp lệ.", field="source")
+        raise DomainError(_("Nguồn điểm không hợp lệ."), field="source")
     kinds = set(Criterion.objects.filter(criteria_set__movement=movement, code=code).values_list("kind", flat=True))
     if not kinds:
-        raise DomainError(f"Không có tiêu chí mã “{code}” trong phong trào.", field="code")
+        raise DomainError(_("Không có tiêu chí mã “%(code)s” trong phong trào.") % {"code": code}, field="code")
     if source and not kinds <= SOURCED_KINDS:
-        raise DomainError(f"Tiêu chí {code} là tiêu chí tính từ số liệu hoặc điểm trừ: không lấy điểm từ nguồn khác.",
-                          field="code")  # fmt: skip
+        raise DomainError(
+            _("Tiêu chí %(code)s là tiêu chí tính từ số liệu hoặc điểm trừ: không lấy điểm từ nguồn khác.")
+            % {"code": code},
+            field="code",
+        )
     with as_actor(actor):
         if not source:
             CriterionSource.objects.filter(movement=movement, code=code).delete()
             return None
-        found, _ = CriterionSource.objects.update_or_create(movement=movement, code=code, defaults={"source": source})
+        found, _created = CriterionSource.objects.update_or_create(
+            movement=movement, code=code, defaults={"source": source}
+        )
     return found
 
 
@@ -440,16 +456,18 @@ def band_save(*, actor: Any, movement: Movement, name: str, minimum: Decimal, ba
     _ensure_movement_unlocked(movement)
     name = nfc(name)
     if not name:
-        raise DomainError("Cần ghi tên xếp loại.", field="name")
+        raise DomainError(_("Cần ghi tên xếp loại."), field="name")
     if minimum < 0:
-        raise DomainError("Điểm tối thiểu không được âm.", field="minimum")
+        raise DomainError(_("Điểm tối thiểu không được âm."), field="minimum")
     others = Band.objects.filter(movement=movement)
     if band is not None:
         others = others.exclude(pk=band.pk)
     if others.filter(name__iexact=name).exists():
-        raise DomainError(f"Đã có xếp loại “{name}”.", field="name")
+        raise DomainError(_("Đã có xếp loại “%(name)s”.") % {"name": name}, field="name")
     if others.filter(minimum=minimum).exists():
-        raise DomainError(f"Đã có xếp loại bắt đầu từ {_fmt(minimum)} điểm.", field="minimum")
+        raise DomainError(
+            _("Đã có xếp loại bắt đầu từ %(minimum)s điểm.") % {"minimum": _fmt(minimum)}, field="minimum"
+        )
     band = band or Band(movement=movement)
     band.name, band.minimum = name, minimum
     with as_actor(actor):
@@ -463,7 +481,9 @@ def band_delete(*, actor: Any, band: Band) -> None:
     check_actor(actor, "evaluation.review", band.movement.issuing_unit)
     _ensure_movement_unlocked(band.movement)
     if AwardForm.objects.filter(minimum_band=band).exists():
-        raise DomainError(f"Xếp loại “{band.name}” đang là điều kiện của một hình thức khen thưởng.")
+        raise DomainError(
+            _("Xếp loại “%(band)s” đang là điều kiện của một hình thức khen thưởng.") % {"band": band.name}
+        )
     movement = band.movement
     with as_actor(actor):
         for assessment in Assessment.objects.filter(band=band):
@@ -480,15 +500,15 @@ def cross_group_create(*, actor: Any, movement: Movement, name: str, units: list
     _ensure_movement_unlocked(movement)
     name = nfc(name)
     if not name:
-        raise DomainError("Cần ghi tên cụm thi đua.", field="name")
+        raise DomainError(_("Cần ghi tên cụm thi đua."), field="name")
     if len(units) < 2:
-        raise DomainError("Một cụm cần ít nhất 2 đơn vị để chấm chéo.", field="units")
+        raise DomainError(_("Một cụm cần ít nhất 2 đơn vị để chấm chéo."), field="units")
     taking_part = set(movement.participations.values_list("unit_id", flat=True))
     outside = [u.title for u in units if u.pk not in taking_part]
     if outside:
-        raise DomainError("Không tham gia phong trào: " + ", ".join(outside) + ".", field="units")
+        raise DomainError(_("Không tham gia phong trào: %(units)s.") % {"units": ", ".join(outside)}, field="units")
     if CrossReviewGroup.objects.filter(movement=movement, name__iexact=name).exists():
-        raise DomainError(f"Đã có cụm “{name}”.", field="name")
+        raise DomainError(_("Đã có cụm “%(name)s”.") % {"name": name}, field="name")
     with as_actor(actor):
         group = CrossReviewGroup.objects.create(movement=movement, name=name)
         group.members.set(units)
@@ -512,14 +532,17 @@ def cross_review_record(
         reviewer_must_recuse(reviewer_unit, assessed)
         or actor.memberships.filter(unit__path__startswith=assessed.path).exists()
     ):
-        raise DomainError("Không chấm chéo đơn vị của chính mình.")
+        raise DomainError(_("Không chấm chéo đơn vị của chính mình."))
     same_group = CrossReviewGroup.objects.filter(
         movement_id=assessment.participation.movement_id, members=reviewer_unit
     ).filter(members=assessed)
     if not same_group.exists():
-        raise DomainError(f"{reviewer_unit.title} không cùng cụm thi đua với {assessed.title}.")
+        raise DomainError(
+            _("%(reviewer_unit)s không cùng cụm thi đua với %(assessed)s.")
+            % {"reviewer_unit": reviewer_unit.title, "assessed": assessed.title}
+        )
     if assessment.status == AssessmentStatus.DRAFT:
-        raise DomainError("Đơn vị chưa nộp bản tự đánh giá.")
+        raise DomainError(_("Đơn vị chưa nộp bản tự đánh giá."))
     review = CrossReview.objects.filter(assessment=assessment, reviewer_unit=reviewer_unit).first() or CrossReview(
         assessment=assessment, reviewer_unit=reviewer_unit
     )
@@ -527,7 +550,7 @@ def cross_review_record(
     reason = nfc(reason)
     if recused:
         if not reason:
-            raise DomainError("Cần ghi lý do không tham gia chấm.", field="reason")
+            raise DomainError(_("Cần ghi lý do không tham gia chấm."), field="reason")
         review.recused, review.recusal_reason, review.scores, review.total = True, reason, {}, None
         review.disagreement = False
     else:
@@ -536,10 +559,12 @@ def cross_review_record(
         total_lines = []
         for line in lines:
             field = f"score_{line.pk}"
-            score = parse_score((scores or {}).get(line.pk), label=f"Tiêu chí {line.criterion.code}", field=field)
+            score = parse_score(
+                (scores or {}).get(line.pk), label=_("Tiêu chí %(code)s") % {"code": line.criterion.code}, field=field
+            )
             if score is None:
-                raise DomainError(f"Tiêu chí {line.criterion.code}: cần chấm điểm.", field=field)
-            _check_score(line, score, field=field, who="điểm chấm chéo")
+                raise DomainError(_("Tiêu chí %(code)s: cần chấm điểm.") % {"code": line.criterion.code}, field=field)
+            _check_score(line, score, field=field, who=_("điểm chấm chéo"))
             stored[str(line.criterion_id)] = str(score)
             line.review_score, line.self_score = score, score  # a scratch copy for totals_of
             total_lines.append(line)
@@ -573,21 +598,24 @@ def _flag_cross_reviews(assessment: Assessment) -> None:
 def ranking_approve(*, actor: Any, movement: Movement, level: int, note: str = "") -> RankingApproval:
     check_actor(actor, "evaluation.approve", movement.issuing_unit)
     if RankingApproval.objects.filter(movement=movement, level=level).exists():
-        raise DomainError("Kết quả xếp hạng của cấp này đã được phê duyệt.")
+        raise DomainError(_("Kết quả xếp hạng của cấp này đã được phê duyệt."))
     if not selectors.bands_of(movement):
-        raise DomainError("Chưa thiết lập các mức xếp loại.")
+        raise DomainError(_("Chưa thiết lập các mức xếp loại."))
     data = selectors.ranking(movement, level)
     if data["pending"]:
         names = ", ".join(a.participation.unit.title for a in data["pending"])
-        raise DomainError(f"Còn bản tự đánh giá chưa thẩm định xong: {names}.")
+        raise DomainError(_("Còn bản tự đánh giá chưa thẩm định xong: %(names)s.") % {"names": names})
     if data["blocking"]:
         names = ", ".join(f"{u.unit.title} ({u.state})" for u in data["blocking"])
         raise DomainError(
-            f"Chưa khóa điểm được: còn đơn vị chưa có kết quả cuối cùng — {names}. Mỗi đơn vị phải được thẩm "
-            "định xong, hoặc Văn phòng ghi lý do không xếp hạng đơn vị đó."
+            _(
+                "Chưa khóa điểm được: còn đơn vị chưa có kết quả cuối cùng — %(names)s. Mỗi đơn vị phải "
+                "được thẩm định xong, hoặc Văn phòng ghi lý do không xếp hạng đơn vị đó."
+            )
+            % {"names": names}
         )
     if not data["rows"]:
-        raise DomainError("Chưa có đơn vị nào được thẩm định để xếp hạng.")
+        raise DomainError(_("Chưa có đơn vị nào được thẩm định để xếp hạng."))
     with as_actor(actor):
         for position, assessment in enumerate(data["rows"], start=1):
             assessment.rank = position
@@ -608,11 +636,15 @@ def ranking_exclude(*, actor: Any, participation: Participation, reason: str) ->
         raise DomainError(LOCKED_MESSAGE)
     reason = nfc(reason).strip()
     if not reason:
-        raise DomainError(f"{participation.unit.title}: cần ghi lý do không xếp hạng.", field="reason")
+        raise DomainError(
+            _("%(unit)s: cần ghi lý do không xếp hạng.") % {"unit": participation.unit.title}, field="reason"
+        )
     if len(reason) > 300:
-        raise DomainError(f"{participation.unit.title}: lý do dài quá 300 ký tự.", field="reason")
+        raise DomainError(_("%(unit)s: lý do dài quá 300 ký tự.") % {"unit": participation.unit.title}, field="reason")
     if Assessment.objects.filter(participation=participation, status__in=selectors.RANKABLE).exists():
-        raise DomainError(f"{participation.unit.title} đã được thẩm định xong: được xếp hạng, không loại ra.")
+        raise DomainError(
+            _("%(unit)s đã được thẩm định xong: được xếp hạng, không loại ra.") % {"unit": participation.unit.title}
+        )
     exclusion = RankingExclusion.objects.filter(participation=participation).first() or RankingExclusion(
         participation=participation
     )
@@ -634,7 +666,7 @@ def ranking_include(*, actor: Any, participation: Participation) -> None:
 
 # --- Awards ------------------------------------------------------------------------------------------
 def _body(movement: Movement) -> str:
-    return f"Ban Thường trực Ủy ban MTTQ Việt Nam {movement.issuing_unit.title}"
+    return _("Ban Thường trực Ủy ban MTTQ Việt Nam %(unit)s") % {"unit": movement.issuing_unit.title}
 
 
 def competence_problem(*, movement: Movement, name: str, decided_here: bool) -> str | None:
@@ -642,19 +674,24 @@ def competence_problem(*, movement: Movement, name: str, decided_here: bool) -> 
     here, above = selectors.competence(name, movement.issuing_unit.level)
     if decided_here and not here:
         if above is not None:
-            return (
-                f"{name} do {above.conferrer} ({above.get_level_display().lower()}) quyết định tặng; "
-                f"{_body(movement)} không được tặng {name}, chỉ được đề nghị lên cấp trên "
-                "(bỏ chọn “Thuộc thẩm quyền quyết định của Ban Thường trực”)."
-            )
-        return f"“{name}” chưa có trong quy định thẩm quyền khen thưởng: đề nghị bổ sung quy định trước."
+            return _(
+                "%(name)s do %(conferrer)s (%(level)s) quyết định tặng; %(body)s không được tặng %(name)s, "
+                "chỉ được đề nghị lên cấp trên (bỏ chọn “Thuộc thẩm quyền quyết định của Ban Thường trực”)."
+            ) % {
+                "name": name, "conferrer": above.conferrer, "level": above.get_level_display().lower(),
+                "body": _body(movement),
+            }  # fmt: skip
+        return _("“%(name)s” chưa có trong quy định thẩm quyền khen thưởng: đề nghị bổ sung quy định trước.") % {
+            "name": name
+        }
     if not decided_here and above is None:
         if here:
-            return (
-                f"{name} thuộc thẩm quyền của {_body(movement)}: chọn “Thuộc thẩm quyền quyết định của Ban "
-                "Thường trực”."
-            )
-        return f"“{name}” chưa có trong quy định thẩm quyền khen thưởng: đề nghị bổ sung quy định trước."
+            return _(
+                "%(name)s thuộc thẩm quyền của %(body)s: chọn “Thuộc thẩm quyền quyết định của Ban Thường trực”."
+            ) % {"name": name, "body": _body(movement)}
+        return _("“%(name)s” chưa có trong quy định thẩm quyền khen thưởng: đề nghị bổ sung quy định trước.") % {
+            "name": name
+        }
     return None
 
 
@@ -674,11 +711,16 @@ def same_achievement(
 
 
 def _one_award_message(nominee: str, other: Proposal, movement: Movement) -> str:
-    return (
-        f"{nominee} đã được đề nghị {other.award_form.name} ({other.award_form.issuer}) cho thành tích trong phong "
-        f"trào {movement.symbol}: không tặng hai hình thức khen thưởng cho cùng một thành tích trong một đợt "
+    return _(
+        "%(nominee)s đã được đề nghị %(award_form)s (%(issuer)s) cho thành tích trong phong trào %(symbol)s: "
+        "không tặng hai hình thức khen thưởng cho cùng một thành tích trong một đợt "
         "(Luật Thi đua, khen thưởng số 06/2022/QH15)."
-    )
+    ) % {
+        "nominee": nominee,
+        "award_form": other.award_form.name,
+        "issuer": other.award_form.issuer,
+        "symbol": movement.symbol,
+    }
 
 
 @transaction.atomic
@@ -689,15 +731,15 @@ def award_form_create(
     check_actor(actor, "awards.manage", movement.issuing_unit)
     name, issuer = nfc(name), nfc(issuer)
     if not name:
-        raise DomainError("Cần ghi hình thức khen thưởng.", field="name")
+        raise DomainError(_("Cần ghi hình thức khen thưởng."), field="name")
     if recipient not in Recipient.values:
-        raise DomainError("Đối tượng khen thưởng không hợp lệ.", field="recipient")
+        raise DomainError(_("Đối tượng khen thưởng không hợp lệ."), field="recipient")
     if quota < 1:
-        raise DomainError("Số lượng tối đa phải từ 1 trở lên.", field="quota")
+        raise DomainError(_("Số lượng tối đa phải từ 1 trở lên."), field="quota")
     if minimum_band is not None and minimum_band.movement_id != movement.pk:
-        raise DomainError("Xếp loại không thuộc phong trào này.", field="minimum_band")
+        raise DomainError(_("Xếp loại không thuộc phong trào này."), field="minimum_band")
     if AwardForm.objects.filter(movement=movement, name__iexact=name, recipient=recipient).exists():
-        raise DomainError(f"Đã có hình thức “{name}” cho đối tượng này.", field="name")
+        raise DomainError(_("Đã có hình thức “%(name)s” cho đối tượng này.") % {"name": name}, field="name")
     problem = competence_problem(movement=movement, name=name, decided_here=decided_here)
     if problem:
         raise DomainError(problem, field="decided_here")
@@ -732,35 +774,46 @@ def proposal_add(
     movement = award_form.movement
     achievements, person_name, position = nfc(achievements), nfc(person_name), nfc(position)
     if not achievements:
-        raise DomainError("Cần ghi tóm tắt thành tích.", field="achievements")
+        raise DomainError(_("Cần ghi tóm tắt thành tích."), field="achievements")
     used = award_form.proposals.exclude(status=ProposalStatus.REJECTED).count()
     if used >= award_form.quota:
         raise DomainError(
-            f"{award_form.name}: đã đủ {award_form.quota} đề nghị theo số lượng cho phép, không thể đề nghị thêm.",
+            _("%(award_form)s: đã đủ %(quota)s đề nghị theo số lượng cho phép, không thể đề nghị thêm.")
+            % {"award_form": award_form.name, "quota": award_form.quota},
             field="award_form",
         )
     if not movement.participations.filter(unit=unit).exists() and not unit.path.startswith(movement.issuing_unit.path):
-        raise DomainError(f"{unit.committee_title} không thuộc phạm vi phong trào.", field="unit")
+        raise DomainError(_("%(unit)s không thuộc phạm vi phong trào.") % {"unit": unit.committee_title}, field="unit")
     assessment = _approved_assessment(movement, unit)
     if award_form.recipient == Recipient.INDIVIDUAL:
         if not person_name:
-            raise DomainError("Cần ghi họ và tên cá nhân được đề nghị.", field="person_name")
+            raise DomainError(_("Cần ghi họ và tên cá nhân được đề nghị."), field="person_name")
         duplicate = award_form.proposals.filter(unit=unit, person_name__iexact=person_name)
     else:
         person_name = position = ""
         if award_form.minimum_band is not None:
             band = assessment.band if assessment else None
             if band is None or band.minimum < award_form.minimum_band.minimum:
-                reached = f"xếp loại “{band.name}”" if band else "chưa có xếp loại đã phê duyệt"
+                reached = _("xếp loại “%(band)s”") % {"band": band.name} if band else _("chưa có xếp loại đã phê duyệt")
                 raise DomainError(
-                    f"{unit.committee_title} {reached}; {award_form.name} chỉ dành cho đơn vị xếp loại từ "
-                    f"“{award_form.minimum_band.name}” trở lên.",
+                    _(
+                        "%(unit)s %(reached)s; %(award_form)s chỉ dành cho đơn vị xếp loại từ “%(minimum_band)s” "
+                        "trở lên."
+                    )
+                    % {
+                        "unit": unit.committee_title,
+                        "reached": reached,
+                        "award_form": award_form.name,
+                        "minimum_band": award_form.minimum_band.name,
+                    },
                     field="unit",
                 )
         duplicate = award_form.proposals.filter(unit=unit)
     if duplicate.exclude(status=ProposalStatus.REJECTED).exists():
         raise DomainError(
-            f"{person_name or unit.committee_title} đã có trong danh sách đề nghị {award_form.name}.", field="unit"
+            _("%(person_name)s đã có trong danh sách đề nghị %(award_form)s.")
+            % {"person_name": person_name or unit.committee_title, "award_form": award_form.name},
+            field="unit",
         )
     problem = competence_problem(movement=movement, name=award_form.name, decided_here=award_form.decided_here)
     if problem:
@@ -790,9 +843,9 @@ def proposals_from_ranking(
     """Propose the top `count` units of the approved ranking (optionally of one band) not yet proposed."""
     check_actor(actor, "awards.manage", award_form.movement.issuing_unit)
     if award_form.recipient != Recipient.COLLECTIVE:
-        raise DomainError("Chỉ đề nghị từ bảng xếp hạng cho hình thức khen tập thể.", field="award_form")
+        raise DomainError(_("Chỉ đề nghị từ bảng xếp hạng cho hình thức khen tập thể."), field="award_form")
     if count < 1:
-        raise DomainError("Số đơn vị đề nghị phải từ 1 trở lên.", field="count")
+        raise DomainError(_("Số đơn vị đề nghị phải từ 1 trở lên."), field="count")
     qs = Assessment.objects.filter(
         participation__movement=award_form.movement, status=AssessmentStatus.APPROVED, rank__isnull=False
     ).select_related("participation__unit", "band", "participation__movement")
@@ -820,7 +873,7 @@ def proposals_from_ranking(
             )
         )
     if not created:
-        raise DomainError("Không còn đơn vị nào phù hợp trong kết quả xếp hạng đã phê duyệt.", field="count")
+        raise DomainError(_("Không còn đơn vị nào phù hợp trong kết quả xếp hạng đã phê duyệt."), field="count")
     return created
 
 
@@ -828,7 +881,7 @@ def proposals_from_ranking(
 def proposal_remove(*, actor: Any, proposal: Proposal) -> None:
     check_actor(actor, "awards.manage", proposal.award_form.movement.issuing_unit)
     if proposal.status != ProposalStatus.PROPOSED:
-        raise DomainError("Chỉ rút đề nghị chưa được biểu quyết.")
+        raise DomainError(_("Chỉ rút đề nghị chưa được biểu quyết."))
     with as_actor(actor):
         proposal.delete()
 
@@ -840,11 +893,11 @@ def meeting_create(
     check_actor(actor, "awards.manage", movement.issuing_unit)
     place, chair = nfc(place), nfc(chair)
     if not place:
-        raise DomainError("Cần ghi địa điểm họp.", field="place")
+        raise DomainError(_("Cần ghi địa điểm họp."), field="place")
     if not chair:
-        raise DomainError("Cần ghi người chủ trì.", field="chair")
+        raise DomainError(_("Cần ghi người chủ trì."), field="chair")
     if attendees < 1:
-        raise DomainError("Số thành viên dự họp phải từ 1 trở lên.", field="attendees")
+        raise DomainError(_("Số thành viên dự họp phải từ 1 trở lên."), field="attendees")
     with as_actor(actor):
         return Meeting.objects.create(
             movement=movement, held_on=held_on, place=place, chair=chair, attendees=attendees, note=nfc(note),
@@ -862,16 +915,20 @@ def vote_record(
     *, actor: Any, meeting: Meeting, proposal: Proposal, agree: int, disagree: int, abstain: int = 0
 ) -> Vote:  # fmt: skip
     check_actor(actor, "awards.manage", meeting.movement.issuing_unit)
-    label = f"Đề nghị “{proposal.nominee}” ({proposal.award_form.name})"
+    label = _("Đề nghị “%(nominee)s” (%(award_form)s)") % {
+        "nominee": proposal.nominee,
+        "award_form": proposal.award_form.name,
+    }
     if proposal.award_form.movement_id != meeting.movement_id:
-        raise DomainError(f"{label} không thuộc phong trào của cuộc họp.")
+        raise DomainError(_("%(label)s không thuộc phong trào của cuộc họp.") % {"label": label})
     if proposal.status == ProposalStatus.DECIDED:
-        raise DomainError(f"{label} đã có quyết định khen thưởng.")
+        raise DomainError(_("%(label)s đã có quyết định khen thưởng.") % {"label": label})
     if min(agree, disagree, abstain) < 0:
-        raise DomainError(f"{label}: số phiếu không được âm.", field=f"agree_{proposal.pk}")
+        raise DomainError(_("%(label)s: số phiếu không được âm.") % {"label": label}, field=f"agree_{proposal.pk}")
     if agree + disagree + abstain > meeting.attendees:
         raise DomainError(
-            f"{label}: tổng số phiếu {agree + disagree + abstain} vượt số thành viên dự họp ({meeting.attendees}).",
+            _("%(label)s: tổng số phiếu %(total)s vượt số thành viên dự họp (%(attendees)s).")
+            % {"label": label, "total": agree + disagree + abstain, "attendees": meeting.attendees},
             field=f"agree_{proposal.pk}",
         )
     passed = vote_passes(agree, meeting.attendees)
@@ -892,11 +949,11 @@ def decision_create(
     check_actor(actor, "awards.manage", movement.issuing_unit)
     number, signer_name = nfc(number).strip(), nfc(signer_name)
     if not number:
-        raise DomainError("Cần ghi số, ký hiệu quyết định.", field="number")
+        raise DomainError(_("Cần ghi số, ký hiệu quyết định."), field="number")
     if not signer_name:
-        raise DomainError("Cần ghi họ tên người ký.", field="signer_name")
+        raise DomainError(_("Cần ghi họ tên người ký."), field="signer_name")
     if Decision.objects.filter(movement=movement, number__iexact=number).exists():
-        raise DomainError(f"Đã có quyết định số {number}.", field="number")
+        raise DomainError(_("Đã có quyết định số %(number)s.") % {"number": number}, field="number")
     passed = list(
         Proposal.objects.filter(
             award_form__movement=movement, award_form__decided_here=True, status=ProposalStatus.PASSED,
@@ -904,7 +961,7 @@ def decision_create(
         ).select_related("award_form__minimum_band", "unit")
     )  # fmt: skip
     if not passed:
-        raise DomainError("Chưa có đề nghị nào được biểu quyết thông qua để đưa vào quyết định.")
+        raise DomainError(_("Chưa có đề nghị nào được biểu quyết thông qua để đưa vào quyết định."))
     _check_awards(movement, passed)
     with as_actor(actor):
         decision = Decision.objects.create(
@@ -928,8 +985,13 @@ def _check_awards(movement: Movement, proposals: list[Proposal]) -> None:
         granted = form.proposals.filter(Q(status=ProposalStatus.DECIDED) | Q(pk__in=[p.pk for p in proposals]))
         if granted.count() > form.quota:
             problems.append(
-                f"{form.name} ({form.get_recipient_display().lower()}): {granted.count()} tập thể, cá nhân vượt số "
-                f"lượng cho phép ({form.quota})."
+                _("%(award_form)s (%(recipient)s): %(count)s tập thể, cá nhân vượt số lượng cho phép (%(quota)s).")
+                % {
+                    "award_form": form.name,
+                    "recipient": form.get_recipient_display().lower(),
+                    "count": granted.count(),
+                    "quota": form.quota,
+                }
             )
     for p in proposals:
         competence = competence_problem(movement=movement, name=p.award_form.name, decided_here=True)
@@ -940,16 +1002,24 @@ def _check_awards(movement: Movement, proposals: list[Proposal]) -> None:
             assessment = _approved_assessment(movement, p.unit)
             band = assessment.band if assessment else None
             if band is None or band.minimum < minimum.minimum:
-                reached = f"xếp loại “{band.name}”" if band else "chưa có xếp loại đã phê duyệt"
+                reached = _("xếp loại “%(band)s”") % {"band": band.name} if band else _("chưa có xếp loại đã phê duyệt")
                 problems.append(
-                    f"{p.nominee}: {reached}; {p.award_form.name} chỉ dành cho đơn vị xếp loại từ “{minimum.name}” "
-                    "trở lên."
+                    _(
+                        "%(nominee)s: %(reached)s; %(award_form)s chỉ dành cho đơn vị xếp loại từ “%(minimum_band)s” "
+                        "trở lên."
+                    )
+                    % {
+                        "nominee": p.nominee,
+                        "reached": reached,
+                        "award_form": p.award_form.name,
+                        "minimum_band": minimum.name,
+                    }
                 )
         other = same_achievement(movement=movement, unit=p.unit, person_name=p.person_name, exclude_pk=p.pk)
         if other is not None:
             problems.append(_one_award_message(p.nominee, other, movement))
     if problems:
-        raise DomainError("Không thể quyết định khen thưởng: " + " ".join(problems))
+        raise DomainError(_("Không thể quyết định khen thưởng: %(problems)s") % {"problems": " ".join(problems)})
 
 
 @transaction.atomic
@@ -959,9 +1029,9 @@ def decision_sign(*, actor: Any, decision: Decision, store_documents: bool = Tru
     check_actor(actor, "awards.sign", decision.movement.issuing_unit)
     decision = Decision.objects.select_for_update().select_related("movement__issuing_unit").get(pk=decision.pk)
     if decision.is_signed:
-        raise DomainError("Quyết định đã được ký ban hành.")
+        raise DomainError(_("Quyết định đã được ký ban hành."))
     if not decision.proposals.exists():
-        raise DomainError("Quyết định chưa có ai được khen thưởng.")
+        raise DomainError(_("Quyết định chưa có ai được khen thưởng."))
     _check_awards(decision.movement, list(decision.proposals.select_related("award_form__minimum_band", "unit")))
     decision.status = DecisionStatus.SIGNED
     decision.signed_by = actor
@@ -984,11 +1054,11 @@ def report_field_add(*, actor: Any, movement: Movement, label: str, unit: str) -
     check_actor(actor, "evaluation.review", movement.issuing_unit)
     label, unit = nfc(label).strip(), nfc(unit).strip()
     if not label:
-        raise DomainError("Cần ghi tên số liệu.", field="label")
+        raise DomainError(_("Cần ghi tên số liệu."), field="label")
     if not unit:
-        raise DomainError(f"“{label}”: cần ghi đơn vị tính.", field="unit")
+        raise DomainError(_("“%(label)s”: cần ghi đơn vị tính.") % {"label": label}, field="unit")
     if ReportField.objects.filter(movement=movement, label__iexact=label).exists():
-        raise DomainError(f"Mẫu báo cáo đã có số liệu “{label}”.", field="label")
+        raise DomainError(_("Mẫu báo cáo đã có số liệu “%(label)s”.") % {"label": label}, field="label")
     with as_actor(actor):
         return ReportField.objects.create(
             movement=movement, label=label, unit=unit, order=ReportField.objects.filter(movement=movement).count() + 1
@@ -1002,25 +1072,27 @@ def report_values_save(*, actor: Any, obligation: Obligation, values: dict[int, 
     check_actor(actor, "evaluation.self", obligation.unit)
     obligation = Obligation.objects.select_related("milestone__movement", "unit").get(pk=obligation.pk)
     if obligation.milestone.kind != MilestoneKind.PROGRESS_REPORT:
-        raise DomainError("Chỉ báo cáo tiến độ định kỳ mới có số liệu theo mẫu.")
+        raise DomainError(_("Chỉ báo cáo tiến độ định kỳ mới có số liệu theo mẫu."))
     fields = list(ReportField.objects.filter(movement=obligation.milestone.movement))
     if not fields:
-        raise DomainError("Văn phòng chưa lập mẫu số liệu cho báo cáo của phong trào này.")
+        raise DomainError(_("Văn phòng chưa lập mẫu số liệu cho báo cáo của phong trào này."))
     parsed: dict[int, int] = {}
     for f in fields:
         given = values.get(f.pk)  # 0 is a figure ("no house started this month"), not an empty field
         raw = ("" if given is None else str(given)).strip().replace(".", "").replace(" ", "")
         if not raw:
-            raise DomainError(f"“{f.label}”: cần nhập số liệu.", field=f"field_{f.pk}")
+            raise DomainError(_("“%(field)s”: cần nhập số liệu.") % {"field": f.label}, field=f"field_{f.pk}")
         if not raw.isdigit():
-            raise DomainError(f"“{f.label}”: “{values.get(f.pk)}” không phải là số nguyên không âm.",
-                              field=f"field_{f.pk}")  # fmt: skip
+            raise DomainError(
+                _("“%(field)s”: “%(value)s” không phải là số nguyên không âm.") % {"field": f.label, "value": given},
+                field=f"field_{f.pk}",
+            )
         parsed[f.pk] = int(raw)
     now = _now()
     saved = []
     with as_actor(actor):
         for f in fields:
-            row, _ = ReportValue.objects.update_or_create(
+            row, _created = ReportValue.objects.update_or_create(
                 obligation=obligation, field=f,
                 defaults={"value": parsed[f.pk], "entered_by": actor, "entered_at": now},
             )  # fmt: skip

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungtay.campaigns.models import MilestoneKind, Movement, MovementStatus, Obligation
@@ -183,16 +184,16 @@ def self_assess(request: AuthedRequest, movement_pk: int, unit_pk: int) -> HttpR
         try:
             if action == "refresh":
                 services.assessment_refresh(actor=request.user, assessment=assessment)
-                messages.success(request, "Đã cập nhật số liệu các tiêu chí tính tự động.")
+                messages.success(request, _("Đã cập nhật số liệu các tiêu chí tính tự động."))
             else:
                 services.assessment_save(
                     actor=request.user, assessment=assessment, entries=_entries(request, lines, "score", "note")
                 )
                 if action == "submit":
                     services.assessment_submit(actor=request.user, assessment=assessment)
-                    messages.success(request, "Đã nộp bản tự đánh giá. Văn phòng sẽ thẩm định.")
+                    messages.success(request, _("Đã nộp bản tự đánh giá. Văn phòng sẽ thẩm định."))
                     return redirect("evaluation:assessment_detail", pk=assessment.pk)
-                messages.success(request, "Đã lưu bản tự chấm.")
+                messages.success(request, _("Đã lưu bản tự chấm."))
             return redirect("evaluation:self_assess", movement_pk=movement.pk, unit_pk=unit_pk)
         except DomainError as exc:
             refuse()
@@ -236,13 +237,8 @@ def evidence_upload(request: AuthedRequest, line_pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     back = redirect("evaluation:self_assess", movement_pk=participation.movement_id, unit_pk=participation.unit_id)
     if not form.is_valid():
-        messages.error(
-            request,
-            "Tiêu chí "
-            + line.criterion.code
-            + ": "
-            + "; ".join(str(e) for errors in form.errors.values() for e in errors),
-        )
+        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("Tiêu chí %(code)s: %(message)s") % {"code": line.criterion.code, "message": errors})
         return back
     upload = form.cleaned_data["file"]
     try:
@@ -252,9 +248,11 @@ def evidence_upload(request: AuthedRequest, line_pk: int) -> HttpResponse:
         )  # fmt: skip
     except DomainError as exc:
         refuse()
-        messages.error(request, f"Tiêu chí {line.criterion.code}: {exc.message}")
+        messages.error(
+            request, _("Tiêu chí %(code)s: %(message)s") % {"code": line.criterion.code, "message": exc.message}
+        )
     else:
-        messages.success(request, f"Đã thêm minh chứng cho tiêu chí {line.criterion.code}.")
+        messages.success(request, _("Đã thêm minh chứng cho tiêu chí %(code)s.") % {"code": line.criterion.code})
     return back
 
 
@@ -294,9 +292,11 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
             )
             if request.POST.get("action") == "done":
                 services.assessment_mark_reviewed(actor=request.user, assessment=assessment)
-                messages.success(request, f"Đã thẩm định xong {assessment.participation.unit.title}.")
+                messages.success(
+                    request, _("Đã thẩm định xong %(unit)s.") % {"unit": assessment.participation.unit.title}
+                )
                 return redirect("evaluation:board", movement_pk=assessment.participation.movement_id)
-            messages.success(request, "Đã lưu điểm thẩm định.")
+            messages.success(request, _("Đã lưu điểm thẩm định."))
             return redirect("evaluation:review", pk=assessment.pk)
         except DomainError as exc:
             refuse()
@@ -327,13 +327,15 @@ def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     try:
         if not form.is_valid():
-            raise DomainError("Cần ghi nội dung đơn vị phải bổ sung, chỉnh sửa.")
+            raise DomainError(_("Cần ghi nội dung đơn vị phải bổ sung, chỉnh sửa."))
         services.assessment_return(actor=request.user, assessment=assessment, comment=form.cleaned_data["comment"])
     except DomainError as exc:
         refuse()
         messages.error(request, exc.message)
         return redirect("evaluation:review", pk=assessment.pk)
-    messages.success(request, f"Đã trả lại bản tự đánh giá của {assessment.participation.unit.title}.")
+    messages.success(
+        request, _("Đã trả lại bản tự đánh giá của %(unit)s.") % {"unit": assessment.participation.unit.title}
+    )
     return redirect("evaluation:board", movement_pk=assessment.participation.movement_id)
 
 
@@ -354,13 +356,15 @@ def setup(request: AuthedRequest, movement_pk: int) -> HttpResponse:
                 settings_form = SettingsForm(request.POST)
                 if settings_form.is_valid():
                     services.settings_update(actor=request.user, movement=movement, **settings_form.cleaned_data)
-                    messages.success(request, "Đã lưu thiết lập.")
+                    messages.success(request, _("Đã lưu thiết lập."))
                     return redirect("evaluation:setup", movement_pk=movement.pk)
             elif which == "band":
                 band_form = BandForm(request.POST)
                 if band_form.is_valid():
                     services.band_save(actor=request.user, movement=movement, **band_form.cleaned_data)
-                    messages.success(request, f"Đã lưu xếp loại “{band_form.cleaned_data['name']}”.")
+                    messages.success(
+                        request, _("Đã lưu xếp loại “%(name)s”.") % {"name": band_form.cleaned_data["name"]}
+                    )
                     return redirect("evaluation:setup", movement_pk=movement.pk)
             elif which == "group":
                 group_form = GroupForm(request.POST, units=units)
@@ -369,13 +373,15 @@ def setup(request: AuthedRequest, movement_pk: int) -> HttpResponse:
                         actor=request.user, movement=movement, name=group_form.cleaned_data["name"],
                         units=list(group_form.cleaned_data["units"]),
                     )  # fmt: skip
-                    messages.success(request, "Đã lập cụm thi đua.")
+                    messages.success(request, _("Đã lập cụm thi đua."))
                     return redirect("evaluation:setup", movement_pk=movement.pk)
             elif which == "source":
                 source_form = SourceForm(request.POST)
                 if source_form.is_valid():
                     services.criterion_source_set(actor=request.user, movement=movement, **source_form.cleaned_data)
-                    messages.success(request, f"Đã lưu nguồn điểm tiêu chí {source_form.cleaned_data['code']}.")
+                    messages.success(
+                        request, _("Đã lưu nguồn điểm tiêu chí %(code)s.") % {"code": source_form.cleaned_data["code"]}
+                    )
                     return redirect("evaluation:setup", movement_pk=movement.pk)
         except DomainError as exc:
             refuse()
@@ -409,7 +415,7 @@ def band_delete(request: AuthedRequest, movement_pk: int, pk: int) -> HttpRespon
     band = get_object_or_404(Band, pk=pk, movement=movement)
     try:
         services.band_delete(actor=request.user, band=band)
-        messages.success(request, f"Đã xóa xếp loại “{band.name}”.")
+        messages.success(request, _("Đã xóa xếp loại “%(band)s”.") % {"band": band.name})
     except DomainError as exc:
         refuse()
         messages.error(request, exc.message)
@@ -462,7 +468,9 @@ def cross_review(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
                     actor=request.user, assessment=assessment, reviewer_unit=reviewer_unit,
                     scores={line.pk: request.POST.get(f"score_{line.pk}", "") for line in lines},
                 )  # fmt: skip
-            messages.success(request, f"Đã ghi kết quả chấm chéo {assessment.participation.unit.title}.")
+            messages.success(
+                request, _("Đã ghi kết quả chấm chéo %(unit)s.") % {"unit": assessment.participation.unit.title}
+            )
             return redirect("evaluation:cross_list", movement_pk=movement.pk)
         except DomainError as exc:
             refuse()
@@ -517,7 +525,7 @@ def ranking_approve(request: AuthedRequest, movement_pk: int) -> HttpResponse:
     level = _level(request)
     try:
         services.ranking_approve(actor=request.user, movement=movement, level=level, note=request.POST.get("note", ""))
-        messages.success(request, "Đã phê duyệt kết quả xếp hạng. Điểm đã được khóa.")
+        messages.success(request, _("Đã phê duyệt kết quả xếp hạng. Điểm đã được khóa."))
     except DomainError as exc:
         refuse()
         messages.error(request, exc.message)
@@ -533,12 +541,12 @@ def ranking_exclude(request: AuthedRequest, movement_pk: int, participation_pk: 
     try:
         if request.POST.get("undo"):
             services.ranking_include(actor=request.user, participation=participation)
-            messages.success(request, f"{participation.unit.title} được xét xếp hạng trở lại.")
+            messages.success(request, _("%(unit)s được xét xếp hạng trở lại.") % {"unit": participation.unit.title})
         else:
             services.ranking_exclude(
                 actor=request.user, participation=participation, reason=request.POST.get("reason", "")
             )
-            messages.success(request, f"Đã ghi lý do không xếp hạng {participation.unit.title}.")
+            messages.success(request, _("Đã ghi lý do không xếp hạng %(unit)s.") % {"unit": participation.unit.title})
     except DomainError as exc:
         refuse()
         messages.error(request, exc.message)
@@ -602,7 +610,7 @@ def award_form_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.award_form_create(actor=request.user, movement=movement, **form.cleaned_data)
-            messages.success(request, f"Đã thêm hình thức “{form.cleaned_data['name']}”.")
+            messages.success(request, _("Đã thêm hình thức “%(name)s”.") % {"name": form.cleaned_data["name"]})
         except DomainError as exc:
             refuse()
             messages.error(request, exc.message)
@@ -618,7 +626,11 @@ def proposal_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             p = services.proposal_add(actor=request.user, **form.cleaned_data)
-            messages.success(request, f"Đã đề nghị {p.award_form.name} cho {p.nominee}.")
+            messages.success(
+                request,
+                _("Đã đề nghị %(award_form)s cho %(nominee)s.")
+                % {"award_form": p.award_form.name, "nominee": p.nominee},
+            )
         except DomainError as exc:
             refuse()
             messages.error(request, exc.message)
@@ -634,7 +646,11 @@ def proposal_from_ranking(request: AuthedRequest, movement_pk: int) -> HttpRespo
     if form.is_valid():
         try:
             created = services.proposals_from_ranking(actor=request.user, **form.cleaned_data)
-            messages.success(request, f"Đã đề nghị {len(created)} đơn vị: " + ", ".join(p.nominee for p in created))
+            messages.success(
+                request,
+                _("Đã đề nghị %(count)s đơn vị: %(units)s")
+                % {"count": len(created), "units": ", ".join(p.nominee for p in created)},
+            )
         except DomainError as exc:
             refuse()
             messages.error(request, exc.message)
@@ -649,7 +665,7 @@ def proposal_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     movement = _awards_post(request, proposal.award_form.movement_id)
     try:
         services.proposal_remove(actor=request.user, proposal=proposal)
-        messages.success(request, "Đã rút đề nghị.")
+        messages.success(request, _("Đã rút đề nghị."))
     except DomainError as exc:
         refuse()
         messages.error(request, exc.message)
@@ -715,7 +731,7 @@ def meeting_votes(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             agree, disagree, abstain = (int(x or 0) for x in raw)
         except ValueError:
-            messages.error(request, f"Đề nghị “{p.nominee}”: số phiếu phải là số nguyên.")
+            messages.error(request, _("Đề nghị “%(nominee)s”: số phiếu phải là số nguyên.") % {"nominee": p.nominee})
             continue
         try:
             services.vote_record(
@@ -726,7 +742,7 @@ def meeting_votes(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             messages.error(request, exc.message)
     if recorded:
-        messages.success(request, f"Đã ghi kết quả biểu quyết {recorded} đề nghị.")
+        messages.success(request, _("Đã ghi kết quả biểu quyết %(count)s đề nghị.") % {"count": recorded})
     return redirect("evaluation:meeting_detail", pk=meeting.pk)
 
 
@@ -737,7 +753,7 @@ def decision_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             decision = services.decision_create(actor=request.user, movement=movement, **form.cleaned_data)
-            messages.success(request, f"Đã lập dự thảo quyết định số {decision.number}.")
+            messages.success(request, _("Đã lập dự thảo quyết định số %(number)s.") % {"number": decision.number})
             return redirect("evaluation:decision_detail", pk=decision.pk)
         except DomainError as exc:
             refuse()
@@ -775,7 +791,7 @@ def decision_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request.user, "awards.sign", decision.movement.issuing_unit)
     try:
         services.decision_sign(actor=request.user, decision=decision)
-        messages.success(request, f"Đã ký ban hành Quyết định số {decision.number}.")
+        messages.success(request, _("Đã ký ban hành Quyết định số %(number)s.") % {"number": decision.number})
     except DomainError as exc:
         refuse()
         messages.error(request, exc.message)
@@ -796,7 +812,7 @@ def decision_document(request: AuthedRequest, pk: int, kind: str, fmt: str) -> H
         data = documents.render_docx(decision, kind)
         if fmt == "pdf":
             if not docgen.libreoffice_available():
-                messages.error(request, "Máy chủ chưa cài LibreOffice nên chưa chuyển được sang PDF.")
+                messages.error(request, _("Máy chủ chưa cài LibreOffice nên chưa chuyển được sang PDF."))
                 return redirect("evaluation:decision_detail", pk=decision.pk)
             data = docgen.docx_to_pdf(data)
     content_type = (
@@ -840,7 +856,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def _paper_response(request: AuthedRequest, data: bytes, name: str, fmt: str, back: str) -> HttpResponse:
     if fmt == "pdf":
         if not docgen.libreoffice_available():
-            messages.error(request, "Máy chủ chưa cài LibreOffice nên chưa chuyển được sang PDF.")
+            messages.error(request, _("Máy chủ chưa cài LibreOffice nên chưa chuyển được sang PDF."))
             return redirect(back)
         data = docgen.docx_to_pdf(data)
     response = HttpResponse(data, content_type="application/pdf" if fmt == "pdf" else DOCX)
@@ -884,7 +900,7 @@ def upward_dossier(request: AuthedRequest, movement_pk: int) -> HttpResponse:
     """The dossier to the provincial committee (tờ trình, minutes, tally, báo cáo thành tích) as one ZIP."""
     movement = movement_or_404(request.user, movement_pk)
     if not selectors.upward_proposals(movement):
-        messages.error(request, "Chưa có đề nghị khen thưởng cấp trên nào được biểu quyết thông qua.")
+        messages.error(request, _("Chưa có đề nghị khen thưởng cấp trên nào được biểu quyết thông qua."))
         return redirect("evaluation:awards", movement_pk=movement.pk)
     response = HttpResponse(papers.upward_dossier(movement), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="ho-so-de-nghi-cap-tren-{movement.pk}.zip"'
@@ -902,7 +918,9 @@ def reports(request: AuthedRequest, movement_pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.report_field_add(actor=request.user, movement=movement, **form.cleaned_data)
-                messages.success(request, f"Đã thêm số liệu “{form.cleaned_data['label']}” vào mẫu báo cáo.")
+                messages.success(
+                    request, _("Đã thêm số liệu “%(label)s” vào mẫu báo cáo.") % {"label": form.cleaned_data["label"]}
+                )
                 return redirect("evaluation:reports", movement_pk=movement.pk)
             except DomainError as exc:
                 refuse()
@@ -941,7 +959,9 @@ def report_entry(request: AuthedRequest, pk: int) -> HttpResponse:
         posted = {f.pk: request.POST.get(f"field_{f.pk}", "") for f in fields}
         try:
             services.report_values_save(actor=request.user, obligation=obligation, values=posted)
-            messages.success(request, f"Đã lưu số liệu báo cáo hạn {obligation.due_on:%d/%m/%Y}.")
+            messages.success(
+                request, _("Đã lưu số liệu báo cáo hạn %(due_on)s.") % {"due_on": format(obligation.due_on, "%d/%m/%Y")}
+            )
             return redirect("evaluation:reports", movement_pk=movement.pk)
         except DomainError as exc:
             refuse()
