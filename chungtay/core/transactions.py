@@ -26,9 +26,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+
+from chungtay.core.errors import DomainError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 REFUSAL_IS_A_RECORD = frozenset(
@@ -50,6 +53,13 @@ def refuse() -> None:
     Call it where a view turns a broken rule into a message or a form error and answers 200 or a
     redirect. Safe outside a request (a no-op then)."""
     _refused.set(True)
+
+
+def refuse_with_message(request: HttpRequest, exc: DomainError) -> None:
+    """Refuse the action and show the broken rule as an error message: the one way views turn a
+    service's DomainError into a message (core.forms.add_domain_error puts it on a form instead)."""
+    refuse()
+    messages.error(request, exc.message)
 
 
 def action_refused(response: HttpResponse) -> bool:

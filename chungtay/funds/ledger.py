@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chungtay.core.errors import DomainError
 from chungtay.core.money import format_vnd
@@ -96,12 +97,12 @@ def entry_payload(entry: JournalEntry, lines: list[tuple[int, int, int]]) -> dic
 
 def _check_legs(legs: list[Leg]) -> None:
     if len(legs) < 2:
-        raise DomainError("Bút toán cần ít nhất hai dòng.")
+        raise DomainError(_("Bút toán cần ít nhất hai dòng."))
     for leg in legs:
         if isinstance(leg.amount, bool) or not isinstance(leg.amount, int) or leg.amount == 0:
-            raise DomainError("Số tiền phải là số nguyên đồng khác 0.")
+            raise DomainError(_("Số tiền phải là số nguyên đồng khác 0."))
     if sum(leg.amount for leg in legs) != 0:
-        raise DomainError("Bút toán không cân: tổng nợ khác tổng có.")
+        raise DomainError(_("Bút toán không cân: tổng nợ khác tổng có."))
 
 
 def _check_limit(account: Account, balance: int, delta: int) -> None:
@@ -137,7 +138,7 @@ def post(
         raise RuntimeError("ledger.post must run inside transaction.atomic()")
     _check_legs(legs)
 
-    head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
+    head, _created = LedgerHead.objects.select_for_update().get_or_create(pk=1)
     ids = sorted({leg.account.pk for leg in legs})
     locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     change: dict[int, int] = {}
@@ -199,7 +200,7 @@ def post_many(postings: list[Posting]) -> list[JournalEntry]:
         return []
     for posting in postings:
         _check_legs(posting.legs)
-    head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
+    head, _created = LedgerHead.objects.select_for_update().get_or_create(pk=1)
     ids = sorted({leg.account.pk for posting in postings for leg in posting.legs})
     locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     balances = {pk: account.balance for pk, account in locked.items()}
@@ -251,11 +252,11 @@ def post_many(postings: list[Posting]) -> list[JournalEntry]:
 def reverse(*, entry: JournalEntry, actor, reason: str, date) -> JournalEntry:
     """Post the mirror image of `entry`. The original stays as it was."""
     if not reason.strip():
-        raise DomainError("Cần ghi lý do đảo bút toán.", field="reason")
+        raise DomainError(_("Cần ghi lý do đảo bút toán."), field="reason")
     if entry.kind == "reversal":
-        raise DomainError("Không đảo một bút toán đảo; hãy lập bút toán mới.")
+        raise DomainError(_("Không đảo một bút toán đảo; hãy lập bút toán mới."))
     if JournalEntry.objects.filter(reverses=entry).exists():
-        raise DomainError(f"Bút toán #{entry.seq} đã được đảo trước đó.")
+        raise DomainError(_("Bút toán #%(seq)s đã được đảo trước đó.") % {"seq": entry.seq})
     legs = [Leg(line.account, line.credit - line.debit) for line in entry.lines.select_related("account")]
     return post(
         kind="reversal",

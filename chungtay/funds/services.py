@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chungtay.accounts.models import User
 from chungtay.core.access import closed_refusal, has_perm
@@ -42,14 +44,17 @@ from .models import (
 
 def _require(actor: User | None, perm: str, unit, what: str) -> None:
     if actor is not None and not has_perm(actor, perm, unit):
-        raise DomainError(closed_refusal(perm, unit) or f"Bạn không có quyền {what} tại {unit.title}.")
+        raise DomainError(
+            closed_refusal(perm, unit)
+            or _("Bạn không có quyền %(what)s tại %(unit)s.") % {"what": what, "unit": unit.title}
+        )
 
 
 def _positive(amount: int, field: str = "amount") -> None:
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise DomainError("Số tiền phải là số nguyên đồng.", field=field)
+        raise DomainError(_("Số tiền phải là số nguyên đồng."), field=field)
     if amount <= 0:
-        raise DomainError("Số tiền phải lớn hơn 0.", field=field)
+        raise DomainError(_("Số tiền phải lớn hơn 0."), field=field)
 
 
 def _next_serial(same_book) -> int:
@@ -73,11 +78,11 @@ def fund_create(
     account_number: str = "",
     account_name: str = "",
 ) -> Fund:
-    _require(actor, "funds.manage", unit, "lập quỹ")
+    _require(actor, "funds.manage", unit, _("lập quỹ"))
     if bank_bin and (not bank_bin.isdigit() or len(bank_bin) != 6):
-        raise DomainError("Mã BIN ngân hàng gồm 6 chữ số (ví dụ Vietcombank 970436).", field="bank_bin")
+        raise DomainError(_("Mã BIN ngân hàng gồm 6 chữ số (ví dụ Vietcombank 970436)."), field="bank_bin")
     if account_number and not account_number.replace(" ", "").isalnum():
-        raise DomainError("Số tài khoản chỉ gồm chữ số và chữ cái.", field="account_number")
+        raise DomainError(_("Số tài khoản chỉ gồm chữ số và chữ cái."), field="account_number")
     with as_actor(actor):
         try:
             with transaction.atomic():
@@ -92,14 +97,14 @@ def fund_create(
                     account_name=nfc(account_name).upper(),
                 )
         except IntegrityError as exc:
-            raise DomainError("Đã có quỹ cùng tên, cùng mã hoặc cùng số tài khoản.", field="code") from exc
+            raise DomainError(_("Đã có quỹ cùng tên, cùng mã hoặc cùng số tài khoản."), field="code") from exc
 
 
 @transaction.atomic
 def source_create(*, actor: User | None, unit, kind: str, name: str) -> Source:
-    _require(actor, "funds.manage", unit, "khai báo nguồn")
+    _require(actor, "funds.manage", unit, _("khai báo nguồn"))
     with as_actor(actor):
-        source, _ = Source.objects.get_or_create(unit=unit, name=nfc(name), defaults={"kind": kind})
+        source, _created = Source.objects.get_or_create(unit=unit, name=nfc(name), defaults={"kind": kind})
     return source
 
 
@@ -130,7 +135,7 @@ def donor_find_or_create(
 ) -> Donor:
     name = nfc(name)
     if not name:
-        raise DomainError("Cần ghi tên nhà hảo tâm (hoặc “Ẩn danh”).", field="donor_name")
+        raise DomainError(_("Cần ghi tên nhà hảo tâm (hoặc “Ẩn danh”)."), field="donor_name")
     existing = Donor.objects.filter(unit=unit, name_folded=fold(name), anonymous=anonymous).first()
     if existing:
         return existing
@@ -156,26 +161,32 @@ def receipt_record(
     pledge: Pledge | None = None,
     memo: str = "",
 ) -> Receipt:
-    _require(actor, "funds.record", fund.unit, "ghi nhận khoản ủng hộ")
+    _require(actor, "funds.record", fund.unit, _("ghi nhận khoản ủng hộ"))
     _positive(amount)
     if channel == Channel.CASH and not receipt_number.strip():
-        raise DomainError("Tiền mặt cần số biên lai.", field="receipt_number")
+        raise DomainError(_("Tiền mặt cần số biên lai."), field="receipt_number")
     if channel == Channel.BANK and not bank_ref.strip():
-        raise DomainError("Chuyển khoản cần số tham chiếu ngân hàng.", field="bank_ref")
+        raise DomainError(_("Chuyển khoản cần số tham chiếu ngân hàng."), field="bank_ref")
     if received_on > timezone.localdate():
-        raise DomainError("Ngày nhận không được sau hôm nay.", field="received_on")
+        raise DomainError(_("Ngày nhận không được sau hôm nay."), field="received_on")
     if designation == Designation.UNIT and (
         designated_unit is None or not designated_unit.path.startswith(fund.unit.path)
     ):
-        raise DomainError("Chọn đơn vị được ủng hộ thuộc phạm vi của quỹ.", field="designated_unit")
+        raise DomainError(_("Chọn đơn vị được ủng hộ thuộc phạm vi của quỹ."), field="designated_unit")
     if designation == Designation.HOUSEHOLD and (
         designated_household is None or not _in_subtree(fund.unit, designated_household)
     ):
-        raise DomainError("Chọn hộ được ủng hộ thuộc phạm vi của quỹ.", field="designated_household")
+        raise DomainError(_("Chọn hộ được ủng hộ thuộc phạm vi của quỹ."), field="designated_household")
     if bank_ref and Receipt.objects.filter(fund=fund, bank_ref=bank_ref.strip()).exists():
-        raise DomainError(f"Khoản chuyển khoản có số tham chiếu {bank_ref} đã được ghi nhận.", field="bank_ref")
+        raise DomainError(
+            _("Khoản chuyển khoản có số tham chiếu %(bank_ref)s đã được ghi nhận.") % {"bank_ref": bank_ref},
+            field="bank_ref",
+        )
     if receipt_number and Receipt.objects.filter(fund=fund, receipt_number=receipt_number.strip()).exists():
-        raise DomainError(f"Biên lai số {receipt_number} đã được dùng.", field="receipt_number")
+        raise DomainError(
+            _("Biên lai số %(receipt_number)s đã được dùng.") % {"receipt_number": receipt_number},
+            field="receipt_number",
+        )
     with as_actor(actor):
         donor = _donor(fund.unit, donor)
         entry = ledger.post(
@@ -221,7 +232,7 @@ def pledge_record(
     due_on: dt.date | None = None,
     note: str = "",
 ) -> Pledge:
-    _require(actor, "funds.record", fund.unit, "ghi nhận cam kết")
+    _require(actor, "funds.record", fund.unit, _("ghi nhận cam kết"))
     _positive(amount)
     with as_actor(actor):
         return Pledge.objects.create(
@@ -239,10 +250,10 @@ def pledge_record(
 def transfer_record(
     *, actor: User | None, from_fund: Fund, to_fund: Fund, amount: int, date: dt.date, decision: str = ""
 ) -> Transfer:
-    _require(actor, "funds.record", from_fund.unit, "chuyển quỹ")
+    _require(actor, "funds.record", from_fund.unit, _("chuyển quỹ"))
     _positive(amount)
     if from_fund.pk == to_fund.pk:
-        raise DomainError("Quỹ chuyển và quỹ nhận phải khác nhau.", field="to_fund")
+        raise DomainError(_("Quỹ chuyển và quỹ nhận phải khác nhau."), field="to_fund")
     with as_actor(actor):
         entry = ledger.post(
             kind=EntryKind.TRANSFER,
@@ -264,7 +275,7 @@ def transfer_record(
 
 def _origin_unit(fund: Fund | None, source: Source | None):
     if (fund is None) == (source is None):
-        raise DomainError("Chọn đúng một nguồn: một quỹ hoặc một nguồn ngoài quỹ.", field="fund")
+        raise DomainError(_("Chọn đúng một nguồn: một quỹ hoặc một nguồn ngoài quỹ."), field="fund")
     return fund.unit if fund else source.unit  # type: ignore[union-attr]
 
 
@@ -297,7 +308,7 @@ def _withdrawn(household, day: dt.date) -> bool:
 
 
 @contextmanager
-def _refused_if_withdrawn(household, what: str) -> Iterator[None]:
+def _refused_if_withdrawn(household, what: Literal["phân bổ", "chi"]) -> Iterator[None]:
     """The database's own refusal (triggers of funds migration 0011) in the service's words: the
     household object a caller passed may be older than its row, withdrawn meanwhile."""
     try:
@@ -306,9 +317,11 @@ def _refused_if_withdrawn(household, what: str) -> Iterator[None]:
     except IntegrityError as exc:
         if "rút khỏi danh sách hỗ trợ" not in str(exc):
             raise
-        raise DomainError(
-            f"Hộ {household.code} đã rút khỏi danh sách hỗ trợ; không {what} tiền cho hộ này.", field="household"
-        ) from exc
+        refusal = {
+            "phân bổ": _("Hộ %(code)s đã rút khỏi danh sách hỗ trợ; không phân bổ tiền cho hộ này."),
+            "chi": _("Hộ %(code)s đã rút khỏi danh sách hỗ trợ; không chi tiền cho hộ này."),
+        }[what]
+        raise DomainError(refusal % {"code": household.code}, field="household") from exc
 
 
 def plan_source(fund: Fund | None, source: Source | None) -> str:
@@ -327,16 +340,25 @@ def limit_problems(*, household, amount: int, fund: Fund | None, source: Source 
     label = FundingSource(key).label if key in FundingSource.values else key
     if line is not None and already + amount > line.amount:
         problems.append(
-            f"Phân bổ {format_vnd(amount)} cho hộ {household.code} vượt kế hoạch nguồn “{label}” "
-            f"({format_vnd(line.amount)}, đã phân bổ {format_vnd(already)})."
+            _(
+                "Phân bổ %(amount)s cho hộ %(code)s vượt kế hoạch nguồn “%(source)s” "
+                "(%(planned)s, đã phân bổ %(already)s)."
+            )
+            % {
+                "amount": format_vnd(amount),
+                "code": household.code,
+                "source": label,
+                "planned": format_vnd(line.amount),
+                "already": format_vnd(already),
+            }
         )
     # The norm (NQ 13/2023: 60/30 million đ), or the household's own approved level when its record
     # gives the reason it differs (housing: `override_reason`).
     norm = household.state_support if household.override_reason else household.norm.amount
     if key == FundingSource.STATE and already + amount > norm:
         problems.append(
-            f"Ngân sách nhà nước cho hộ {household.code} vượt định mức {format_vnd(norm)} "
-            f"({household.norm.legal_basis})."
+            _("Ngân sách nhà nước cho hộ %(code)s vượt định mức %(norm)s (%(legal_basis)s).")
+            % {"code": household.code, "norm": format_vnd(norm), "legal_basis": household.norm.legal_basis}
         )
     return problems
 
@@ -358,22 +380,33 @@ def allocation_record(
     norm only with a reviewer's override (someone allowed to approve payments) and a reason. A fund's
     allocation records which receipts it takes (`tracing`)."""
     unit = _origin_unit(fund, source)
-    _require(actor, "funds.record", unit, "phân bổ")
+    _require(actor, "funds.record", unit, _("phân bổ"))
     _positive(amount)
     if not decision.strip():
-        raise DomainError("Cần ghi quyết định phân bổ (số, ngày).", field="decision")
+        raise DomainError(_("Cần ghi quyết định phân bổ (số, ngày)."), field="decision")
     if not _in_subtree(unit, household):
-        raise DomainError(f"Hộ {household.code} không thuộc phạm vi của {unit.title}.", field="household")
+        raise DomainError(
+            _("Hộ %(code)s không thuộc phạm vi của %(unit)s.") % {"code": household.code, "unit": unit.title},
+            field="household",
+        )
     if _withdrawn(household, date):
         raise DomainError(
-            f"Hộ {household.code} đã rút khỏi danh sách hỗ trợ; không phân bổ tiền cho hộ này.", field="household"
+            _("Hộ %(code)s đã rút khỏi danh sách hỗ trợ; không phân bổ tiền cho hộ này.") % {"code": household.code},
+            field="household",
         )
     problems = limit_problems(household=household, amount=amount, fund=fund, source=source)
     if problems and rule_for(household.area, date).cap_to_plan:
         if override_by is None or not override_reason.strip():
-            raise DomainError(" ".join(problems) + " Cần người duyệt cho phép vượt và ghi lý do.", field="amount")
+            raise DomainError(
+                _("%(problems)s Cần người duyệt cho phép vượt và ghi lý do.") % {"problems": " ".join(problems)},
+                field="amount",
+            )
         if not has_perm(override_by, "funds.approve", unit):
-            raise DomainError(f"{override_by} không có quyền duyệt vượt kế hoạch tại {unit.title}.", field="amount")
+            raise DomainError(
+                _("%(override_by)s không có quyền duyệt vượt kế hoạch tại %(unit)s.")
+                % {"override_by": override_by, "unit": unit.title},
+                field="amount",
+            )
     if fund:
         legs = [
             Leg(account_for(AccountKind.ALLOCATION, fund=fund, household=household), amount),
@@ -431,27 +464,33 @@ def disbursement_record(
     Whether it waits for the stage's verification is the programme's rule (on unless a movement
     turns it off), not the maker's choice."""
     unit = _origin_unit(fund, source)
-    _require(actor, "funds.record", unit, "lập phiếu chi")
+    _require(actor, "funds.record", unit, _("lập phiếu chi"))
     _positive(amount)
     if stage not in Stage.values:
-        raise DomainError("Chọn giai đoạn thi công của đợt chi.", field="stage")
+        raise DomainError(_("Chọn giai đoạn thi công của đợt chi."), field="stage")
     if _withdrawn(household, date):
         raise DomainError(
-            f"Hộ {household.code} đã rút khỏi danh sách hỗ trợ; không chi tiền cho hộ này.", field="household"
+            _("Hộ %(code)s đã rút khỏi danh sách hỗ trợ; không chi tiền cho hộ này.") % {"code": household.code},
+            field="household",
         )
     requires_verified_stage = rule_for(household.area, date).pay_by_verified_stage
     if not voucher_number.strip():
-        raise DomainError("Cần số phiếu chi.", field="voucher_number")
+        raise DomainError(_("Cần số phiếu chi."), field="voucher_number")
     if not _in_subtree(unit, household):
-        raise DomainError(f"Hộ {household.code} không thuộc phạm vi của {unit.title}.", field="household")
+        raise DomainError(
+            _("Hộ %(code)s không thuộc phạm vi của %(unit)s.") % {"code": household.code, "unit": unit.title},
+            field="household",
+        )
     clash = Disbursement.objects.filter(voucher_number=voucher_number.strip(), fund=fund, source=source)
     if clash.exclude(status=DisbursementStatus.REJECTED).exists():
-        raise DomainError(f"Phiếu chi số {voucher_number} đã có.", field="voucher_number")
+        raise DomainError(
+            _("Phiếu chi số %(voucher_number)s đã có.") % {"voucher_number": voucher_number}, field="voucher_number"
+        )
     allocation = account_for(AccountKind.ALLOCATION, fund=fund, source=source, household=household)
     if allocation.balance < amount:
         raise DomainError(
-            f"Số chi {format_vnd(amount)} vượt số đã phân bổ còn lại cho hộ {household.code} "
-            f"({format_vnd(allocation.balance)}).",
+            _("Số chi %(amount)s vượt số đã phân bổ còn lại cho hộ %(code)s (%(balance)s).")
+            % {"amount": format_vnd(amount), "code": household.code, "balance": format_vnd(allocation.balance)},
             field="amount",
         )
     with as_actor(actor), _refused_if_withdrawn(household, "chi"):
@@ -489,18 +528,23 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
     """Step 2 (checker): another person approves; the entry is posted under the ledger's locks."""
     locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
     unit = locked.fund.unit if locked.fund else locked.source.unit  # type: ignore[union-attr]
-    _require(actor, "funds.approve", unit, "duyệt chi")
+    _require(actor, "funds.approve", unit, _("duyệt chi"))
     if locked.status != DisbursementStatus.RECORDED:
-        raise DomainError("Phiếu chi này đã được xử lý.")
+        raise DomainError(_("Phiếu chi này đã được xử lý."))
     if locked.recorded_by_id == actor.pk:
-        raise DomainError("Người lập phiếu chi không được tự duyệt (nguyên tắc hai người).")
+        raise DomainError(_("Người lập phiếu chi không được tự duyệt (nguyên tắc hai người)."))
     if _withdrawn(locked.household, locked.date):
-        raise DomainError(f"Hộ {locked.household.code} đã rút khỏi danh sách hỗ trợ; không chi tiền cho hộ này.")
+        raise DomainError(
+            _("Hộ %(code)s đã rút khỏi danh sách hỗ trợ; không chi tiền cho hộ này.") % {"code": locked.household.code}
+        )
     verified = stage_verified(locked.household, locked.stage)
     if locked.requires_verified_stage and verified is None:
         raise DomainError(
-            f"Giai đoạn “{stage_label(locked.stage)}” của hộ {locked.household.code} chưa được xác nhận; "
-            "chỉ chi đợt này sau khi giai đoạn đã được xác nhận tại hiện trường."
+            _(
+                "Giai đoạn “%(stage)s” của hộ %(code)s chưa được xác nhận; chỉ chi đợt này sau khi giai "
+                "đoạn đã được xác nhận tại hiện trường."
+            )
+            % {"stage": stage_label(locked.stage), "code": locked.household.code}
         )
     fund, source = locked.fund, locked.source
     with as_actor(actor):
@@ -557,13 +601,13 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
 def disbursement_reject(*, actor: User, disbursement: Disbursement, reason: str) -> Disbursement:
     locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
     unit = locked.fund.unit if locked.fund else locked.source.unit  # type: ignore[union-attr]
-    _require(actor, "funds.approve", unit, "duyệt chi")
+    _require(actor, "funds.approve", unit, _("duyệt chi"))
     if locked.status != DisbursementStatus.RECORDED:
-        raise DomainError("Phiếu chi này đã được xử lý.")
+        raise DomainError(_("Phiếu chi này đã được xử lý."))
     if locked.recorded_by_id == actor.pk:
-        raise DomainError("Người lập phiếu chi không được tự xử lý phiếu của mình.")
+        raise DomainError(_("Người lập phiếu chi không được tự xử lý phiếu của mình."))
     if not reason.strip():
-        raise DomainError("Cần ghi lý do không duyệt.", field="reason")
+        raise DomainError(_("Cần ghi lý do không duyệt."), field="reason")
     with as_actor(actor):
         locked.status, locked.decided_by, locked.decided_at = DisbursementStatus.REJECTED, actor, timezone.now()
         locked.rejection_reason = nfc(reason)
@@ -574,7 +618,7 @@ def disbursement_reject(*, actor: User, disbursement: Disbursement, reason: str)
 @transaction.atomic
 def entry_reverse(*, actor: User, entry: JournalEntry, reason: str, date: dt.date | None = None) -> JournalEntry:
     """A correction: the mirror entry is posted; the original is never touched."""
-    _require(actor, "funds.approve", entry.unit, "đảo bút toán")
+    _require(actor, "funds.approve", entry.unit, _("đảo bút toán"))
     with as_actor(actor):
         reversal = ledger.reverse(entry=entry, actor=actor, reason=nfc(reason), date=date or timezone.localdate())
         tracing.release(entry=entry, reversal=reversal)
@@ -596,19 +640,19 @@ def statement_line_resolve(
     from .models import MatchStatus, StatementLine
 
     locked = StatementLine.objects.select_for_update().select_related("fund__unit").get(pk=line.pk)
-    _require(actor, "funds.record", locked.fund.unit, "đối soát sao kê")
+    _require(actor, "funds.record", locked.fund.unit, _("đối soát sao kê"))
     if locked.status != MatchStatus.UNMATCHED:
-        raise DomainError("Giao dịch này đã được xử lý.")
+        raise DomainError(_("Giao dịch này đã được xử lý."))
     with as_actor(actor):
         if action == "ignore":
             if not note.strip():
-                raise DomainError("Ghi chú vì sao đây không phải khoản ủng hộ.", field="note")
+                raise DomainError(_("Ghi chú vì sao đây không phải khoản ủng hộ."), field="note")
             locked.status = MatchStatus.IGNORED
             locked.suggestion = {**(locked.suggestion or {}), "note": nfc(note), "by": actor.username}
             locked.save(update_fields=["status", "suggestion"])
             return locked
         if locked.credit <= 0:
-            raise DomainError("Chỉ giao dịch ghi có mới ghi nhận được là khoản ủng hộ.", field="action")
+            raise DomainError(_("Chỉ giao dịch ghi có mới ghi nhận được là khoản ủng hộ."), field="action")
         receipt = receipt_record(
             actor=actor,
             fund=locked.fund,

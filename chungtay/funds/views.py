@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungtay.core import asof, dates
@@ -18,10 +19,11 @@ from chungtay.core.dates import vn_long_date
 from chungtay.core.errors import DomainError
 from chungtay.core.figures import cached
 from chungtay.core.forms import add_domain_error
+from chungtay.core.money import format_vnd
 from chungtay.core.pagination import CountedPaginator
 from chungtay.core.pdf import pdf_response
 from chungtay.core.text import fold
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.core.words import amount_in_words
 from chungtay.housing.models import Household, Stage
@@ -67,7 +69,10 @@ def _household(request: AuthedRequest, code: str, unit):
     qs = visible_to(request.user, Household.objects.select_related("area"), "housing.view", "area__path")
     household = qs.filter(code__iexact=code.strip(), area__path__startswith=unit.path).first()
     if household is None:
-        raise DomainError(f"Không tìm thấy hộ mã “{code}” trong phạm vi của {unit.title}.", field="household_code")
+        raise DomainError(
+            _("Không tìm thấy hộ mã “%(code)s” trong phạm vi của %(unit)s.") % {"code": code, "unit": unit.title},
+            field="household_code",
+        )
     return household
 
 
@@ -132,7 +137,7 @@ def fund_create(request: AuthedRequest) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã lập {fund.name}.")
+            messages.success(request, _("Đã lập %(fund)s.") % {"fund": fund.name})
             return redirect("funds:fund_detail", pk=fund.pk)
     return render(request, "funds/form.html", {"form": form, "title": "Lập quỹ mới"})
 
@@ -142,7 +147,7 @@ def source_create(request: AuthedRequest) -> HttpResponse:
     form = SourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and tops:
         services.source_create(actor=request.user, unit=tops[0], **form.cleaned_data)
-        messages.success(request, "Đã khai báo nguồn.")
+        messages.success(request, _("Đã khai báo nguồn."))
         return redirect("funds:overview")
     return render(request, "funds/form.html", {"form": form, "title": "Khai báo nguồn ngoài quỹ"})
 
@@ -225,7 +230,11 @@ def receipt_create(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã ghi nhận {receipt.amount:,} đ của {receipt.donor}.".replace(",", "."))
+            messages.success(
+                request,
+                _("Đã ghi nhận %(amount)s của %(donor)s.")
+                % {"amount": format_vnd(receipt.amount), "donor": receipt.donor},
+            )
             return redirect("funds:fund_detail", pk=fund.pk)
     return render(request, "funds/form.html", {"form": form, "title": f"Ghi nhận khoản ủng hộ — {fund.name}"})
 
@@ -268,7 +277,7 @@ def pledge_create(request: AuthedRequest, pk: int) -> HttpResponse:
             due_on=data["due_on"],
             note=data["note"],
         )
-        messages.success(request, "Đã ghi nhận cam kết.")
+        messages.success(request, _("Đã ghi nhận cam kết."))
         return redirect("funds:pledge_list")
     return render(request, "funds/form.html", {"form": form, "title": f"Cam kết ủng hộ — {fund.name}"})
 
@@ -308,16 +317,16 @@ def transfer_create(request: AuthedRequest, pk: int) -> HttpResponse:
         except (DomainError, Fund.DoesNotExist) as exc:
             refuse()
             add_domain_error(
-                form, exc if isinstance(exc, DomainError) else DomainError("Chọn quỹ nhận.", field="to_fund")
+                form, exc if isinstance(exc, DomainError) else DomainError(_("Chọn quỹ nhận."), field="to_fund")
             )
         else:
-            messages.success(request, "Đã chuyển quỹ.")
+            messages.success(request, _("Đã chuyển quỹ."))
             return redirect("funds:fund_detail", pk=fund.pk)
     return render(request, "funds/form.html", {"form": form, "title": f"Chuyển tiền từ {fund.name}"})
 
 
 def _origin(request: AuthedRequest, value: str, perm: str):
-    kind, _, pk = value.partition(":")
+    kind, _sep, pk = value.partition(":")
     if kind == "fund":
         return {
             "fund": get_visible_or_404(request.user, Fund.objects.select_related("unit"), perm, "unit__path", pk=pk)
@@ -356,7 +365,7 @@ def allocation_create(request: AuthedRequest) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã phân bổ cho hộ {household.code}.")
+            messages.success(request, _("Đã phân bổ cho hộ %(code)s.") % {"code": household.code})
             return redirect("funds:household", pk=household.pk)
     return render(request, "funds/form.html", {"form": form, "title": "Phân bổ cho hộ"})
 
@@ -416,7 +425,7 @@ def disbursement_create(request: AuthedRequest) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Đã lập phiếu chi; cần một người khác duyệt.")
+            messages.success(request, _("Đã lập phiếu chi; cần một người khác duyệt."))
             return redirect("funds:disbursement_list")
     return render(request, "funds/form.html", {"form": form, "title": "Lập phiếu chi cho hộ"})
 
@@ -437,10 +446,11 @@ def disbursement_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         services.disbursement_approve(actor=request.user, disbursement=disbursement)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
-        messages.success(request, f"Đã duyệt phiếu chi {disbursement.voucher_number}.")
+        messages.success(
+            request, _("Đã duyệt phiếu chi %(voucher_number)s.") % {"voucher_number": disbursement.voucher_number}
+        )
     return redirect("funds:disbursement_list")
 
 
@@ -453,8 +463,7 @@ def disbursement_reject(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user, disbursement=disbursement, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
         return redirect("funds:disbursement_list")
     return render(
         request, "funds/form.html", {"form": form, "title": f"Không duyệt phiếu chi {disbursement.voucher_number}"}
@@ -509,7 +518,9 @@ def _day(raw: str, default: dt.date) -> dt.date:
     try:
         return dt.datetime.strptime(raw, "%d/%m/%Y").date() if raw else default
     except ValueError as exc:
-        raise DomainError(f"Ngày “{raw}” không đúng dạng ngày/tháng/năm (ví dụ 01/01/2024).") from exc
+        raise DomainError(
+            _("Ngày “%(raw)s” không đúng dạng ngày/tháng/năm (ví dụ 01/01/2024).") % {"raw": raw}
+        ) from exc
 
 
 def fund_book(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
@@ -554,7 +565,7 @@ def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã lập bút toán đảo #{reversal.seq}.")
+            messages.success(request, _("Đã lập bút toán đảo #%(seq)s.") % {"seq": reversal.seq})
             return redirect("funds:entry_detail", pk=reversal.pk)
     return render(
         request,
@@ -649,7 +660,7 @@ def reconcile_line(request: AuthedRequest, pk: int) -> HttpResponse:
             refuse()
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Đã xử lý giao dịch {line.bank_ref}.")
+            messages.success(request, _("Đã xử lý giao dịch %(bank_ref)s.") % {"bank_ref": line.bank_ref})
             return redirect("funds:reconcile")
     return render(request, "funds/reconcile_line.html", {"line": line, "form": form})
 
@@ -682,7 +693,7 @@ def qr(request: AuthedRequest, pk: int) -> HttpResponse:
 def poster_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
     if not (fund.bank_bin and fund.account_number):
-        messages.error(request, "Quỹ chưa khai báo ngân hàng và số tài khoản.")
+        messages.error(request, _("Quỹ chưa khai báo ngân hàng và số tài khoản."))
         return redirect("funds:fund_detail", pk=fund.pk)
     target = request.GET.get("target", "")
     payload = vietqr.payload(

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chungtay.core.audit import as_actor
 from chungtay.core.errors import DomainError
@@ -100,10 +101,10 @@ def export_person(household: Household) -> dict[str, Any]:
 @transaction.atomic
 def erase_person(*, actor: Any, household: Household, reason: str) -> Household:
     if not reason.strip():
-        raise DomainError("Cần ghi lý do xoá (yêu cầu của người dân, hết thời hạn lưu trữ…).", field="reason")
+        raise DomainError(_("Cần ghi lý do xoá (yêu cầu của người dân, hết thời hạn lưu trữ…)."), field="reason")
     locked = Household.objects.select_for_update().get(pk=household.pk)
     if locked.erased_at is not None:
-        raise DomainError(f"Dữ liệu cá nhân của hộ {locked.code} đã được xoá trước đó.")
+        raise DomainError(_("Dữ liệu cá nhân của hộ %(code)s đã được xoá trước đó.") % {"code": locked.code})
     old_values = [
         v for v in (locked.head_name, locked.citizen_id, locked.phone, locked.address_detail, locked.health_note) if v
     ]

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chungtay.accounts.models import User
 from chungtay.core import dates
@@ -72,16 +73,16 @@ def norm_create(
 ) -> SupportNorm:
     check_actor(actor, "units.manage")  # a norm holds for the whole programme, not one unit
     if kind not in SupportKind.values:
-        raise DomainError("Hình thức hỗ trợ không hợp lệ.", field="kind")
+        raise DomainError(_("Hình thức hỗ trợ không hợp lệ."), field="kind")
     if not isinstance(amount, int) or amount <= 0:
-        raise DomainError("Mức hỗ trợ phải là số đồng lớn hơn 0.", field="amount")
+        raise DomainError(_("Mức hỗ trợ phải là số đồng lớn hơn 0."), field="amount")
     unknown = [c for c in categories if c not in Category.values]
     if unknown:
-        raise DomainError("Đối tượng áp dụng không hợp lệ.", field="categories")
+        raise DomainError(_("Đối tượng áp dụng không hợp lệ."), field="categories")
     if not nfc(legal_basis):
-        raise DomainError("Cần ghi căn cứ pháp lý (số, ngày văn bản).", field="legal_basis")
+        raise DomainError(_("Cần ghi căn cứ pháp lý (số, ngày văn bản)."), field="legal_basis")
     if valid_to and valid_to < valid_from:
-        raise DomainError("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.", field="valid_to")
+        raise DomainError(_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."), field="valid_to")
     with as_actor(actor):
         return SupportNorm.objects.create(
             programme=nfc(programme), kind=kind, amount=amount, categories=list(categories),
@@ -128,48 +129,65 @@ def clean_household(
     """Check a household against the rules and return the model fields; raises DomainError."""
     head_name = nfc(data.head_name)
     if not head_name:
-        raise DomainError("Thiếu họ và tên chủ hộ.", field="head_name")
+        raise DomainError(_("Thiếu họ và tên chủ hộ."), field="head_name")
     if data.area.level != Level.AREA:
-        raise DomainError(f"{data.area.title} không phải khu dân cư (thôn, khối phố).", field="area")
+        raise DomainError(
+            _("%(area)s không phải khu dân cư (thôn, khối phố).") % {"area": data.area.title}, field="area"
+        )
     if data.category not in Category.values:
-        raise DomainError("Đối tượng hỗ trợ không hợp lệ.", field="category")
+        raise DomainError(_("Đối tượng hỗ trợ không hợp lệ."), field="category")
     if data.support_kind not in SupportKind.values:
-        raise DomainError("Hình thức hỗ trợ không hợp lệ.", field="support_kind")
+        raise DomainError(_("Hình thức hỗ trợ không hợp lệ."), field="support_kind")
     if data.gender and data.gender not in Gender.values:
-        raise DomainError("Giới tính không hợp lệ.", field="gender")
+        raise DomainError(_("Giới tính không hợp lệ."), field="gender")
     if not PHASE_MIN <= data.phase_year <= PHASE_MAX:
-        raise DomainError(f"Năm phân kỳ {data.phase_year} không hợp lệ.", field="phase_year")
+        raise DomainError(
+            _("Năm phân kỳ %(phase_year)s không hợp lệ.") % {"phase_year": data.phase_year}, field="phase_year"
+        )
     this_year = dates.today().year
     if data.birth_year is not None and not 1900 <= data.birth_year <= this_year:
-        raise DomainError(f"Năm sinh {data.birth_year} không hợp lệ.", field="birth_year")
+        raise DomainError(
+            _("Năm sinh %(birth_year)s không hợp lệ.") % {"birth_year": data.birth_year}, field="birth_year"
+        )
     citizen_id = re.sub(r"\s", "", data.citizen_id or "")
     if citizen_id and not _CITIZEN_ID.fullmatch(citizen_id):
-        raise DomainError(f"Số CCCD “{citizen_id}” phải gồm 12 chữ số (CMND cũ: 9 chữ số).", field="citizen_id")
+        raise DomainError(
+            _("Số CCCD “%(citizen_id)s” phải gồm 12 chữ số (CMND cũ: 9 chữ số).") % {"citizen_id": citizen_id},
+            field="citizen_id",
+        )
     phone = re.sub(r"[\s.\-()]", "", data.phone or "")
     if phone and not _PHONE.fullmatch(phone):
-        raise DomainError(f"Số điện thoại “{data.phone}” không hợp lệ.", field="phone")
+        raise DomainError(_("Số điện thoại “%(phone)s” không hợp lệ.") % {"phone": data.phone}, field="phone")
     decision_number = nfc(data.decision_number)
     if not decision_number:
-        raise DomainError("Thiếu số quyết định phê duyệt danh sách.", field="decision_number")
+        raise DomainError(_("Thiếu số quyết định phê duyệt danh sách."), field="decision_number")
     if (data.lat is None) != (data.lon is None):
-        raise DomainError("Cần ghi cả vĩ độ và kinh độ (hoặc bỏ trống cả hai).", field="lat")
+        raise DomainError(_("Cần ghi cả vĩ độ và kinh độ (hoặc bỏ trống cả hai)."), field="lat")
     if data.lat is not None and not (-90 <= data.lat <= 90 and -180 <= data.lon <= 180):  # type: ignore[operator]
-        raise DomainError("Tọa độ không hợp lệ.", field="lat")
+        raise DomainError(_("Tọa độ không hợp lệ."), field="lat")
     norm = find_norm(kind=data.support_kind, category=data.category, year=data.phase_year, norms=norms)
     if norm is None:
         raise DomainError(
-            f"Không có mức hỗ trợ {SupportKind(data.support_kind).label.lower()} cho "
-            f"{Category(data.category).label.lower()} còn hiệu lực năm {data.phase_year}.",
+            _("Không có mức hỗ trợ %(support_kind)s cho %(category)s còn hiệu lực năm %(phase_year)s.")
+            % {
+                "support_kind": SupportKind(data.support_kind).label.lower(),
+                "category": Category(data.category).label.lower(),
+                "phase_year": data.phase_year,
+            },
             field="phase_year",
         )
     state_support = norm.amount if data.state_support is None else data.state_support
     if not isinstance(state_support, int) or state_support < 0:
-        raise DomainError("Kinh phí hỗ trợ phải là số đồng không âm.", field="state_support")
+        raise DomainError(_("Kinh phí hỗ trợ phải là số đồng không âm."), field="state_support")
     override_reason = nfc(data.override_reason)
     if state_support != norm.amount and not override_reason:
         raise DomainError(
-            f"Kinh phí {format_vnd(state_support)} khác mức hỗ trợ {format_vnd(norm.amount)} "
-            f"({norm.legal_basis}): cần ghi lý do.",
+            _("Kinh phí %(state_support)s khác mức hỗ trợ %(amount)s (%(legal_basis)s): cần ghi lý do.")
+            % {
+                "state_support": format_vnd(state_support),
+                "amount": format_vnd(norm.amount),
+                "legal_basis": norm.legal_basis,
+            },
             field="override_reason",
         )
     if state_support == norm.amount:
@@ -187,7 +205,9 @@ def clean_household(
 
 def _require(actor: User | None, perm: str, unit: OrgUnit) -> None:
     if actor is not None and not has_perm(actor, perm, unit):
-        message = closed_refusal(perm, unit) or f"Bạn không có quyền thực hiện việc này tại {unit.title}."
+        message = closed_refusal(perm, unit) or _("Bạn không có quyền thực hiện việc này tại %(unit)s.") % {
+            "unit": unit.title
+        }
         raise DomainError(message, field="area")
 
 
@@ -211,13 +231,15 @@ def household_create(
     fields, _norm = clean_household(data, norms=norms)
     code = nfc(code) or next_code()
     if Household.objects.filter(code=code).exists():
-        raise DomainError(f"Mã hộ {code} đã được dùng.", field="code")
+        raise DomainError(_("Mã hộ %(code)s đã được dùng.") % {"code": code}, field="code")
     with as_actor(actor):
         try:
             with transaction.atomic():
                 household = Household.objects.create(code=code, **fields)
         except IntegrityError as exc:
-            raise DomainError(f"Không lưu được hộ {code}: trùng mã hộ đã có.", field="code") from exc
+            raise DomainError(
+                _("Không lưu được hộ %(code)s: trùng mã hộ đã có.") % {"code": code}, field="code"
+            ) from exc
         _sync_state_line(household)
     return household
 
@@ -245,7 +267,7 @@ def household_update(
 def household_mark_surveyed(*, actor: User | None, household: Household) -> Household:
     _require(actor, "housing.edit", household.area)
     if household.status != Status.APPROVED:
-        raise DomainError("Chỉ ghi nhận khảo sát cho hộ đang ở trạng thái “Đã phê duyệt”.", field="status")
+        raise DomainError(_("Chỉ ghi nhận khảo sát cho hộ đang ở trạng thái “Đã phê duyệt”."), field="status")
     household.status = Status.SURVEYED
     with as_actor(actor):
         household.save(update_fields=["status", "updated_at"])
@@ -259,9 +281,12 @@ def household_withdraw(
     _require(actor, "housing.edit", household.area)
     reason = nfc(reason)
     if not reason:
-        raise DomainError("Cần ghi lý do rút hộ khỏi danh sách.", field="reason")
+        raise DomainError(_("Cần ghi lý do rút hộ khỏi danh sách."), field="reason")
     if household.status in (Status.COMPLETED, Status.HANDED_OVER, Status.WITHDRAWN):
-        raise DomainError(f"Hộ đang ở trạng thái “{household.get_status_display()}”, không thể rút.", field="reason")
+        raise DomainError(
+            _("Hộ đang ở trạng thái “%(status)s”, không thể rút.") % {"status": household.get_status_display()},
+            field="reason",
+        )
     household.status, household.withdrawn_reason = Status.WITHDRAWN, reason
     household.withdrawn_on = on or dates.today()
     with as_actor(actor):
@@ -276,19 +301,19 @@ def funding_line_set(
     """Set the planned amount from one source; 0 removes the line. The state line follows the norm."""
     _require(actor, "housing.edit", household.area)
     if source not in FundingSource.values:
-        raise DomainError("Nguồn kinh phí không hợp lệ.", field="source")
+        raise DomainError(_("Nguồn kinh phí không hợp lệ."), field="source")
     if source == FundingSource.STATE:
         raise DomainError(
-            "Ngân sách nhà nước lấy theo mức hỗ trợ của hộ; sửa ở thông tin hộ (kèm lý do nếu khác mức).",
+            _("Ngân sách nhà nước lấy theo mức hỗ trợ của hộ; sửa ở thông tin hộ (kèm lý do nếu khác mức)."),
             field="source",
         )
     if not isinstance(amount, int) or amount < 0:
-        raise DomainError("Số tiền phải là số đồng không âm.", field="amount")
+        raise DomainError(_("Số tiền phải là số đồng không âm."), field="amount")
     with as_actor(actor):
         if amount == 0:
             FundingPlanLine.objects.filter(household=household, source=source).delete()
             return None
-        line, _ = FundingPlanLine.objects.update_or_create(
+        line, _created = FundingPlanLine.objects.update_or_create(
             household=household, source=source, defaults={"amount": amount, "note": nfc(note)}
         )
     return line
@@ -344,7 +369,7 @@ class StageConflict(DomainError):
 def _already_sent(client_id: uuid.UUID, household: Household) -> ProgressUpdate | None:
     update = ProgressUpdate.objects.filter(client_id=client_id).first()
     if update is not None and update.household_id != household.pk:
-        raise DomainError("Mã cập nhật đã dùng cho một hộ khác.", field="client_id")
+        raise DomainError(_("Mã cập nhật đã dùng cho một hộ khác."), field="client_id")
     return update
 
 
@@ -383,34 +408,43 @@ def progress_record(
                 f"Trong lúc chờ gửi, tiến độ hộ {household.code} đã thay đổi: hiện là {now}.", latest=current
             )
     if household.status == Status.WITHDRAWN:
-        raise DomainError("Hộ đã rút khỏi danh sách, không cập nhật tiến độ.", field="stage")
+        raise DomainError(_("Hộ đã rút khỏi danh sách, không cập nhật tiến độ."), field="stage")
     if stage not in Stage.values:
-        raise DomainError("Giai đoạn không hợp lệ.", field="stage")
+        raise DomainError(_("Giai đoạn không hợp lệ."), field="stage")
     if date > dates.today():
-        raise DomainError("Ngày cập nhật không được sau hôm nay.", field="date")
+        raise DomainError(_("Ngày cập nhật không được sau hôm nay."), field="date")
     percent = STAGE_PERCENT[stage] if percent is None else percent
     if not 0 <= percent <= 100:
-        raise DomainError("Tỷ lệ hoàn thành phải từ 0 đến 100%.", field="percent")
+        raise DomainError(_("Tỷ lệ hoàn thành phải từ 0 đến 100%."), field="percent")
     latest = household.updates.order_by("-date", "-id").first()
     if latest is not None:
         if STAGE_ORDER[stage] < STAGE_ORDER[latest.stage]:
             raise DomainError(
-                f"Hộ đã qua giai đoạn “{latest.get_stage_display()}”, không ghi lùi về “{Stage(stage).label}”.",
+                _("Hộ đã qua giai đoạn “%(done)s”, không ghi lùi về “%(stage)s”.")
+                % {"done": latest.get_stage_display(), "stage": Stage(stage).label},
                 field="stage",
             )
         if date < latest.date:
             raise DomainError(
-                f"Ngày cập nhật trước ngày của lần cập nhật trước ({latest.date:%d/%m/%Y}).", field="date"
+                _("Ngày cập nhật trước ngày của lần cập nhật trước (%(date)s).")
+                % {"date": format(latest.date, "%d/%m/%Y")},
+                field="date",
             )
         if percent < latest.percent:
-            raise DomainError(f"Tỷ lệ hoàn thành không được giảm (lần trước {latest.percent}%).", field="percent")
+            raise DomainError(
+                _("Tỷ lệ hoàn thành không được giảm (lần trước %(percent)s%%).") % {"percent": latest.percent},
+                field="percent",
+            )
     if stage == Stage.COMPLETED and percent != 100:
-        raise DomainError("Hoàn thành nghĩa là 100%.", field="percent")
+        raise DomainError(_("Hoàn thành nghĩa là 100%."), field="percent")
     if stage == Stage.HANDED_OVER and household.status not in (Status.COMPLETED, Status.HANDED_OVER):
-        raise DomainError("Chỉ bàn giao sau khi đã ghi nhận hoàn thành.", field="stage")
+        raise DomainError(_("Chỉ bàn giao sau khi đã ghi nhận hoàn thành."), field="stage")
     photos = photos or []
     if len(photos) > MAX_PHOTOS_PER_UPDATE:
-        raise DomainError(f"Mỗi lần cập nhật tối đa {MAX_PHOTOS_PER_UPDATE} ảnh.", field="photos")
+        raise DomainError(
+            _("Mỗi lần cập nhật tối đa %(count)s ảnh.") % {"count": MAX_PHOTOS_PER_UPDATE},
+            field="photos",
+        )
     checked = []
     for item in photos:
         try:
@@ -464,9 +498,9 @@ def progress_verify(*, actor: User, update: ProgressUpdate) -> ProgressUpdate:
     """A second person (commune or town staff) confirms a stage in the field; funds may require it."""
     _require(actor, "housing.edit", update.household.area)
     if update.reporter_id is not None and update.reporter_id == actor.pk:
-        raise DomainError("Người báo cáo không tự xác nhận giai đoạn của mình.", field="update")
+        raise DomainError(_("Người báo cáo không tự xác nhận giai đoạn của mình."), field="update")
     if update.verified_at is not None:
-        raise DomainError("Giai đoạn này đã được xác nhận.", field="update")
+        raise DomainError(_("Giai đoạn này đã được xác nhận."), field="update")
     update.verified_by, update.verified_at = actor, timezone.now()
     with as_actor(actor):
         update.save(update_fields=["verified_by", "verified_at"])
@@ -497,20 +531,22 @@ def complaint_create(
 ) -> Complaint:
     _require(actor, "complaints.manage", unit)
     if kind not in ComplaintKind.values:
-        raise DomainError("Loại đơn không hợp lệ.", field="kind")
+        raise DomainError(_("Loại đơn không hợp lệ."), field="kind")
     if concerns == Concerns.HOUSEHOLD:
         if household is None:
-            raise DomainError("Chọn hộ mà đơn liên quan đến.", field="household")
+            raise DomainError(_("Chọn hộ mà đơn liên quan đến."), field="household")
         if not household.area.path.startswith(unit.path):
-            raise DomainError(f"Hộ {household.code} không thuộc {unit.title}.", field="household")
+            raise DomainError(
+                _("Hộ %(code)s không thuộc %(unit)s.") % {"code": household.code, "unit": unit.title}, field="household"
+            )
     if concerns == Concerns.FUND and not nfc(fund_label):
-        raise DomainError("Ghi tên quỹ, nguồn vận động mà đơn liên quan đến.", field="fund_label")
+        raise DomainError(_("Ghi tên quỹ, nguồn vận động mà đơn liên quan đến."), field="fund_label")
     if received_on > dates.today():
-        raise DomainError("Ngày tiếp nhận không được sau hôm nay.", field="received_on")
+        raise DomainError(_("Ngày tiếp nhận không được sau hôm nay."), field="received_on")
     if not nfc(complainant_name):
-        raise DomainError("Ghi tên người gửi đơn (ghi “Nặc danh” nếu không có).", field="complainant_name")
+        raise DomainError(_("Ghi tên người gửi đơn (ghi “Nặc danh” nếu không có)."), field="complainant_name")
     if not content.strip():
-        raise DomainError("Ghi nội dung đơn.", field="content")
+        raise DomainError(_("Ghi nội dung đơn."), field="content")
     with as_actor(actor):
         return Complaint.objects.create(
             origin_unit=unit, unit=unit, kind=kind, concerns=concerns,
@@ -533,14 +569,14 @@ def complaint_update(
 ) -> Complaint:
     _require(actor, "complaints.manage", complaint.unit)
     if status not in ComplaintStatus.values:
-        raise DomainError("Trạng thái không hợp lệ.", field="status")
+        raise DomainError(_("Trạng thái không hợp lệ."), field="status")
     resolution = resolution.strip()
     if status not in OPEN_COMPLAINT:
         if not resolution:
-            raise DomainError("Ghi kết quả giải quyết trước khi đóng đơn.", field="resolution")
+            raise DomainError(_("Ghi kết quả giải quyết trước khi đóng đơn."), field="resolution")
         resolved_on = resolved_on or dates.today()
         if resolved_on < complaint.received_on:
-            raise DomainError("Ngày giải quyết trước ngày tiếp nhận.", field="resolved_on")
+            raise DomainError(_("Ngày giải quyết trước ngày tiếp nhận."), field="resolved_on")
     else:
         resolved_on = None
     complaint.status, complaint.resolution, complaint.assignee, complaint.resolved_on = (

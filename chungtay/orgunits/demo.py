@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chungtay.core import cells, demo_clock
 from chungtay.core.errors import DomainError
@@ -167,7 +168,8 @@ def load_units(*, actor: User) -> dict[str, int]:
     data = demo_units_csv().encode("utf-8")
     plan = plan_unit_import(data=data, filename="dien-ban-2024-units-demo.csv", user=actor)
     if not plan.ok:
-        raise DomainError("Demo units do not import: " + "; ".join(str(e["message"]) for e in plan.errors[:5]))
+        errors = "; ".join(str(e["message"]) for e in plan.errors[:5])
+        raise DomainError(_("Các đơn vị mẫu không nhập được: %(errors)s") % {"errors": errors})
     created = plan.counts()["create"]
     if created:
         batch = ImportBatch(

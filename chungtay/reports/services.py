@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from chungtay.accounts.models import User
 from chungtay.core import dates
@@ -429,16 +430,16 @@ def contact_channel_set(
     if actor.pk != user.pk:
         raise PermissionDenied
     if channel not in (Channel.EMAIL, Channel.SMS, Channel.ZALO, Channel.APP):
-        raise DomainError("Kênh nhận không hợp lệ.", field="channel")
+        raise DomainError(_("Kênh nhận không hợp lệ."), field="channel")
     phone = "".join(ch for ch in phone if not ch.isspace() and ch not in ".-")
     if channel in (Channel.SMS, Channel.ZALO):
         digits = phone[1:] if phone.startswith("+") else phone
         if not (digits.isdigit() and 9 <= len(digits) <= 12):
-            raise DomainError("Số điện thoại nhận tin: nhập 10 chữ số, ví dụ 0905123456.", field="phone")
+            raise DomainError(_("Số điện thoại nhận tin: nhập 10 chữ số, ví dụ 0905123456."), field="phone")
         if not consent:
-            raise DomainError("Cần đánh dấu đồng ý nhận tin nhắc việc qua số điện thoại này.", field="consent")
+            raise DomainError(_("Cần đánh dấu đồng ý nhận tin nhắc việc qua số điện thoại này."), field="consent")
     if channel == Channel.EMAIL and not user.email:
-        raise DomainError("Tài khoản chưa có địa chỉ thư điện tử; chọn kênh khác.", field="channel")
+        raise DomainError(_("Tài khoản chưa có địa chỉ thư điện tử; chọn kênh khác."), field="channel")
     with as_actor(actor):
         choice, _created = ContactChannel.objects.update_or_create(
             user=user,
@@ -458,10 +459,10 @@ def contact_channel_stop(*, token: str) -> User:
     try:
         user_id = signing.loads(token, salt=STOP_SALT)
     except signing.BadSignature as exc:
-        raise DomainError("Đường dẫn ngừng nhận tin không đúng hoặc đã bị sửa.", field="token") from exc
+        raise DomainError(_("Đường dẫn ngừng nhận tin không đúng hoặc đã bị sửa."), field="token") from exc
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        raise DomainError("Không tìm thấy người nhận của đường dẫn này.", field="token")
+        raise DomainError(_("Không tìm thấy người nhận của đường dẫn này."), field="token")
     with as_actor(user):
         choice = ContactChannel.objects.filter(user=user).first() or ContactChannel(user=user, channel=Channel.EMAIL)
         choice.stopped_at = timezone.now()
@@ -502,11 +503,11 @@ def urging_notice_issue(
     deadline = deadline or today + dt.timedelta(days=7)
     number = number.strip()
     if not number:
-        raise DomainError("Cần ghi số, ký hiệu công văn.", field="number")
+        raise DomainError(_("Cần ghi số, ký hiệu công văn."), field="number")
     if not units:
-        raise DomainError("Chọn ít nhất một đơn vị cần đôn đốc.", field="units")
+        raise DomainError(_("Chọn ít nhất một đơn vị cần đôn đốc."), field="units")
     if any(not u.path.startswith(issuing_unit.path) or u.pk == issuing_unit.pk for u in units):
-        raise DomainError("Chỉ đôn đốc được đơn vị cấp dưới.", field="units")
+        raise DomainError(_("Chỉ đôn đốc được đơn vị cấp dưới."), field="units")
     units = sorted(units, key=lambda u: u.path)
     grouped: dict[int, list[OverdueItem]] = {u.pk: [] for u in units}
     for item in selectors.overdue_items(today, within=issuing_unit):
@@ -518,7 +519,7 @@ def urging_notice_issue(
                 break
     addressed = [u for u in units if grouped[u.pk]]
     if not addressed:
-        raise DomainError("Các đơn vị đã chọn không còn việc quá hạn chưa thực hiện.", field="units")
+        raise DomainError(_("Các đơn vị đã chọn không còn việc quá hạn chưa thực hiện."), field="units")
     summary = "V/v đôn đốc thực hiện các việc quá hạn"
     context = {
         "org_parent": _org_parent(issuing_unit),
@@ -663,7 +664,7 @@ def review_context(
     each one read from the figures catalogue (docs/figures.md), so the report, the dashboards and
     the computed criteria show the same number for the same unit and day."""
     if kind not in REVIEW_KINDS:
-        raise DomainError("Loại báo cáo không hợp lệ.")
+        raise DomainError(_("Loại báo cáo không hợp lệ."))
     # A document is written in Vietnamese whatever the language of the person who asks for it.
     with translation.override("vi"):
         day = as_of or review_default_day(movement, kind=kind)
@@ -758,12 +759,12 @@ def report_job_start(
     from .tasks import run_report_job
 
     if kind not in exports.available_kinds():
-        raise DomainError("Loại báo cáo không có sẵn.", field="kind")
+        raise DomainError(_("Loại báo cáo không có sẵn."), field="kind")
     if not has_perm(user, "reports.view", unit):
         raise PermissionDenied
     day = as_of or dates.today()
     if day > dates.today():
-        raise DomainError("Chưa có số liệu của ngày sau hôm nay.", field="as_of")
+        raise DomainError(_("Chưa có số liệu của ngày sau hôm nay."), field="as_of")
     job = ReportJob.objects.create(user=user, unit=unit, kind=kind, params={**(params or {}), "as_of": day.isoformat()})
     run_report_job.enqueue(job.pk)
     job.refresh_from_db()
