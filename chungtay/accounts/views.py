@@ -15,6 +15,7 @@ from chungtay.core.access import scope_q
 from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
 from chungtay.core.text import fold
+from chungtay.core.transactions import refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Membership
 from chungtay.orgunits.selectors import active_on, units_for
@@ -116,7 +117,7 @@ def membership_add(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.membership_add(actor=request.user, user=user, **form.cleaned_data)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
         else:
             messages.success(request, _("Đã thêm vai trò."))
     else:
@@ -131,7 +132,7 @@ def membership_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         services.membership_remove(actor=request.user, membership=membership)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         messages.success(request, _("Đã gỡ vai trò."))
     return redirect("accounts:user_detail", pk=membership.user_id)

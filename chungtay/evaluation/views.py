@@ -20,7 +20,7 @@ from chungtay.core.access import has_perm, root_units_for, visible_to
 from chungtay.core.documents import documents_for, documents_for_many
 from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
 
@@ -174,8 +174,7 @@ def self_assess(request: AuthedRequest, movement_pk: int, unit_pk: int) -> HttpR
     try:
         assessment = services.assessment_open(actor=request.user, participation=participation)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
         return redirect("evaluation:board", movement_pk=movement.pk)
     error_field = None
     if request.method == "POST":
@@ -196,8 +195,7 @@ def self_assess(request: AuthedRequest, movement_pk: int, unit_pk: int) -> HttpR
                 messages.success(request, _("Đã lưu bản tự chấm."))
             return redirect("evaluation:self_assess", movement_pk=movement.pk, unit_pk=unit_pk)
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
             error_field = exc.field
     assessment.refresh_from_db()
     editable = assessment.status in EDITABLE_BY_UNIT
@@ -299,8 +297,7 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã lưu điểm thẩm định."))
             return redirect("evaluation:review", pk=assessment.pk)
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
             error_field = exc.field
     assessment.refresh_from_db()
     lines = _line_rows(assessment)
@@ -330,8 +327,7 @@ def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
             raise DomainError(_("Cần ghi nội dung đơn vị phải bổ sung, chỉnh sửa."))
         services.assessment_return(actor=request.user, assessment=assessment, comment=form.cleaned_data["comment"])
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
         return redirect("evaluation:review", pk=assessment.pk)
     messages.success(
         request, _("Đã trả lại bản tự đánh giá của %(unit)s.") % {"unit": assessment.participation.unit.title}
@@ -417,8 +413,7 @@ def band_delete(request: AuthedRequest, movement_pk: int, pk: int) -> HttpRespon
         services.band_delete(actor=request.user, band=band)
         messages.success(request, _("Đã xóa xếp loại “%(band)s”.") % {"band": band.name})
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     return redirect("evaluation:setup", movement_pk=movement.pk)
 
 
@@ -473,8 +468,7 @@ def cross_review(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
             )
             return redirect("evaluation:cross_list", movement_pk=movement.pk)
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
     scores = existing.scores if existing else {}
     for line in lines:
         line.cross_score = scores.get(str(line.criterion_id), "")  # type: ignore[attr-defined]
@@ -527,8 +521,7 @@ def ranking_approve(request: AuthedRequest, movement_pk: int) -> HttpResponse:
         services.ranking_approve(actor=request.user, movement=movement, level=level, note=request.POST.get("note", ""))
         messages.success(request, _("Đã phê duyệt kết quả xếp hạng. Điểm đã được khóa."))
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     return redirect(f"{_url('evaluation:ranking', movement.pk)}?cap={level}")
 
 
@@ -548,8 +541,7 @@ def ranking_exclude(request: AuthedRequest, movement_pk: int, participation_pk: 
             )
             messages.success(request, _("Đã ghi lý do không xếp hạng %(unit)s.") % {"unit": participation.unit.title})
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     return redirect(f"{_url('evaluation:ranking', movement.pk)}?cap={participation.level}")
 
 
@@ -612,8 +604,7 @@ def award_form_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             services.award_form_create(actor=request.user, movement=movement, **form.cleaned_data)
             messages.success(request, _("Đã thêm hình thức “%(name)s”.") % {"name": form.cleaned_data["name"]})
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
     else:
         _form_messages(request, form)
     return redirect("evaluation:awards", movement_pk=movement.pk)
@@ -632,8 +623,7 @@ def proposal_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
                 % {"award_form": p.award_form.name, "nominee": p.nominee},
             )
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
     else:
         _form_messages(request, form)
     return redirect("evaluation:awards", movement_pk=movement.pk)
@@ -652,8 +642,7 @@ def proposal_from_ranking(request: AuthedRequest, movement_pk: int) -> HttpRespo
                 % {"count": len(created), "units": ", ".join(p.nominee for p in created)},
             )
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
     else:
         _form_messages(request, form)
     return redirect("evaluation:awards", movement_pk=movement.pk)
@@ -667,8 +656,7 @@ def proposal_remove(request: AuthedRequest, pk: int) -> HttpResponse:
         services.proposal_remove(actor=request.user, proposal=proposal)
         messages.success(request, _("Đã rút đề nghị."))
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     return redirect("evaluation:awards", movement_pk=movement.pk)
 
 
@@ -681,8 +669,7 @@ def meeting_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             meeting = services.meeting_create(actor=request.user, movement=movement, **form.cleaned_data)
             return redirect("evaluation:meeting_detail", pk=meeting.pk)
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
     else:
         _form_messages(request, form)
     return redirect("evaluation:awards", movement_pk=movement.pk)
@@ -739,8 +726,7 @@ def meeting_votes(request: AuthedRequest, pk: int) -> HttpResponse:
             )
             recorded += 1
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
     if recorded:
         messages.success(request, _("Đã ghi kết quả biểu quyết %(count)s đề nghị.") % {"count": recorded})
     return redirect("evaluation:meeting_detail", pk=meeting.pk)
@@ -756,8 +742,7 @@ def decision_create(request: AuthedRequest, movement_pk: int) -> HttpResponse:
             messages.success(request, _("Đã lập dự thảo quyết định số %(number)s.") % {"number": decision.number})
             return redirect("evaluation:decision_detail", pk=decision.pk)
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
     else:
         _form_messages(request, form)
     return redirect("evaluation:awards", movement_pk=movement.pk)
@@ -793,8 +778,7 @@ def decision_sign(request: AuthedRequest, pk: int) -> HttpResponse:
         services.decision_sign(actor=request.user, decision=decision)
         messages.success(request, _("Đã ký ban hành Quyết định số %(number)s.") % {"number": decision.number})
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     return redirect("evaluation:decision_detail", pk=decision.pk)
 
 

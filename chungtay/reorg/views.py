@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from chungtay.core import asof
 from chungtay.core.access import get_visible_or_404, require_perm
 from chungtay.core.errors import DomainError
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.tallies import catalogue
@@ -58,8 +58,7 @@ def index(request: AuthedRequest) -> HttpResponse:
             try:
                 reorg = services.commit(actor=request.user, plan=plan)
             except DomainError as exc:
-                refuse()
-                messages.error(request, exc.message)
+                refuse_with_message(request, exc)
             else:
                 messages.success(
                     request,
@@ -107,8 +106,7 @@ def review(request: AuthedRequest, pk: int, change_pk: int) -> HttpResponse:
     try:
         services.change_review(actor=request.user, change=change)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     return redirect("reorg:detail", pk=reorg.pk)
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.orgunits.models import Membership, OrgUnit
 
 from .. import selectors, services
@@ -85,8 +85,7 @@ def round_add(request: HttpRequest, pk: int) -> HttpResponse:
             raise DomainError(_("Vòng thi: cần ghi tên vòng và điểm tối đa hợp lệ."), field="name")
         services.round_add(actor=_user(request), contest=contest, **form.cleaned_data)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         messages.success(request, _("Đã thêm vòng thi."))
     return redirect("campaigns:contest_detail", pk=contest.pk)
@@ -106,8 +105,7 @@ def entrant_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         services.entrant_add(actor=user, contest=contest, **form.cleaned_data)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         messages.success(request, _("Đã thêm thí sinh."))
     return redirect("campaigns:contest_detail", pk=contest.pk)

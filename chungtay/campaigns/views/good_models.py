@@ -15,7 +15,7 @@ from chungtay.core.documents import documents_for
 from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
 from chungtay.core.models import Document, DocumentLink
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.uploads import serve
 from chungtay.orgunits.models import OrgUnit
 
@@ -128,8 +128,7 @@ def goodmodel_decide(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data.get("note", ""),
         )  # fmt: skip
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         messages.success(request, _("Đã ghi nhận: %(s)s.") % {"s": model.get_status_display()})
     return redirect("campaigns:goodmodel_detail", pk=model.pk)
@@ -145,8 +144,7 @@ def goodmodel_replicate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.good_model_replicate(actor=user, good_model=model, **form.cleaned_data)
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
         else:
             messages.success(request, _("Đã ghi nhận đơn vị nhân rộng mô hình."))
     else:

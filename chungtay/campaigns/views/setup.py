@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from chungtay.core.access import has_perm, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
 
@@ -175,8 +175,7 @@ def movement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.movement_transition(actor=_user(request), movement=movement, to=to)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         movement.refresh_from_db()
         if to == MovementStatus.LAUNCHED:
@@ -289,8 +288,7 @@ def criterion_delete(request: HttpRequest, pk: int, crit_pk: int) -> HttpRespons
     try:
         services.criterion_remove(actor=_user(request), criterion=criterion)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         messages.success(request, _("Đã xóa %(code)s.") % {"code": criterion.code})
     return redirect("campaigns:criteria", pk=movement.pk, level=criterion.criteria_set.level)
@@ -302,8 +300,7 @@ def criteria_publish(request: HttpRequest, pk: int, level: int) -> HttpResponse:
     try:
         published = services.criteria_set_publish(actor=_user(request), movement=movement, level=_level(level))
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         messages.success(
             request, _("Đã áp dụng phiên bản %(v)s; các phiên bản trước giữ nguyên.") % {"v": published.version}
@@ -343,8 +340,7 @@ def participant_remove(request: HttpRequest, pk: int, part_pk: int) -> HttpRespo
     try:
         services.participant_remove(actor=_user(request), participation=participation)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         messages.success(request, _("Đã bỏ %(u)s khỏi danh sách.") % {"u": participation.unit.title})
     return redirect("campaigns:participants", pk=movement.pk)
@@ -375,8 +371,7 @@ def milestone_remove(request: HttpRequest, pk: int, ms_pk: int) -> HttpResponse:
     try:
         services.milestone_remove(actor=_user(request), milestone=milestone)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         messages.success(request, _("Đã xóa mốc thời gian."))
     return redirect("campaigns:milestones", pk=movement.pk)

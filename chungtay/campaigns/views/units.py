@@ -16,7 +16,7 @@ from chungtay.core.documents import documents_for
 from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
 from chungtay.core.models import DocumentKind
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.orgunits.models import Level
 
 from .. import selectors, services
@@ -266,8 +266,7 @@ def obligation_excuse(request: HttpRequest, pk: int) -> HttpResponse:
             raise DomainError(_("Cần ghi lý do miễn."), field="reason")
         services.obligation_excuse(actor=user, obligation=obligation, reason=form.cleaned_data["reason"])
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         messages.success(request, _("Đã miễn việc này cho đơn vị."))
     return redirect("campaigns:workspace", pk=movement.pk, unit_pk=obligation.unit_id)

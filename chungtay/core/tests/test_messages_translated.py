@@ -105,3 +105,23 @@ def test_a_domain_error_reads_in_english_in_the_english_interface():
             check_upload(io.BytesIO(b""), name="trống.pdf")
         assert refused.value.message == expected
 
+
+def test_a_domain_error_shown_as_a_message_refuses_the_action(rf):
+    from django.contrib import messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.http import HttpResponse
+
+    from chungtay.core.errors import DomainError
+    from chungtay.core.transactions import _refused, action_refused, refuse_with_message
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    token = _refused.set(False)
+    try:
+        refuse_with_message(request, DomainError("Số tiền phải lớn hơn 0.", field="amount"))
+        assert action_refused(HttpResponse())
+    finally:
+        _refused.reset(token)
+    shown = [(m.level, m.message) for m in messages.get_messages(request)]
+    assert shown == [(messages.ERROR, "Số tiền phải lớn hơn 0.")]

@@ -16,7 +16,7 @@ from chungtay.core.documents import document_upload, documents_for
 from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
 from chungtay.core.models import DocumentKind
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.selectors import active_on
@@ -130,8 +130,7 @@ def complaint_document(request: AuthedRequest, pk: int) -> HttpResponse:
                 kind=DocumentKind.OTHER, title=form.cleaned_data["title"], attach_to=complaint,
             )  # fmt: skip
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
         else:
             messages.success(request, _("Đã đính kèm tài liệu."))
     else:

@@ -20,7 +20,7 @@ from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, visi
 from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
 from chungtay.core.pagination import CountedPaginator
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.core.uploads import serve
 from chungtay.housing.privacy import log_private_view
@@ -212,8 +212,7 @@ def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Thao tác không hợp lệ."))
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     return redirect("housing:household_detail", pk=household.pk)
 
 
@@ -225,8 +224,7 @@ def funding(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.funding_line_set(actor=request.user, household=household, **form.cleaned_data)
         except DomainError as exc:
-            refuse()
-            messages.error(request, exc.message)
+            refuse_with_message(request, exc)
         else:
             messages.success(request, _("Đã lưu nguồn kinh phí."))
     else:
@@ -284,8 +282,7 @@ def progress_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         services.progress_verify(actor=request.user, update=update)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
     else:
         messages.success(request, _("Đã xác nhận giai đoạn “%(stage)s”.") % {"stage": update.get_stage_display()})
     return redirect("housing:household_detail", pk=update.household_id)
