@@ -23,7 +23,7 @@ class ReminderKind(models.TextChoices):
 
 class NotificationKind(models.TextChoices):
     DIGEST = "digest", _("Nhắc việc hằng ngày")
-    ESCALATION = "escalation", _("Đơn vị cấp dưới trễ hạn")
+    ESCALATION = "escalation", _("Đơn vị cấp dưới có việc quá hạn")
     URGING = "urging", _("Công văn đôn đốc")
     REPORT_READY = "report_ready", _("Báo cáo đã sẵn sàng")
 
@@ -179,7 +179,7 @@ class UrgingNotice(models.Model):
     number = models.CharField(_("Số, ký hiệu"), max_length=60)
     issued_on = models.DateField(_("Ngày ban hành"))
     units = models.ManyToManyField("orgunits.OrgUnit", related_name="+", verbose_name=_("Đơn vị được đôn đốc"))
-    items = models.JSONField(_("Việc trễ hạn"), default=list)
+    items = models.JSONField(_("Việc quá hạn chưa thực hiện"), default=list)
     audit_item_nouns: ClassVar[dict[str, str]] = {"items": "đơn vị"}  # one item per unit urged (core.audit)
     docx = models.ForeignKey("core.Document", on_delete=models.PROTECT, related_name="+")
     pdf = models.ForeignKey("core.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -191,7 +191,7 @@ def test_an_urging_notice_and_its_files_are_logged_in_words_not_internals(client
                                     items=items, docx=docx, pdf=pdf, issued_by=people.town_office)  # fmt: skip
     client.force_login(people.inspector)
     body = client.get(reverse("core:audit_recent")).content.decode()
-    assert "<b>Việc trễ hạn</b>: (trống) → 1 đơn vị" in body
+    assert "<b>Việc quá hạn chưa thực hiện</b>: (trống) → 1 đơn vị" in body
     assert "<b>Tên tệp gốc</b>: (trống) → cong-van-don-doc.pdf" in body
     assert "<b>Dung lượng</b>: (trống) → 150 kB" in body
     assert f"<b>Người ban hành</b>: (trống) → {people.town_office.display_name}" in body

@@ -79,6 +79,8 @@ def test_running_twice_on_the_same_day_sends_nothing_new_but_the_next_day_does(p
 def test_items_late_for_more_than_n_days_are_escalated_to_the_parent_units_office(people, tree, overdue):
     send_reminders(today=TODAY, escalate_after=7)
     escalation = Notification.objects.get(user=people.town_office, kind="escalation")
+    # Items not done after their deadline: "quá hạn" ("trễ hạn" is for what was done late).
+    assert escalation.get_kind_display() == "Đơn vị cấp dưới có việc quá hạn"
     # 20 days late report and the 10 days late complaint go up; the 3 days late plan does not.
     assert "Báo cáo tháng 11" in escalation.body and "Kế hoạch cụ thể" not in escalation.body
     assert "Kiến nghị, phản ánh" in escalation.body
