@@ -465,11 +465,14 @@ def closed_refusal(perm: str, unit: Any) -> str | None:
     """Why a write (`perm` not a read) on `unit` is refused because the unit has ended, else None."""
     if perm in READ_PERMS or unit is None or not _ended(getattr(unit, "valid_to", None)):
         return None
-    return (
-        f"{unit.title[:1].upper()}{unit.title[1:]} đã kết thúc hoạt động từ ngày "
-        f"{unit.valid_to + dt.timedelta(days=1):%d/%m/%Y} (sắp xếp đơn vị): chỉ xem được số liệu đến ngày "
-        f"{unit.valid_to:%d/%m/%Y}; hãy ghi nhận tại đơn vị mới."
-    )
+    return _(
+        "%(unit)s đã kết thúc hoạt động từ ngày %(ended_on)s (sắp xếp đơn vị): chỉ xem được số liệu đến ngày "
+        "%(last_day)s; hãy ghi nhận tại đơn vị mới."
+    ) % {
+        "unit": unit.title[:1].upper() + unit.title[1:],
+        "ended_on": f"{unit.valid_to + dt.timedelta(days=1):%d/%m/%Y}",
+        "last_day": f"{unit.valid_to:%d/%m/%Y}",
+    }
 
 
 def _memberships(user: UserLike) -> list[tuple[str, str, int, dt.date | None]]:
