@@ -18,8 +18,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,9 +196,15 @@ class ReadStatement:
     total_credit: int | None = None
     lines: list[RawLine] = field(default_factory=list)
     errors: list[dict[str, object]] = field(default_factory=list)
+    unreadable: bool = False  # the file itself could not be read (its error says why)
 
     def error(self, row: int | None, key: str | None, message: str) -> None:
         self.errors.append({"row": row, "field": LABELS.get(key or "", ""), "message": message})
+
+    @property
+    def needs_identities(self) -> bool:
+        """Lines with no bank reference (running numbers): they are told apart by `assign_identities`."""
+        return self.layout is not None and "bank_ref" not in self.mapping and not self.layout.date_ref_in_one_cell
 
 
 # --- the grid ------------------------------------------------------------------------------------
@@ -328,7 +336,13 @@ def _read_block_row(row: list[Any], read: ReadStatement) -> bool:
 # --- the table -----------------------------------------------------------------------------------
 def _amount(row: list[Any], index: int | None) -> int | None:
     value = row[index] if index is not None and index < len(row) else None
+    if isinstance(value, str) and _PLAIN_AMOUNT.match(value):
+        return int(value.replace(".", "").replace(",", ""))  # "1.500.000": what parse_amount reads, sooner
     return parse_amount(value)
+
+
+# Digits, grouped by threes with one kind of separator, or not at all: parse_amount's commonest case.
+_PLAIN_AMOUNT = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*\Z|\d+\Z", re.ASCII)
 
 
 def _cell(row: list[Any], index: int | None) -> Any:
@@ -362,28 +376,57 @@ def read_statement(
         read.error(None, None, exc.message)
         return read
     except Exception:
-        read.error(None, None, "Không đọc được tệp: hãy tải đúng tệp Excel (.xlsx), CSV hoặc PDF mà ngân hàng xuất.")
+        read.error(None, None, UNREADABLE_FILE)
         return read
+    read.lines.extend(read_rows(grid, read, mapping=mapping, header_row=header_row))
+    if read.needs_identities:
+        assign_identities(read.lines)
+    return read
+
+
+UNREADABLE_FILE = "Không đọc được tệp: hãy tải đúng tệp Excel (.xlsx), CSV hoặc PDF mà ngân hàng xuất."
+HEADER_SEARCH = 80  # rows in which the table's header is looked for
+
+
+def read_rows(
+    rows: Iterable[list[Any]],
+    read: ReadStatement,
+    *,
+    mapping: dict[str, int] | None = None,
+    header_row: int | None = None,
+) -> Iterator[RawLine]:
+    """The statement's lines as they are read from its rows, one at a time; the header block, the
+    file's totals and every problem go to `read` (its `lines` stay empty).
+
+    Only the first `HEADER_SEARCH` rows are held, to find the header; after it a line is handed on
+    as soon as the next row shows that its memo does not continue. A line without the bank's
+    reference gets no identity here (`assign_identities` or `DayIdentities` give it one).
+    A row source that fails (a PDF found scanned) is recorded as the file's error.
+    """
+    rows = _guarded(rows, read)
+    head = list(itertools.islice(rows, max(HEADER_SEARCH, header_row or 0)))
+    if read.unreadable and not head:
+        return
     if mapping:
         layout, top, columns = GENERIC, (header_row or 1) - 1, dict(mapping)
-    elif found := recognise(grid):
+    elif found := recognise(head):
         layout, top, columns = found
     else:
-        read.error(None, None, "Không nhận ra mẫu sao kê và không tìm thấy các cột: Ngày giao dịch, Ghi nợ, Ghi có, "
-                               "Nội dung. Hãy chọn cột ở bước ánh xạ.")  # fmt: skip
-        return read
+        if not read.unreadable:
+            read.error(None, None, "Không nhận ra mẫu sao kê và không tìm thấy các cột: Ngày giao dịch, Ghi nợ, "
+                                   "Ghi có, Nội dung. Hãy chọn cột ở bước ánh xạ.")  # fmt: skip
+        return
     read.layout, read.header_row, read.mapping = layout, top + 1, columns
-    above = " ".join(_row_text(r) for r in grid[:top])
+    above = " ".join(_row_text(r) for r in head[:top])
     read.bank = next((x.bank for x in LAYOUTS if any(re.search(rf"\b{n}\b", above) for n in x.names)), layout.bank)
-    for row in grid[:top]:
+    for row in head[:top]:
         _read_block_row(row, read)
 
     i_date, i_memo = columns["txn_at"], columns.get("memo")
     last: RawLine | None = None
     ended = False  # after the closing balance or the grand total, what follows is the footer
     captions = _all_captions(layout)
-    for index in range(top + 1, len(grid)):
-        row, number = grid[index], index + 1
+    for number, row in enumerate(itertools.chain(head[top + 1 :], rows), start=top + 2):
         if not any(c not in (None, "") for c in row):
             continue
         if ended:
@@ -461,11 +504,23 @@ def read_statement(
         memo = _one_line(_cell(row, i_memo))
         if counterparty := _one_line(_cell(row, columns.get("counterparty"))):
             memo = memo if fold(counterparty) in fold(memo) else f"{counterparty} - {memo}"
+        if last is not None:
+            yield last  # its memo ends here: a row with a date is a line of its own
         last = RawLine(number, txn_at, ref, debit, credit, balance, memo)
-        read.lines.append(last)
-    if "bank_ref" not in columns and not layout.date_ref_in_one_cell:
-        assign_identities(read.lines)
-    return read
+    if last is not None:
+        yield last
+
+
+def _guarded(rows: Iterable[list[Any]], read: ReadStatement) -> Iterator[list[Any]]:
+    """The rows, until the source fails: its failure is the file's error, in the person's words."""
+    try:
+        yield from rows
+    except StatementFileError as exc:
+        read.unreadable = True
+        read.error(None, None, exc.message)
+    except Exception:
+        read.unreadable = True
+        read.error(None, None, UNREADABLE_FILE)
 
 
 def _one_line(value: Any) -> str:
@@ -500,14 +555,45 @@ def assign_identities(lines: list[RawLine]) -> None:
     """
     seen: Counter[tuple[dt.date, int, str]] = Counter()
     for line in lines:
-        key = (
-            line.txn_at.date(),
-            line.credit - line.debit,
-            " ".join(re.sub(r"[^a-z0-9]", " ", fold(line.memo)).split()),
-        )
+        key = _identity_key(line)
         seen[key] += 1
-        digest = hashlib.sha256(f"{key[0]:%Y%m%d}|{key[1]}|{key[2]}|{seen[key]}".encode()).hexdigest()[:16]
-        line.bank_ref = f"#{key[0]:%Y%m%d}-{digest}"
+        line.bank_ref = _identity(key, seen[key])
+
+
+def _identity_key(line: RawLine) -> tuple[dt.date, int, str]:
+    return line.txn_at.date(), line.credit - line.debit, " ".join(re.sub(r"[^a-z0-9]", " ", fold(line.memo)).split())
+
+
+def _identity(key: tuple[dt.date, int, str], nth: int) -> str:
+    digest = hashlib.sha256(f"{key[0]:%Y%m%d}|{key[1]}|{key[2]}|{nth}".encode()).hexdigest()[:16]
+    return f"#{key[0]:%Y%m%d}-{digest}"
+
+
+class DayIdentities:
+    """`assign_identities` for lines read one at a time, holding the counts of one day only.
+
+    Every bank lists a day's lines together (oldest or newest day first), so when the day changes
+    its counts are done with. A day that comes back after another one means a file not in the
+    order of days: `OutOfDayOrder` is raised, and the caller reads the file whole instead.
+    """
+
+    def __init__(self) -> None:
+        self.day: dt.date | None = None
+        self.seen: Counter[tuple[dt.date, int, str]] = Counter()
+        self.past: set[dt.date] = set()  # a few hundred dates at most
+
+    def __call__(self, line: RawLine) -> RawLine:
+        day = line.txn_at.date()
+        if day != self.day:
+            if day in self.past:
+                raise OutOfDayOrder(line.row)
+            if self.day is not None:
+                self.past.add(self.day)
+            self.day, self.seen = day, Counter()
+        key = _identity_key(line)
+        self.seen[key] += 1
+        line.bank_ref = _identity(key, self.seen[key])
+        return line
 
 
 class StatementFileError(Exception):
@@ -516,6 +602,14 @@ class StatementFileError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class OutOfDayOrder(Exception):
+    """A statement without references whose days are not listed together (`DayIdentities`)."""
+
+    def __init__(self, row: int) -> None:
+        super().__init__(f"row {row}: a day listed again after another day")
+        self.row = row
 
 
 def account_matches(seen: str, full: str) -> bool:

@@ -23,10 +23,14 @@ A PDF without text (a scan) is refused with a Vietnamese message: there is nothi
 from __future__ import annotations
 
 import ctypes
-from bisect import bisect_left
+import multiprocessing
+import re
+from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 from statistics import median
 from typing import Any
 
@@ -43,6 +47,8 @@ UNREADABLE = "Không mở được tệp PDF (tệp hỏng hoặc có mật kh�
 ROW_GAP = 0.4  # a vertical gap above this share of a text line's height starts a new row
 CELL_GAP = 0.4  # a horizontal gap wider than this share of the font size separates two runs (cells)
 WORD_GAP = 0.2  # a gap wider than this between letters, with no space character, is a space
+WORD_WIDTH = 0.7  # a word wider than this share of its letters' height, each, may hide a gap: read by letter
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -58,28 +64,45 @@ class Run:
         return (self.left + self.right) / 2
 
 
-def _rules(page: Any) -> list[float]:
-    """Where the page draws vertical lines (a table's column rules): thin, taller than a text line."""
-    xs = set()
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    box = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        obj = pdfium_c.FPDFPage_GetObject(page, index)
-        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
-            continue
-        if pdfium_c.FPDFPageObj_GetBounds(obj, *box) and right.value - left.value <= 2 <= top.value - bottom.value - 4:
-            xs.add(round((left.value + right.value) / 2, 1))
-    return sorted(xs)
+class Rules:
+    """Where the page draws vertical lines (a table's column rules): thin, taller than a text line.
 
-
-def _runs(page: Any, rules: list[float] = ()) -> list[Run]:  # type: ignore[assignment]
-    """The page's text as runs: characters on one line with no wider gap than a cell's padding
-    and no vertical rule (`rules`, sorted) between them.
-
-    One pass over the characters (their text in one call, a box each): asking PDFium for the text
-    inside each of its rectangles searches the page's characters once per rectangle.
+    `xs` are their places, left to right; a rule parts two letters only beside it, not the page
+    number printed under the table across the line's place (`between`).
     """
-    textpage = page.get_textpage()
+
+    def __init__(self, page: Any) -> None:
+        extents: dict[float, list[tuple[float, float]]] = {}
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        box = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+        for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+            obj = pdfium_c.FPDFPage_GetObject(page, index)
+            if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            if (
+                pdfium_c.FPDFPageObj_GetBounds(obj, *box)
+                and right.value - left.value <= 2 <= top.value - bottom.value - 4
+            ):
+                extents.setdefault(round((left.value + right.value) / 2, 1), []).append((bottom.value, top.value))
+        self.xs = sorted(extents)
+        self.extents = extents
+
+    def between(self, left: float, right: float, bottom: float, top: float) -> bool:
+        """A rule at left ≤ x < right whose line passes beside bottom…top."""
+        first, last = bisect_left(self.xs, left), bisect_left(self.xs, right)
+        return any(low < top and bottom < high for x in self.xs[first:last] for low, high in self.extents[x])
+
+
+def _runs(page: Any, rules: Rules | None = None) -> list[Run]:
+    """The page's text as runs: words on one line with no wider gap than a cell's padding and no
+    vertical rule (`rules`) between them.
+
+    The page's text comes in one call; PDFium puts a space or a line break wherever letters stand
+    apart, so a word's box is its first letter's box joined to its last one's: two calls a word
+    instead of one a letter. A word that could hold a gap or a rule (wider than its letters would
+    be, a rule inside it, its ends on different lines) is read letter by letter, as every word was.
+    """
+    textpage = pdfium_c.FPDFText_LoadPage(page)
     try:
         count = pdfium_c.FPDFText_CountChars(textpage)
         if count <= 0:
@@ -93,19 +116,45 @@ def _runs(page: Any, rules: list[float] = ()) -> list[Run]:  # type: ignore[assi
         runs: list[Run] = []
         chars: list[str] = []
         left = bottom = right = top = size = 0.0  # the run being read
-        space = False
-        for index, char in enumerate(text):
-            if char in "\r\n":
-                if chars:
+
+        def pieces() -> Iterator[tuple[int, float, float, float, float, str, bool]]:
+            """(index, left, bottom, right, top, text, after a space) of each word, or of each letter
+            of a word that may hide a gap; a line break ends the run being read."""
+            nonlocal chars
+            end = 0
+            for word in _WORD.finditer(text):
+                start, stop = word.span()
+                between, end = text[end:start], stop
+                if chars and ("\n" in between or "\r" in between):
                     runs.append(Run(left, bottom, right, top, "".join(chars)))
                     chars = []
-                space = False
-                continue
-            if char.isspace():
-                space = True
-                continue
-            char_box(textpage, index, box)  # the glyph's advance, not its ink
-            x0, x1, y0, y1 = rect.left, rect.right, rect.bottom, rect.top
+                char_box(textpage, start, box)  # the glyph's advance, not its ink
+                x0, y0, x1, y1 = rect.left, rect.bottom, rect.right, rect.top
+                if stop - start == 1:
+                    yield start, x0, y0, x1, y1, word.group(), bool(between)
+                    continue
+                char_box(textpage, stop - 1, box)
+                if (
+                    rect.right - x0 > WORD_WIDTH * (stop - start) * (y1 - y0)
+                    or rect.bottom >= y1
+                    or rect.top <= y0
+                    or (rules and rules.between(x0 + 0.5, rect.right - 0.5, y0, y1))
+                ):
+                    for index in range(start, stop):
+                        char_box(textpage, index, box)
+                        yield (
+                            index,
+                            rect.left,
+                            rect.bottom,
+                            rect.right,
+                            rect.top,
+                            text[index],
+                            index == start and bool(between),
+                        )
+                    continue
+                yield start, x0, min(y0, rect.bottom), rect.right, max(y1, rect.top), word.group(), bool(between)
+
+        for index, x0, y0, x1, y1, piece, space in pieces():
             if chars:
                 gap = x0 - right
                 if (
@@ -113,7 +162,7 @@ def _runs(page: Any, rules: list[float] = ()) -> list[Run]:  # type: ignore[assi
                     or gap < -size
                     or y0 >= top
                     or y1 <= bottom
-                    or (rules and bisect_left(rules, right - 0.5) < bisect_left(rules, x0 + 0.5))  # a rule between
+                    or (rules and rules.between(right - 0.5, x0 + 0.5, y0, y1))  # a rule between
                 ):
                     runs.append(Run(left, bottom, right, top, "".join(chars)))
                     chars = []
@@ -125,13 +174,12 @@ def _runs(page: Any, rules: list[float] = ()) -> list[Run]:  # type: ignore[assi
             if not chars:
                 size = font_size(textpage, index) or (y1 - y0) or 8.0
                 left, bottom, right, top = x0, y0, x1, y1
-            chars.append(char)
-            space = False
+            chars.append(piece)
         if chars:
             runs.append(Run(left, bottom, right, top, "".join(chars)))
         return runs
     finally:
-        textpage.close()
+        pdfium_c.FPDFText_ClosePage(textpage)
 
 
 def _bands(runs: list[Run]) -> list[list[Run]]:
@@ -164,6 +212,8 @@ def _cells(band: list[Run]) -> list[list[Run]]:
 
 def _text(runs: list[Run]) -> str:
     """A cell's text, its lines joined by a line break and runs on one line by a space."""
+    if len(runs) == 1:
+        return runs[0].text
     lines: list[list[Run]] = []
     for run in sorted(runs, key=lambda r: (-r.top, r.left)):
         if lines and run.top > min(r.bottom for r in lines[-1]):
@@ -186,14 +236,16 @@ class Columns:
     column. Where no strip is white (a run crosses it), it falls halfway between the two captions.
     """
 
-    def __init__(self, cells: list[list[Run]]) -> None:
-        self.spans = [(min(r.left for r in c), max(r.right for r in c)) for c in cells]
+    def __init__(self, spans: list[tuple[float, float]]) -> None:
+        self.spans = spans  # left to right, apart (`_cells`): their middles are in order
         self.middles = [(a + b) / 2 for a, b in self.spans]
         self.bounds = [(a[1] + b[0]) / 2 for a, b in pairwise(self.spans)]
         self.fallback = list(self.bounds)
+        self.ordered = self.bounds == sorted(self.bounds)
 
     def spans_several(self, run: Run) -> bool:
-        return sum(run.left < m < run.right for m in self.middles) >= 2
+        """The run crosses the middles of two columns or more."""
+        return bisect_left(self.middles, run.right) - bisect_right(self.middles, run.left) >= 2
 
     def fit(self, runs: list[Run], rules: list[float]) -> None:
         """Boundaries for one page from its vertical rules, or from where its text stands."""
@@ -211,8 +263,12 @@ class Columns:
             ruled = [x for x in rules if low < x < high]
             white = [x for x in gaps if low < x <= self.spans[i + 1][0]]
             self.bounds.append(ruled[0] if len(ruled) == 1 else max(white) if white else default)
+        self.ordered = self.bounds == sorted(self.bounds)
 
     def _at(self, x: float) -> int:
+        """The column x falls in: before the first boundary right of it."""
+        if self.ordered:
+            return bisect_right(self.bounds, x)
         return next((i for i, bound in enumerate(self.bounds) if x < bound), len(self.bounds))
 
     def row(self, band: list[Run]) -> list[Any]:
@@ -222,29 +278,46 @@ class Columns:
         return [_text(c) if c else None for c in cells]
 
 
-def pages_grid(document: Any) -> Iterator[list[Any]]:
-    columns: Columns | None = None
-    for page_index in range(len(document)):
-        page = document[page_index]
+class _Pages:
+    """Rows of cell texts, page by page: until the table's header is found, each band's cells as they
+    stand (the header block); from the header on, the header's columns. A page is loaded, read and
+    closed before the next: nothing of it is kept but its rows."""
+
+    def __init__(self, spans: list[tuple[float, float]] | None = None) -> None:
+        self.columns = Columns(spans) if spans else None
+
+    def read(self, document: Any, index: int) -> list[list[Any]]:
+        page = pdfium_c.FPDF_LoadPage(document, index)
+        if not page:
+            raise StatementFileError(UNREADABLE)
         try:
-            rules = _rules(page)
+            rules = Rules(page)
             bands = _bands(_runs(page, rules))
         finally:
-            page.close()
+            pdfium_c.FPDF_ClosePage(page)
+        rows: list[list[Any]] = []
         table_from = 0
-        if columns is None:
-            for index, band in enumerate(bands):
+        if self.columns is None:
+            for number, band in enumerate(bands):
                 cells = _cells(band)
                 texts = [_text(c) for c in cells]
-                yield texts
+                rows.append(texts)
                 if _is_header(texts):
-                    columns, table_from = Columns(cells), index + 1
+                    spans = [(min(r.left for r in c), max(r.right for r in c)) for c in cells]
+                    self.columns, table_from = Columns(spans), number + 1
                     break
             else:
-                continue
-        columns.fit([run for band in bands[table_from:] for run in band], rules)
-        for band in bands[table_from:]:
-            yield columns.row(band)
+                return rows
+        assert self.columns is not None
+        self.columns.fit([run for band in bands[table_from:] for run in band], rules.xs)
+        rows.extend(self.columns.row(band) for band in bands[table_from:])
+        return rows
+
+
+def pages_grid(document: Any) -> Iterator[list[Any]]:
+    pages = _Pages()
+    for index in range(len(document)):
+        yield from pages.read(document, index)
 
 
 def pdf_grid(data: bytes) -> list[list[Any]]:
@@ -260,3 +333,104 @@ def pdf_grid(data: bytes) -> list[list[Any]]:
     if not any(any(c not in (None, "") for c in row) for row in grid):
         raise StatementFileError(SCANNED)
     return grid
+
+
+# --- big files -----------------------------------------------------------------------------------
+REOPEN_PAGES = 500  # PDFium keeps what it parsed of a document until it is closed
+CHUNK_PAGES = 50  # pages a worker process reads at a time
+
+
+def _open(path: str) -> Any:
+    try:
+        return pdfium.PdfDocument(path)
+    except (pdfium.PdfiumError, OSError):
+        raise StatementFileError(UNREADABLE) from None
+
+
+def _release() -> None:
+    """Hand the C heap's free pages back: PDFium frees a closed document's objects, but glibc keeps
+    the memory they held, and the process's peak would grow with the pages read."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+try:
+    _MALLOC_TRIM: Any = getattr(ctypes.CDLL("libc.so.6"), "malloc_trim", None)
+except OSError:  # not glibc: nothing to trim
+    _MALLOC_TRIM = None
+
+
+def _read_chunk(path: str, start: int, stop: int, spans: list[tuple[float, float]]) -> list[list[list[Any]]]:
+    """A worker process's part: pages start…stop-1 of the table, each its rows."""
+    document = _open(path)
+    try:
+        pages = _Pages(spans)
+        return [pages.read(document, index) for index in range(start, stop)]
+    finally:
+        document.close()
+        _release()
+
+
+class PdfPages:
+    """A statement PDF on disk, its rows read a page at a time (`import_statement` for big files).
+
+    Iterating gives the same rows as `pdf_grid`, without holding the file, the pages or the rows:
+    PDFium reads the file as it needs it, each page is closed once read, and the document is opened
+    again every `REOPEN_PAGES` pages so what PDFium keeps of it does not grow. With `workers` > 1 the
+    pages after the table's header are read by that many processes, `CHUNK_PAGES` at a time, and
+    their rows come back in page order, at most two chunks ahead per process. `done` counts the
+    pages read, for a progress bar.
+    """
+
+    def __init__(self, path: str | Path, *, workers: int = 0) -> None:
+        self.path = str(path)
+        document = _open(self.path)
+        try:
+            self.count = len(document)
+        finally:
+            document.close()
+        self.workers = workers
+        self.done = 0
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        self.done = 0
+        text = False
+        for rows in self._pages():
+            self.done += 1
+            text = text or any(any(c not in (None, "") for c in row) for row in rows)
+            yield from rows
+        if not text:
+            raise StatementFileError(SCANNED)
+
+    def _pages(self) -> Iterator[list[list[Any]]]:
+        pages = _Pages()
+        index = 0
+        document = _open(self.path)
+        try:
+            while index < self.count and (pages.columns is None or self.workers < 2):
+                if index and index % REOPEN_PAGES == 0:
+                    document.close()
+                    _release()
+                    document = _open(self.path)
+                yield pages.read(document, index)
+                index += 1
+        finally:
+            document.close()
+        if index < self.count:
+            assert pages.columns is not None
+            yield from self._in_workers(index, pages.columns.spans)
+
+    def _in_workers(self, start: int, spans: list[tuple[float, float]]) -> Iterator[list[list[Any]]]:
+        # Spawned, not forked: a worker needs only PDFium and this module, not the parent's database
+        # connection or PDFium's state.
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(self.workers) as pool:
+            waiting: deque[Any] = deque()
+            for first in range(start, self.count, CHUNK_PAGES):
+                waiting.append(
+                    pool.apply_async(_read_chunk, (self.path, first, min(first + CHUNK_PAGES, self.count), spans))
+                )
+                if len(waiting) >= 2 * self.workers:
+                    yield from waiting.popleft().get()
+            while waiting:
+                yield from waiting.popleft().get()

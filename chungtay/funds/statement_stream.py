@@ -18,10 +18,15 @@ captions (the mapping step's synonyms), then the lines — also has a path that 
    (`statement_sql.post_staged`: `INSERT … SELECT`, the hash chain computed over a server-side
    cursor), without a model instance per line; the same test compares it with the page's confirm.
 
-Not read here, as the page reads them: a bank's own layout (signed amounts, date and reference in one
-cell, running numbers, memos continued on the next row), the header block (bank, account, stated
-period and balances) and PDF. Such files go through the page's path (`import_statement` takes this
-one only for CSV files of more than `STREAM_BYTES`).
+Not read from a CSV file, as the page reads them: a bank's own layout (signed amounts, date and
+reference in one cell, running numbers, memos continued on the next row) and the header block (bank,
+account, stated period and balances). Such CSV files go through the page's path (`import_statement`
+takes this one only for CSV files of more than `STREAM_BYTES`).
+
+A big PDF (`PdfStatement`, more than `STREAM_PDF_PAGES` pages) comes the same way, with the page's
+reader: its pages are read one at a time (`statement_pdf.PdfPages`), the layout reader hands each
+line on as it is recognised (`statement_layouts.read_rows`), and the header block's account, stated
+period, balances and totals join the same checks.
 """
 
 from __future__ import annotations
@@ -30,9 +35,11 @@ import csv
 import datetime as dt
 import io
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, NamedTuple
 
 from django.db import connection, transaction
@@ -46,7 +53,15 @@ from chungtay.core.text import fold, nfc
 
 from .bulk import bulk_create_audited, concrete
 from .models import BankStatement, Fund, StatementLine
-from .statement_layouts import GENERIC, LABELS, TOTALS
+from .statement_layouts import (
+    GENERIC,
+    LABELS,
+    TOTALS,
+    DayIdentities,
+    ReadStatement,
+    account_matches,
+    read_rows,
+)
 from .statement_sql import post_staged
 from .statements import (
     PlanSummary,
@@ -88,6 +103,9 @@ class StreamedStatement:
     file_total_debit: int | None = None
     file_total_credit: int | None = None
     statement: BankStatement | None = None
+    bank: str = ""  # what a PDF's header block names (a CSV export names none)
+    layout: str = ""
+    account_number: str = ""
 
     @property
     def ok(self) -> bool:
@@ -260,7 +278,7 @@ def _write_stage(cursor, lines: list[StagedLine]) -> None:
 
 
 def _stage(
-    handle: IO[bytes],
+    handle: IO[bytes] | PdfStatement,
     *,
     fund: Fund,
     mapping: dict[str, int | None] | None,
@@ -277,7 +295,8 @@ def _stage(
             "memo text NOT NULL)"
         )
         batch: list[StagedLine] = []
-        for line in _csv_rows(handle, mapping, summary):
+        rows = handle.rows(summary) if isinstance(handle, PdfStatement) else _csv_rows(handle, mapping, summary)
+        for line in rows:
             batch.append(line)
             if len(batch) >= CSV_BATCH:
                 _write_stage(cursor, batch)
@@ -329,6 +348,8 @@ def _stage(
         )
         summary.skipped = int(cursor.fetchone()[0])
         summary.new = summary.rows - summary.skipped
+    if isinstance(handle, PdfStatement):
+        handle.finish(summary, fund=fund)
 
     if not summary.rows and summary.ok:
         summary.error(None, None, "Sao kê không có giao dịch nào.")
@@ -341,7 +362,7 @@ def _stage(
     if summary.rows:
         errors: list[dict[str, object]] = []
         summary.opening_balance, summary.closing_balance = running_balance(
-            _in_time_order(), opening=None, closing=None, errors=errors
+            _in_time_order(), opening=summary.opening_balance, closing=summary.closing_balance, errors=errors
         )
         for error in errors:
             summary.error(error["row"], "balance", str(error["message"]))  # type: ignore[arg-type]
@@ -386,7 +407,7 @@ def _in_time_order() -> Iterator[StagedLine]:
 
 
 def plan_statement_csv(
-    handle: IO[bytes],
+    handle: IO[bytes] | PdfStatement,
     *,
     fund: Fund,
     mapping: dict[str, int | None] | None = None,
@@ -403,7 +424,7 @@ def plan_statement_csv(
 
 @transaction.atomic
 def commit_statement_csv(
-    handle: IO[bytes],
+    handle: IO[bytes] | PdfStatement,
     *,
     fund: Fund,
     actor,
@@ -478,3 +499,101 @@ def _post_by_runs(*, fund: Fund, actor, statement: BankStatement, tz: dt.tzinfo)
     flush()
     post_fees(actor=actor, fund=fund, fees=fees)
     bulk_create_audited(StatementLine, fees)
+
+
+# --- Big PDF statements --------------------------------------------------------------------------
+STREAM_PDF_PAGES = 200  # about 4,000 lines: below it the page's reader holds them without trouble
+PDF_WORKERS = 2 if (os.cpu_count() or 1) >= 2 else 0  # processes reading a big PDF's table pages
+
+
+class _ReadInto(ReadStatement):
+    """The layout reader's findings, its problems counted in the streamed summary (the first few kept)."""
+
+    def __init__(self, summary: StreamedStatement) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def error(self, row: int | None, key: str | None, message: str) -> None:
+        self.summary.error(row, key, message)
+
+
+class PdfStatement:
+    """A bank's printed statement on disk, read into the staging table like a big CSV export.
+
+    The lines are the page's (`read_statement` on the same file gives the same rows, references,
+    identities, amounts, balances and memos); what the page reads from the header block — bank,
+    account, stated period, opening and closing balance, the file's totals — is checked as the page
+    checks it (`finish`). Lines without a bank reference get their identity as they come, holding one
+    day's counts (`DayIdentities`); a file whose days are not listed together raises `OutOfDayOrder`
+    and is read by the page's path instead.
+    """
+
+    def __init__(self, path: str | Path, *, workers: int | None = None) -> None:
+        from .statement_pdf import PdfPages  # read only when needed: the PDF library is heavy
+
+        self.pages = PdfPages(path, workers=PDF_WORKERS if workers is None else workers)
+        self.read: ReadStatement = ReadStatement()
+
+    @property
+    def size(self) -> int:
+        return self.pages.count
+
+    def tell(self) -> int:
+        """Pages read so far (the progress bar's measure, as bytes are for a CSV file)."""
+        return self.pages.done
+
+    def rows(self, summary: StreamedStatement) -> Iterator[StagedLine]:
+        self.read = read = _ReadInto(summary)
+        identities = DayIdentities()
+        for line in read_rows(self.pages, read):
+            if read.needs_identities:
+                identities(line)
+            yield StagedLine(line.row, f"{line.txn_at:%Y-%m-%d %H:%M:%S}", line.bank_ref, line.debit, line.credit,
+                             line.balance, line.memo)  # fmt: skip
+
+    def finish(self, summary: StreamedStatement, *, fund: Fund) -> None:
+        """What the page's dry run takes from the header block, once every line is staged."""
+        read = self.read
+        summary.bank, summary.layout, summary.account_number = (
+            read.bank,
+            read.layout.key if read.layout else "",
+            read.account_number,
+        )
+        summary.mapping = dict(read.mapping)
+        summary.file_total_debit, summary.file_total_credit = read.total_debit, read.total_credit
+        summary.opening_balance, summary.closing_balance = read.opening_balance, read.closing_balance
+        if summary.period_from and summary.period_to:  # the stated period widens the lines' (StatementPlan.period)
+            summary.period_from = min(filter(None, (summary.period_from, read.period_from)))
+            summary.period_to = max(filter(None, (summary.period_to, read.period_to)))
+        if (
+            read.account_number
+            and fund.account_number
+            and not account_matches(read.account_number, fund.account_number)
+        ):
+            # as plan_statement words it
+            summary.error(None, None, f"Sao kê của tài khoản {read.account_number}, không phải tài khoản của quỹ "
+                                      f"({fund.account_number}).")  # fmt: skip
+
+
+def plan_statement_pdf(
+    path: str | Path, *, fund: Fund, progress: Callable[[int, int], None] | None = None, workers: int | None = None
+) -> StreamedStatement:
+    """Dry run of a statement PDF of any length, page by page: what the page's dry run says."""
+    source = PdfStatement(path, workers=workers)
+    return plan_statement_csv(source, fund=fund, progress=progress, size=source.size)
+
+
+def commit_statement_pdf(
+    path: str | Path,
+    *,
+    fund: Fund,
+    actor,
+    batch: ImportBatch | None = None,
+    file_name: str = "",
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> StreamedStatement:
+    """Import a statement PDF all-or-nothing, page by page: the page's confirm."""
+    source = PdfStatement(path, workers=workers)
+    return commit_statement_csv(source, fund=fund, actor=actor, batch=batch, file_name=file_name or Path(path).name,
+                                progress=progress, size=source.size)  # fmt: skip

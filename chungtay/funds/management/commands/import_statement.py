@@ -5,7 +5,8 @@
 The same code path as the page (`statements.stage_statement`, then `statements.commit_statement`),
 so the counts agree. A CSV file of more than `statement_stream.STREAM_BYTES` (about 100,000 lines)
 takes the streaming path instead (`statement_stream`: the page's checks and reconciliation, run by
-run, without holding the lines), which leaves what the page's path leaves. `--json` prints one
+run, without holding the lines), which leaves what the page's path leaves; so does a PDF of more
+than `statement_stream.STREAM_PDF_PAGES` pages, read a page at a time. `--json` prints one
 line: rows, credits, credit_total, debits, debit_total, skipped and errors (a list of {row, field,
 message}). Progress goes to stderr.
 """
@@ -21,11 +22,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chungtay.funds import statement_stream, statements
 from chungtay.funds.models import Fund
+from chungtay.funds.statement_layouts import OutOfDayOrder, StatementFileError
 from chungtay.funds.statements import PlanSummary
 
 
 class Command(BaseCommand):
-    help = "Nhập một tệp sao kê ngân hàng (Excel, CSV) vào một quỹ; --dry-run chỉ kiểm tra."
+    help = "Nhập một tệp sao kê ngân hàng (Excel, CSV, PDF) vào một quỹ; --dry-run chỉ kiểm tra."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -50,6 +52,8 @@ class Command(BaseCommand):
         if path.suffix.lower() == ".csv" and size > statement_stream.STREAM_BYTES:
             self._stream(path, size, fund, actor, options)
             return
+        if path.suffix.lower() == ".pdf" and self._stream_pdf(path, fund, actor, options):
+            return
         plan, batch = statements.stage_statement(
             data=path.read_bytes(), filename=path.name, fund=fund, actor=actor, progress=self._progress
         )
@@ -66,6 +70,28 @@ class Command(BaseCommand):
                     handle, fund=fund, actor=actor, file_name=path.name, progress=self._progress, size=size
                 )
         self._report(result.summary(), result.ok, options)
+
+    def _stream_pdf(self, path: Path, fund: Fund, actor, options) -> bool:
+        """A big PDF, page by page; False when the page's path must read it (small, unreadable, or a
+        statement without references whose days are not listed together)."""
+        try:
+            source = statement_stream.PdfStatement(path)
+        except StatementFileError:
+            return False  # the page's path says why, in the person's words
+        if source.size <= statement_stream.STREAM_PDF_PAGES:
+            return False
+        try:
+            if options["dry_run"]:
+                result = statement_stream.plan_statement_csv(source, fund=fund, progress=self._bar,
+                                                             size=source.size)  # fmt: skip
+            else:
+                result = statement_stream.commit_statement_csv(source, fund=fund, actor=actor, file_name=path.name,
+                                                               progress=self._bar, size=source.size)  # fmt: skip
+        except OutOfDayOrder:
+            self.stderr.write("Các ngày trong sao kê không liền nhau: đọc cả tệp một lần.")
+            return False
+        self._report(result.summary(), result.ok, options)
+        return True
 
     def _report(self, summary: PlanSummary, ok: bool, options) -> None:
         if options["json"]:
@@ -86,6 +112,10 @@ class Command(BaseCommand):
         """A bar on stderr: `done` of `total` lines (the page's path) or bytes (the streaming path)."""
         if total < 2_000:
             return  # a bar for small files is noise
+        self._bar(done, total)
+
+    def _bar(self, done: int, total: int) -> None:
+        """`done` of `total` (pages of a big PDF: every one counts)."""
         width = 30
         filled = width * done // total
         self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
