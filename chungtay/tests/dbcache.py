@@ -97,6 +97,23 @@ def _restore(connection: Any, source: Path) -> None:
         cached.close()
 
 
+def copy_migrated(target: Path) -> bool:
+    """Write the kept migrated database for today's migrations to the SQLite file `target` (a fresh
+    installation's database, for tests that run manage.py on their own file); False when none is kept yet
+    (or keeping is off): the caller then migrates."""
+    kept = CACHE_DIR / f"{key()}.sqlite3"
+    if not enabled() or not kept.exists():
+        return False
+    cached = sqlite3.connect(f"file:{kept}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        cached.backup(copy)
+    finally:
+        copy.close()
+        cached.close()
+    return True
+
+
 @contextmanager
 def migrated_database_kept() -> Iterator[None]:
     """While open, creating an in-memory SQLite test database copies the kept migrated one instead of
