@@ -32,7 +32,7 @@ from chungtay.core.imports import (
     recent_batches,
 )
 from chungtay.core.models import ImportBatch, ImportStatus
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse_with_message
 from chungtay.core.types import AuthedRequest
 
 
@@ -140,8 +140,7 @@ def confirm(request: AuthedRequest, batch_id: int, *, kind: str, **kwargs: Any) 
     try:
         plan, done = batch_commit(actor=request.user, adapter=adapter, batch=batch, target=target)
     except DomainError as exc:
-        refuse()
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
         return redirect(adapter.url("check", target, batch))
     if not plan.ok:
         messages.error(request, changed_since_check())

@@ -20,7 +20,7 @@ from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, has_perm, scope_paths, visible_to
 from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
-from chungtay.core.transactions import refuse
+from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.housing.models import Household, Status
 from chungtay.orgunits.models import MemberOrganisation, OrgUnit
@@ -152,9 +152,10 @@ def movement_orgs(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, form: Any = None, exc: DomainError | None = None) -> None:
-    refuse()
     if exc is not None:
-        messages.error(request, exc.message)
+        refuse_with_message(request, exc)
+    else:
+        refuse()
     for field, errors in form.errors.items() if form is not None else []:
         label = form.fields[field].label if field in form.fields else ""
         for e in errors:

@@ -125,3 +125,22 @@ def test_a_domain_error_shown_as_a_message_refuses_the_action(rf):
         _refused.reset(token)
     shown = [(m.level, m.message) for m in messages.get_messages(request)]
     assert shown == [(messages.ERROR, "Số tiền phải lớn hơn 0.")]
+
+
+def test_views_turn_a_domain_error_into_a_message_or_form_error_through_one_helper():
+    """`refuse_with_message(request, exc)` and `add_domain_error(form, exc)`, not the lines they hold."""
+    pasted = []
+    helpers = {"core/transactions.py", "core/forms.py"}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if "/tests/" in f"/{relative}" or relative in helpers:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            shown = node.args[-1] if node.args else None
+            by_hand = isinstance(shown, ast.Attribute) and shown.attr == "message"
+            flashed = isinstance(node.func.value, ast.Name) and node.func.value.id == "messages"
+            if by_hand and (flashed or node.func.attr == "add_error"):
+                pasted.append(f"{relative}:{node.lineno}")
+    assert pasted == []
