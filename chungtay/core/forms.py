@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from chungtay.core.errors import DomainError
+from chungtay.core.money import format_vnd
 
 
 class StyledFormMixin:
@@ -57,9 +59,13 @@ class MoneyField(forms.CharField):
         try:
             amount = parse_amount(text)
         except CellError as exc:
-            raise forms.ValidationError(f"Số tiền không hợp lệ: “{text}” (ví dụ 60.000.000).") from exc
+            raise forms.ValidationError(
+                _("Số tiền không hợp lệ: “%(text)s” (ví dụ 60.000.000).") % {"text": text}
+            ) from exc
         if amount is None or amount < self.min_value:
-            raise forms.ValidationError(f"Số tiền phải từ {self.min_value:,} đồng trở lên.".replace(",", "."))
+            raise forms.ValidationError(
+                _("Số tiền phải từ %(minimum)s trở lên.") % {"minimum": format_vnd(self.min_value, unit="đồng")}
+            )
         return amount
 
     def prepare_value(self, value: Any) -> Any:
