@@ -96,3 +96,26 @@ def test_the_units_flow_has_a_check_page_only_its_uploader_opens_and_confirms_on
     assert client.post(reverse("orgunits:import_confirm", args=[batch.pk])).status_code == 404
     client.force_login(people.admin)
     assert client.get(check_url).status_code == 404
+
+
+def test_the_list_of_recent_batches_costs_the_same_queries_for_one_batch_as_for_ten(client, people, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.town_office)
+
+    def listing_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("housing:import")).status_code == 200
+        return len(captured)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            ImportBatch.objects.create(kind="households", file_name=f"ds-{i}.xlsx", sha256="x", unit=tree.town,
+                                       created_by=people.town_office, status=ImportStatus.FAILED,
+                                       counts={"create": 1, "errors": 2})  # fmt: skip
+
+    add(1)
+    one = listing_queries()
+    add(9)
+    assert listing_queries() == one
