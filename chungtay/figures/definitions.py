@@ -91,6 +91,18 @@ def _plus(a: dict[int, dict[str, int]], b: dict[int, dict[str, int]], sign: int 
     return out
 
 
+def kept_money(unit_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The kept subtree money of the units, brought up to the last committed write."""
+    rollup.ensure_fresh()
+    return rollup.money(unit_ids)
+
+
+def kept_waiting_before(unit_ids: list[int], month: dt.date) -> dict[int, int]:
+    """The kept money of the units' subtrees received before `month` and still waiting in the funds."""
+    rollup.ensure_fresh()
+    return rollup.waiting_before(unit_ids, month)
+
+
 # --- History from kept month-ends (issue 16) --------------------------------------------------------
 # A group's figures as of day D are its figures as of the month-end M before D (kept per unit in
 # tallies.MonthEnd, computed from the rows the first time) plus the change from M to D, computed

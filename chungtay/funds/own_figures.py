@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from chungtay.tallies import rollup
 from chungtay.tallies.models import OwnMoney, OwnMonthMoney
 
-from .models import Account, Disbursement, Receipt
+from .models import Account, Disbursement, Funding, Receipt
 
 FUND_SIDE = {
     "donations": "fund_donations",
@@ -47,7 +47,27 @@ def money_changes(accounts: Iterable[Any], changes: dict[int, int], area_of: dic
             own["donations_of_funds"] += delta
         if account.kind == "disbursed" and account.household_id:
             rows[(area_of[account.household_id],)]["disbursed_to_households"] += delta
+        if account.kind == "allocation" and account.household_id:
+            rows[(area_of[account.household_id],)]["allocated_to_households"] += delta
     return rows
+
+
+def add_waiting(changes: Iterable[tuple[int, int]]) -> None:
+    """Add {receipt id: change} of the money still waiting in the funds to the receipts' (unit, month)
+    (in the writer's transaction: funds.signals.waiting_changed)."""
+    by_receipt: dict[int, int] = defaultdict(int)
+    for receipt_id, delta in changes:
+        by_receipt[receipt_id] += delta
+    ids = sorted(pk for pk, delta in by_receipt.items() if delta)
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for start in range(0, len(ids), rollup.CHUNK):
+        found = Receipt.objects.filter(pk__in=ids[start : start + rollup.CHUNK]).values_list(
+            "pk", "fund__unit_id", "received_on"
+        )
+        for pk, unit_id, day in found:
+            rows[(unit_id, day.replace(day=1))]["waiting"] += by_receipt[pk]
+    rollup.add_rows(OwnMonthMoney, ("unit_id", "month"), rollup.MONTH_MONEY_FIELDS, rows)
+    rollup.mark_stale(unit_id for unit_id, _month in rows)
 
 
 def own_money_rows(account_model: Any) -> dict[tuple, dict[str, int]]:
@@ -71,18 +91,22 @@ def own_money_rows(account_model: Any) -> dict[tuple, dict[str, int]]:
         if r["kind"] == "donations":
             own["donations_of_funds"] += r["of_funds"]
     to_households = (
-        account_model.objects.filter(kind="disbursed", household__isnull=False)
-        .values("household__area_id")
+        account_model.objects.filter(kind__in=["allocation", "disbursed"], household__isnull=False)
+        .values("household__area_id", "kind")
         .annotate(total=Sum("balance"))
         .order_by()
     )
     for r in to_households:
-        rows[(r["household__area_id"],)]["disbursed_to_households"] += r["total"] or 0
+        column = "allocated_to_households" if r["kind"] == "allocation" else "disbursed_to_households"
+        rows[(r["household__area_id"],)][column] += r["total"] or 0
     return rows
 
 
-def own_month_rows(receipt_model: Any, disbursement_model: Any) -> dict[tuple, dict[str, int]]:
-    """OwnMonthMoney of every unit, summed from receipts and approved disbursements."""
+def own_month_rows(
+    receipt_model: Any, disbursement_model: Any, funding_model: Any = None
+) -> dict[tuple, dict[str, int]]:
+    """OwnMonthMoney of every unit, summed from receipts, approved disbursements and (given the
+    Funding model) the money still waiting: live receipts less the pieces taken from them."""
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     received = (
         receipt_model.objects.annotate(month=TruncMonth("received_on"))
@@ -90,8 +114,21 @@ def own_month_rows(receipt_model: Any, disbursement_model: Any) -> dict[tuple, d
         .annotate(total=Sum("amount"))
         .order_by()
     )
+    if funding_model is not None:
+        received = received.annotate(live=Coalesce(Sum("amount", filter=Q(entry__reversed_by__isnull=True)), 0))
     for r in received:
         rows[(r["fund__unit_id"], rollup.as_date(r["month"]))]["received"] += r["total"] or 0
+        rows[(r["fund__unit_id"], rollup.as_date(r["month"]))]["waiting"] += r.get("live", 0)
+    if funding_model is not None:
+        taken = (
+            funding_model.objects.filter(released_by__isnull=True, receipt__entry__reversed_by__isnull=True)
+            .annotate(month=TruncMonth("receipt__received_on"))
+            .values("receipt__fund__unit_id", "month")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        for r in taken:
+            rows[(r["receipt__fund__unit_id"], rollup.as_date(r["month"]))]["waiting"] -= r["total"] or 0
     approved = disbursement_model.objects.filter(status="approved")
     for owner, field in ((Q(fund__isnull=False), "fund__unit_id"), (Q(fund__isnull=True), "source__unit_id")):
         paid = (
@@ -110,21 +147,26 @@ def rebuild_own(
     account_model: Any,
     receipt_model: Any,
     disbursement_model: Any,
+    funding_model: Any = None,
     own_money: Any = OwnMoney,
     own_month: Any = OwnMonthMoney,
 ) -> None:
-    """Refill the Own* tables from the ledger and receipts (models passed in, so migrations can call it)."""
+    """Refill the Own* tables from the ledger and receipts (models passed in, so migrations can call it:
+    only the columns their models have are written)."""
     own_money.objects.all().delete()
     own_month.objects.all().delete()
-    rollup.add_rows(own_money, ("unit_id",), rollup.MONEY_FIELDS, own_money_rows(account_model))
-    rollup.add_rows(
-        own_month, ("unit_id", "month"), rollup.MONTH_MONEY_FIELDS, own_month_rows(receipt_model, disbursement_model)
-    )
+
+    def columns(model: Any, fields: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(f for f in fields if f in {field.name for field in model._meta.fields})
+
+    rollup.add_rows(own_money, ("unit_id",), columns(own_money, rollup.MONEY_FIELDS), own_money_rows(account_model))
+    month_rows = own_month_rows(receipt_model, disbursement_model, funding_model)
+    rollup.add_rows(own_month, ("unit_id", "month"), columns(own_month, rollup.MONTH_MONEY_FIELDS), month_rows)
 
 
 def refill() -> None:
     """The rebuild's part of this app: the Own* tables from every account, receipt and disbursement."""
-    rebuild_own(Account, Receipt, Disbursement)
+    rebuild_own(Account, Receipt, Disbursement, Funding)
 
 
 rollup.provide(refill_money=refill)

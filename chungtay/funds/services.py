@@ -33,6 +33,7 @@ from .models import (
     Donor,
     EntryKind,
     Fund,
+    Funding,
     JournalEntry,
     Pledge,
     ProgrammeRule,
@@ -40,6 +41,7 @@ from .models import (
     Source,
     Transfer,
 )
+from .signals import waiting_changed
 
 
 def _require(actor: User | None, perm: str, unit, what: str) -> None:
@@ -622,6 +624,10 @@ def entry_reverse(*, actor: User, entry: JournalEntry, reason: str, date: dt.dat
     with as_actor(actor):
         reversal = ledger.reverse(entry=entry, actor=actor, reason=nfc(reason), date=date or timezone.localdate())
         tracing.release(entry=entry, reversal=reversal)
+        # A reversed receipt no longer waits in the fund: what of it the allocations had not taken leaves.
+        for receipt_id, amount in Receipt.objects.filter(entry=entry).values_list("pk", "amount"):
+            taken = Funding.objects.filter(receipt_id=receipt_id, released_by__isnull=True).aggregate(s=Sum("amount"))
+            waiting_changed.send(sender=Receipt, changes=[(receipt_id, -(amount - (taken["s"] or 0)))])
         return reversal
 
 

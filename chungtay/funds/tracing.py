@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from . import models as funds_models
+from .signals import waiting_changed
 
 CHUNK = 500
 
@@ -103,6 +104,7 @@ def take(
     allocations from one fund never take the same piece. If the fund's traceable money is short
     (it never is: fees lower the cash, not the receipts), the rest stays untraced and is not invented.
     """
+    real = m is None
     m = m or _real()
     area_path = household.area.path if household is not None else ""
     rows, left = [], amount
@@ -124,11 +126,18 @@ def take(
         )
         left -= piece
     m.Funding.objects.bulk_create(rows)
+    if real:  # not from a migration's historical models
+        waiting_changed.send(sender=m.Funding, changes=[(r.receipt_id, -r.amount) for r in rows if r.receipt_id])
     return rows
 
 
 def release(*, entry: Any, reversal: Any, m: Models | None = None) -> int:
     """A reversed allocation or transfer gives its pieces back: its rows are marked, not deleted."""
+    real = m is None
     m = m or _real()
     rows = m.Funding.objects.filter(Q(allocation__entry=entry) | Q(transfer_out__entry=entry), released_by__isnull=True)
+    if real:
+        # A piece of a receipt reversed meanwhile is not waiting again: the reversal took the whole receipt.
+        back = rows.filter(receipt__isnull=False, receipt__entry__reversed_by__isnull=True)
+        waiting_changed.send(sender=m.Funding, changes=list(back.values_list("receipt_id", "amount")))
     return rows.update(released_by=reversal)

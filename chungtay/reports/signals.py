@@ -23,7 +23,7 @@ from django.dispatch import receiver
 from chungtay.core.access import is_reorganising
 from chungtay.funds import own_figures as fund_figures
 from chungtay.funds.models import Disbursement, DisbursementStatus, Fund, Receipt, Source
-from chungtay.funds.signals import balances_changed, receipts_recorded
+from chungtay.funds.signals import balances_changed, receipts_recorded, waiting_changed
 from chungtay.housing.models import FundingPlanLine, Household, ProgressUpdate, Status
 from chungtay.reorg.models import HouseholdMove
 from chungtay.tallies import rollup
@@ -145,7 +145,9 @@ def _receipt_recorded(sender: Any, instance: Receipt, created: bool, **kwargs: A
     # the ledger and the receipt stays listed), so adding on creation keeps the month's sum exact.
     if created:
         unit_id = Fund.objects.filter(pk=instance.fund_id).values_list("unit_id", flat=True).get()
-        rollup.add_month_money(unit_id=unit_id, month=instance.received_on, received=instance.amount)
+        rollup.add_month_money(
+            unit_id=unit_id, month=instance.received_on, received=instance.amount, waiting=instance.amount
+        )
         rollup.mark_stale([unit_id])
 
 
@@ -159,8 +161,14 @@ def _receipts_recorded(sender: Any, receipts: list[Receipt], **kwargs: Any) -> N
         key = (unit_of[receipt.fund_id], receipt.received_on.replace(day=1))
         received[key] = received.get(key, 0) + receipt.amount
     for (unit_id, month), amount in sorted(received.items()):
-        rollup.add_month_money(unit_id=unit_id, month=month, received=amount)
+        rollup.add_month_money(unit_id=unit_id, month=month, received=amount, waiting=amount)
     rollup.mark_stale(unit_of.values())
+
+
+@receiver(waiting_changed)
+def _waiting_changed(sender: Any, changes: list[tuple[int, int]], **kwargs: Any) -> None:
+    # Undated in the kept figures: idle money as of an earlier day is computed from the dated rows.
+    fund_figures.add_waiting(changes)
 
 
 @receiver(pre_save, sender=Disbursement)

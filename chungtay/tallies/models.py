@@ -74,6 +74,8 @@ class MoneyFigures(models.Model):
     # households whose area is in the subtree, whoever's fund paid it.
     donations_of_funds = models.BigIntegerField(default=0)
     disbursed_to_households = models.BigIntegerField(default=0)
+    # Allocated to those households and not yet paid, whoever's fund (figure money_households_allocated).
+    allocated_to_households = models.BigIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -90,6 +92,9 @@ class MonthMoneyFigures(models.Model):
     month = models.DateField()
     received = models.BigIntegerField(default=0)
     disbursed = models.BigIntegerField(default=0)
+    # Of the receipts received in the month: those not reversed, less the pieces allocations and
+    # transfers took from them (funds.Funding, not released) — the idle-money figure's months.
+    waiting = models.BigIntegerField(default=0)
 
     class Meta:
         abstract = True

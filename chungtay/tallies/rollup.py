@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from chungtay.core import dates
@@ -72,7 +73,10 @@ HOUSE_FIELDS = (
     "lon_sum",
 )
 PROGRESS_FIELDS = ("started", "completed")
-MONTH_MONEY_FIELDS = ("received", "disbursed")
+# waiting: of the receipts received in the month, what is still in the funds — the receipts not
+# reversed less the pieces allocations and transfers took from them (funds.Funding, not released).
+# The idle-money figure (figures.idle) sums it over the months before its cut-off.
+MONTH_MONEY_FIELDS = ("received", "disbursed", "waiting")
 MONEY_FIELDS = (
     "fund_donations",
     "fund_cash",
@@ -83,6 +87,7 @@ MONEY_FIELDS = (
     "source_disbursed",
     "donations_of_funds",
     "disbursed_to_households",
+    "allocated_to_households",
 )
 
 
@@ -177,8 +182,8 @@ def add_money(rows: dict[tuple, dict[str, int]]) -> None:
     add_rows(OwnMoney, ("unit_id",), MONEY_FIELDS, rows)
 
 
-def add_month_money(*, unit_id: int, month: dt.date, received: int = 0, disbursed: int = 0) -> None:
-    rows = {(unit_id, month.replace(day=1)): {"received": received, "disbursed": disbursed}}
+def add_month_money(*, unit_id: int, month: dt.date, received: int = 0, disbursed: int = 0, waiting: int = 0) -> None:
+    rows = {(unit_id, month.replace(day=1)): {"received": received, "disbursed": disbursed, "waiting": waiting}}
     add_rows(OwnMonthMoney, ("unit_id", "month"), MONTH_MONEY_FIELDS, rows)
 
 
@@ -362,6 +367,17 @@ def money(unit_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def month_money(unit_id: int) -> list[dict[str, Any]]:
     return list(TreeMonthMoney.objects.filter(unit_id=unit_id).order_by("month").values("month", *MONTH_MONEY_FIELDS))
+
+
+def waiting_before(unit_ids: list[int], month: dt.date) -> dict[int, int]:
+    """{unit id: money of its subtree's receipts received before `month` still waiting in the funds}."""
+    rows = (
+        TreeMonthMoney.objects.filter(unit_id__in=unit_ids, month__lt=month)
+        .values("unit_id")
+        .annotate(total=Sum("waiting"))
+        .order_by()
+    )
+    return {r["unit_id"]: int(r["total"] or 0) for r in rows}
 
 
 def progress(unit_id: int) -> list[dict[str, Any]]:

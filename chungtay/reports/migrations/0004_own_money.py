@@ -11,8 +11,8 @@ def fill_own_tables(apps, schema_editor):
         apps.get_model("funds", "Account"),
         apps.get_model("funds", "Receipt"),
         apps.get_model("funds", "Disbursement"),
-        apps.get_model("reports", "OwnMoney"),
-        apps.get_model("reports", "OwnMonthMoney"),
+        own_money=apps.get_model("reports", "OwnMoney"),
+        own_month=apps.get_model("reports", "OwnMonthMoney"),
     )
 
 
