@@ -1,8 +1,10 @@
 """HTTP under load: gunicorn (4 sync workers, loopback only) and locust headless with 50 users.
 
-Users carry a session made here (SessionStore) instead of signing in through the form: Argon2
-password hashing is deliberately slow and 50 simultaneous logins would measure the hasher, not the
-pages. Every process started here is stopped here, by its own pid.
+Before the timed run every page is requested a few times (`_warm`): the figures measured are a
+running server's, not its first requests'. Users carry a session made here (SessionStore) instead
+of signing in through the form: Argon2 password hashing is deliberately slow and 50 simultaneous
+logins would measure the hasher, not the pages. Every process started here is stopped here, by its
+own pid.
 """
 
 from __future__ import annotations
@@ -83,6 +85,25 @@ def _wait_for(port: int, timeout: float = 60) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
+def _warm(config: dict, rounds: int = 8) -> None:
+    """Every page requested a few times before the timed run, from several connections at once so each
+    worker gets some: a running server has its modules imported, templates compiled and figures cached,
+    and a 30 s run that starts cold measures mostly the workers' first requests (8 s each under load)."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    cookie = f"sessionid={config['sessions'][0]}"
+
+    def get(path: str) -> None:
+        request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie})
+        with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+
+    paths = [*config["staff"], *config["public"]] * rounds
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(get, paths))
+
+
 def run_load(scale: Scale, seconds: int) -> list[dict]:
     import json
 
@@ -118,6 +139,7 @@ def run_load(scale: Scale, seconds: int) -> list[dict]:
     )
     try:
         _wait_for(PORT)
+        _warm(config)
         prefix = WORK / f"locust-{scale.name}"
         subprocess.run(
             [

@@ -4,7 +4,8 @@ Signed in as the bench's office user (whole country in scope), it crawls from th
 bench.pages does (every link and GET form, the first URL of each view, plus the pages bench.load
 requests), then requests each page `--runs` times through Django's whole stack in one process and
 reports per page: median and slowest time, the median time spent in the database and the number
-of queries. Run on a bench database made by `python -m bench.run <scale>`:
+of queries. With FIGURES_CACHE_SECONDS=0 every request computes its figures, as the first request
+after a write does. Run on a bench database made by `python -m bench.run <scale>`:
 
     DATABASE_URL=postgres://…/chungtay_bench_province python -m bench.staff_pages [--runs 5]
 """
@@ -69,7 +70,7 @@ def _crawl(client, start: list[str], limit: int) -> dict[str, str]:  # type: ign
     return pages
 
 
-def measure(runs: int, limit: int) -> list[dict]:
+def measure(runs: int, limit: int, only: list[str] | None = None) -> list[dict]:
     import django
 
     django.setup()
@@ -82,7 +83,7 @@ def measure(runs: int, limit: int) -> list[dict]:
 
     client = Client()
     client.force_login(User.objects.get(username="bench_office"))
-    pages = _crawl(client, ["/", *_paths()["staff"]], limit)
+    pages = {url: url for url in only} if only else _crawl(client, ["/", *_paths()["staff"]], limit)
     out = []
     for url in sorted(set(pages.values())):
         client.get(url)  # warm, as a running server is
@@ -114,10 +115,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--limit", type=int, default=400, help="URLs visited by the crawl at most")
     parser.add_argument("--out", default=str(WORK / "staff_pages.json"))
+    parser.add_argument("--only", nargs="*", help="these URLs instead of the crawl")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     sys.path.insert(0, str(ROOT))
-    results = measure(args.runs, args.limit)
+    results = measure(args.runs, args.limit, args.only)
     over = [r for r in results if r["median_ms"] > 300]
     print(f"{len(results)} staff pages, {len(over)} with a median over 300 ms")
     Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1))
