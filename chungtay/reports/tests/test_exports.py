@@ -8,9 +8,10 @@ import pytest
 from openpyxl import load_workbook
 
 from chungtay.housing.models import Household
-from chungtay.reports import exports, rollup
+from chungtay.reports import exports
 from chungtay.reports.models import ReportJob
 from chungtay.reports.services import report_job_start
+from chungtay.tallies import rollup
 from chungtay.tallies.catalogue import FigureSet
 
 pytestmark = pytest.mark.django_db
