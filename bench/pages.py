@@ -70,6 +70,42 @@ def _timed(client, url: str, runs: int) -> tuple[list[float], int]:  # type: ign
     return times, status
 
 
+def crawl(client, start: list[str], limit: int, *, by_url: bool = False) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The staff pages a signed-in client reaches from `start` by following links and GET forms:
+    {view name → the first URL seen of it}; with `by_url`, the start URLs are kept under their own URL
+    (each is measured, not only the first of its view). Public pages and the API are left out."""
+    from django.urls import Resolver404, resolve
+
+    from chungtay.core.tests.test_role_crawl import Links, same_site
+
+    pages: dict[str, str] = {}
+    queue, seen = list(start), set()
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            view = resolve(url.split("?")[0]).view_name
+        except Resolver404:  # not a page of the site
+            continue
+        key = url if by_url and url in start else view
+        if key in pages or view.startswith(("portal:", "api")):
+            continue
+        response = client.get(url)
+        if response.status_code in (301, 302, 303, 307, 308):
+            if target := same_site(url, response["Location"]):
+                queue.append(target)
+            continue
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        pages[key] = url
+        parser = Links()
+        parser.feed(response.content.decode())
+        queue += [t for href in parser.hrefs if (t := same_site(url, href)) and t not in seen]
+    return pages
+
+
 def measure(runs: int, roles: list[str] | None) -> list[dict]:
     os.environ.update(_environment())
     sys.path.insert(0, str(ROOT))
@@ -77,10 +113,8 @@ def measure(runs: int, roles: list[str] | None) -> list[dict]:
 
     django.setup()
     from django.test import Client
-    from django.urls import Resolver404, resolve
 
     from chungtay.accounts.models import User
-    from chungtay.core.tests.test_role_crawl import Links, same_site
     from chungtay.orgunits.demo import DEMO_USERS
 
     from .measures import row
@@ -95,30 +129,7 @@ def measure(runs: int, roles: list[str] | None) -> list[dict]:
             continue
         client = Client()
         client.force_login(User.objects.get(username=spec.username))
-        pages: dict[str, str] = {}  # view name → first URL seen
-        queue, seen = ["/"], set()
-        while queue and len(seen) < 300:
-            url = queue.pop(0)
-            if url in seen:
-                continue
-            seen.add(url)
-            try:
-                view = resolve(url.split("?")[0]).view_name
-            except Resolver404:  # not a page of the site
-                continue
-            if view in pages or view.startswith(("portal:", "api")):
-                continue
-            response = client.get(url)
-            if response.status_code in (301, 302, 303, 307, 308):
-                if target := same_site(url, response["Location"]):
-                    queue.append(target)
-                continue
-            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-                continue
-            pages[view] = url
-            parser = Links()
-            parser.feed(response.content.decode())
-            queue += [t for href in parser.hrefs if (t := same_site(url, href)) and t not in seen]
+        pages = crawl(client, ["/"], 300)  # view name → first URL seen
         for view, url in sorted(pages.items()):
             times, status = _timed(client, url, runs)
             middle, worst = statistics.median(times), max(times)

@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.pages import crawl
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 
@@ -37,39 +39,6 @@ class _DatabaseClock:
             self.queries += 1
 
 
-def _crawl(client, start: list[str], limit: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    from django.urls import Resolver404, resolve
-
-    from chungtay.core.tests.test_role_crawl import Links, same_site
-
-    pages: dict[str, str] = {}
-    queue, seen = list(start), set()
-    while queue and len(seen) < limit:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        try:
-            view = resolve(url.split("?")[0]).view_name
-        except Resolver404:
-            continue
-        key = url if url in start else view
-        if key in pages or view.startswith(("portal:", "api")):
-            continue
-        response = client.get(url)
-        if response.status_code in (301, 302, 303, 307, 308):
-            if target := same_site(url, response["Location"]):
-                queue.append(target)
-            continue
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        pages[key] = url
-        parser = Links()
-        parser.feed(response.content.decode())
-        queue += [t for href in parser.hrefs if (t := same_site(url, href)) and t not in seen]
-    return pages
-
-
 def measure(runs: int, limit: int, only: list[str] | None = None) -> list[dict]:
     import django
 
@@ -83,7 +52,7 @@ def measure(runs: int, limit: int, only: list[str] | None = None) -> list[dict]:
 
     client = Client()
     client.force_login(User.objects.get(username="bench_office"))
-    pages = {url: url for url in only} if only else _crawl(client, ["/", *_paths()["staff"]], limit)
+    pages = {url: url for url in only} if only else crawl(client, ["/", *_paths()["staff"]], limit, by_url=True)
     out = []
     for url in sorted(set(pages.values())):
         client.get(url)  # warm, as a running server is
