@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from chungtay.core.text import fold
-from chungtay.orgunits.models import OrgUnit
+from chungtay.orgunits.models import Level, OrgUnit
 
 from .scales import Scale
 
@@ -902,6 +902,13 @@ class Generator:
         root = OrgUnit.objects.get(pk=self.country)
         Membership.objects.create(user=self.maker, unit=root, role="office")
         Membership.objects.create(user=self.checker, unit=root, role="board")
+        # A commune's staff, for the pages as a commune sees them (issue 22: office and commune both).
+        commune = OrgUnit.objects.filter(level=Level.COMMUNE).order_by("path").first()
+        if commune is not None:
+            staff = get_user_model().objects.create_user(
+                "bench_commune", password=PASSWORD, full_name="Cán bộ xã (bench)"
+            )
+            Membership.objects.create(user=staff, unit=commune, role="unit_staff")
         with connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = DEFAULT")
             cursor.execute("VACUUM ANALYZE")

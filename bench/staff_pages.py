@@ -1,6 +1,7 @@
 """Server and database time of every staff page at a bench scale (issue 22: ≤ 300 ms p95 each).
 
-Signed in as the bench's office user (whole country in scope), it crawls from the home page as
+Signed in as the bench's office user (whole country in scope; `--user bench_commune` for a commune's
+staff), it crawls from the home page as
 bench.pages does (every link and GET form, the first URL of each view, plus the pages bench.load
 requests), then requests each page `--runs` times through Django's whole stack in one process and
 reports per page: median and slowest time, the median time spent in the database and the number
@@ -39,7 +40,7 @@ class _DatabaseClock:
             self.queries += 1
 
 
-def measure(runs: int, limit: int, only: list[str] | None = None) -> list[dict]:
+def measure(runs: int, limit: int, only: list[str] | None = None, username: str = "bench_office") -> list[dict]:
     import django
 
     django.setup()
@@ -51,7 +52,7 @@ def measure(runs: int, limit: int, only: list[str] | None = None) -> list[dict]:
     from .load import _paths
 
     client = Client()
-    client.force_login(User.objects.get(username="bench_office"))
+    client.force_login(User.objects.get(username=username))
     pages = {url: url for url in only} if only else crawl(client, ["/", *_paths()["staff"]], limit, by_url=True)
     out = []
     for url in sorted(set(pages.values())):
@@ -85,10 +86,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=400, help="URLs visited by the crawl at most")
     parser.add_argument("--out", default=str(WORK / "staff_pages.json"))
     parser.add_argument("--only", nargs="*", help="these URLs instead of the crawl")
+    parser.add_argument(
+        "--user", default="bench_office", help="signed in as (bench_commune: a commune's staff, one commune in scope)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     sys.path.insert(0, str(ROOT))
-    results = measure(args.runs, args.limit, args.only)
+    results = measure(args.runs, args.limit, args.only, args.user)
     over = [r for r in results if r["median_ms"] > 300]
     print(f"{len(results)} staff pages, {len(over)} with a median over 300 ms")
     Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1))

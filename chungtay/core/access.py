@@ -257,6 +257,7 @@ URL_RULES: dict[str, Rule] = {
     "housing:norms": needs("housing.view"),
     "housing:norm_create": needs("units.manage"),
     "housing:household_create": needs("housing.edit"),
+    "housing:area_picker": needs("housing.edit"),  # the household form's area picker (htmx)
     "housing:household_detail": needs("housing.view"),
     "housing:household_edit": needs("housing.edit"),
     "housing:household_status": needs("housing.edit"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from chungtay.core.forms import StyledFormMixin, UnitChoiceField
 from chungtay.core.tabular import CellError, column_letter, parse_amount
 from chungtay.orgunits.models import OrgUnit
+from chungtay.orgunits.pickers import UnitCascade
 
 from .imports import FIELD_LABELS, FIELDS
 from .models import (
@@ -53,7 +54,8 @@ class MoneyField(forms.CharField):
 
 
 class HouseholdForm(StyledFormMixin, forms.Form):
-    area = UnitChoiceField(label=_("Khu dân cư"), queryset=OrgUnit.objects.none())
+    # Chosen commune by commune when the user may choose among many areas (orgunits.pickers).
+    area = UnitChoiceField(label=_("Khu dân cư"), queryset=OrgUnit.objects.none(), widget=UnitCascade)
     head_name = forms.CharField(label=_("Họ và tên chủ hộ"), max_length=150)
     gender = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *Gender.choices], required=False)
     birth_year = forms.IntegerField(label=_("Năm sinh"), min_value=1900, max_value=2100, required=False)
@@ -79,9 +81,14 @@ class HouseholdForm(StyledFormMixin, forms.Form):
     lon = forms.DecimalField(label=_("Kinh độ"), max_digits=9, decimal_places=6, required=False)
     photo_consent = forms.BooleanField(label=_("Hộ đồng ý công khai ảnh nhà"), required=False)
 
-    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, areas: Any, picker_url: str | None = None, roots: list[OrgUnit] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
+        field = cast(forms.ModelChoiceField, self.fields["area"])
+        field.queryset = areas
+        picker = cast(UnitCascade, field.widget)
+        picker.url, picker.roots = picker_url, roots or []
 
     @staticmethod
     def initial_from(household: Household) -> dict[str, Any]:

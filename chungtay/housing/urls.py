@@ -14,6 +14,7 @@ urlpatterns = [
     path("muc-ho-tro/", households.norms, name="norms"),
     path("muc-ho-tro/them/", households.norm_create, name="norm_create"),
     path("ho/them/", households.create, name="household_create"),
+    path("ho/chon-khu/", households.area_picker, name="area_picker"),
     path("ho/<int:pk>/", households.detail, name="household_detail"),
     path("ho/<int:pk>/sua/", households.edit, name="household_edit"),
     path("ho/<int:pk>/trang-thai/", households.change_status, name="household_status"),

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from chungtay.core.types import AuthedRequest
 from chungtay.core.uploads import serve
 from chungtay.housing.privacy import log_private_view
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.pickers import cascade_response, picker_roots
 from chungtay.orgunits.selectors import active_on, top_units_for
 from chungtay.tallies import rollup
 
@@ -51,6 +53,19 @@ def scope_unit(request: AuthedRequest, perm: str = "housing.view") -> OrgUnit | 
 def _areas_for(request: HttpRequest, perm: str = "housing.edit") -> Any:
     qs = active_on(OrgUnit.objects.filter(level=Level.AREA)).select_related("parent")  # in force today
     return visible_to(request.user, qs, perm).order_by("path")
+
+
+def _household_form(request: AuthedRequest, **kwargs: Any) -> HouseholdForm:
+    """The household form, whose area picker goes commune by commune past a few hundred areas."""
+    return HouseholdForm(
+        request.POST or None, areas=_areas_for(request), picker_url=reverse("housing:area_picker"),
+        roots=picker_roots(request.user, "housing.edit"), **kwargs,
+    )  # fmt: skip
+
+
+def area_picker(request: AuthedRequest) -> HttpResponse:
+    """htmx: the household form's area picker below the unit chosen in it (orgunits.pickers)."""
+    return cascade_response(request, _household_form(request)["area"], "housing.edit")
 
 
 def _data_from(cleaned: dict[str, Any]) -> services.HouseholdData:
@@ -163,12 +178,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def create(request: AuthedRequest) -> HttpResponse:
-    areas = _areas_for(request)
     initial = {"phase_year": dates.today().year}
     area_id = request.GET.get("khu")
     if area_id and area_id.isdigit():
         initial["area"] = int(area_id)
-    form = HouseholdForm(request.POST or None, areas=areas, initial=initial)
+    form = _household_form(request, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             household = services.household_create(actor=request.user, data=_data_from(form.cleaned_data))
@@ -183,7 +197,7 @@ def create(request: AuthedRequest) -> HttpResponse:
 
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     household = household_or_404(request, pk, "housing.edit")
-    form = HouseholdForm(request.POST or None, areas=_areas_for(request), initial=HouseholdForm.initial_from(household))
+    form = _household_form(request, initial=HouseholdForm.initial_from(household))
     if request.method == "POST" and form.is_valid():
         try:
             services.household_update(actor=request.user, household=household, data=_data_from(form.cleaned_data))
