@@ -139,6 +139,11 @@ DATABASES = {
 # pytest sets PYTEST_VERSION: the whole suite then runs against TEST_DATABASE_URL (PostgreSQL in CI).
 if os.environ.get("PYTEST_VERSION") and os.environ.get("TEST_DATABASE_URL"):
     DATABASES["default"] = dj_database_url.parse(os.environ["TEST_DATABASE_URL"])
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: a page's queries are short, but one whose estimate passes jit_above_cost (a join
+    # the planner thinks returns 500,000 rows, say) spent ~190 ms compiling before reading an empty
+    # table (the pledge list, fund pages; issue 22). Set per connection, so the server's own default stays.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout keep the dev server and the task worker from locking each other out.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -162,6 +167,8 @@ for _number, _url in enumerate(_replica_urls, start=1):
     DATABASES[f"replica{_number}"] = dj_database_url.parse(
         _url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0), conn_health_checks=True
     )
+    if DATABASES[f"replica{_number}"]["ENGINE"] == "django.db.backends.postgresql":  # no JIT, as on the primary
+        DATABASES[f"replica{_number}"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     # Tests: the replica holds the primary's test database (streamed), it is never created nor flushed.
     DATABASES[f"replica{_number}"]["TEST"] = {"MIRROR": "default"}
 REPLICA_DATABASES = [f"replica{n}" for n in range(1, len(_replica_urls) + 1)]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chungtay.core.forms import StyledFormMixin, UnitChoiceField
 from chungtay.core.tabular import CellError, column_letter, parse_amount
+from chungtay.orgunits import pickers
 from chungtay.orgunits.models import OrgUnit
 from chungtay.orgunits.pickers import UnitCascade
 
@@ -199,6 +200,37 @@ class ImportMappingForm(StyledFormMixin, forms.Form):
         }
 
 
+class HouseholdField(forms.ModelChoiceField):
+    """A household by its code: a select ("H0000002 — Khối phố 1 (Vĩnh Điện)") while there are a few to choose
+    from, the code typed past that — a province's 15,735 households (a country's 334,000) are no list to
+    choose from, and rendering them took 10 s (issue 22). Either way the code is looked up, without regard
+    to case, in the form's queryset (the households in the user's scope)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Household.objects.none(), to_field_name="code", **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.area.full_title}"
+
+    def to_python(self, value: Any) -> Household | None:
+        if value in self.empty_values:
+            return None
+        found = self.queryset.filter(code__iexact=str(value).strip()).first()  # type: ignore[union-attr]
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return found
+
+    def offer(self, households: Any) -> None:
+        self.queryset = households
+        if len(households[: pickers.FEW + 1]) > pickers.FEW:
+            self.widget = forms.TextInput(
+                attrs={"class": "form-control", "placeholder": "H0000002", "autocomplete": "off"}
+            )
+            self.help_text = _("Mã hộ, như trong danh sách hộ.")
+
+
 class ComplaintForm(StyledFormMixin, forms.Form):
     unit = UnitChoiceField(label=_("Đơn vị tiếp nhận"), queryset=OrgUnit.objects.none())
     kind = forms.ChoiceField(label=_("Loại đơn"), choices=ComplaintKind.choices)
@@ -207,17 +239,14 @@ class ComplaintForm(StyledFormMixin, forms.Form):
     complainant_name = forms.CharField(label=_("Người gửi"), max_length=150)
     complainant_contact = forms.CharField(label=_("Địa chỉ, điện thoại người gửi"), max_length=250, required=False)
     concerns = forms.ChoiceField(label=_("Nội dung liên quan đến"), choices=Concerns.choices)
-    household = forms.ModelChoiceField(
-        label=_("Hộ (nếu liên quan đến một hộ)"), queryset=Household.objects.none(), required=False
-    )
+    household = HouseholdField(label=_("Hộ (nếu liên quan đến một hộ)"), required=False)
     fund_label = forms.CharField(label=_("Quỹ, nguồn (nếu liên quan đến quỹ)"), max_length=200, required=False)
     content = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, units: Any, households: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
-        cast(forms.ModelChoiceField, self.fields["household"]).queryset = households
-        self.fields["household"].label_from_instance = lambda h: f"{h.code} — {h.area.full_title}"  # type: ignore[attr-defined]
+        cast(HouseholdField, self.fields["household"]).offer(households)
 
 
 class ComplaintUpdateForm(StyledFormMixin, forms.Form):
