@@ -646,7 +646,12 @@ class Disbursement(models.Model):
         verbose_name = _("Chi hỗ trợ")
         verbose_name_plural = _("Chi hỗ trợ")
         # The approval queue: a handful of vouchers among hundreds of thousands (funds overview badge).
-        indexes = [models.Index(fields=["fund"], condition=Q(status="recorded"), name="disbursement_waiting")]
+        indexes = [
+            models.Index(fields=["fund"], condition=Q(status="recorded"), name="disbursement_waiting"),
+            # The vouchers list (/quy/chi/?trang_thai=…), newest first: 50 read from the index instead of
+            # sorting a province's 16,600 approved vouchers (360 ms → 1 ms for the office; issue 22).
+            models.Index(fields=["status", "-recorded_at"], name="disbursement_status_recent"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive"),
             # Maker-checker: whoever records a disbursement cannot approve it.

@@ -12,7 +12,18 @@ from chungtay.housing.models import FundingSource
 from chungtay.orgunits.models import OrgUnit
 from chungtay.tallies import catalogue, rollup
 
-from .models import Disbursement, DisbursementStatus, Fund, Funding, Receipt, Source, StatementLine
+from .models import (
+    Account,
+    Disbursement,
+    DisbursementStatus,
+    Fund,
+    Funding,
+    JournalEntry,
+    JournalLine,
+    Receipt,
+    Source,
+    StatementLine,
+)
 
 
 def funds_for(user, perm: str = "funds.view") -> QuerySet[Fund]:
@@ -21,6 +32,27 @@ def funds_for(user, perm: str = "funds.view") -> QuerySet[Fund]:
 
 def sources_for(user, perm: str = "funds.view") -> QuerySet[Source]:
     return visible_to(user, Source.objects.select_related("unit"), perm, "unit__path")
+
+
+def latest_entries(fund: Fund, limit: int = 30) -> list[JournalEntry]:
+    """The fund's last `limit` ledger entries, newest first, read from the fund's own lines.
+
+    An entry's id and its `seq` are both taken under the ledger head's lock (ledger.post), so the
+    highest entry ids of the fund's lines are its latest entries. Asked as one query (entries whose
+    lines are the fund's, by seq) PostgreSQL walked the whole ledger newest first until 30 came up, or
+    hashed all 540,000 entries: 0.4–0.8 s for a province's fund; this reads only the fund's lines (issue 22)."""
+    accounts = list(Account.objects.filter(fund=fund).values_list("pk", flat=True))
+    ids: list[int] = []
+    # An entry has a line or two in one fund (an allocation moves money between two of its accounts).
+    for entry_id in (
+        JournalLine.objects.filter(account_id__in=accounts)
+        .order_by("-entry_id")
+        .values_list("entry_id", flat=True)[: limit * 4]
+    ):
+        if entry_id not in ids:
+            ids.append(entry_id)
+    entries = JournalEntry.objects.filter(pk__in=ids[:limit]).select_related("maker", "checker", "unit")
+    return list(entries.order_by("-seq"))
 
 
 def monthly_series(unit, until: dt.date | None = None) -> dict[str, list]:

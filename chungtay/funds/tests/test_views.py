@@ -266,3 +266,23 @@ def test_no_word_of_the_receipt_or_voucher_heading_is_broken_across_lines(
     for url in (reverse("funds:receipt_pdf", args=[receipt.pk]), reverse("funds:voucher_pdf", args=[voucher.pk])):
         pdf = client.get(url).content
         assert heading_breaks(pdf, body, "Ban Thường trực") == [], (url, page_lines(pdf)[:6])
+
+
+def test_a_funds_page_lists_its_latest_entries_newest_first_and_only_its_own(
+    client, people, tree, town_fund, commune_fund, give, make_household
+):
+    from chungtay.funds.models import JournalEntry
+    from chungtay.funds.selectors import latest_entries
+
+    for amount in (1_000_000, 2_000_000, 3_000_000):
+        give(town_fund, amount)
+    give(commune_fund, 4_000_000)
+    # An allocation is two lines of the same fund (its cash and the household's allocation): one entry.
+    allocation_record(actor=people.town_office, household=make_household(tree.area_a1), fund=town_fund,
+                      amount=500_000, date=dt.date(2024, 6, 10), decision="QĐ 1")  # fmt: skip
+    own = JournalEntry.objects.filter(lines__account__fund=town_fund).distinct().order_by("-seq")
+    assert latest_entries(town_fund, limit=3) == list(own[:3])
+    assert latest_entries(town_fund) == list(own) and len(own) == 4
+    client.force_login(people.town_office)
+    page = client.get(reverse("funds:fund_detail", args=[town_fund.pk]))
+    assert list(page.context["entries"]) == list(own)
