@@ -286,3 +286,16 @@ def test_a_funds_page_lists_its_latest_entries_newest_first_and_only_its_own(
     client.force_login(people.town_office)
     page = client.get(reverse("funds:fund_detail", args=[town_fund.pk]))
     assert list(page.context["entries"]) == list(own)
+
+
+def test_a_receipt_search_is_paged_without_counting_every_match(client, people, town_fund, give, monkeypatch):
+    from django.db.models.query import QuerySet
+
+    for n in range(3):
+        give(town_fund, 1_000_000 + n, name="Nguyễn Văn Hảo")
+    counts = []
+    real_count = QuerySet.count
+    monkeypatch.setattr(QuerySet, "count", lambda qs: counts.append(qs.model) or real_count(qs))
+    client.force_login(people.town_office)
+    page = client.get(reverse("funds:receipt_list"), {"q": "nguyen van hao"}).context["page"]
+    assert len(page.object_list) == 3 and not page.has_next and Receipt not in counts
