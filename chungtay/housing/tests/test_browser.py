@@ -109,3 +109,23 @@ def test_the_office_sees_each_units_progress_against_its_phase(page, people, are
     assert "Hộ Chậm Hai" not in page.inner_text("[data-testid=behind-schedule]")
     page.screenshot(path=str(tmp_path / "progress.png"), full_page=True)
     shutil.copy(tmp_path / "progress.png", SHOTS / "nha-o-tien-do.png")
+
+
+def test_the_office_adds_a_household_choosing_the_commune_then_the_area(page, people, areas, norms, monkeypatch):
+    from chungtay.orgunits import pickers
+
+    monkeypatch.setattr(pickers, "FEW", 3)  # the town's four areas are "many": the form asks for the commune first
+    login(page, "office")
+    page.goto(page.base_url + "/nha-o/ho/them/")
+    cascade = "[data-testid=unit-cascade-area]"
+    page.select_option(f"{cascade} select[name=area__cap]", label="phường Vĩnh Điện")
+    page.wait_for_selector(f"{cascade} select[name=area] option:text('Khối phố 2 (Vĩnh Điện)')", state="attached")
+    assert "Thôn 1" not in page.inner_text(f"{cascade} select[name=area]")
+    page.select_option("select[name=area]", label="Khối phố 2 (Vĩnh Điện)")
+    page.fill("input[name=head_name]", "Lê Thị Chọn Khu")
+    page.select_option("select[name=category]", "poor")
+    page.select_option("select[name=support_kind]", "repair")
+    page.fill("input[name=phase_year]", "2025")
+    page.click("form.card button[type=submit]")
+    page.wait_for_selector("text=Đã thêm hộ")
+    assert Household.objects.get(head_name="Lê Thị Chọn Khu").area == areas["a2"]
