@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chungtay.campaigns.models import MovementStatus, Obligation, Participation
 from chungtay.campaigns.selectors import obligation_states
-from chungtay.funds.models import JournalLine
+from chungtay.core import dates
+from chungtay.funds.models import JournalEntry, JournalLine
 from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind, FundingPlanLine, Household, ProgressUpdate
 from chungtay.orgunits.models import OrgUnit
 from chungtay.reorg.models import HouseholdMove
@@ -386,11 +387,26 @@ def _paid_to_households(units: Sequence[Any], lines: QuerySet[JournalLine], day:
     return _grouped(to_households, AREA_PATH_THEN, units, money_households_received=_balance(Q()))
 
 
-# The groups kept at month-ends: {group: (from every dated row, change between two days)}.
+# The groups kept at month-ends: {group: (from every dated row, change between two days)}; the groups
+# of the neighbouring modules (idle money, money allocated to households) add theirs with `keep_at_month_ends`.
 MONTH_END_GROUPS: dict[str, tuple[History, Change]] = {
     "houses": (_houses_history, _houses_change),
     "money": (_money_history, _money_change),
 }
+
+
+def keep_at_month_ends(name: str, history: History, change: Change) -> None:
+    """Keep the group `name` at month-ends (filled nightly and verified by reports.month_ends)."""
+    MONTH_END_GROUPS[name] = (history, change)
+
+
+def nearer_today(day: dt.date) -> bool:
+    """Whether fewer days separate `day` from today than from the first ledger entry: a group's first
+    month-end is then computed back from today's kept figures (the rows dated after it), else from the
+    rows dated up to it — so a first computation reads at most about half the ledger's days."""
+    first = JournalEntry.objects.order_by("date").values_list("date", flat=True).first()
+    return first is None or (dates.today() - day) < (day - first)
+
 
 M = "money"
 FUNDS = "các quỹ do đơn vị trong cây quản lý"

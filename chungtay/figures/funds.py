@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import F, QuerySet, Sum
@@ -18,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from chungtay.core.figures import cached
 from chungtay.funds.models import Account, AccountKind, Fund, JournalLine
 from chungtay.housing.models import FundingPlanLine, FundingSource, Household
+from chungtay.reorg.models import HouseholdMove
 from chungtay.tallies.catalogue import FigureSet, Params, figure, for_items, group, narrowed
 
-from .definitions import _grouped, kept_money
+from .definitions import _from_month_end, _grouped, _plus, keep_at_month_ends, kept_money, nearer_today
 from .placement import AREA_PATH_THEN, area_path_on
 
 # name of a fund figure: (unit figure it restricts, its label, account kind, sign: credits are negative)
@@ -77,26 +79,62 @@ figure(FM, "fund_allocated", _("Quỹ này đã phân bổ cho hộ (gồm đã 
 @group("households_money", "Tiền đến hộ trên địa bàn: phân bổ từ mọi nguồn")
 def households_money(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
     if not p.is_today:
-        return _households_money_from_rows(units, p.as_of)
+        # As of an earlier day: the kept month-end before it plus the lines dated after it (issue 22).
+        no_phase = replace(p, phase=None)
+        return _from_month_end(units, no_phase, "households_money", _households_history, _households_change)
     # Kept on write per area (the subtree figures): summing every household account took seconds.
     kept = kept_money([u.pk for u in units])
-    return {
-        u.pk: {NAME: int(kept[u.pk]["allocated_to_households"] + kept[u.pk]["disbursed_to_households"])} for u in units
-    }
+    return {u.pk: {NAME: _kept_allocated(kept[u.pk])} for u in units}
+
+
+def _kept_allocated(kept: dict[str, int]) -> int:
+    return int(kept["allocated_to_households"] + kept["disbursed_to_households"])
 
 
 def _households_money_from_rows(units: Sequence[Any], day: dt.date) -> dict[int, dict[str, int]]:
     """The figure from the journal lines dated up to `day`, each household under its area of that day."""
-    lines = JournalLine.objects.filter(
-        entry__date__lte=day,
-        account__household__isnull=False,
-        account__kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED],
+    return _households_lines(units, JournalLine.objects.filter(entry__date__lte=day), day)
+
+
+def _households_lines(units: Sequence[Any], lines: QuerySet[JournalLine], day: dt.date) -> dict[int, dict[str, int]]:
+    """The figure of the given journal lines, each household under its area of `day`."""
+    lines = lines.filter(
+        account__household__isnull=False, account__kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED]
     )
     lines = lines.annotate(
         **{AREA_PATH_THEN: area_path_on(day, "account__household_id", "account__household__area__path")}
     )
     found = _grouped(lines, AREA_PATH_THEN, units, **{NAME: Sum(F("debit") - F("credit"))})
     return {u.pk: {NAME: found.get(u.pk, {}).get(NAME, 0)} for u in units}
+
+
+def _households_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    """The figure as of a month-end nobody kept yet: back from today's kept figures (less the change
+    from the day to the end of time) when the day is nearer today, else from the lines up to it."""
+    if not nearer_today(p.as_of):
+        return _households_money_from_rows(units, p.as_of)
+    kept = kept_money([u.pk for u in units])
+    now = {u.pk: {NAME: _kept_allocated(kept[u.pk])} for u in units}
+    return _plus(now, _households_change(units, replace(p, as_of=dt.date.max), p.as_of), sign=-1)
+
+
+def _households_change(units: Sequence[Any], p: Params, since: dt.date) -> dict[int, dict[str, int]]:
+    """The change from `since` to `p.as_of`: the lines dated in between, by the households' area (which
+    did not change for them); the households that moved in between, all their lines under the area
+    of each day."""
+    day = p.as_of
+    between = JournalLine.objects.filter(entry__date__gt=since, entry__date__lte=day)
+    moves = HouseholdMove.objects.filter(moved_on__gt=since, moved_on__lte=day)
+    moved = list(moves.values_list("household_id", flat=True))
+    found = _households_lines(units, between.exclude(account__household_id__in=moved), day)
+    if moved:
+        theirs = JournalLine.objects.filter(account__household_id__in=moved)
+        found = _plus(found, _households_lines(units, theirs.filter(entry__date__lte=day), day))
+        found = _plus(found, _households_lines(units, theirs.filter(entry__date__lte=since), since), sign=-1)
+    return found
+
+
+keep_at_month_ends("households_money", _households_history, _households_change)
 
 
 NAME = "money_households_allocated"
