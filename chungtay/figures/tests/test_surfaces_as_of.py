@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from chungtay.core import dates
+from chungtay.figures import funds as fund_figures
+from chungtay.figures import idle
 from chungtay.figures.testing import shown
 from chungtay.reports.models import ReportJob
 from chungtay.reports.services import report_job_run
@@ -104,11 +106,22 @@ def test_a_unit_shows_the_same_figures_on_the_portal_the_dashboard_open_data_exc
         compared = agree(*surfaces)
         assert {"houses_planned", "houses_completed", "money_received", "money_households_received"} <= compared
         expected = catalogue.for_unit(unit, as_of=day)
+        # Money allocated to households and idle money, as of a past day from kept month-ends (issue 22):
+        # on every surface that shows them, and equal to the rows' recomputation.
+        assert "money_households_allocated" in compared
+        on_the_dashboard = dict(surfaces)["dashboard"]["money_idle"]
+        assert on_the_dashboard == expected["money_idle"]
+        if day is not None:
+            rows = idle._idle_from_rows([unit], day, idle.cutoff_of(day))[unit.pk]["money_idle"]
+            allocated = fund_figures._households_money_from_rows([unit], day)[unit.pk]["money_households_allocated"]
+            assert (on_the_dashboard, api[unit.pk]["money_households_allocated"]) == (rows, allocated)
         assert all(summary[unit.pk][name] == expected[name] for name in summary[unit.pk]), unit
     shown_day = day or dates.today()
     assert f"Số liệu đến ngày {shown_day:%d/%m/%Y}" in [cell for row in heading for cell in row if cell]
     if day == MAY:  # June's and July's money, and h2's start, came later
         assert summary[town.pk]["money_received"] == 100_000_000 and summary[town.pk]["houses_started"] == 1
+        # February's 100 million is past the cut-off (02/03): 40 of it went to h1 in April, 60 lie idle.
+        assert dashboard(client, people.town_office, town, day)["money_idle"] == 60_000_000
     else:
         assert summary[town.pk]["money_received"] == 170_000_000 and summary[town.pk]["houses_started"] == 2
 
