@@ -167,7 +167,8 @@ def _receipts_recorded(sender: Any, receipts: list[Receipt], **kwargs: Any) -> N
 
 @receiver(waiting_changed)
 def _waiting_changed(sender: Any, changes: list[tuple[int, int]], **kwargs: Any) -> None:
-    # Undated in the kept figures: idle money as of an earlier day is computed from the dated rows.
+    # Undated in the kept figures (today's waiting money): idle money as of an earlier day reads the kept
+    # month-ends, which the ledger entry of the same write forgets from its day (_balances_changed).
     fund_figures.add_waiting(changes)
 
 

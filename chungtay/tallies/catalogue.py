@@ -9,11 +9,11 @@ unit and date give the same number on every surface (the oracle tests compare th
 A figure belongs to a *group*: the groups compute several figures in one query, for one unit or
 for a list of sibling units at once (the rows of a table), by the units' path prefixes. As of today
 the house and money groups read the subtree figures kept on write (`tallies.rollup`); as of an
-earlier day they read the figures kept for the month-end before it (`tallies.MonthEnd`) plus the
-dated rows after it, and the other groups recompute from the dated rows (decision and withdrawal
-dates, dated stage updates, dated ledger entries, due and fulfilment dates) — equal, by definition
-and by test, to a recomputation from every row. `docs/figures.md` is generated from here
-(`manage.py figures_doc`).
+earlier day they (and idle money and the money allocated to households, issue 22) read the figures
+kept for the month-end before it (`tallies.MonthEnd`) plus the exact change after it, and the other
+groups recompute from the dated rows (decision and withdrawal dates, dated stage updates, dated
+ledger entries, due and fulfilment dates) — equal, by definition and by test, to a recomputation
+from every row. `docs/figures.md` is generated from here (`manage.py figures_doc`).
 
 This module is the catalogue's machinery (Params, Figure, the registry of groups, for_unit,
 for_children); it sits low (the app `tallies`, below the domain apps) so that a domain page asks it for
