@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from chungtay.funds.models import IDLE_DAYS, Funding, Receipt
 from chungtay.tallies.catalogue import Params, figure, group
 
-from .definitions import _fill, _from_month_end, _grouped, _plus, keep_at_month_ends, kept_waiting_before, nearer_today
+from .definitions import _fill, _from_month_end, _grouped, _plus, keep_at_month_ends, kept_waiting_before
 
 NAMES = ("money_idle",)
 NAME = "money_idle"
@@ -78,11 +78,11 @@ def _idle_from_rows(
 
 
 def _idle_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
-    """Idle money as of a month-end nobody kept yet: back from today's kept figures when the day is
-    nearer today (the kept months before the cut-off's month, that month's receipts up to the cut-off,
-    less what the events dated after the day changed), else from the rows."""
-    if not nearer_today(p.as_of):
-        return _idle_from_rows(units, p.as_of, cutoff_of(p.as_of))
+    """Idle money as of a month-end nobody kept yet, back from today's kept figures: the money still
+    waiting of the kept months before the cut-off's month, that month's receipts up to the cut-off,
+    less what the events dated after the day changed — a month of receipts and the pieces taken,
+    released or reversed since, never every receipt (on the province bench 0.2–0.5 s beside 0.6–3 s
+    from the rows)."""
     cutoff = cutoff_of(p.as_of)
     month = cutoff.replace(day=1)
     kept = kept_waiting_before([u.pk for u in units], month)

@@ -58,9 +58,9 @@ def assert_changes_equal_the_rows(since: dt.date, day: dt.date) -> None:
 
 @pytest.fixture(params=["from the rows", "back from today"])
 def first_month_end(request, monkeypatch):
-    """Both ways of computing a month-end nobody kept: from the rows up to it, or back from today."""
+    """Both ways of computing a month-end of money allocated to households nobody kept: from the rows up
+    to it, or back from today (idle money's is always back from today)."""
     back = request.param == "back from today"
-    monkeypatch.setattr(idle, "nearer_today", lambda day: back)
     monkeypatch.setattr(fund_figures, "nearer_today", lambda day: back)
     return request.param
 
@@ -165,7 +165,6 @@ def test_random_receipts_allocations_transfers_and_reversals_keep_past_days_equa
     savepoint = transaction.savepoint()
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(idle, "nearer_today", lambda day: back)
             patch.setattr(fund_figures, "nearer_today", lambda day: back)
             for batch in (first, then):
                 for op in batch:
