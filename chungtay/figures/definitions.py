@@ -400,6 +400,16 @@ def keep_at_month_ends(name: str, history: History, change: Change) -> None:
     MONTH_END_GROUPS[name] = (history, change)
 
 
+def writes_stamp() -> tuple[Any, ...]:
+    """What moves the kept figures of today: the last ledger entry (postings are serialised, so entries
+    commit in `seq` order) and the households' moves. A month-end computed back from today's kept
+    figures reads them and the rows dated after the day in several statements; a write dated after the
+    day leaves no mark on the month-end, so one committed in between would be counted on one side only.
+    The computation compares the stamp before and after and, when it moved, computes from the rows."""
+    last = JournalEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    return last, HouseholdMove.objects.count()
+
+
 def nearer_today(day: dt.date) -> bool:
     """Whether fewer days separate `day` from today than from the first ledger entry: a group's first
     month-end is then computed back from today's kept figures (the rows dated after it), else from the

@@ -22,7 +22,7 @@ from chungtay.housing.models import FundingPlanLine, FundingSource, Household
 from chungtay.reorg.models import HouseholdMove
 from chungtay.tallies.catalogue import FigureSet, Params, figure, for_items, group, narrowed
 
-from .definitions import _from_month_end, _grouped, _plus, keep_at_month_ends, kept_money, nearer_today
+from .definitions import _from_month_end, _grouped, _plus, keep_at_month_ends, kept_money, nearer_today, writes_stamp
 from .placement import AREA_PATH_THEN, area_path_on
 
 # name of a fund figure: (unit figure it restricts, its label, account kind, sign: credits are negative)
@@ -113,9 +113,13 @@ def _households_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, 
     from the day to the end of time) when the day is nearer today, else from the lines up to it."""
     if not nearer_today(p.as_of):
         return _households_money_from_rows(units, p.as_of)
+    stamp = writes_stamp()
     kept = kept_money([u.pk for u in units])
     now = {u.pk: {NAME: _kept_allocated(kept[u.pk])} for u in units}
-    return _plus(now, _households_change(units, replace(p, as_of=dt.date.max), p.as_of), sign=-1)
+    found = _plus(now, _households_change(units, replace(p, as_of=dt.date.max), p.as_of), sign=-1)
+    if writes_stamp() != stamp:  # a write committed meanwhile: kept and rows may disagree
+        return _households_money_from_rows(units, p.as_of)
+    return found
 
 
 def _households_change(units: Sequence[Any], p: Params, since: dt.date) -> dict[int, dict[str, int]]:

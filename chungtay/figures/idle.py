@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from chungtay.funds.models import IDLE_DAYS, Funding, Receipt
 from chungtay.tallies.catalogue import Params, figure, group
 
-from .definitions import _fill, _from_month_end, _grouped, _plus, keep_at_month_ends, kept_waiting_before
+from .definitions import _fill, _from_month_end, _grouped, _plus, keep_at_month_ends, kept_waiting_before, writes_stamp
 
 NAMES = ("money_idle",)
 NAME = "money_idle"
@@ -85,9 +85,13 @@ def _idle_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
     from the rows)."""
     cutoff = cutoff_of(p.as_of)
     month = cutoff.replace(day=1)
+    stamp = writes_stamp()
     kept = kept_waiting_before([u.pk for u in units], month)
     now = _plus({u.pk: {NAME: kept.get(u.pk, 0)} for u in units}, _idle_from_rows(units, EVER, cutoff, since=month))
-    return _fill(units, _plus(now, _older_change(units, cutoff, p.as_of, EVER), sign=-1), NAMES)
+    found = _fill(units, _plus(now, _older_change(units, cutoff, p.as_of, EVER), sign=-1), NAMES)
+    if writes_stamp() != stamp:  # a write committed meanwhile: kept and rows may disagree
+        return _idle_from_rows(units, p.as_of, cutoff)
+    return found
 
 
 def _idle_change(units: Sequence[Any], p: Params, since: dt.date) -> dict[int, dict[str, int]]:

@@ -180,3 +180,24 @@ def test_random_receipts_allocations_transfers_and_reversals_keep_past_days_equa
                 assert_changes_equal_the_rows(since, day)
     finally:
         transaction.savepoint_rollback(savepoint)
+
+
+def test_a_write_committed_while_a_month_end_is_computed_back_from_today_sends_it_to_the_rows(
+    scenario, tree, monkeypatch
+):
+    """Kept figures and rows are read in several statements: when a write commits in between (the
+    stamp moved), the month-end is computed from the rows instead, which no later write can skew."""
+    p, units = Params(as_of=D(2024, 7, 31)), [tree.town]
+    stamps = itertools.count()
+    monkeypatch.setattr(idle, "writes_stamp", lambda: next(stamps))
+    monkeypatch.setattr(fund_figures, "writes_stamp", lambda: next(stamps))
+    monkeypatch.setattr(fund_figures, "nearer_today", lambda day: True)
+    from_rows = []
+    real_idle, real_money = idle._idle_from_rows, fund_figures._households_money_from_rows
+    monkeypatch.setattr(idle, "_idle_from_rows", lambda *a, **k: from_rows.append(k) or real_idle(*a, **k))
+    monkeypatch.setattr(
+        fund_figures, "_households_money_from_rows", lambda *a: from_rows.append("money") or real_money(*a)
+    )
+    assert idle._idle_history(units, p) == real_idle(units, p.as_of, idle.cutoff_of(p.as_of))
+    assert fund_figures._households_history(units, p) == real_money(units, p.as_of)
+    assert {} in from_rows and "money" in from_rows  # the whole computation from the rows, for both
