@@ -237,6 +237,32 @@ class FieldRow:
         }
 
 
+# The most households the offline app takes onto a phone: a field user's areas or commune hold tens to a
+# few hundred; a district's or a province's office scope (15,735 at province, 23 s to build) is not field work.
+OFFLINE_LIMIT = 1000
+
+
+@dataclass
+class FieldBundle:
+    """What the offline app caches: the rows, or none and how many households the scope holds."""
+
+    rows: list[FieldRow]
+    total: int
+    too_many: bool
+
+
+def field_bundle(user: User, *, limit: int | None = None) -> FieldBundle:
+    """The offline app's households (`field_rows`) if the user's scope holds at most `limit` of them
+    (OFFLINE_LIMIT); past that none, counted first, so an office's request costs one count."""
+    limit = OFFLINE_LIMIT if limit is None else limit
+    qs = visible_to(user, Household.objects.all(), "housing.progress", "area__path")
+    total = qs.exclude(status=Status.WITHDRAWN).count()
+    if total > limit:
+        return FieldBundle([], total, too_many=True)
+    rows = field_rows(user)
+    return FieldBundle(rows, len(rows), too_many=False)
+
+
 def field_rows(user: User, *, area: OrgUnit | None = None, perm: str = "housing.progress") -> list[FieldRow]:
     """Households whose progress the user records (or sees, with `perm`), of `area` if given, not
     withdrawn, with their latest stage and the stage that comes next."""

@@ -159,6 +159,11 @@
     var list = document.getElementById("ct-households");
     list.textContent = "";
     document.getElementById("ct-as-of").textContent = data.as_of ? "(số liệu ngày " + data.as_of + ")" : "";
+    if (data.message) {
+      // The server's own words (translated): the user's scope is too large to take offline.
+      list.appendChild(el("li", { "class": "list-group-item small text-warning-emphasis", "data-testid": "offline-too-many" }, data.message));
+      return;
+    }
     if (!data.households.length) {
       list.appendChild(el("li", { "class": "list-group-item small text-muted" }, "Chưa có hộ nào được giao cho bạn."));
       return;

@@ -121,3 +121,16 @@ def test_the_printed_checklist_lists_each_household_with_its_stage_and_the_next_
 def test_a_board_of_another_area_cannot_print_this_areas_checklist(client, people, areas, started):
     client.force_login(people.area_board)
     assert client.get(f"/nha-o/phieu-kiem-tra/{areas['b1'].pk}/").status_code == 404
+
+
+def test_a_scope_too_large_to_take_offline_gets_no_households_and_says_why(client, people, started, monkeypatch):
+    from chungtay.housing import selectors
+
+    client.force_login(people.area_board)
+    monkeypatch.setattr(selectors, "OFFLINE_LIMIT", 0)
+    data = client.get("/nha-o/ngoai-tuyen/du-lieu.json").json()
+    assert data["households"] == []
+    assert "quá nhiều để mang theo khi không có mạng (tối đa 0 hộ)" in data["message"]
+    monkeypatch.setattr(selectors, "OFFLINE_LIMIT", 1)
+    data = client.get("/nha-o/ngoai-tuyen/du-lieu.json").json()
+    assert [row["code"] for row in data["households"]] == [started.code] and "message" not in data

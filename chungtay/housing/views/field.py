@@ -14,11 +14,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chungtay.core import dates
 from chungtay.core.access import get_visible_or_404, visible_to
 from chungtay.core.errors import DomainError
+from chungtay.core.money import format_decimal_vn
 from chungtay.core.pdf import pdf_response
 from chungtay.core.transactions import refuse
 from chungtay.core.types import AuthedRequest
@@ -31,7 +33,7 @@ from .households import household_or_404
 
 SW_SOURCE = Path(settings.BASE_DIR) / "static" / "js" / "housing-sw.js"
 # Bump when the app shell changes: the service worker drops caches of other versions.
-APP_VERSION = "1"
+APP_VERSION = "2"
 
 
 def _shell_urls() -> list[str]:
@@ -59,8 +61,20 @@ def offline(request: HttpRequest) -> HttpResponse:
 
 
 def offline_data(request: AuthedRequest) -> HttpResponse:
-    rows = selectors.field_rows(request.user)
-    payload = {"as_of": dates.today().strftime("%d/%m/%Y"), "households": [row.as_json() for row in rows]}
+    bundle = selectors.field_bundle(request.user)
+    payload: dict[str, object] = {
+        "as_of": dates.today().strftime("%d/%m/%Y"),
+        "households": [row.as_json() for row in bundle.rows],
+    }
+    if bundle.too_many:
+        payload["message"] = _(
+            "Phạm vi của bạn có %(total)s hộ, quá nhiều để mang theo khi không có mạng (tối đa %(limit)s hộ). "
+            "Ứng dụng ngoài hiện trường dành cho cán bộ được giao khu dân cư hoặc xã, phường; hãy dùng trang "
+            "Tiến độ khi có mạng."
+        ) % {
+            "total": format_decimal_vn(bundle.total, places=0),
+            "limit": format_decimal_vn(selectors.OFFLINE_LIMIT, places=0),
+        }
     response = JsonResponse(payload)
     response["Cache-Control"] = "private, no-cache"
     return response
