@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from chungtay.core.access import visible_to
-from chungtay.housing.models import FundingSource
+from chungtay.core.access import scope_q, visible_to
+from chungtay.housing.models import FundingSource, Household
 from chungtay.orgunits.models import OrgUnit
 from chungtay.tallies import catalogue, rollup
 
@@ -171,3 +171,41 @@ def household_receipts(household) -> list[dict[str, Any]]:
     for f in behind.order_by("pk"):
         by_transfer.setdefault(f.transfer_out_id, []).append(f)  # type: ignore[arg-type]
     return [{"piece": p, "behind": by_transfer.get(p.transfer_in_id, []) if p.transfer_in_id else []} for p in pieces]
+
+
+# Past this many vouchers in a status the scope is broad (a province's or district's office): most
+# vouchers match it, and walking `disbursement_status_recent` newest first finds a page at once.
+VOUCHER_IDS_LIMIT = 2000
+
+
+def vouchers_for(user, status: str | None) -> QuerySet[Disbursement]:
+    """The vouchers the user sees, in `status` if given, newest first: those of a fund or an outside
+    source in the user's scope, and (ward staff) those of the user's households whichever fund above
+    pays them.
+
+    One query ORing the three scopes joins four tables and filters every voucher (a commune's 68 of
+    16,596 approved vouchers at province: 171 ms, EXPLAIN ANALYZE). Instead each scope is its own
+    index-served part (fund, source, household: their foreign-key indexes), taken together with UNION
+    ALL up to VOUCHER_IDS_LIMIT ids (0.3 ms for the commune); the page and its count then read those
+    ids by primary key. A broader scope keeps the one query, walked newest first on the status index.
+    """
+    qs = Disbursement.objects.select_related("household", "fund", "source", "recorded_by", "decided_by")
+    base = Disbursement.objects.order_by()
+    if status is not None:
+        qs, base = qs.filter(status=status), base.filter(status=status)
+    by_fund = scope_q(user, "funds.view", "unit__path")
+    by_area = scope_q(user, "funds.view", "area__path")
+    if by_fund is None or by_area is None:
+        return qs.order_by("-recorded_at")
+    parts = (
+        base.filter(fund__in=Fund.objects.filter(by_fund).values("pk")).values_list("pk", flat=True),
+        base.filter(source__in=Source.objects.filter(by_fund).values("pk")).values_list("pk", flat=True),
+        base.filter(household__in=Household.objects.filter(by_area).values("pk")).values_list("pk", flat=True),
+    )
+    ids = set(parts[0].union(parts[1], parts[2], all=True)[: VOUCHER_IDS_LIMIT + 1])
+    if len(ids) <= VOUCHER_IDS_LIMIT:
+        return qs.filter(pk__in=sorted(ids)).order_by("-recorded_at")
+    by_scope = Q()
+    for path in ("fund__unit__path", "source__unit__path", "household__area__path"):
+        by_scope |= scope_q(user, "funds.view", path) or Q()
+    return qs.filter(by_scope).order_by("-recorded_at")

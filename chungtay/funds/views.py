@@ -368,17 +368,9 @@ def allocation_create(request: AuthedRequest) -> HttpResponse:
 
 
 def disbursement_list(request: AuthedRequest) -> HttpResponse:
-    qs = Disbursement.objects.select_related("household", "fund", "source", "recorded_by", "decided_by")
-    by_fund = scope_q(request.user, "funds.view", "fund__unit__path")
-    by_source = scope_q(request.user, "funds.view", "source__unit__path")
-    # Ward staff see the vouchers of their households too, whichever fund or source above pays them.
-    by_household = scope_q(request.user, "funds.view", "household__area__path")
-    if by_fund is not None and by_source is not None and by_household is not None:
-        qs = qs.filter(by_fund | by_source | by_household)
     status = request.GET.get("trang_thai", DisbursementStatus.RECORDED)
-    if status in DisbursementStatus.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("-recorded_at"), 50).get_page(request.GET.get("trang"))
+    qs = selectors.vouchers_for(request.user, status if status in DisbursementStatus.values else None)
+    page = Paginator(qs, 50).get_page(request.GET.get("trang"))
     return render(
         request,
         "funds/disbursement_list.html",

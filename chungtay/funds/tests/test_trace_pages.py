@@ -117,3 +117,21 @@ def test_money_left_in_a_fund_past_the_limit_is_counted_as_idle(people, tree, to
     assert idle(dt.date(2024, 7, 1)) == 0  # 61 days: not yet idle
     assert idle(dt.date(2024, 8, 15)) == 10_000_000  # past 90 days, nothing allocated yet
     assert idle(dt.date(2024, 9, 2)) == 6_000_000  # 4 million taken on 01/09
+
+
+@pytest.mark.usefixtures("followed")  # voucher PC-0102: a household of commune A, paid from the town fund
+def test_ward_staff_see_the_same_vouchers_through_the_ids_of_their_scope_or_the_broad_filter(
+    client, people, monkeypatch
+):
+    from chungtay.funds import selectors
+
+    url = reverse("funds:disbursement_list") + "?trang_thai=approved"
+    client.force_login(people.commune_a_staff)
+    by_ids = client.get(url).content.decode()
+    monkeypatch.setattr(selectors, "VOUCHER_IDS_LIMIT", 0)  # a scope past the limit: the one ORed query
+    broad = client.get(url).content.decode()
+    client.force_login(people.commune_b_staff)
+    other_ward = client.get(url).content.decode()
+
+    assert "PC-0102" in by_ids and "PC-0102" in broad
+    assert "PC-0102" not in other_ward  # neither their fund, nor their source, nor their household
