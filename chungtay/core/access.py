@@ -327,6 +327,7 @@ URL_RULES: dict[str, Rule] = {
     "reports:reminder_log": needs("reports.remind"),
     "reports:reminder_run": needs("reports.remind"),
     "reports:urging_notice": needs("reports.remind"),
+    "reports:urging_items": needs("reports.remind"),  # one late unit's items, inside the person's scope
     "reports:urging_download": LOGIN,  # the view serves it to the issuing side and the units addressed
     "reports:review_list": needs("reports.view"),
     "reports:review": needs("reports.view"),

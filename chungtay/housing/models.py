@@ -199,7 +199,16 @@ class Household(models.Model):
                 name="household_position_valid",
             ),
         ]
-        indexes = [models.Index(fields=["phase_year", "status"], name="household_phase_status")]
+        indexes = [
+            models.Index(fields=["phase_year", "status"], name="household_phase_status"),
+            # Houses not finished, by phase and area: the houses behind schedule of the urging page and the
+            # reminders are counted per area from this index alone (issue 22).
+            models.Index(
+                fields=["phase_year", "area"],
+                condition=~models.Q(status__in=[*DONE_STATUSES, Status.WITHDRAWN]),
+                name="household_open_by_area",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.head_name}"

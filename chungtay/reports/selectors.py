@@ -381,62 +381,105 @@ def _responsible_for_house(area: OrgUnit) -> OrgUnit:
     return area.parent if area.level == Level.AREA and area.parent_id else area
 
 
-def overdue_items(today: dt.date, *, within: OrgUnit | None = None) -> list[OverdueItem]:
-    """Overdue obligations, houses behind schedule and overdue complaints (three queries)."""
-    items: list[OverdueItem] = []
+def _overdue_rows(
+    today: dt.date, *, within: OrgUnit | None = None, unit: OrgUnit | None = None, late: bool = False
+) -> tuple[QuerySet[Any], QuerySet[Household], QuerySet[Complaint]]:
+    """The three lists behind the overdue items, unordered: obligations, houses, complaints — of
+    `within`'s subtree, or only those `unit` answers for; with `late`, only those past their due day
+    (a house of this year's phase is "ending" from October but late only after 31/12)."""
     # Overdue as the catalogue defines it; reminders only for movements still running.
-    obligations = (
-        counted_obligations()
-        .filter(obligation_states(today)["overdue"], milestone__movement__status__in=ACTIVE_MOVEMENTS)
-        .select_related("unit", "milestone", "milestone__movement")
+    obligations = counted_obligations().filter(
+        obligation_states(today)["overdue"], milestone__movement__status__in=ACTIVE_MOVEMENTS
     )
     phase_due = Q(phase_year__lt=today.year)
-    if today.month >= HOUSE_WARN_FROM_MONTH:
+    if today.month >= HOUSE_WARN_FROM_MONTH and not late:
         phase_due |= Q(phase_year=today.year)
-    houses = (
-        Household.objects.filter(phase_due)
-        .exclude(status__in=[*DONE_STATUSES, Status.WITHDRAWN])
-        .select_related("area", "area__parent")
-    )
-    complaints = Complaint.objects.filter(status__in=OPEN_COMPLAINT, due_on__lt=today).select_related(
-        "unit", "origin_unit"
-    )
+    houses = Household.objects.filter(phase_due).exclude(status__in=[*DONE_STATUSES, Status.WITHDRAWN])
+    complaints = Complaint.objects.filter(status__in=OPEN_COMPLAINT, due_on__lt=today)
     if within is not None:
         obligations = obligations.filter(unit__path__startswith=within.path)
         houses = houses.filter(area__path__startswith=within.path)
         complaints = complaints.filter(unit__path__startswith=within.path)
-    for o in obligations.order_by("unit__path", "due_on", "pk"):
+    if unit is not None:
+        obligations = obligations.filter(unit=unit)
+        complaints = complaints.filter(unit=unit)
+        # The houses `unit` answers for (_responsible_for_house): its areas', and its own unless it is an area.
+        answers = Q(area__parent=unit, area__level=Level.AREA)
+        if not (unit.level == Level.AREA and unit.parent_id):
+            answers |= Q(area=unit)
+        houses = houses.filter(answers)
+    return obligations, houses, complaints
+
+
+def overdue_items(
+    today: dt.date, *, within: OrgUnit | None = None, unit: OrgUnit | None = None, late: bool = False
+) -> list[OverdueItem]:
+    """Overdue obligations, houses behind schedule and overdue complaints (three queries): of
+    `within`'s subtree, or (`unit`) only those that unit must act on; `late`: only those past due."""
+    obligations, houses, complaints = _overdue_rows(today, within=within, unit=unit, late=late)
+    items: list[OverdueItem] = []
+    # One reverse() per link pattern, not per item: at province scale 7,000 items reversed one by one
+    # cost more than their queries (bench/RESULTS.md, issue 22).
+    workspaces: dict[tuple[int, int], str] = {}
+    house_url = reverse("housing:household_detail", args=[0]).replace("/0/", "/{}/")
+    complaint_url = reverse("housing:complaint_detail", args=[0]).replace("/0/", "/{}/")
+    rows = obligations.select_related("unit", "milestone", "milestone__movement").order_by("unit__path", "due_on", "pk")
+    for o in rows:
         movement = o.milestone.movement
+        key = (movement.pk, o.unit_id)
+        if key not in workspaces:
+            workspaces[key] = reverse("campaigns:workspace", args=[movement.pk, o.unit_id])
         items.append(OverdueItem(
             ReminderKind.OBLIGATION_OVERDUE, "campaigns.obligation", o.pk, o.unit,
             f"{o.milestone.label} (phong trào {movement.symbol})", o.due_on, (today - o.due_on).days,
-            reverse("campaigns:workspace", args=[movement.pk, o.unit_id]),
+            workspaces[key],
         ))  # fmt: skip
     status_labels = dict(Status.choices)
-    for h in houses.order_by("area__path", "phase_year", "code"):
+    for h in houses.select_related("area", "area__parent").order_by("area__path", "phase_year", "code"):
         due = dt.date(h.phase_year, 12, 31)
         items.append(OverdueItem(
             ReminderKind.HOUSE_BEHIND, "housing.household", h.pk, _responsible_for_house(h.area),
             f"Nhà hộ {h.head_name} ({h.code}), {h.area.full_title}, phân kỳ {h.phase_year}: {status_labels[h.status]}",
-            due, (today - due).days, reverse("housing:household_detail", args=[h.pk]),
+            due, (today - due).days, house_url.format(h.pk),
         ))  # fmt: skip
-    for c in complaints.order_by("unit__path", "due_on", "pk"):
+    for c in complaints.select_related("unit", "origin_unit").order_by("unit__path", "due_on", "pk"):
         items.append(OverdueItem(
             ReminderKind.COMPLAINT_OVERDUE, "housing.complaint", c.pk, c.unit,
             f"{c.get_kind_display()} tiếp nhận ngày {_vn(c.received_on)} ({c.origin_unit.title})",
-            c.due_on, (today - c.due_on).days, reverse("housing:complaint_detail", args=[c.pk]),
+            c.due_on, (today - c.due_on).days, complaint_url.format(c.pk),
         ))  # fmt: skip
     return items
 
 
 def late_units(today: dt.date, within: OrgUnit) -> list[tuple[OrgUnit, list[OverdueItem]]]:
-    """Units of a subtree with something overdue, each with its items, in tree order."""
+    """Units of a subtree with something overdue, each with its items, in tree order (every item of
+    the subtree: the notice's; a page shows late_unit_counts and one unit's late_items at a time)."""
     grouped: dict[int, tuple[OrgUnit, list[OverdueItem]]] = {}
-    for item in overdue_items(today, within=within):
-        if item.days_overdue <= 0:
-            continue
+    for item in overdue_items(today, within=within, late=True):
         grouped.setdefault(item.unit.pk, (item.unit, []))[1].append(item)
     return sorted(grouped.values(), key=lambda pair: pair[0].path)
+
+
+def late_unit_counts(today: dt.date, within: OrgUnit) -> list[tuple[OrgUnit, int]]:
+    """The units of late_units with the number of their items, in tree order, counted in the database
+    (four queries whatever the number of items: a province has ~7,000 houses behind schedule)."""
+    obligations, houses, complaints = _overdue_rows(today, within=within, late=True)
+    counts: dict[int, int] = {}
+    for qs in (obligations, complaints):
+        for row in qs.order_by().values("unit_id").annotate(n=Count("id")):
+            counts[row["unit_id"]] = counts.get(row["unit_id"], 0) + row["n"]
+    # COUNT(*), not of ids: read from the index of open houses by area alone (household_open_by_area).
+    for row in houses.order_by().values("area_id", "area__level", "area__parent_id").annotate(n=Count("*")):
+        area_level, parent = row["area__level"], row["area__parent_id"]
+        answers = parent if area_level == Level.AREA and parent else row["area_id"]
+        counts[answers] = counts.get(answers, 0) + row["n"]
+    units = OrgUnit.objects.filter(pk__in=list(counts)).select_related("parent").order_by("path")
+    return [(u, counts[u.pk]) for u in units]
+
+
+def late_items(today: dt.date, unit: OrgUnit) -> list[OverdueItem]:
+    """The items of one unit of late_units (the drill-down of the urging page)."""
+    return overdue_items(today, unit=unit, late=True)
 
 
 def escalate_after_days() -> int:

@@ -510,11 +510,13 @@ def urging_notice_issue(
         raise DomainError(_("Chỉ đôn đốc được đơn vị cấp dưới."), field="units")
     units = sorted(units, key=lambda u: u.path)
     grouped: dict[int, list[OverdueItem]] = {u.pk: [] for u in units}
-    for item in selectors.overdue_items(today, within=issuing_unit):
-        if item.days_overdue <= 0:
-            continue
-        for u in units:
-            if item.unit.path.startswith(u.path):
+    # Each item under the highest addressed unit above it (the first in path order): looked up by its
+    # path's prefixes, not by trying every unit (a province's notice: 7,000 items × 240 communes).
+    addressed_at = {u.path: u for u in units}
+    for item in selectors.overdue_items(today, within=issuing_unit, late=True):
+        path = item.unit.path
+        for end in range(OrgUnit.steplen, len(path) + 1, OrgUnit.steplen):
+            if (u := addressed_at.get(path[:end])) is not None:
                 grouped[u.pk].append(item)
                 break
     addressed = [u for u in units if grouped[u.pk]]

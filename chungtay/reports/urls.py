@@ -14,6 +14,7 @@ urlpatterns = [
     path("nhac-viec/", views.reminder_log, name="reminder_log"),
     path("nhac-viec/chay/", views.reminder_run, name="reminder_run"),
     path("don-doc/", views.urging_notice, name="urging_notice"),
+    path("don-doc/don-vi/<int:pk>/", views.urging_items, name="urging_items"),
     path("don-doc/<int:pk>/<str:fmt>/", views.urging_download, name="urging_download"),
     path("phong-trao/", views.review_list, name="review_list"),
     path("phong-trao/<int:pk>/<str:kind>/", views.review, name="review"),

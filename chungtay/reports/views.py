@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -214,8 +215,9 @@ def reminder_run(request: AuthedRequest) -> HttpResponse:
 def urging_notice(request: AuthedRequest) -> HttpResponse:
     unit, _top = _unit(request, "reports.remind")
     today = dates.today()
-    late = selectors.late_units(today, unit)
-    candidates = [u for u, _items in late if u.pk != unit.pk]
+    # Counts per unit, each unit's items on demand (urging_items): a province has ~7,000 (issue 22).
+    late = selectors.late_unit_counts(today, unit)
+    candidates = [u for u, _count in late if u.pk != unit.pk]
     initial = {"units": [u.pk for u in candidates], "issued_on": today, "deadline": today + dt.timedelta(days=7)}
     form = UrgingNoticeForm(request.POST or None, candidates=candidates, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -235,9 +237,34 @@ def urging_notice(request: AuthedRequest) -> HttpResponse:
         .select_related("docx", "pdf", "issued_by")
         .prefetch_related("units")[:50]
     )
-    counts = {u.pk: len(items) for u, items in late}
+    # The ticks by hand, not the widget's: Django renders each of a province's 240 checkboxes through a
+    # template of its own (0.3–0.6 s), and the labels and counts are already here.
+    ticked = {int(pk) for pk in form["units"].value() or [] if str(pk).isdigit()}
     return render(request, "reports/urging_notice.html", {
-        "unit": unit, "form": form, "late": late, "counts": counts, "notices": notices,
+        "unit": unit, "form": form, "late": late, "candidates": [(u, n) for u, n in late if u.pk != unit.pk],
+        "ticked": ticked, "notices": notices,
+        "items_url": reverse("reports:urging_items", args=[0]).removesuffix("0/"),  # + pk/: one reverse, not 240
+    })  # fmt: skip
+
+
+URGING_ITEMS_SHOWN = 20  # opened in place on the urging page; the rest on the unit's own page
+
+
+def urging_items(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The overdue items of one late unit of the urging page: the first few in place (htmx), all of
+    them paged on a page of their own."""
+    late_unit = get_visible_or_404(request.user, OrgUnit.objects.select_related("parent"), "reports.remind", pk=pk)
+    items = selectors.late_items(dates.today(), late_unit)
+    issuing = request.GET.get("don_vi", "")
+    keep = f"don_vi={issuing}" if issuing.isdigit() else ""  # the urging page it was opened from
+    if request.htmx:
+        return render(request, "reports/_urging_items.html", {
+            "unit": late_unit, "items": items[:URGING_ITEMS_SHOWN], "count": len(items), "keep": keep,
+            "more": len(items) > URGING_ITEMS_SHOWN,
+        })  # fmt: skip
+    page = Paginator(items, 50).get_page(request.GET.get("trang"))
+    return render(request, "reports/urging_items.html", {
+        "unit": late_unit, "page": page, "count": len(items), "keep": keep,
     })  # fmt: skip
 
 

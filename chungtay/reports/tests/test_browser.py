@@ -116,6 +116,10 @@ def test_the_office_issues_an_urging_notice_and_downloads_it(page, town, tree, s
     late = page.locator("[data-testid=urging-form] input[name=units]:checked")
     expected = [u for u, _items in late_units(TODAY, tree.town)]
     assert late.count() == len(expected) >= 3  # the late units are ticked by default
+    first, items = expected[0], late_units(TODAY, tree.town)[0][1]
+    page.click(f"[data-testid=late-unit]:has-text('{first.title}') summary")  # its items load when opened
+    page.wait_for_selector("[data-testid=late-unit] [data-testid=late-items] li")
+    assert page.locator("[data-testid=late-unit] [data-testid=late-items] li").first.inner_text() == items[0].line
     page.fill("input[name=number]", "85/MTTQ-BTT")
     page.fill("input[name=signer_name]", "Lê Văn Khánh")
     page.click("[data-testid=issue-notice]")
