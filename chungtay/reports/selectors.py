@@ -8,8 +8,9 @@ overdue, done on time, done late — are the catalogue's `obligation_states` her
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
@@ -308,11 +309,47 @@ class TimelinessRow:
         return self.participation.unit
 
 
+class TimelinessRows(Sequence[TimelinessRow]):
+    """The rows of the matrix in table order, each read when asked for: a page of them is one query (a
+    province has 1,740 participants; reading and rendering them all took 2.3 s). Iterating reads them all."""
+
+    def __init__(self, order: list[tuple[int, int]], cells: dict[int, list[Cell]], width: int) -> None:
+        self._order = order  # (participation id, unit id)
+        self._cells = cells
+        self._width = width
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> TimelinessRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[TimelinessRow]: ...
+    def __getitem__(self, index: int | slice) -> TimelinessRow | list[TimelinessRow]:
+        if isinstance(index, int):
+            if not -len(self) <= index < len(self):
+                raise IndexError(index)
+            return self[index : index + 1 or None][0]
+        wanted = self._order[index]
+        found = Participation.objects.select_related("unit__parent").in_bulk([pk for pk, _unit in wanted])
+        rows = []
+        for pk, unit_id in wanted:
+            cells = self._cells.get(unit_id) or [Cell() for _ in range(self._width)]
+            total = Cell()
+            for cell in cells:
+                total.add(cell)
+            rows.append(TimelinessRow(found[pk], cells, total))
+        return rows
+
+    def __iter__(self) -> Iterator[TimelinessRow]:
+        return iter(self[:])
+
+
 @dataclass
 class Timeliness:
     movement: Movement
     milestones: list[Milestone]
-    rows: list[TimelinessRow]
+    rows: TimelinessRows
     columns: list[Cell]
     total: Cell
 
@@ -320,37 +357,35 @@ class Timeliness:
 def timeliness(movement: Movement, unit: OrgUnit, *, as_of: dt.date, level: int | None = None) -> Timeliness:
     """Units × milestones as of a day: expected, received, on time, overdue, excused (with reasons).
     The states are the catalogue's (`obligation_states`), so without a level the total equals the
-    obligations figures of `unit` for the movement and day. Four queries."""
+    obligations figures of `unit` for the movement and day. Four queries; the rows' units are read
+    when the rows are (TimelinessRows: a page at a time)."""
     milestones = list(movement.milestones.order_by("due_on", "pk"))
     index = {m.pk: i for i, m in enumerate(milestones)}
     participations = Participation.objects.filter(movement=movement, unit__path__startswith=unit.path)
     if level:
         participations = participations.filter(level=level)
-    participations = participations.select_related("unit__parent").order_by("level", "unit__path")
-    rows = {p.unit_id: TimelinessRow(p, [Cell() for _ in milestones], Cell()) for p in participations}
-    obligations = counted_obligations(movement.pk).filter(unit_id__in=list(rows))
+    order = list(participations.order_by("level", "unit__path").values_list("pk", "unit_id"))
+    cells: dict[int, list[Cell]] = {}
+    obligations = counted_obligations(movement.pk).filter(unit_id__in=participations.values("unit_id"))
     state = obligation_states(as_of)
     counts = obligations.values("unit_id", "milestone_id").annotate(
         **{name: Count("id", filter=q) for name, q in state.items()}
     )
+    columns = [Cell() for _ in milestones]
+    total = Cell()
     for c in counts:
-        row = rows[c["unit_id"]]
         received = c["on_time"] + c["done_late"]
-        row.cells[index[c["milestone_id"]]] = Cell(
+        cell = Cell(
             expected=received + c["overdue"], received=received, on_time=c["on_time"], missing=c["overdue"],
             excused=c["excused"], open=c["open"],
         )  # fmt: skip
+        cells.setdefault(c["unit_id"], [Cell() for _ in milestones])[index[c["milestone_id"]]] = cell
+        columns[index[c["milestone_id"]]].add(cell)
+        total.add(cell)
     excuses = obligations.filter(state["excused"])
     for e in excuses.values("unit_id", "milestone_id", "due_on", "excused_reason").order_by("due_on"):
-        rows[e["unit_id"]].cells[index[e["milestone_id"]]].reasons.append(f"{_vn(e['due_on'])}: {e['excused_reason']}")
-    columns = [Cell() for _ in milestones]
-    total = Cell()
-    for row in rows.values():
-        for i, cell in enumerate(row.cells):
-            row.total.add(cell)
-            columns[i].add(cell)
-        total.add(row.total)
-    return Timeliness(movement, milestones, list(rows.values()), columns, total)
+        cells[e["unit_id"]][index[e["milestone_id"]]].reasons.append(f"{_vn(e['due_on'])}: {e['excused_reason']}")
+    return Timeliness(movement, milestones, TimelinessRows(order, cells, len(milestones)), columns, total)
 
 
 # --- Overdue items (reminders and urging notices) ---------------------------------------------------

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from chungtay.core import dates
 from chungtay.core.access import has_perm
@@ -55,3 +55,39 @@ def reports_summary(user: Any) -> dict[str, Any]:
         "summary": cached("unit_summary", tops[0].pk, lambda: unit_summary(tops[0], as_of=today), today),
         "unit": tops[0],
     }
+
+
+# The urging page's two lists, one row per late unit: a province has 1,740 (its communes and areas), and
+# Django's template loop took ~0.4 s to write them, format_html ~0.25 s. Written here in one pass: the
+# names escaped, the rest numbers.
+@register.simple_tag
+def late_unit_ticks(candidates: list[tuple[Any, int]], ticked: set[int]) -> SafeString:
+    """The form's checkboxes: each late unit below, named with its commune where it is an area, and its count."""
+    return mark_safe(  # noqa: S308 — ints and escaped names only
+        "".join(
+            f'<div class="form-check"><input type="checkbox" name="units" value="{int(unit.pk)}" '
+            f'class="form-check-input" id="id_units_{i}"{" checked" if unit.pk in ticked else ""}> '
+            f'<label class="form-check-label" for="id_units_{i}">{escape(unit.full_title)} '
+            f'<span class="badge text-bg-danger">{_so(count)}</span></label></div>'
+            for i, (unit, count) in enumerate(candidates)
+        )
+    )
+
+
+@register.simple_tag
+def late_unit_list(late: list[tuple[Any, int]], issuing: Any, items_url: str, label: str) -> SafeString:
+    """Each late unit with its count; its items load when opened (htmx), or on their own page."""
+    base, text = escape(items_url), escape(label)
+    return mark_safe(  # noqa: S308 — ints and escaped text only
+        "\n".join(
+            f'<details class="mb-1" data-testid="late-unit" hx-get="{base}{int(unit.pk)}/?don_vi={int(issuing.pk)}" '
+            f'hx-trigger="toggle once" hx-target="find .viec"><summary>{escape(unit.title)} '
+            f'<span class="badge text-bg-danger">{_so(count)}</span></summary><div class="viec">'
+            f'<a class="small" href="{base}{int(unit.pk)}/?don_vi={int(issuing.pk)}">{text}</a></div></details>'
+            for unit, count in late
+        )
+    )
+
+
+def _so(value: int) -> str:
+    return f"{int(value):,}".replace(",", ".")

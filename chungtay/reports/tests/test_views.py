@@ -6,6 +6,7 @@ import pytest
 
 from chungtay.orgunits.models import Level
 from chungtay.orgunits.services import unit_create
+from chungtay.reports import selectors
 from chungtay.reports.models import Notification, ReminderLog
 from chungtay.reports.services import send_reminders
 from chungtay.tallies import rollup
@@ -85,6 +86,24 @@ def test_the_timeliness_page_shows_rates_and_excuse_reasons(client, people, tree
     page = client.get(f"/bao-cao/dung-han/?phong_trao={movement.pk}").content.decode()
     assert "31/03/2024: Bão lũ" in page
     assert 'data-testid="total-timeliness">100%' in page
+
+
+def test_the_timeliness_rows_are_paged_and_the_totals_stay_those_of_every_row(
+    client, people, tree, data, movement, monkeypatch
+):
+    from chungtay.reports import views
+
+    monkeypatch.setattr(views, "TIMELINESS_ROWS", 1)
+    client.force_login(people.town_office)
+    first = client.get(f"/bao-cao/dung-han/?phong_trao={movement.pk}").content.decode()
+    second = client.get(f"/bao-cao/dung-han/?phong_trao={movement.pk}&trang=2").content.decode()
+    assert f'data-unit="{tree.commune_a.pk}"' in first and f'data-unit="{tree.commune_b.pk}"' not in first
+    assert f'data-unit="{tree.commune_b.pk}"' in second and "31/03/2024: Bão lũ" in second
+    assert f'href="?trang=2&phong_trao={movement.pk}"' in first
+    for page in (first, second):
+        assert 'data-testid="total-timeliness">100%' in page and "Trang " in page
+    table = selectors.timeliness(movement, tree.town, as_of=TODAY)
+    assert [r.unit for r in table.rows] == [table.rows[0].unit, table.rows[-1].unit] == [tree.commune_a, tree.commune_b]
 
 
 def test_the_timeliness_page_opens_the_movement_issued_by_the_day_asked_for(client, people, tree, movement):
