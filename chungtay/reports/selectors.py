@@ -282,8 +282,13 @@ class Cell:
         return "none"
 
     def add(self, other: Cell) -> None:
-        for name in ("expected", "received", "on_time", "missing", "excused", "open"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Attribute by attribute, not through getattr/setattr: a province's matrix adds ~8,000 cells.
+        self.expected += other.expected
+        self.received += other.received
+        self.on_time += other.on_time
+        self.missing += other.missing
+        self.excused += other.excused
+        self.open += other.open
 
     @property
     def done_late(self) -> int:
@@ -366,7 +371,12 @@ def timeliness(movement: Movement, unit: OrgUnit, *, as_of: dt.date, level: int 
         participations = participations.filter(level=level)
     order = list(participations.order_by("level", "unit__path").values_list("pk", "unit_id"))
     cells: dict[int, list[Cell]] = {}
-    obligations = counted_obligations(movement.pk).filter(unit_id__in=participations.values("unit_id"))
+    # The participants' obligations by a join (one participation per unit and movement), not by their ids
+    # or a subquery of them: at province scale the planner read those unit by unit (2-3× slower).
+    joined = {"unit__participations__movement": movement, "unit__path__startswith": unit.path}
+    if level:
+        joined["unit__participations__level"] = level
+    obligations = counted_obligations(movement.pk).filter(**joined)
     state = obligation_states(as_of)
     counts = obligations.values("unit_id", "milestone_id").annotate(
         **{name: Count("id", filter=q) for name, q in state.items()}
@@ -379,7 +389,9 @@ def timeliness(movement: Movement, unit: OrgUnit, *, as_of: dt.date, level: int 
             expected=received + c["overdue"], received=received, on_time=c["on_time"], missing=c["overdue"],
             excused=c["excused"], open=c["open"],
         )  # fmt: skip
-        cells.setdefault(c["unit_id"], [Cell() for _ in milestones])[index[c["milestone_id"]]] = cell
+        if c["unit_id"] not in cells:
+            cells[c["unit_id"]] = [Cell() for _ in milestones]
+        cells[c["unit_id"]][index[c["milestone_id"]]] = cell
         columns[index[c["milestone_id"]]].add(cell)
         total.add(cell)
     excuses = obligations.filter(state["excused"])
