@@ -4,8 +4,9 @@ Signed in as the bench's office user (whole country in scope; `--user bench_comm
 staff), it crawls from the home page as
 bench.pages does (every link and GET form, the first URL of each view, plus the pages bench.load
 requests), then requests each page `--runs` times through Django's whole stack in one process and
-reports per page: median and slowest time, the median time spent in the database and the number
-of queries. With FIGURES_CACHE_SECONDS=0 every request computes its figures, as the first request
+reports per page: median and slowest time, the median time spent in the database, the median CPU
+time of this process (Python, without PostgreSQL's: the part a loaded machine inflates least) and
+the number of queries. With FIGURES_CACHE_SECONDS=0 every request computes its figures, as the first request
 after a write does. Run on a bench database made by `python -m bench.run <scale>`:
 
     DATABASE_URL=postgres://…/chungtay_bench_province python -m bench.staff_pages [--runs 5]
@@ -57,13 +58,14 @@ def measure(runs: int, limit: int, only: list[str] | None = None, username: str 
     out = []
     for url in sorted(set(pages.values())):
         client.get(url)  # warm, as a running server is
-        times, db, queries = [], [], 0
+        times, db, cpu, queries = [], [], [], 0
         for _ in range(runs):
             clock = _DatabaseClock()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(clock):
                 response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)  # this process only: not PostgreSQL's
             db.append(clock.seconds * 1000)
             queries = clock.queries
         out.append(
@@ -73,10 +75,12 @@ def measure(runs: int, limit: int, only: list[str] | None = None, username: str 
                 "median_ms": round(statistics.median(times), 1),
                 "slowest_ms": round(max(times), 1),
                 "db_ms": round(statistics.median(db), 1),
+                "cpu_ms": round(statistics.median(cpu), 1),
                 "queries": queries,
             }
         )
-        print(f"{out[-1]['median_ms']:8.1f} {out[-1]['db_ms']:8.1f} {queries:4d}  {url}", flush=True)
+        row = out[-1]
+        print(f"{row['median_ms']:8.1f} {row['db_ms']:8.1f} {row['cpu_ms']:8.1f} {queries:4d}  {url}", flush=True)
     return out
 
 
