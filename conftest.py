@@ -253,7 +253,29 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.xdist_group(name))
             item.add_marker("libreoffice")
     yield
+    if getattr(config.option, "loadgroup", False):  # on an xdist worker under --dist loadgroup
+        for item in items:
+            _keep_in_its_group(item)
     items.sort(key=_run_order)
+
+
+def _keep_in_its_group(item: pytest.Item) -> None:
+    """pytest-xdist tells the controller a test's group by appending `@<group>` to its node id, which it writes
+    into `item._nodeid`; since pytest 9.2 the id lives in `item._id` (a NodeId), the write is lost and
+    `--dist loadgroup` silently hands a shared demo's tests to both workers, each loading the demo (and
+    loading it again whenever its tests alternate with the other demo's) — pytest-xdist#1386. This writes
+    the suffix where this pytest keeps the id, and stops the run if a test of a shared demo still has none."""
+    name = _shared_demo_of(item)
+    if name is None or item.nodeid.endswith(f"@{name}"):
+        return
+    grouped = f"{item.nodeid}@{name}"
+    node_id = getattr(item, "_id", None)
+    if node_id is not None and hasattr(type(node_id), "parse"):
+        item._id = type(node_id).parse(grouped)  # type: ignore[attr-defined]
+    else:
+        item._nodeid = grouped  # type: ignore[attr-defined]
+    if not item.nodeid.endswith(f"@{name}"):
+        raise pytest.UsageError(f"{item.nodeid}: pytest-xdist cannot keep the tests of {name} on one worker")
 
 
 # The order (under `--dist loadgroup` each test outside a group goes to whichever worker is free, in this
