@@ -44,8 +44,8 @@ ARTIFACTS = Path(__file__).parent / "test-artifacts" / WORKER if WORKER else Pat
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """pytest-django's hook before it creates the test databases: the migrated SQLite test database is copied
-    from the one kept by the last run with the same migrations, instead of migrating (chungtay/tests/dbcache.py;
-    CHUNGTAY_TEST_DB_CACHE=0 always migrates)."""
+    from the one kept by the last run with the same migrations, and a PostgreSQL one is cloned from the kept
+    template, instead of migrating (chungtay/tests/dbcache.py; CHUNGTAY_TEST_DB_CACHE=0 always migrates)."""
     with dbcache.migrated_database_kept():
         yield
 
