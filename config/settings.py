@@ -251,6 +251,11 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Dashboards and public progress pages cache their subtree figures this long (0 = off).
 FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "60"))
+# Once due, a figure is computed again by one request while the others serve the old value for up to
+# FIGURES_STALE_SECONDS more; with no value at all, the others wait for it up to FIGURES_WAIT_SECONDS
+# (core.figures: 50 users must not compute the same 1.5 s of figures on every worker at once).
+FIGURES_STALE_SECONDS = int(os.environ.get("FIGURES_STALE_SECONDS", "600"))
+FIGURES_WAIT_SECONDS = float(os.environ.get("FIGURES_WAIT_SECONDS", "10"))
 # Public pages (portal.caching): browsers and nginx keep them PUBLIC_MAX_AGE seconds and may show them
 # PUBLIC_STALE_SECONDS longer while fetching a new copy (a new receipt shows within the sum, ≤ 60 s);
 # the rendered page is shared by every worker for PUBLIC_PAGE_CACHE_SECONDS (0 = off) until a write
