@@ -1,7 +1,8 @@
 """The 50-user HTTP run of bench.load repeated: every page's p95 as the median of the runs, with its spread.
 
-Issue 22 asks each figure as the median of three runs with its spread (min–max). Run on a bench
-database made by `python -m bench.run <scale> --database …`:
+Issue 22 asks each figure as the median of three runs with its spread (min–max); each run also gives
+the gunicorn processes' CPU per request (bench.load). Run on a bench database made by
+`python -m bench.run <scale> --database …`:
 
     DATABASE_URL=postgres://…/chungtay_bench_province python -m bench.http_runs province --runs 3 --seconds 30
 """
@@ -31,6 +32,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--out", default="")
+    parser.add_argument("--cache", choices=["redis", "local"], default="redis", help="the workers' cache (bench.load)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     sys.path.insert(0, str(ROOT))
@@ -44,15 +46,18 @@ def main() -> None:
     runs = []
     for n in range(args.runs):
         before = _load_average()
-        run_load(scale, args.seconds)
+        run_load(scale, args.seconds, cache=args.cache)
         after = _load_average()
         source = WORK / f"locust-{scale.name}_stats.csv"
         shutil.copy(source, WORK / f"locust-{scale.name}-run{n + 1}_stats.csv")
         rows = {r["Name"]: r for r in csv.DictReader(source.open())}
-        runs.append({"load": f"{before} → {after}", "rows": rows})
+        cpu = json.loads((WORK / f"locust-{scale.name}_cpu.json").read_text())
+        cpu_ms = 1000 * cpu["cpu_seconds"] / max(cpu["requests"], 1)
+        runs.append({"load": f"{before} → {after}", "rows": rows, "cpu_ms": cpu_ms})
         total = rows["Aggregated"]
         print(f"run {n + 1}: p95 {total['95%']} ms, {total['Request Count']} requests, "
-              f"{total['Failure Count']} failures, load {before} → {after}", flush=True)  # fmt: skip
+              f"{total['Failure Count']} failures, gunicorn CPU {cpu_ms:.1f} ms a request, "
+              f"load {before} → {after}", flush=True)  # fmt: skip
     names = sorted({name for run in runs for name in run["rows"]}, key=lambda n: (n == "Aggregated", n))
     table = []
     for name in names:
@@ -65,7 +70,12 @@ def main() -> None:
         print(f"{name:45s} p95 {table[-1]['p95']:7.0f} ({min(p95):.0f}–{max(p95):.0f})  p50 {table[-1]['p50']:6.0f}  "
               f"{requests} req, {failures} fail")  # fmt: skip
     out = Path(args.out or WORK / f"http-{scale.name}.json")
-    out.write_text(json.dumps({"runs": [r["load"] for r in runs], "pages": table}, ensure_ascii=False, indent=1))
+    cpu = [run["cpu_ms"] for run in runs]
+    print(
+        f"gunicorn CPU a request: {statistics.median(cpu):.1f} ms ({min(cpu):.1f}–{max(cpu):.1f}), cache {args.cache}"
+    )
+    summary = {"runs": [r["load"] for r in runs], "cpu_ms_per_request": cpu, "cache": args.cache, "pages": table}
+    out.write_text(json.dumps(summary, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

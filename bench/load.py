@@ -5,18 +5,25 @@ running server's, not its first requests'. Users carry a session made here (Sess
 of signing in through the form: Argon2 password hashing is deliberately slow and 50 simultaneous
 logins would measure the hasher, not the pages. Every process started here is stopped here, by its
 own pid.
+
+The workers share Redis as their cache (`REDIS_URL`, as docs/operations.md asks of an installation;
+`--cache local` in bench.http_runs for each worker's own memory), under a key prefix of the run. Beside
+the p95 the run reports the CPU the gunicorn processes spent per request: on a machine shared with
+other work the p95 measures the queue for the cores, the CPU per request what the code costs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from .measures import ROOT, WORK, row
@@ -104,19 +111,104 @@ def _warm(config: dict, rounds: int = 8) -> None:
         list(pool.map(get, paths))
 
 
-def run_load(scale: Scale, seconds: int) -> list[dict]:
+@dataclasses.dataclass
+class Server:
+    """A running gunicorn of the bench (`serving`): its process, the locust config and environment."""
+
+    process: subprocess.Popen
+    config: dict
+    env: dict[str, str]
+    bin_dir: Path
+
+    def pids(self) -> dict[str, int]:
+        """The master's pid and its workers' ({"master": …, "worker 1": …}; workers by age)."""
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children")
+        workers = sorted(int(pid) for pid in children.read_text().split()) if children.exists() else []
+        return {"master": master, **{f"worker {n + 1}": pid for n, pid in enumerate(workers)}}
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the master and its live workers so far (workers live through a run)."""
+        return sum(_cpu_seconds(pid) for pid in self.pids().values())
+
+    def locust(
+        self, seconds: int, prefix: Path, *, requests_file: Path | None = None
+    ) -> tuple[list[str], dict[str, str]]:
+        """The locust command line of a run of `seconds` and its environment; `requests_file` gets one
+        line per request (bench.soak)."""
+        env = dict(self.env, BENCH_LOAD=str(WORK / "load.json"))
+        if requests_file:
+            env["BENCH_REQUESTS"] = str(requests_file)
+        return [
+            str(self.bin_dir / "locust"),
+            "-f",
+            str(Path(__file__).with_name("locustfile.py")),
+            "--headless",
+            "-u",
+            str(USERS),
+            "-r",
+            "10",
+            "-t",
+            f"{seconds}s",
+            "--host",
+            f"http://127.0.0.1:{PORT}",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "10",
+        ], env
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((ln for ln in status.splitlines() if ln.startswith("VmRSS:")), "VmRSS: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
+def cache_env(cache: str) -> dict[str, str]:
+    """The cache the workers share, as a real installation runs (docs/operations.md: REDIS_URL), under
+    a key prefix of this run alone, so runs and other benches on the same Redis never share figures;
+    `local` = each worker's own memory (no REDIS_URL), as before 2026-12-07."""
+    if cache == "local":
+        return {"REDIS_URL": ""}
+    return {
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        "CACHE_KEY_PREFIX": f"bench-load-{os.getpid()}-{time.time_ns()}",
+    }
+
+
+@contextlib.contextmanager
+def serving(*, cache: str = "redis") -> Iterator[Server]:
+    """gunicorn (4 sync workers, loopback) on the bench database, every page warmed; stopped on exit."""
     import json
 
     WORK.mkdir(parents=True, exist_ok=True)
     config = {"sessions": _sessions(USERS), **_paths()}
     (WORK / "load.json").write_text(json.dumps(config))
+    from django.conf import settings
+
     env = dict(
         os.environ,
+        # The sessions made here are signed with this process's key: the server must have the same one.
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,
         DJANGO_DEBUG="0",
         DJANGO_SETTINGS_MODULE="bench.settings",
         CHUNGTAY_REQUIRE_2FA="0",
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_CONN_MAX_AGE="600",
+        **cache_env(cache),
     )
     bin_dir = Path(sys.executable).parent
     gunicorn = subprocess.Popen(
@@ -140,47 +232,56 @@ def run_load(scale: Scale, seconds: int) -> list[dict]:
     try:
         _wait_for(PORT)
         _warm(config)
-        prefix = WORK / f"locust-{scale.name}"
-        subprocess.run(
-            [
-                str(bin_dir / "locust"),
-                "-f",
-                str(Path(__file__).with_name("locustfile.py")),
-                "--headless",
-                "-u",
-                str(USERS),
-                "-r",
-                "10",
-                "-t",
-                f"{seconds}s",
-                "--host",
-                f"http://127.0.0.1:{PORT}",
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--stop-timeout",
-                "10",
-            ],
-            cwd=ROOT,
-            env=dict(env, BENCH_LOAD=str(WORK / "load.json")),
-            check=False,
-            timeout=seconds + 120,
-            stdout=subprocess.DEVNULL,
-            stderr=open(WORK / "locust.log", "w"),  # noqa: SIM115
-        )
+        _check(config)
+        yield Server(gunicorn, config, env, bin_dir)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         try:
             gunicorn.wait(30)
         except subprocess.TimeoutExpired:
             gunicorn.kill()
+
+
+def _check(config: dict) -> None:
+    """A staff page answers 200 to a bench session: else the run would measure error pages."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}{config['staff'][0]}", headers={"Cookie": f"sessionid={config['sessions'][0]}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            if response.status == 200 and not response.geturl().endswith(config["staff"][0]):
+                raise OSError(f"redirected to {response.geturl()}")
+    except OSError as error:
+        log = (WORK / "gunicorn.log").read_text(errors="replace").splitlines()[-5:]
+        raise RuntimeError(f"the server does not serve {config['staff'][0]}: {error}; " + " / ".join(log)) from error
+
+
+def run_load(scale: Scale, seconds: int, *, cache: str = "redis") -> list[dict]:
+    prefix = WORK / f"locust-{scale.name}"
+    with serving(cache=cache) as server:
+        command, env = server.locust(seconds, prefix)
+        cpu_before = server.cpu_seconds()
+        subprocess.run(
+            command,
+            cwd=ROOT,
+            env=env,
+            check=False,
+            timeout=seconds + 120,
+            stdout=subprocess.DEVNULL,
+            stderr=open(WORK / "locust.log", "w"),  # noqa: SIM115
+        )
+        cpu = server.cpu_seconds() - cpu_before
     stats = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
     total = next(r for r in stats if r["Name"] == "Aggregated")
     p95_ms = float(total["95%"])
     requests, failures = int(total["Request Count"]), int(total["Failure Count"])
+    (WORK / f"locust-{scale.name}_cpu.json").write_text(f'{{"cpu_seconds": {cpu:.2f}, "requests": {requests}}}')
     worst = sorted((r for r in stats if r["Name"] != "Aggregated"), key=lambda r: -float(r["95%"]))[:3]
     note = (
         f"{requests:,} requests in {seconds} s ({float(total['Requests/s']):.1f}/s), {failures} failures; "
+        f"gunicorn CPU {cpu:.1f} s ({1000 * cpu / max(requests, 1):.1f} ms a request), cache {cache}; "
         "slowest p95: " + ", ".join(f"{r['Name']} {r['95%']} ms" for r in worst)
     )
     return [
