@@ -1,8 +1,8 @@
 """The 50-user HTTP run of bench.load repeated: every page's p95 as the median of the runs, with its spread.
 
 Issue 22 asks each figure as the median of three runs with its spread (min–max); each run also gives
-the gunicorn processes' CPU per request (bench.load). Run on a bench database made by
-`python -m bench.run <scale> --database …`:
+the CPU per request of the gunicorn processes and of their PostgreSQL backends (bench.load). Run on a
+bench database made by `python -m bench.run <scale> --database …`:
 
     DATABASE_URL=postgres://…/chungtay_bench_province python -m bench.http_runs province --runs 3 --seconds 30
 """
@@ -53,10 +53,11 @@ def main() -> None:
         rows = {r["Name"]: r for r in csv.DictReader(source.open())}
         cpu = json.loads((WORK / f"locust-{scale.name}_cpu.json").read_text())
         cpu_ms = 1000 * cpu["cpu_seconds"] / max(cpu["requests"], 1)
-        runs.append({"load": f"{before} → {after}", "rows": rows, "cpu_ms": cpu_ms})
+        db_ms = 1000 * cpu["database_cpu_seconds"] / max(cpu["requests"], 1)
+        runs.append({"load": f"{before} → {after}", "rows": rows, "cpu_ms": cpu_ms, "db_cpu_ms": db_ms})
         total = rows["Aggregated"]
         print(f"run {n + 1}: p95 {total['95%']} ms, {total['Request Count']} requests, "
-              f"{total['Failure Count']} failures, gunicorn CPU {cpu_ms:.1f} ms a request, "
+              f"{total['Failure Count']} failures, CPU a request: gunicorn {cpu_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms, "
               f"load {before} → {after}", flush=True)  # fmt: skip
     names = sorted({name for run in runs for name in run["rows"]}, key=lambda n: (n == "Aggregated", n))
     table = []

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import json
 import os
 import signal
 import socket
@@ -131,6 +132,18 @@ class Server:
         """User + system CPU of the master and its live workers so far (workers live through a run)."""
         return sum(_cpu_seconds(pid) for pid in self.pids().values())
 
+    def database_cpu_seconds(self) -> float:
+        """User + system CPU so far of the PostgreSQL backends serving the bench database, but this
+        process's own (the workers keep theirs open, DATABASE_CONN_MAX_AGE): PostgreSQL on this machine
+        only, 0 when its processes cannot be read."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return sum(_cpu_seconds(pid) for (pid,) in cursor.fetchall())
+
     def locust(
         self, seconds: int, prefix: Path, *, requests_file: Path | None = None
     ) -> tuple[list[str], dict[str, str]]:
@@ -192,8 +205,6 @@ def cache_env(cache: str) -> dict[str, str]:
 @contextlib.contextmanager
 def serving(*, cache: str = "redis") -> Iterator[Server]:
     """gunicorn (4 sync workers, loopback) on the bench database, every page warmed; stopped on exit."""
-    import json
-
     WORK.mkdir(parents=True, exist_ok=True)
     config = {"sessions": _sessions(USERS), **_paths()}
     (WORK / "load.json").write_text(json.dumps(config))
@@ -262,7 +273,7 @@ def run_load(scale: Scale, seconds: int, *, cache: str = "redis") -> list[dict]:
     prefix = WORK / f"locust-{scale.name}"
     with serving(cache=cache) as server:
         command, env = server.locust(seconds, prefix)
-        cpu_before = server.cpu_seconds()
+        cpu_before, db_before = server.cpu_seconds(), server.database_cpu_seconds()
         subprocess.run(
             command,
             cwd=ROOT,
@@ -272,16 +283,18 @@ def run_load(scale: Scale, seconds: int, *, cache: str = "redis") -> list[dict]:
             stdout=subprocess.DEVNULL,
             stderr=open(WORK / "locust.log", "w"),  # noqa: SIM115
         )
-        cpu = server.cpu_seconds() - cpu_before
+        cpu, db_cpu = server.cpu_seconds() - cpu_before, server.database_cpu_seconds() - db_before
     stats = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
     total = next(r for r in stats if r["Name"] == "Aggregated")
     p95_ms = float(total["95%"])
     requests, failures = int(total["Request Count"]), int(total["Failure Count"])
-    (WORK / f"locust-{scale.name}_cpu.json").write_text(f'{{"cpu_seconds": {cpu:.2f}, "requests": {requests}}}')
+    cpu_json = {"cpu_seconds": round(cpu, 2), "database_cpu_seconds": round(db_cpu, 2), "requests": requests}
+    (WORK / f"locust-{scale.name}_cpu.json").write_text(json.dumps(cpu_json))
     worst = sorted((r for r in stats if r["Name"] != "Aggregated"), key=lambda r: -float(r["95%"]))[:3]
     note = (
         f"{requests:,} requests in {seconds} s ({float(total['Requests/s']):.1f}/s), {failures} failures; "
-        f"gunicorn CPU {cpu:.1f} s ({1000 * cpu / max(requests, 1):.1f} ms a request), cache {cache}; "
+        f"CPU a request: gunicorn {1000 * cpu / max(requests, 1):.1f} ms, "
+        f"PostgreSQL {1000 * db_cpu / max(requests, 1):.1f} ms; cache {cache}; "
         "slowest p95: " + ", ".join(f"{r['Name']} {r['95%']} ms" for r in worst)
     )
     return [

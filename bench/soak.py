@@ -2,10 +2,11 @@
 
 The same gunicorn (4 sync workers, pages warmed, Redis as the shared cache) and locust users as
 bench.load, run for `--minutes`. Every `--every` seconds (10) it samples the resident memory (VmRSS)
-of the gunicorn master and of each worker, their CPU and the load average; locust writes every
-request (bench/locustfile.py, BENCH_REQUESTS), from which each minute's requests, errors, p50 and
-p95 are counted. A worker that gunicorn replaced (its pid changed) is counted as a restart. It
-prints a Markdown table for bench/RESULTS.md and keeps the samples as JSON:
+of the gunicorn master and of each worker, the CPU of these and of their PostgreSQL backends, and
+the load average; locust writes every request (bench/locustfile.py, BENCH_REQUESTS), from which each
+minute's requests, errors, p50 and p95 are counted. A worker that gunicorn replaced (its pid
+changed) is counted as a restart. It prints a Markdown table for bench/RESULTS.md and keeps the
+samples as JSON:
 
     DATABASE_URL=postgres://…/chungtay_bench_national python -m bench.soak national --minutes 10
 """
@@ -64,6 +65,7 @@ def soak(minutes: float, every: float, cache: str) -> dict:
                             "t": round(time.time() - started, 1),
                             "load": _load_average(),
                             "cpu_s": round(server.cpu_seconds(), 2),
+                            "db_cpu_s": round(server.database_cpu_seconds(), 2),
                             "pids": pids,
                             "rss_mb": {name: round(rss_mb(pid), 1) for name, pid in pids.items()},
                         }
@@ -118,25 +120,27 @@ def _restarts(samples: list[dict]) -> int:
 
 
 def table(result: dict) -> str:
-    """Per minute: requests, errors, p50, p95, the load, the CPU per request and the memory (MB) of the
-    master and of the workers (smallest–largest and their sum) at the minute's last sample."""
+    """Per minute: requests, errors, p50, p95, the load, the CPU per request (gunicorn, PostgreSQL) and
+    the memory (MB) of the master and of the workers (smallest–largest, sum) at the minute's last sample."""
     lines = [
-        "| Minute | Requests | Errors | p50 ms | p95 ms | Load | CPU ms a request | Master MB "
-        "| Workers MB (min–max) | Workers MB, sum |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Minute | Requests | Errors | p50 ms | p95 ms | Load | gunicorn CPU ms a request "
+        "| PostgreSQL CPU ms a request | Master MB | Workers MB (min–max) | Workers MB, sum |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     samples = result["samples"]
     cpu_before = samples[0]["cpu_s"] if samples else 0.0
+    db_before = samples[0]["db_cpu_s"] if samples else 0.0
     for minute in result["minutes"]:
         inside = [s for s in samples if s["t"] < minute["minute"] * 60] or samples[:1]
         last = inside[-1]
         workers = [mb for name, mb in last["rss_mb"].items() if name != "master"] or [0.0]
         cpu_ms = 1000 * (last["cpu_s"] - cpu_before) / max(minute["requests"], 1)
-        cpu_before = last["cpu_s"]
+        db_ms = 1000 * (last["db_cpu_s"] - db_before) / max(minute["requests"], 1)
+        cpu_before, db_before = last["cpu_s"], last["db_cpu_s"]
         lines.append(
             f"| {minute['minute']} | {minute['requests']:,} | {minute['errors']} | {minute['p50_ms']:.0f} | "
-            f"{minute['p95_ms']:.0f} | {last['load']:.1f} | {cpu_ms:.1f} | {last['rss_mb']['master']:.0f} | "
-            f"{min(workers):.0f}–{max(workers):.0f} | {sum(workers):.0f} |"
+            f"{minute['p95_ms']:.0f} | {last['load']:.1f} | {cpu_ms:.1f} | {db_ms:.1f} | "
+            f"{last['rss_mb']['master']:.0f} | {min(workers):.0f}–{max(workers):.0f} | {sum(workers):.0f} |"
         )
     first, last = samples[0], samples[-1]
     growth = {
