@@ -71,11 +71,17 @@ def main() -> None:
         print(f"{name:45s} p95 {table[-1]['p95']:7.0f} ({min(p95):.0f}–{max(p95):.0f})  p50 {table[-1]['p50']:6.0f}  "
               f"{requests} req, {failures} fail")  # fmt: skip
     out = Path(args.out or WORK / f"http-{scale.name}.json")
-    cpu = [run["cpu_ms"] for run in runs]
-    print(
-        f"gunicorn CPU a request: {statistics.median(cpu):.1f} ms ({min(cpu):.1f}–{max(cpu):.1f}), cache {args.cache}"
-    )
-    summary = {"runs": [r["load"] for r in runs], "cpu_ms_per_request": cpu, "cache": args.cache, "pages": table}
+    cpu, db_cpu = [run["cpu_ms"] for run in runs], [run["db_cpu_ms"] for run in runs]
+    print(f"CPU a request (median of the runs, spread): gunicorn {statistics.median(cpu):.1f} ms "
+          f"({min(cpu):.1f}–{max(cpu):.1f}), PostgreSQL {statistics.median(db_cpu):.1f} ms "
+          f"({min(db_cpu):.1f}–{max(db_cpu):.1f}); cache {args.cache}")  # fmt: skip
+    summary = {
+        "runs": [r["load"] for r in runs],
+        "cpu_ms_per_request": cpu,
+        "database_cpu_ms_per_request": db_cpu,
+        "cache": args.cache,
+        "pages": table,
+    }
     out.write_text(json.dumps(summary, ensure_ascii=False, indent=1))
 
 
