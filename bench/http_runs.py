@@ -1,7 +1,8 @@
 """The 50-user HTTP run of bench.load repeated: every page's p95 as the median of the runs, with its spread.
 
 Issue 22 asks each figure as the median of three runs with its spread (min–max); each run also gives
-the CPU per request of the gunicorn processes and of their PostgreSQL backends (bench.load). Run on a
+the CPU per request of the gunicorn processes and of their PostgreSQL backends, and each page's p95
+inside a worker (gunicorn's access log; the rest is the wait for a worker) (bench.load). Run on a
 bench database made by `python -m bench.run <scale> --database …`:
 
     DATABASE_URL=postgres://…/chungtay_bench_province python -m bench.http_runs province --runs 3 --seconds 30
@@ -54,7 +55,10 @@ def main() -> None:
         cpu = json.loads((WORK / f"locust-{scale.name}_cpu.json").read_text())
         cpu_ms = 1000 * cpu["cpu_seconds"] / max(cpu["requests"], 1)
         db_ms = 1000 * cpu["database_cpu_seconds"] / max(cpu["requests"], 1)
-        runs.append({"load": f"{before} → {after}", "rows": rows, "cpu_ms": cpu_ms, "db_cpu_ms": db_ms})
+        server = json.loads((WORK / f"locust-{scale.name}_server.json").read_text())
+        runs.append(
+            {"load": f"{before} → {after}", "rows": rows, "cpu_ms": cpu_ms, "db_cpu_ms": db_ms, "server": server}
+        )
         total = rows["Aggregated"]
         print(f"run {n + 1}: p95 {total['95%']} ms, {total['Request Count']} requests, "
               f"{total['Failure Count']} failures, CPU a request: gunicorn {cpu_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms, "
@@ -65,11 +69,13 @@ def main() -> None:
         p95 = [float(run["rows"][name]["95%"]) for run in runs if name in run["rows"]]
         p50 = [float(run["rows"][name]["Median Response Time"]) for run in runs if name in run["rows"]]
         failures = sum(int(run["rows"][name]["Failure Count"]) for run in runs if name in run["rows"])
+        inside = [run["server"][name]["p95"] for run in runs if name in run["server"]] or [0.0]
         requests = sum(int(run["rows"][name]["Request Count"]) for run in runs if name in run["rows"])
         table.append({"name": name, "p95": statistics.median(p95), "p95_min": min(p95), "p95_max": max(p95),
-                      "p50": statistics.median(p50), "requests": requests, "failures": failures})  # fmt: skip
+                      "p50": statistics.median(p50), "requests": requests, "failures": failures,
+                      "in_worker_p95": statistics.median(inside)})  # fmt: skip
         print(f"{name:45s} p95 {table[-1]['p95']:7.0f} ({min(p95):.0f}–{max(p95):.0f})  p50 {table[-1]['p50']:6.0f}  "
-              f"{requests} req, {failures} fail")  # fmt: skip
+              f"in a worker p95 {table[-1]['in_worker_p95']:6.0f}  {requests} req, {failures} fail")  # fmt: skip
     out = Path(args.out or WORK / f"http-{scale.name}.json")
     cpu, db_cpu = [run["cpu_ms"] for run in runs], [run["db_cpu_ms"] for run in runs]
     print(f"CPU a request (median of the runs, spread): gunicorn {statistics.median(cpu):.1f} ms "

@@ -30,6 +30,7 @@ from pathlib import Path
 from .measures import ROOT, WORK, row
 from .scales import Scale
 
+ACCESS_LOG = WORK / "gunicorn-access.log"
 PORT = int(os.environ.get("BENCH_PORT", "8765"))  # another port for a second bench on the machine
 USERS = 50
 
@@ -234,6 +235,11 @@ def serving(*, cache: str = "redis") -> Iterator[Server]:
             "120",
             "--log-level",
             "warning",
+            # Each request's time inside the worker (µs), apart from its wait in the listen queue.
+            "--access-logfile",
+            str(ACCESS_LOG),
+            "--access-logformat",
+            "%(U)s\t%(q)s\t%(s)s\t%(D)s",
         ],
         cwd=ROOT,
         env=env,
@@ -269,11 +275,40 @@ def _check(config: dict) -> None:
         raise RuntimeError(f"the server does not serve {config['staff'][0]}: {error}; " + " / ".join(log)) from error
 
 
+def server_time(start: int = 0) -> dict[str, dict[str, float]]:
+    """Per page (locust's names) and in all, p50 and p95 in ms of the time requests spent inside a
+    worker, from gunicorn's access log after byte `start`: the rest of locust's time is the wait for
+    a free worker (and for a core)."""
+    with ACCESS_LOG.open("rb") as log:
+        log.seek(start)
+        lines = log.read().decode(errors="replace").splitlines()
+    by_name: dict[str, list[float]] = {"Aggregated": []}
+    for line in lines:
+        parts = line.split("\t")
+        if len(parts) != 4 or not parts[3].isdigit():
+            continue
+        path, query, _status, micros = parts
+        name = path + ("?q" if query.startswith("q=") else "?…" if query else "")
+        by_name.setdefault(name, []).append(int(micros) / 1000)
+        by_name["Aggregated"].append(int(micros) / 1000)
+    out = {}
+    for name, times in by_name.items():
+        times.sort()
+        if times:
+            out[name] = {
+                "p50": times[len(times) // 2],
+                "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
+                "count": len(times),
+            }
+    return out
+
+
 def run_load(scale: Scale, seconds: int, *, cache: str = "redis") -> list[dict]:
     prefix = WORK / f"locust-{scale.name}"
     with serving(cache=cache) as server:
         command, env = server.locust(seconds, prefix)
         cpu_before, db_before = server.cpu_seconds(), server.database_cpu_seconds()
+        log_start = ACCESS_LOG.stat().st_size
         subprocess.run(
             command,
             cwd=ROOT,
@@ -290,11 +325,14 @@ def run_load(scale: Scale, seconds: int, *, cache: str = "redis") -> list[dict]:
     requests, failures = int(total["Request Count"]), int(total["Failure Count"])
     cpu_json = {"cpu_seconds": round(cpu, 2), "database_cpu_seconds": round(db_cpu, 2), "requests": requests}
     (WORK / f"locust-{scale.name}_cpu.json").write_text(json.dumps(cpu_json))
+    server_times = server_time(log_start)
+    (WORK / f"locust-{scale.name}_server.json").write_text(json.dumps(server_times))
     worst = sorted((r for r in stats if r["Name"] != "Aggregated"), key=lambda r: -float(r["95%"]))[:3]
     note = (
         f"{requests:,} requests in {seconds} s ({float(total['Requests/s']):.1f}/s), {failures} failures; "
         f"CPU a request: gunicorn {1000 * cpu / max(requests, 1):.1f} ms, "
-        f"PostgreSQL {1000 * db_cpu / max(requests, 1):.1f} ms; cache {cache}; "
+        f"PostgreSQL {1000 * db_cpu / max(requests, 1):.1f} ms; "
+        f"time in the workers p95 {server_times.get('Aggregated', {}).get('p95', 0):.0f} ms; cache {cache}; "
         "slowest p95: " + ", ".join(f"{r['Name']} {r['95%']} ms" for r in worst)
     )
     return [
