@@ -131,7 +131,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the master and its live workers so far (workers live through a run)."""
-        return sum(_cpu_seconds(pid) for pid in self.pids().values())
+        return sum(process_cpu_seconds(pid) for pid in self.pids().values())
 
     def database_cpu_seconds(self) -> float:
         """User + system CPU so far of the PostgreSQL backends serving the bench database, but this
@@ -143,7 +143,7 @@ class Server:
             cursor.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-            return sum(_cpu_seconds(pid) for (pid,) in cursor.fetchall())
+            return sum(process_cpu_seconds(pid) for (pid,) in cursor.fetchall())
 
     def locust(
         self, seconds: int, prefix: Path, *, requests_file: Path | None = None
@@ -174,7 +174,7 @@ class Server:
         ], env
 
 
-def _cpu_seconds(pid: int) -> float:
+def process_cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:

@@ -39,7 +39,7 @@ def _load_average() -> float:
 
 def soak(minutes: float, every: float, cache: str) -> dict:
     from bench.load import WORK as LOAD_WORK
-    from bench.load import rss_mb, serving
+    from bench.load import process_cpu_seconds, rss_mb, serving
 
     seconds = int(minutes * 60)
     requests_file = WORK / "soak-requests.tsv"
@@ -66,6 +66,7 @@ def soak(minutes: float, every: float, cache: str) -> dict:
                             "load": _load_average(),
                             "cpu_s": round(server.cpu_seconds(), 2),
                             "db_cpu_s": round(server.database_cpu_seconds(), 2),
+                            "locust_cpu_s": round(process_cpu_seconds(locust.pid), 2),
                             "pids": pids,
                             "rss_mb": {name: round(rss_mb(pid), 1) for name, pid in pids.items()},
                         }
@@ -151,7 +152,9 @@ def table(result: dict) -> str:
     lines.append("")
     lines.append(
         f"{total:,} requests, {errors} errors, {result['gunicorn_errors']} error lines in gunicorn's log, "
-        f"{_restarts(samples)} worker restarts; memory from the first sample ({first['t']:.0f} s) to the last "
+        f"{_restarts(samples)} worker restarts; locust's own CPU "
+        f"{1000 * last.get('locust_cpu_s', 0.0) / max(total, 1):.1f} ms a request; "
+        f"memory from the first sample ({first['t']:.0f} s) to the last "
         f"({last['t']:.0f} s): "
         + ", ".join(f"{name} {mb:+.1f} MB" for name, mb in growth.items())
         + f"; cache {result['cache']}."
