@@ -55,13 +55,15 @@ def main() -> None:
         cpu = json.loads((WORK / f"locust-{scale.name}_cpu.json").read_text())
         cpu_ms = 1000 * cpu["cpu_seconds"] / max(cpu["requests"], 1)
         db_ms = 1000 * cpu["database_cpu_seconds"] / max(cpu["requests"], 1)
+        locust_ms = 1000 * cpu["locust_cpu_seconds"] / max(cpu["requests"], 1)
         server = json.loads((WORK / f"locust-{scale.name}_server.json").read_text())
         runs.append(
             {"load": f"{before} → {after}", "rows": rows, "cpu_ms": cpu_ms, "db_cpu_ms": db_ms, "server": server}
         )
         total = rows["Aggregated"]
         print(f"run {n + 1}: p95 {total['95%']} ms, {total['Request Count']} requests, "
-              f"{total['Failure Count']} failures, CPU a request: gunicorn {cpu_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms, "
+              f"{total['Failure Count']} failures, CPU a request: gunicorn {cpu_ms:.1f} ms, "
+              f"PostgreSQL {db_ms:.1f} ms, locust {locust_ms:.1f} ms, "
               f"load {before} → {after}", flush=True)  # fmt: skip
     names = sorted({name for run in runs for name in run["rows"]}, key=lambda n: (n == "Aggregated", n))
     table = []

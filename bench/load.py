@@ -19,6 +19,7 @@ import csv
 import dataclasses
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -309,6 +310,7 @@ def run_load(scale: Scale, seconds: int, *, cache: str = "redis") -> list[dict]:
         command, env = server.locust(seconds, prefix)
         cpu_before, db_before = server.cpu_seconds(), server.database_cpu_seconds()
         log_start = ACCESS_LOG.stat().st_size
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(
             command,
             cwd=ROOT,
@@ -319,11 +321,18 @@ def run_load(scale: Scale, seconds: int, *, cache: str = "redis") -> list[dict]:
             stderr=open(WORK / "locust.log", "w"),  # noqa: SIM115
         )
         cpu, db_cpu = server.cpu_seconds() - cpu_before, server.database_cpu_seconds() - db_before
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # locust, waited for above
+        locust_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     stats = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
     total = next(r for r in stats if r["Name"] == "Aggregated")
     p95_ms = float(total["95%"])
     requests, failures = int(total["Request Count"]), int(total["Failure Count"])
-    cpu_json = {"cpu_seconds": round(cpu, 2), "database_cpu_seconds": round(db_cpu, 2), "requests": requests}
+    cpu_json = {
+        "cpu_seconds": round(cpu, 2),
+        "database_cpu_seconds": round(db_cpu, 2),
+        "locust_cpu_seconds": round(locust_cpu, 2),
+        "requests": requests,
+    }
     (WORK / f"locust-{scale.name}_cpu.json").write_text(json.dumps(cpu_json))
     server_times = server_time(log_start)
     (WORK / f"locust-{scale.name}_server.json").write_text(json.dumps(server_times))
@@ -331,7 +340,7 @@ def run_load(scale: Scale, seconds: int, *, cache: str = "redis") -> list[dict]:
     note = (
         f"{requests:,} requests in {seconds} s ({float(total['Requests/s']):.1f}/s), {failures} failures; "
         f"CPU a request: gunicorn {1000 * cpu / max(requests, 1):.1f} ms, "
-        f"PostgreSQL {1000 * db_cpu / max(requests, 1):.1f} ms; "
+        f"PostgreSQL {1000 * db_cpu / max(requests, 1):.1f} ms, locust {1000 * locust_cpu / max(requests, 1):.1f} ms; "
         f"time in the workers p95 {server_times.get('Aggregated', {}).get('p95', 0):.0f} ms; cache {cache}; "
         "slowest p95: " + ", ".join(f"{r['Name']} {r['95%']} ms" for r in worst)
     )
