@@ -71,9 +71,7 @@ def upload(request: AuthedRequest, *, kind: str, **kwargs: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
-            batch = batch_upload(
-                actor=request.user, adapter=adapter, target=target, data=file.read(), filename=file.name
-            )
+            batch = batch_upload(actor=request.user, adapter=adapter, target=target, file=file, filename=file.name)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

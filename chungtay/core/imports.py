@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django import forms
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -98,6 +98,11 @@ class ImportAdapter:
 
     def target(self, user: Any, **kwargs: Any) -> Target:
         raise NotImplementedError
+
+    def streams(self, filename: str) -> bool:
+        """Keep this upload without reading it into memory (a big bank statement PDF): the dry run reads it
+        from the stored file, a part at a time; `read` is not called."""
+        return False
 
     def read(self, *, data: bytes, filename: str) -> None:
         """Refuse at upload a file that cannot be read at all (raise TabularError or DomainError)."""
@@ -180,19 +185,42 @@ def earlier_commit(batch: ImportBatch) -> ImportBatch | None:
 # --- Services: every change of a batch -----------------------------------------------------------
 
 
-def batch_upload(*, actor: Any, adapter: ImportAdapter, target: Target, data: bytes, filename: str) -> ImportBatch:
-    """Keep the uploaded file in a new batch (uploaded). Nothing of the domain is written."""
+def batch_upload(
+    *,
+    actor: Any,
+    adapter: ImportAdapter,
+    target: Target,
+    filename: str,
+    data: bytes | None = None,
+    file: File | None = None,
+) -> ImportBatch:
+    """Keep the uploaded file in a new batch (uploaded). Nothing of the domain is written.
+
+    `data` is the file's content; or `file` (Django's upload, spooled to a temporary file when it is big):
+    read whole unless the adapter `streams` it, in which case it is hashed and stored a chunk at a time."""
     check_actor(actor, adapter.permission, target.unit, field="file")
-    try:
-        adapter.read(data=data, filename=filename)
-    except TabularError as exc:
-        raise DomainError(exc.message, field="file") from exc
+    if file is not None and not adapter.streams(filename):
+        data, file = file.read(), None
+    if file is None:
+        assert data is not None
+        try:
+            adapter.read(data=data, filename=filename)
+        except TabularError as exc:
+            raise DomainError(exc.message, field="file") from exc
+        content: File = ContentFile(data)
+        digest, size = hashlib.sha256(data).hexdigest(), len(data)
+    else:
+        sha = hashlib.sha256()
+        for chunk in file.chunks():
+            sha.update(chunk)
+        file.seek(0)
+        content, digest, size = file, sha.hexdigest(), file.size
     batch = ImportBatch(
-        kind=adapter.kind, unit=target.unit, file_name=filename[:255], sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data), status=ImportStatus.UPLOADED, created_by=actor,
+        kind=adapter.kind, unit=target.unit, file_name=filename[:255], sha256=digest, size=size,
+        status=ImportStatus.UPLOADED, created_by=actor,
     )  # fmt: skip
     with as_actor(actor):
-        batch.file.save(filename, ContentFile(data), save=False)
+        batch.file.save(filename, content, save=False)
         batch.save()
     return batch
 

@@ -59,6 +59,7 @@ from .statement_layouts import (
     TOTALS,
     DayIdentities,
     ReadStatement,
+    StatementFileError,
     account_matches,
     read_rows,
 )
@@ -75,6 +76,7 @@ from .statements import (
 )
 
 CSV_BATCH = 5_000
+PREVIEW_LINES = 300  # the first lines kept for the check page (it shows 300, as the page's path)
 STREAM_BYTES = 8 * 1024 * 1024  # about 100,000 lines: below it the page's reader is quick enough
 MAX_REPORTED_ERRORS = 200
 REQUIRED = ("txn_at", "bank_ref", "debit", "credit", "memo")
@@ -103,6 +105,8 @@ class StreamedStatement:
     file_total_debit: int | None = None
     file_total_credit: int | None = None
     statement: BankStatement | None = None
+    preview: list[StagedLine] = field(default_factory=list)  # the first PREVIEW_LINES lines, in the file's order
+    preview_known: set[str] = field(default_factory=set)  # their references the fund already has
     bank: str = ""  # what a PDF's header block names (a CSV export names none)
     layout: str = ""
     account_number: str = ""
@@ -298,6 +302,8 @@ def _stage(
         rows = handle.rows(summary) if isinstance(handle, PdfStatement) else _csv_rows(handle, mapping, summary)
         for line in rows:
             batch.append(line)
+            if len(summary.preview) < PREVIEW_LINES:
+                summary.preview.append(line)
             if len(batch) >= CSV_BATCH:
                 _write_stage(cursor, batch)
                 batch.clear()
@@ -348,6 +354,11 @@ def _stage(
         )
         summary.skipped = int(cursor.fetchone()[0])
         summary.new = summary.rows - summary.skipped
+    if summary.skipped and summary.preview:
+        refs = [line.bank_ref for line in summary.preview]
+        summary.preview_known = set(
+            StatementLine.objects.filter(fund=fund, bank_ref__in=refs).values_list("bank_ref", flat=True)
+        )
     if isinstance(handle, PdfStatement):
         handle.finish(summary, fund=fund)
 
@@ -597,3 +608,15 @@ def commit_statement_pdf(
     source = PdfStatement(path, workers=workers)
     return commit_statement_csv(source, fund=fund, actor=actor, batch=batch, file_name=file_name or Path(path).name,
                                 progress=progress, size=source.size)  # fmt: skip
+
+
+def big_pdf(path: str | Path) -> PdfStatement | None:
+    """The page-at-a-time reader for a PDF of more than `STREAM_PDF_PAGES` pages, or None when the page's
+    path reads the file whole: a short file, or one PDFium cannot open (the page's path says why)."""
+    if not str(path).lower().endswith(".pdf"):
+        return None
+    try:
+        source = PdfStatement(path)
+    except StatementFileError:
+        return None
+    return source if source.size > STREAM_PDF_PAGES else None

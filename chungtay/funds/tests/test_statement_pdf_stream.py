@@ -11,16 +11,22 @@ and what the reader holds does not grow with the pages.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import tracemalloc
 
 import pypdfium2 as pdfium
 import pytest
+from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
-from chungtay.funds import statement_stream
+from chungtay.core.imports import adapter_for, batch_upload, read_file
+from chungtay.core.models import ImportBatch, ImportStatus
+from chungtay.funds import statement_stream, statements
 from chungtay.funds.models import BankStatement, StatementLine
 from chungtay.funds.statement_layouts import (
     DayIdentities,
@@ -233,3 +239,102 @@ def test_a_printed_statement_read_whole_or_row_by_row_gives_the_same_lines(fund_
     assert not read.needs_identities  # Agribank prints its references
     assert one_by_one == whole.lines
     assert (read.opening_balance, read.closing_balance) == (whole.opening_balance, whole.closing_balance)
+
+
+class _NoWholeRead(File):
+    """An upload that refuses to be read whole: only a chunk at a time."""
+
+    def read(self, size: int = -1) -> bytes:
+        assert size and size > 0, "the upload was read whole"
+        return self.file.read(size)
+
+
+@pytest.fixture
+def streamed_page(monkeypatch):
+    """This file counts as big (more than STREAM_PDF_PAGES pages), read in this process; the page's
+    whole-file reader refuses to run, so a test passes only if the streaming path read it."""
+    monkeypatch.setattr(statement_stream, "STREAM_PDF_PAGES", 1)
+    monkeypatch.setattr(statement_stream, "PDF_WORKERS", 0)
+
+    def whole(**kwargs):
+        raise AssertionError("the page read the PDF whole")
+
+    monkeypatch.setattr(statements, "plan_statement", whole)
+
+
+def test_a_big_pdf_uploaded_is_kept_a_chunk_at_a_time(town_fund, people, tmp_path):
+    data = printed("vietcombank", month(range(1, 6)), period=(1, 5))
+    adapter = adapter_for("bank_statement")
+    target = adapter.target(people.town_office, pk=town_fund.pk)
+    with _file(tmp_path, data, "in.pdf").open("rb") as handle:
+        batch = batch_upload(actor=people.town_office, adapter=adapter, target=target,
+                             file=_NoWholeRead(handle, name="sao-ke.pdf"), filename="sao-ke.pdf")  # fmt: skip
+    assert (batch.size, batch.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    assert read_file(batch) == data
+
+
+def test_the_page_streams_a_big_pdf_and_agrees_with_the_command(fund_of, people, client, tmp_path, streamed_page):
+    fund = fund_of("bidv")
+    days = month(range(1, 11))
+    data = printed("bidv", days, period=(1, 10))
+    path = _file(tmp_path, data, "bidv.pdf")
+    out = io.StringIO()
+    call_command("import_statement", str(path), "--fund", fund.code, "--dry-run", "--json", stdout=out)
+    command = json.loads(out.getvalue())
+
+    client.force_login(people.town_office)
+    page = client.post(reverse("funds:statement_import", args=[fund.pk]),
+                       {"file": SimpleUploadedFile("bidv.pdf", data)})  # fmt: skip
+    assert page.status_code == 200
+    batch = ImportBatch.objects.get(kind="bank_statement")
+    assert batch.status == ImportStatus.CHECKED
+    rows, credit, debit = command["rows"], command["credit_total"], command["debit_total"]
+    assert batch.counts == {"rows": rows, "new": rows, "skipped": 0, "credit": credit, "debit": debit, "errors": 0}
+    text = page.content.decode()
+    assert f"<b>{command['rows']}</b>" in text and days[0].memo.split()[0] in text  # the counts, the first lines
+    assert client.post(reverse("funds:statement_confirm", args=[fund.pk, batch.pk])).status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.COMMITTED
+    assert StatementLine.objects.filter(fund=fund).count() == len(days) == command["rows"]
+    record = BankStatement.objects.get(fund=fund)
+    assert record.closing_balance == OPENING + sum(t.credit - t.debit for t in days)
+
+    out = io.StringIO()  # the page's lines are those the command finds already imported
+    call_command("import_statement", str(path), "--fund", fund.code, "--dry-run", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {**command, "skipped": command["rows"]}
+
+
+def test_the_page_reports_a_big_pdfs_errors_as_the_command(fund_of, people, client, tmp_path, monkeypatch,
+                                                           streamed_page):  # fmt: skip
+    fund = fund_of("vietcombank")
+    row = LAYOUTS["vietcombank"]["row"]  # the bank prints a wrong balance on the ninth line
+    monkeypatch.setitem(LAYOUTS["vietcombank"], "row", lambda i, t, balance: row(i, t, balance + 500 * (i == 9)))
+    data = printed("vietcombank", month(range(1, 11)), period=(1, 10))
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("import_statement", str(_file(tmp_path, data)), "--fund", fund.code, "--dry-run", "--json",
+                     stdout=out)  # fmt: skip
+    command = json.loads(out.getvalue())
+    client.force_login(people.town_office)
+    page = client.post(reverse("funds:statement_import", args=[fund.pk]),
+                       {"file": SimpleUploadedFile("vcb.pdf", data)})  # fmt: skip
+    batch = ImportBatch.objects.get(kind="bank_statement")
+    assert batch.status == ImportStatus.FAILED
+    assert batch.errors == command["errors"] and command["errors"]
+    assert "Số dư bị đứt ở dòng" in page.content.decode()
+
+
+def test_a_big_scanned_pdf_on_the_page_gets_the_vietnamese_message(town_fund, people, client, streamed_page,
+                                                                    monkeypatch):  # fmt: skip
+    import weasyprint
+
+    from chungtay.funds.statement_pdf import SCANNED
+
+    pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+    picture = weasyprint.HTML(string=f'<img src="data:image/png;base64,{pixel}" width="400">').write_pdf()
+    monkeypatch.setattr(statement_stream, "STREAM_PDF_PAGES", 0)  # its one page counts as big
+    client.force_login(people.town_office)
+    page = client.post(reverse("funds:statement_import", args=[town_fund.pk]),
+                       {"file": SimpleUploadedFile("scan.pdf", picture)})  # fmt: skip
+    assert ImportBatch.objects.get(kind="bank_statement").status == ImportStatus.FAILED
+    assert SCANNED in page.content.decode()

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chungtay.funds import statement_stream, statements
 from chungtay.funds.models import Fund
-from chungtay.funds.statement_layouts import OutOfDayOrder, StatementFileError
+from chungtay.funds.statement_layouts import OutOfDayOrder
 from chungtay.funds.statements import PlanSummary
 
 
@@ -74,12 +74,9 @@ class Command(BaseCommand):
     def _stream_pdf(self, path: Path, fund: Fund, actor, options) -> bool:
         """A big PDF, page by page; False when the page's path must read it (small, unreadable, or a
         statement without references whose days are not listed together)."""
-        try:
-            source = statement_stream.PdfStatement(path)
-        except StatementFileError:
-            return False  # the page's path says why, in the person's words
-        if source.size <= statement_stream.STREAM_PDF_PAGES:
-            return False
+        source = statement_stream.big_pdf(path)
+        if source is None:
+            return False  # short, or unreadable: the page's path reads it (and says why, in the person's words)
         try:
             if options["dry_run"]:
                 result = statement_stream.plan_statement_csv(source, fund=fund, progress=self._bar,
