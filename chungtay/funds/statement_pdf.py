@@ -23,7 +23,9 @@ A PDF without text (a scan) is refused with a Vietnamese message: there is nothi
 from __future__ import annotations
 
 import ctypes
+import io
 import multiprocessing
+import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import deque
@@ -360,15 +362,210 @@ except OSError:  # not glibc: nothing to trim
     _MALLOC_TRIM = None
 
 
-def _read_chunk(path: str, start: int, stop: int, spans: list[tuple[float, float]]) -> list[list[list[Any]]]:
-    """A worker process's part: pages start…stop-1 of the table, each its rows."""
-    document = _open(path)
+def _read_chunk(
+    path: str, start: int, stop: int, spans: list[tuple[float, float]], tree: PageTree | None = None
+) -> list[list[list[Any]]]:
+    """A worker process's part: pages start…stop-1 of the table, each its rows (`tree`: those pages only)."""
+    document, window = _open_window(path, tree, 0, stop - start)
     try:
         pages = _Pages(spans)
-        return [pages.read(document, index) for index in range(start, stop)]
+        first = 0 if window is None else start
+        return [pages.read(document, index - first) for index in range(start, stop)]
     finally:
         document.close()
+        if window is not None:
+            window.close()
         _release()
+
+
+def _open_window(path: str, tree: PageTree | None, start: int, stop: int) -> tuple[Any, _Window | None]:
+    """The document for pages start…stop-1: the file itself, or (with its page tree) a window on them."""
+    if tree is None:
+        return _open(path), None
+    window = _Window(path, tree, tree.refs[start:stop])
+    try:
+        document = pdfium.PdfDocument(window)
+    except pdfium.PdfiumError:
+        window.close()
+        raise StatementFileError(UNREADABLE) from None
+    return document, window
+
+
+class _Xref:
+    """A PDF's classic cross-reference tables, read where they lie in the file (nothing of them kept but
+    where each section starts): enough to find the page tree's objects without PDFium."""
+
+    def __init__(self, handle: Any, size: int) -> None:
+        self.handle, self.size = handle, size
+        handle.seek(max(0, size - 1024))
+        tail = handle.read()
+        found = list(re.finditer(rb"startxref\s+(\d+)", tail))
+        if not found:
+            raise ValueError("no startxref")
+        self.startxref = int(found[-1].group(1))
+        self.sections: list[tuple[int, int, int]] = []  # (first object, count, where its entries start)
+        self.trailer = b""
+        offset: int | None = self.startxref
+        seen: set[int] = set()
+        while offset is not None and offset not in seen and len(seen) < 64:
+            seen.add(offset)
+            offset = self._table(offset)
+
+    def _table(self, offset: int) -> int | None:
+        self.handle.seek(offset)
+        head = self.handle.read(4)
+        if head != b"xref":
+            raise ValueError("a cross-reference stream")  # PDF 1.5 compression: PDFium's own way only
+        position = offset + 4
+        while True:
+            self.handle.seek(position)
+            chunk = self.handle.read(64)
+            line = re.match(rb"\s*(\d+)\s+(\d+)\s*?(\r\n|\r|\n| \r| \n)", chunk)
+            if not line:
+                break
+            first, count = int(line.group(1)), int(line.group(2))
+            self.sections.append((first, count, position + line.end()))
+            position += line.end() + 20 * count
+        self.handle.seek(position)
+        trailer = self.handle.read(4096)
+        if not re.match(rb"\s*trailer", trailer):
+            raise ValueError("no trailer")
+        if not self.trailer:
+            self.trailer = trailer
+        if re.search(rb"/(Encrypt|XRefStm)\b", trailer.split(b"startxref")[0]):
+            raise ValueError("encrypted, or a hybrid file")
+        previous = re.search(rb"/Prev\s+(\d+)", trailer.split(b"startxref")[0])
+        return int(previous.group(1)) if previous else None
+
+    def offset(self, number: int) -> int:
+        for first, count, start in self.sections:  # the newest table first
+            if first <= number < first + count:
+                self.handle.seek(start + 20 * (number - first))
+                entry = self.handle.read(20)
+                if entry[17:18] != b"n":
+                    raise ValueError(f"object {number} is free")
+                return int(entry[:10])
+        raise ValueError(f"object {number} not found")
+
+    def body(self, number: int) -> bytes:
+        """Object `number`'s text, from `n g obj` to `endobj` (a stream's dictionary only)."""
+        offset = self.offset(number)
+        self.handle.seek(offset)
+        text = b""
+        while len(text) < 4 * 1024 * 1024:
+            piece = self.handle.read(65536)
+            if not piece:
+                break
+            text += piece
+            end = re.search(rb"endobj|stream\r?\n", text)
+            if end:
+                return text[: end.start()]
+        raise ValueError(f"object {number} has no end")
+
+
+_REF = re.compile(rb"(\d+)\s+(\d+)\s+R")
+
+
+@dataclass(frozen=True)
+class PageTree:
+    refs: list[tuple[int, int]]  # the page objects (number, generation), in reading order
+    size: int  # the trailer's /Size: the next free object number
+    startxref: int  # where the last cross-reference table starts
+
+
+def page_tree(path: str) -> PageTree | None:
+    """The pages of a PDF with classic cross-reference tables, from its page tree; None for a file this
+    does not read (compressed tables, encryption, anything unexpected): PDFium alone reads those."""
+    try:
+        with open(path, "rb") as handle:
+            xref = _Xref(handle, os.fstat(handle.fileno()).st_size)
+            root = re.search(rb"/Root\s+(\d+)\s+\d+\s+R", xref.trailer)
+            pages = re.search(rb"/Pages\s+(\d+)\s+\d+\s+R", xref.body(int(root.group(1)))) if root else None
+            if pages is None:
+                return None
+            refs: list[tuple[int, int]] = []
+
+            def walk(number: int, depth: int) -> None:
+                node = xref.body(number)
+                kids = re.search(rb"/Kids\s*\[([^\]]*)\]", node)
+                if kids is None or depth > 32:
+                    raise ValueError("a page tree node without its kids")
+                found = [(int(n), int(g)) for n, g in _REF.findall(kids.group(1))]
+                count = re.search(rb"/Count\s+(\d+)", node)
+                if count and int(count.group(1)) == len(found):  # every kid a page (no node counts 0)
+                    refs.extend(found)
+                    return
+                for kid in found:
+                    if re.search(rb"/Type\s*/Pages\b", xref.body(kid[0])):
+                        walk(kid[0], depth + 1)
+                    else:
+                        refs.append(kid)
+
+            walk(int(pages.group(1)), 0)
+            size = re.search(rb"/Size\s+(\d+)", xref.trailer)
+            return PageTree(refs, int(size.group(1)), xref.startxref) if size and refs else None
+    except (ValueError, OSError):
+        return None
+
+
+class _Window(io.RawIOBase):
+    """The file as PDFium reads it, with an update appended whose page tree is `pages` only (a few hundred
+    of the file's): PDFium finds page i of the window without parsing every page before it, as it must
+    in the file's own tree (about 1.5 KB kept for each page passed, until the document is closed)."""
+
+    def __init__(self, path: str, tree: PageTree, pages: list[tuple[int, int]]) -> None:
+        self.handle = open(path, "rb")  # noqa: SIM115 (closed with the window)
+        first, startxref = tree.size, tree.startxref  # new objects after the file's last
+        kids = b" ".join(b"%d %d R" % ref for ref in pages)
+        node = b"%d 0 obj\n<</Type/Pages/Kids[%s]/Count %d>>\nendobj\n" % (first, kids, len(pages))
+        catalog = b"%d 0 obj\n<</Type/Catalog/Pages %d 0 R>>\nendobj\n" % (first + 1, first)
+        self.length = os.fstat(self.handle.fileno()).st_size
+        start = self.length + 1
+        table = b"xref\n0 1\n0000000000 65535 f \n%d 2\n%010d 00000 n \n%010d 00000 n \n" % (
+            first,
+            start,
+            start + len(node),
+        )
+        trailer = b"trailer\n<</Size %d/Root %d 0 R/Prev %d>>\nstartxref\n%d\n%%EOF\n" % (
+            first + 2,
+            first + 1,
+            startxref,
+            start + len(node) + len(catalog),
+        )
+        self.tail = b"\n" + node + catalog + table + trailer
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        end = self.length + len(self.tail)
+        self.position = {io.SEEK_SET: offset, io.SEEK_CUR: self.position + offset, io.SEEK_END: end + offset}[whence]
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        done = 0
+        if self.position < self.length:
+            self.handle.seek(self.position)
+            done = self.handle.readinto(view[: self.length - self.position]) or 0
+        if done < len(view) and self.position + done >= self.length:
+            at = self.position + done - self.length
+            piece = self.tail[at : at + len(view) - done]
+            view[done : done + len(piece)] = piece
+            done += len(piece)
+        self.position += done
+        return done
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
 
 
 class PdfPages:
@@ -391,6 +588,7 @@ class PdfPages:
             document.close()
         self.workers = workers
         self.done = 0
+        self.tree: PageTree | None = None
 
     def __iter__(self) -> Iterator[list[Any]]:
         self.done = 0
@@ -404,18 +602,28 @@ class PdfPages:
 
     def _pages(self) -> Iterator[list[list[Any]]]:
         pages = _Pages()
-        index = 0
-        document = _open(self.path)
+        index = start = 0
+        # Past page i of the file's own page tree PDFium keeps every page's dictionary before it (about
+        # 1.5 KB each) until the document is closed, however late it was opened: read through windows
+        # on REOPEN_PAGES pages at a time instead when the tree can be read (`page_tree`).
+        tree = page_tree(self.path) if self.count > REOPEN_PAGES else None
+        self.tree = tree if tree is not None and len(tree.refs) == self.count else None
+        document, window = _open_window(self.path, self.tree, 0, REOPEN_PAGES)
         try:
             while index < self.count and (pages.columns is None or self.workers < 2):
                 if index and index % REOPEN_PAGES == 0:
                     document.close()
+                    if window is not None:
+                        window.close()
                     _release()
-                    document = _open(self.path)
-                yield pages.read(document, index)
+                    document, window = _open_window(self.path, self.tree, index, index + REOPEN_PAGES)
+                    start = index if window is not None else 0
+                yield pages.read(document, index - start)
                 index += 1
         finally:
             document.close()
+            if window is not None:
+                window.close()
         if index < self.count:
             assert pages.columns is not None
             yield from self._in_workers(index, pages.columns.spans)
@@ -427,9 +635,9 @@ class PdfPages:
         with context.Pool(self.workers) as pool:
             waiting: deque[Any] = deque()
             for first in range(start, self.count, CHUNK_PAGES):
-                waiting.append(
-                    pool.apply_async(_read_chunk, (self.path, first, min(first + CHUNK_PAGES, self.count), spans))
-                )
+                stop = min(first + CHUNK_PAGES, self.count)
+                tree = self.tree and PageTree(self.tree.refs[first:stop], self.tree.size, self.tree.startxref)
+                waiting.append(pool.apply_async(_read_chunk, (self.path, first, stop, spans, tree)))
                 if len(waiting) >= 2 * self.workers:
                     yield from waiting.popleft().get()
             while waiting:
