@@ -15,8 +15,10 @@ import hashlib
 import io
 import json
 import tracemalloc
+from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -37,7 +39,7 @@ from chungtay.funds.statement_layouts import (
     read_rows,
     read_statement,
 )
-from chungtay.funds.statement_pdf import PdfPages, pdf_grid
+from chungtay.funds.statement_pdf import PdfPages, _release, _Window, page_tree, pdf_grid
 from chungtay.funds.statements import commit_statement, plan_statement
 from chungtay.funds.tests.test_statement_layouts import LAYOUTS, OPENING, month
 from chungtay.funds.tests.test_statement_pdf import printed
@@ -338,3 +340,78 @@ def test_a_big_scanned_pdf_on_the_page_gets_the_vietnamese_message(town_fund, pe
                        {"file": SimpleUploadedFile("scan.pdf", picture)})  # fmt: skip
     assert ImportBatch.objects.get(kind="bank_statement").status == ImportStatus.FAILED
     assert SCANNED in page.content.decode()
+
+
+@pytest.fixture(scope="module")
+def a_month():
+    """A month of Vietcombank's printed statement (three pages), printed once for the tests below."""
+    return printed("vietcombank", month(range(1, 31)), period=(1, 30))
+
+
+def test_a_big_pdf_read_through_windows_on_its_page_tree_gives_the_same_rows(a_month, tmp_path, monkeypatch):
+    data = a_month
+    path = tmp_path / "x.pdf"
+    _repeated(data, 9, path)
+    tree = page_tree(str(path))
+    assert tree is not None and len(tree.refs) == 9
+    monkeypatch.setattr("chungtay.funds.statement_pdf.REOPEN_PAGES", 4)  # three windows
+    monkeypatch.setattr("chungtay.funds.statement_pdf.CHUNK_PAGES", 2)
+    pages = PdfPages(path, workers=0)
+    rows = list(pages)
+    assert pages.tree is not None, "read through windows"
+    assert rows == pdf_grid(path.read_bytes())
+    assert list(PdfPages(path, workers=2)) == rows
+
+
+def test_a_pdf_whose_tables_this_cannot_read_is_read_by_pdfium_alone(a_month, tmp_path, monkeypatch):
+    data = a_month
+    path = tmp_path / "x.pdf"
+    _repeated(data, 5, path)
+    cut = path.read_bytes()
+    path.write_bytes(cut[: cut.rindex(b"startxref")])  # no pointer to its table: PDFium rebuilds it
+    assert page_tree(str(path)) is None
+    monkeypatch.setattr("chungtay.funds.statement_pdf.REOPEN_PAGES", 2)
+    pages = PdfPages(path, workers=0)
+    assert list(pages) == pdf_grid(cut) and pages.tree is None
+
+
+def _resident_kb() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def _cost_of_page(document, index: int) -> int:
+    """What PDFium keeps (KB of resident memory) once page `index` of a newly opened document is loaded."""
+    _release()
+    before = _resident_kb()
+    page = pdfium_c.FPDF_LoadPage(document, index)
+    pdfium_c.FPDF_ClosePage(page)
+    return _resident_kb() - before
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the process's resident memory")
+def test_a_late_page_costs_no_more_through_a_window_than_an_early_one(a_month, tmp_path):
+    # PDFium walks a file's page tree from its first page, keeping each page dictionary it passes (about
+    # 1.5 KB) until the document is closed: a late page of a big file costs ~1.5 MB a thousand pages in.
+    data = a_month
+    path = tmp_path / "x.pdf"
+    _repeated(data, 1_200, path)
+    tree = page_tree(str(path))
+    assert tree is not None
+    costs = []
+    for index in (0, 1_199):  # the first page, then the last, each of a newly opened document
+        whole = pdfium.PdfDocument(path)
+        try:
+            costs.append(_cost_of_page(whole, index))
+        finally:
+            whole.close()
+    first, walked = costs
+    window = _Window(str(path), tree, tree.refs[1_100:])
+    document = pdfium.PdfDocument(window)
+    try:
+        windowed = _cost_of_page(document, 99)  # the last page again
+    finally:
+        document.close()
+        window.close()
+    assert walked - first > 1_000, costs  # the walk is seen (~1.5 KB a page passed)…
+    assert windowed - first < (walked - first) / 4, (windowed, costs)  # …and not paid through the window
