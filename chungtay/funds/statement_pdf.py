@@ -27,6 +27,7 @@ import io
 import multiprocessing
 import os
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterator
@@ -468,7 +469,7 @@ _REF = re.compile(rb"(\d+)\s+(\d+)\s+R")
 
 @dataclass(frozen=True)
 class PageTree:
-    refs: list[tuple[int, int]]  # the page objects (number, generation), in reading order
+    refs: array[int]  # the page objects in reading order, each number << 16 | generation (8 bytes a page)
     size: int  # the trailer's /Size: the next free object number
     startxref: int  # where the last cross-reference table starts
 
@@ -483,23 +484,22 @@ def page_tree(path: str) -> PageTree | None:
             pages = re.search(rb"/Pages\s+(\d+)\s+\d+\s+R", xref.body(int(root.group(1)))) if root else None
             if pages is None:
                 return None
-            refs: list[tuple[int, int]] = []
+            refs = array("Q")
 
             def walk(number: int, depth: int) -> None:
                 node = xref.body(number)
                 kids = re.search(rb"/Kids\s*\[([^\]]*)\]", node)
                 if kids is None or depth > 32:
                     raise ValueError("a page tree node without its kids")
-                found = [(int(n), int(g)) for n, g in _REF.findall(kids.group(1))]
                 count = re.search(rb"/Count\s+(\d+)", node)
-                if count and int(count.group(1)) == len(found):  # every kid a page (no node counts 0)
-                    refs.extend(found)
-                    return
-                for kid in found:
-                    if re.search(rb"/Type\s*/Pages\b", xref.body(kid[0])):
-                        walk(kid[0], depth + 1)
+                if count and int(count.group(1)) == kids.group(1).count(b"R"):
+                    refs.extend(int(m.group(1)) << 16 | int(m.group(2)) for m in _REF.finditer(kids.group(1)))
+                    return  # every kid a page (a node counts its pages: none counts 0 here)
+                for n, g in _REF.findall(kids.group(1)):
+                    if re.search(rb"/Type\s*/Pages\b", xref.body(int(n))):
+                        walk(int(n), depth + 1)
                     else:
-                        refs.append(kid)
+                        refs.append(int(n) << 16 | int(g))
 
             walk(int(pages.group(1)), 0)
             size = re.search(rb"/Size\s+(\d+)", xref.trailer)
@@ -513,10 +513,10 @@ class _Window(io.RawIOBase):
     of the file's): PDFium finds page i of the window without parsing every page before it, as it must
     in the file's own tree (about 1.5 KB kept for each page passed, until the document is closed)."""
 
-    def __init__(self, path: str, tree: PageTree, pages: list[tuple[int, int]]) -> None:
+    def __init__(self, path: str, tree: PageTree, pages: array[int]) -> None:
         self.handle = open(path, "rb")  # noqa: SIM115 (closed with the window)
         first, startxref = tree.size, tree.startxref  # new objects after the file's last
-        kids = b" ".join(b"%d %d R" % ref for ref in pages)
+        kids = b" ".join(b"%d %d R" % (ref >> 16, ref & 0xFFFF) for ref in pages)
         node = b"%d 0 obj\n<</Type/Pages/Kids[%s]/Count %d>>\nendobj\n" % (first, kids, len(pages))
         catalog = b"%d 0 obj\n<</Type/Catalog/Pages %d 0 R>>\nendobj\n" % (first + 1, first)
         self.length = os.fstat(self.handle.fileno()).st_size
