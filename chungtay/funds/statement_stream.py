@@ -26,7 +26,8 @@ takes this one only for CSV files of more than `STREAM_BYTES`).
 A big PDF (`PdfStatement`, more than `STREAM_PDF_PAGES` pages) comes the same way, with the page's
 reader: its pages are read one at a time (`statement_pdf.PdfPages`), the layout reader hands each
 line on as it is recognised (`statement_layouts.read_rows`), and the header block's account, stated
-period, balances and totals join the same checks.
+period, balances and totals join the same checks. The page's upload takes this path for such a PDF
+as the command does (`big_pdf`, `funds.import_adapter`).
 """
 
 from __future__ import annotations
