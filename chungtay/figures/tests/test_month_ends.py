@@ -203,3 +203,37 @@ def test_a_backdated_write_committed_while_a_month_end_is_computed_is_not_lost(t
     assert stale[tree.area_a1.pk]["houses_started"] == 0
     assert definitions.houses([tree.area_a1], p)[tree.area_a1.pk]["houses_started"] == 1
     assert definitions.houses([tree.area_a1], p) == definitions._houses_history([tree.area_a1], p)
+
+
+def test_the_money_change_to_a_mid_month_day_equals_the_rows_difference(tree, people, scenario):
+    """A mid-month day reads the kept month-end plus the change, which reads only the lines of the entries
+    dated in (month-end, day] (issue 22): it must equal the rows' figures on the day less those on the
+    month-end, at every depth, on the window's edges and across households moved inside the window."""
+    office = make_user("tinh", tree.province, Role.OFFICE)
+    reorg.commit(actor=office, plan=plan_of())  # every household moves on 01/07/2025
+    # A receipt on a month-end: in the month before's figures, never in the change after it.
+    funds.receipt_record(actor=people.town_office, fund=scenario.commune_fund, amount=3_000_000,
+                         received_on=D(2024, 5, 31), donor=funds.DonorRef(name="Nhà hảo tâm Cuối Tháng"),
+                         channel=Channel.BANK, bank_ref="ME0000003")  # fmt: skip
+
+    def change(units: list[OrgUnit], since: dt.date, day: dt.date) -> dict[int, dict[str, int]]:
+        found = definitions._money_change(units, Params(as_of=day), since)
+        return definitions._fill(units, found, definitions.MONEY_NAMES)
+
+    windows = [
+        (D(2024, 5, 31), D(2024, 5, 31)), (D(2024, 5, 31), D(2024, 6, 2)), (D(2024, 5, 31), D(2024, 6, 3)),
+        (D(2024, 5, 31), D(2024, 6, 10)), (D(2024, 5, 31), D(2024, 6, 15)), (D(2024, 6, 30), D(2024, 7, 1)),
+        (D(2025, 6, 30), D(2025, 7, 1)), (D(2025, 6, 30), D(2025, 7, 15)),
+    ]  # fmt: skip
+    for since, day in windows:
+        for units in by_depth():
+            on_day = definitions._money_history(units, Params(as_of=day))
+            on_since = definitions._money_history(units, Params(as_of=since))
+            assert change(units, since, day) == definitions._plus(on_day, on_since, sign=-1), (since, day)
+    # Not all zeros: the commune fund's receipt of 03/06/2024, the state's payment of 10/06/2024 to the
+    # first house, and that house's money leaving its old area on 01/07/2025.
+    assert change([tree.commune_a], D(2024, 5, 31), D(2024, 6, 3))[tree.commune_a.pk]["money_received"] == 20_000_000
+    paid = change([tree.area_a1], D(2024, 5, 31), D(2024, 6, 15))[tree.area_a1.pk]["money_households_received"]
+    assert paid == 60_000_000
+    moved = change([tree.area_a1], D(2025, 6, 30), D(2025, 7, 15))[tree.area_a1.pk]["money_households_received"]
+    assert moved < 0
