@@ -20,11 +20,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.core.figures import cached
-from chungtay.funds.books import BOOK_CHANNEL, BOOK_PREFIX, book_lines
+from chungtay.funds.books import BOOK_PREFIX, TALLY_COLUMNS, book_lines, book_sums, kept_books
 from chungtay.funds.models import Channel, Fund
 from chungtay.tallies.catalogue import Params, figure, group
 
@@ -38,22 +37,26 @@ def fund_books(funds: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
     if not ids:
         return out
     # As of today every line counts (like the kept balances of `fund_money`, which a dated line after
-    # today is already in), kept a minute like `fund_money`; as of an earlier day, the lines up to it.
+    # today is already in): the kept totals (funds.books.kept_books) and the entries since, cached a
+    # minute like `fund_money`; as of an earlier day, the lines up to it.
     if p.is_today:
         return cached("fund_books", 0, lambda: _fund_books(ids, out, None), ",".join(map(str, ids)))
     return _fund_books(ids, out, p.as_of)
 
 
 def _fund_books(ids: list[int], out: dict[int, dict[str, int]], day: dt.date | None) -> dict[int, dict[str, int]]:
-    lines = book_lines(ids, day).annotate(book_channel=BOOK_CHANNEL)
-    rows = lines.values("account__fund_id", "book_channel").annotate(money_in=Sum("debit"), money_out=Sum("credit"))
-    for row in rows.order_by():
-        prefix = BOOK_PREFIX.get(row["book_channel"])
-        if prefix is None:
-            continue
-        values = out[row["account__fund_id"]]
-        values[f"{prefix}_in"] += int(row["money_in"] or 0)
-        values[f"{prefix}_out"] += int(row["money_out"] or 0)
+    if day is None:
+        # Today: the totals kept through the last fold plus the lines of the entries posted since.
+        through, kept = kept_books(ids)
+        sums = [kept, book_sums(book_lines(ids, None).filter(entry_id__gt=through))]
+    else:
+        sums = [book_sums(book_lines(ids, day))]
+    for part in sums:
+        for fund_id, values in part.items():
+            for channel, (money_in, money_out) in TALLY_COLUMNS.items():
+                prefix = BOOK_PREFIX[channel]
+                out[fund_id][f"{prefix}_in"] += values[money_in]
+                out[fund_id][f"{prefix}_out"] += values[money_out]
     return out
 
 

@@ -11,10 +11,13 @@ class FundsConfig(AppConfig):
         from chungtay.core.imports import register
 
         from . import own_figures  # noqa: F401 — gives the kept figures (tallies.rollup) the units' own money
+        from .books import fold_after_commit
         from .import_adapter import StatementImport
         from .ledger import verify
+        from .signals import balances_changed
 
         register(StatementImport())
+        balances_changed.connect(fold_after_commit, dispatch_uid="funds.books.fold_after_commit")
 
         def ledger_intact() -> str | None:
             problems = verify()

@@ -231,6 +231,31 @@ class LedgerHead(models.Model):
         return f"Sổ cái: {self.last_seq} bút toán"
 
 
+class FundBookMark(models.Model):
+    """One row: the fund book figures kept in FundBookTally count every book line of the entries with
+    an id up to `through_entry` (`funds.books.fold_books`); the lines of later entries are read live."""
+
+    through_entry = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Sổ quỹ, sổ tiền gửi: đã cộng đến bút toán id {self.through_entry}"
+
+
+class FundBookTally(models.Model):
+    """A fund's cash book and bank book totals (chungtay/figures/fund_books.py as of today), kept by
+    `funds.books.fold_books` after each posting commits: what came in and went out of the fund's
+    till and bank account through the entries up to FundBookMark.through_entry."""
+
+    fund = models.OneToOneField(Fund, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    cash_in = models.BigIntegerField(default=0)
+    cash_out = models.BigIntegerField(default=0)
+    bank_in = models.BigIntegerField(default=0)
+    bank_out = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Sổ quỹ, sổ tiền gửi của quỹ #{self.fund_id}"
+
+
 class DonorKind(models.TextChoices):
     PERSON = "ca_nhan", _("Cá nhân")
     ORGANISATION = "to_chuc", _("Cơ quan, tổ chức")

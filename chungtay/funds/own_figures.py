@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from chungtay.tallies import rollup
 from chungtay.tallies.models import OwnMoney, OwnMonthMoney
 
+from . import books
 from .models import Account, Disbursement, Funding, Receipt
 
 FUND_SIDE = {
@@ -165,8 +166,10 @@ def rebuild_own(
 
 
 def refill() -> None:
-    """The rebuild's part of this app: the Own* tables from every account, receipt and disbursement."""
+    """The rebuild's part of this app: the Own* tables from every account, receipt and disbursement,
+    and the funds' kept book totals from every ledger line (`books.refold`)."""
     rebuild_own(Account, Receipt, Disbursement, Funding)
+    books.refold()
 
 
 rollup.provide(refill_money=refill)

@@ -17,8 +17,8 @@ from chungtay.core.docgen import pdf_text
 from chungtay.core.pdf import pdf_available
 from chungtay.figures import funds as fund_figures
 from chungtay.figures.testing import shown
-from chungtay.funds import papers
-from chungtay.funds.models import Channel, Receipt
+from chungtay.funds import books, papers
+from chungtay.funds.models import Channel, JournalEntry, Receipt
 from chungtay.funds.services import (
     DonorRef,
     allocation_record,
@@ -225,12 +225,57 @@ def test_the_books_take_their_balances_from_the_catalogue_and_together_hold_what
     assert (april.opening, april.closing) == (24_000_000, 25_000_000)
 
 
+def test_the_fund_books_as_of_today_are_kept_and_add_the_entries_posted_since(settings, people, town_fund, corrected):
+    settings.FIGURES_CACHE_SECONDS = 0
+    names = ("fund_cash_book_in", "fund_cash_book_out", "fund_bank_book_in", "fund_bank_book_out", "fund_held")
+
+    def today() -> dict[str, int]:
+        figures = fund_figures.for_fund(town_fund)  # read lazily: take the values now
+        return {name: getattr(figures, name) for name in names}
+
+    from_every_line = today()  # nothing folded yet: every line read live
+    assert books.fold_books() > 0 and books.fold_books() == 0
+    folded = today()
+    receive(people, town_fund, 2_000_000, dates.today(), channel=Channel.BANK)  # after the fold: read live
+    later = today()
+    books.fold_books()
+
+    assert folded == from_every_line
+    assert later == {**folded, "fund_bank_book_in": folded["fund_bank_book_in"] + 2_000_000,
+                     "fund_held": folded["fund_held"] + 2_000_000}  # fmt: skip
+    assert today() == later  # folded in its turn
+    assert books.kept_books([town_fund.pk])[1][town_fund.pk]["bank_in"] == later["fund_bank_book_in"]
+    bank = papers.book(town_fund, Channel.BANK, dt.date(2024, 1, 1), dates.today())
+    assert bank.opening + sum(r.money_in - r.money_out for r in bank.rows) == bank.closing
+    assert bank.closing == later["fund_bank_book_in"] - later["fund_bank_book_out"]
+
+
+def test_a_transaction_of_postings_folds_its_entries_into_the_kept_book_totals_once_it_commits(
+    django_capture_on_commit_callbacks, people, town_fund
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        receive(people, town_fund, 1_000_000, dt.date(2024, 1, 5))
+        receive(people, town_fund, 2_000_000, dt.date(2024, 1, 6), channel=Channel.BANK)
+
+    through, kept = books.kept_books([town_fund.pk])
+    assert callbacks.count(books._enqueue_fold) == 1  # the task (run at once in tests) folded both
+    assert through == JournalEntry.objects.latest("id").pk
+    assert kept == books.book_sums(books.book_lines([town_fund.pk], None))
+
+
 @needs_pdf
-@pytest.mark.parametrize("day", [dt.date(2024, 4, 12), None], ids=["a-past-day", "today"])
+@pytest.mark.parametrize(
+    ("day", "fold"),
+    [(dt.date(2024, 4, 12), False), (None, False), (None, True)],
+    ids=["a-past-day", "today", "today-kept-and-since"],
+)
 def test_the_books_closing_balances_are_the_fund_pages_and_the_apis_for_the_same_day(
-    client, people, town_fund, corrected, day
+    client, people, town_fund, corrected, day, fold
 ):
     day = day or dates.today()
+    if fold:  # the kept totals (funds.books) through the entries so far, and a receipt posted after them
+        books.fold_books()
+        receive(people, town_fund, 2_000_000, day, channel=Channel.BANK)
     client.force_login(people.town_office)
     ngay = f"{day:%d/%m/%Y}"
     page = shown(client.get(reverse("funds:fund_detail", args=[town_fund.pk]) + f"?ngay={ngay}").content.decode(),
