@@ -346,6 +346,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     # (moved by every posting): the receipts and journal entries they follow are audited themselves.
     "funds.receipttally",
     "funds.ledgerhead",
+    # The funds' cash and bank book totals (funds.books.fold_books), folded from the audited entries.
+    "funds.fundbooktally",
+    "funds.fundbookmark",
     # Month-end figures kept for history (tallies.rollup), and the marks that invalidate them.
     "tallies.monthend",
     "tallies.monthendmark",
