@@ -21,6 +21,13 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def local_day(value: dt.datetime) -> dt.date:
+    """The calendar day of a moment in Asia/Ho_Chi_Minh: an aware value read back from the database is
+    in UTC, whose date is a day behind for the seven hours after local midnight. A naive value is taken
+    as already local (a bank file's own clock)."""
+    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+
+
 def vn_long_date(value: dt.date, place: str | None = None) -> str:
     """The dateline of an official document: "Điện Bàn, ngày 14 tháng 3 năm 2024"."""
     # Decree 30/2020, appendix I: a zero before days under 10 and before months 1 and 2 only.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from chungtay.accounts.models import User
 from chungtay.core.access import closed_refusal, has_perm
 from chungtay.core.audit import as_actor
+from chungtay.core.dates import local_day
 from chungtay.core.errors import DomainError
 from chungtay.core.money import format_vnd
 from chungtay.core.text import fold, nfc
@@ -664,7 +665,7 @@ def statement_line_resolve(
             fund=locked.fund,
             donor=DonorRef(donor_name or "Nhà hảo tâm ẩn danh", anonymous=not donor_name.strip()),
             amount=locked.credit,
-            received_on=locked.txn_at.date(),
+            received_on=local_day(locked.txn_at),
             channel=Channel.BANK,
             bank_ref=locked.bank_ref,
             designation=Designation.HOUSEHOLD if household is not None else designation,

@@ -20,6 +20,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from chungtay.core.audit import as_actor
+from chungtay.core.dates import local_day
 from chungtay.core.models import ImportBatch, ImportStatus
 from chungtay.core.text import fold, nfc
 from chungtay.housing.models import Household
@@ -107,7 +108,7 @@ class StatementPlan:
     def period(self) -> tuple[dt.date, dt.date] | None:
         if not self.lines:
             return None
-        dates = [line.txn_at.date() for line in self.lines]
+        dates = [local_day(line.txn_at) for line in self.lines]
         return min([*dates, *filter(None, [self.period_from])]), max([*dates, *filter(None, [self.period_to])])
 
 
@@ -304,7 +305,7 @@ def reconcile_line(*, actor, line: StatementLine, context: dict | None = None) -
     entry = ledger.post(
         kind=EntryKind.RECEIPT,
         unit=line.fund.unit,
-        date=line.txn_at.date(),
+        date=local_day(line.txn_at),
         maker=actor,
         memo=f"Nhận ủng hộ của {donor.name} (sao kê {line.bank_ref})",
         legs=[
@@ -312,7 +313,7 @@ def reconcile_line(*, actor, line: StatementLine, context: dict | None = None) -
             Leg(account_for(AccountKind.DONATIONS, fund=line.fund), -line.credit),
         ],
     )
-    received_on = line.txn_at.date()
+    received_on = local_day(line.txn_at)
     receipt = ReceiptModel(
         fund=line.fund,
         donor=donor,
@@ -367,7 +368,7 @@ def post_fee(*, actor, line: StatementLine) -> bool:
     entry = ledger.post(
         kind=EntryKind.FEE,
         unit=line.fund.unit,
-        date=line.txn_at.date(),
+        date=local_day(line.txn_at),
         maker=actor,
         memo=f"Phí ngân hàng (sao kê {line.bank_ref}): {line.memo}",
         legs=[Leg(account_for(AccountKind.FEES, fund=line.fund), line.debit), Leg(cash, -line.debit)],
@@ -527,7 +528,7 @@ def reconcile_credits(*, actor, fund: Fund, credits: list[StatementLine], contex
         for line, _reading, key in giving:
             donor = donors[key]
             postings.append(ledger.Posting(
-                kind=EntryKind.RECEIPT, unit=unit, date=line.txn_at.date(), maker=actor,
+                kind=EntryKind.RECEIPT, unit=unit, date=local_day(line.txn_at), maker=actor,
                 memo=f"Nhận ủng hộ của {donor.name} (sao kê {line.bank_ref})",
                 legs=[Leg(cash, line.credit), Leg(donations, -line.credit)],
             ))  # fmt: skip
@@ -566,7 +567,7 @@ def post_fees(*, actor, fund: Fund, fees: list[StatementLine]) -> None:
         if paid:
             charges = account_for(AccountKind.FEES, fund=fund)
             entries = ledger.post_many([
-                ledger.Posting(kind=EntryKind.FEE, unit=unit, date=line.txn_at.date(), maker=actor,
+                ledger.Posting(kind=EntryKind.FEE, unit=unit, date=local_day(line.txn_at), maker=actor,
                                memo=f"Phí ngân hàng (sao kê {line.bank_ref}): {line.memo}",
                                legs=[Leg(charges, line.debit), Leg(cash, -line.debit)])
                 for line in paid

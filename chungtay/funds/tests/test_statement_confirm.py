@@ -325,3 +325,19 @@ def test_receipts_imported_before_they_were_numbered_take_the_next_numbers_of_th
     numbers = Receipt.objects.filter(fund=batched).order_by("serial").values_list("bank_ref", "serial_year", "serial")
     assert [n[1:] for n in numbers] == [(2024, 1), (2024, 2), (2024, 3)]
     assert [n[0] for n in numbers][1:] == ["FT0001", "FT0003"]  # in the order they were recorded
+
+
+def test_a_line_settled_by_hand_keeps_its_local_day_when_it_came_in_before_seven_in_the_morning(people, two_funds):
+    """A transfer at 05:30 on 03/09 is 22:30 UTC on 02/09: read back from the database, its day must stay 03/09."""
+    from chungtay.funds.services import statement_line_resolve
+
+    fund, _ = two_funds
+    office = people.town_office
+    data = xlsx([("03/09/2024 05:30", "FT0001", "ung ho mien bac", 0, 200_000)])  # no name: waits for a person
+    commit_statement(actor=office, batch=batch_for(data, "early.xlsx", fund, office), fund=fund)
+    line = StatementLine.objects.get(fund=fund, bank_ref="FT0001")
+    assert line.status != MatchStatus.MATCHED
+    statement_line_resolve(actor=office, line=line, action="receipt", donor_name="Nhóm Phố Cổ")
+    receipt = Receipt.objects.get(fund=fund, bank_ref="FT0001")
+    assert receipt.received_on == dt.date(2024, 9, 3)
+    assert receipt.entry.date == dt.date(2024, 9, 3)
