@@ -140,11 +140,13 @@ def _para(container, text: str = "", *, align: str = "center", bold: bool = Fals
 
 
 def nd30_skeleton(*, kind_title: str, summary_tag: str = "{{ summary }}", body: Callable[[Any], None],
-                  signer_block: bool = True, recipients: bool = True):  # fmt: skip
+                  signer_block: bool = True, recipients: bool = True, minutes: bool = False):  # fmt: skip
     """A new Document with the Decree 30/2020 heading, body and signature/distribution blocks.
 
     Context the template expects: org_parent, org_name, doc_number, dateline, summary, signer_title
     ("TM. BAN THƯỜNG TRỰC"), signer_role ("CHỦ TỊCH"), signer_name, recipients (list of str).
+    `minutes`: a biên bản (appendix III, form 08), signed by the secretary on the left (secretary_title,
+    secretary_name) and the chair on the right, with the recipients under the two signatures.
     """
     from docx import Document
     from docx.shared import Mm, Pt
@@ -184,6 +186,15 @@ def nd30_skeleton(*, kind_title: str, summary_tag: str = "{{ summary }}", body: 
     _para(document, summary_tag, bold=True, size=14, space_after=12)
     body(document)
 
+    if minutes:
+        _minutes_signatures(document)
+        if recipients:
+            _para(document, "")
+            _recipients(document.add_paragraph())
+            _para(document, "{%p for r in recipients %}", align="left", size=11)
+            _para(document, "- {{ r }};", align="left", size=11)
+            _para(document, "{%p endfor %}", align="left", size=11)
+        return document
     if signer_block or recipients:
         table = document.add_table(rows=1, cols=2)
         left, right = table.rows[0].cells
@@ -203,6 +214,29 @@ def nd30_skeleton(*, kind_title: str, summary_tag: str = "{{ summary }}", body: 
                 _para(right, "")
             _para(right, "{{ signer_name }}", bold=True, size=14)
     return document
+
+
+def _recipients(paragraph) -> None:
+    paragraph.text = ""
+    _run(paragraph, "Nơi nhận:", bold=True, italic=True, size=12)
+    paragraph.alignment = 0
+
+
+def _minutes_signatures(document) -> None:
+    """Secretary left, chair right, each with room to sign above the name."""
+    table = document.add_table(rows=1, cols=2)
+    for cell, title, role, name in (
+        (table.rows[0].cells[0], "{{ secretary_title }}", "", "{{ secretary_name }}"),
+        (table.rows[0].cells[1], "{{ signer_title }}", "{{ signer_role }}", "{{ signer_name }}"),
+    ):
+        cell.paragraphs[0].text = ""
+        _run(cell.paragraphs[0], title, bold=True, size=14)
+        cell.paragraphs[0].alignment = 1
+        if role:
+            _para(cell, role, bold=True, size=14)
+        for _ in range(3):
+            _para(cell, "")
+        _para(cell, name, bold=True, size=14)
 
 
 def _narrow_cell_margins(table) -> None:

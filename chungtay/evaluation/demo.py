@@ -126,7 +126,8 @@ def _decide(movement: Movement, *, office: User, board: User) -> None:
     proposals = services.proposals_from_ranking(actor=office, award_form=form, count=form.quota)
     meeting = services.meeting_create(
         actor=office, movement=movement, held_on=d(2024, 12, 16), place="Phòng họp Ủy ban MTTQ Việt Nam thị xã",
-        chair="Lê Văn Khánh, Chủ tịch", attendees=9, note="Hội nghị bình xét, khen thưởng phong trào thi đua năm 2024.",
+        chair="Lê Văn Khánh, Chủ tịch", secretary="Trần Thị Minh Hạnh, Chuyên viên Văn phòng", attendees=9,
+        note="Hội nghị bình xét, khen thưởng phong trào thi đua năm 2024.",
     )  # fmt: skip
     for proposal in proposals:
         services.vote_record(actor=office, meeting=meeting, proposal=proposal, agree=9, disagree=0)

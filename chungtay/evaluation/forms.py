@@ -114,6 +114,7 @@ class MeetingForm(StyledFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Ngày họp"), widget=DATE_INPUT)
     place = forms.CharField(label=_("Địa điểm"), max_length=200)
     chair = forms.CharField(label=_("Chủ trì"), max_length=150)
+    secretary = forms.CharField(label=_("Thư ký"), max_length=150)
     attendees = forms.IntegerField(label=_("Số thành viên dự họp"), min_value=1)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
 

@@ -362,6 +362,8 @@ class Meeting(models.Model):
     held_on = models.DateField(_("Ngày họp"))
     place = models.CharField(_("Địa điểm"), max_length=200)
     chair = models.CharField(_("Chủ trì"), max_length=150)
+    # The minutes are signed by the secretary and the chair (Decree 30/2020, appendix I form 08).
+    secretary = models.CharField(_("Thư ký"), max_length=150, blank=True)
     attendees = models.PositiveIntegerField(_("Số thành viên dự họp"))
     note = models.TextField(_("Ghi chú"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -131,7 +131,11 @@ def build_minutes() -> Any:
             "Hôm nay, ngày {{ held_on }}, tại {{ place }}, Ban Thường trực Ủy ban MTTQ Việt Nam {{ town_title }} "
             "họp bình xét thi đua, khen thưởng {{ movement_title }}.",
         )
-        docgen.paragraph(document, "Chủ trì: {{ chair }}. Số thành viên dự họp: {{ attendees }}.", space_after=6)
+        docgen.paragraph(
+            document,
+            "Chủ trì: {{ chair }}. Thư ký: {{ secretary }}. Số thành viên dự họp: {{ attendees }}.",
+            space_after=6,
+        )
         docgen.paragraph(document, "I. Kết quả chấm điểm, xếp loại đã được thẩm định", bold=True)
         _table(
             document,
@@ -160,7 +164,7 @@ def build_minutes() -> Any:
             space_after=12,
         )
 
-    return docgen.nd30_skeleton(kind_title="BIÊN BẢN", body=body)
+    return docgen.nd30_skeleton(kind_title="BIÊN BẢN", body=body, minutes=True)
 
 
 def build_tally() -> Any:
@@ -379,6 +383,11 @@ def _votes(meeting: Meeting) -> list[dict[str, Any]]:
     return rows
 
 
+def _person(name_and_title: str) -> str:
+    """The name under a signature: "Lê Văn Khánh, Chủ tịch" signs as "Lê Văn Khánh"."""
+    return name_and_title.split(",", 1)[0].strip()
+
+
 def minutes_context(meeting: Meeting) -> dict[str, Any]:
     movement = meeting.movement
     context = _base(movement)
@@ -391,6 +400,7 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         held_on=f"{meeting.held_on:%d/%m/%Y}",
         place=meeting.place,
         chair=meeting.chair,
+        secretary=meeting.secretary or "……………………",
         attendees=meeting.attendees,
         results=[
             {
@@ -409,7 +419,9 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         passed_up=sum(1 for v in votes if v["passed"] and not v["decided_here"]),
         signer_title="CHỦ TRÌ HỘI NGHỊ",
         signer_role="",
-        signer_name=meeting.chair,
+        signer_name=_person(meeting.chair),
+        secretary_title="THƯ KÝ",
+        secretary_name=_person(meeting.secretary),
         recipients=["Ban Thường trực", "Lưu: VT, VP"],
     )
     return context

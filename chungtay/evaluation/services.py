@@ -888,10 +888,12 @@ def proposal_remove(*, actor: Any, proposal: Proposal) -> None:
 
 @transaction.atomic
 def meeting_create(
-    *, actor: Any, movement: Movement, held_on: dt.date, place: str, chair: str, attendees: int, note: str = ""
+    *, actor: Any, movement: Movement, held_on: dt.date, place: str, chair: str, attendees: int, note: str = "",
+    secretary: str = "",
 ) -> Meeting:  # fmt: skip
+    """The evaluation meeting. `secretary` (who keeps and co-signs the minutes) may be left for the pen."""
     check_actor(actor, "awards.manage", movement.issuing_unit)
-    place, chair = nfc(place), nfc(chair)
+    place, chair, secretary = nfc(place), nfc(chair), nfc(secretary)
     if not place:
         raise DomainError(_("Cần ghi địa điểm họp."), field="place")
     if not chair:
@@ -900,8 +902,8 @@ def meeting_create(
         raise DomainError(_("Số thành viên dự họp phải từ 1 trở lên."), field="attendees")
     with as_actor(actor):
         return Meeting.objects.create(
-            movement=movement, held_on=held_on, place=place, chair=chair, attendees=attendees, note=nfc(note),
-            created_by=actor,
+            movement=movement, held_on=held_on, place=place, chair=chair, secretary=secretary, attendees=attendees,
+            note=nfc(note), created_by=actor,
         )  # fmt: skip
 
 

@@ -60,6 +60,7 @@ def test_from_review_to_signed_decision_and_certificates(page, live_server, move
     page.fill("[data-testid=meeting-form] input[name=held_on]", "16/12/2024")
     page.fill("[data-testid=meeting-form] input[name=place]", "Hội trường Ủy ban MTTQ thị xã")
     page.fill("[data-testid=meeting-form] input[name=chair]", "Lê Văn Khánh")
+    page.fill("[data-testid=meeting-form] input[name=secretary]", "Trần Thị Mỹ Duyên")
     page.fill("[data-testid=meeting-form] input[name=attendees]", "9")
     page.click("[data-testid=meeting-form] button[type=submit]")
     page.wait_for_selector("[data-testid=votes-form]")

@@ -71,6 +71,7 @@ def test_the_demo_goes_from_review_to_a_lawful_decision_and_a_dossier_for_the_pr
     page.fill("[data-testid=meeting-form] input[name=held_on]", "16/12/2024")
     page.fill("[data-testid=meeting-form] input[name=place]", "Hội trường Ủy ban MTTQ thị xã")
     page.fill("[data-testid=meeting-form] input[name=chair]", "Lê Văn Khánh")
+    page.fill("[data-testid=meeting-form] input[name=secretary]", "Trần Thị Mỹ Duyên")
     page.fill("[data-testid=meeting-form] input[name=attendees]", "9")
     page.click("[data-testid=meeting-form] button[type=submit]")
     page.wait_for_selector("[data-testid=votes-form]")

@@ -48,7 +48,7 @@ def cycle(approved, movement, tree, people, tmp_path, monkeypatch):
     )  # fmt: skip
     meeting = services.meeting_create(
         actor=office, movement=movement, held_on=day(1), place="Hội trường Ủy ban MTTQ thị xã", chair="Lê Văn Khánh",
-        attendees=9,
+        secretary="Phan Thị Thu Sương, Chuyên viên", attendees=9,
     )  # fmt: skip
     for p in [*merit.proposals.all(), *paper.proposals.all(), *person.proposals.all()]:
         services.vote_record(actor=office, meeting=meeting, proposal=p, agree=8, disagree=1)
@@ -92,7 +92,8 @@ EXPECTED = {
     "to-trinh-cap-tren": ["TỜ TRÌNH", "Kính gửi: Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Quảng Nam",
                           "phường Vĩnh Điện", "101", "Xuất sắc", "8/9", "Bằng khen (1)"],
     "giay-moi": ["GIẤY MỜI", "Hội trường Ủy ban MTTQ thị xã", "Lê Văn Khánh", "3 đề nghị"],
-    "bien-ban-hop": ["BIÊN BẢN", "Số thành viên dự họp: 9", "Xuất sắc", "Thông qua",
+    "bien-ban-hop": ["BIÊN BẢN", "Thư ký: Phan Thị Thu Sương, Chuyên viên. Số thành viên dự họp: 9", "THƯ KÝ",
+                     "CHỦ TRÌ HỘI NGHỊ", "Xuất sắc", "Thông qua",
                      "khen thưởng 2 tập thể, cá nhân thuộc thẩm quyền", "cấp trên khen thưởng 1 tập thể"],
     "bien-ban-kiem-phieu": ["BIÊN BẢN KIỂM PHIẾU", "88,9%", "3 đề nghị được thông qua", "TRƯỞNG BAN"],
     "bao-cao-thanh-tich": ["BÁO CÁO THÀNH TÍCH", "Đề nghị tặng Bằng khen", "xếp loại Xuất sắc", "3.2.1.a"],
@@ -162,3 +163,22 @@ def test_the_guide_says_which_criteria_are_taken_from_their_sources(movement, pe
     assert how["3.2.1.c"] == "Lấy từ kết quả Cuộc thi cán bộ Mặt trận cơ sở giỏi"
     assert how["3.2.3.a"] == "Lấy từ mô hình hay được công nhận"
     assert how["3.2.1.a"] == "Tự chấm, Văn phòng thẩm định"
+
+
+def test_the_minutes_are_signed_by_the_secretary_on_the_left_and_the_chair_on_the_right(cycle):
+    from docx import Document
+
+    _movement, meeting, _decision, _upward = cycle
+    data = papers.render(papers.MINUTES, papers.minutes_context(meeting))
+    signatures = Document(io.BytesIO(data)).tables[-1].rows[0].cells
+    left = [p.text for p in signatures[0].paragraphs if p.text.strip()]
+    right = [p.text for p in signatures[1].paragraphs if p.text.strip()]
+    assert left == ["THƯ KÝ", "Phan Thị Thu Sương"]
+    assert right == ["CHỦ TRÌ HỘI NGHỊ", "Lê Văn Khánh"]
+
+
+def test_minutes_of_a_meeting_without_a_named_secretary_leave_the_name_for_the_pen(cycle):
+    _movement, meeting, _decision, _upward = cycle
+    meeting.secretary = ""
+    text = _text(papers.render(papers.MINUTES, papers.minutes_context(meeting)))
+    assert "Thư ký: ……………………." in text and "THƯ KÝ" in text and "{{" not in text

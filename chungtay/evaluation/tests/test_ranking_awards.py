@@ -221,3 +221,21 @@ def test_assessment_keeps_its_criteria_version_when_a_new_one_appears(movement, 
         actor=people.commune_a_staff, participation=participation(movement, tree.commune_a)
     )
     assert again.criteria_set_id == first and Assessment.objects.count() == 1
+
+
+def test_the_meeting_form_names_its_secretary_and_the_meeting_page_shows_who_keeps_the_minutes(
+    approved, movement, people, client
+):
+    from django.urls import reverse
+
+    from chungtay.evaluation.models import Meeting
+
+    client.force_login(people.town_office)
+    url = reverse("evaluation:meeting_create", kwargs={"movement_pk": movement.pk})
+    fields = {"held_on": day(1).strftime("%d/%m/%Y"), "place": "Hội trường", "chair": "Lê Văn Khánh", "attendees": 9}
+    refused = client.post(url, fields, follow=True).content.decode()
+    assert "Thư ký" in refused and not Meeting.objects.filter(movement=movement).exists()
+    response = client.post(url, {**fields, "secretary": "Phan Thị Thu Sương"}, follow=True)
+    meeting = Meeting.objects.get(movement=movement)
+    assert meeting.secretary == "Phan Thị Thu Sương"
+    assert "Thư ký: Phan Thị Thu Sương" in response.content.decode()
