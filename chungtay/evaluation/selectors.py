@@ -13,6 +13,7 @@ from django.http import Http404
 from chungtay.campaigns.models import MilestoneKind, Movement, Obligation, Participation
 from chungtay.core.access import visible_to
 from chungtay.core.text import fold
+from chungtay.orgunits.models import Level
 
 from . import award_defaults
 from .models import (
@@ -364,7 +365,9 @@ def scores_as_of(assessments: list[Assessment], day: dt.date) -> None:
 
 def results_table(movement: Movement, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Reviewed and approved results of a movement, every level, in rank order within each level —
-    the one function the reports app asks for (Excel table and the final review report).
+    the one function the reports app asks for (Excel table and the final review report). Each row names
+    its level ("Cấp xã"); the levels the issuing committee ranks itself (below it: its communes) come
+    first, its own result (reviewed by the committee above) after them.
 
     With `as_of`, only the units scored by that day (the catalogue's `units_scored`), with the scores,
     bands and ranks as they stood at the end of that day (`scores_as_of`) and "approved" as it stood then."""
@@ -384,10 +387,12 @@ def results_table(movement: Movement, *, as_of: dt.date | None = None) -> list[d
     by_level: dict[int, list[Assessment]] = {}
     for assessment in qs:
         by_level.setdefault(assessment.participation.level, []).append(assessment)
-    for level in sorted(by_level):
+    own = movement.issuing_unit.level
+    for level in sorted(by_level, key=lambda lv: (lv <= own, lv)):
         for rank, assessment in enumerate(ranked(by_level[level]), start=1):
             rows.append(
                 {
+                    "level": str(Level(level).label),
                     "unit": assessment.participation.unit.title,
                     "total": assessment.final_total,
                     "band": bands.get(assessment.band_id, "")

@@ -117,8 +117,9 @@ def build_review_report() -> Any:
           "kết quả.")  # fmt: skip
         p(document, "{%p if evaluation %}")
         _loop_table(
-            document, ["Đơn vị", "Tổng điểm", "Xếp loại", "Thứ hạng"], "e in evaluation",
-            ["{{ e.unit }}", "{{ e.total }}", "{{ e.band }}", "{{ e.rank }}"], widths=[70, 30, 40, 25],
+            document, ["Cấp", "Đơn vị", "Tổng điểm", "Xếp loại", "Thứ hạng"], "e in evaluation",
+            ["{{ e.level }}", "{{ e.unit }}", "{{ e.total }}", "{{ e.band }}", "{{ e.rank }}"],
+            widths=[22, 58, 28, 35, 22],
         )  # fmt: skip
         p(document, "{%p endif %}")
         p(document, "III. ĐÁNH GIÁ CHUNG", bold=True)

@@ -242,8 +242,8 @@ def write_evaluation(
 
     day = as_of or dates.today()
     wb = _workbook(path)
-    sheet = _Sheet(wb, "Kết quả chấm điểm", [6, 34, 12, 18, 10])
-    sheet.heading(unit, "KẾT QUẢ CHẤM ĐIỂM, XẾP LOẠI THI ĐUA", 5, as_of=day)
+    sheet = _Sheet(wb, "Kết quả chấm điểm", [6, 12, 34, 12, 18, 10])
+    sheet.heading(unit, "KẾT QUẢ CHẤM ĐIỂM, XẾP LOẠI THI ĐUA", 6, as_of=day)
     n = 0
     movements = Movement.objects.filter(issuing_unit__path__startswith=unit.path, issued_on__lte=day)
     for movement in movements.order_by("-issued_on"):
@@ -251,10 +251,10 @@ def write_evaluation(
         if not rows:
             continue
         sheet.line([f"{movement.symbol} — {movement.title}"], sheet.bold)
-        sheet.line(["STT", "Đơn vị", "Tổng điểm", "Xếp loại", "Thứ hạng"], sheet.head)
+        sheet.line(["STT", "Cấp", "Đơn vị", "Tổng điểm", "Xếp loại", "Thứ hạng"], sheet.head)
         for i, row in enumerate(rows, start=1):
             n += 1
-            sheet.line([i, row["unit"], row["total"], row["band"], row["rank"]], sheet.cell)
+            sheet.line([i, row["level"], row["unit"], row["total"], row["band"], row["rank"]], sheet.cell)
         sheet.row += 1
     wb.close()
     return n

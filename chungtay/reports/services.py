@@ -586,13 +586,16 @@ RECIPIENTS = [
 def evaluation_rows(movement: Any, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Scores and bands from the evaluation app (with `as_of`: the units scored by that day, the
     catalogue's `units_scored`), asked through one function:
-    `chungtay.evaluation.selectors.results_table(movement) -> list[dict(unit, total, band, rank)]`.
+    `chungtay.evaluation.selectors.results_table(movement) -> list[dict(level, unit, total, band, rank)]`.
     """
     results = evaluation.results_table
     rows = []
     for row in results(movement) if as_of is None else results(movement, as_of=as_of):
         rows.append(
-            {key: "" if row.get(key) is None else str(row.get(key)) for key in ("unit", "total", "band", "rank")}
+            {
+                key: "" if row.get(key) is None else str(row.get(key))
+                for key in ("level", "unit", "total", "band", "rank")
+            }
         )
     return rows
 

@@ -226,7 +226,7 @@ def _report(kind: str) -> Callable[..., list[Any]]:
             Movement.objects.create(symbol=EVIL[3], issuing_unit=tree.town, issued_on=dt.date(2024, 3, 14),
                                     title=EVIL[0], theme="Chung tay", starts_on=dt.date(2024, 3, 14),
                                     ends_on=dt.date(2024, 12, 31), review_month=dt.date(2024, 12, 1))  # fmt: skip
-            rows = [{"unit": evil, "total": "85", "band": EVIL[4], "rank": "1"} for evil in EVIL]
+            rows = [{"level": "Cấp xã", "unit": evil, "total": "85", "band": EVIL[4], "rank": "1"} for evil in EVIL]
             monkeypatch.setattr(services, "evaluation_rows", lambda movement, **_: rows)
         path = tmp_path / "report.xlsx"
         exports.write(kind, tree.town, path, progress=lambda percent: None)

@@ -29,3 +29,36 @@ def test_results_come_in_rank_order_with_their_bands(shared_demo, db):
         assert [row["rank"] for row in level] == list(range(1, len(level) + 1))
     assert all(row["band"] for row in rows)
     assert evaluation_rows(movement)[0]["unit"] == rows[0]["unit"]
+
+
+def test_the_communes_ranked_by_the_town_come_first_and_every_row_names_its_level(shared_demo, db, tmp_path):
+    """The results table of the tổng kết (Word) and of the Excel export: the same rows in the same order, the
+    communes the town ranks itself before the town's own result, each with its level."""
+    import io
+
+    import openpyxl
+    from docx import Document
+
+    from chungtay.orgunits.models import Level
+    from chungtay.reports import exports
+    from chungtay.reports.services import review_docx
+
+    movement = Movement.objects.get(symbol="199/KH-MTTQ-BTT")
+    rows = results_table(movement)
+    levels = [row["level"] for row in rows]
+    assert levels[0] == Level.COMMUNE.label and str(Level.DISTRICT.label) in levels
+    assert levels == sorted(levels, key=lambda name: name != Level.COMMUNE.label)  # communes, then the town
+    expected = [(row["level"], row["unit"], str(row["rank"])) for row in rows]
+
+    document = Document(io.BytesIO(review_docx(movement, kind="tong-ket", as_of=DEMO_DAY)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Cấp")
+    assert [c.text for c in table.rows[0].cells] == ["Cấp", "Đơn vị", "Tổng điểm", "Xếp loại", "Thứ hạng"]
+    in_word = [(r.cells[0].text, r.cells[1].text, r.cells[4].text) for r in table.rows[1:]]
+
+    path = tmp_path / "ket-qua.xlsx"
+    exports.write("evaluation", movement.issuing_unit, path, progress=lambda percent: None, as_of=DEMO_DAY)
+    sheet = openpyxl.load_workbook(path).active
+    found = [[c.value for c in r] for r in sheet.iter_rows()]
+    start = next(i for i, r in enumerate(found) if r[:3] == ["STT", "Cấp", "Đơn vị"]) + 1
+    in_excel = [(r[1], r[2], str(r[5])) for r in found[start : start + len(rows)]]
+    assert in_word == in_excel == expected
