@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import itertools
 import os
@@ -41,7 +42,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, NamedTuple, cast
 
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -111,6 +112,8 @@ class StreamedStatement:
     bank: str = ""  # what a PDF's header block names (a CSV export names none)
     layout: str = ""
     account_number: str = ""
+    sha256: str = ""  # of the whole file, read as it streamed by (the page's batch keeps the same)
+    file_size: int = 0
 
     @property
     def ok(self) -> bool:
@@ -189,6 +192,24 @@ def _required(idx: dict[str, int | None], key: str) -> int:
     column = idx[key]
     assert column is not None
     return column
+
+
+class _Hashed(io.RawIOBase):
+    """The bytes of `inner` as they are read, hashed on the way: one pass over a file of any length."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner, self.digest, self.size = inner, hashlib.sha256(), 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.inner.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.digest.update(data)
+        self.size += n
+        return n
 
 
 def _csv_rows(
@@ -300,7 +321,11 @@ def _stage(
             "memo text NOT NULL)"
         )
         batch: list[StagedLine] = []
-        rows = handle.rows(summary) if isinstance(handle, PdfStatement) else _csv_rows(handle, mapping, summary)
+        hashed = None if isinstance(handle, PdfStatement) else _Hashed(handle)
+        if hashed is not None:
+            rows = _csv_rows(io.BufferedReader(hashed), mapping, summary)
+        else:
+            rows = cast(PdfStatement, handle).rows(summary)
         for line in rows:
             batch.append(line)
             if len(summary.preview) < PREVIEW_LINES:
@@ -312,6 +337,10 @@ def _stage(
                     progress(min(handle.tell(), size), size)
         if batch:
             _write_stage(cursor, batch)
+        if hashed is not None:
+            summary.sha256, summary.file_size = hashed.digest.hexdigest(), hashed.size
+        else:
+            summary.sha256, summary.file_size = cast(PdfStatement, handle).digest()
         if progress is not None and size:
             progress(size, size)
         # The running balance reads the table in the file's order, a run at a time from where the last
@@ -454,7 +483,8 @@ def commit_statement_csv(
         return summary
     if batch is None:
         batch = ImportBatch.objects.create(kind="bank_statement", unit=fund.unit, file_name=file_name or "sao-ke.csv",
-                                           sha256="", status=ImportStatus.CHECKED, created_by=actor)  # fmt: skip
+                                           sha256=summary.sha256, size=summary.file_size,
+                                           status=ImportStatus.CHECKED, created_by=actor)  # fmt: skip
     assert summary.period_from is not None and summary.period_to is not None  # a clean file has lines
     with connection.cursor() as cursor:  # the lines the fund already has are skipped
         if connection.vendor != "postgresql":  # PostgreSQL sorts them once, in statement_sql
@@ -543,8 +573,14 @@ class PdfStatement:
     def __init__(self, path: str | Path, *, workers: int | None = None) -> None:
         from .statement_pdf import PdfPages  # read only when needed: the PDF library is heavy
 
+        self.path = Path(path)
         self.pages = PdfPages(path, workers=PDF_WORKERS if workers is None else workers)
         self.read: ReadStatement = ReadStatement()
+
+    def digest(self) -> tuple[str, int]:
+        """The file's sha256 and size, as the page's batch records them."""
+        with self.path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest(), self.path.stat().st_size
 
     @property
     def size(self) -> int:

@@ -8,6 +8,7 @@ numbers, lines, balances, receipt tally, kept figures and audit records.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 
@@ -169,6 +170,10 @@ def test_the_command_streams_a_big_csv_and_its_dry_run_agrees_with_the_page(peop
                  stdout=io.StringIO())  # fmt: skip
     assert StatementLine.objects.filter(fund=town_fund).count() == 3
     assert Receipt.objects.get(fund=town_fund).donor.name == "TRAN VAN BA"
+    # The streamed file is known by its hash and size, as the page's upload of the same file would be.
+    streamed_batch = BankStatement.objects.get(fund=town_fund).batch
+    assert (streamed_batch.sha256, streamed_batch.size) == (hashlib.sha256(data).hexdigest(), len(data))
+    assert batch_for(data, "lai.csv", town_fund, people.town_office).sha256 == streamed_batch.sha256
     out = io.StringIO()
     call_command("import_statement", str(path), "--fund", town_fund.code, "--json", stdout=out)
     assert json.loads(out.getvalue())["skipped"] == 3
