@@ -225,6 +225,15 @@ def groups_of(movement: Movement) -> list[CrossReviewGroup]:
     return list(movement.cross_review_groups.prefetch_related("members").order_by("name"))
 
 
+def reviewing_unit(participation: Participation) -> Any:
+    """Whose office reviews a unit's self-assessment: the issuing committee reviews the units below it; its own
+    (and any at its level or above) goes to the committee above (a town's own to the province)."""
+    unit, issuing = participation.unit, participation.movement.issuing_unit
+    if unit.level <= issuing.level and unit.parent_id is not None:
+        return unit.parent
+    return issuing
+
+
 def cross_review_targets(movement: Movement, reviewer_unit: Any) -> list[Assessment]:
     """Submitted assessments of the other members of the reviewer unit's clusters."""
     groups = CrossReviewGroup.objects.filter(movement=movement, members=reviewer_unit)

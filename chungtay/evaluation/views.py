@@ -190,7 +190,12 @@ def self_assess(request: AuthedRequest, movement_pk: int, unit_pk: int) -> HttpR
                 )
                 if action == "submit":
                     services.assessment_submit(actor=request.user, assessment=assessment)
-                    messages.success(request, _("Đã nộp bản tự đánh giá. Văn phòng sẽ thẩm định."))
+                    reviewer = selectors.reviewing_unit(participation)
+                    messages.success(
+                        request,
+                        _("Đã nộp bản tự đánh giá. Văn phòng %(committee)s sẽ thẩm định.")
+                        % {"committee": reviewer.committee_title},
+                    )
                     return redirect("evaluation:assessment_detail", pk=assessment.pk)
                 messages.success(request, _("Đã lưu bản tự chấm."))
             return redirect("evaluation:self_assess", movement_pk=movement.pk, unit_pk=unit_pk)

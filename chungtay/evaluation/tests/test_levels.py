@@ -57,7 +57,10 @@ def test_the_towns_own_set_is_entered_during_the_evaluation_and_the_province_rev
     client.get(own)
     assessment = Assessment.objects.get(participation__unit=tree.town)
     lines = {line.criterion.code: line.pk for line in assessment.lines.select_related("criterion")}
-    client.post(own, {"action": "submit", f"score_{lines['1.1']}": "55", f"score_{lines['1.2']}": "38"})
+    told = client.post(
+        own, {"action": "submit", f"score_{lines['1.1']}": "55", f"score_{lines['1.2']}": "38"}, follow=True
+    ).content.decode()
+    assert f"Văn phòng {tree.province.committee_title} sẽ thẩm định" in told  # its own goes up to the province
     assessment.refresh_from_db()
     assert (assessment.status, assessment.self_total) == (AssessmentStatus.SUBMITTED, Decimal(93))
     with pytest.raises(DomainError, match="không sửa tiêu chí được nữa"):

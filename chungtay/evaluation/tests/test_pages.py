@@ -30,6 +30,8 @@ def test_commune_staff_fill_in_and_submit_their_own_self_assessment(client, move
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.status == AssessmentStatus.SUBMITTED and str(a.self_total) == "101.50"
+    told = c.get(response["Location"]).content.decode()
+    assert f"Văn phòng {tree.town.committee_title} sẽ thẩm định" in told  # the town reviews its communes
 
 
 def test_commune_a_cannot_see_or_edit_commune_b(client, movement, tree, people, submitted):
