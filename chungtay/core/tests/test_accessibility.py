@@ -284,3 +284,40 @@ def test_the_dashboard_charts_read_on_a_phone(demo_server, request):
     units = next(c for c in charts if c["id"] == "bieu-do-don-vi")
     assert units["horizontal"] and units["bars"] == 20
     assert units["area"][1] / units["bars"] >= 16, units  # a line of at least 16 px per commune
+
+
+# Where the top menu is laid out in one row (Bootstrap's lg breakpoint, 992 px, and up): every item and the
+# signed-in person's name must be whole and inside the window.
+NAV_FITS = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll(".ct-navbar .nav-link, .ct-navbar .navbar-brand")].flatMap(link => {
+    const box = link.getBoundingClientRect(), text = link.textContent.trim();
+    const out = [];
+    if (box.right > width + 0.5 || box.left < -0.5) out.push(`${text}: outside the window (${box.left}-${box.right})`);
+    if (link.scrollWidth > link.clientWidth + 1) out.push(`${text}: cut (${link.scrollWidth} > ${link.clientWidth})`);
+    return out;
+  });
+}"""
+
+
+def test_every_role_s_top_menu_shows_each_item_and_the_name_whole_on_a_desktop_screen(demo_server, request):
+    from chungtay.orgunits.demo import DEMO_USERS
+
+    sessions = {spec.username: session_of(spec.username) for spec in DEMO_USERS}
+    failures: list[str] = []
+    with chromium(request) as browser:
+        for username, session in sessions.items():
+            pg = new_page(browser, demo_server, session)
+            try:
+                pg.set_viewport_size({"width": 1200, "height": 900})
+                pg.goto(demo_server + "/", wait_until="load")
+                for width in (1200, 1280, 1440):  # the bar lays itself out again as the window changes
+                    pg.set_viewport_size({"width": width, "height": 900})
+                    pg.evaluate(SETTLED)
+                    failures += [f"{username} {width}px: {problem}" for problem in pg.evaluate(NAV_FITS)]
+                    rows = pg.evaluate("() => document.querySelector('.ct-navbar').getBoundingClientRect().height")
+                    if rows > 80:
+                        failures.append(f"{username} {width}px: the menu wraps ({rows} px high)")
+            finally:
+                pg.context.close()
+    assert failures == [], "\n".join(failures)
