@@ -30,6 +30,7 @@ from django.test.utils import override_settings
 
 from chungtay.funds.models import Fund
 from chungtay.housing.models import SupportNorm
+from chungtay.orgunits import pickers
 from chungtay.reports.demo import DEMO_DAY
 from chungtay.tests import builders, dbcache
 
@@ -76,6 +77,13 @@ def people(tree: Tree) -> People:
 
 # --- Shared builders (chungtay/tests/builders.py) as fixtures; an app's conftest may override one to
 # change its defaults (funds' households carry contact details, housing's go through the service).
+@pytest.fixture
+def many(monkeypatch):
+    """As if the user had more units or funds to choose from than a plain select lists (orgunits.pickers):
+    the test tree has a few, the limit becomes three."""
+    monkeypatch.setattr(pickers, "FEW", 3)
+
+
 @pytest.fixture
 def norm(db) -> SupportNorm:
     """The NQ 13/2023 norm for a new house (60 million đồng)."""

@@ -7,7 +7,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.core.forms import StyledFormMixin, UnitChoiceField
+from chungtay.orgunits import pickers
 from chungtay.orgunits.models import OrgUnit, Role
+from chungtay.orgunits.pickers import UnitCascade
+
+# A role is given on a unit of any level, chosen level by level when the user manages many (orgunits.pickers).
+UNIT_PICKER = UnitCascade(mixed=True)
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
@@ -35,22 +40,24 @@ class UserCreateForm(StyledFormMixin, forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
     password = forms.CharField(label=_("Mật khẩu ban đầu"), widget=forms.PasswordInput, min_length=8)
-    unit = UnitChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none(), widget=UNIT_PICKER)
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
 
-    def __init__(self, *args, units, roles, **kwargs) -> None:
+    def __init__(self, *args, units, roles, picker_url=None, roots=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        pickers.wire(self.fields["unit"], picker_url, roots)
         cast(forms.ChoiceField, self.fields["role"]).choices = [(r, lbl) for r, lbl in Role.choices if r in roles]
 
 
 class MembershipForm(StyledFormMixin, forms.Form):
-    unit = UnitChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none(), widget=UNIT_PICKER)
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
 
-    def __init__(self, *args, units, roles, **kwargs) -> None:
+    def __init__(self, *args, units, roles, picker_url=None, roots=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        pickers.wire(self.fields["unit"], picker_url, roots)
         cast(forms.ChoiceField, self.fields["role"]).choices = [(r, lbl) for r, lbl in Role.choices if r in roles]
 
 

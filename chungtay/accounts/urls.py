@@ -37,6 +37,7 @@ urlpatterns = [
     path("xac-thuc/", twofactor.otp_verify, name="otp_verify"),
     path("nguoi-dung/", views.user_list, name="user_list"),
     path("nguoi-dung/them/", views.user_create, name="user_create"),
+    path("nguoi-dung/chon-don-vi/", views.unit_picker, name="unit_picker"),
     path("nguoi-dung/<int:pk>/", views.user_detail, name="user_detail"),
     path("nguoi-dung/<int:pk>/phan-quyen/", views.membership_add, name="membership_add"),
     path("phan-quyen/<int:pk>/xoa/", views.membership_remove, name="membership_remove"),

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from chungtay.core.text import fold
 from chungtay.core.transactions import refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Membership
+from chungtay.orgunits.pickers import cascade_response, picker_roots
 from chungtay.orgunits.selectors import active_on, units_for
 
 from . import services
@@ -85,10 +87,24 @@ def user_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, {"page": page, "q": query})
 
 
+def _unit_choice(request: AuthedRequest) -> dict:
+    """What the unit picker of the user and role forms offers: the units in force the user manages, chosen
+    level by level past a few hundred (orgunits.pickers)."""
+    return {
+        "units": active_on(units_for(request.user, "users.manage")).order_by("path"),  # roles go on units in force
+        "roles": services.grantable_roles(request.user),
+        "picker_url": reverse("accounts:unit_picker"),
+        "roots": picker_roots(request.user, "users.manage"),
+    }
+
+
+def unit_picker(request: AuthedRequest) -> HttpResponse:
+    """htmx: the unit picker of the user and role forms below the unit chosen in it."""
+    return cascade_response(request, MembershipForm(**_unit_choice(request))["unit"], "users.manage")
+
+
 def user_create(request: AuthedRequest) -> HttpResponse:
-    units = active_on(units_for(request.user, "users.manage")).order_by("path")  # roles are given on units in force
-    roles = services.grantable_roles(request.user)
-    form = UserCreateForm(request.POST or None, units=units, roles=roles)
+    form = UserCreateForm(request.POST or None, **_unit_choice(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_create(actor=request.user, **form.cleaned_data)
@@ -102,8 +118,7 @@ def user_create(request: AuthedRequest) -> HttpResponse:
 
 def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(_managed_users(request), pk=pk)
-    units = active_on(units_for(request.user, "users.manage")).order_by("path")
-    form = MembershipForm(units=units, roles=services.grantable_roles(request.user))
+    form = MembershipForm(**_unit_choice(request))
     memberships = user.memberships.select_related("unit__parent").order_by("unit__path")
     return render(request, "accounts/user_detail.html", {"subject": user, "memberships": memberships, "form": form})
 
@@ -111,8 +126,7 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_add(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(_managed_users(request), pk=pk)
-    units = active_on(units_for(request.user, "users.manage"))
-    form = MembershipForm(request.POST, units=units, roles=services.grantable_roles(request.user))
+    form = MembershipForm(request.POST, **_unit_choice(request))
     if form.is_valid():
         try:
             services.membership_add(actor=request.user, user=user, **form.cleaned_data)
@@ -121,7 +135,8 @@ def membership_add(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã thêm vai trò."))
     else:
-        messages.error(request, _("Chọn đơn vị và vai trò hợp lệ."))
+        outside = form.has_error("unit", "invalid_choice")  # the error names the field and why
+        messages.error(request, str(form.errors["unit"][0]) if outside else _("Chọn đơn vị và vai trò hợp lệ."))
     return redirect("accounts:user_detail", pk=user.pk)
 
 

@@ -179,6 +179,7 @@ URL_RULES: dict[str, Rule] = {
     "accounts:otp_verify": LOGIN,
     "accounts:user_list": needs("users.manage"),
     "accounts:user_create": needs("users.manage"),
+    "accounts:unit_picker": needs("users.manage"),  # the unit picker of the user and role forms (htmx)
     "accounts:user_detail": needs("users.manage"),
     "accounts:membership_add": needs("users.manage"),
     "accounts:membership_remove": needs("users.manage"),

@@ -88,8 +88,7 @@ class HouseholdForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["area"])
         field.queryset = areas
-        picker = cast(UnitCascade, field.widget)
-        picker.url, picker.roots = picker_url, roots or []
+        pickers.wire(field, picker_url, roots)
 
     @staticmethod
     def initial_from(household: Household) -> dict[str, Any]:
