@@ -280,6 +280,7 @@ URL_RULES: dict[str, Rule] = {
     "housing:import_confirm": needs("housing.edit"),
     "housing:complaint_list": needs("complaints.view"),
     "housing:complaint_create": needs("complaints.manage"),
+    "housing:complaint_unit_picker": needs("complaints.manage"),  # the complaint form's unit picker (htmx)
     "housing:complaint_detail": needs("complaints.view"),
     "housing:complaint_document": needs("complaints.manage"),
     # evaluation (issue 6): add "evaluation:<name>" entries here

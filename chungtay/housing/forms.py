@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from chungtay.core.forms import StyledFormMixin, UnitChoiceField
 from chungtay.core.tabular import CellError, column_letter, parse_amount
 from chungtay.orgunits import pickers
-from chungtay.orgunits.models import OrgUnit
+from chungtay.orgunits.models import Level, OrgUnit
 from chungtay.orgunits.pickers import UnitCascade
 
 from .imports import FIELD_LABELS, FIELDS
@@ -231,7 +231,12 @@ class HouseholdField(forms.ModelChoiceField):
 
 
 class ComplaintForm(StyledFormMixin, forms.Form):
-    unit = UnitChoiceField(label=_("Đơn vị tiếp nhận"), queryset=OrgUnit.objects.none())
+    # A province, district or commune; chosen level by level past a few hundred (orgunits.pickers).
+    unit = UnitChoiceField(
+        label=_("Đơn vị tiếp nhận"),
+        queryset=OrgUnit.objects.none(),
+        widget=UnitCascade(level=Level.COMMUNE, mixed=True),
+    )
     kind = forms.ChoiceField(label=_("Loại đơn"), choices=ComplaintKind.choices)
     received_on = forms.DateField(label=_("Ngày tiếp nhận"), widget=DATE_WIDGET, input_formats=DATE_INPUTS)
     channel = forms.ChoiceField(label=_("Hình thức tiếp nhận"), choices=Channel.choices)
@@ -242,9 +247,13 @@ class ComplaintForm(StyledFormMixin, forms.Form):
     fund_label = forms.CharField(label=_("Quỹ, nguồn (nếu liên quan đến quỹ)"), max_length=200, required=False)
     content = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, units: Any, households: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: Any, households: Any, picker_url: str | None = None,
+        roots: list[OrgUnit] | None = None, **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        pickers.wire(self.fields["unit"], picker_url, roots)
         cast(HouseholdField, self.fields["household"]).offer(households)
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("nhap/<int:batch_id>/xac-nhan/", import_views.confirm, HOUSEHOLDS, name="import_confirm"),
     path("khieu-nai/", complaints.complaint_list, name="complaint_list"),
     path("khieu-nai/them/", complaints.complaint_create, name="complaint_create"),
+    path("khieu-nai/chon-don-vi/", complaints.complaint_unit_picker, name="complaint_unit_picker"),
     path("khieu-nai/<int:pk>/", complaints.complaint_detail, name="complaint_detail"),
     path("khieu-nai/<int:pk>/tai-lieu/", complaints.complaint_document, name="complaint_document"),
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from chungtay.core.models import DocumentKind
 from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.pickers import cascade_response, picker_roots
 from chungtay.orgunits.selectors import active_on
 
 from .. import selectors, services
@@ -56,15 +58,27 @@ def complaint_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "housing/complaint_list.html", context)
 
 
-def complaint_create(request: HttpRequest) -> HttpResponse:
+def _complaint_form(request: HttpRequest) -> ComplaintForm:
+    """The complaint form, whose receiving unit is chosen level by level past a few hundred units."""
     user = request.user
     in_force = active_on(OrgUnit.objects.filter(level__lte=Level.COMMUNE), dates.today())  # closed units hidden
     units = visible_to(user, in_force, "complaints.manage").order_by("path")
     households = visible_to(user, Household.objects.select_related("area__parent"), "complaints.manage", "area__path")
-    form = ComplaintForm(
+    return ComplaintForm(
         request.POST or None, units=units, households=households.order_by("code"),
+        picker_url=reverse("housing:complaint_unit_picker"), roots=picker_roots(user, "complaints.manage"),
         initial={"received_on": dates.today()},
     )  # fmt: skip
+
+
+def complaint_unit_picker(request: HttpRequest) -> HttpResponse:
+    """htmx: the complaint form's unit picker below the unit chosen in it (orgunits.pickers)."""
+    return cascade_response(request, _complaint_form(request)["unit"], "complaints.manage")
+
+
+def complaint_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = _complaint_form(request)
     if request.method == "POST" and form.is_valid():
         try:
             complaint = services.complaint_create(actor=user, **form.cleaned_data)  # type: ignore[arg-type]
