@@ -374,8 +374,10 @@ URL_RULES: dict[str, Rule] = {
     "funds:source_create": needs("funds.manage"),
     "funds:fund_detail": needs("funds.view"),
     "funds:receipt_create": needs("funds.record"),
+    "funds:receipt_unit_picker": needs("funds.record"),  # the receipt form's designated-unit picker (htmx)
     "funds:pledge_create": needs("funds.record"),
     "funds:transfer_create": needs("funds.record"),
+    "funds:transfer_fund_picker": needs("funds.record"),  # the transfer form's fund picker (htmx)
     "funds:statement_import": needs("funds.record"),
     "funds:statement_preview": needs("funds.record"),
     "funds:statement_confirm": needs("funds.record"),
@@ -388,6 +390,7 @@ URL_RULES: dict[str, Rule] = {
     "funds:receipt_c40": needs("funds.view"),
     "funds:pledge_list": needs("funds.view"),
     "funds:allocation_create": needs("funds.record"),
+    "funds:origin_picker": needs("funds.record"),  # the allocation and disbursement forms' source picker (htmx)
     "funds:disbursement_list": needs("funds.view"),
     "funds:disbursement_create": needs("funds.record"),
     "funds:disbursement_approve": needs("funds.approve"),

@@ -5,9 +5,25 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chungtay.core.forms import DATE_INPUT, MoneyField, StyledFormMixin
+from chungtay.core.forms import DATE_INPUT, MoneyField, StyledFormMixin, UnitChoiceField
+from chungtay.orgunits import pickers
+from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.pickers import FundCascade, Offer, UnitCascade
 
-from .models import Channel, Designation, DonorKind, FundKind, SourceKind
+from .models import Channel, Designation, DonorKind, Fund, FundKind, Source, SourceKind
+
+
+def fund_label(fund: Fund) -> str:
+    return f"{fund.name} — {fund.unit.title}"
+
+
+def source_label(source: Source) -> str:
+    return f"{source.name} ({source.get_kind_display()})"
+
+
+class FundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Fund) -> str:
+        return fund_label(obj)
 
 
 class FundForm(StyledFormMixin, forms.Form):
@@ -35,13 +51,19 @@ class ReceiptForm(StyledFormMixin, forms.Form):
     receipt_number = forms.CharField(label=_("Số biên lai (tiền mặt)"), max_length=40, required=False)
     bank_ref = forms.CharField(label=_("Số tham chiếu (chuyển khoản)"), max_length=80, required=False)
     designation = forms.ChoiceField(label=_("Mục đích ủng hộ"), choices=Designation.choices)
-    designated_unit = forms.IntegerField(label=_("Đơn vị được ủng hộ"), required=False, widget=forms.Select)
+    # The fund's unit or a unit below it down to the communes; level by level past a few hundred (orgunits.pickers).
+    designated_unit = UnitChoiceField(
+        label=_("Đơn vị được ủng hộ"), queryset=OrgUnit.objects.none(), required=False, empty_label="—",
+        widget=UnitCascade(level=Level.COMMUNE, mixed=True),
+    )  # fmt: skip
     household_code = forms.CharField(label=_("Mã hộ được ủng hộ"), max_length=40, required=False)
     memo = forms.CharField(label=_("Nội dung"), max_length=500, required=False)
 
-    def __init__(self, *args, units=(), **kwargs) -> None:
+    def __init__(self, *args, units=None, picker_url=None, roots=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["designated_unit"].widget.choices = [("", "—")] + [(u.pk, u.title) for u in units]
+        field = cast(forms.ModelChoiceField, self.fields["designated_unit"])
+        field.queryset = OrgUnit.objects.none() if units is None else units
+        pickers.wire(field, picker_url, roots)
 
 
 class PledgeForm(StyledFormMixin, forms.Form):
@@ -54,18 +76,24 @@ class PledgeForm(StyledFormMixin, forms.Form):
 
 
 class TransferForm(StyledFormMixin, forms.Form):
-    to_fund = forms.IntegerField(label=_("Chuyển đến quỹ"), widget=forms.Select)
+    # Past a few hundred funds, the unit first, then its funds and its children's (orgunits.pickers).
+    to_fund = FundChoiceField(label=_("Chuyển đến quỹ"), queryset=Fund.objects.none(), widget=FundCascade)
     amount = MoneyField(label=_("Số tiền (đồng)"))
     date = forms.DateField(label=_("Ngày"), widget=DATE_INPUT)
     decision = forms.CharField(label=_("Căn cứ (số, ngày quyết định)"), max_length=200, required=False)
 
-    def __init__(self, *args, funds=(), **kwargs) -> None:
+    def __init__(self, *args, funds=None, picker_url=None, roots=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_fund"].widget.choices = [(f.pk, f"{f.name} — {f.unit.title}") for f in funds]
+        field = cast(forms.ModelChoiceField, self.fields["to_fund"])
+        field.queryset = funds = Fund.objects.none() if funds is None else funds
+        field.empty_label = None
+        cast(FundCascade, field.widget).offer(Offer("", funds, fund_label))
+        pickers.wire(field, picker_url, roots)
 
 
 class AllocationForm(StyledFormMixin, forms.Form):
-    origin = forms.CharField(label=_("Nguồn"), widget=forms.Select)
+    # A fund ("fund:<id>") or a source ("source:<id>"); past a few hundred, the unit first (orgunits.pickers).
+    origin = forms.CharField(label=_("Nguồn"), widget=FundCascade)
     household_code = forms.CharField(label=_("Mã hộ"), max_length=40)
     amount = MoneyField(label=_("Số tiền (đồng)"))
     date = forms.DateField(label=_("Ngày"), widget=DATE_INPUT)
@@ -74,11 +102,21 @@ class AllocationForm(StyledFormMixin, forms.Form):
         label=_("Lý do cho phép vượt kế hoạch, định mức (chỉ người duyệt chi ghi)"), max_length=300, required=False
     )
 
-    def __init__(self, *args, funds=(), sources=(), **kwargs) -> None:
+    def __init__(self, *args, funds=None, sources=None, picker_url=None, roots=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["origin"].widget.choices = [(f"fund:{f.pk}", f"{f.name} — {f.unit.title}") for f in funds] + [
-            (f"source:{s.pk}", f"{s.name} ({s.get_kind_display()})") for s in sources
-        ]
+        field = self.fields["origin"]
+        cast(FundCascade, field.widget).offer(
+            Offer("fund:", Fund.objects.none() if funds is None else funds, fund_label),
+            Offer("source:", Source.objects.none() if sources is None else sources, source_label),
+        )
+        pickers.wire(field, picker_url, roots)
+
+    def clean_origin(self) -> str:
+        """One of the funds or sources offered, whether or not the page listed it."""
+        value = self.cleaned_data["origin"]
+        if cast(FundCascade, self.fields["origin"].widget).row_of(value) is None:
+            raise forms.ValidationError(pickers.out_of_scope(self.fields["origin"].label))
+        return value
 
 
 class DisbursementForm(AllocationForm):

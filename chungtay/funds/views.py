@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,6 +30,7 @@ from chungtay.core.types import AuthedRequest
 from chungtay.core.words import amount_in_words
 from chungtay.housing.models import Household, Stage
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.pickers import cascade_response, picker_roots
 from chungtay.orgunits.selectors import active_on, subtree, top_units_for
 from chungtay.tallies import catalogue
 
@@ -197,12 +199,25 @@ def receipt_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, {"page": page, "q": q})
 
 
+def _receipt_form(request: AuthedRequest, fund: Fund) -> ReceiptForm:
+    # Commune level and up, in force today: any depth (a city's communes sit right under it), and a
+    # unit closed by a reorganisation is no longer offered. Past a few hundred, chosen level by level.
+    units = active_on(subtree(fund.unit).filter(level__lte=Level.COMMUNE), dates.today()).order_by("path")
+    return ReceiptForm(
+        request.POST or None, units=units, picker_url=reverse("funds:receipt_unit_picker", args=[fund.pk]),
+        roots=[fund.unit], initial={"received_on": timezone.localdate()},
+    )  # fmt: skip
+
+
+def receipt_unit_picker(request: AuthedRequest, pk: int) -> HttpResponse:
+    """htmx: the receipt form's designated-unit picker below the unit chosen in it (orgunits.pickers)."""
+    fund = _fund(request, pk, "funds.record")
+    return cascade_response(request, _receipt_form(request, fund)["designated_unit"], "funds.record")
+
+
 def receipt_create(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk, "funds.record")
-    # Commune level and up, in force today: any depth (a city's communes sit right under it), and a
-    # unit closed by a reorganisation is no longer offered.
-    units = active_on(subtree(fund.unit).filter(level__lte=Level.COMMUNE), dates.today()).order_by("path")
-    form = ReceiptForm(request.POST or None, units=units, initial={"received_on": timezone.localdate()})
+    form = _receipt_form(request, fund)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -219,7 +234,7 @@ def receipt_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 receipt_number=data["receipt_number"],
                 bank_ref=data["bank_ref"],
                 designation=data["designation"],
-                designated_unit=units.filter(pk=data["designated_unit"]).first() if data["designated_unit"] else None,
+                designated_unit=data["designated_unit"],
                 designated_household=household,
                 memo=data["memo"],
             )
@@ -295,27 +310,39 @@ def pledge_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "funds/pledge_list.html", {"pledges": pledges[:200]})
 
 
+def _transfer_form(request: AuthedRequest, fund: Fund) -> TransferForm:
+    """The funds of the fund's subtree the user may see; past a few hundred, the unit first (orgunits.pickers)."""
+    targets = selectors.funds_for(request.user).exclude(pk=fund.pk).filter(unit__path__startswith=fund.unit.path)
+    return TransferForm(
+        request.POST or None, funds=targets.order_by("unit__path", "name", "pk"),
+        picker_url=reverse("funds:transfer_fund_picker", args=[fund.pk]), roots=[fund.unit],
+        initial={"date": timezone.localdate()},
+    )  # fmt: skip
+
+
+def transfer_fund_picker(request: AuthedRequest, pk: int) -> HttpResponse:
+    """htmx: the transfer form's fund picker below the unit chosen in it."""
+    fund = _fund(request, pk, "funds.record")
+    return cascade_response(request, _transfer_form(request, fund)["to_fund"], "funds.record")
+
+
 def transfer_create(request: AuthedRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk, "funds.record")
-    targets = selectors.funds_for(request.user).exclude(pk=fund.pk).filter(unit__path__startswith=fund.unit.path)
-    form = TransferForm(request.POST or None, funds=targets, initial={"date": timezone.localdate()})
+    form = _transfer_form(request, fund)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            to_fund = targets.get(pk=data["to_fund"])
             services.transfer_record(
                 actor=request.user,
                 from_fund=fund,
-                to_fund=to_fund,
+                to_fund=data["to_fund"],
                 amount=data["amount"],
                 date=data["date"],
                 decision=data["decision"],
             )
-        except (DomainError, Fund.DoesNotExist) as exc:
+        except DomainError as exc:
             refuse()
-            add_domain_error(
-                form, exc if isinstance(exc, DomainError) else DomainError(_("Chọn quỹ nhận."), field="to_fund")
-            )
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Đã chuyển quỹ."))
             return redirect("funds:fund_detail", pk=fund.pk)
@@ -333,15 +360,27 @@ def _origin(request: AuthedRequest, value: str, perm: str):
     }
 
 
+def _origins(request: AuthedRequest) -> dict[str, Any]:
+    """What an allocation or a disbursement may draw on: the funds and sources the user records for; past a
+    few hundred, chosen unit first (orgunits.pickers)."""
+    return {
+        "funds": selectors.funds_for(request.user, "funds.record").order_by("unit__path", "name", "pk"),
+        "sources": selectors.sources_for(request.user, "funds.record").order_by("unit__path", "name", "pk"),
+        "picker_url": reverse("funds:origin_picker"),
+        "roots": picker_roots(request.user, "funds.record"),
+    }
+
+
+def origin_picker(request: AuthedRequest) -> HttpResponse:
+    """htmx: the allocation and disbursement forms' source picker below the unit chosen in it."""
+    return cascade_response(request, AllocationForm(**_origins(request))["origin"], "funds.record")
+
+
 def allocation_create(request: AuthedRequest) -> HttpResponse:
-    funds = selectors.funds_for(request.user, "funds.record")
-    sources = selectors.sources_for(request.user, "funds.record")
     form = AllocationForm(
-        request.POST or None,
-        funds=funds,
-        sources=sources,
+        request.POST or None, **_origins(request),
         initial={"date": timezone.localdate(), "household_code": request.GET.get("ho", "")},
-    )
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -384,15 +423,10 @@ def disbursement_list(request: AuthedRequest) -> HttpResponse:
 
 
 def disbursement_create(request: AuthedRequest) -> HttpResponse:
-    funds = selectors.funds_for(request.user, "funds.record")
-    sources = selectors.sources_for(request.user, "funds.record")
     form = DisbursementForm(
-        request.POST or None,
-        funds=funds,
-        sources=sources,
-        stages=Stage.choices,
+        request.POST or None, **_origins(request), stages=Stage.choices,
         initial={"date": timezone.localdate(), "household_code": request.GET.get("ho", "")},
-    )
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

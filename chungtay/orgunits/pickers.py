@@ -22,6 +22,7 @@ narrowed to one branch of the tree.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,8 +123,9 @@ class UnitCascade(forms.Select):
         few = self.pairs(limit=None if self.url is None else FEW + 1)
         if self.url is None or len(few) <= FEW:
             empty = self._empty_label()
-            self.choices = [*([("", empty)] if empty is not None else []), *few]
-            return super().render(name, value, attrs, renderer)
+            plain = copy.copy(self)  # the rows already read, without changing the field's own choices
+            plain.choices = [*([("", empty)] if empty is not None else []), *few]
+            return forms.Select.render(plain, name, value, attrs, renderer)
         value = "" if value is None else str(value)
         unit = self.unit_of(value) if value else None
         if unit is None:

@@ -13,3 +13,9 @@ def cascade(page: str, name: str) -> str:
 
 def offered(html: str, value: object) -> bool:
     return f'<option value="{value}"' in html
+
+
+def last_select(html: str, name: str) -> str:
+    """The select named `name` itself (a cascade's last select, without the selects that lead to it)."""
+    found = re.search(rf'<select name="{name}"[ >].*?</select>', html, re.S)
+    return found.group(0) if found else ""
