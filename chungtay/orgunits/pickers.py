@@ -117,6 +117,11 @@ class UnitCascade(forms.Select):
     def _empty_label(self) -> str | None:
         return getattr(getattr(self.choices, "field", None), "empty_label", "---------")
 
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Django's Select reads the first choice for this: from a ModelChoiceIterator, a cursor over every
+        # unit (2,000 rows fetched at once). The first option is the empty one whenever there is one.
+        return forms.Widget.use_required_attribute(self, initial) and self._empty_label() is not None
+
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         if not self._ready():
             return super().render(name, value, attrs, renderer)

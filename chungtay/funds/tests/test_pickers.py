@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from chungtay.funds.models import Allocation, FundKind, Receipt, Transfer
+from chungtay.funds.forms import TransferForm
+from chungtay.funds.models import Allocation, Fund, FundKind, Receipt, Transfer
 from chungtay.funds.services import fund_create
 from chungtay.orgunits.models import Level, Role
 from chungtay.orgunits.services import unit_create
@@ -163,3 +164,15 @@ def test_the_fund_pickers_read_only_inside_the_users_scope(client, people, tree,
     assert client.get(picker, {"to_fund__cap": tree.town.pk}).status_code == 404
     client.force_login(people.inspector)  # reads funds, records nothing
     assert client.get(reverse("funds:origin_picker"), {"origin__cap": tree.town.pk}).status_code == 403
+
+
+def test_the_fund_cascade_reads_only_what_it_shows_in_three_queries(tree, funds, many, django_assert_num_queries):
+    form = TransferForm(
+        funds=Fund.objects.exclude(pk=funds["province"].pk).order_by("unit__path"),
+        picker_url=reverse("funds:transfer_fund_picker", args=[funds["province"].pk]), roots=[tree.province],
+    )  # fmt: skip
+    # Whether there are more than a few; the province's districts to go down to; their funds. (Django's own Select
+    # would read every fund once more, to see whether the first option is an empty one.)
+    with django_assert_num_queries(3):
+        html = str(form["to_fund"])
+    assert offered(last_select(html, "to_fund"), funds["town"].pk)
