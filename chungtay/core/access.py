@@ -247,6 +247,7 @@ URL_RULES: dict[str, Rule] = {
     # member organisations in movements and in-kind help (issue 17)
     "members:in_kind_list": needs("housing.view"),
     "members:in_kind_create": needs("in_kind.record"),
+    "members:in_kind_unit_picker": needs("in_kind.record"),  # the in-kind form's unit picker (htmx)
     "members:in_kind_delete": needs("in_kind.record"),
     "members:movement_orgs": needs("movement.view"),
     "members:register": needs("movement.participate"),

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from chungtay.campaigns.forms import file_field
 from chungtay.core.forms import DATE_INPUT, MoneyField, StyledFormMixin, UnitChoiceField
+from chungtay.housing.forms import HouseholdField
+from chungtay.orgunits.pickers import UnitCascade
 
 from .models import GiverKind, InKindKind
 
 if TYPE_CHECKING:
     from chungtay.campaigns.models import Movement
-    from chungtay.housing.models import Household
     from chungtay.orgunits.models import MemberOrganisation, OrgUnit
 
 DATE_INPUTS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
@@ -43,12 +44,15 @@ class QuantityField(forms.CharField):
 
 
 class InKindForm(StyledFormMixin, forms.Form):
-    household: forms.ModelChoiceField[Household] = forms.ModelChoiceField(
-        label=_("Cho hộ"), queryset=None, required=False, empty_label=_("— Không cho riêng hộ nào —"),
+    # A select while there are a few households, the code typed past that (housing.forms.HouseholdField); the
+    # unit of any level, chosen level by level past a few hundred (orgunits.pickers). Issue 22.
+    household = HouseholdField(
+        label=_("Cho hộ"), required=False, empty_label=_("— Không cho riêng hộ nào —"),
         error_messages={"invalid_choice": _("Hộ đã chọn không có trong địa bàn của bạn.")},
     )  # fmt: skip
     unit: forms.ModelChoiceField[OrgUnit] = UnitChoiceField(
         label=_("Đơn vị nhận (khi không cho riêng một hộ)"), queryset=None, required=False,
+        widget=UnitCascade(mixed=True),
         error_messages={"invalid_choice": _("Đơn vị đã chọn không thuộc phạm vi của bạn.")},
     )  # fmt: skip
     movement: forms.ModelChoiceField[Movement] = forms.ModelChoiceField(
@@ -81,12 +85,16 @@ class InKindForm(StyledFormMixin, forms.Form):
     evidence = file_field(_("Minh chứng (biên bản bàn giao, ảnh)"), required=False)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, households: Any, units: Any, movements: Any, member_orgs: Any, **kwargs: Any):
+    def __init__(
+        self, *args: Any, households: Any, units: Any, movements: Any, member_orgs: Any,
+        picker_url: str | None = None, roots: list[OrgUnit] | None = None, **kwargs: Any,
+    ):  # fmt: skip
         super().__init__(*args, **kwargs)
         # A household is named with its area and the area's commune: many communes have a "Khối phố 1".
-        cast(forms.ModelChoiceField, self.fields["household"]).queryset = households.select_related("area__parent")
-        self.fields["household"].label_from_instance = lambda h: f"{h.code} — {h.area.full_title}"  # type: ignore[attr-defined]
+        cast(HouseholdField, self.fields["household"]).offer(households.select_related("area__parent"))
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(UnitCascade, self.fields["unit"].widget).url = picker_url
+        cast(UnitCascade, self.fields["unit"].widget).roots = roots or []
         cast(forms.ModelChoiceField, self.fields["movement"]).queryset = movements
         cast(forms.ModelChoiceField, self.fields["member_org"]).queryset = member_orgs
         self.fields["member_org"].label_from_instance = lambda o: f"{o.name} — {o.unit.title}"  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.housing.models import Household, Status
 from chungtay.orgunits.models import MemberOrganisation, OrgUnit
+from chungtay.orgunits.pickers import cascade_response, picker_roots
 from chungtay.orgunits.selectors import active_on, top_units_for
 from chungtay.tallies import catalogue
 
@@ -84,7 +85,13 @@ def _form(
     return InKindForm(
         data, files, initial=initial, households=households.select_related("area").order_by("code"),
         units=units.order_by("path"), movements=movements, member_orgs=_member_orgs_near(user),
+        picker_url=reverse("members:in_kind_unit_picker"), roots=picker_roots(user, PERM),
     )  # fmt: skip
+
+
+def in_kind_unit_picker(request: HttpRequest) -> HttpResponse:
+    """htmx: the in-kind form's unit picker below the unit chosen in it (orgunits.pickers)."""
+    return cascade_response(request, _form(request)["unit"], PERM)
 
 
 def in_kind_create(request: HttpRequest) -> HttpResponse:

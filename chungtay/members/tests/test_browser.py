@@ -17,7 +17,7 @@ def test_an_area_board_records_workdays_for_a_household_on_a_phone(phone_page, p
     login(page, "area_a1")
     page.goto(f"{page.base_url}/nha-o/ho/{h.pk}/")
     page.click("[data-testid=record-in-kind]")
-    assert page.input_value("select[name=household]") == str(h.pk)
+    assert page.input_value("select[name=household]") == h.code
     page.select_option("select[name=giver_kind]", "residents")
     page.fill("input[name=giver_name]", "Nhân dân Khối phố 1")
     page.select_option("select[name=kind]", "labour")

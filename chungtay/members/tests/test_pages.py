@@ -36,7 +36,7 @@ def test_an_area_board_records_help_from_the_household_page_and_sees_it_there(cl
     client.force_login(people.area_board)
     page = client.get(reverse("housing:household_detail", args=[h.pk])).content.decode()
     assert f"{reverse('members:in_kind_create')}?ho={h.pk}" in page
-    response = client.post(f"{reverse('members:in_kind_create')}?ho={h.pk}", form_data(household=str(h.pk)))
+    response = client.post(f"{reverse('members:in_kind_create')}?ho={h.pk}", form_data(household=h.code))
     assert response.status_code == 302
     item = InKindContribution.objects.get()
     assert item.quantity == Decimal("2.5") and item.value == 1_250_000 and item.created_by == people.area_board
@@ -48,12 +48,12 @@ def test_an_area_board_records_help_from_the_household_page_and_sees_it_there(cl
 def test_bad_input_comes_back_with_vietnamese_messages_on_the_fields(client, people, tree, house):
     h = house(tree.area_a1)
     client.force_login(people.commune_a_staff)
-    bad = form_data(household=str(h.pk), quantity="hai", value="12a", given_on="31/02/2024")
+    bad = form_data(household=h.code, quantity="hai", value="12a", given_on="31/02/2024")
     page = client.post(reverse("members:in_kind_create"), bad).content.decode()
     assert "Số lượng không hợp lệ: “hai”" in page
     assert "Số tiền không hợp lệ: “12a”" in page
     assert "Ngày không hợp lệ: ghi theo dạng dd/mm/yyyy" in page
-    page = client.post(reverse("members:in_kind_create"), form_data(household=str(h.pk), giver_name="")).content
+    page = client.post(reverse("members:in_kind_create"), form_data(household=h.code, giver_name="")).content
     assert "Ghi tên người, đơn vị đóng góp" in page.decode()
     assert not InKindContribution.objects.exists()
 
@@ -61,7 +61,7 @@ def test_bad_input_comes_back_with_vietnamese_messages_on_the_fields(client, peo
 def test_a_household_outside_ones_subtree_cannot_be_chosen(client, people, tree, house):
     other = house(tree.area_b1)
     client.force_login(people.commune_a_staff)
-    page = client.post(reverse("members:in_kind_create"), form_data(household=str(other.pk))).content.decode()
+    page = client.post(reverse("members:in_kind_create"), form_data(household=other.code)).content.decode()
     assert "Hộ đã chọn không có trong địa bàn của bạn." in page
     assert client.get(f"{reverse('members:in_kind_create')}?ho={other.pk}").status_code == 404
     client.force_login(people.inspector)
