@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from chungtay.core.forms import StyledFormMixin, UnitChoiceField
 from chungtay.core.models import DocumentKind
+from chungtay.orgunits import pickers
 from chungtay.orgunits.forms import DATE_WIDGET
 from chungtay.orgunits.models import Level
+from chungtay.orgunits.pickers import UnitCascade
 
 from .models import (
     METRIC_KEYS,
@@ -68,8 +70,9 @@ def file_field(label: Any, *, required: bool = True) -> forms.FileField:
 
 class MovementForm(StyledFormMixin, forms.Form):
     symbol = forms.CharField(label=_("Số, ký hiệu kế hoạch"), max_length=60, help_text=_("Ví dụ: 199/KH-MTTQ-BTT"))
+    # A province, district or commune the office manages; level by level past a few hundred (orgunits.pickers).
     issuing_unit: forms.ModelChoiceField[OrgUnit] = forms.ModelChoiceField(
-        label=_("Đơn vị ban hành"), queryset=None, empty_label=None
+        label=_("Đơn vị ban hành"), queryset=None, empty_label=None, widget=UnitCascade(level=Level.COMMUNE, mixed=True)
     )
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
     title = forms.CharField(label=_("Tên phong trào"), max_length=300)
@@ -87,10 +90,13 @@ class MovementForm(StyledFormMixin, forms.Form):
     signer = forms.CharField(label=_("Người ký"), max_length=150, required=False)
     file = file_field(_("Kế hoạch đã ký (tệp)"), required=False)
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: Any, picker_url: str | None = None, roots: list[OrgUnit] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["issuing_unit"]).queryset = units
         self.fields["issuing_unit"].label_from_instance = lambda u: u.committee_title  # type: ignore[attr-defined]
+        pickers.wire(self.fields["issuing_unit"], picker_url, roots)
 
 
 class PlanFileForm(StyledFormMixin, forms.Form):

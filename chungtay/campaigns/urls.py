@@ -6,6 +6,7 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.movement_list, name="movement_list"),
     path("tao/", views.movement_create, name="movement_create"),
+    path("tao/chon-don-vi/", views.issuing_unit_picker, name="issuing_unit_picker"),
     path("<int:pk>/", views.movement_detail, name="movement_detail"),
     path("<int:pk>/sua/", views.movement_edit, name="movement_edit"),
     path("<int:pk>/can-cu/", views.legal_add, name="legal_add"),

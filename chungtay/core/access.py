@@ -219,6 +219,7 @@ URL_RULES: dict[str, Rule] = {
     "campaigns:goodmodel_photo": needs("movement.view"),
     "campaigns:contest_detail": needs("movement.view"),
     "campaigns:movement_create": needs("movement.manage"),
+    "campaigns:issuing_unit_picker": needs("movement.manage"),  # the movement form's issuing-unit picker (htmx)
     "campaigns:movement_edit": needs("movement.manage"),
     "campaigns:legal_add": needs("movement.manage"),
     "campaigns:legal_remove": needs("movement.manage"),

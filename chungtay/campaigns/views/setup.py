@@ -20,6 +20,7 @@ from chungtay.core.forms import add_domain_error
 from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.pickers import cascade_response, picker_roots
 
 from .. import selectors, services
 from ..forms import (
@@ -55,9 +56,21 @@ def _issuing_units(request: HttpRequest) -> Any:
     return visible_to(_user(request), qs, "movement.manage")
 
 
+def _movement_form(request: HttpRequest) -> MovementForm:
+    """The new movement's form; its issuing unit is chosen level by level past a few hundred (orgunits.pickers)."""
+    return MovementForm(
+        request.POST or None, request.FILES or None, units=_issuing_units(request),
+        picker_url=reverse("campaigns:issuing_unit_picker"), roots=picker_roots(_user(request), "movement.manage"),
+    )  # fmt: skip
+
+
+def issuing_unit_picker(request: HttpRequest) -> HttpResponse:
+    """htmx: the movement form's issuing-unit picker below the unit chosen in it."""
+    return cascade_response(request, _movement_form(request)["issuing_unit"], "movement.manage")
+
+
 def movement_create(request: HttpRequest) -> HttpResponse:
-    units = _issuing_units(request)
-    form = MovementForm(request.POST or None, request.FILES or None, units=units)
+    form = _movement_form(request)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file", None)
@@ -82,7 +95,9 @@ def movement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     fields = ("symbol", "issued_on", "title", "theme", "purposes", "requirements", "content", "starts_on",
               "ends_on", "review_month", "registration_deadline", "signer")  # fmt: skip
     initial = {f: getattr(movement, f) for f in fields} | {"issuing_unit": movement.issuing_unit}
-    form = MovementForm(request.POST or None, request.FILES or None, initial=initial, units=_issuing_units(request))
+    # The issuing unit is shown, not changed: the one unit is all the select needs.
+    units = _issuing_units(request).filter(pk=movement.issuing_unit_id)
+    form = MovementForm(request.POST or None, request.FILES or None, initial=initial, units=units)
     form.fields["issuing_unit"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in fields}
