@@ -314,6 +314,7 @@ URL_RULES: dict[str, Rule] = {
     "evaluation:ranking_exclude": needs("evaluation.review"),
     "evaluation:award_form_create": needs("awards.manage"),
     "evaluation:proposal_create": needs("awards.manage"),
+    "evaluation:award_unit_picker": needs("awards.manage"),  # the proposal form's unit picker (htmx)
     "evaluation:proposal_from_ranking": needs("awards.manage"),
     "evaluation:proposal_remove": needs("awards.manage"),
     "evaluation:meeting_create": needs("awards.manage"),

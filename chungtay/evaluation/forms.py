@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from chungtay.core.forms import DATE_INPUT, StyledFormMixin, UnitChoiceField, UnitMultipleChoiceField
 from chungtay.core.models import DocumentKind
 from chungtay.orgunits.models import OrgUnit
+from chungtay.orgunits.pickers import UnitCascade
 
 from .models import AwardForm, Band, Recipient, Source
 
@@ -84,15 +85,24 @@ class AwardFormForm(StyledFormMixin, forms.Form):
 
 class ProposalForm(StyledFormMixin, forms.Form):
     award_form = forms.ModelChoiceField(label=_("Hình thức khen thưởng"), queryset=AwardForm.objects.none())
-    unit = UnitChoiceField(label=_("Đơn vị (tập thể, hoặc nơi cá nhân công tác)"), queryset=OrgUnit.objects.none())
+    # One of the movement's participants, of any level; level by level past a few hundred (orgunits.pickers).
+    unit = UnitChoiceField(
+        label=_("Đơn vị (tập thể, hoặc nơi cá nhân công tác)"), queryset=OrgUnit.objects.none(),
+        widget=UnitCascade(mixed=True),
+    )  # fmt: skip
     person_name = forms.CharField(label=_("Họ và tên cá nhân"), max_length=150, required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=200, required=False)
     achievements = forms.CharField(label=_("Tóm tắt thành tích"), widget=forms.Textarea({"rows": 3}))
 
-    def __init__(self, *args: Any, movement: Any = None, units: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, movement: Any = None, units: Any = None, picker_url: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["award_form"]).queryset = AwardForm.objects.filter(movement=movement)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        # The errors reach the page as messages that name the field already (views._form_messages).
+        picker = cast(UnitCascade, self.fields["unit"].widget)
+        picker.url, picker.roots = picker_url, [movement.issuing_unit] if movement is not None else []
 
 
 class FromRankingForm(StyledFormMixin, forms.Form):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("phong-trao/<int:movement_pk>/khen-thuong/", views.awards, name="awards"),
     path("phong-trao/<int:movement_pk>/khen-thuong/hinh-thuc/", views.award_form_create, name="award_form_create"),
     path("phong-trao/<int:movement_pk>/khen-thuong/de-nghi/", views.proposal_create, name="proposal_create"),
+    path("phong-trao/<int:movement_pk>/khen-thuong/chon-don-vi/", views.award_unit_picker, name="award_unit_picker"),
     path(
         "phong-trao/<int:movement_pk>/khen-thuong/tu-xep-hang/",
         views.proposal_from_ranking,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from chungtay.core.forms import add_domain_error
 from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.types import AuthedRequest
 from chungtay.orgunits.models import Level, OrgUnit
+from chungtay.orgunits.pickers import cascade_response
 
 from . import documents, papers, selectors, services
 from .forms import (
@@ -561,6 +563,18 @@ def _award_unit_choices(movement: Movement) -> Any:
     return OrgUnit.objects.filter(pk__in=movement.participations.values("unit_id")).order_by("path")
 
 
+def _proposal_form(movement: Movement, units: Any) -> ProposalForm:
+    """The proposal form, whose unit is chosen level by level past a few hundred participants (orgunits.pickers)."""
+    url = reverse("evaluation:award_unit_picker", args=[movement.pk])
+    return ProposalForm(movement=movement, units=units, picker_url=url)
+
+
+def award_unit_picker(request: AuthedRequest, movement_pk: int) -> HttpResponse:
+    """htmx: the proposal form's unit picker below the unit chosen in it."""
+    movement = _awards_post(request, movement_pk)
+    return cascade_response(request, _proposal_form(movement, _award_unit_choices(movement))["unit"], "awards.manage")
+
+
 def awards(request: AuthedRequest, movement_pk: int) -> HttpResponse:
     movement = movement_or_404(request.user, movement_pk)
     units = _award_unit_choices(movement)
@@ -576,7 +590,7 @@ def awards(request: AuthedRequest, movement_pk: int) -> HttpResponse:
                 movement=movement,
                 initial={"issuer": f"Ban Thường trực Ủy ban MTTQ Việt Nam {movement.issuing_unit.title}"},
             ),
-            proposal_form=ProposalForm(movement=movement, units=units),
+            proposal_form=_proposal_form(movement, units),
             ranking_form=FromRankingForm(movement=movement),
             meeting_form=MeetingForm(),
             meetings=movement.award_meetings.all(),
