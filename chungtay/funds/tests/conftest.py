@@ -8,7 +8,9 @@ import pytest
 from chungtay.funds.models import FundKind, SourceKind
 from chungtay.funds.services import fund_create, source_create
 from chungtay.housing.models import STAGE_PERCENT
+from chungtay.orgunits.models import Role
 from chungtay.tests import builders
+from chungtay.tests.builders import make_user
 
 
 @pytest.fixture
@@ -52,3 +54,23 @@ def verified(people):
         )
 
     return verify
+
+
+@pytest.fixture
+def province_office(tree):
+    return make_user("tinh", tree.province, Role.OFFICE)
+
+
+@pytest.fixture
+def funds(tree, province_office, town_fund, commune_fund):
+    """A fund at the province (made by `province_office`), the town, each commune and the sibling district."""
+
+    def fund(unit, code):  # type: ignore[no-untyped-def]
+        return fund_create(
+            actor=province_office, unit=unit, kind=FundKind.MOVEMENT, name=f"Quỹ vận động {unit.name}", code=code
+        )
+
+    return {
+        "province": fund(tree.province, "qn"), "town": town_fund, "a": commune_fund,
+        "b": fund(tree.commune_b, "dh"), "other": fund(tree.other_district, "dx"),
+    }  # fmt: skip

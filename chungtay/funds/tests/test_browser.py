@@ -3,7 +3,7 @@
 import pytest
 
 from chungtay.funds.ledger import account_for, verify
-from chungtay.funds.models import AccountKind, Disbursement, Receipt
+from chungtay.funds.models import AccountKind, Disbursement, Receipt, Transfer
 from conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,3 +80,23 @@ def test_statement_to_disbursement_in_the_browser(
     assert account_for(AccountKind.DISBURSED, fund=town_fund, household=household).balance == 20_000_000
     assert account_for(AccountKind.FUND_CASH, fund=town_fund).balance == 75_000_000 - 11_000 - 60_000_000
     assert verify() == []
+
+
+def test_the_province_office_transfers_to_a_communes_fund_choosing_the_district_first(
+    page, tree, many, give, province_office, funds
+):
+    give(funds["province"], 50_000_000, actor=province_office)
+    login(page, "tinh")
+    page.goto(page.base_url + f"/quy/quy/{funds['province'].pk}/chuyen/")
+    cascade = "[data-testid=unit-cascade-to_fund]"
+    assert "phường Vĩnh Điện" not in page.inner_text(f"{cascade} select[name=to_fund]")
+    page.select_option(f"{cascade} select[name=to_fund__cap]", label="thị xã Điện Bàn")
+    commune_fund = "Quỹ vận động phường Vĩnh Điện — phường Vĩnh Điện"
+    page.wait_for_selector(f"{cascade} select[name=to_fund] option:text('{commune_fund}')", state="attached")
+    assert "Duy Xuyên" not in page.inner_text(f"{cascade} select[name=to_fund]")
+    page.select_option(f"{cascade} select[name=to_fund]", label=commune_fund)
+    page.fill("input[name=amount]", "10.000.000")
+    page.fill("input[name=date]", "10/06/2024")
+    page.click("button:has-text('Lưu')")
+    page.wait_for_selector("text=Đã chuyển quỹ")
+    assert Transfer.objects.get().to_fund.unit == tree.commune_a

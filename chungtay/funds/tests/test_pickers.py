@@ -9,34 +9,12 @@ import pytest
 from django.urls import reverse
 
 from chungtay.funds.forms import TransferForm
-from chungtay.funds.models import Allocation, Fund, FundKind, Receipt, Transfer
-from chungtay.funds.services import fund_create
-from chungtay.orgunits.models import Level, Role
+from chungtay.funds.models import Allocation, Fund, Receipt, Transfer
+from chungtay.orgunits.models import Level
 from chungtay.orgunits.services import unit_create
-from chungtay.tests.builders import make_user
 from chungtay.tests.pickers import cascade, last_select, offered
 
 OUTSIDE = "%s: hãy chọn trong phạm vi bạn được giao."
-
-
-@pytest.fixture
-def province_office(tree):
-    return make_user("tinh", tree.province, Role.OFFICE)
-
-
-@pytest.fixture
-def funds(tree, province_office, town_fund, commune_fund):
-    """A fund at the province, the town, each commune and the sibling district (five)."""
-
-    def fund(unit, code):  # type: ignore[no-untyped-def]
-        return fund_create(
-            actor=province_office, unit=unit, kind=FundKind.MOVEMENT, name=f"Quỹ vận động {unit.name}", code=code
-        )
-
-    return {
-        "province": fund(tree.province, "qn"), "town": town_fund, "a": commune_fund,
-        "b": fund(tree.commune_b, "dh"), "other": fund(tree.other_district, "dx"),
-    }  # fmt: skip
 
 
 @pytest.fixture
