@@ -105,10 +105,15 @@ class UnitCascade(forms.Select):
     def _allowed(self) -> Any:
         return self.choices.queryset  # type: ignore[attr-defined]  # a ModelChoiceIterator
 
-    def pairs(self, *, limit: int | None = None, near: Q | None = None) -> list[Option]:
+    def count(self, *, up_to: int) -> int:
+        """How many may be chosen, counted up to `up_to`: their ids, unordered (sorting a country's 100,000
+        units or 11,000 funds to take the first few hundred is what this avoids)."""
+        return len(self._allowed().order_by().values_list("pk", flat=True)[:up_to])
+
+    def pairs(self, *, near: Q | None = None) -> list[Option]:
         qs = self._allowed() if near is None else self._allowed().filter(near)
         label = self.choices.field.label_from_instance  # type: ignore[attr-defined]
-        return [(str(u.pk), str(label(u))) for u in (qs[:limit] if limit is not None else qs)]
+        return [(str(u.pk), str(label(u))) for u in qs]
 
     def unit_of(self, value: str) -> OrgUnit | None:
         """The unit the chosen value stands for, when it may be chosen."""
@@ -125,11 +130,10 @@ class UnitCascade(forms.Select):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         if not self._ready():
             return super().render(name, value, attrs, renderer)
-        few = self.pairs(limit=None if self.url is None else FEW + 1)
-        if self.url is None or len(few) <= FEW:
+        if self.url is None or self.count(up_to=FEW + 1) <= FEW:
             empty = self._empty_label()
-            plain = copy.copy(self)  # the rows already read, without changing the field's own choices
-            plain.choices = [*([("", empty)] if empty is not None else []), *few]
+            plain = copy.copy(self)  # the rows read once, without changing the field's own choices
+            plain.choices = [*([("", empty)] if empty is not None else []), *self.pairs()]
             return forms.Select.render(plain, name, value, attrs, renderer)
         value = "" if value is None else str(value)
         unit = self.unit_of(value) if value else None
@@ -239,12 +243,16 @@ class FundCascade(UnitCascade):
     def _empty_label(self) -> str | None:
         return self.empty
 
-    def pairs(self, *, limit: int | None = None, near: Q | None = None) -> list[Option]:
+    def count(self, *, up_to: int) -> int:
+        n = 0
+        for offer in self.offers:
+            n += len(offer.rows.order_by().values_list("pk", flat=True)[: max(up_to - n, 0)])
+        return n
+
+    def pairs(self, *, near: Q | None = None) -> list[Option]:
         out: list[Option] = []
         for offer in self.offers:
             rows = (offer.rows if near is None else offer.rows.filter(near)).select_related("unit")
-            if limit is not None:
-                rows = rows[: max(limit - len(out), 0)]
             out += [(f"{offer.prefix}{row.pk}", offer.label(row)) for row in rows]
         return out
 
