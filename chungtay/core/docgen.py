@@ -190,21 +190,13 @@ def nd30_skeleton(*, kind_title: str, summary_tag: str = "{{ summary }}", body: 
         _minutes_signatures(document)
         if recipients:
             _para(document, "")
-            _recipients(document.add_paragraph())
-            _para(document, "{%p for r in recipients %}", align="left", size=11)
-            _para(document, "- {{ r }};", align="left", size=11)
-            _para(document, "{%p endfor %}", align="left", size=11)
+            _recipients(document, document.add_paragraph())
         return document
     if signer_block or recipients:
         table = document.add_table(rows=1, cols=2)
         left, right = table.rows[0].cells
         if recipients:
-            left.paragraphs[0].text = ""
-            _run(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=12)
-            left.paragraphs[0].alignment = 0
-            _para(left, "{%p for r in recipients %}", align="left", size=11)
-            _para(left, "- {{ r }};", align="left", size=11)
-            _para(left, "{%p endfor %}", align="left", size=11)
+            _recipients(left, left.paragraphs[0])
         if signer_block:
             right.paragraphs[0].text = ""
             _run(right.paragraphs[0], "{{ signer_title }}", bold=True, size=14)
@@ -216,10 +208,14 @@ def nd30_skeleton(*, kind_title: str, summary_tag: str = "{{ summary }}", body: 
     return document
 
 
-def _recipients(paragraph) -> None:
-    paragraph.text = ""
-    _run(paragraph, "Nơi nhận:", bold=True, italic=True, size=12)
-    paragraph.alignment = 0
+def _recipients(container, first) -> None:
+    """The "Nơi nhận:" heading in `first` (a paragraph of `container`), then one line a recipient."""
+    first.text = ""
+    _run(first, "Nơi nhận:", bold=True, italic=True, size=12)
+    first.alignment = 0
+    _para(container, "{%p for r in recipients %}", align="left", size=11)
+    _para(container, "- {{ r }};", align="left", size=11)
+    _para(container, "{%p endfor %}", align="left", size=11)
 
 
 def _minutes_signatures(document) -> None:
