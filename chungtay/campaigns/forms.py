@@ -270,13 +270,19 @@ class DecideForm(StyledFormMixin, forms.Form):
 
 
 class ReplicateForm(StyledFormMixin, forms.Form):
-    unit: forms.ModelChoiceField[OrgUnit] = UnitChoiceField(label=_("Đơn vị áp dụng"), queryset=None)
+    # A participant of any level the user acts for; level by level past a few hundred (orgunits.pickers).
+    unit: forms.ModelChoiceField[OrgUnit] = UnitChoiceField(
+        label=_("Đơn vị áp dụng"), queryset=None, widget=UnitCascade(mixed=True)
+    )
     since = forms.DateField(label=_("Áp dụng từ ngày"), widget=DATE_WIDGET)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: Any, picker_url: str | None = None, roots: list[OrgUnit] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        pickers.wire(self.fields["unit"], picker_url, roots)
 
 
 class ContestForm(StyledFormMixin, forms.Form):
@@ -294,10 +300,16 @@ class RoundForm(StyledFormMixin, forms.Form):
 
 
 class EntrantForm(StyledFormMixin, forms.Form):
-    unit: forms.ModelChoiceField[OrgUnit] = UnitChoiceField(label=_("Đơn vị"), queryset=None)
+    # A participant of any level the user acts for; level by level past a few hundred (orgunits.pickers).
+    unit: forms.ModelChoiceField[OrgUnit] = UnitChoiceField(
+        label=_("Đơn vị"), queryset=None, widget=UnitCascade(mixed=True)
+    )
     person_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: Any, picker_url: str | None = None, roots: list[OrgUnit] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        pickers.wire(self.fields["unit"], picker_url, roots)

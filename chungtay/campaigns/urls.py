@@ -37,9 +37,11 @@ urlpatterns = [
     path("mo-hinh/<int:pk>/", views.goodmodel_detail, name="goodmodel_detail"),
     path("mo-hinh/<int:pk>/xet/", views.goodmodel_decide, name="goodmodel_decide"),
     path("mo-hinh/<int:pk>/nhan-rong/", views.goodmodel_replicate, name="goodmodel_replicate"),
+    path("mo-hinh/<int:pk>/nhan-rong/chon-don-vi/", views.replicate_unit_picker, name="replicate_unit_picker"),
     path("mo-hinh/<int:pk>/anh/<int:doc_pk>/", views.goodmodel_photo, name="goodmodel_photo"),
     path("cuoc-thi/<int:pk>/", views.contest_detail, name="contest_detail"),
     path("cuoc-thi/<int:pk>/vong/", views.round_add, name="round_add"),
     path("cuoc-thi/<int:pk>/thi-sinh/", views.entrant_add, name="entrant_add"),
+    path("cuoc-thi/<int:pk>/thi-sinh/chon-don-vi/", views.entrant_unit_picker, name="entrant_unit_picker"),
     path("cuoc-thi/vong/<int:pk>/cham-diem/", views.round_score, name="round_score"),
 ]

@@ -242,7 +242,9 @@ URL_RULES: dict[str, Rule] = {
     "campaigns:evidence": needs("movement.participate"),
     "campaigns:goodmodel_propose": needs("movement.participate"),
     "campaigns:goodmodel_replicate": needs("movement.participate"),
+    "campaigns:replicate_unit_picker": needs("movement.participate"),  # the replication form's unit picker (htmx)
     "campaigns:entrant_add": needs("movement.participate"),
+    "campaigns:entrant_unit_picker": needs("movement.participate"),  # the entrant form's unit picker (htmx)
     "campaigns:goodmodel_decide": needs("movement.approve"),
     "campaigns:round_score": needs("contest.judge"),
     # member organisations in movements and in-kind help (issue 17)

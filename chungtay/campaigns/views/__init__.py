@@ -4,7 +4,7 @@ Setting a movement up needs movement.manage over its issuing unit; a unit's own 
 movement.participate over that unit; reading needs movement.view. Outside one's subtree: 404.
 """
 
-from .contest import contest_create, contest_detail, entrant_add, round_add, round_score
+from .contest import contest_create, contest_detail, entrant_add, entrant_unit_picker, round_add, round_score
 from .good_models import (
     goodmodel_decide,
     goodmodel_detail,
@@ -12,6 +12,7 @@ from .good_models import (
     goodmodel_photo,
     goodmodel_propose,
     goodmodel_replicate,
+    replicate_unit_picker,
 )
 from .setup import (
     criteria,
@@ -56,6 +57,7 @@ __all__ = [
     "criterion_delete",
     "criterion_edit",
     "entrant_add",
+    "entrant_unit_picker",
     "evidence",
     "goodmodel_decide",
     "goodmodel_detail",
@@ -79,6 +81,7 @@ __all__ = [
     "participant_remove",
     "participants",
     "register",
+    "replicate_unit_picker",
     "report_submit",
     "round_add",
     "round_score",

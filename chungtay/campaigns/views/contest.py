@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from chungtay.core.errors import DomainError
 from chungtay.core.forms import add_domain_error
 from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.orgunits.models import Membership, OrgUnit
+from chungtay.orgunits.pickers import cascade_response, picker_roots
 
 from .. import selectors, services
 from ..forms import (
@@ -29,7 +31,7 @@ from ..models import (
     ContestRound,
     JudgeScore,
 )
-from .base import _user
+from .base import _errors_text, _user
 
 
 # --- The contest ----------------------------------------------------------------------------------
@@ -58,11 +60,32 @@ def _contest(request: HttpRequest, pk: int) -> Contest:
     return contest
 
 
+def _entrant_units(request: HttpRequest, contest: Contest) -> Any:
+    """The participants the user may enter a person from."""
+    units = OrgUnit.objects.filter(participations__movement=contest.movement)
+    return visible_to(_user(request), units, "movement.participate").order_by("path")
+
+
+def _entrant_form(request: HttpRequest, contest: Contest, units: Any) -> EntrantForm:
+    """The entrant form, whose unit is chosen level by level past a few hundred participants (orgunits.pickers)."""
+    return EntrantForm(
+        request.POST or None, units=units, picker_url=reverse("campaigns:entrant_unit_picker", args=[contest.pk]),
+        roots=picker_roots(_user(request), "movement.participate"),
+    )  # fmt: skip
+
+
+def entrant_unit_picker(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the entrant form's unit picker below the unit chosen in it."""
+    contest = _contest(request, pk)
+    return cascade_response(request, _entrant_form(request, contest, _entrant_units(request, contest))["unit"],
+                            "movement.participate")  # fmt: skip
+
+
 def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     contest = _contest(request, pk)
     movement = contest.movement
-    units = visible_to(user, OrgUnit.objects.filter(participations__movement=movement), "movement.participate")
+    units = _entrant_units(request, contest)
     rounds, results = selectors.contest_results(contest)
     entrants_visible = [r for r in results if has_perm(user, "movement.view", r.entrant.unit)]
     return render(request, "campaigns/contest_detail.html", {
@@ -70,7 +93,7 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": has_perm(user, "movement.manage", movement.issuing_unit),
         "can_judge": has_perm(user, "contest.judge", movement.issuing_unit),
         "round_form": RoundForm(),
-        "entrant_form": EntrantForm(units=units.order_by("path")) if units.exists() else None,
+        "entrant_form": _entrant_form(request, contest, units) if units.exists() else None,
     })  # fmt: skip
 
 
@@ -95,14 +118,10 @@ def round_add(request: HttpRequest, pk: int) -> HttpResponse:
 def entrant_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     contest = _contest(request, pk)
-    units = visible_to(user, OrgUnit.objects.filter(participations__movement=contest.movement), "movement.participate")
-    form = EntrantForm(request.POST, units=units)
+    form = _entrant_form(request, contest, _entrant_units(request, contest))
     try:
         if not form.is_valid():
-            raise DomainError(
-                "; ".join(f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items()),
-                field="unit",
-            )
+            raise DomainError(_errors_text(form), field="unit")
         services.entrant_add(actor=user, contest=contest, **form.cleaned_data)
     except DomainError as exc:
         refuse_with_message(request, exc)

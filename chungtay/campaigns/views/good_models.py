@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +21,7 @@ from chungtay.core.models import Document, DocumentLink
 from chungtay.core.transactions import refuse, refuse_with_message
 from chungtay.core.uploads import serve
 from chungtay.orgunits.models import OrgUnit
+from chungtay.orgunits.pickers import cascade_response, picker_roots
 
 from .. import selectors, services
 from ..forms import (
@@ -30,7 +34,7 @@ from ..models import (
     GoodModel,
     GoodModelStatus,
 )
-from .base import _user
+from .base import _errors_text, _user
 from .units import _participation
 
 
@@ -77,6 +81,28 @@ def _good_model(request: HttpRequest, pk: int) -> GoodModel:
     return model
 
 
+def _participants(request: HttpRequest, model: GoodModel) -> Any:
+    """The movement's participants the user may record a replication for (the form offers them without the
+    model's own unit; a post naming it is refused by the service, which says why)."""
+    units = OrgUnit.objects.filter(participations__movement=model.movement)
+    return visible_to(_user(request), units, "movement.participate").order_by("path")
+
+
+def _replicate_form(request: HttpRequest, model: GoodModel, units: Any, data: Any = None) -> ReplicateForm:
+    """The replication form, whose unit is chosen level by level past a few hundred participants (orgunits.pickers)."""
+    return ReplicateForm(
+        data, units=units, picker_url=reverse("campaigns:replicate_unit_picker", args=[model.pk]),
+        roots=picker_roots(_user(request), "movement.participate"),
+    )  # fmt: skip
+
+
+def replicate_unit_picker(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the replication form's unit picker below the unit chosen in it."""
+    model = _good_model(request, pk)
+    units = _participants(request, model).exclude(pk=model.unit_id)
+    return cascade_response(request, _replicate_form(request, model, units)["unit"], "movement.participate")
+
+
 def goodmodel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     model = _good_model(request, pk)
@@ -97,11 +123,7 @@ def goodmodel_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã thêm hình ảnh."))
                 return redirect("campaigns:goodmodel_detail", pk=model.pk)
-    replicable = visible_to(
-        user,
-        OrgUnit.objects.filter(participations__movement=model.movement).exclude(pk=model.unit_id).order_by("path"),
-        "movement.participate",
-    )
+    replicable = _participants(request, model).exclude(pk=model.unit_id)
     return render(request, "campaigns/goodmodel_detail.html", {
         "model": model, "movement": model.movement,
         "photos": [d for d in documents_for(model) if d.is_image],
@@ -109,7 +131,7 @@ def goodmodel_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_act": can_act, "photo_form": photo_form if can_act else None,
         "can_decide": model.status == GoodModelStatus.PROPOSED and has_perm(user, "movement.approve", model.unit),
         "decide_form": DecideForm(),
-        "replicate_form": ReplicateForm(units=replicable)
+        "replicate_form": _replicate_form(request, model, replicable)
         if model.status == GoodModelStatus.RECOGNISED and replicable.exists() else None,
     })  # fmt: skip
 
@@ -138,8 +160,7 @@ def goodmodel_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def goodmodel_replicate(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     model = _good_model(request, pk)
-    units = visible_to(user, OrgUnit.objects.filter(participations__movement=model.movement), "movement.participate")
-    form = ReplicateForm(request.POST, units=units)
+    form = _replicate_form(request, model, _participants(request, model), request.POST)
     if form.is_valid():
         try:
             services.good_model_replicate(actor=user, good_model=model, **form.cleaned_data)
@@ -148,9 +169,7 @@ def goodmodel_replicate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã ghi nhận đơn vị nhân rộng mô hình."))
     else:
-        messages.error(
-            request, "; ".join(f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items())
-        )
+        messages.error(request, _errors_text(form))
     return redirect("campaigns:goodmodel_detail", pk=model.pk)
 
 
