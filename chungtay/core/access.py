@@ -251,6 +251,7 @@ URL_RULES: dict[str, Rule] = {
     "members:in_kind_list": needs("housing.view"),
     "members:in_kind_create": needs("in_kind.record"),
     "members:in_kind_unit_picker": needs("in_kind.record"),  # the in-kind form's unit picker (htmx)
+    "members:in_kind_org_picker": needs("in_kind.record"),  # the in-kind form's member-organisation picker (htmx)
     "members:in_kind_delete": needs("in_kind.record"),
     "members:movement_orgs": needs("movement.view"),
     "members:register": needs("movement.participate"),

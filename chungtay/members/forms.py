@@ -6,12 +6,14 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chungtay.campaigns.forms import file_field
 from chungtay.core.forms import DATE_INPUT, MoneyField, StyledFormMixin, UnitChoiceField
 from chungtay.housing.forms import HouseholdField
-from chungtay.orgunits.pickers import UnitCascade
+from chungtay.orgunits.pickers import FundCascade, Offer, Option, UnitCascade
+from chungtay.orgunits.selectors import ancestors
 
 from .models import GiverKind, InKindKind
 
@@ -43,6 +45,23 @@ class QuantityField(forms.CharField):
         return number
 
 
+class MemberOrgCascade(FundCascade):
+    """A member organisation chosen among many (a province has half a dozen in each of its communes): the unit
+    first, then the organisations of that unit and of its children, as a fund is chosen (orgunits.pickers).
+    The few at the units above the user's own (the ward's Hội Phụ nữ helps its areas) are offered at every
+    step, since the cascade starts at the user's units and never goes above them."""
+
+    def pairs(self, *, near: Q | None = None) -> list[Option]:
+        if near is None:
+            return super().pairs()
+        above = {a.pk for root in self.roots for a in ancestors(root)}
+        return super().pairs(near=near | Q(unit__pk__in=above))
+
+
+def member_org_label(org: MemberOrganisation) -> str:
+    return f"{org.name} — {org.unit.title}"
+
+
 class InKindForm(StyledFormMixin, forms.Form):
     # A select while there are a few households, the code typed past that (housing.forms.HouseholdField); the
     # unit of any level, chosen level by level past a few hundred (orgunits.pickers). Issue 22.
@@ -61,8 +80,9 @@ class InKindForm(StyledFormMixin, forms.Form):
     )  # fmt: skip
     giver_kind = forms.ChoiceField(label=_("Bên đóng góp"), choices=GiverKind.choices,
                                    error_messages={"required": _("Chọn bên đóng góp.")})  # fmt: skip
+    # The organisations working in the user's scope; the unit first past a few hundred (MemberOrgCascade).
     member_org: forms.ModelChoiceField[MemberOrganisation] = forms.ModelChoiceField(
-        label=_("Tổ chức thành viên"), queryset=None, required=False,
+        label=_("Tổ chức thành viên"), queryset=None, required=False, widget=MemberOrgCascade,
         error_messages={"invalid_choice": _("Tổ chức đã chọn không có.")},
     )  # fmt: skip
     giver_name = forms.CharField(label=_("Tên người, đơn vị đóng góp"), max_length=200, required=False,
@@ -87,7 +107,8 @@ class InKindForm(StyledFormMixin, forms.Form):
 
     def __init__(
         self, *args: Any, households: Any, units: Any, movements: Any, member_orgs: Any,
-        picker_url: str | None = None, roots: list[OrgUnit] | None = None, **kwargs: Any,
+        picker_url: str | None = None, roots: list[OrgUnit] | None = None, org_picker_url: str | None = None,
+        **kwargs: Any,
     ):  # fmt: skip
         super().__init__(*args, **kwargs)
         # A household is named with its area and the area's commune: many communes have a "Khối phố 1".
@@ -96,8 +117,12 @@ class InKindForm(StyledFormMixin, forms.Form):
         cast(UnitCascade, self.fields["unit"].widget).url = picker_url
         cast(UnitCascade, self.fields["unit"].widget).roots = roots or []
         cast(forms.ModelChoiceField, self.fields["movement"]).queryset = movements
-        cast(forms.ModelChoiceField, self.fields["member_org"]).queryset = member_orgs
-        self.fields["member_org"].label_from_instance = lambda o: f"{o.name} — {o.unit.title}"  # type: ignore[attr-defined]
+        orgs = cast(forms.ModelChoiceField, self.fields["member_org"])
+        orgs.queryset = member_orgs
+        orgs.label_from_instance = member_org_label  # type: ignore[method-assign,assignment]
+        org_picker = cast(MemberOrgCascade, orgs.widget)
+        org_picker.offer(Offer("", member_orgs, member_org_label), empty=str(orgs.empty_label))
+        org_picker.url, org_picker.roots = org_picker_url, roots or []
 
 
 class RegistrationForm(StyledFormMixin, forms.Form):

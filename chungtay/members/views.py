@@ -86,12 +86,18 @@ def _form(
         data, files, initial=initial, households=households.select_related("area").order_by("code"),
         units=units.order_by("path"), movements=movements, member_orgs=_member_orgs_near(user),
         picker_url=reverse("members:in_kind_unit_picker"), roots=picker_roots(user, PERM),
+        org_picker_url=reverse("members:in_kind_org_picker"),
     )  # fmt: skip
 
 
 def in_kind_unit_picker(request: HttpRequest) -> HttpResponse:
     """htmx: the in-kind form's unit picker below the unit chosen in it (orgunits.pickers)."""
     return cascade_response(request, _form(request)["unit"], PERM)
+
+
+def in_kind_org_picker(request: HttpRequest) -> HttpResponse:
+    """htmx: the in-kind form's member-organisation picker, the organisations of the unit chosen in it."""
+    return cascade_response(request, _form(request)["member_org"], PERM)
 
 
 def in_kind_create(request: HttpRequest) -> HttpResponse:
