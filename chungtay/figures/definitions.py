@@ -203,12 +203,16 @@ def _withdrawn_by(day: Any, prefix: str = "") -> Q:
 def _houses_change(units: Sequence[Any], p: Params, since: dt.date) -> dict[int, dict[str, int]]:
     """The change of the house figures from `since` to `p.as_of`: a household's part in them moves only
     on its dated events (decision, stage updates, withdrawal, moves), so only the households with an
-    event in between are computed, on both days."""
-    common, _, _ = _scope(units)
+    event in between are read — in one query, one row each with what it was on both days (stage
+    reached, withdrawn, area of the day) — and their part on the day less their part on `since` is
+    added up here, under the unit of each day's area. The parts are `_houses_history`'s figures for one
+    household (`_house_part`); the tests compare the change with the history on both days."""
+    common, length, by_path = _scope(units)
+    day = p.as_of
     in_scope = Q(area__path__startswith=common) | Q(
         pk__in=HouseholdMove.objects.filter(from_area__path__startswith=common).values("household_id")
     )
-    between = {"__gt": since, "__lte": p.as_of}
+    between = {"__gt": since, "__lte": day}
     dated = (
         Q(**{f"decision_date{k}": v for k, v in between.items()})
         | Q(**{f"withdrawn_on{k}": v for k, v in between.items()})
@@ -219,16 +223,39 @@ def _houses_change(units: Sequence[Any], p: Params, since: dt.date) -> dict[int,
             )
         )
     )
-    ids = list(Household.objects.filter(in_scope & dated).values_list("pk", flat=True))
-    if not ids:
-        return {}
-    now = _houses_history(units, p, households=ids)
-    return _plus(now, _houses_history(units, replace(p, as_of=since), households=ids), sign=-1)
+    households = Household.objects.filter(in_scope & dated)
+    if p.phase is not None:
+        households = households.filter(phase_year=p.phase)
+    plan = Subquery(
+        FundingPlanLine.objects.filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(total=Sum("amount"))
+        .values("total"),
+        output_field=IntegerField(),
+    )
+    rows = households.annotate(
+        path_now=area_path_on(day), path_then=area_path_on(since),
+        reached_now=_reached_by(day), reached_then=_reached_by(since),
+        gone_now=_gone_by(day), gone_then=_gone_by(since), plan=plan,
+    ).order_by().values_list(
+        "decision_date", "state_support", "plan",
+        "path_now", "reached_now", "gone_now", "path_then", "reached_then", "gone_then",
+    )  # fmt: skip
+    out: dict[int, dict[str, int]] = {}
+    for decided, support, plan_amount, *both in rows:
+        for on, path, reached, gone, sign in ((day, *both[:3], 1), (since, *both[3:], -1)):
+            unit_id = by_path.get(path[:length])
+            if unit_id is None or decided > on:
+                continue
+            target = out.setdefault(unit_id, dict.fromkeys(HOUSE_NAMES, 0))
+            for name, value in _house_part(reached, gone, support, plan_amount or 0).items():
+                target[name] += sign * value
+    return out
 
 
-def _houses_history(units: Sequence[Any], p: Params, households: list[int] | None = None) -> dict[int, dict[str, int]]:
-    """The house figures from every dated row (optionally of some households only)."""
-    day = p.as_of
+def _reached_by(day: dt.date) -> Coalesce:
+    """The rank of the furthest stage the household's progress updates dated by `day` had reached."""
     reached = Subquery(
         ProgressUpdate.objects.filter(household=OuterRef("pk"), date__lte=day)
         .annotate(rank=STAGE_RANK)
@@ -236,13 +263,40 @@ def _houses_history(units: Sequence[Any], p: Params, households: list[int] | Non
         .values("rank")[:1],
         output_field=IntegerField(),
     )
+    return Coalesce(reached, Value(0))
+
+
+def _gone_by(day: dt.date) -> Case:
+    return Case(When(_withdrawn_by(day), then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _house_part(reached: int, gone: bool, support: int, plan: int) -> dict[str, int]:
+    """One household's part in the house figures of a day it was decided by: `_houses_history`'s
+    counts and sums, for that household alone."""
+    live = int(not gone)
+    done = live * int(reached >= 3)
+    return {
+        "houses_planned": live,
+        "houses_not_started": live * int(reached == 0),
+        "houses_started": live * int(reached >= 1),
+        "houses_building": live * int(reached in (1, 2)),
+        "houses_completed": done,
+        "houses_handed_over": live * int(reached == 4),
+        "houses_withdrawn": int(gone),
+        "houses_support_amount": live * support,
+        "houses_support_amount_done": done * support,
+        "houses_plan_amount": live * plan,
+    }
+
+
+def _houses_history(units: Sequence[Any], p: Params) -> dict[int, dict[str, int]]:
+    """The house figures from every dated row."""
+    day = p.as_of
     qs = Household.objects.filter(decision_date__lte=day).annotate(
-        reached=Coalesce(reached, Value(0)), **{AREA_PATH_THEN: area_path_on(day)}
+        reached=_reached_by(day), **{AREA_PATH_THEN: area_path_on(day)}
     )
     if p.phase is not None:
         qs = qs.filter(phase_year=p.phase)
-    if households is not None:
-        qs = qs.filter(pk__in=households)
     gone = _withdrawn_by(day)
     live = ~gone
     done = live & Q(reached__gte=3)
@@ -261,8 +315,6 @@ def _houses_history(units: Sequence[Any], p: Params, households: list[int] | Non
     plans = FundingPlanLine.objects.filter(household__decision_date__lte=day).exclude(_withdrawn_by(day, "household__"))
     if p.phase is not None:
         plans = plans.filter(household__phase_year=p.phase)
-    if households is not None:
-        plans = plans.filter(household_id__in=households)
     plans = plans.annotate(**{AREA_PATH_THEN: area_path_on(day, "household_id", "household__area__path")})
     for unit_id, row in _grouped(plans, AREA_PATH_THEN, units, houses_plan_amount=Sum("amount")).items():
         found.setdefault(unit_id, {}).update(row)

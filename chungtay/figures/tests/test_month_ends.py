@@ -237,3 +237,48 @@ def test_the_money_change_to_a_mid_month_day_equals_the_rows_difference(tree, pe
     assert paid == 60_000_000
     moved = change([tree.area_a1], D(2025, 6, 30), D(2025, 7, 15))[tree.area_a1.pk]["money_households_received"]
     assert moved < 0
+
+
+def test_the_houses_change_to_a_mid_month_day_equals_the_rows_difference(
+    tree, people, scenario, make_household, django_assert_num_queries
+):
+    """A mid-month day reads the kept month-end plus the houses' change, which reads the households with
+    an event in (month-end, day] once, with their part on both days (issue 22): it must equal the rows'
+    figures on the day less those on the month-end, at every depth and phase, on the window's edges,
+    with plans of several lines, a withdrawal recorded without its day, and every household moved."""
+    office = make_user("tinh", tree.province, Role.OFFICE)
+    h2 = scenario.houses[1]
+    housing.funding_line_set(actor=people.town_office, household=h2, source="own_share", amount=15_000_000)
+    # Older data: withdrawn with no day recorded, out of the list on every day since its decision.
+    make_household(tree.area_a1, status="withdrawn", decision_date=D(2024, 6, 5), withdrawn_on=None)
+    reorg.commit(actor=office, plan=plan_of())  # every household moves on 01/07/2025
+
+    def change(units: list[OrgUnit], since: dt.date, day: dt.date, phase: int | None) -> dict[int, dict[str, int]]:
+        found = definitions._houses_change(units, Params(as_of=day, phase=phase), since)
+        return definitions._fill(units, found, definitions.HOUSE_NAMES)
+
+    windows = [
+        (D(2024, 2, 29), D(2024, 3, 1)), (D(2024, 3, 31), D(2024, 4, 10)), (D(2024, 5, 31), D(2024, 6, 5)),
+        (D(2024, 5, 31), D(2024, 6, 14)), (D(2024, 5, 31), D(2024, 6, 15)), (D(2024, 12, 31), D(2025, 1, 10)),
+        (D(2025, 6, 30), D(2025, 6, 30)), (D(2025, 6, 30), D(2025, 7, 1)), (D(2025, 6, 30), D(2025, 7, 15)),
+    ]  # fmt: skip
+    for since, day in windows:
+        for phase in (None, 2024, 2025):
+            for units in by_depth():
+                on_day = definitions._houses_history(units, Params(as_of=day, phase=phase))
+                on_since = definitions._houses_history(units, Params(as_of=since, phase=phase))
+                expected = definitions._plus(on_day, on_since, sign=-1)
+                assert change(units, since, day, phase) == expected, (since, day, phase, units[0].depth)
+    # One query whatever the households and units.
+    areas = by_depth()[-1]
+    with django_assert_num_queries(1):
+        change(areas, D(2025, 6, 30), D(2025, 7, 15), None)
+    # Not all zeros: the second house started on 15/06/2024 (its plan: 60 million from the state and 15
+    # of its own), the first completed on 20/05, the old withdrawal decided on 05/06, and on 01/07/2025
+    # every house left its 2024 area.
+    june = change([tree.area_a1], D(2024, 5, 31), D(2024, 6, 15), None)[tree.area_a1.pk]
+    assert (june["houses_started"], june["houses_not_started"], june["houses_withdrawn"]) == (1, -1, 1)
+    assert change([tree.area_a1], D(2024, 5, 31), D(2024, 6, 14), None)[tree.area_a1.pk]["houses_started"] == 0
+    moved = change([tree.area_a1], D(2025, 6, 30), D(2025, 7, 1), None)[tree.area_a1.pk]
+    assert moved["houses_planned"] == -3
+    assert moved["houses_plan_amount"] == -(3 * 60_000_000 + 15_000_000)
