@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Expression,
     F,
@@ -431,48 +432,92 @@ def _lines_dated_between(since: dt.date, day: dt.date) -> QuerySet[JournalLine]:
 
 
 def _money_change(units: Sequence[Any], p: Params, since: dt.date) -> dict[int, dict[str, int]]:
-    """The change of the money figures from `since` to `p.as_of`: the lines dated in between; and for
-    the households that moved in between, all their lines under the area of each day."""
+    """The change of the money figures from `since` to `p.as_of`: the lines dated in between, read once
+    for the fund and source figures and the households' payments (`_money_of_window`); and for the
+    households that moved in between, all their lines under the area of each day."""
     lines = _lines_dated_between(since, p.as_of)
-    found = _money_of_lines(units, lines)
     moved = list(
         HouseholdMove.objects.filter(moved_on__gt=since, moved_on__lte=p.as_of).values_list("household_id", flat=True)
     )
-    paid = _paid_to_households(units, lines.exclude(account__household_id__in=moved), p.as_of)
+    found = _money_of_window(units, lines, p.as_of, moved)
     if moved:
         theirs = JournalLine.objects.filter(account__household_id__in=moved)
-        paid = _plus(paid, _paid_to_households(units, theirs.filter(entry__date__lte=p.as_of), p.as_of))
-        paid = _plus(paid, _paid_to_households(units, theirs.filter(entry__date__lte=since), since), sign=-1)
-    return _plus(found, paid)
+        found = _plus(found, _paid_to_households(units, theirs.filter(entry__date__lte=p.as_of), p.as_of))
+        found = _plus(found, _paid_to_households(units, theirs.filter(entry__date__lte=since), since), sign=-1)
+    return found
+
+
+def _fund_balances() -> dict[str, Sum]:
+    """The fund and source figures' sums over journal lines, as ledger balances (credits negative)."""
+    fund_side = Q(account__source__isnull=True)
+    source_side = Q(account__source__isnull=False)
+    return {
+        "received": _balance(Q(account__kind="donations", account__fund__isnull=False)),
+        "money_unallocated": _balance(fund_side & Q(account__kind="fund_cash")),
+        "money_allocated_unpaid": _balance(fund_side & Q(account__kind="allocation")),
+        "money_paid_from_funds": _balance(fund_side & Q(account__kind="disbursed")),
+        "money_fees": _balance(fund_side & Q(account__kind="fees")),
+        "committed": _balance(source_side & Q(account__kind="source")),
+        "money_other_sources_paid": _balance(source_side & Q(account__kind="disbursed")),
+    }
+
+
+def _signed(row: dict[str, int]) -> dict[str, int]:
+    """The figures of `_fund_balances`' sums: money received and committed are credits."""
+    row["money_received"] = -row.pop("received")
+    row["money_other_sources_committed"] = -row.pop("committed")
+    return row
+
+
+# The lines that pay a household (money_households_received).
+_TO_HOUSEHOLDS = Q(account__kind="disbursed", account__household__isnull=False)
 
 
 def _money_of_lines(units: Sequence[Any], lines: QuerySet[JournalLine]) -> dict[int, dict[str, int]]:
     """The fund and source figures of the given journal lines, by the unit holding the account."""
-    fund_side = Q(account__source__isnull=True)
-    source_side = Q(account__source__isnull=False)
-    found = _grouped(
-        lines, "account__unit__path", units,
-        received=_balance(Q(account__kind="donations", account__fund__isnull=False)),
-        money_unallocated=_balance(fund_side & Q(account__kind="fund_cash")),
-        money_allocated_unpaid=_balance(fund_side & Q(account__kind="allocation")),
-        money_paid_from_funds=_balance(fund_side & Q(account__kind="disbursed")),
-        money_fees=_balance(fund_side & Q(account__kind="fees")),
-        committed=_balance(source_side & Q(account__kind="source")),
-        money_other_sources_paid=_balance(source_side & Q(account__kind="disbursed")),
-    )  # fmt: skip
-    for row in found.values():
-        row["money_received"] = -row.pop("received")
-        row["money_other_sources_committed"] = -row.pop("committed")
-    return found
+    found = _grouped(lines, "account__unit__path", units, **_fund_balances())
+    return {unit_id: _signed(row) for unit_id, row in found.items()}
 
 
 def _paid_to_households(units: Sequence[Any], lines: QuerySet[JournalLine], day: dt.date) -> dict[int, dict[str, int]]:
     """money_households_received of the given lines: by the area each household belonged to on `day`."""
-    to_households = lines.filter(account__kind="disbursed", account__household__isnull=False)
+    to_households = lines.filter(_TO_HOUSEHOLDS)
     to_households = to_households.annotate(
         **{AREA_PATH_THEN: area_path_on(day, "account__household_id", "account__household__area__path")}
     )
     return _grouped(to_households, AREA_PATH_THEN, units, money_households_received=_balance(Q()))
+
+
+def _money_of_window(
+    units: Sequence[Any], lines: QuerySet[JournalLine], day: dt.date, moved: list[int]
+) -> dict[int, dict[str, int]]:
+    """`_money_of_lines` and `_paid_to_households` (on `day`, but the households of `moved`) of a
+    window's lines in one query: each line read once, grouped by both the unit holding its account and
+    the area of its household that day."""
+    common, length, by_path = _scope(units)
+    paid = _TO_HOUSEHOLDS & ~Q(account__household_id__in=moved) if moved else _TO_HOUSEHOLDS
+    area = Case(
+        When(paid, then=area_path_on(day, "account__household_id", "account__household__area__path")),
+        output_field=CharField(),
+    )
+    rows = (
+        lines.filter(Q(account__unit__path__startswith=common) | paid)
+        .annotate(unit_prefix=Substr("account__unit__path", 1, length), area_prefix=Substr(area, 1, length))
+        .values("unit_prefix", "area_prefix")
+        .annotate(**_fund_balances(), money_households_received=_balance(paid))
+        .order_by()
+    )
+    found: dict[int, dict[str, int]] = {}
+    for row in rows:
+        values = {key: int(value or 0) for key, value in row.items() if key not in ("unit_prefix", "area_prefix")}
+        paid_here = {"money_households_received": values.pop("money_households_received")}
+        unit_id = by_path.get(row["unit_prefix"])
+        if unit_id is not None:
+            found = _plus(found, {unit_id: _signed(values)})
+        area_id = by_path.get(row["area_prefix"] or "")
+        if area_id is not None:
+            found = _plus(found, {area_id: paid_here})
+    return found
 
 
 # The groups kept at month-ends: {group: (from every dated row, change between two days)}; the groups
