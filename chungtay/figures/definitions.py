@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from chungtay.campaigns.models import MovementStatus, Obligation, Participation
 from chungtay.campaigns.selectors import obligation_states
 from chungtay.core import dates
-from chungtay.funds.models import JournalEntry, JournalLine
+from chungtay.funds.models import Account, JournalEntry, JournalLine
 from chungtay.housing.models import OPEN_COMPLAINT, Complaint, ComplaintKind, FundingPlanLine, Household, ProgressUpdate
 from chungtay.orgunits.models import OrgUnit
 from chungtay.reorg.models import HouseholdMove
@@ -214,15 +214,15 @@ def _houses_change(units: Sequence[Any], p: Params, since: dt.date) -> dict[int,
         pk__in=HouseholdMove.objects.filter(from_area__path__startswith=common).values("household_id")
     )
     between = {"__gt": since, "__lte": day}
+    # Each event by its date's index (household_decision_date, household_withdrawn_on,
+    # progressupdate_date): on PostgreSQL a bitmap OR of the four, never a scan of every household.
+    updated = ProgressUpdate.objects.filter(**{f"date{k}": v for k, v in between.items()}).values("household_id")
+    moved = HouseholdMove.objects.filter(**{f"moved_on{k}": v for k, v in between.items()}).values("household_id")
     dated = (
         Q(**{f"decision_date{k}": v for k, v in between.items()})
         | Q(**{f"withdrawn_on{k}": v for k, v in between.items()})
-        | Q(pk__in=ProgressUpdate.objects.filter(**{f"date{k}": v for k, v in between.items()}).values("household_id"))
-        | Q(
-            pk__in=HouseholdMove.objects.filter(**{f"moved_on{k}": v for k, v in between.items()}).values(
-                "household_id"
-            )
-        )
+        | Q(_InList("pk", updated.order_by()))
+        | Q(_InList("pk", moved.order_by()))
     )
     households = Household.objects.filter(in_scope & dated)
     if p.phase is not None:
@@ -447,41 +447,50 @@ def _money_change(units: Sequence[Any], p: Params, since: dt.date) -> dict[int, 
     return found
 
 
-def _fund_balances() -> dict[str, Sum]:
-    """The fund and source figures' sums over journal lines, as ledger balances (credits negative)."""
-    fund_side = Q(account__source__isnull=True)
-    source_side = Q(account__source__isnull=False)
+def _fund_accounts(prefix: str = "account__") -> dict[str, Q]:
+    """The accounts each fund and source figure sums (`prefix`: the lookup to the account)."""
+    fund_side = Q(**{f"{prefix}source__isnull": True})
+    source_side = Q(**{f"{prefix}source__isnull": False})
+
+    def kind(value: str) -> Q:
+        return Q(**{f"{prefix}kind": value})
+
     return {
-        "received": _balance(Q(account__kind="donations", account__fund__isnull=False)),
-        "money_unallocated": _balance(fund_side & Q(account__kind="fund_cash")),
-        "money_allocated_unpaid": _balance(fund_side & Q(account__kind="allocation")),
-        "money_paid_from_funds": _balance(fund_side & Q(account__kind="disbursed")),
-        "money_fees": _balance(fund_side & Q(account__kind="fees")),
-        "committed": _balance(source_side & Q(account__kind="source")),
-        "money_other_sources_paid": _balance(source_side & Q(account__kind="disbursed")),
+        "received": kind("donations") & Q(**{f"{prefix}fund__isnull": False}),
+        "money_unallocated": fund_side & kind("fund_cash"),
+        "money_allocated_unpaid": fund_side & kind("allocation"),
+        "money_paid_from_funds": fund_side & kind("disbursed"),
+        "money_fees": fund_side & kind("fees"),
+        "committed": source_side & kind("source"),
+        "money_other_sources_paid": source_side & kind("disbursed"),
     }
 
 
+FUND_FIGURES = tuple(_fund_accounts())
+
+
+def _to_households(prefix: str = "account__") -> Q:
+    """The accounts of the payments to households (money_households_received)."""
+    return Q(**{f"{prefix}kind": "disbursed", f"{prefix}household__isnull": False})
+
+
 def _signed(row: dict[str, int]) -> dict[str, int]:
-    """The figures of `_fund_balances`' sums: money received and committed are credits."""
+    """The figures of `_fund_accounts`' balances: money received and committed are credits."""
     row["money_received"] = -row.pop("received")
     row["money_other_sources_committed"] = -row.pop("committed")
     return row
 
 
-# The lines that pay a household (money_households_received).
-_TO_HOUSEHOLDS = Q(account__kind="disbursed", account__household__isnull=False)
-
-
 def _money_of_lines(units: Sequence[Any], lines: QuerySet[JournalLine]) -> dict[int, dict[str, int]]:
     """The fund and source figures of the given journal lines, by the unit holding the account."""
-    found = _grouped(lines, "account__unit__path", units, **_fund_balances())
+    balances = {name: _balance(accounts) for name, accounts in _fund_accounts().items()}
+    found = _grouped(lines, "account__unit__path", units, **balances)
     return {unit_id: _signed(row) for unit_id, row in found.items()}
 
 
 def _paid_to_households(units: Sequence[Any], lines: QuerySet[JournalLine], day: dt.date) -> dict[int, dict[str, int]]:
     """money_households_received of the given lines: by the area each household belonged to on `day`."""
-    to_households = lines.filter(_TO_HOUSEHOLDS)
+    to_households = lines.filter(_to_households())
     to_households = to_households.annotate(
         **{AREA_PATH_THEN: area_path_on(day, "account__household_id", "account__household__area__path")}
     )
@@ -492,32 +501,41 @@ def _money_of_window(
     units: Sequence[Any], lines: QuerySet[JournalLine], day: dt.date, moved: list[int]
 ) -> dict[int, dict[str, int]]:
     """`_money_of_lines` and `_paid_to_households` (on `day`, but the households of `moved`) of a
-    window's lines in one query: each line read once, grouped by both the unit holding its account and
-    the area of its household that day."""
+    window's lines: their balance per account, then those accounts with the figures each counts in, the
+    unit holding it and, for a payment to a household, the household's area that day. Each line is read
+    once and each account looked up once, not once per line (on the province bench the 12,840 lines of
+    01-20/06/2025 touch 520 accounts)."""
     common, length, by_path = _scope(units)
-    paid = _TO_HOUSEHOLDS & ~Q(account__household_id__in=moved) if moved else _TO_HOUSEHOLDS
-    area = Case(
-        When(paid, then=area_path_on(day, "account__household_id", "account__household__area__path")),
-        output_field=CharField(),
-    )
-    rows = (
-        lines.filter(Q(account__unit__path__startswith=common) | paid)
-        .annotate(unit_prefix=Substr("account__unit__path", 1, length), area_prefix=Substr(area, 1, length))
-        .values("unit_prefix", "area_prefix")
-        .annotate(**_fund_balances(), money_households_received=_balance(paid))
+    per_account = lines.order_by().values("account_id").annotate(total=Sum(F("debit") - F("credit")))
+    sums = dict(per_account.values_list("account_id", "total"))
+    if not sums:
+        return {}
+    paid = _to_households("") & ~Q(household_id__in=moved) if moved else _to_households("")
+    flags = {
+        name: Case(When(accounts, then=Value(True)), default=Value(False), output_field=BooleanField())
+        for name, accounts in _fund_accounts("").items()
+    }
+    area = Case(When(paid, then=area_path_on(day, "household_id", "household__area__path")), output_field=CharField())
+    accounts = (
+        Account.objects.filter(Q(pk__in=list(sums)) & (Q(unit__path__startswith=common) | paid))
+        .annotate(unit_prefix=Substr("unit__path", 1, length), area_prefix=Substr(area, 1, length), **flags)
+        .values("pk", "unit_prefix", "area_prefix", *flags)
         .order_by()
     )
-    found: dict[int, dict[str, int]] = {}
-    for row in rows:
-        values = {key: int(value or 0) for key, value in row.items() if key not in ("unit_prefix", "area_prefix")}
-        paid_here = {"money_households_received": values.pop("money_households_received")}
-        unit_id = by_path.get(row["unit_prefix"])
+    funds: dict[int, dict[str, int]] = {}
+    paid_to: dict[int, dict[str, int]] = {}
+    for account in accounts:
+        total = int(sums[account["pk"]] or 0)
+        unit_id = by_path.get(account["unit_prefix"])
         if unit_id is not None:
-            found = _plus(found, {unit_id: _signed(values)})
-        area_id = by_path.get(row["area_prefix"] or "")
-        if area_id is not None:
-            found = _plus(found, {area_id: paid_here})
-    return found
+            row = funds.setdefault(unit_id, dict.fromkeys(FUND_FIGURES, 0))
+            for name in FUND_FIGURES:
+                row[name] += total if account[name] else 0
+        area_id = by_path.get(account["area_prefix"] or "")
+        if area_id is not None:  # an area only for the accounts paying a household
+            row = paid_to.setdefault(area_id, {"money_households_received": 0})
+            row["money_households_received"] += total
+    return _plus({unit_id: _signed(row) for unit_id, row in funds.items()}, paid_to)
 
 
 # The groups kept at month-ends: {group: (from every dated row, change between two days)}; the groups

@@ -208,6 +208,12 @@ class Household(models.Model):
                 condition=~models.Q(status__in=[*DONE_STATUSES, Status.WITHDRAWN]),
                 name="household_open_by_area",
             ),
+            # The households decided or withdrawn in a window of days: with progressupdate_date, what the
+            # figures as of a mid-month day read (figures.definitions._houses_change, issue 22).
+            models.Index(fields=["decision_date"], name="household_decision_date"),
+            models.Index(
+                fields=["withdrawn_on"], condition=Q(withdrawn_on__isnull=False), name="household_withdrawn_on"
+            ),
         ]
 
     def __str__(self) -> str:
