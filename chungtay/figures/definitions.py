@@ -268,6 +268,7 @@ def _reached_by(day: dt.date) -> Coalesce:
 
 
 def _gone_by(day: dt.date) -> Case:
+    """Whether the household had left the list by `day` (`_withdrawn_by`), as a column."""
     return Case(When(_withdrawn_by(day), then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
