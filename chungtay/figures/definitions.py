@@ -516,7 +516,9 @@ def _money_of_window(
         name: Case(When(accounts, then=Value(True)), default=Value(False), output_field=BooleanField())
         for name, accounts in _fund_accounts("").items()
     }
-    area = Case(When(paid, then=area_path_on(day, "household_id", "household__area__path")), output_field=CharField())
+    # The household's area now by a subquery, not a join: only the accounts paying a household need it.
+    now = Subquery(Household.objects.filter(pk=OuterRef("household_id")).values("area__path"), output_field=CharField())
+    area = Case(When(paid, then=area_path_on(day, "household_id", now)), output_field=CharField())
     accounts = (
         Account.objects.filter(Q(pk__in=list(sums)) & (Q(unit__path__startswith=common) | paid))
         .annotate(unit_prefix=Substr("unit__path", 1, length), area_prefix=Substr(area, 1, length), **flags)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import BigIntegerField, CharField, F, OuterRef, Subquery
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce
 
 from chungtay.reorg.models import HouseholdMove
@@ -18,15 +19,16 @@ from chungtay.reorg.models import HouseholdMove
 AREA_PATH_THEN = "area_path_then"
 
 
-def area_path_on(day: dt.date, household: str = "pk", current: str = "area__path") -> Coalesce:
+def area_path_on(day: dt.date, household: str = "pk", current: str | BaseExpression = "area__path") -> Coalesce:
     """The path of the household's area on `day`; `household` and `current` are the row's lookups
-    to the household id and to its area's path now."""
+    to the household id and to its area's path now (or an expression giving that path)."""
     left = (
         HouseholdMove.objects.filter(household=OuterRef(household), moved_on__gt=day)
         .order_by("moved_on", "pk")
         .values("from_area__path")[:1]
     )
-    return Coalesce(Subquery(left, output_field=CharField()), F(current), output_field=CharField())
+    now = F(current) if isinstance(current, str) else current
+    return Coalesce(Subquery(left, output_field=CharField()), now, output_field=CharField())
 
 
 def area_id_on(day: dt.date) -> Coalesce:
