@@ -173,6 +173,16 @@ def post(
     return entry
 
 
+def hold() -> None:
+    """Lock the ledger's head, as a posting does first, until the caller's transaction ends: no posting
+    runs meanwhile. For a write that reads balances and must not interleave with a posting (a household
+    changing area takes its balances' figures along: reports.signals); call it before the write takes
+    any other lock, as `post` does. Outside a transaction each statement commits on its own and there
+    is nothing to hold."""
+    if transaction.get_connection().in_atomic_block:
+        LedgerHead.objects.select_for_update().get_or_create(pk=1)
+
+
 @dataclass(frozen=True)
 class Posting:
     """One entry for `post_many`: the arguments `post` takes for it."""

@@ -1,10 +1,12 @@
 """The units' own money, for the kept subtree figures (tallies.rollup).
 
 The kept figures sit below this app: the ledger's writers hand them each posting's changes in the
-units' terms (`money_changes`, as the ledger's balances change), and a rebuild refills the Own*
-tables from the accounts, receipts and disbursements (`rebuild_own`, registered when the app is
-ready: FundsConfig.ready). The migration that made the Own* tables calls `rebuild_own` with its
-historical models.
+units' terms (`money_changes`, as the ledger's balances change); a household that changes area takes
+the money allocated and paid to it from the old area's figures to the new one's (`household_moved`,
+called by reports.signals as the household is saved); and a rebuild refills the Own* tables from the
+accounts, receipts and disbursements (`rebuild_own`, registered when the app is ready:
+FundsConfig.ready). The migration that made the Own* tables calls `rebuild_own` with its historical
+models.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from chungtay.tallies import rollup
 from chungtay.tallies.models import OwnMoney, OwnMonthMoney
 
 from . import books
-from .models import Account, Disbursement, Funding, Receipt
+from .models import Account, AccountKind, Disbursement, Funding, Receipt
 
 FUND_SIDE = {
     "donations": "fund_donations",
@@ -50,6 +52,25 @@ def money_changes(accounts: Iterable[Any], changes: dict[int, int], area_of: dic
             rows[(area_of[account.household_id],)]["disbursed_to_households"] += delta
         if account.kind == "allocation" and account.household_id:
             rows[(area_of[account.household_id],)]["allocated_to_households"] += delta
+    return rows
+
+
+def household_moved(household_id: int, from_area: int, to_area: int) -> dict[tuple, dict[str, int]]:
+    """The OwnMoney additions when a household leaves `from_area` for `to_area`: what was allocated and
+    paid to it is counted where the household is (`money_changes`), so it leaves the old area for the new.
+    Call in the move's transaction, after `ledger.hold()`: a posting to the household's accounts then
+    committed before (and is moved here) or waits and counts at the new area."""
+    balances = (
+        Account.objects.filter(household_id=household_id, kind__in=[AccountKind.ALLOCATION, AccountKind.DISBURSED])
+        .values("kind")
+        .annotate(total=Sum("balance"))
+        .order_by()
+    )
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in balances:
+        column = "allocated_to_households" if r["kind"] == AccountKind.ALLOCATION else "disbursed_to_households"
+        rows[(from_area,)][column] -= r["total"] or 0
+        rows[(to_area,)][column] += r["total"] or 0
     return rows
 
 

@@ -21,6 +21,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from chungtay.core.access import is_reorganising
+from chungtay.funds import ledger
 from chungtay.funds import own_figures as fund_figures
 from chungtay.funds.models import Disbursement, DisbursementStatus, Fund, Receipt, Source
 from chungtay.funds.signals import balances_changed, receipts_recorded, waiting_changed
@@ -58,8 +59,15 @@ def _household_moving(sender: Any, instance: Household, update_fields: Any = Non
     saved = {f.attname for f in Household._meta.concrete_fields} if update_fields is None else set(update_fields)
     saved |= {f"{name}_id" for name in saved}
     changed = {name for name in HISTORY_FIELDS if name in saved and old[name] != getattr(instance, name)}
+    instance._area_before = None  # type: ignore[attr-defined]
     if "area_id" in changed:
-        # A household moved to another area leaves figures behind in the old one.
+        # A household moved to another area leaves figures behind in the old one: its house (recounted
+        # from the rows) and the money allocated and paid to it (kept by adding: moved once it is saved,
+        # _household_money_moved). The ledger is held first, as a posting holds it before the marks
+        # below, so that a posting and a move never wait for each other; no posting to the household
+        # can then slip between the move's reading of its balances and its commit.
+        ledger.hold()
+        instance._area_before = old["area_id"]  # type: ignore[attr-defined]
         rollup.mark_stale([old["area_id"]])
         if not is_reorganising():  # a reorganisation's move is dated by its HouseholdMove (below)
             rollup.forget_month_ends(_areas_of([instance.pk]) | {instance.area_id}, None)
@@ -117,6 +125,15 @@ def _plan_line_changed(sender: Any, instance: FundingPlanLine, **kwargs: Any) ->
 @receiver(post_delete, sender=Household)
 def _household_changed(sender: Any, instance: Household, **kwargs: Any) -> None:
     rollup.mark_stale([instance.area_id])
+
+
+@receiver(post_save, sender=Household)
+def _household_money_moved(sender: Any, instance: Household, **kwargs: Any) -> None:
+    # Today's money figures count a household's money where the household is (funds.own_figures); as of
+    # a day before a recorded move they count it where it was (figures.placement), like its house.
+    old_area = instance.__dict__.pop("_area_before", None)
+    if old_area is not None and old_area != instance.area_id:
+        rollup.add_money(fund_figures.household_moved(instance.pk, old_area, instance.area_id))
 
 
 @receiver(post_save, sender=ProgressUpdate)

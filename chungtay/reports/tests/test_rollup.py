@@ -291,6 +291,56 @@ def test_a_write_committing_during_a_refresh_is_never_lost(tree, make_household)
     assert TreeHouses.objects.get(unit=tree.province, phase_year=2024).planned == 2
 
 
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="row locks between two connections need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first", ["the move", "the allocation"])
+def test_an_allocation_made_while_its_household_moves_is_counted_in_the_area_it_ends_in(
+    tree, people, make_household, money, first
+):
+    fund, donor = money
+    funds.receipt_record(actor=None, fund=fund, donor=donor, amount=90_000_000, received_on=dt.date(2024, 5, 1),
+                         channel="bank", bank_ref="FT002")  # fmt: skip
+    house = make_household(tree.area_a1)
+    funds.allocation_record(actor=None, household=house, amount=10_000_000, date=dt.date(2024, 5, 2),
+                            decision="QĐ 12/QĐ-MTTQ", fund=fund)  # fmt: skip
+    state = funds.source_create(actor=None, unit=tree.town, kind="state", name="Ngân sách tỉnh")
+
+    def move() -> None:
+        h = Household.objects.get(pk=house.pk)
+        h.area = tree.area_b1
+        h.save()
+
+    def allocate() -> None:  # the fund's account of the household exists; the source's is made now
+        funds.allocation_record(actor=None, household=house, amount=20_000_000, date=dt.date(2024, 5, 3),
+                                decision="QĐ 13/QĐ-MTTQ", fund=fund)  # fmt: skip
+        funds.allocation_record(actor=None, household=house, amount=60_000_000, date=dt.date(2024, 5, 3),
+                                decision="8584/QĐ-UBND", source=state)  # fmt: skip
+
+    started, done = threading.Event(), threading.Event()
+    first_write, second_write = (move, allocate) if first == "the move" else (allocate, move)
+
+    def writer():
+        try:
+            with transaction.atomic():
+                first_write()
+                started.set()
+                time.sleep(0.5)  # the second write starts meanwhile, and waits for this one
+        finally:
+            connection.close()
+            done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert started.wait(5)
+    with transaction.atomic():
+        second_write()
+    thread.join(5)
+    assert done.is_set()
+    assert rollup.verify() == []
+    assert rollup.money([tree.commune_b.pk])[tree.commune_b.pk]["allocated_to_households"] == 90_000_000
+    assert rollup.money([tree.commune_a.pk])[tree.commune_a.pk]["allocated_to_households"] == 0
+
+
 def test_the_command_verifies_rebuilds_and_reports_figures_changed_behind_its_back(tree, make_household):
     from django.core.management import CommandError, call_command
 
