@@ -51,6 +51,8 @@ def recount(unit: OrgUnit) -> dict:
             money[("source" if a.source_id else "fund", a.kind)] += a.balance
         if a.kind == "disbursed" and a.household_id and a.household.area.path.startswith(unit.path):
             money["to_households"] += a.balance
+        if a.kind == "allocation" and a.household_id and a.household.area.path.startswith(unit.path):
+            money["allocated_to_households"] += a.balance
     from chungtay.funds.models import Disbursement, Receipt
 
     month_money: dict = defaultdict(lambda: [0, 0])
@@ -85,6 +87,7 @@ def kept(unit: OrgUnit) -> dict:
         ("source", "source"): m["source_committed"],
         ("source", "disbursed"): m["source_disbursed"],
         "to_households": m["disbursed_to_households"],
+        "allocated_to_households": m["allocated_to_households"],
     }
     month_money = {r["month"]: (r["received"], r["disbursed"]) for r in rollup.month_money(unit.pk)}
     return {"phases": phases, "months": months, "money": money, "month_money": month_money}
@@ -212,7 +215,7 @@ def test_the_background_task_refreshes_right_after_the_write_commits(tree, make_
 
 OPS = st.lists(
     st.tuples(
-        st.sampled_from(["add", "status", "withdraw", "move", "progress", "support"]),
+        st.sampled_from(["add", "status", "withdraw", "move", "progress", "support", "allocate"]),
         st.integers(0, 9),
         st.sampled_from(["approved", "surveyed", "started", "building", "completed", "handed_over"]),
         st.integers(1, 12),
@@ -224,9 +227,12 @@ OPS = st.lists(
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=OPS)
-def test_any_sequence_of_household_writes_keeps_every_subtree_equal_to_a_recount(tree, make_household, ops):
+def test_any_sequence_of_household_writes_keeps_every_subtree_equal_to_a_recount(tree, make_household, money, ops):
     areas = [tree.area_a1, tree.area_b1]
+    fund, donor = money
     with pytest.raises(_Undo), transaction.atomic():  # each example starts from the same empty tree
+        funds.receipt_record(actor=None, fund=fund, donor=donor, amount=500_000_000, received_on=dt.date(2024, 1, 2),
+                             channel="bank", bank_ref="FT100")  # fmt: skip
         houses = [make_household(areas[0])]
         for op, n, status, month in ops:
             house = Household.objects.get(pk=houses[n % len(houses)].pk)
@@ -249,6 +255,9 @@ def test_any_sequence_of_household_writes_keeps_every_subtree_equal_to_a_recount
             elif op == "support":
                 house.state_support = 1_000_000 * (n + 1)
                 house.save()
+            elif op == "allocate" and house.status != "withdrawn":  # moves after it take the money along
+                funds.allocation_record(actor=None, household=house, amount=1_000_000 * (n + 1),
+                                        date=dt.date(2024, month, 1), decision="QĐ 12/QĐ-MTTQ", fund=fund)  # fmt: skip
             if n % 4 == 0:  # refresh at random points, as the worker would
                 rollup.refresh_pending()
         assert_every_unit_matches()
