@@ -142,8 +142,12 @@ def own_month_rows(
         rows[(r["fund__unit_id"], rollup.as_date(r["month"]))]["received"] += r["total"] or 0
         rows[(r["fund__unit_id"], rollup.as_date(r["month"]))]["waiting"] += r.get("live", 0)
     if funding_model is not None:
+        # Pieces of receipts only: a piece of a transfer into the fund (after a reorganisation) took
+        # nothing from a receipt's month (tracing.take sends no change for it either).
         taken = (
-            funding_model.objects.filter(released_by__isnull=True, receipt__entry__reversed_by__isnull=True)
+            funding_model.objects.filter(
+                released_by__isnull=True, receipt__isnull=False, receipt__entry__reversed_by__isnull=True
+            )
             .annotate(month=TruncMonth("receipt__received_on"))
             .values("receipt__fund__unit_id", "month")
             .annotate(total=Sum("amount"))

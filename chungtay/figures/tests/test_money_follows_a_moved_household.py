@@ -25,6 +25,8 @@ from rest_framework.test import APIClient
 from chungtay.figures import definitions
 from chungtay.figures import funds as fund_figures
 from chungtay.figures.testing import shown
+from chungtay.funds import services as funds
+from chungtay.funds.models import Fund
 from chungtay.housing import services as housing
 from chungtay.housing.models import Household
 from chungtay.orgunits.models import Level, OrgUnit, Role
@@ -181,3 +183,24 @@ def test_a_household_whose_area_is_corrected_on_its_form_takes_its_money_to_the_
         )
         houses = catalogue.for_unit(tree.commune_b, as_of=day)
         assert houses["houses_completed"] == 1  # the house went with its money
+
+
+def test_the_new_wards_fund_allocating_the_money_transferred_to_it_keeps_the_figures_equal_to_a_recount(
+    tree, people, scenario
+):
+    """The reorganisation moves the ward fund's 20 million by a transfer; allocating it takes a piece of
+    that transfer, not of a receipt (funds.Funding.transfer_in), which the rebuild must leave out of the
+    receipts' months as the kept figures do (it grouped it under no unit, and the recount crashed)."""
+    province_office = make_user("tinh", tree.province, Role.OFFICE)
+    plan = build(data=MERGE.encode(), filename="phuong-an.csv", effective_on=MOVED_ON, number="1234/NQ-UBTVQH15",
+                 title="Sắp xếp đơn vị hành chính cấp xã", removed_levels=[])  # fmt: skip
+    reorg.commit(actor=province_office, plan=plan)
+    ward = OrgUnit.objects.get(name="Điện Bàn Bắc", level=Level.COMMUNE)
+    new_fund = Fund.objects.get(unit=ward)
+    moved = Household.objects.get(pk=scenario.houses[1].pk)  # in the new ward now
+    allocation = funds.allocation_record(actor=province_office, household=moved, amount=5_000_000,
+                                         date=D(2025, 7, 10), decision="3/QĐ-MTTQ", fund=new_fund)  # fmt: skip
+    assert allocation.fundings.get().transfer_in is not None
+
+    assert rollup.verify() == []
+    assert catalogue.for_unit(ward)["money_households_allocated"] == ALLOCATED + 5_000_000

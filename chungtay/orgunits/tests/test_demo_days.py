@@ -22,7 +22,7 @@ from chungtay.funds.models import Allocation, Disbursement, Receipt, Transfer
 from chungtay.housing.models import Complaint, Household, Photo, ProgressUpdate
 from chungtay.orgunits.models import Kind, Level, OrgUnit
 from chungtay.reorg.models import HouseholdMove, Reorganisation
-from chungtay.tallies import catalogue
+from chungtay.tallies import catalogue, rollup
 from conftest import NEW_MAP_DAY
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -180,6 +180,8 @@ def _records_only_what_has_happened_by_then(  # type: ignore[no-untyped-def]
             assert after.exists(), model.__name__
         assert not ProgressUpdate.objects.filter(date__gte=REORG_DAY).exclude(household__area__valid_from=REORG_DAY)
         assert not Disbursement.objects.filter(date__gte=REORG_DAY).exclude(household__area__valid_from=REORG_DAY)
+        # The kept figures equal a recount: the households moved took their allocated and paid money along.
+        assert rollup.verify() == []
     assert f"năm {year}" in movement.title and "dữ liệu mẫu" in movement.title
     assert movement.starts_on == dt.date(year, 3, 14) and movement.ends_on == dt.date(year, 10, 31)
     assert movement.status == status
